@@ -1,0 +1,123 @@
+"""The command line: quick capture and scripting over the same service the TUI uses.
+
+Start-up cost matters (``journal add`` is typed many times a day), so this package imports only the
+headless core, command modules register themselves lazily, and textual is imported only when the TUI
+is asked for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from journal.errors import JournalError
+
+if TYPE_CHECKING:
+    from journal.service import Journal
+
+#: Modules (in journal.cli) that add sub-commands; each has ``register(subparsers)``.
+COMMAND_MODULES = ["entries", "documents", "importing", "maintenance"]
+OPTIONAL_COMMAND_MODULES = ["search_cmds", "sync_cmds"]
+ENV_FILE = "JOURNAL_FILE"
+
+
+def default_path() -> Path:
+    """Where the journal lives unless told otherwise: $JOURNAL_FILE, else the user data dir."""
+    env = os.environ.get(ENV_FILE)
+    if env:
+        return Path(env)
+    from platformdirs import user_data_path
+
+    return user_data_path("journal", appauthor=False) / "journal.json"
+
+
+class Context:
+    """What a command handler needs: the journal (opened on first use) and output."""
+
+    def __init__(self, path: Path, stdout=None, stderr=None) -> None:  # noqa: ANN001
+        self.path = path
+        self.stdout = stdout or sys.stdout
+        self.stderr = stderr or sys.stderr
+        self._journal: Journal | None = None
+
+    @property
+    def journal(self) -> Journal:
+        if self._journal is None:
+            from journal.service import Journal
+
+            self._journal = Journal(self.path)
+        return self._journal
+
+    def out(self, text: str = "") -> None:
+        print(text, file=self.stdout)
+
+    def note(self, text: str) -> None:
+        """A side remark (created documents, warnings) on stderr, so stdout stays scriptable."""
+        print(text, file=self.stderr)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        """One line, exit 2, as for any other user error (argparse prints usage by default)."""
+        self.exit(2, f"journal: {message} (see `{self.prog} --help`)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="journal", description="A work journal and personal CRM.")
+    parser.add_argument("--file", type=Path, default=None,
+                        help=f"journal file (default: ${ENV_FILE} or the user data dir)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    tui = sub.add_parser("tui", help="open the full-screen app (the default)")
+    tui.set_defaults(func=run_tui)
+    for name in COMMAND_MODULES + OPTIONAL_COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"journal.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if name in OPTIONAL_COMMAND_MODULES and exc.name == f"journal.cli.{name}":
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def run_tui(args: argparse.Namespace, ctx: Context) -> int:
+    """Open the Textual app (imported only now: the CLI must start fast)."""
+    from journal.app import run_app
+
+    return run_app(ctx.path)
+
+
+def main(argv: Sequence[str] | None = None, *, stdout=None, stderr=None) -> int:  # noqa: ANN001
+    """Entry point of the ``journal`` script; returns the exit code."""
+    parser = build_parser()
+    try:
+        with contextlib.redirect_stdout(stdout or sys.stdout), \
+                contextlib.redirect_stderr(stderr or sys.stderr):
+            args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage error already reported in one line
+        return exc.code if isinstance(exc.code, int) else 2
+    ctx = Context(args.file if args.file is not None else default_path(), stdout, stderr)
+    handler: Callable[[argparse.Namespace, Context], int] = getattr(args, "func", run_tui)
+    try:
+        return handler(args, ctx)
+    except JournalError as exc:
+        print(f"journal: {exc}", file=ctx.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("journal: interrupted", file=ctx.stderr)
+        return 130
+    except BrokenPipeError:
+        # `journal list | head`: the reader went away; not an error worth a traceback.
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), sys.stdout.fileno())
+        return 0
+
+
+def entry_point() -> None:
+    sys.exit(main())

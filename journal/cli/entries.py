@@ -1,0 +1,182 @@
+"""`journal add | list | show | edit | delete`: entries from the command line."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from journal.cli.render import entry_block, entry_line, to_json
+from journal.errors import ValidationError
+from journal.models import ENTRY_STATUSES
+from journal.service import KINDS, LinkRequest
+
+LINK_OPTIONS = (("project", "--project", "-p"), ("contact", "--contact", "-c"),
+                ("organisation", "--org", "-o"))
+CLEAR = ("", "-", "none")
+
+
+def _link_options(parser: argparse.ArgumentParser, prefix: str = "") -> None:
+    for kind, long, short in LINK_OPTIONS:
+        flags = [f"--{prefix}{long[2:]}"] + ([short] if not prefix else [])
+        parser.add_argument(*flags, dest=f"{prefix.replace('-', '_')}{kind}s", action="append",
+                            default=[], metavar="NAME",
+                            help=f"{'unlink' if prefix else 'link'} a {kind} (name, id or "
+                                 "'Name (Organisation)'; repeatable)")
+
+
+def _entry_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:
+    parser.add_argument("-s", "--summary", help="what happened (use \\n for new lines)")
+    parser.add_argument("-d", "--date", help="ISO date, today, yesterday, last friday, 昨天 …")
+    parser.add_argument("-t", "--time", help="HH:MM (24 h)" + (", or '' to clear" if editing else ""))
+    parser.add_argument("--end-time", help="HH:MM when it ended")
+    parser.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
+    parser.add_argument("--status", choices=ENTRY_STATUSES)
+    _link_options(parser)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    add = sub.add_parser("add", help="log an entry", description="Log an entry; prints its id.")
+    add.add_argument("event", nargs="+", help="what it was, e.g. 'Visit to ACME'")
+    _entry_options(add, editing=False)
+    add.set_defaults(func=cmd_add)
+
+    lst = sub.add_parser("list", help="list entries")
+    lst.add_argument("--on", metavar="D", help="one day (or a period: 'last week', 2026-11)")
+    lst.add_argument("--from", dest="start", metavar="D")
+    lst.add_argument("--to", dest="end", metavar="D")
+    for kind, long, short in LINK_OPTIONS:
+        lst.add_argument(long, short, dest=kind, metavar="NAME", help=f"only entries of this {kind}")
+    lst.add_argument("--limit", type=int, metavar="N", help="the N most recent")
+    lst.add_argument("--format", choices=("text", "json"), default="text")
+    lst.set_defaults(func=cmd_list)
+
+    show = sub.add_parser("show", help="show one entry")
+    show.add_argument("id")
+    show.add_argument("--format", choices=("text", "json"), default="text")
+    show.set_defaults(func=cmd_show)
+
+    edit = sub.add_parser("edit", help="change an entry")
+    edit.add_argument("id")
+    edit.add_argument("--event")
+    _entry_options(edit, editing=True)
+    _link_options(edit, prefix="remove-")
+    edit.set_defaults(func=cmd_edit)
+
+    delete = sub.add_parser("delete", help="delete an entry")
+    delete.add_argument("id")
+    delete.add_argument("--yes", action="store_true", help="really delete")
+    delete.set_defaults(func=cmd_delete)
+
+
+def parse_date_arg(text: str) -> str:
+    from journal.dates import parse_date
+
+    return parse_date(text).isoformat()
+
+
+def _time_arg(text: str | None) -> str | None:
+    from journal.dates import parse_time
+
+    return None if text is None or text.strip().lower() in CLEAR else parse_time(text)
+
+
+def _summary_arg(text: str) -> str:
+    return text.replace("\\n", "\n")
+
+
+def _report_created(ctx: Any, created: list[Any]) -> None:
+    for doc in created:
+        ctx.note(f"created {doc.kind} {doc.label} [{doc.id}]")
+
+
+def cmd_add(args: argparse.Namespace, ctx: Any) -> int:
+    from datetime import date
+
+    event = " ".join(args.event)
+    entry, created = ctx.journal.add_entry(
+        event=event, date=parse_date_arg(args.date) if args.date else date.today().isoformat(),
+        time=_time_arg(args.time), end_time=_time_arg(args.end_time),
+        summary=_summary_arg(args.summary or ""), status=args.status or "done", tags=args.tag,
+        links=LinkRequest(args.projects, args.contacts, args.organisations))
+    _report_created(ctx, created)
+    ctx.out(entry.id)
+    return 0
+
+
+def _period(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    from journal.dates import parse_period
+
+    if args.on and (args.start or args.end):
+        raise ValidationError("use either --on or --from/--to, not both")
+    if args.on:
+        start, end = parse_period(args.on)
+        return start.isoformat(), end.isoformat()
+    return (parse_date_arg(args.start) if args.start else None,
+            parse_date_arg(args.end) if args.end else None)
+
+
+def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
+    if args.limit is not None and args.limit < 0:
+        raise ValidationError("--limit must be 0 or more")
+    start, end = _period(args)
+    journal = ctx.journal
+    wanted: set[str] | None = None
+    for kind in KINDS:
+        ref = getattr(args, kind)
+        if ref:
+            ids = journal.linked_entry_ids(kind, journal.resolve(kind, ref))
+            wanted = ids if wanted is None else wanted & ids
+    entries = journal.entries_between(start, end)
+    if wanted is not None:
+        entries = [e for e in entries if e.id in wanted]
+    if args.limit is not None:
+        entries = entries[-args.limit:] if args.limit else []
+    views = [journal.entry_view(e) for e in entries]
+    if args.format == "json":
+        ctx.out(to_json(views))
+    else:
+        for view in views:
+            ctx.out(entry_line(view))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace, ctx: Any) -> int:
+    view = ctx.journal.entry_view(ctx.journal.get_entry(args.id))
+    ctx.out(to_json([view]) if args.format == "json" else entry_block(view))
+    return 0
+
+
+def cmd_edit(args: argparse.Namespace, ctx: Any) -> int:
+    changes: dict[str, Any] = {}
+    if args.event is not None:
+        changes["event"] = args.event
+    if args.summary is not None:
+        changes["summary"] = _summary_arg(args.summary)
+    if args.date is not None:
+        changes["date"] = parse_date_arg(args.date)
+    if args.time is not None:
+        changes["time"] = _time_arg(args.time)
+    if args.end_time is not None:
+        changes["end_time"] = _time_arg(args.end_time)
+    if args.status is not None:
+        changes["status"] = args.status
+    if args.tag:
+        changes["tags"] = sorted(set(ctx.journal.get_entry(args.id).tags) | set(args.tag))
+    add = LinkRequest(args.projects, args.contacts, args.organisations)
+    remove = LinkRequest(args.remove_projects, args.remove_contacts, args.remove_organisations)
+    if not changes and not any(add.by_kind().values()) and not any(remove.by_kind().values()):
+        raise ValidationError("nothing to change: give at least one option (see journal edit --help)")
+    entry, created = ctx.journal.edit_entry(args.id, changes, add=add, remove=remove)
+    _report_created(ctx, created)
+    ctx.out(entry_line(ctx.journal.entry_view(entry)))
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace, ctx: Any) -> int:
+    entry = ctx.journal.get_entry(args.id)
+    if not args.yes:
+        raise ValidationError(f"not deleted: add --yes to delete entry {entry.id} "
+                              f"({entry.date} {entry.event[:40]})")
+    ctx.journal.delete_entry(entry.id)
+    ctx.note(f"deleted entry {entry.id}")
+    return 0

@@ -1,0 +1,75 @@
+"""Plain-text and JSON rendering of entries and documents for the CLI.
+
+User text is passed through :func:`journal.text.clean_line` so that an event holding ANSI escapes or
+control characters cannot act on the terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import orjson
+
+from journal.text import clean_line, first_line
+
+_STATUS_MARK = {"done": "", "planned": "[planned] ", "cancelled": "[cancelled] "}
+
+
+def to_json(items: Any) -> str:
+    """Stable, readable JSON (UTF-8, sorted keys) for scripts."""
+    return orjson.dumps(items, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
+
+
+def when(view: Mapping[str, Any]) -> str:
+    time = view.get("time") or ""
+    if time and view.get("end_time"):
+        time = f"{time}-{view['end_time']}"
+    return f"{view['date']} {time:<11}".rstrip() if time else view["date"]
+
+
+def entry_line(view: Mapping[str, Any]) -> str:
+    """One line per entry: id, when, status, event, first summary line, linked names."""
+    text = f"{view['id']}  {when(view):<22} {_STATUS_MARK.get(view['status'], '')}{view['event']}"
+    summary = first_line(view.get("summary") or "")
+    if summary:
+        text += f" — {summary}"
+    names = [*view.get("contacts", ()), *view.get("projects", ()), *view.get("organisations", ())]
+    if names:
+        text += "  · " + ", ".join(names)
+    if view.get("tags"):
+        text += "  " + " ".join(f"#{t}" for t in view["tags"])
+    if view.get("conflicts"):
+        text += "  (!conflict)"
+    return clean_line(text)
+
+
+def entry_block(view: Mapping[str, Any]) -> str:
+    """The full entry, for ``journal show``."""
+    lines = [f"{when(view)}  {view['event']}", f"id:       {view['id']}",
+             f"status:   {view['status']}"]
+    for key in ("contacts", "projects", "organisations", "tags"):
+        if view.get(key):
+            lines.append(f"{key + ':':<10}" + ", ".join(view[key]))
+    for expense in view.get("expenses", ()):
+        lines.append(f"expense:  {expense['amount']} {expense['currency']} {expense['note']}".rstrip())
+    out = [clean_line(line) for line in lines]
+    if view.get("summary"):
+        out.append("")
+        out.extend(clean_line(line) for line in view["summary"].splitlines())
+    for conflict in view.get("conflicts", ()):
+        out.append(clean_line(f"conflict: {conflict['field']} also had {conflict.get('value')!r} "
+                              f"(edited {conflict.get('updated_at', '?')})"))
+    return "\n".join(out)
+
+
+def document_block(kind: str, fields: Mapping[str, Any], extra: Iterable[tuple[str, str]] = ()) -> str:
+    """A contact/project/organisation with its non-empty fields, one per line."""
+    lines = [f"{kind}: {fields['name']}"]
+    for key, value in list(extra) + [(k, v) for k, v in fields.items() if k != "name"]:
+        if value in (None, "", []) or key in ("conflicts",):
+            continue
+        if isinstance(value, list):
+            value = ", ".join(map(str, value))
+        lines.append(f"{key + ':':<14}{value}")
+    return "\n".join(clean_line(line) for line in lines)

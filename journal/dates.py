@@ -1,0 +1,398 @@
+"""Human dates and times -> ``date`` / ``"HH:MM"``.
+
+The one parser behind ``--date``, ``--on``, ``--from/--to``, the search words ``on: from: to:``,
+the week/month reports and the TUI's "go to date" box, so every surface reads the same words. It is
+an explicit grammar, not ``dateutil.parser``: a journal must never file an entry under a day the
+user did not mean, and a fuzzy parser turns "5/11", "may" or "meeting at 3" into *some* date.
+Anything not spelled out here is a :class:`DateError` quoting the input. Rules users ask about:
+
+* A bare weekday (``friday``, ``fri``, ``周五``, ``星期五``, ``礼拜五``) is the most recent such day
+  on or before today: journals are written after the fact, so "friday" typed on a Friday is today.
+  ``last friday`` is the most recent Friday strictly before today, ``next friday`` the first one
+  strictly after today, ``this friday`` the Friday of the current (Monday-first, ISO) week.
+* ``上周五`` / ``下周一`` / ``本周三`` are days of the previous / next / current ISO week, as Chinese
+  speakers mean them; so on a Sunday ``上周五`` is nine days back while ``last friday`` is two.
+* Week words (``this week``, ``上周``, ``2026-W47``) cover Monday..Sunday, month words the month,
+  ``2026`` the year. :func:`parse_date` maps *relative* period words (``next week``, ``上个月``) to
+  their first day but refuses numbered ones (``2026-11``, ``2026-W47``, ``11月``): typos, mostly.
+* No year (``11-23``, ``11月23日``, ``23 nov``) means today's year; ``W47``/``第47周`` today's ISO year.
+* Numeric dates are year-first only (``2026/11/23``): ``23/11`` vs ``11/23`` is ambiguous.
+* Periods join into a range with ``..``, ``~``, `` to ``, ``至`` or ``到``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timedelta
+from typing import NamedTuple, TypeVar
+
+from dateutil.relativedelta import relativedelta
+
+from journal.errors import ValidationError
+
+__all__ = ["DateError", "format_date_human", "iso_week_bounds", "month_bounds", "parse_date",
+           "parse_month", "parse_period", "parse_time", "parse_week"]
+
+
+class DateError(ValidationError):
+    """A date, time or period the user typed cannot be understood; the message is one line."""
+
+
+_T = TypeVar("_T")
+_MAX_LEN = 200  # longer input is never a date; refusing early keeps the regexes cheap
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")
+_WD_NAMES = {n: i for i, full in enumerate(_WEEKDAYS) for n in (full, full[:3])} | {
+    "tues": 1, "thur": 3, "thurs": 3}
+_MON_NAMES = {n: i + 1 for i, full in enumerate(_MONTHS) for n in (full, full[:3])} | {"sept": 9}
+_CN_WD = {c: i for i, c in enumerate("一二三四五六日")} | {"天": 6} | {str(i + 1): i for i in range(7)}
+_CN_DIGITS = dict(zip("〇零一二两三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
+# Traditional forms typed by Taiwan / Hong Kong colleagues; NFKC leaves them alone.
+_TRAD = str.maketrans("後週禮個這號點時兩鐘", "后周礼个这号点时两钟")
+_NUM = "[0-9〇零一二两三四五六七八九十]+"
+_CN_YEAR = "[0-9]{4}|[〇零一二三四五六七八九]{4}"
+_YEAR_TAIL = "(?:,? (?P<y>[0-9]{4}))?"  # "nov 23, 2026", "23 nov 2026"
+# word -> (unit, how many units from today); the result is that whole day / week / month / year
+_WORDS = {w: ("day", n) for w, n in {
+    "today": 0, "now": 0, "yesterday": -1, "tomorrow": 1, "day before yesterday": -2,
+    "day after tomorrow": 2, "今天": 0, "今日": 0, "昨天": -1, "昨日": -1, "明天": 1, "明日": 1,
+    "前天": -2, "后天": 2, "大前天": -3, "大后天": 3}.items()} | {
+    w: ("year", n) for w, n in {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}.items()} | {
+    f"{q} {u}": (u, n) for q, n in (("last", -1), ("this", 0), ("next", 1))
+    for u in ("week", "month", "year")}
+_UNITS = {"天": "day", "日": "day", "星期": "week", "礼拜": "week", "周": "week", "月": "month",
+          "年": "year"}
+_EXAMPLES = {"date": "2026-11-23, today, last fri, 3 days ago, 上周五", "week": "2026-W47, last week, 上周",
+             "period": "2026-11, this week, 上个月, 2026-11-01..2026-11-15", "time": "09:30, 2:15pm, 下午2点",
+             "month": "2026-11, last month, nov 2026, 上个月"}
+
+
+def _alt(names: Iterable[str]) -> str:
+    """A regex alternation, longest first so a prefix never shadows a longer word."""
+    return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+
+
+_WD = _alt(_WD_NAMES)
+_MON = _alt(_MON_NAMES)
+
+
+class _Bad(ValueError):
+    """Input matched a form but names no real day ("2021-W53"); the message is the reason."""
+
+
+class _NoMatch(Exception):  # input matches no form of the grammar
+    pass
+
+
+class _Span(NamedTuple):
+    start: date
+    end: date
+    kind: str  # "day" | "week" | "month" | "year" | "range"
+    relative: bool = False  # built from today ("next week"), not from numbers ("2026-W47")
+
+
+def _fail(what: str, text: str, reason: str) -> DateError:
+    """One line quoting the input: at most ~40 chars, control characters escaped by ``repr``."""
+    quoted = repr(text if len(text) <= 40 else text[:40] + "…")
+    return DateError(f"invalid {what} {quoted}: {' '.join(reason.split())}")
+
+
+def _norm(text: object, what: str) -> str:
+    """Fold width/case/space (``２０２６－１１－２３`` from a Chinese IME is ISO), or refuse."""
+    if not isinstance(text, str):
+        raise DateError(f"invalid {what}: expected text, got {type(text).__name__}")
+    if len(text) > _MAX_LEN:
+        raise _fail(what, text, f"too long ({len(text)} characters)")
+    s = " ".join(unicodedata.normalize("NFKC", text).translate(_TRAD).casefold().split())
+    if not s:
+        raise _fail(what, text, "empty")
+    if not s.isprintable():
+        raise _fail(what, text, "contains control or invisible characters")
+    return s
+
+
+def _today(today: date | None) -> date:
+    d = date.today() if today is None else today
+    return d.date() if isinstance(d, datetime) else d
+
+
+def _int(s: str) -> int:
+    """ASCII digits or a small Chinese numeral (``二十三``, ``两``, ``二〇二六``)."""
+    if "十" not in s:
+        return int("".join(str(_CN_DIGITS.get(c, c)) for c in s))
+    tens, _, units = s.partition("十")
+    if len(tens) > 1 or len(units) > 1 or units == "十":
+        raise _Bad(f"cannot read the number {s!r}")
+    return 10 * (_int(tens) if tens else 1) + (_int(units) if units else 0)
+
+
+def iso_week_bounds(d: date) -> tuple[date, date]:
+    """Monday..Sunday of ``d``'s ISO week (reports and ``上周`` agree that weeks start on Monday).
+    The last week of 9999 is cut at ``date.max`` rather than raising."""
+    d = _today(d)
+    monday = d - timedelta(d.weekday())
+    return monday, date.max if date.max - monday < timedelta(6) else monday + timedelta(6)
+
+
+def month_bounds(d: date) -> tuple[date, date]:
+    """First..last day of ``d``'s month; relativedelta knows how long February is."""
+    d = _today(d)
+    first = d.replace(day=1)
+    return first, first + relativedelta(day=31)
+
+
+def _span(kind: str, d: date, relative: bool = False) -> _Span:
+    """The day, ISO week, month or year containing ``d``."""
+    if kind == "year":
+        return _Span(date(d.year, 1, 1), date(d.year, 12, 31), kind, relative)
+    bounds = {"week": iso_week_bounds, "month": month_bounds}.get(kind)
+    return _Span(*(bounds(d) if bounds else (d, d)), kind, relative)
+
+
+def _calendar(today: date, year: str | None, month: int | None, day: str | None) -> _Span:
+    """The day, month or year named by numbers; without a year, today's calendar year."""
+    first = date(_int(year) if year else today.year, 1 if month is None else month, 1)
+    if month is None:
+        return _span("year", first)
+    return _span("day", first.replace(day=_int(day))) if day else _span("month", first)
+
+
+def _shift(today: date, unit: str, n: int) -> date:
+    """``today`` moved by ``n`` days/weeks/months/years; month ends clamp (Mar 31 - 1 month is
+    Feb 28), which is what "a month ago" means to people."""
+    if abs(n) > 99_999:
+        raise _Bad("too far away")
+    return today + relativedelta(**{unit + "s": n})
+
+
+def _pick_weekday(today: date, wd: int, which: str | None) -> date:
+    """Apply the weekday rule from the module docstring."""
+    if which in ("this", "next"):
+        ahead = wd - today.weekday()
+        return today + timedelta(ahead if which == "this" else ahead % 7 or 7)
+    back = (today.weekday() - wd) % 7
+    return today - timedelta(back or 7 if which == "last" else back)
+
+
+_Handler = Callable[[re.Match[str], date], _Span]
+_RULES: list[tuple[re.Pattern[str], _Handler]] = []
+
+
+def _rule(*patterns: str) -> Callable[[_Handler], _Handler]:
+    """Register grammar forms; forms are tried in definition order and must match all the input."""
+    def register(fn: _Handler) -> _Handler:
+        _RULES.extend((re.compile(p), fn) for p in patterns)
+        return fn
+    return register
+
+
+def _resolve(s: str, today: date) -> _Span:
+    for pattern, handler in _RULES:
+        if m := pattern.fullmatch(s):
+            return handler(m, today)
+    raise _NoMatch
+
+
+@_rule(r"(?P<a>.+?) ?(?:\.\.|~|至|到| to ) ?(?P<b>.+)")
+def _range(m: re.Match[str], today: date) -> _Span:
+    a, b = _resolve(m["a"], today), _resolve(m["b"], today)
+    if "range" in (a.kind, b.kind):
+        raise _Bad("a range cannot contain another range")
+    if b.end < a.start:
+        raise _Bad("the range ends before it starts")
+    return _Span(a.start, b.end, "range", a.relative or b.relative)
+
+
+@_rule(r"(?:(?P<y>[0-9]{4})[- ]?)?w(?P<w>[0-9]{1,2})(?:-?(?P<d>[1-7]))?",
+       rf"(?:(?P<y>{_CN_YEAR}) ?年 ?)?第 ?(?P<w>{_NUM}) ?周")
+def _iso(m: re.Match[str], today: date) -> _Span:
+    year = _int(m["y"]) if m["y"] else today.isocalendar().year
+    weeks = date(year, 12, 28).isocalendar().week  # Dec 28 is always in the year's last week
+    if not 1 <= (week := _int(m["w"])) <= weeks:
+        raise _Bad(f"week must be 1..{weeks} in {year}")
+    monday = date.fromisocalendar(year, week, 1)
+    weekday = m.groupdict().get("d")
+    return _span("day", monday + timedelta(int(weekday) - 1)) if weekday else _span("week", monday)
+
+
+@_rule(r"(?P<y>[0-9]{4})(?P<s>[-/.])(?P<m>[0-9]{1,2})(?P=s)(?P<d>[0-9]{1,2})",
+       r"(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})",
+       r"(?P<y>[0-9]{4})(?:[-/.](?P<m>[0-9]{1,2}))?",
+       r"(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})",
+       rf"(?P<y>{_CN_YEAR}) ?年",
+       rf"(?:(?P<y>{_CN_YEAR}) ?年 ?)?(?P<m>{_NUM}) ?月(?: ?(?P<d>{_NUM}) ?[日号]?)?")
+def _numeric(m: re.Match[str], today: date) -> _Span:
+    g = m.groupdict()
+    return _calendar(today, g.get("y"), _int(g["m"]) if g.get("m") else None, g.get("d"))
+
+
+@_rule(rf"(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)? (?P<mon>{_MON})\.?{_YEAR_TAIL}",
+       rf"(?P<mon>{_MON})\.? (?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?{_YEAR_TAIL}",
+       rf"(?P<mon>{_MON})\.?{_YEAR_TAIL}")
+def _named_month(m: re.Match[str], today: date) -> _Span:
+    return _calendar(today, m["y"], _MON_NAMES[m["mon"]], m.groupdict().get("d"))
+
+
+@_rule(_alt(_WORDS))
+def _word(m: re.Match[str], today: date) -> _Span:
+    unit, n = _WORDS[m[0]]
+    return _span(unit, _shift(today, unit, n), True)
+
+
+@_rule(r"(?P<in>in )?(?P<n>[0-9]+|an?|one) (?P<u>day|week|month|year)s?"
+       r"(?: (?P<dir>ago|from now|later))?",
+       rf"(?P<n>{_NUM}) ?(?P<u>天|日|个?星期|个?礼拜|个?周|个月|年) ?(?P<dir>以前|之前|前|以后|之后|后)")
+def _count(m: re.Match[str], today: date) -> _Span:
+    unit, ago = _UNITS.get(m["u"].lstrip("个"), m["u"]), m["dir"] in ("ago", "以前", "之前", "前")
+    if m["u"].isascii() and bool(m.groupdict().get("in")) == bool(m["dir"]):
+        raise _Bad("say 'in N days' or 'N days ago'")
+    n = 1 if m["n"] in ("a", "an", "one") else _int(m["n"])
+    return _span("day", _shift(today, unit, -n if ago else n), True)
+
+
+@_rule(rf"(?:(?P<q>last|next|this) )?(?P<wd>{_WD})\.?",
+       r"(?:周|星期|礼拜)(?P<cwd>[一二三四五六日天1-7])")
+def _weekday(m: re.Match[str], today: date) -> _Span:
+    g = m.groupdict()
+    wd = _WD_NAMES[g["wd"]] if g.get("wd") else _CN_WD[g["cwd"]]
+    return _span("day", _pick_weekday(today, wd, g.get("q")), True)
+
+
+@_rule(rf"(?P<wd>{_WD})\.?,? (?P<rest>.+)")
+def _dated_weekday(m: re.Match[str], today: date) -> _Span:
+    """``Mon 23 Nov 2026`` (what :func:`format_date_human` prints): the weekday must agree."""
+    span = _resolve(m["rest"], today)
+    if span.kind != "day" or span.relative:
+        raise _NoMatch
+    if span.start.weekday() != _WD_NAMES[m["wd"]]:
+        raise _Bad(f"{span.start.isoformat()} is a {_WEEKDAYS[span.start.weekday()].title()}")
+    return span
+
+
+@_rule(r"(?P<q>上+|下+|本|这)个?(?:(?P<w>周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])?|月)")
+def _cn_relative(m: re.Match[str], today: date) -> _Span:
+    """``上周五``, ``下下周``, ``上个月``: weeks are calendar (ISO) weeks, not "7 days ago"."""
+    q = m["q"]
+    step = -len(q) if q[0] == "上" else len(q) if q[0] == "下" else 0
+    unit = "week" if m["w"] else "month"
+    span = _span(unit, _shift(today, unit, step), True)
+    return _span("day", span.start + timedelta(_CN_WD[m["wd"]]), True) if m["wd"] else span
+
+
+def _parse(text: str, what: str, resolve: Callable[[str], _T]) -> _T:
+    """Normalise, resolve, and turn every failure into one :class:`DateError` quoting ``text``."""
+    s = _norm(text, what)
+    try:
+        return resolve(s)
+    except _NoMatch:
+        raise _fail(what, text, f"not a {what} I understand (try {_EXAMPLES[what]})") from None
+    except (ValueError, OverflowError) as exc:
+        raise _fail(what, text, str(exc) or "out of range") from None
+
+
+def _parse_span(text: str, today: date | None, what: str) -> _Span:
+    return _parse(text, what, lambda s: _resolve(s, _today(today)))
+
+
+def parse_date(text: str, *, today: date | None = None) -> date:
+    """One day, for ``--date``/``--on`` and ``on:``; see the module docstring for the forms."""
+    span = _parse_span(text, today, "date")
+    if span.kind != "day" and not (span.relative and span.kind != "range"):
+        raise _fail("date", text, f"that is a {span.kind}, not a single day")
+    return span.start
+
+
+def parse_period(text: str, *, today: date | None = None) -> tuple[date, date]:
+    """An inclusive ``(first, last)`` range: one day, a week, a month, a year or ``A..B``."""
+    span = _parse_span(text, today, "period")
+    return span.start, span.end
+
+
+def _containing(text: str | None, today: date | None, what: str,
+                bounds: Callable[[date], tuple[date, date]]) -> tuple[date, date]:
+    if text is None:
+        return bounds(_today(today))
+    span = _parse_span(text, today, what)
+    if span.kind not in ("day", what):
+        raise _fail(what, text, f"that is a {span.kind}, not a {what}")
+    return bounds(span.start)
+
+
+def parse_week(text: str | None = None, *, today: date | None = None) -> tuple[date, date]:
+    """Monday..Sunday for ``journal week [WEEK]``: no text is this week, a day means its week."""
+    return _containing(text, today, "week", iso_week_bounds)
+
+
+def parse_month(text: str | None = None, *, today: date | None = None) -> tuple[date, date]:
+    """First..last day for ``journal month [MONTH]``: no text is this month, a day its month."""
+    return _containing(text, today, "month", month_bounds)
+
+
+_NAMED_TIMES = {"noon": (12, 0), "midday": (12, 0), "midnight": (0, 0), "中午": (12, 0), "午夜": (0, 0)}
+_MORNING = ("凌晨", "早上", "早晨", "清晨", "上午", "早")
+_EVENING = ("下午", "傍晚", "晚上", "晚")
+_NIGHT = ("夜里", "夜间", "半夜")
+_CN_PERIOD = re.compile(rf"(?P<p>{_alt((*_MORNING, '中午', *_EVENING, *_NIGHT))}) ?(?P<rest>.+)")
+_EN_CLOCK = re.compile(r"(?P<h>[0-9]{1,2})(?:[:.h](?P<m>[0-9]{2})|(?P<m2>[0-9]{2}))?h?"
+                       r"(?: ?(?P<ap>[ap])\.?m\.?)?")
+_CN_CLOCK = re.compile(rf"(?P<h>{_NUM}) ?[点时:](?: ?(?P<m>{_NUM}) ?分?|"
+                       r"(?P<q>一刻|三刻|半)|整)?")
+
+
+def _apply_period(period: str, h: int) -> int:
+    """24-hour clock from ``下午2点`` & co.; ``晚上12点`` is midnight, ``中午1点`` is 13:00."""
+    if period in _MORNING and h <= 12:
+        return 0 if (period, h) == ("凌晨", 12) else h
+    if period in _NIGHT and h <= 23:  # 夜里2点 is 02:00, 夜里11点 23:00
+        return h if h < 6 or h > 12 else (h + 12) % 24
+    if period == "中午" and (11 <= h <= 13 or 1 <= h <= 2):
+        return h + 12 if h <= 2 else h
+    if period in _EVENING and 1 <= h <= 23:
+        return h + 12 if h < 12 else 0 if h == 12 and period != "下午" else h
+    raise _Bad(f"{period} does not go with hour {h}")
+
+
+def _clock(s: str) -> tuple[int, int]:
+    if s in _NAMED_TIMES:
+        return _NAMED_TIMES[s]
+    period = None
+    if m := _CN_PERIOD.fullmatch(s):
+        period, s = m["p"], m["rest"]
+    if m := _EN_CLOCK.fullmatch(s):
+        hour, minute, ampm = int(m["h"]), int(m["m"] or m["m2"] or 0), m["ap"]
+    elif m := _CN_CLOCK.fullmatch(s):
+        quarter = {"一刻": 15, "三刻": 45, "半": 30}.get(m["q"] or "")
+        minute = quarter or (_int(m["m"]) if m["m"] else 0)
+        hour, ampm = _int(m["h"]), None
+    else:
+        raise _NoMatch
+    if not 0 <= minute <= 59:
+        raise _Bad("minute must be 0..59")
+    if ampm:
+        if period:
+            raise _Bad("give am/pm or 上午/下午, not both")
+        if not 1 <= hour <= 12:
+            raise _Bad("hour must be 1..12 with am/pm")
+        hour = hour % 12 + (12 if ampm == "p" else 0)
+    elif period:
+        hour = _apply_period(period, hour)
+    if not 0 <= hour <= 23:
+        raise _Bad("hour must be 0..23")
+    return hour, minute
+
+
+def parse_time(text: str) -> str:
+    """A time of day as canonical ``"HH:MM"`` (the stored form, so times sort as text)."""
+    hour, minute = _parse(text, "time", _clock)
+    return f"{hour:02d}:{minute:02d}"
+
+
+def format_date_human(d: date, *, today: date | None = None) -> str:
+    """``Mon 23 Nov 2026`` for headers. Names come from our own tables, not ``strftime``, whose
+    output follows the process locale; the text does not depend on ``today`` (accepted for symmetry
+    with the parsers) so reports are reproducible. :func:`parse_date` reads it back."""
+    d = _today(d)
+    return f"{_WEEKDAYS[d.weekday()][:3].title()} {d.day} {_MONTHS[d.month - 1][:3].title()} {d.year:04d}"

@@ -1,0 +1,378 @@
+"""The use cases, shared by the CLI and the TUI: the only way either of them changes the journal.
+
+Every change runs in one storage transaction (lock → reload if changed → apply → one write), so a TUI
+open for hours and a ``journal add`` in another terminal never overwrite each other. Reads come from
+the store's in-memory copy, refreshed when the file changed on disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from journal.errors import AmbiguousNameError, NotFoundError, ValidationError
+from journal.models import (
+    KIND_LINK_FIELD,
+    KIND_TABLE,
+    ULID_RE,
+    Contact,
+    DayNote,
+    Document,
+    Entry,
+    Organisation,
+    Project,
+    check_date,
+    lean,
+    utc_now,
+)
+from journal.names import _QUALIFIED_RE, NameIndex, label
+from journal.storage import JournalStore, Tables, Transaction
+
+KINDS = ("project", "contact", "organisation")
+MODEL_BY_KIND: dict[str, type[Document]] = {
+    "contact": Contact, "project": Project, "organisation": Organisation}
+
+
+@dataclass
+class Created:
+    """A document created on the fly because a new name was given."""
+
+    kind: str
+    id: str
+    label: str
+
+
+@dataclass
+class LinkRequest:
+    """Names or ids to link, per kind, as typed by the user or picked in the TUI."""
+
+    projects: Sequence[str] = ()
+    contacts: Sequence[str] = ()
+    organisations: Sequence[str] = ()
+
+    def by_kind(self) -> dict[str, Sequence[str]]:
+        return {"project": self.projects, "contact": self.contacts,
+                "organisation": self.organisations}
+
+
+@dataclass
+class _Resolver:
+    """Resolves references inside one transaction, creating documents for new names."""
+
+    tx: Transaction
+    now: str
+    created: list[Created] = field(default_factory=list)
+    _indexes: dict[str, NameIndex] = field(default_factory=dict)
+
+    def index(self, kind: str) -> NameIndex:
+        if kind not in self._indexes:
+            self._indexes[kind] = NameIndex(self.tx.tables, kind)
+        return self._indexes[kind]
+
+    def resolve(self, kind: str, ref: str, *, default_org: str | None = None) -> str:
+        ref = ref.strip()
+        if not ref:
+            raise ValidationError(f"empty {kind} name")
+        ids = self.index(kind).find(ref)
+        if len(ids) == 1:
+            return ids[0]
+        if len(ids) > 1:
+            raise self.index(kind).ambiguous(ref, ids)
+        if ULID_RE.match(ref.upper()):
+            raise NotFoundError(f"no {kind} with id {ref}")
+        return self._create(kind, ref, default_org)
+
+    def _create(self, kind: str, ref: str, default_org: str | None) -> str:
+        fields: dict[str, Any] = {"name": ref}
+        match = _QUALIFIED_RE.match(ref)
+        if kind != "organisation" and match:
+            fields = {"name": match["name"], "organisation_id": self.resolve("organisation",
+                                                                              match["org"])}
+        elif kind != "organisation" and default_org:
+            fields["organisation_id"] = default_org
+        doc = MODEL_BY_KIND[kind](**fields, created_at=self.now, updated_at=self.now).to_doc()
+        doc_id = self.tx.insert(KIND_TABLE[kind], doc)
+        self._indexes.pop(kind, None)
+        self.created.append(Created(kind, doc_id, label(self.tx.tables, kind, doc_id)))
+        return doc_id
+
+    def resolve_links(self, links: LinkRequest) -> dict[str, list[str]]:
+        """Ids per link field. Organisations first, so that a new contact or project created in the
+        same breath belongs to the single organisation given with it."""
+        result: dict[str, list[str]] = {}
+        orgs = [self.resolve("organisation", r) for r in links.organisations if r.strip()]
+        result["organisation_ids"] = orgs
+        default_org = orgs[0] if len(orgs) == 1 else None
+        for kind, refs in (("project", links.projects), ("contact", links.contacts)):
+            result[KIND_LINK_FIELD[kind]] = [
+                self.resolve(kind, r, default_org=default_org) for r in refs if r.strip()]
+        return result
+
+
+class Journal:
+    """The journal file and everything one can do with it."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.store = JournalStore(path)
+
+    @property
+    def path(self) -> Path:
+        return self.store.path
+
+    @property
+    def tables(self) -> Tables:
+        """The current data (refreshed if the file changed on disk); read-only."""
+        return self.store.read()
+
+    @property
+    def generation(self) -> int:
+        """Changes whenever the data changes; UIs and indexes compare it to know when to rebuild."""
+        self.store.read()
+        return self.store.generation
+
+    def label(self, kind: str, doc_id: str) -> str:
+        return label(self.tables, kind, doc_id)
+
+    # -- entries ------------------------------------------------------------------------
+    def add_entry(self, *, event: str, date: str, time: str | None = None,
+                  end_time: str | None = None, summary: str = "", status: str = "done",
+                  tags: Iterable[str] = (), links: LinkRequest | None = None,
+                  ) -> tuple[Entry, list[Created]]:
+        """Add one entry, linking (or creating) the named projects, contacts and organisations."""
+        now = utc_now()
+        entry = Entry(date=date, time=time, end_time=end_time, event=event, summary=summary,
+                      status=status, tags=list(tags), created_at=now, updated_at=now)
+        entry.validate()  # fail on bad input before touching names
+        with self.store.transaction() as tx:
+            resolver = _Resolver(tx, now)
+            for name, ids in resolver.resolve_links(links or LinkRequest()).items():
+                setattr(entry, name, ids)
+            entry.id = tx.insert("entries", entry.to_doc())
+        return entry, resolver.created
+
+    def get_entry(self, ref: str) -> Entry:
+        """An entry by id or by a unique id prefix (at least 4 characters)."""
+        entries = self.tables.get("entries", {})
+        key = ref.strip().upper()
+        if key in entries:
+            return Entry.from_doc(key, entries[key])
+        if len(key) >= 4:
+            hits = [i for i in entries if i.startswith(key)]
+            if len(hits) == 1:
+                return Entry.from_doc(hits[0], entries[hits[0]])
+            if len(hits) > 1:
+                raise AmbiguousNameError(f"id prefix {ref!r} matches {len(hits)} entries")
+        raise NotFoundError(f"no entry with id {ref.strip()!r}")
+
+    def edit_entry(self, ref: str, changes: Mapping[str, Any], *,
+                   add: LinkRequest | None = None, remove: LinkRequest | None = None,
+                   base: Mapping[str, Any] | None = None) -> tuple[Entry, list[Created]]:
+        """Change fields and links of an entry.
+
+        ``base`` is the document as the caller saw it (the TUI editor's starting point): a field that
+        someone else changed meanwhile and this edit changes too keeps this edit, and the other value
+        is recorded in ``conflicts`` instead of vanishing.
+        """
+        entry_id = self.get_entry(ref).id
+        now = utc_now()
+        with self.store.transaction() as tx:
+            current = tx.get("entries", entry_id)
+            if current is None:
+                raise NotFoundError(f"entry {entry_id} was deleted meanwhile")
+            entry = Entry.from_doc(entry_id, current)
+            resolver = _Resolver(tx, now)
+            conflicts = list(entry.conflicts)
+            for name, value in changes.items():
+                if name not in Entry.__dataclass_fields__ or name in ("id", "created_at", "conflicts"):
+                    raise ValidationError(f"unknown entry field {name!r}")
+                theirs = current.get(name)
+                if base is not None and theirs != base.get(name) and theirs != value and theirs:
+                    conflicts.append({"field": name, "value": theirs,
+                                      "updated_at": current["updated_at"], "recorded_at": now})
+                setattr(entry, name, value)
+            for name, ids in resolver.resolve_links(add or LinkRequest()).items():
+                setattr(entry, name, sorted(set(getattr(entry, name)) | set(ids)))
+            for kind, refs in (remove or LinkRequest()).by_kind().items():
+                link_field = KIND_LINK_FIELD[kind]
+                linked = set(getattr(entry, link_field))
+                for ref_ in refs:
+                    ids = set(resolver.index(kind).find(ref_)) & linked
+                    if not ids:
+                        raise NotFoundError(f"entry is not linked to a {kind} {ref_.strip()!r}")
+                    if len(ids) > 1:
+                        raise resolver.index(kind).ambiguous(ref_, sorted(ids))
+                    linked -= ids
+                setattr(entry, link_field, sorted(linked))
+            entry.conflicts = conflicts
+            entry.updated_at = now
+            tx.replace("entries", entry_id, entry.to_doc())
+        return entry, resolver.created
+
+    def delete_entry(self, ref: str) -> Entry:
+        entry = self.get_entry(ref)
+        with self.store.transaction() as tx:
+            if tx.get("entries", entry.id) is None:
+                raise NotFoundError(f"no entry with id {entry.id}")
+            tx.remove("entries", entry.id)
+        return entry
+
+    def entries_between(self, start: str | None = None, end: str | None = None) -> list[Entry]:
+        """Entries with start <= date <= end, in time order (untimed entries first in a day)."""
+        out = [Entry.from_doc(i, d) for i, d in self.tables.get("entries", {}).items()
+               if (start is None or d["date"] >= start) and (end is None or d["date"] <= end)]
+        out.sort(key=entry_sort_key)
+        return out
+
+    def linked_entry_ids(self, kind: str, doc_id: str) -> set[str]:
+        """Ids of entries linked to a document; for an organisation also through its contacts and
+        projects (that is where most of a client's history hangs)."""
+        tables = self.tables
+        targets = {KIND_LINK_FIELD[kind]: {doc_id}}
+        if kind == "organisation":
+            for sub_kind in ("contact", "project"):
+                targets[KIND_LINK_FIELD[sub_kind]] = {
+                    i for i, d in tables.get(KIND_TABLE[sub_kind], {}).items()
+                    if d.get("organisation_id") == doc_id}
+        return {entry_id for entry_id, doc in tables.get("entries", {}).items()
+                if any(set(doc.get(f, ())) & ids for f, ids in targets.items())}
+
+    def linked_entries(self, kind: str, doc_id: str) -> list[Entry]:
+        """The cross-index: every linked entry, newest first."""
+        entries = self.tables.get("entries", {})
+        out = [Entry.from_doc(i, entries[i]) for i in self.linked_entry_ids(kind, doc_id)]
+        out.sort(key=entry_sort_key, reverse=True)
+        return out
+
+    def entry_view(self, entry: Entry) -> dict[str, Any]:
+        """The entry as shown to people and scripts: links as names, not ids."""
+        tables = self.tables
+        view: dict[str, Any] = {
+            "id": entry.id, "date": entry.date, "time": entry.time, "end_time": entry.end_time,
+            "event": entry.event, "summary": entry.summary, "status": entry.status,
+            "tags": entry.tags}
+        for kind in KINDS:
+            ids = getattr(entry, KIND_LINK_FIELD[kind])
+            view[KIND_TABLE[kind]] = [label(tables, kind, i) for i in ids]
+        if entry.expenses:
+            view["expenses"] = entry.expenses
+        if entry.conflicts:
+            view["conflicts"] = entry.conflicts
+        return view
+
+    # -- contacts, projects, organisations ---------------------------------------------------
+    def resolve(self, kind: str, ref: str) -> str:
+        """The one id a user's reference designates (id, name, or 'Name (Organisation)')."""
+        return NameIndex(self.tables, kind).resolve(ref)
+
+    def get_document(self, kind: str, ref: str) -> Document:
+        doc_id = self.resolve(kind, ref)
+        return MODEL_BY_KIND[kind].from_doc(doc_id, self.tables[KIND_TABLE[kind]][doc_id])
+
+    def documents(self, kind: str) -> list[Document]:
+        """All documents of a kind, sorted by folded name."""
+        from journal.text import fold
+
+        model = MODEL_BY_KIND[kind]
+        docs = [model.from_doc(i, d) for i, d in self.tables.get(KIND_TABLE[kind], {}).items()]
+        docs.sort(key=lambda d: (fold(d.name), d.id))  # type: ignore[attr-defined]
+        return docs
+
+    def add_document(self, kind: str, name: str, fields: Mapping[str, Any] | None = None,
+                     *, organisation: str | None = None) -> tuple[Document, list[Created]]:
+        """Create a contact/project/organisation. Same-named documents are allowed (namesakes), but
+        not two with the same name in the same organisation, which would only be a typo."""
+        now = utc_now()
+        with self.store.transaction() as tx:
+            resolver = _Resolver(tx, now)
+            values = dict(fields or {})
+            if organisation and kind != "organisation":
+                values["organisation_id"] = resolver.resolve("organisation", organisation)
+            doc = MODEL_BY_KIND[kind](name=name, **values, created_at=now, updated_at=now)
+            doc.validate()
+            index = resolver.index(kind)
+            for other in index.find(doc.name):  # type: ignore[attr-defined]
+                if tx.tables[KIND_TABLE[kind]][other].get("organisation_id") == \
+                        getattr(doc, "organisation_id", None):
+                    raise ValidationError(f"a {kind} named {doc.name!r} already exists "  # type: ignore[attr-defined]
+                                          f"[{other}]")
+            doc.id = tx.insert(KIND_TABLE[kind], doc.to_doc())
+        return doc, resolver.created
+
+    def edit_document(self, kind: str, ref: str, changes: Mapping[str, Any], *,
+                      organisation: str | None = None) -> tuple[Document, list[Created]]:
+        doc_id = self.resolve(kind, ref)
+        now = utc_now()
+        model = MODEL_BY_KIND[kind]
+        with self.store.transaction() as tx:
+            current = tx.get(KIND_TABLE[kind], doc_id)
+            if current is None:
+                raise NotFoundError(f"{kind} {ref!r} was deleted meanwhile")
+            doc = model.from_doc(doc_id, current)
+            resolver = _Resolver(tx, now)
+            for name, value in changes.items():
+                if name not in model.__dataclass_fields__ or name in ("id", "created_at",
+                                                                      "updated_at", "conflicts"):
+                    raise ValidationError(f"unknown {kind} field {name!r}")
+                setattr(doc, name, value)
+            if organisation is not None and kind != "organisation":
+                doc.organisation_id = (resolver.resolve("organisation", organisation)  # type: ignore[attr-defined]
+                                       if organisation.strip() else None)
+            doc.updated_at = now
+            tx.replace(KIND_TABLE[kind], doc_id, doc.to_doc())
+        return doc, resolver.created
+
+    def delete_document(self, kind: str, ref: str, *, force: bool = False) -> tuple[Document, int]:
+        """Delete a document. Refused while entries (or, for an organisation, contacts and
+        projects) point at it, unless ``force``: then it is unlinked everywhere first."""
+        doc = self.get_document(kind, ref)
+        table = KIND_TABLE[kind]
+        link_field = KIND_LINK_FIELD[kind]
+        now = utc_now()
+        with self.store.transaction() as tx:
+            entries = [(i, d) for i, d in tx.tables.get("entries", {}).items()
+                       if doc.id in d.get(link_field, ())]
+            members = []
+            if kind == "organisation":
+                members = [(t, i, d) for t in ("contacts", "projects")
+                           for i, d in tx.tables.get(t, {}).items()
+                           if d.get("organisation_id") == doc.id]
+            if (entries or members) and not force:
+                parts = [f"{len(entries)} entries"] + ([f"{len(members)} contacts/projects"]
+                                                       if members else [])
+                raise ValidationError(f"{kind} {label(tx.tables, kind, doc.id)!r} is linked to "
+                                      f"{' and '.join(parts)}; use --force to unlink it "
+                                      "everywhere and delete it")
+            for entry_id, entry in entries:
+                tx.replace("entries", entry_id, lean({
+                    **entry, link_field: [i for i in entry[link_field] if i != doc.id],
+                    "updated_at": now}))
+            for member_table, member_id, member in members:
+                tx.replace(member_table, member_id, {
+                    k: v for k, v in member.items() if k != "organisation_id"} | {"updated_at": now})
+            tx.remove(table, doc.id)
+        return doc, len(entries) + len(members)
+
+    # -- day notes --------------------------------------------------------------------------
+    def day_note(self, day: str) -> str:
+        doc = self.tables.get("days", {}).get(day)
+        return doc.get("note", "") if doc else ""
+
+    def set_day_note(self, day: str, note: str) -> None:
+        check_date(day, "day")
+        now = utc_now()
+        with self.store.transaction() as tx:
+            current = tx.get("days", day)
+            if not note.strip():
+                if current is not None:
+                    tx.remove("days", day)
+                return
+            created = current.get("created_at", now) if current else now
+            doc = DayNote(id=day, note=note, created_at=created, updated_at=now).to_doc()
+            tx.replace("days", day, doc)
+
+
+def entry_sort_key(entry: Entry) -> tuple[str, str, str]:
+    """Chronological order; an untimed entry sorts before the timed ones of its day."""
+    return (entry.date, entry.time or "", entry.id)

@@ -1,0 +1,34 @@
+"""Text normalisation shared by name matching, search and display.
+
+Users type names in whatever width and case their input method gives them: ``ＡＢＣ銀行`` and
+``abc银行`` are the same client to them. :func:`fold` is the one definition of "the same text".
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Return ``text`` normalised for comparison: NFKC (full/half width), casefolded, trimmed,
+    inner runs of white space collapsed to one space."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def first_line(text: str) -> str:
+    """The first non-empty line of ``text`` (for one-line listings of multi-line summaries)."""
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def clean_line(text: str) -> str:
+    """Make ``text`` safe to print on one terminal line: control characters (ANSI escapes, NUL,
+    carriage returns) become visible escapes instead of acting on the terminal."""
+    return "".join(
+        ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}"
+        for ch in text
+    )

@@ -1,0 +1,38 @@
+"""Shared fixtures: a journal file in a temp dir and an in-process CLI runner."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from journal.cli import main
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def jfile(tmp_path: Path) -> Path:
+    return tmp_path / "journal.json"
+
+
+@pytest.fixture
+def cli(jfile: Path):
+    """Run the CLI in-process on ``jfile``: cli("add", "Visit", "-c", "Li") -> Result."""
+
+    def run(*args: str, file: Path | None = None) -> Result:
+        out, err = io.StringIO(), io.StringIO()
+        try:
+            code = main(["--file", str(file or jfile), *args], stdout=out, stderr=err)
+        except SystemExit as exc:  # argparse usage errors
+            code = int(exc.code or 0)
+        return Result(code, out.getvalue(), err.getvalue())
+
+    return run
