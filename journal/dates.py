@@ -196,7 +196,7 @@ def _resolve(s: str, today: date) -> _Span:
     raise _NoMatch
 
 
-@_rule(r"(?P<a>.+?) ?(?:\.\.|~|至|到| to ) ?(?P<b>.+)")
+@_rule(r"(?P<a>.+?) ?(?:\.\.|[~〜]|至|到| to ) ?(?P<b>.+)")
 def _range(m: re.Match[str], today: date) -> _Span:
     a, b = _resolve(m["a"], today), _resolve(m["b"], today)
     if "range" in (a.kind, b.kind):
@@ -338,7 +338,7 @@ _NIGHT = ("夜里", "夜间", "半夜")
 _CN_PERIOD = re.compile(rf"(?P<p>{_alt((*_MORNING, '中午', *_EVENING, *_NIGHT))}) ?(?P<rest>.+)")
 _EN_CLOCK = re.compile(r"(?P<h>[0-9]{1,2})(?:[:.h](?P<m>[0-9]{2})|(?P<m2>[0-9]{2}))?h?"
                        r"(?: ?(?P<ap>[ap])\.?m\.?)?")
-_CN_CLOCK = re.compile(rf"(?P<h>{_NUM}) ?[点时:](?: ?(?P<m>{_NUM}) ?分?|"
+_CN_CLOCK = re.compile(rf"(?P<h>{_NUM}) ?[点时](?: ?(?P<m>{_NUM}) ?分?|"
                        r"(?P<q>一刻|三刻|半)|整)?")
 
 

@@ -40,10 +40,19 @@ class NameIndex:
     def __init__(self, tables: Mapping[str, Mapping[str, dict[str, Any]]], kind: str) -> None:
         self.kind = kind
         self.tables = tables
-        self.docs = tables.get(KIND_TABLE[kind], {})
         self.by_name: dict[str, list[str]] = defaultdict(list)
         for doc_id, doc in self.docs.items():
             self.by_name[fold(doc["name"])].append(doc_id)
+
+    @property
+    def docs(self) -> Mapping[str, dict[str, Any]]:
+        # Looked up each time: a transaction swaps in a new table dict on every insert.
+        return self.tables.get(KIND_TABLE[self.kind], {})
+
+    def add(self, doc_id: str, name: str) -> None:
+        """Index a document created after this index was built (bulk imports create thousands;
+        rebuilding per creation was quadratic)."""
+        self.by_name[fold(name)].append(doc_id)
 
     def find(self, ref: str) -> list[str]:
         """All ids ``ref`` designates exactly: an id, a name, or ``Name (Organisation)``."""

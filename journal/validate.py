@@ -36,45 +36,75 @@ REQUIRED = {"entries": ("date", "event", "status"), "contacts": ("name",), "proj
 ENTRY_STATUSES = frozenset(("done", "planned", "cancelled"))
 
 
-def _kind_ok(value: Any, kind: str) -> bool:
-    if kind == STR:
-        return isinstance(value, str)
-    if kind == STRLIST:
-        return isinstance(value, list) and all(isinstance(v, str) for v in value)
-    if kind == INT:
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind == NUM:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    return isinstance(value, list) and all(isinstance(v, dict) for v in value)
+_TYPE_OF_KIND = {STR: str, INT: int, NUM: float, STRLIST: list, DICTLIST: list}
+#: per table: field -> (container type, element type or None); built once from FIELDS.
+_SPECS = {
+    table: {name: (_TYPE_OF_KIND[kind], str if kind == STRLIST else dict if kind == DICTLIST
+                   else None)
+            for name, kind in {**spec, **COMMON}.items()}
+    for table, spec in FIELDS.items()
+}
+
+
+def _type_problem(table: str, doc_id: str, doc: dict[str, Any]) -> str | None:
+    """The first field of ``doc`` whose type is wrong. Written as a tight loop over exact types
+    (``type(v) is str``) because it runs for every document on every load."""
+    spec = _SPECS[table]
+    for name, value in doc.items():
+        expected = spec.get(name)
+        if expected is None or value is None:
+            continue
+        container, element = expected
+        kind = type(value)
+        if kind is not container:
+            if container is float and kind is int:
+                continue
+            return f"{table} {doc_id}: field {name!r} has the wrong type ({kind.__name__})"
+        if element is not None:
+            for item in value:
+                if type(item) is not element:
+                    return (f"{table} {doc_id}: field {name!r} holds a {type(item).__name__}, "
+                            f"expected {element.__name__}")
+    return None
 
 
 def _check_doc(table: str, doc_id: str, doc: Any) -> str | None:
-    if not isinstance(doc, dict):
+    if type(doc) is not dict:
         return f"{table} {doc_id!r}: expected an object, found {type(doc).__name__}"
-    spec = FIELDS[table]
     for name in REQUIRED[table]:
         if name not in doc:
             return f"{table} {doc_id}: missing field {name!r}"
-    for name, value in doc.items():
-        kind = spec.get(name) or COMMON.get(name)
-        if kind is not None and value is not None and not _kind_ok(value, kind):
-            return f"{table} {doc_id}: field {name!r} must be {kind}, found {type(value).__name__}"
+    problem = _type_problem(table, doc_id, doc)
+    if problem:
+        return problem
     if table == "entries":
-        try:
-            date.fromisoformat(doc["date"])
-        except ValueError:
-            return f"entries {doc_id}: invalid date {doc['date'][:20]!r}"
+        day = doc["date"]
+        if len(day) != 10 or not _valid_day(day):
+            return f"entries {doc_id}: invalid date {day[:20]!r}"
         for name in ("time", "end_time"):
             if doc.get(name) and not _TIME_RE.match(doc[name]):
                 return f"entries {doc_id}: invalid {name} {doc[name][:20]!r}"
         if doc["status"] not in ENTRY_STATUSES:
             return f"entries {doc_id}: invalid status {doc['status'][:20]!r}"
-    elif table == "days":
-        try:
-            date.fromisoformat(doc_id)
-        except ValueError:
-            return f"days: key {doc_id[:20]!r} is not a date"
+    elif table == "days" and not _valid_day(doc_id):
+        return f"days: key {doc_id[:20]!r} is not a date"
     return None
+
+
+_valid_days: set[str] = set()
+
+
+def _valid_day(text: str) -> bool:
+    """date.fromisoformat, memoised: a journal has a few thousand distinct days, not 100k."""
+    if text in _valid_days:
+        return True
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    if len(text) == 10:
+        _valid_days.add(text)
+    return len(text) == 10
 
 
 def check_tables(data: Any, schema_version: int) -> str | None:
@@ -92,9 +122,11 @@ def check_tables(data: Any, schema_version: int) -> str | None:
         if version > schema_version:
             return (f"written by a newer journal (schema {version}; this program knows "
                     f"{schema_version}): upgrade journal to open it")
+    id_ok = _ID_RE.match
     for table in FIELDS:
+        check_ids = table != "days"
         for doc_id, doc in data.get(table, {}).items():
-            if table != "days" and not _ID_RE.match(doc_id):
+            if check_ids and (len(doc_id) != 26 or not id_ok(doc_id)):
                 return f"{table}: {doc_id[:30]!r} is not a valid id"
             problem = _check_doc(table, doc_id, doc)
             if problem:

@@ -126,9 +126,9 @@ def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
         if ref:
             ids = journal.linked_entry_ids(kind, journal.resolve(kind, ref))
             wanted = ids if wanted is None else wanted & ids
-    entries = journal.entries_between(start, end)
-    if wanted is not None:
-        entries = [e for e in entries if e.id in wanted]
+    entries = journal.entries_where(
+        lambda entry_id, d: (start is None or d["date"] >= start)
+        and (end is None or d["date"] <= end) and (wanted is None or entry_id in wanted))
     if args.limit is not None:
         entries = entries[-args.limit:] if args.limit else []
     views = [journal.entry_view(e) for e in entries]
