@@ -1,0 +1,333 @@
+"""Three-way merge of whole journal data files.
+
+Two machines edit the same journal offline; git (through ``journal merge-driver %O %A %B``) or the
+storage layer (when the file changed on disk under a running process) must combine both versions
+without losing anybody's work and without asking the user. A line-based merge cannot do that for a
+JSON file, so this module merges the parsed data per (table, id) and, for documents edited on both
+sides, field by field. The rules (see docs/data-format.md and DESIGN.md, "Git sync and merging"):
+
+* added on one side → kept; added on both sides with different content → merged against an empty doc;
+* deleted on one side and unchanged on the other → deleted; deleted on one side and edited on the
+  other → kept with the edit (edits win over deletes: nothing is lost);
+* edited on both → field by field: a one-sided change wins; link/set fields merge additions and
+  removals of both sides; ``created_at`` is the earliest, ``updated_at`` the latest,
+  ``schema_version`` the highest; any other field changed differently on both sides takes the value
+  from the document with the later ``updated_at`` and keeps the losing value in ``conflicts``.
+
+Everything here is pure (no I/O): the result depends only on the arguments, never on dict order, and
+swapping ours/theirs gives the same result, so two machines merging the same histories agree byte for
+byte. Both inputs must already be in the same schema version (storage migrates before merging).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+from journal.errors import StorageError
+
+__all__ = ["MergeStats", "is_set_field", "merge_data", "merge_data_with_stats", "merge_docs", "utc_now"]
+
+Doc = dict[str, Any]
+Data = dict[str, dict[str, Doc]]
+
+#: Fields that are sets of values although they are not links (whose names end in ``_ids``).
+SET_FIELDS = frozenset({"tags", "phones", "emails"})
+#: Fields with their own rule; never subject to "later updated_at wins".
+_STAMP_FIELDS = frozenset({"created_at", "updated_at", "schema_version"})
+
+
+def is_set_field(name: str) -> bool:
+    """Whether ``name`` holds an unordered set (links, tags, phones, emails): such fields merge the
+    additions and removals of both sides instead of one side winning."""
+    return name in SET_FIELDS or name.endswith("_ids")
+
+
+@dataclass(slots=True)
+class MergeStats:
+    """What a merge brought into *ours* (the local file or the in-memory state), for messages such as
+    ``merged: 12 added, 3 edited on both sides, 1 conflict``. Counts are documents."""
+
+    #: In the result but not in ours (added by theirs, or a delete by ours overridden by their edit).
+    added: int = 0
+    #: In ours but not in the result (theirs deleted a document ours left unchanged).
+    deleted: int = 0
+    #: In both, taken from theirs because only theirs edited it.
+    updated: int = 0
+    #: Edited (or added) on both sides differently, merged field by field.
+    merged: int = 0
+    #: Of the merged documents, those where a field lost and was recorded in ``conflicts``.
+    conflicted: int = 0
+    #: Deleted on one side but kept because the other side edited it.
+    revived: int = 0
+
+    def describe(self) -> str:
+        """One human line; ``"no changes"`` when the merge brought nothing new."""
+        parts = [
+            f"{self.added} added" if self.added else "",
+            f"{self.updated} updated" if self.updated else "",
+            f"{self.deleted} deleted" if self.deleted else "",
+            f"{self.merged} edited on both sides" if self.merged else "",
+            f"{self.conflicted} conflict{'s' if self.conflicted != 1 else ''}" if self.conflicted else "",
+            f"{self.revived} kept despite a deletion" if self.revived else "",
+        ]
+        return ", ".join(p for p in parts if p) or "no changes"
+
+    def __str__(self) -> str:
+        return self.describe()
+
+
+def utc_now() -> str:
+    """The current time in the data file's timestamp format (``YYYY-MM-DDTHH:MM:SS.ffffffZ``)."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def merge_data(
+    base: Mapping[str, Any] | None, ours: Mapping[str, Any], theirs: Mapping[str, Any], *, now: str | None = None
+) -> Data:
+    """Merge two parsed data files ``{table: {id: doc}}`` against their common ancestor ``base``
+    (``None`` when there is none, e.g. two independently started journals). Returns a new dict; the
+    inputs are not modified. ``now`` is written into ``recorded_at`` of new conflict records."""
+    return merge_data_with_stats(base, ours, theirs, now=now)[0]
+
+
+def merge_data_with_stats(
+    base: Mapping[str, Any] | None, ours: Mapping[str, Any], theirs: Mapping[str, Any], *, now: str | None = None
+) -> tuple[Data, MergeStats]:
+    """:func:`merge_data`, plus counts of what changed relative to ``ours`` for the user message.
+
+    Raises :class:`~journal.errors.StorageError` when a table or document is not a JSON object: such
+    a file is not ours to guess about, and the driver then leaves git's conflict to the user."""
+    stamp = now if now is not None else utc_now()
+    base = base if base is not None else {}
+    stats = MergeStats()
+    out: Data = {}
+    for name in sorted(set(base) | set(ours) | set(theirs)):
+        if name not in ours and name not in theirs:
+            continue  # a table both sides dropped
+        out[name] = _merge_table(name, _table(base, name), _table(ours, name), _table(theirs, name), stamp, stats)
+    return out, stats
+
+
+def merge_docs(base: Mapping[str, Any] | None, ours: Mapping[str, Any], theirs: Mapping[str, Any], *, now: str) -> Doc:
+    """Merge one document present on both sides (``base`` ``None`` = added on both sides), with the
+    same rules :func:`merge_data` applies per id. Returns a new, lean document."""
+    return _merge_present(base, _doc(ours, "ours"), _doc(theirs, "theirs"), now)[0]
+
+
+# -- tables and documents ---------------------------------------------------------------------------
+
+
+def _table(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    table = data.get(name)
+    if table is None:
+        return {}
+    if not isinstance(table, Mapping):
+        raise StorageError(f"cannot merge: table {name!r} is not a JSON object")
+    return table
+
+
+def _doc(value: Any, where: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise StorageError(f"cannot merge: document {where} is not a JSON object")
+    return value
+
+
+def _merge_table(
+    name: str, base: Mapping[str, Any], ours: Mapping[str, Any], theirs: Mapping[str, Any], now: str, stats: MergeStats
+) -> dict[str, Doc]:
+    """Per-id decision. Ids only in base were deleted on both sides and never looked at; ids whose
+    documents are equal on both sides (the vast majority) take the fast path of one ``==``."""
+    out: dict[str, Doc] = {}
+    for doc_id in sorted(set(ours).union(theirs)):
+        o = ours.get(doc_id)
+        t = theirs.get(doc_id)
+        if o is t or o == t:
+            if o is not None:
+                out[doc_id] = _lean(_doc(o, f"{name}/{doc_id}"))
+            continue
+        b = base.get(doc_id)
+        b = None if b is None else _doc(b, f"{name}/{doc_id}")
+        if o is None or t is None:
+            kept = _doc(t if o is None else o, f"{name}/{doc_id}")
+            if b is not None and _same(kept, b):
+                stats.deleted += o is not None  # deleted on one side, untouched on the other
+                continue
+            out[doc_id] = _lean(kept)  # added on one side, or an edit that beats a delete
+            stats.added += o is None
+            stats.revived += b is not None
+            continue
+        doc, kind, conflicts = _merge_present(b, _doc(o, f"{name}/{doc_id}"), _doc(t, f"{name}/{doc_id}"), now)
+        out[doc_id] = doc
+        stats.updated += kind == "theirs"
+        stats.merged += kind == "merged"
+        stats.conflicted += conflicts > 0
+    return out
+
+
+def _merge_present(
+    base: Mapping[str, Any] | None, ours: Mapping[str, Any], theirs: Mapping[str, Any], now: str
+) -> tuple[Doc, str, int]:
+    """Merge a document both sides have: ``(doc, kind, new conflict records)`` where kind says
+    whether it came from ``ours``, ``theirs`` or was ``merged`` field by field."""
+    if _same(ours, theirs):
+        return _lean(ours), "ours", 0
+    if base is not None and _same(ours, base):
+        return _lean(theirs), "theirs", 0
+    if base is not None and _same(theirs, base):
+        return _lean(ours), "ours", 0
+    doc, lost = _merge_fields(base or {}, ours, theirs, now)
+    return doc, "merged", lost
+
+
+def _merge_fields(base: Mapping[str, Any], ours: Mapping[str, Any], theirs: Mapping[str, Any], now: str) -> tuple[Doc, int]:
+    """Field-by-field merge of a document edited on both sides; returns it and the number of values
+    that lost and went into ``conflicts``."""
+    ours_stamp, theirs_stamp = _stamp(ours), _stamp(theirs)
+    out: Doc = {}
+    lost: list[Doc] = []
+    for key in sorted(set(base) | set(ours) | set(theirs)):
+        if key == "conflicts":
+            continue
+        bv, ov, tv = _norm(base.get(key)), _norm(ours.get(key)), _norm(theirs.get(key))
+        if ov == tv:
+            value = ov
+        elif key in _STAMP_FIELDS and (special := _stamp_field(key, ov, tv)) is not _NO:
+            value = special
+        elif ov == bv:
+            value = tv
+        elif tv == bv:
+            value = ov
+        elif is_set_field(key) and (merged := _merge_set(bv, ov, tv)) is not None:
+            value = merged
+        else:
+            if ours_stamp != theirs_stamp:
+                ours_wins = ours_stamp > theirs_stamp
+            else:  # same second on both machines: any fixed choice will do, as long as it is symmetric
+                ours_wins = _canon(ov) > _canon(tv)
+            value, loser, loser_stamp = (ov, tv, theirs_stamp) if ours_wins else (tv, ov, ours_stamp)
+            record: Doc = {"field": key, "value": _copy(loser), "recorded_at": now}
+            if loser_stamp:
+                record["updated_at"] = loser_stamp
+            lost.append(record)
+        if not _is_empty(value):
+            out[key] = _copy(value)
+    conflicts = _merge_conflicts(base.get("conflicts"), ours.get("conflicts"), theirs.get("conflicts"), lost)
+    if conflicts:
+        out["conflicts"] = conflicts
+    return out, len(lost)
+
+
+_NO = object()  # "no special rule applies" (None is a legitimate merged value)
+
+
+def _stamp_field(key: str, ov: Any, tv: Any) -> Any:
+    """``created_at`` keeps the earliest value, ``updated_at`` and ``schema_version`` the latest/highest:
+    these describe the document's history rather than its content, so there is nothing to lose."""
+    present = [v for v in (ov, tv) if v is not None]
+    try:
+        return min(present) if key == "created_at" else max(present)
+    except TypeError:  # mixed types in a damaged file: fall back to the generic rule
+        return _NO
+
+
+def _stamp(doc: Mapping[str, Any]) -> str:
+    value = doc.get("updated_at")
+    return value if isinstance(value, str) else ""
+
+
+def _merge_set(bv: Any, ov: Any, tv: Any) -> list[Any] | None:
+    """(base ∪ both sides' additions) − both sides' removals, sorted; ``None`` if a value is not a
+    list of hashable items (then the field merges like any other)."""
+    try:
+        b, o, t = _as_set(bv), _as_set(ov), _as_set(tv)
+    except TypeError:
+        return None
+    merged = (o | t) - (b - o) - (b - t)
+    try:
+        return sorted(merged)
+    except TypeError:
+        return sorted(merged, key=_canon)
+
+
+def _as_set(value: Any) -> frozenset[Any]:
+    if value is None:
+        return frozenset()
+    if not isinstance(value, list):
+        raise TypeError("not a list")
+    return frozenset(value)
+
+
+def _merge_conflicts(bv: Any, ov: Any, tv: Any, new: Iterable[Doc]) -> list[Any]:
+    """Conflict records of both sides merged as a set: a record one side dismissed (present in base,
+    gone on that side) stays dismissed; records added on either side are kept; then the new ones."""
+    b, o, t = _records(bv), _records(ov), _records(tv)
+    kept = {k: r for k, r in (o | t).items() if k not in b or (k in o and k in t)}
+    for record in new:
+        kept.setdefault(_canon(record), record)
+    return [_copy(kept[k]) for k in sorted(kept, key=lambda k: (_record_key(kept[k]), k))]
+
+
+def _records(value: Any) -> dict[bytes, Any]:
+    if value is None or value == "" or value == []:
+        return {}
+    return {_canon(r): r for r in (value if isinstance(value, list) else [value])}
+
+
+def _record_key(record: Any) -> tuple[str, str]:
+    if not isinstance(record, Mapping):
+        return ("", "")
+    return (str(record.get("field", "")), str(record.get("recorded_at", "")))
+
+
+# -- values -----------------------------------------------------------------------------------------
+
+
+def _is_empty(value: Any) -> bool:
+    """Lean documents omit ``null``, ``""`` and ``[]``: all three mean "not set", so a file written
+    before or after normalisation must not look like an edit."""
+    return value is None or value == "" or value == []
+
+
+def _norm(value: Any) -> Any:
+    return None if _is_empty(value) else value
+
+
+def _same(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Equal documents, ignoring empty fields (``{"summary": ""}`` is ``{}``)."""
+    if a == b:
+        return True
+    return {k: v for k, v in a.items() if not _is_empty(v)} == {k: v for k, v in b.items() if not _is_empty(v)}
+
+
+def _lean(doc: Mapping[str, Any]) -> Doc:
+    """A deep copy without empty top-level fields: callers (storage) keep mutating the result, and it
+    must never alias the inputs, which storage keeps as the next merge's base."""
+    # Written out for speed: this runs for every document of both files (strings are most fields).
+    return {
+        k: v if type(v) is str else _copy(v)
+        for k, v in doc.items()
+        if v is not None and v != "" and v != []
+    }
+
+
+def _copy(value: Any) -> Any:
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    if kind is list:
+        return [v if type(v) is str else _copy(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_copy(v) for v in value]
+    return value
+
+
+def _canon(value: Any) -> bytes:
+    """Canonical JSON bytes: a total order for ties and a hashable identity for dict records."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
