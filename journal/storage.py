@@ -339,7 +339,9 @@ class JournalStore:
         try:
             path.parent.mkdir(mode=0o700, exist_ok=True)
             tmp = path.with_name(f"{path.name}.{os.getpid()}")
-            tmp.write_text(" ".join(map(str, key)))
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as out:
+                out.write(" ".join(map(str, key)))
             os.replace(tmp, path)
         except OSError:
             pass  # only a speed-up; without it the next load validates in full

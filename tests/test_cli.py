@@ -188,3 +188,12 @@ def test_doctor_reports_dangling_links(cli, jfile: Path) -> None:
 def test_unknown_command_is_a_usage_error(cli) -> None:
     result = cli("frobnicate")
     assert result.code == 2 and result.err.startswith("journal: ")
+
+
+def test_list_from_to_accept_periods(cli) -> None:
+    cli("add", "Oct", "-d", "2026-10-31")
+    cli("add", "Nov", "-d", "2026-11-30")
+    cli("add", "Dec", "-d", "2026-12-01")
+    events = [i["event"] for i in json.loads(cli("list", "--from", "2026-11", "--to", "2026-11",
+                                                  "--format", "json").out)]
+    assert events == ["Nov"]

@@ -104,6 +104,8 @@ def cmd_add(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def _period(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """--on D, or --from D / --to D, where D may be a period: `--from 2026-10 --to "last week"`
+    runs from 1 October to the Sunday of last week."""
     from journal.dates import parse_period
 
     if args.on and (args.start or args.end):
@@ -111,8 +113,8 @@ def _period(args: argparse.Namespace) -> tuple[str | None, str | None]:
     if args.on:
         start, end = parse_period(args.on)
         return start.isoformat(), end.isoformat()
-    return (parse_date_arg(args.start) if args.start else None,
-            parse_date_arg(args.end) if args.end else None)
+    return (parse_period(args.start)[0].isoformat() if args.start else None,
+            parse_period(args.end)[1].isoformat() if args.end else None)
 
 
 def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
