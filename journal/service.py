@@ -154,17 +154,18 @@ class Journal:
         return entry, resolver.created
 
     def get_entry(self, ref: str) -> Entry:
-        """An entry by id or by a unique id prefix (at least 4 characters)."""
+        """An entry by id, or by a unique prefix or suffix of its id (at least 4 characters)."""
         entries = self.tables.get("entries", {})
         key = ref.strip().upper()
         if key in entries:
             return Entry.from_doc(key, entries[key])
         if len(key) >= 4:
-            hits = [i for i in entries if i.startswith(key)]
+            # ids minted in the same millisecond share a long prefix; their random tail is unique
+            hits = [i for i in entries if i.startswith(key) or i.endswith(key)]
             if len(hits) == 1:
                 return Entry.from_doc(hits[0], entries[hits[0]])
             if len(hits) > 1:
-                raise AmbiguousNameError(f"id prefix {ref!r} matches {len(hits)} entries")
+                raise AmbiguousNameError(f"{ref!r} matches {len(hits)} entry ids; give more of the id")
         raise NotFoundError(f"no entry with id {ref.strip()!r}")
 
     def edit_entry(self, ref: str, changes: Mapping[str, Any], *,

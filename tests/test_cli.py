@@ -113,6 +113,7 @@ def test_list_filters_and_json_shape(cli, jfile: Path) -> None:
 
 def test_show_edit_delete(cli, jfile: Path) -> None:
     entry_id = cli("add", "Visit", "-c", "Li", "-c", "Wang", "-p", "Loan").out.strip()
+    assert cli("show", entry_id[-6:]).code == 0  # the random tail works as a handle
     shown = cli("show", entry_id[:12])
     assert shown.code == 0 and "Visit" in shown.out and "Wang" in shown.out
     result = cli("edit", entry_id, "--event", "Visit ACME", "-t", "14:00", "--remove-contact",

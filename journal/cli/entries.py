@@ -149,6 +149,7 @@ def cmd_show(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_edit(args: argparse.Namespace, ctx: Any) -> int:
+    ctx.journal.get_entry(args.id)  # an unknown id is the first thing to report
     changes: dict[str, Any] = {}
     if args.event is not None:
         changes["event"] = args.event
