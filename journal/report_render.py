@@ -1,0 +1,282 @@
+"""Rendering a :class:`journal.reports.Report` as Markdown, plain text or JSON.
+
+Separate from building so each format is a straight walk over the same structure. User text (event
+names, summaries, notes, names) is never trusted as markup: in Markdown it is escaped where it
+could change the structure (a summary line starting with ``#`` or ``-``, a ``|``, ``*``, ``[``, a
+raw ``<tag>``) but not elsewhere, because the result is often pasted into an email where stray
+backslashes are noise; in text, control characters are made visible so an entry cannot move the
+cursor or recolour the terminal.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any
+
+from journal.reports import Group, Report, ReportEntry
+from journal.text import clean_line
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_WD = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MD_ALWAYS = re.compile(r"[\\`*\[\]<|~]|&(?=#?\w+;)|_")
+# What turns the start of a line into structure: an ATX heading, a quote, a bullet, an ordered
+# list item ("1." -> escape the dot: a backslash before a digit is literal), a setext underline or
+# thematic break. ``*`` and ``_`` are escaped everywhere already.
+_MD_LINE_START = re.compile(r"^(?:(#{1,6}|>|[-+])(?=\s|$)|>|(\d{1,9})([.)])(?=\s|$)|([-=])(?=[-=\s]*$))")
+
+
+# -- shared formatting -----------------------------------------------------------------------------
+def _day(d: date, *, year: bool = False) -> str:
+    text = f"{_WD[d.weekday()]} {d.day} {_MONTHS[d.month - 1]}"
+    return f"{text} {d.year}" if year else text
+
+
+def _span(start: date, end: date) -> str:
+    """``16–22 Nov 2026``, ``30 Nov – 6 Dec 2026``, ``29 Dec 2025 – 4 Jan 2026``."""
+    if start.year != end.year:
+        return f"{start.day} {_MONTHS[start.month - 1]} {start.year} – {end.day} {_MONTHS[end.month - 1]} {end.year}"
+    if start.month != end.month:
+        return f"{start.day} {_MONTHS[start.month - 1]} – {end.day} {_MONTHS[end.month - 1]} {end.year}"
+    return f"{start.day}–{end.day} {_MONTHS[end.month - 1]} {end.year}"
+
+
+def _title(r: Report) -> str:
+    if r.kind == "week":
+        return f"Week {r.label} · {_span(r.start, r.end)}"
+    return r.label
+
+
+def _next_name(r: Report) -> str:
+    return f"next week ({r.next_label})" if r.kind == "week" else f"next month ({r.next_label})"
+
+
+def _hours(minutes: int) -> str:
+    h, m = divmod(minutes, 60)
+    if not h:
+        return f"{m} min"
+    return f"{h} h {m:02d} min" if m else f"{h} h"
+
+
+def _money(expenses: dict[str, int | float]) -> str:
+    return " · ".join(f"{amount:,.2f} {currency}" for currency, amount in expenses.items())
+
+
+def _clock(e: ReportEntry) -> str:
+    if e.time and e.end_time:
+        return f"{e.time}–{e.end_time}"
+    return e.time or ""
+
+
+def _status(e: ReportEntry) -> str:
+    return "" if e.status == "done" else f" ({e.status})"
+
+
+def _links(e: ReportEntry, fmt: Callable[[str], str]) -> str:
+    """`` — people · organisations · projects`` (each group comma-separated), or ""."""
+    parts = [", ".join(fmt(r.name) for r in refs)
+             for refs in (e.contacts, e.organisations, e.projects) if refs]
+    return " — " + " · ".join(parts) if parts else ""
+
+
+def _hours_note(r: Report) -> str:
+    t = r.totals
+    note = _hours(t.minutes)
+    if t.time_only_entries:
+        note += f" (+{t.time_only_entries} with a start time only)"
+    return note
+
+
+# -- Markdown --------------------------------------------------------------------------------------
+def md(text: str, *, start: bool = True) -> str:
+    """``text`` as one line of literal Markdown; ``start``: it may begin a block (a line, or right
+    after a bullet), where ``# x``, ``- x``, ``1. x`` would become structure."""
+    line = clean_line(" ".join(text.split()))
+
+    def esc(m: re.Match[str]) -> str:
+        ch = m.group(0)
+        if ch == "_":  # intraword underscores (snake_case, li_na@x.com) never make emphasis
+            s, i = m.string, m.start()
+            if 0 < i < len(s) - 1 and s[i - 1].isalnum() and s[i + 1].isalnum():
+                return ch
+        return "\\" + ch
+
+    line = _MD_ALWAYS.sub(esc, line)
+    if start:
+        m = _MD_LINE_START.match(line)
+        if m:
+            line = f"{m.group(2)}\\{line[len(m.group(2)):]}" if m.group(2) else "\\" + line
+    return line
+
+
+def _md_entry(e: ReportEntry, *, with_day: bool = False, summary: bool = True) -> list[str]:
+    head = " ".join(p for p in (_day(e.date) if with_day else "", _clock(e)) if p)
+    event = md(e.event, start=not head)
+    line = f"- {head + ' ' if head else ''}{event}{_status(e)}{_links(e, lambda n: md(n, start=False))}"
+    out = [line]
+    if summary:
+        out += [f"  {md(s)}" for s in e.summary.splitlines() if s.strip()]
+    return out
+
+
+def _md_groups(title: str, groups: list[Group], entries: dict[str, ReportEntry], nested: bool) -> list[str]:
+    if not groups:
+        return []
+    out = [f"## {title}", ""]
+    for g in groups:
+        hours = f", {_hours(g.minutes)}" if g.minutes else ""
+        out.append(f"- **{md(g.name, start=False)}**: {g.entries} {'entry' if g.entries == 1 else 'entries'}, "
+                   f"{g.done} done{hours}")
+        if nested:
+            for eid in g.entry_ids:
+                e = entries[eid]
+                out.append(f"  - {_day(e.date)} {md(e.event)}{_status(e)}")
+    return [*out, ""]
+
+
+def _md_list(title: str, items: Iterable[str]) -> list[str]:
+    lines = list(items)
+    return [f"## {title}", "", *lines, ""] if lines else []
+
+
+def markdown(r: Report) -> str:
+    t = r.totals
+    week = r.kind == "week"
+    entries = r.entries()
+    out = [f"# {_title(r)}", "",
+           "| Entries | Done | Planned | Cancelled | Hours (done) | Expenses (done) |",
+           "|---:|---:|---:|---:|---:|---|",
+           f"| {t.entries} | {t.done} | {t.planned} | {t.cancelled} | {_hours_note(r)} | "
+           f"{md(_money(t.expenses), start=False) or '—'} |", ""]
+    out += ["## Day by day", ""]
+    if not r.days:
+        out += ["No entries.", ""]
+    for d in r.days:
+        out += [f"### {d.weekday} {d.date.day} {_MONTHS[d.date.month - 1]}", ""]
+        if d.note:
+            out += [f"> {md(line)}" for line in d.note.splitlines() if line.strip()] + [""]
+        for e in d.entries:
+            out += _md_entry(e, summary=week)
+        if d.entries:
+            out.append("")
+    if week:
+        out += _md_groups("By client", r.by_organisation, entries, nested=True)
+        out += _md_groups("By project", r.by_project, entries, nested=True)
+    else:
+        out += _md_groups("Top clients", r.top_organisations, entries, nested=False)
+        out += _md_groups("Top projects", r.top_projects, entries, nested=False)
+    out += _md_list("People met", (
+        f"- {md(m.name)}{' (' + md(m.organisation) + ')' if m.organisation else ''}: "
+        f"{m.meetings}×, last {_day(m.last)}" for m in r.contacts_met))
+    out += _md_list("Still open", (line for e in r.still_open
+                                   for line in _md_entry(e, with_day=True, summary=False)))
+    out += _md_list(f"Planned for {_next_name(r)}", (
+        line for e in r.planned_next for line in _md_entry(e, with_day=True, summary=False)))
+    out += _md_list("Overdue contacts", (f"- {md(_overdue(o))}" for o in r.overdue_contacts))
+    out += _md_list(f"Birthdays {_next_name(r)}", (f"- {md(_birthday(b))}" for b in r.birthdays_next))
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _overdue(o: Any) -> str:
+    who = f"{o.name} ({o.organisation})" if o.organisation else o.name
+    if o.last_contact is None:
+        return f"{who}: every {o.cadence_days} days, never met"
+    return (f"{who}: every {o.cadence_days} days, last met {o.last_contact.isoformat()} "
+            f"({o.days_since} days ago, {o.overdue_days} overdue)")
+
+
+def _birthday(b: Any) -> str:
+    who = f"{b.name} ({b.organisation})" if b.organisation else b.name
+    turns = f", turns {b.turns}" if b.turns else ""
+    return f"{_day(b.date)}: {who}{turns}"
+
+
+# -- plain text ------------------------------------------------------------------------------------
+def _width(text: str) -> int:
+    """Terminal columns: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _heading(text: str, char: str) -> list[str]:
+    return [text, char * _width(text)]
+
+
+def _txt_entry(e: ReportEntry, *, with_day: bool = False, summary: bool = True) -> list[str]:
+    head = " ".join(p for p in (_day(e.date) if with_day else "", (_clock(e) or "--:--").ljust(11)) if p)
+    line = f"  {head} {clean_line(e.event)}{_status(e)}{_links(e, clean_line)}"
+    out = [line.rstrip()]
+    if summary:
+        pad = " " * (3 + len(head))
+        out += [pad + clean_line(s.strip()) for s in e.summary.splitlines() if s.strip()]
+    return out
+
+
+def _txt_section(title: str, lines: list[str]) -> list[str]:
+    return ["", *_heading(title, "-"), *lines] if lines else []
+
+
+def text(r: Report) -> str:
+    t = r.totals
+    week = r.kind == "week"
+    entries = r.entries()
+    out = _heading(_title(r), "=")
+    out.append(f"{t.entries} entries: {t.done} done, {t.planned} planned, {t.cancelled} cancelled")
+    out.append(f"Hours (done): {_hours_note(r)}")
+    if t.expenses:
+        out.append(f"Expenses (done): {_money(t.expenses)}")
+    days: list[str] = []
+    for d in r.days:
+        days.append(f"{d.weekday} {d.date.day} {_MONTHS[d.date.month - 1]}")
+        days += [f"  note: {clean_line(line.strip())}" for line in d.note.splitlines() if line.strip()]
+        for e in d.entries:
+            days += _txt_entry(e, summary=week)
+    out += _txt_section("Day by day", days or ["  No entries."])
+
+    def groups(gs: list[Group], nested: bool) -> list[str]:
+        lines = []
+        for g in gs:
+            hours = f", {_hours(g.minutes)}" if g.minutes else ""
+            lines.append(f"  {clean_line(g.name)}: {g.entries} entries, {g.done} done{hours}")
+            if nested:
+                lines += [f"    {_day(entries[i].date)} {clean_line(entries[i].event)}{_status(entries[i])}"
+                          for i in g.entry_ids]
+        return lines
+
+    if week:
+        out += _txt_section("By client", groups(r.by_organisation, True))
+        out += _txt_section("By project", groups(r.by_project, True))
+    else:
+        out += _txt_section("Top clients", groups(r.top_organisations, False))
+        out += _txt_section("Top projects", groups(r.top_projects, False))
+    out += _txt_section("People met", [
+        f"  {clean_line(m.name)}{' (' + clean_line(m.organisation) + ')' if m.organisation else ''}: "
+        f"{m.meetings}×, last {_day(m.last)}" for m in r.contacts_met])
+    flat: Callable[[list[ReportEntry]], list[str]] = lambda es: [  # noqa: E731
+        line for e in es for line in _txt_entry(e, with_day=True, summary=False)]
+    out += _txt_section("Still open", flat(r.still_open))
+    out += _txt_section(f"Planned for {_next_name(r)}", flat(r.planned_next))
+    out += _txt_section("Overdue contacts", [f"  {clean_line(_overdue(o))}" for o in r.overdue_contacts])
+    out += _txt_section(f"Birthdays {_next_name(r)}", [f"  {clean_line(_birthday(b))}" for b in r.birthdays_next])
+    return "\n".join(out) + "\n"
+
+
+# -- JSON ------------------------------------------------------------------------------------------
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def to_json(r: Report) -> str:
+    """Every field of the report (dates as ISO strings), keys sorted, two-space indent."""
+    data = _plain(dataclasses.asdict(r))
+    data["title"] = _title(r)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n"

@@ -1,0 +1,442 @@
+"""Weekly and monthly summaries: what happened, for whom, and what comes next.
+
+A report is built as plain dataclasses first and rendered afterwards (Markdown for an email, JSON
+for scripts, text for the terminal), so every output says the same thing and the TUI can show the
+structure directly. Building reads the raw tables (lean documents: a missing key is empty) and
+nothing else; "today" is a parameter so a report is reproducible.
+
+Counting rules, chosen so the numbers mean what a manager reporting upwards means by them:
+
+* Hours and expenses count **done** entries only — work that happened and money that was spent;
+  a planned meeting's hours are reported apart (``planned_minutes``), a cancelled one's not at all.
+* Hours need both ``time`` and ``end_time``; an end before the start is taken to cross midnight.
+  Done entries with a start time only are counted (``time_only_entries``) so the reader knows the
+  hours are a lower bound.
+* An entry belongs to every organisation it concerns: linked directly or through a linked
+  contact's or project's organisation (the same rule as search's ``org:``), so one meeting with
+  two clients appears under both; one with none under "(no organisation)".
+* "Still open" is every planned entry of the period — if it happened, it should be marked done.
+* Overdue contacts (monthly): contacts with ``cadence_days`` whose last done entry on or before
+  ``today`` is more than ``cadence_days`` ago, or who were never met; never-met first, then by
+  how many days overdue.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal
+
+from journal.errors import ValidationError
+from journal.search import SearchIndex, entry_organisations
+
+__all__ = [
+    "Birthday", "ContactMet", "Day", "Group", "OverdueContact", "Ref", "Report", "ReportEntry",
+    "Totals", "build_period_report", "render_json", "render_markdown", "render_text",
+]
+
+NO_ORGANISATION = "(no organisation)"
+NO_PROJECT = "(no project)"
+TOP_N = 10
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+Tables = Mapping[str, Mapping[str, dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A linked document: its id and display name."""
+
+    id: str
+    name: str
+
+
+@dataclass
+class ReportEntry:
+    """One entry as a report shows it. ``minutes`` is None unless both times are known."""
+
+    id: str
+    date: date
+    time: str | None
+    end_time: str | None
+    event: str
+    status: str
+    summary: str = ""
+    contacts: list[Ref] = field(default_factory=list)
+    projects: list[Ref] = field(default_factory=list)
+    organisations: list[Ref] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    minutes: int | None = None
+    expenses: list[dict[str, Any]] = field(default_factory=list)  # {amount, currency, note}
+
+
+@dataclass
+class Day:
+    """A day of the period that has entries or a note (empty days are left out)."""
+
+    date: date
+    weekday: str
+    note: str
+    entries: list[ReportEntry]
+
+
+@dataclass
+class Totals:
+    entries: int = 0
+    done: int = 0
+    planned: int = 0
+    cancelled: int = 0
+    minutes: int = 0  # done entries with both times
+    timed_entries: int = 0  # done entries with both times
+    time_only_entries: int = 0  # done entries with a start time but no end time
+    planned_minutes: int = 0
+    expenses: dict[str, int | float] = field(default_factory=dict)  # currency -> sum (done)
+
+
+@dataclass
+class Group:
+    """The period's work for one organisation or project (``id`` None: the "none" bucket)."""
+
+    id: str | None
+    name: str
+    entries: int = 0
+    done: int = 0
+    minutes: int = 0
+    entry_ids: list[str] = field(default_factory=list)  # chronological
+
+
+@dataclass
+class ContactMet:
+    id: str
+    name: str
+    organisation: str
+    meetings: int
+    last: date
+
+
+@dataclass
+class OverdueContact:
+    id: str
+    name: str
+    organisation: str
+    cadence_days: int
+    last_contact: date | None  # None: never met
+    days_since: int | None
+    overdue_days: int | None
+
+
+@dataclass
+class Birthday:
+    id: str
+    name: str
+    organisation: str
+    date: date  # the birthday in the next period
+    turns: int | None  # None when the birth year is unknown
+
+
+@dataclass
+class Report:
+    kind: Literal["week", "month"]
+    start: date
+    end: date
+    label: str  # "2026-W47" / "November 2026"
+    today: date
+    next_start: date
+    next_end: date
+    next_label: str
+    totals: Totals
+    days: list[Day]
+    by_organisation: list[Group]
+    by_project: list[Group]
+    contacts_met: list[ContactMet]
+    still_open: list[ReportEntry]
+    planned_next: list[ReportEntry]
+    birthdays_next: list[Birthday]
+    top_organisations: list[Group] = field(default_factory=list)  # months only
+    top_projects: list[Group] = field(default_factory=list)  # months only
+    overdue_contacts: list[OverdueContact] = field(default_factory=list)  # months only
+
+    def entries(self) -> dict[str, ReportEntry]:
+        """The period's entries by id (groups refer to them by id)."""
+        return {e.id: e for d in self.days for e in d.entries}
+
+
+# -- helpers ----------------------------------------------------------------------------------------
+def period_label(kind: str, start: date) -> str:
+    """``2026-W47`` for a week (ISO year and week of its Monday), ``November 2026`` for a month.
+    English month names from a fixed table: a report must not change with the machine's locale."""
+    if kind == "week":
+        iso = start.isocalendar()
+        return f"{iso.year}-W{iso.week:02d}"
+    return f"{_MONTHS[start.month - 1]} {start.year}"
+
+
+def _next_period(kind: str, end: date) -> tuple[date, date]:
+    from journal.dates import iso_week_bounds, month_bounds  # lazy: dateutil only when reporting
+
+    first = end + timedelta(days=1)
+    return iso_week_bounds(first) if kind == "week" else month_bounds(first)
+
+
+def _minutes(time: str | None, end: str | None) -> int | None:
+    if not time or not end:
+        return None
+    try:
+        a = int(time[:2]) * 60 + int(time[3:5])
+        b = int(end[:2]) * 60 + int(end[3:5])
+    except ValueError:
+        return None
+    return b - a if b >= a else b - a + 24 * 60
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+class _Names:
+    """Display names and organisations of linked documents, resolved once per report."""
+
+    def __init__(self, tables: Tables) -> None:
+        self.contacts = tables.get("contacts") or {}
+        self.projects = tables.get("projects") or {}
+        self.orgs = tables.get("organisations") or {}
+
+    def ref(self, table: Mapping[str, dict[str, Any]], doc_id: str) -> Ref:
+        doc = table.get(doc_id)
+        return Ref(doc_id, str(doc.get("name", "")) if doc is not None else f"?{doc_id}")
+
+    def org_of(self, table: Mapping[str, dict[str, Any]], doc_id: str) -> str:
+        org_id = table.get(doc_id, {}).get("organisation_id")
+        return str(self.orgs.get(org_id, {}).get("name", "")) if org_id else ""
+
+    def entry(self, entry_id: str, doc: Mapping[str, Any]) -> ReportEntry:
+        return ReportEntry(
+            id=entry_id, date=date.fromisoformat(doc["date"]), time=doc.get("time"),
+            end_time=doc.get("end_time"), event=str(doc.get("event", "")),
+            status=str(doc.get("status", "")), summary=str(doc.get("summary", "")),
+            contacts=[self.ref(self.contacts, c) for c in doc.get("contact_ids") or ()],
+            projects=[self.ref(self.projects, p) for p in doc.get("project_ids") or ()],
+            organisations=[self.ref(self.orgs, o)
+                           for o in entry_organisations(doc, self.contacts, self.projects)],
+            tags=list(doc.get("tags") or ()), minutes=_minutes(doc.get("time"), doc.get("end_time")),
+            expenses=[dict(x) for x in doc.get("expenses") or () if isinstance(x, Mapping)])
+
+
+def _sort_key(e: ReportEntry) -> tuple[date, bool, str, str]:
+    """Chronological; within a day timed entries first, untimed ones after them."""
+    return (e.date, e.time is None, e.time or "", e.id)
+
+
+def _in_period(tables: Tables, names: _Names, start: date, end: date,
+               index: SearchIndex | None) -> list[ReportEntry]:
+    entries = tables.get("entries") or {}
+    if index is not None:
+        found = [names.entry(i, entries[i]) for i in index.between(start, end)]
+    else:
+        lo, hi = start.isoformat(), end.isoformat()
+        found = [names.entry(i, d) for i, d in entries.items() if lo <= d.get("date", "") <= hi]
+    return sorted(found, key=_sort_key)
+
+
+# -- building ---------------------------------------------------------------------------------------
+def build_period_report(tables: Tables, start: date, end: date, *, today: date,
+                        kind: Literal["week", "month"], index: SearchIndex | None = None) -> Report:
+    """Summarise ``start``..``end`` (inclusive), a week or a month, as seen on ``today``.
+    ``index``: a :class:`SearchIndex` over the same ``tables``, when the caller has one (the TUI,
+    a cached CLI): periods then come from bisects instead of a scan of every entry."""
+    if kind not in ("week", "month"):
+        raise ValidationError(f"unknown report kind {kind!r}: use week or month")
+    if start > end:
+        raise ValidationError(f"the period starts ({start}) after it ends ({end})")
+    names = _Names(tables)
+    items = _in_period(tables, names, start, end, index)
+    next_start, next_end = _next_period(kind, end)
+    by_org, by_project = _groups(items)
+    report = Report(
+        kind=kind, start=start, end=end, label=period_label(kind, start), today=today,
+        next_start=next_start, next_end=next_end, next_label=period_label(kind, next_start),
+        totals=_totals(items), days=_days(tables, items, start, end),
+        by_organisation=by_org, by_project=by_project,
+        contacts_met=_contacts_met(names, items),
+        still_open=[e for e in items if e.status == "planned"],
+        planned_next=[e for e in _in_period(tables, names, next_start, next_end, index)
+                      if e.status == "planned"],
+        birthdays_next=_birthdays(names, next_start, next_end))
+    if kind == "month":
+        report.top_organisations = [g for g in by_org if g.id is not None][:TOP_N]
+        report.top_projects = [g for g in by_project if g.id is not None][:TOP_N]
+        report.overdue_contacts = overdue_contacts(tables, today, index=index)
+    return report
+
+
+def _totals(items: list[ReportEntry]) -> Totals:
+    t = Totals(entries=len(items))
+    money: dict[str, Decimal] = defaultdict(Decimal)
+    for e in items:
+        if e.status == "done":
+            t.done += 1
+            if e.minutes is not None:
+                t.minutes += e.minutes
+                t.timed_entries += 1
+            elif e.time:
+                t.time_only_entries += 1
+            for item in e.expenses:
+                try:
+                    amount = Decimal(str(item.get("amount")))
+                except (InvalidOperation, ValueError):
+                    continue
+                if amount.is_finite():
+                    money[str(item.get("currency") or "").strip().upper() or "?"] += amount
+        elif e.status == "planned":
+            t.planned += 1
+            t.planned_minutes += e.minutes or 0
+        elif e.status == "cancelled":
+            t.cancelled += 1
+    t.expenses = {c: _number(v) for c, v in sorted(money.items())}
+    return t
+
+
+def _days(tables: Tables, items: list[ReportEntry], start: date, end: date) -> list[Day]:
+    notes = tables.get("days") or {}
+    per_day: dict[date, list[ReportEntry]] = defaultdict(list)
+    for e in items:
+        per_day[e.date].append(e)
+    noted = set()
+    for key, doc in notes.items():
+        if start.isoformat() <= key <= end.isoformat() and doc.get("note"):
+            try:
+                noted.add(date.fromisoformat(key))
+            except ValueError:
+                continue
+    days = []
+    for d in sorted(set(per_day) | noted):
+        note = str(notes.get(d.isoformat(), {}).get("note", ""))
+        days.append(Day(date=d, weekday=_WEEKDAYS[d.weekday()], note=note, entries=per_day.get(d, [])))
+    return days
+
+
+def _groups(items: list[ReportEntry]) -> tuple[list[Group], list[Group]]:
+    orgs: dict[str | None, Group] = {}
+    projects: dict[str | None, Group] = {}
+
+    def add(groups: dict[str | None, Group], ref: Ref | None, e: ReportEntry, none_name: str) -> None:
+        key = ref.id if ref else None
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = Group(id=key, name=ref.name if ref else none_name)
+        g.entries += 1
+        g.entry_ids.append(e.id)
+        if e.status == "done":
+            g.done += 1
+            g.minutes += e.minutes or 0
+
+    for e in items:
+        for ref in e.organisations or [None]:
+            add(orgs, ref, e, NO_ORGANISATION)
+        for ref in e.projects or [None]:
+            add(projects, ref, e, NO_PROJECT)
+
+    def ranked(groups: dict[str | None, Group]) -> list[Group]:
+        """Most active first; the "none" bucket last, whatever its size."""
+        return sorted(groups.values(), key=lambda g: (g.id is None, -g.entries, -g.done, g.name, g.id or ""))
+
+    return ranked(orgs), ranked(projects)
+
+
+def _contacts_met(names: _Names, items: list[ReportEntry]) -> list[ContactMet]:
+    met: dict[str, ContactMet] = {}
+    for e in items:
+        if e.status != "done":
+            continue
+        for ref in e.contacts:
+            m = met.get(ref.id)
+            if m is None:
+                met[ref.id] = ContactMet(ref.id, ref.name, names.org_of(names.contacts, ref.id), 1, e.date)
+            else:
+                m.meetings += 1
+                m.last = max(m.last, e.date)
+    return sorted(met.values(), key=lambda m: (-m.meetings, m.name, m.id))
+
+
+def _birthdays(names: _Names, start: date, end: date) -> list[Birthday]:
+    out = []
+    for cid, doc in names.contacts.items():
+        text = doc.get("birthday")
+        if not isinstance(text, str) or len(text) < 7:
+            continue
+        year = int(text[:4]) if text[:4].isdigit() else None
+        try:
+            month, day = int(text[-5:-3]), int(text[-2:])
+        except ValueError:
+            continue
+        for y in range(start.year, end.year + 1):
+            if not 1 <= month <= 12 or not 1 <= day <= 31:
+                break
+            d = min(day, calendar.monthrange(y, month)[1])  # 29 Feb -> 28 Feb in other years
+            when = date(y, month, d)
+            if start <= when <= end:
+                out.append(Birthday(cid, str(doc.get("name", "")), names.org_of(names.contacts, cid),
+                                    when, y - year if year else None))
+    return sorted(out, key=lambda b: (b.date, b.name, b.id))
+
+
+def overdue_contacts(tables: Tables, today: date, *,
+                     index: SearchIndex | None = None) -> list[OverdueContact]:
+    """Contacts with a visiting cadence that are due: see the module docstring. Without an
+    ``index`` this scans every entry once (tens of milliseconds at 100k)."""
+    names = _Names(tables)
+    cadence = {cid: d["cadence_days"] for cid, d in names.contacts.items()
+               if isinstance(d.get("cadence_days"), int) and d["cadence_days"] > 0}
+    if not cadence:
+        return []
+    last: dict[str, date | None] = {}
+    if index is not None:
+        last = {cid: index.last_done(cid, today) for cid in cadence}
+    else:
+        limit = today.isoformat()
+        latest: dict[str, str] = {}
+        for doc in (tables.get("entries") or {}).values():
+            day = doc.get("date", "")
+            if doc.get("status") != "done" or day > limit:
+                continue
+            for cid in doc.get("contact_ids") or ():
+                if cid in cadence and latest.get(cid, "") < day:
+                    latest[cid] = day
+        last = {cid: date.fromisoformat(d) for cid, d in latest.items()}
+    out = []
+    for cid, every in cadence.items():
+        seen = last.get(cid)
+        since = (today - seen).days if seen else None
+        if since is not None and since <= every:
+            continue
+        doc = names.contacts[cid]
+        out.append(OverdueContact(cid, str(doc.get("name", "")), names.org_of(names.contacts, cid),
+                                  every, seen, since, since - every if since is not None else None))
+    return sorted(out, key=lambda o: (o.overdue_days is not None, -(o.overdue_days or 0), o.name, o.id))
+
+
+# -- rendering (kept in journal.report_render; these are the public entry points) --------------------
+def render_markdown(report: Report) -> str:
+    """Markdown for pasting into an email: headings, bullets, a small totals table."""
+    from journal.report_render import markdown
+
+    return markdown(report)
+
+
+def render_text(report: Report) -> str:
+    """Plain text for the terminal."""
+    from journal.report_render import text
+
+    return text(report)
+
+
+def render_json(report: Report) -> str:
+    """JSON with stable (sorted) keys, ISO dates, UTF-8 text."""
+    from journal.report_render import to_json
+
+    return to_json(report)

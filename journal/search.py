@@ -1,0 +1,398 @@
+"""Search over one loaded snapshot of the journal, fast enough to run on every keystroke at 100k
+entries.
+
+The index is built once per load from the raw tables (lean documents: a missing key is empty) and
+never mutated: the service builds a new one when the data changes. Layout, chosen for the two
+things searches do:
+
+* Entries get a *position*: their rank in ascending (date, time, id) order. Results are positions
+  read backwards (newest first), and a date filter is two bisects on the sorted date column — a
+  contiguous position range.
+* Structured filters (contact / project / organisation / tag / status) are inverted lists of
+  positions, sorted for free because they are filled in position order. Evaluation starts from
+  the shortest list, intersects the rest as sets and clips to the date range by bisecting.
+* Words are substrings of one folded haystack per entry (event, summary, tags and the names of
+  linked contacts, projects and organisations — including the organisations reached through
+  those contacts and projects, so ``工商银行`` finds a visit to someone who works there).
+  Haystacks are stored as one string so an unfiltered word search is a C-speed ``rfind`` from the
+  newest end, and a filtered one a bounded ``find`` per candidate — no per-entry slicing.
+
+Chinese has no spaces, so every word is a substring match, for English too (``meet`` finds
+"meeting"), which is also what search-as-you-type needs.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
+from itertools import accumulate
+from typing import Any, Literal
+
+from journal.errors import ValidationError
+from journal.search_names import NameMatcher, gc_paused
+from journal.search_query import Query, Term, parse_query
+from journal.text import fold
+
+__all__ = ["Query", "SearchIndex", "entry_organisations", "parse_query"]
+
+Kind = Literal["contact", "project", "organisation"]
+STATUSES = ("done", "planned", "cancelled")
+# Spellings users type for a status; prefixes of the canonical words are accepted too.
+_STATUS_WORDS = {"canceled": "cancelled", "完成": "done", "已完成": "done", "计划": "planned",
+                 "计划中": "planned", "待办": "planned", "取消": "cancelled", "已取消": "cancelled"}
+_SEP = "\x00"  # between fields of one haystack: a phrase never matches across fields
+_END = "\x01"  # between haystacks; the query parser drops control characters, so no word has these
+_SCAN_SHARE = 4  # use the whole-blob scan when the candidates exceed 1/_SCAN_SHARE of the range
+
+
+def _norm(text: str) -> str:
+    """:func:`fold` without its cache (haystacks are unique; the cache would only churn)."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def entry_organisations(entry: Mapping[str, Any], contacts: Mapping[str, Mapping[str, Any]],
+                        projects: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """Organisation ids an entry concerns: linked directly, or through a linked contact's or
+    project's ``organisation_id``. Sorted. Search (``org:``) and the reports' per-client grouping
+    both use this so they always agree on what counts as work for a client."""
+    found = set(entry.get("organisation_ids") or ())
+    for cid in entry.get("contact_ids") or ():
+        org = contacts.get(cid, {}).get("organisation_id")
+        if org:
+            found.add(org)
+    for pid in entry.get("project_ids") or ():
+        org = projects.get(pid, {}).get("organisation_id")
+        if org:
+            found.add(org)
+    return sorted(found)
+
+
+class SearchIndex:
+    """An immutable search index over ``tables`` (the parsed data file)."""
+
+    def __init__(self, tables: Mapping[str, Mapping[str, dict[str, Any]]]) -> None:
+        self.tables = tables
+        self._matchers: dict[str, NameMatcher] = {}
+        with gc_paused():
+            self._build(tables)
+
+    def _build(self, tables: Mapping[str, Mapping[str, dict[str, Any]]]) -> None:
+        entries = tables.get("entries") or {}
+        contacts = tables.get("contacts") or {}
+        projects = tables.get("projects") or {}
+        orgs = tables.get("organisations") or {}
+
+        # id -> (folded name, organisation id or ""): one lookup per link in the loop below
+        c_info = {i: (_norm(str(d.get("name", ""))), d.get("organisation_id") or "")
+                  for i, d in contacts.items()}
+        p_info = {i: (_norm(str(d.get("name", ""))), d.get("organisation_id") or "")
+                  for i, d in projects.items()}
+        o_name = {i: _norm(str(d.get("name", ""))) for i, d in orgs.items()}
+        missing = ("", "")
+
+        # "date[time] id": one string key sorts ~3x faster than a tuple; an entry without a time
+        # sorts before the timed ones of its day (' ' < '0').
+        ids0, docs0 = list(entries), list(entries.values())
+        keys = [f"{d.get('date', '')}{d.get('time') or ''} {i}" for i, d in entries.items()]
+        rank = sorted(range(len(keys)), key=keys.__getitem__)
+        pos_of = [0] * len(rank)
+        for pos, k in enumerate(rank):
+            pos_of[k] = pos
+        # One pass in the documents' own order (sequential in memory: twice as fast as walking
+        # them in date order at 100k); columns are permuted and posting lists sorted afterwards.
+        by_contact: defaultdict[str, list[int]] = defaultdict(list)
+        by_project: defaultdict[str, list[int]] = defaultdict(list)
+        by_org: defaultdict[str, list[int]] = defaultdict(list)
+        by_tag: defaultdict[str, list[int]] = defaultdict(list)
+        by_status: defaultdict[str, list[int]] = defaultdict(list)
+        dates0: list[str] = []
+        status0: list[str] = []
+        hays0: list[str] = []
+        for pos, d in zip(pos_of, docs0, strict=True):
+            dates0.append(d.get("date", ""))
+            status = d.get("status", "")
+            status0.append(status)
+            by_status[status].append(pos)
+            text = f"{d.get('event', '')}{_SEP}{d.get('summary', '')}"
+            tags = d.get("tags")
+            if tags:
+                text = f"{text}{_SEP}{_SEP.join(tags)}"
+                for tag in tags:
+                    by_tag[fold(tag)].append(pos)
+            cids, pids, oids = d.get("contact_ids"), d.get("project_ids"), d.get("organisation_ids")
+            if not (cids or pids or oids):
+                hays0.append(_norm(text))
+                continue
+            names: list[str] = []
+            eff: list[str] = list(oids) if oids else []
+            for cid in cids or ():
+                by_contact[cid].append(pos)
+                name, org = c_info.get(cid, missing)
+                names.append(name)
+                if org and org not in eff:
+                    eff.append(org)
+            for pid in pids or ():
+                by_project[pid].append(pos)
+                name, org = p_info.get(pid, missing)
+                names.append(name)
+                if org and org not in eff:
+                    eff.append(org)
+            for org in eff:
+                by_org[org].append(pos)
+                names.append(o_name.get(org, ""))
+            hays0.append(f"{_norm(text)}{_SEP}{_SEP.join(names)}")
+        for table in (by_contact, by_project, by_org, by_tag, by_status):
+            for postings in table.values():
+                postings.sort()
+        self._ids: list[str] = [ids0[k] for k in rank]
+        self._dates: list[str] = [dates0[k] for k in rank]
+        self._status: list[str] = [status0[k] for k in rank]
+        self._by_contact, self._by_project = dict(by_contact), dict(by_project)
+        self._by_org, self._by_tag = dict(by_org), dict(by_tag)
+        self._by_status: dict[str, list[int]] = {st: [] for st in STATUSES} | dict(by_status)
+        hays = [hays0[k] for k in rank]
+        self._starts: list[int] = [0, *accumulate(len(h) + 1 for h in hays)]
+        self._blob = _END.join(hays) + _END
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    # -- names ----------------------------------------------------------------------------------
+    def matcher(self, kind: str) -> NameMatcher:
+        """The name matcher for ``kind`` (built on first use)."""
+        kind = "organisation" if kind == "org" else kind
+        if kind not in self._matchers:
+            self._matchers[kind] = NameMatcher(kind, self.tables)
+        return self._matchers[kind]
+
+    def resolve(self, kind: Kind, name: str) -> str:
+        """The id ``name`` designates: an id, exact name or ``Name (Organisation)``, unique prefix,
+        substring, or pinyin (see :mod:`journal.search_names`). Raises NotFoundError or
+        AmbiguousNameError (with ``candidates``)."""
+        return self.matcher(kind).resolve(name)
+
+    def label(self, kind: Kind, doc_id: str) -> str:
+        """How a document is shown where namesakes must be told apart: ``Name (Organisation)``."""
+        return self.matcher(kind).label(doc_id)
+
+    # -- cross-index views ----------------------------------------------------------------------
+    def entries_for(self, kind: Kind, doc_id: str) -> list[str]:
+        """Entry ids linked to a document, newest first; for an organisation, directly and through
+        its contacts and projects."""
+        postings = self._postings(kind).get(doc_id, [])
+        ids = self._ids
+        return [ids[p] for p in reversed(postings)]
+
+    def between(self, start: date, end: date) -> list[str]:
+        """Entry ids dated ``start``..``end`` inclusive, oldest first: two bisects, so reports
+        over a loaded index need not scan every entry."""
+        lo = bisect_left(self._dates, start.isoformat())
+        hi = bisect_right(self._dates, end.isoformat())
+        return self._ids[lo:hi]
+
+    def last_done(self, contact_id: str, on_or_before: date) -> date | None:
+        """The date of the contact's latest done entry on or before the given day, if any."""
+        limit = on_or_before.isoformat()
+        dates, statuses = self._dates, self._status
+        for p in reversed(self._by_contact.get(contact_id, ())):
+            if statuses[p] == "done" and dates[p] <= limit:
+                return date.fromisoformat(dates[p])
+        return None
+
+    def _postings(self, kind: str) -> dict[str, list[int]]:
+        if kind == "contact":
+            return self._by_contact
+        if kind == "project":
+            return self._by_project
+        if kind in ("organisation", "org"):
+            return self._by_org
+        raise ValueError(f"unknown kind {kind!r}")
+
+    # -- querying -------------------------------------------------------------------------------
+    def highlight_terms(self, query: str | Query) -> list[str]:
+        """The positive words and phrases of ``query``, as typed, for the UI to highlight."""
+        q = parse_query(query) if isinstance(query, str) else query
+        return list(dict.fromkeys(q.words))
+
+    def search(self, query: str | Query, *, today: date | None = None,
+               limit: int | None = None) -> list[str]:
+        """Entry ids matching ``query``, newest first by (date, time, id). Raises only
+        :class:`~journal.errors.JournalError` subclasses (unknown / ambiguous names, bad dates or
+        statuses)."""
+        q = parse_query(query) if isinstance(query, str) else query
+        if limit is not None and limit <= 0:
+            return []
+        lo, hi, gaps = self._date_range(q.terms, today)
+        lists: list[list[int]] = []
+        excluded: set[int] = set()
+        for term in q.terms:
+            if term.field in ("text", "on", "from", "to", "status"):
+                continue
+            postings = self._filter_postings(term)
+            if term.negated:
+                excluded.update(postings)
+            else:
+                lists.append(postings)
+        want = {_status(v) for v in q.values("status")}
+        refuse = {_status(v) for v in q.values("status", negated=True)}
+        if lo >= hi or len(want) > 1 or want & refuse:
+            return []
+        if want and not lists:  # status alone: its list is the base, nothing else to test
+            lists.append(self._by_status.get(next(iter(want)), []))
+            want = set()
+        words = [w for w in map(fold, q.words) if w]  # "" would match everywhere and loop rfind
+        not_words = [w for w in map(fold, q.excluded_words) if w]
+        if not lists and not_words:  # over the whole range, finding the excluded is cheaper
+            for w in not_words:
+                excluded.update(self._hits(w, lo, hi))
+            not_words = []
+
+        def clip(ps: list[int]) -> list[int]:
+            return ps[bisect_left(ps, lo):bisect_left(ps, hi)]
+
+        lists = sorted((clip(ps) for ps in lists), key=len)
+        status = next(iter(want)) if want else None
+        keep = self._checker(lists[1:], excluded, gaps, status, refuse, words[1:], not_words)
+        if lists:
+            base = lists[0]
+            if not (words and len(base) * _SCAN_SHARE > hi - lo):
+                return self._collect(base, words[0] if words else None, keep, limit)
+            allowed = set(base)
+            inner = keep
+            keep = allowed.__contains__ if inner is None else (lambda p: p in allowed and inner(p))
+        if words:
+            return self._scan(words[0], lo, hi, keep, limit)
+        return self._collect(range(lo, hi), None, keep, limit)
+
+    def _date_range(self, terms: Iterable[Term], today: date | None) -> tuple[int, int, list[tuple[int, int]]]:
+        """Position range [lo, hi) of the positive date terms, and position ranges to exclude for
+        the negated ones."""
+        lo, hi = 0, len(self._ids)
+        gaps: list[tuple[int, int]] = []
+        for term in terms:
+            if term.field not in ("on", "from", "to"):
+                continue
+            from journal.dates import parse_period  # lazy: most searches have no date term
+
+            start, end = parse_period(term.value, today=today)
+            a = bisect_left(self._dates, start.isoformat()) if term.field != "to" else 0
+            b = bisect_right(self._dates, end.isoformat()) if term.field != "from" else len(self._ids)
+            if term.negated:
+                gaps.append((a, b))
+            else:
+                lo, hi = max(lo, a), min(hi, b)
+        return lo, hi, gaps
+
+    def _filter_postings(self, term: Term) -> list[int]:
+        """Sorted positions one structured term selects (before negation)."""
+        if term.field == "tag":
+            return self._by_tag.get(fold(term.value.lstrip("#")), [])
+        kind = {"contact": "contact", "project": "project", "org": "organisation"}[term.field]
+        return self._postings(kind).get(self.resolve(kind, term.value), [])  # type: ignore[arg-type]
+
+    def _checker(self, others: list[list[int]], excluded: set[int], gaps: list[tuple[int, int]],
+                 status: str | None, refuse: set[str], words: list[str],
+                 not_words: list[str]) -> Callable[[int], bool] | None:
+        """A predicate for everything except the base list and the first word, which the caller
+        walks; None when there is nothing left to test (the common case gets a tight loop)."""
+        if not (others or excluded or gaps or status or refuse or words or not_words):
+            return None
+        sets = [set(ps) for ps in others]
+        blob, starts, statuses = self._blob, self._starts, self._status
+
+        def keep(p: int) -> bool:
+            if p in excluded:
+                return False
+            if status is not None and statuses[p] != status:
+                return False
+            if refuse and statuses[p] in refuse:
+                return False
+            for s in sets:
+                if p not in s:
+                    return False
+            for a, b in gaps:
+                if a <= p < b:
+                    return False
+            if words or not_words:
+                s0, s1 = starts[p], starts[p + 1]
+                for w in words:
+                    if blob.find(w, s0, s1) < 0:
+                        return False
+                for w in not_words:
+                    if blob.find(w, s0, s1) >= 0:
+                        return False
+            return True
+
+        return keep
+
+    def _collect(self, positions: Sequence[int], word: str | None,
+                 keep: Callable[[int], bool] | None, limit: int | None) -> list[str]:
+        """Walk candidate positions (ascending) from the newest, test them, stop at ``limit``.
+        The unlimited, untested cases are comprehensions: they return tens of thousands of ids."""
+        ids = self._ids
+        if word is None and keep is None:
+            picked = positions[-limit:] if limit else positions
+            if isinstance(picked, range):
+                return ids[picked.start:picked.stop][::-1]
+            return [ids[p] for p in reversed(picked)]
+        find, starts = self._blob.find, self._starts
+        if limit is None:
+            if word is None:
+                return [ids[p] for p in reversed(positions) if keep(p)]  # type: ignore[misc]
+            if keep is None:
+                return [ids[p] for p in reversed(positions) if find(word, starts[p], starts[p + 1]) >= 0]
+        out: list[str] = []
+        for p in reversed(positions):
+            if word is not None and find(word, starts[p], starts[p + 1]) < 0:
+                continue
+            if keep is None or keep(p):
+                out.append(ids[p])
+                if limit is not None and len(out) >= limit:
+                    break
+        return out
+
+    def _hits(self, word: str, lo: int, hi: int) -> list[int]:
+        """Positions in [lo, hi) whose haystack contains ``word`` (descending)."""
+        blob, starts = self._blob, self._starts
+        floor, end = starts[lo], starts[hi]
+        out: list[int] = []
+        while (at := blob.rfind(word, floor, end)) >= 0:
+            p = bisect_right(starts, at) - 1
+            out.append(p)
+            end = starts[p]
+        return out
+
+    def _scan(self, word: str, lo: int, hi: int, keep: Callable[[int], bool] | None,
+              limit: int | None) -> list[str]:
+        """Find ``word`` in the haystacks of positions [lo, hi) from the newest end with ``rfind``
+        on the whole blob, jumping to the previous entry after each hit. A word in most entries
+        (``a``) is cheaper tested entry by entry; ``count`` (C speed) tells which case this is."""
+        blob, starts = self._blob, self._starts
+        floor, end = starts[lo], starts[hi]
+        if limit is None and blob.count(word, floor, end) * 2 > hi - lo:
+            return self._collect(range(lo, hi), word, keep, limit)
+        ids, out = self._ids, []
+        while True:
+            at = blob.rfind(word, floor, end)
+            if at < 0:
+                break
+            p = bisect_right(starts, at) - 1
+            end = starts[p]
+            if keep is None or keep(p):
+                out.append(ids[p])
+                if limit is not None and len(out) >= limit:
+                    break
+        return out
+
+
+def _status(value: str) -> str:
+    """``status:`` value -> canonical status; a unique prefix (``plan``) or a synonym works."""
+    v = fold(value)
+    v = _STATUS_WORDS.get(v, v)
+    matches = [s for s in STATUSES if s.startswith(v)]
+    if len(matches) == 1:
+        return matches[0]
+    raise ValidationError(f"unknown status {value!r}: use done, planned or cancelled")

@@ -1,0 +1,274 @@
+"""Finding a contact, project or organisation from what the user typed.
+
+One rule for every surface (``contact:`` in a search, ``journal list --contact``, the TUI's pickers),
+tried in order, first level with any match wins:
+
+1. an id (26-char ULID, any case);
+2. the exact name, or the exact ``Name (Organisation)`` label — how namesakes are told apart;
+3. a prefix of the name or label;
+4. a substring of the name or label;
+5. pinyin of a Chinese name, tone-less: in full (``zhangwei``, ``zhang wei``) or initials (``zw``);
+6. a prefix of the full pinyin or the initials (``zhangw``).
+
+Several documents at the winning level is an :class:`AmbiguousNameError` that lists them — a name is
+never guessed, because a note filed under the wrong 张伟 is worse than a question. All comparison is
+on :func:`journal.text.fold`.
+
+Pinyin readings come from pypinyin's character table, read directly (orjson, ~0.1 s) and only when a
+lookup falls through to level 5: importing ``pypinyin`` itself costs ~0.4 s (it parses its phrase
+dictionary), too much for a command-line search. Every reading of a heteronym counts (曾 is both
+zeng and ceng) because surnames are exactly where the context-free reading is most often wrong.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from journal.errors import AmbiguousNameError, NotFoundError, ValidationError
+from journal.text import fold
+
+__all__ = ["KINDS", "NameMatcher", "gc_paused", "pinyin_keys"]
+
+KINDS = {"contact": "contacts", "project": "projects", "organisation": "organisations",
+         "org": "organisations"}
+_ULID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
+_QUALIFIED_RE = re.compile(r"^(?P<name>.+?)\s*\((?P<org>[^()]+)\)\s*$")
+_MAX_KEYS = 64  # cap on reading combinations per name (heteronym-heavy names are rare)
+_MAX_LISTED = 10  # candidates spelled out in an ambiguity message
+
+_table: dict[str, str] | None = None
+
+
+def _pinyin_table() -> dict[str, str]:
+    """Code point (as a decimal string) -> comma-separated toned readings, or {} without pypinyin."""
+    global _table
+    if _table is None:
+        table: dict[str, str] = {}
+        try:
+            import importlib.util
+
+            spec = importlib.util.find_spec("pypinyin")
+            locations = list(spec.submodule_search_locations or []) if spec else []
+            if locations:
+                import orjson
+
+                table = orjson.loads((Path(locations[0]) / "pinyin_dict.json").read_bytes())
+        except (ImportError, OSError, ValueError):
+            table = {}
+        if not table:  # a future pypinyin might move the file: fall back to its module
+            try:
+                from pypinyin.pinyin_dict import pinyin_dict
+
+                table = {str(k): v for k, v in pinyin_dict.items()}
+            except ImportError:
+                table = {}
+        _table = table
+    return _table
+
+
+@lru_cache(maxsize=8192)
+def _readings(ch: str) -> tuple[str, ...]:
+    """Tone-less readings of one character; ü is offered as both ``u`` and ``v`` (how IMEs spell
+    it). Empty for anything that is not a Chinese character."""
+    raw = _pinyin_table().get(str(ord(ch)))
+    if not raw:
+        return ()
+    out: list[str] = []
+    for reading in raw.split(","):
+        decomposed = unicodedata.normalize("NFD", reading.strip())
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+        variants = [plain, plain.replace("u", "v")] if "\u0308" in decomposed else [plain]
+        for v in variants:
+            if v and v.isascii() and v.isalpha() and v not in out:
+                out.append(v)
+    return tuple(out)
+
+
+def pinyin_keys(name: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(full pinyin spellings, initials spellings) of ``name``; latin words count as themselves
+    (``David 王`` -> ``davidwang``, ``dw``). Empty sets when the name has neither."""
+    tokens: list[tuple[str, ...]] = []
+    run = ""
+    for ch in fold(name):
+        readings = _readings(ch) if ord(ch) > 0x2E7F else ()
+        if readings:
+            if run:
+                tokens.append((run,))
+                run = ""
+            tokens.append(readings)
+        elif ch.isascii() and ch.isalnum():
+            run += ch
+        elif run:
+            tokens.append((run,))
+            run = ""
+    if run:
+        tokens.append((run,))
+    if not tokens:
+        return frozenset(), frozenset()
+    fulls, inits = {""}, {""}
+    for tok in tokens:
+        fulls = {f + r for f in fulls for r in tok}
+        inits = {i + r[0] for i in inits for r in tok}
+        if len(fulls) > _MAX_KEYS:
+            fulls = set(sorted(fulls)[:_MAX_KEYS])
+        if len(inits) > _MAX_KEYS:
+            inits = set(sorted(inits)[:_MAX_KEYS])
+    return frozenset(fulls), frozenset(inits)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building lookup tables. A build allocates
+    many acyclic objects next to the loaded data's millions, and each automatic full collection
+    walks all of them: at 100k entries that is up to a third of the index build, for no garbage."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class NameMatcher:
+    """Name lookup for one kind over one snapshot of the data. Cheap to build; the label table and
+    the pinyin keys are computed on first use and kept for the snapshot's lifetime."""
+
+    def __init__(self, kind: str, tables: Mapping[str, Mapping[str, dict[str, Any]]]) -> None:
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind {kind!r}")
+        self.kind = "organisation" if kind == "org" else kind
+        self.docs: Mapping[str, dict[str, Any]] = tables.get(KINDS[kind]) or {}
+        self.orgs: Mapping[str, dict[str, Any]] = tables.get("organisations") or {}
+        self._rows: list[tuple[str, str, str, str]] | None = None  # id, name, label, compact label
+        self._exact: dict[str, list[str]] | None = None
+        self._pinyin: tuple[dict[str, set[str]], dict[str, set[str]]] | None = None
+        self._memo: dict[str, list[str]] = {}  # the snapshot never changes: lookups are cacheable
+
+    # -- labels ---------------------------------------------------------------------------------
+    def org_name(self, doc_id: str) -> str:
+        """The name of the document's organisation ("" when it has none or it is dangling)."""
+        org_id = self.docs.get(doc_id, {}).get("organisation_id") if self.kind != "organisation" else None
+        return str(self.orgs.get(org_id, {}).get("name", "")) if org_id else ""
+
+    def label(self, doc_id: str) -> str:
+        """``Name (Organisation)`` for contacts and projects with an organisation, else the name;
+        ``?<id>`` for an id that is not there (a dangling link)."""
+        doc = self.docs.get(doc_id)
+        if doc is None:
+            return f"?{doc_id}"
+        org = self.org_name(doc_id)
+        return f"{doc.get('name', '')} ({org})" if org else str(doc.get("name", ""))
+
+    def _table_rows(self) -> list[tuple[str, str, str, str]]:
+        if self._rows is None:
+            with gc_paused():
+                self._build_rows()
+        assert self._rows is not None
+        return self._rows
+
+    def _build_rows(self) -> None:
+        rows = []
+        exact: dict[str, list[str]] = {}
+        for doc_id, doc in self.docs.items():
+            name = fold(str(doc.get("name", "")))
+            org = self.org_name(doc_id)
+            label = f"{name} ({fold(org)})" if org else name
+            compact = label.replace(" (", "(", 1) if org else name
+            rows.append((doc_id, name, label, compact))
+            for key in {name, label, compact}:
+                exact.setdefault(key, []).append(doc_id)
+        self._rows, self._exact = rows, exact
+
+    def _pinyin_maps(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        if self._pinyin is None:
+            with gc_paused():
+                self._pinyin = self._build_pinyin()
+        return self._pinyin
+
+    def _build_pinyin(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        full: dict[str, set[str]] = {}
+        init: dict[str, set[str]] = {}
+        for doc_id, doc in self.docs.items():
+            fulls, inits = pinyin_keys(str(doc.get("name", "")))
+            for k in fulls:
+                full.setdefault(k, set()).add(doc_id)
+            for k in inits:
+                init.setdefault(k, set()).add(doc_id)
+        return full, init
+
+    # -- lookup ---------------------------------------------------------------------------------
+    def candidates(self, text: str) -> list[str]:
+        """The ids at the best matching level (see the module docstring), sorted by label; empty
+        when nothing matches. The TUI shows these when it has to ask."""
+        if text not in self._memo:
+            if len(self._memo) > 1024:
+                self._memo.clear()
+            self._memo[text] = self._candidates(text)
+        return list(self._memo[text])
+
+    def _candidates(self, text: str) -> list[str]:
+        raw = text.strip()
+        if len(raw) >= 2 and raw[0] == raw[-1] == '"':
+            raw = raw[1:-1].strip()
+        if not raw:
+            return []
+        if _ULID_RE.match(raw.upper()) and raw.upper() in self.docs:
+            return [raw.upper()]
+        q = fold(raw)
+        rows = self._table_rows()
+        assert self._exact is not None
+        found: list[str] = list(dict.fromkeys(self._exact.get(q, ())))
+        if not found:
+            found = [r[0] for r in rows if r[1].startswith(q) or r[2].startswith(q) or r[3].startswith(q)]
+        if not found:
+            found = [r[0] for r in rows if q in r[1] or q in r[2]]
+        if not found:
+            found = self._qualified(q, rows)
+        if not found:
+            found = self._by_pinyin(q)
+        return sorted(set(found), key=lambda i: (self.label(i), i))
+
+    def _qualified(self, q: str, rows: list[tuple[str, str, str, str]]) -> list[str]:
+        """``Name (part of the organisation's name)``: ``张伟 (工商)`` for 张伟 at 中国工商银行."""
+        m = _QUALIFIED_RE.match(q)
+        if not m or self.kind == "organisation":
+            return []
+        name, org = m["name"].strip(), m["org"].strip()
+        return [r[0] for r in rows if r[1] == name and org in fold(self.org_name(r[0]))]
+
+    def _by_pinyin(self, q: str) -> list[str]:
+        key = "".join(q.replace("'", " ").replace("-", " ").split())
+        if not key or not key.isascii() or not key.isalpha():
+            return []
+        full, init = self._pinyin_maps()
+        found = full.get(key, set()) | init.get(key, set())
+        if not found and len(key) >= 2:
+            found = {i for k, ids in full.items() if k.startswith(key) for i in ids}
+            found |= {i for k, ids in init.items() if k.startswith(key) for i in ids}
+        return list(found)
+
+    def resolve(self, text: str) -> str:
+        """Exactly one id for ``text``, or NotFoundError / AmbiguousNameError (candidates filled)."""
+        if not isinstance(text, str) or not text.strip():
+            raise ValidationError(f"empty {self.kind} name")
+        ids = self.candidates(text)
+        if len(ids) == 1:
+            return ids[0]
+        shown = text.strip()
+        if not ids:
+            raise NotFoundError(f"no {self.kind} matches {shown!r}")
+        candidates = [(i, self.label(i)) for i in ids]
+        listed = ", ".join(f"{lbl} [{i}]" for i, lbl in candidates[:_MAX_LISTED])
+        if len(candidates) > _MAX_LISTED:
+            listed += f", … and {len(candidates) - _MAX_LISTED} more"
+        hint = "the id" if self.kind == "organisation" else 'the id or "Name (Organisation)"'
+        raise AmbiguousNameError(
+            f"{self.kind} {shown!r} is ambiguous: {listed} — use {hint}", candidates)
