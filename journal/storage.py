@@ -168,10 +168,19 @@ def resolve_data_path(path: Path) -> Path:
     someone else must not redirect our writes), and refuse a directory."""
     path = Path(os.path.expanduser(str(path)))
     if path.is_symlink():
+        if hasattr(os, "getuid") and path.lstat().st_uid != os.getuid():
+            # A dangling link planted in a shared folder would make our first write create the
+            # private journal wherever its author chose.
+            raise StorageError(f"{path}: is a link made by another user; not following it")
         target = Path(os.path.realpath(path))
-        with contextlib.suppress(FileNotFoundError):
-            if hasattr(os, "getuid") and target.stat().st_uid != os.getuid():
-                raise StorageError(f"{path}: is a link to {target}, which belongs to another user")
+        try:
+            owner = target.stat().st_uid
+        except FileNotFoundError:
+            return target
+        except OSError as exc:  # a link loop (ELOOP), an unreadable folder on the way ...
+            raise StorageError(f"{path}: cannot follow the link ({exc.strerror or exc})") from None
+        if hasattr(os, "getuid") and owner != os.getuid():
+            raise StorageError(f"{path}: is a link to {target}, which belongs to another user")
         return target
     return path.absolute()
 
@@ -307,6 +316,8 @@ class JournalStore:
 
     def __init__(self, path: Path | str) -> None:
         self.path = resolve_data_path(Path(path))
+        if not self.path.name:  # "/" (or a link to it): no file name to put a lock next to
+            raise StorageError(f"{self.path}: is a directory, not a journal file")
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self._data: Tables | None = None
         self._key: StatKey | None = None
@@ -423,7 +434,7 @@ class JournalStore:
         previous = self._key[2] if self._key else 0
         self._key = atomic_write(self.path, raw, previous_mtime_ns=previous)
         self._remember_written(self._key)
-        self._data = data
+        self._data = _with_all_tables(data)  # the same shape a load gives (empty tables present)
         self.generation += 1
 
     def replace_all(self, data: Tables) -> None:
@@ -431,8 +442,20 @@ class JournalStore:
         problem = check_tables(data, SCHEMA_VERSION)
         if problem:
             raise StorageError(f"refusing to write invalid data: {problem}")
-        with self.transaction():
-            self._stage(dict(data))
+        # Not a transaction: the current content is replaced, not read, so a damaged file (the
+        # reason one restores a backup) does not stand in the way. Callers back it up first.
+        if self._in_tx:
+            raise RuntimeError("replace_all inside a journal transaction")
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        release = _acquire_lock(self.lock_path, self.path)
+        try:
+            if self.path.exists() and not self.path.is_file():
+                raise StorageError(f"{self.path}: is not a regular file")
+            self._sweep_temp_files()
+            self._data, self._key = None, None
+            self._commit(dict(data))
+        finally:
+            release()
 
     # -- backups ---------------------------------------------------------------------------
     def backup(self, reason: str) -> Path | None:
@@ -440,19 +463,33 @@ class JournalStore:
         newest :data:`BACKUPS_KEPT` are kept. Returns the copy's path (None if no file yet)."""
         if not self.path.exists():
             return None
+        # Open the source first, without blocking (a FIFO in its place would hang the open) and
+        # before creating the copy, so that an unreadable source leaves no empty "backup" behind.
+        try:
+            src_fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)
+        except OSError as exc:
+            raise StorageError(f"{self.path}: cannot read ({exc.strerror or exc})") from None
+        if not stat.S_ISREG(os.fstat(src_fd).st_mode):
+            os.close(src_fd)
+            raise StorageError(f"{self.path}: is not a regular file")
         folder = self.path.parent / BACKUP_DIR
-        folder.mkdir(mode=0o700, exist_ok=True)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         target = folder / f"{self.path.stem}.{stamp}.{reason}{self.path.suffix or '.json'}"
-        try:
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as out, open(self.path, "rb") as src:
-                shutil.copyfileobj(src, out)
-                out.flush()
-                os.fsync(out.fileno())
-        except OSError as exc:
-            raise StorageError(f"cannot write a backup to {folder} ({exc.strerror or exc}); "
-                               "nothing was changed") from None
+        with open(src_fd, "rb") as src:
+            fd = -1
+            try:
+                folder.mkdir(mode=0o700, exist_ok=True)
+                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "wb") as out:
+                    shutil.copyfileobj(src, out)
+                    out.flush()
+                    os.fsync(out.fileno())
+            except OSError as exc:
+                if fd >= 0:  # ours, half-written: not a backup anyone should restore
+                    with contextlib.suppress(OSError):
+                        target.unlink()
+                raise StorageError(f"cannot write a backup to {folder} ({exc.strerror or exc}); "
+                                   "nothing was changed") from None
         for old in self.list_backups()[BACKUPS_KEPT:]:
             with contextlib.suppress(OSError):
                 old.unlink()

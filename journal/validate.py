@@ -72,7 +72,7 @@ def _check_doc(table: str, doc_id: str, doc: Any) -> str | None:
     if type(doc) is not dict:
         return f"{table} {doc_id!r}: expected an object, found {type(doc).__name__}"
     for name in REQUIRED[table]:
-        if name not in doc:
+        if doc.get(name) is None:  # null is as missing: readers index required fields directly
             return f"{table} {doc_id}: missing field {name!r}"
     problem = _type_problem(table, doc_id, doc)
     if problem:

@@ -18,8 +18,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
+    import os
+    import stat
+
+    from journal.errors import JournalError
     from journal.interchange.csv_import import import_csv
 
+    try:  # a FIFO would hang the read, /dev/zero would never end: regular files only
+        regular = stat.S_ISREG(os.stat(args.csv_file).st_mode)
+    except OSError as exc:
+        raise JournalError(f"{args.csv_file}: cannot read ({exc.strerror or exc})") from None
+    if not regular:
+        raise JournalError(f"{args.csv_file}: not a regular file (save the CSV to a file first)")
     report = import_csv(ctx.journal, args.csv_file)
     for name in report.created:
         ctx.note(f"created {name}")
