@@ -16,6 +16,7 @@ from journal.errors import AmbiguousNameError, NotFoundError, ValidationError
 from journal.models import (
     KIND_LINK_FIELD,
     KIND_TABLE,
+    MODEL_BY_TABLE,
     ULID_RE,
     Contact,
     DayNote,
@@ -55,6 +56,23 @@ class LinkRequest:
     def by_kind(self) -> dict[str, Sequence[str]]:
         return {"project": self.projects, "contact": self.contacts,
                 "organisation": self.organisations}
+
+
+@dataclass
+class Conflict:
+    """The recorded merge conflicts of one field of one document: the value it holds now and the
+    records of values that lost a merge (numbered from 1 for ``resolve_conflict(take=N)``)."""
+
+    table: str
+    id: str
+    label: str
+    field: str
+    current: Any
+    records: list[dict[str, Any]]
+
+
+#: Tables whose documents can carry merge conflicts, in the order they are listed.
+CONFLICT_TABLES = ("entries", "contacts", "projects", "organisations", "days")
 
 
 @dataclass
@@ -378,6 +396,76 @@ class Journal:
             created = current.get("created_at", now) if current else now
             doc = DayNote(id=day, note=note, created_at=created, updated_at=now).to_doc()
             tx.replace("days", day, doc)
+
+    # -- merge conflicts ------------------------------------------------------------------------
+    def conflicts(self) -> list[Conflict]:
+        """Every field holding values that lost a merge (see journal.merge), per document and field,
+        so the CLI and the TUI can show both sides and let the user pick."""
+        tables = self.tables
+        kinds = {table: kind for kind, table in KIND_TABLE.items()}
+        out: list[Conflict] = []
+        for table in CONFLICT_TABLES:
+            hits = sorted((i, d) for i, d in tables.get(table, {}).items() if d.get("conflicts"))
+            for doc_id, doc in hits:
+                name = (f"{doc['date']} {doc['event']}" if table == "entries" else
+                        f"day note {doc_id}" if table == "days" else label(tables, kinds[table], doc_id))
+                by_field: dict[str, list[dict[str, Any]]] = {}
+                for record in doc["conflicts"]:
+                    by_field.setdefault(str(record.get("field", "")), []).append(record)
+                out += [Conflict(table, doc_id, name, f, doc.get(f), records)
+                        for f, records in sorted(by_field.items())]
+        return out
+
+    def resolve_conflict(self, doc_id: str, field: str | None = None,
+                         take: str | int = "current") -> list[Conflict]:
+        """Clear the recorded conflicts of one document (of one ``field``, or all): ``"current"``
+        keeps the values it holds; ``"other"`` (when one value is recorded) or ``N`` (the N-th) puts
+        a recorded value back. ``updated_at`` moves on: the choice is an edit and must win the next
+        merge; the cleared records stay cleared on the other machine too (journal.merge)."""
+        found = self._conflicts_of(doc_id)
+        items = [c for c in found if field is None or c.field == field]
+        if not items:
+            raise NotFoundError(f"{found[0].id} has no recorded conflict in {field!r} (it has: "
+                                f"{', '.join(c.field for c in found)})")
+        taken: dict[str, Any] = {}
+        if take != "current":
+            if len(items) > 1:
+                raise ValidationError(f"{items[0].id} has conflicts in {', '.join(c.field for c in items)}"
+                                      ": choose one field (--field)")
+            records = items[0].records
+            if take == "other" and len(records) > 1:
+                raise ValidationError(f"{len(records)} other values are recorded for {items[0].field}: "
+                                      f"pick one by number (--take 1..{len(records)})")
+            index = 1 if take == "other" else take
+            if not isinstance(index, int) or not 1 <= index <= len(records):
+                raise ValidationError(f"take must be 'current', 'other' or 1..{len(records)}")
+            taken[items[0].field] = records[index - 1].get("value")
+        table, target, fields = items[0].table, items[0].id, {c.field for c in items}
+        with self.store.transaction() as tx:
+            current = tx.get(table, target)
+            if current is None:
+                raise NotFoundError(f"{table} {target} was deleted meanwhile")
+            doc = {k: v for k, v in current.items() if k not in taken} | taken
+            doc["conflicts"] = [r for r in current.get("conflicts", []) if r.get("field") not in fields]
+            doc["updated_at"] = utc_now()
+            tx.replace(table, target, MODEL_BY_TABLE[table].from_doc(target, doc).to_doc())
+        return items
+
+    def _conflicts_of(self, ref: str) -> list[Conflict]:
+        """The conflicts of the document ``ref`` designates: an id, a unique part of one (4+
+        characters), or a day note's date."""
+        items = self.conflicts()
+        key = ref.strip().upper()
+        hits = [c for c in items if c.id.upper() == key]
+        if not hits and len(key) >= 4:
+            ids = sorted({c.id for c in items if c.id.startswith(key) or c.id.endswith(key)})
+            if len(ids) > 1:
+                raise AmbiguousNameError(f"{ref.strip()!r} matches {len(ids)} documents with "
+                                         "conflicts; give more of the id")
+            hits = [c for c in items if c.id in ids]
+        if not hits:
+            raise NotFoundError(f"no recorded conflicts for {ref.strip()!r}")
+        return hits
 
 
 def entry_sort_key(entry: Entry) -> tuple[str, str, str]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from journal.errors import JournalError
+from journal.text import clean_line
 
 if TYPE_CHECKING:
     from journal.service import Journal
@@ -58,14 +59,25 @@ class Context:
         print(text, file=self.stdout)
 
     def note(self, text: str) -> None:
-        """A side remark (created documents, warnings) on stderr, so stdout stays scriptable."""
-        print(text, file=self.stderr)
+        """A side remark (created documents, warnings) on stderr, so stdout stays scriptable.
+        One line, control characters escaped: notes quote user text (names, CSV cells)."""
+        print(clean_line(text), file=self.stderr)
 
 
 class _Parser(argparse.ArgumentParser):
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]):  # noqa: ANN202
+        """Python 3.11's argparse drops a ``--`` given as an option's own value (``--summary=--``)
+        and hands the handler an empty *list* where a string is expected (a traceback later). An
+        option's explicit value is never the end-of-options marker: keep it as text."""
+        if action.option_strings and action.nargs is None and arg_strings == ["--"]:
+            value = self._get_value(action, "--")
+            self._check_value(action, value)
+            return value
+        return super()._get_values(action, arg_strings)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         """One line, exit 2, as for any other user error (argparse prints usage by default)."""
-        self.exit(2, f"journal: {message} (see `{self.prog} --help`)\n")
+        self.exit(2, f"journal: {clean_line(message)} (see `{self.prog} --help`)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -93,8 +105,29 @@ def run_tui(args: argparse.Namespace, ctx: Context) -> int:
     return run_app(ctx.path)
 
 
+def warn_if_driver_missing(ctx: Context) -> None:
+    """One line on stderr when the journal sits in a git clone that lacks the merge driver (git config
+    is not versioned, so a fresh clone does): a pull would then conflict. Never fails the command."""
+    try:
+        from journal.merge_driver import driver_warning  # = journal.sync's, lighter to import
+
+        warning = driver_warning(ctx.path)
+    except Exception:  # a warning is not worth failing the user's command
+        return
+    if warning:
+        ctx.note(f"journal: warning: {warning}")
+
+
 def main(argv: Sequence[str] | None = None, *, stdout=None, stderr=None) -> int:  # noqa: ANN001
     """Entry point of the ``journal`` script; returns the exit code."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that are not UTF-8 arrive as lone surrogates
+            print(f"journal: argument '{clean_line(arg[:60])}' is not valid UTF-8 text (check the "
+                  "encoding of the terminal or script)", file=stderr or sys.stderr)
+            return 2
     parser = build_parser()
     try:
         with contextlib.redirect_stdout(stdout or sys.stdout), \
@@ -104,10 +137,12 @@ def main(argv: Sequence[str] | None = None, *, stdout=None, stderr=None) -> int:
         return exc.code if isinstance(exc.code, int) else 2
     ctx = Context(args.file if args.file is not None else default_path(), stdout, stderr)
     handler: Callable[[argparse.Namespace, Context], int] = getattr(args, "func", run_tui)
+    if handler is not run_tui and not getattr(args, "skip_driver_check", False):
+        warn_if_driver_missing(ctx)  # the TUI shows the same warning itself
     try:
         return handler(args, ctx)
     except JournalError as exc:
-        print(f"journal: {exc}", file=ctx.stderr)
+        print(f"journal: {clean_line(str(exc))}", file=ctx.stderr)  # one line, whatever it quotes
         return 1
     except KeyboardInterrupt:
         print("journal: interrupted", file=ctx.stderr)

@@ -1,0 +1,367 @@
+"""The git merge driver for the journal file, and the start-up check that a clone registered it.
+
+Split from :mod:`journal.sync` (which re-exports everything here) because neither part runs git:
+``journal merge-driver`` is what git itself runs during a merge, and :func:`driver_warning` runs on
+every CLI start, so both must stay cheap to import (stdlib only at module level).
+
+Why a driver at all: a line-based merge of one JSON file either conflicts or, worse, produces a
+file that parses but mixes two documents whenever both machines added entries next to each other.
+``.gitattributes`` (``journal.json merge=journal``) sends the file here instead, and
+:mod:`journal.merge` merges it document by document.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shlex
+import sys
+from pathlib import Path
+from typing import Any
+
+from journal.errors import JournalError
+
+__all__ = ["DRIVER", "driver_command", "driver_warning", "merge_files", "missing_program"]
+
+DRIVER = "journal"
+_ATTR_RE = re.compile(r"(^|\s)merge=journal(\s|$)")
+_SECTION_RE = re.compile(r'^\s*\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\](.*)$')
+_DRIVER_KEY_RE = re.compile(r"^\s*driver\s*=(.*)$", re.IGNORECASE)
+
+
+def driver_command() -> str:
+    """The command git runs for ``merge=journal``: this very Python with ``-m journal``, because a
+    ``journal`` on PATH may be another install (or absent in git's environment). ``-P`` keeps a
+    ``journal.py`` in the repository (git's working directory) from shadowing the package."""
+    return f"{shlex.quote(sys.executable)} -P -m journal merge-driver %O %A %B %P"
+
+
+def merge_files(base: Path, ours: Path, theirs: Path, name: str | None = None) -> tuple[int, str]:
+    """Merge three journal files as git's driver (``%O %A %B``) and write the result into ``ours``.
+
+    Returns ``(exit code, one-line message)``: 0 after a merge; 1 when an input cannot be parsed,
+    leaving ``ours`` untouched so git keeps the conflict for the user."""
+    from journal.storage import atomic_write
+
+    label = name or ours.name
+    try:
+        raws = [path.read_bytes() for path in (base, ours, theirs)]
+        if raws[1] == raws[2]:
+            return 0, f"journal: merged {label}: no changes"
+        out, stats = merge_bytes(raws[0], raws[1], raws[2], label)
+        atomic_write(ours, out)
+    except OSError as exc:
+        return 1, f"journal: cannot merge {label}: {exc.strerror or exc}; git leaves the conflict to you"
+    except JournalError as exc:
+        return 1, (f"journal: cannot merge {label} automatically: {exc}; git leaves the conflict to "
+                   f"you: repair that version, or keep one side with `git checkout --ours -- {label}` "
+                   f"(or --theirs), then `git add {label}`")
+    review = " — review with `journal conflicts`" if stats.conflicted else ""
+    return 0, f"journal: merged {label}: {_describe(stats)}{review}"
+
+
+def merge_bytes(base: bytes, ours: bytes, theirs: bytes, label: str = "journal.json") -> tuple[bytes, Any]:
+    """The merged file's canonical bytes and the :class:`~journal.merge.MergeStats`; an empty
+    ``base`` means no common ancestor. Raises :class:`JournalError` naming the side that is broken.
+
+    Deterministic: the time stamped into new conflict records is the latest ``updated_at`` of the
+    documents the two sides disagree on, not the clock, so the same inputs always give the same
+    bytes and two machines that merge the same histories agree.
+
+    Files in the canonical layout (all files this program writes) take a fast path: documents whose
+    bytes are equal on both sides, nearly all of them, are copied without being parsed, and only
+    the others go through :mod:`journal.merge`; the result is parsed and validated once before it is
+    returned. Parsing the three files in full was two thirds of a 25k-entry merge."""
+    from journal.models import SCHEMA_VERSION
+    from journal.validate import check_tables
+
+    fast = _merge_split(base, ours, theirs)
+    if fast is not None:
+        import orjson
+
+        out, stats = fast
+        data = orjson.loads(out)  # never hand git a file we could not read back
+        if "schema" in data.get("meta", {}) and not check_tables(data, SCHEMA_VERSION):
+            return out, stats
+    return _merge_parsed(base, ours, theirs, label)
+
+
+def _merge_parsed(base: bytes, ours: bytes, theirs: bytes, label: str) -> tuple[bytes, Any]:
+    """The general path: parse all three files, merge, validate, dump."""
+    from journal.merge import merge_data_with_stats
+    from journal.models import SCHEMA_VERSION
+    from journal.storage import dump_canonical, parse_bytes
+    from journal.validate import check_tables
+
+    sides = (("the common ancestor", base), ("your version", ours), ("the incoming version", theirs))
+    parsed = [None if i == 0 and not raw.strip() else parse_bytes(raw, f"{what} of {label}", validated=True)
+              for i, (what, raw) in enumerate(sides)]
+    o, t = parsed[1] or {}, parsed[2] or {}
+    differing = [{n: {i: d for i, d in docs.items() if _get(other, n, i) != d} for n, docs in side.items()
+                  if isinstance(docs, dict)} for side, other in ((o, t), (t, o))]
+    try:
+        merged, stats = merge_data_with_stats(parsed[0], o, t, now=_latest_stamp(*differing))
+        problem = check_tables(merged, SCHEMA_VERSION)
+    except JournalError as exc:  # a document that is not an object
+        problem = str(exc)
+    if problem:  # find the input to blame (only broken files get here)
+        blame = [f"{what} of {label}: {p}" for (what, _), data in zip(sides, parsed, strict=True)
+                 if data is not None and (p := check_tables(data, SCHEMA_VERSION))]
+        raise JournalError(blame[0] if blame else f"the merged {label} would be invalid: {problem}")
+    out = {table: docs for table, docs in merged.items() if docs or table == "meta"}
+    out.setdefault("meta", {}).setdefault("schema", {"schema_version": SCHEMA_VERSION})
+    return dump_canonical(out), stats
+
+
+def _get(data: Any, table: str, doc_id: str) -> Any:
+    docs = data.get(table)
+    return docs.get(doc_id) if isinstance(docs, dict) else None
+
+
+def _merge_split(base: bytes, ours: bytes, theirs: bytes) -> tuple[bytes, Any] | None:
+    """The fast path of :func:`merge_bytes`, or None when a file is not in the canonical layout."""
+    import orjson
+
+    from journal.merge import merge_data_with_stats
+
+    try:
+        splits = [_split(raw) if raw.strip() else {} for raw in (base, ours, theirs)]
+    except UnicodeDecodeError:
+        return None
+    if any(s is None for s in splits):
+        return None
+    o_s, t_s = splits[1] or {}, splits[2] or {}
+    reduced: list[dict[str, dict[str, Any]]] = [{}, {}, {}]
+    try:
+        for name in o_s.keys() | t_s.keys():
+            o, t = o_s.get(name, {}), t_s.get(name, {})
+            ids = [i for i in o.keys() | t.keys() if o.get(i) != t.get(i)]
+            for side, split in zip(reduced, splits, strict=True):
+                if split is not None and name in split:
+                    docs = split[name]
+                    side[name] = {i: orjson.loads(b"{" + docs[i] + b"}")[i] for i in ids if i in docs}
+    except orjson.JSONDecodeError:
+        return None  # the general path names the broken side
+    merged, stats = merge_data_with_stats(reduced[0] if base.strip() else None, reduced[1], reduced[2],
+                                          now=_latest_stamp(reduced[1], reduced[2]))
+    tables = []
+    for name in sorted(merged):
+        o, t, done = o_s.get(name, {}), t_s.get(name, {}), merged[name]
+        docs = [o[i] if o.get(i) == t.get(i) else _doc_bytes(i, done[i])
+                for i in sorted(o.keys() | t.keys()) if o.get(i) == t.get(i) or i in done]
+        if docs or name == "meta":
+            head = b'  "' + name.encode() + b'": '
+            tables.append(head + (b"{\n" + b",\n".join(docs) + b"\n  }" if docs else b"{}"))
+    return b"{\n" + b",\n".join(tables) + b"\n}\n", stats
+
+
+def _doc_bytes(doc_id: str, doc: Any) -> bytes:
+    """One document as it appears inside the canonical file (indented for its depth)."""
+    import orjson
+
+    body = orjson.dumps({doc_id: doc}, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
+    return b"\n".join(b"  " + line for line in body[2:-2].split(b"\n"))
+
+
+def _split(raw: bytes) -> dict[str, dict[str, bytes]] | None:
+    """``{table: {id: the document's exact bytes}}`` of a file in the layout storage writes (orjson,
+    2-space indent, sorted keys, one trailing newline), found by scanning for the fixed indentation
+    of table and document keys; None at the first sign of any other layout. String values hold no
+    raw newlines in JSON, so a line indented by exactly 4 spaces is always a document key or the
+    closing brace of a document."""
+    if not raw.startswith(b'{\n  "') or not raw.endswith(b"\n}\n"):
+        return None
+    tables: dict[str, dict[str, bytes]] = {}
+    pos, last_name = 1, b""
+    while True:  # pos is at the newline before a table key
+        key_end = raw.find(b'": ', pos + 4)
+        name = raw[pos + 4:key_end]
+        if not raw.startswith(b'\n  "', pos) or key_end < 0 or b"\\" in name or b'"' in name \
+                or name <= last_name:
+            return None
+        last_name, docs, prev = name, {}, b""
+        tables[name.decode()] = docs
+        if raw.startswith(b"{}", key_end + 3):
+            end = key_end + 5
+        elif raw.startswith(b"{\n", key_end + 3):
+            p = key_end + 4
+            while True:  # p is at the newline before a document key
+                id_end = raw.find(b'": ', p + 6)
+                doc_id = raw[p + 6:id_end]
+                if not raw.startswith(b'\n    "', p) or id_end < 0 or b"\\" in doc_id \
+                        or b'"' in doc_id or doc_id <= prev:
+                    return None
+                prev = doc_id
+                if raw.startswith(b"{}", id_end + 3):
+                    doc_end = id_end + 5
+                elif raw.startswith(b"{\n", id_end + 3) and (close := raw.find(b"\n    }", id_end)) > 0:
+                    doc_end = close + 6
+                else:
+                    return None
+                docs[doc_id.decode()] = raw[p + 1:doc_end]
+                if raw.startswith(b",\n", doc_end):
+                    p = doc_end + 1
+                    continue
+                if not raw.startswith(b"\n  }", doc_end):
+                    return None
+                end = doc_end + 4
+                break
+        else:
+            return None
+        if raw.startswith(b",\n", end):
+            pos = end + 1
+            continue
+        return tables if end == len(raw) - 3 else None
+
+
+def _latest_stamp(*datas: Any) -> str:
+    latest = ""
+    for data in datas:
+        for docs in data.values():
+            for doc in docs.values() if isinstance(docs, dict) else ():
+                stamp = doc.get("updated_at") if isinstance(doc, dict) else None
+                if isinstance(stamp, str) and stamp > latest:
+                    latest = stamp
+    return latest or "1970-01-01T00:00:00.000000Z"
+
+
+def _describe(stats: Any) -> str:
+    n = stats.conflicted
+    parts = [f"{stats.added} added" if stats.added else "",
+             f"{stats.updated} updated" if stats.updated else "",
+             f"{stats.deleted} deleted" if stats.deleted else "",
+             f"{stats.merged} edited on both sides" if stats.merged else "",
+             f"{n} conflict{'s' if n != 1 else ''} recorded" if n else "",
+             f"{stats.revived} kept despite a deletion" if stats.revived else ""]
+    return ", ".join(p for p in parts if p) or "no changes"
+
+
+# -- the start-up check (no subprocess: it runs before every command) --------------------------------
+
+
+def driver_warning(data_path: Path | str) -> str | None:
+    """One line if the data file lives in a git repository whose ``.gitattributes`` sends it to the
+    journal merge driver while this clone's git config lacks the driver (a fresh clone: git config is
+    not versioned) or names a program that no longer exists; else None. Never raises.
+
+    Only cheap file reads (walk up to ``.git``, read attributes and config files): it runs on every
+    CLI start and TUI launch, where spawning git would cost more than the command itself."""
+    try:
+        path = Path(os.path.realpath(os.path.expanduser(str(data_path))))
+        found = _find_git_dir(path.parent)
+        if found is None:
+            return None
+        root, git_dir = found
+        if not _attributes_name_driver(root, path.parent, git_dir):
+            return None
+        value = None
+        for config in _config_files(git_dir):
+            with contextlib.suppress(OSError):
+                value = _driver_in_config(config.read_text(encoding="utf-8", errors="replace")) or value
+        if value is None:
+            return (f"{root} merges {path.name} with the journal merge driver, but this clone has not "
+                    "registered it: run `journal sync --setup` (until then git merges of the file "
+                    "conflict)")
+        missing = missing_program(value)
+        if missing:
+            return (f"the journal merge driver registered in {root} runs {missing}, which no longer "
+                    "exists: run `journal sync --setup`")
+    except (OSError, ValueError, UnicodeError):
+        return None
+    return None
+
+
+def _find_git_dir(start: Path) -> tuple[Path, Path] | None:
+    """(work tree, git dir) of the repository holding ``start``, found the way git does: the nearest
+    ``.git`` folder, or a ``.git`` file pointing elsewhere (worktrees, submodules)."""
+    for folder in (start, *start.parents):
+        dotgit = folder / ".git"
+        if dotgit.is_dir():
+            return folder, dotgit
+        if dotgit.is_file():
+            text = dotgit.read_text(encoding="utf-8", errors="replace").strip()
+            if not text.startswith("gitdir:"):
+                return None
+            git_dir = Path(text[len("gitdir:"):].strip())
+            return folder, git_dir if git_dir.is_absolute() else folder / git_dir
+    return None
+
+
+def _attributes_name_driver(root: Path, folder: Path, git_dir: Path) -> bool:
+    files = [git_dir / "info" / "attributes"]
+    while True:
+        files.append(folder / ".gitattributes")
+        if folder == root or folder == folder.parent:
+            break
+        folder = folder.parent
+    for path in files:
+        with contextlib.suppress(OSError):
+            if any(_ATTR_RE.search(line) for line in path.read_text(errors="replace").splitlines()
+                   if not line.lstrip().startswith("#")):
+                return True
+    return False
+
+
+def _config_files(git_dir: Path) -> list[Path]:
+    """System, global and repository config, lowest priority first (later values win)."""
+    env = os.environ
+    files: list[Path] = []
+    if not env.get("GIT_CONFIG_NOSYSTEM"):
+        files.append(Path(env.get("GIT_CONFIG_SYSTEM") or "/etc/gitconfig"))
+    if "GIT_CONFIG_GLOBAL" in env:
+        files.append(Path(env["GIT_CONFIG_GLOBAL"]))
+    else:
+        xdg = env.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+        files += [Path(xdg) / "git" / "config", Path(os.path.expanduser("~/.gitconfig"))]
+    common = git_dir
+    with contextlib.suppress(OSError):  # a linked worktree keeps its config in the common dir
+        common = git_dir / (git_dir / "commondir").read_text().strip()
+    return [*files, common / "config"]
+
+
+def _driver_in_config(text: str) -> str | None:
+    """The ``merge.journal.driver`` value set in one git config file's text, if any."""
+    section: tuple[str, str | None] | None = None
+    value = None
+    for line in text.splitlines():
+        match = _SECTION_RE.match(line)
+        if match:
+            name, sub, line = match[1].lower(), match[2], match[3]
+            if sub is None and "." in name:  # the old [merge.journal] spelling
+                name, _, sub = name.partition(".")
+            section = (name, sub)
+        key = _DRIVER_KEY_RE.match(line)
+        if section == ("merge", DRIVER) and key:
+            value = _config_value(key[1])
+    return value
+
+
+def _config_value(raw: str) -> str:
+    """A git config value without its quotes, escapes and trailing comment."""
+    out: list[str] = []
+    quoted = escaped = False
+    for ch in raw:
+        if escaped:
+            out.append({"n": "\n", "t": "\t", "b": "\b"}.get(ch, ch))
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == '"':
+            quoted = not quoted
+        elif ch in "#;" and not quoted:
+            break
+        else:
+            out.append(ch)
+    return "".join(out).strip()
+
+
+def missing_program(command: str) -> str | None:
+    """The program of a registered driver command if it is an absolute path that no longer exists
+    (a deleted virtualenv, an upgraded Python): the driver would fail at every merge."""
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return None
+    program = words[0] if words else ""
+    return program if os.path.isabs(program) and not os.path.exists(program) else None

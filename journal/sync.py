@@ -1,0 +1,503 @@
+"""Git sync of the journal file between machines: ``journal sync [--init URL | --setup]``.
+
+Why git: users already have it, it works offline and it keeps history. The data file is merged by
+``journal merge-driver`` (:mod:`journal.merge_driver`, re-exported here), never line by line and never
+rebased. Git config is not versioned, so every clone must register the driver itself: :func:`sync` does it before merging,
+``journal sync --setup`` does it by hand, and :func:`driver_warning` tells the user when a clone lacks it.
+
+Git runs with argument lists (never a shell), ``GIT_TERMINAL_PROMPT=0`` and a timeout, so a missing
+credential fails instead of hanging a TUI; its stderr is summarised into one line, not dumped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from journal.errors import JournalError
+from journal.merge_driver import (
+    DRIVER,
+    driver_command,
+    driver_warning,
+    merge_files,
+    missing_program,
+)
+
+if TYPE_CHECKING:
+    import subprocess
+
+__all__ = ["SyncResult", "driver_command", "driver_warning", "init", "merge_files", "setup", "sync"]
+
+IGNORE_PATTERNS = ("*.lock", "*.tmp-*", ".journal-cache/", ".journal-backups/")
+LOCAL_TIMEOUT_S = 120.0
+NETWORK_TIMEOUT_S = 120.0
+NOT_A_REPO = ("{path} is not inside a git repository: run `journal sync --init [REMOTE_URL]` to "
+              "start syncing it")
+
+
+@dataclass
+class SyncResult:
+    """What a sync did: ``summary`` is the one line the CLI prints and the TUI notifies; ``details``
+    say step by step what happened (for ``--verbose`` and logs)."""
+
+    ok: bool
+    summary: str
+    details: list[str] = field(default_factory=list)
+    committed: bool = False
+    pulled: bool = False
+    pushed: bool = False
+    offline: bool = False
+    needs_user: bool = False
+
+
+# -- git plumbing ----------------------------------------------------------------------------------
+
+
+def _git(cwd: Path, *args: str, timeout: float = LOCAL_TIMEOUT_S,
+         extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    import subprocess
+
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_EDITOR": "true",
+           **(extra_env or {})}
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env=env,
+                              timeout=timeout, stdin=subprocess.DEVNULL, errors="replace")
+    except FileNotFoundError:
+        raise JournalError("git is not installed (or not on PATH): install git to sync") from None
+    except subprocess.TimeoutExpired:
+        return subprocess.CompletedProcess(["git", *args], 124, "", f"fatal: timed out after {timeout:.0f} s")
+
+
+def _gist(proc: subprocess.CompletedProcess[str]) -> str:
+    """The line of git's output that says what went wrong, without the ``fatal:`` noise."""
+    lines = [line.strip() for line in (proc.stderr + "\n" + proc.stdout).splitlines() if line.strip()]
+    for line in lines:
+        if line.startswith(("fatal:", "error:")):
+            return line.split(":", 1)[1].strip()[:200]
+    return (lines[-1] if lines else f"git exited with status {proc.returncode}")[:200]
+
+
+_AUTH = ("terminal prompts disabled", "authentication failed", "permission denied",
+         "could not read username", "could not read password", "host key verification failed",
+         "returned error: 401", "returned error: 403")
+_NETWORK = ("could not resolve", "unable to access", "could not read from remote", "timed out",
+            "does not appear to be a git repository", "connection refused", "unreachable",
+            "no route to host", "connect to", "name resolution", "connection reset", "connection closed")
+
+
+def _network_problem(proc: subprocess.CompletedProcess[str], remote: str) -> tuple[str, bool]:
+    """(one-line message, offline?) for a failed fetch or push: offline means "try later"."""
+    text = (proc.stderr + proc.stdout).lower()
+    if any(s in text for s in _AUTH):
+        return (f"{remote} refused access ({_gist(proc)}): check your credentials (for ssh, load the "
+                "key into ssh-agent; for https, a credential helper)", False)
+    if "repository not found" in text:
+        return f"{remote} says the repository does not exist ({_gist(proc)})", False
+    if any(s in text for s in _NETWORK):
+        return f"could not reach {remote} (offline?)", True
+    return f"git could not talk to {remote}: {_gist(proc)}", False
+
+
+class _Repo:
+    """The repository around the data file, and the few git operations sync needs."""
+
+    def __init__(self, root: Path, data: Path) -> None:
+        self.root, self.data = root, data
+        self.rel = data.relative_to(root).as_posix()
+        self._net_env: dict[str, str] | None = None
+
+    def git(self, *args: str, timeout: float = LOCAL_TIMEOUT_S) -> subprocess.CompletedProcess[str]:
+        return _git(self.root, *args, timeout=timeout)
+
+    def out(self, *args: str, what: str) -> str:
+        proc = self.git(*args)
+        if proc.returncode != 0:
+            text = proc.stderr.lower()
+            if "tell me who you are" in text or "identity unknown" in text:
+                raise JournalError('git needs your name and email for commits: run `git config '
+                                   '--global user.name "Your Name"` and `git config --global '
+                                   'user.email you@example.com`, then sync again')
+            raise JournalError(f"{what} failed: {_gist(proc)}")
+        return proc.stdout.strip()
+
+    def config(self, key: str) -> str:
+        return self.git("config", "--get", key).stdout.strip()
+
+    def net(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Fetch or push: ssh must not prompt on the terminal (a TUI owns it), so it runs in batch
+        mode unless the user configured ssh for git themselves."""
+        if self._net_env is None:
+            custom = "GIT_SSH_COMMAND" in os.environ or "GIT_SSH" in os.environ or self.config("core.sshCommand")
+            self._net_env = {} if custom else {"GIT_SSH_COMMAND": "ssh -o BatchMode=yes -o ConnectTimeout=20"}
+        return _git(self.root, *args, timeout=NETWORK_TIMEOUT_S, extra_env=self._net_env)
+
+    def has(self, ref: str) -> bool:
+        return self.git("rev-parse", "-q", "--verify", f"{ref}^{{commit}}").returncode == 0
+
+    def unmerged(self) -> list[str]:
+        out = self.git("diff", "--name-only", "--diff-filter=U", "-z").stdout
+        return [p for p in out.split("\0") if p]
+
+    def merging(self) -> bool:
+        return self.has("MERGE_HEAD")
+
+
+def _real(data_path: Path | str) -> Path:
+    return Path(os.path.realpath(os.path.expanduser(str(data_path))))
+
+
+def _open_repo(path: Path) -> _Repo | None:
+    folder = path.parent
+    if not folder.is_dir():
+        return None
+    proc = _git(folder, "rev-parse", "--show-toplevel")
+    if proc.returncode != 0:
+        if "not a git repository" in proc.stderr.lower():
+            return None
+        raise JournalError(f"git cannot use {folder}: {_gist(proc)}")
+    return _Repo(_real(proc.stdout.strip()), path)
+
+
+@contextlib.contextmanager
+def _journal_lock(path: Path) -> Iterator[None]:
+    """Hold the journal's write lock around commit and merge (not the network), so a TUI or
+    ``journal add`` writing meanwhile neither races git's checkout nor dirties the tree mid-merge.
+    Loading the file under the lock also refuses to commit one that is damaged."""
+    from journal.storage import JournalStore
+
+    with JournalStore(path).transaction():
+        yield
+
+
+# -- setting a repository up -----------------------------------------------------------------------
+
+
+def _ensure_setup(repo: _Repo, *, force_driver: bool = False, ignore: bool = True) -> list[str]:
+    """Register the driver in this clone (when missing or broken, or always with ``force_driver``),
+    make sure ``.gitattributes`` routes the file to it and (with ``ignore``; not on every sync, so a
+    pattern the user removed stays removed) that ``.gitignore`` hides the derived files.
+    Returns what it changed, for the details."""
+    notes = []
+    current = repo.config(f"merge.{DRIVER}.driver")
+    if force_driver or not current or missing_program(current):
+        for key, value in ((f"merge.{DRIVER}.name", "journal: JSON-aware merge of the journal file"),
+                           (f"merge.{DRIVER}.driver", driver_command()),
+                           ("pull.rebase", "false")):  # a hand-typed `git pull` merges, never rebases
+            repo.out("config", key, value, what="git config")
+        notes.append(f"registered the journal merge driver in {repo.root}")
+    if repo.git("check-attr", "merge", "--", repo.rel).stdout.strip().endswith(f": {DRIVER}"):
+        pass
+    elif _append_lines(repo.root / ".gitattributes", [f"{_attr_pattern(repo.rel)} merge={DRIVER}"]):
+        notes.append(f"wrote {repo.rel} merge={DRIVER} to .gitattributes")
+    if ignore and _append_lines(repo.root / ".gitignore", list(IGNORE_PATTERNS)):
+        notes.append("added the lock, temp, cache and backup files to .gitignore")
+    return notes
+
+
+def _attr_pattern(rel: str) -> str:
+    pattern = re.sub(r"([*?\[\\])", r"\\\1", rel)
+    if any(ch.isspace() or ch == '"' for ch in pattern):
+        pattern = '"' + pattern.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return pattern
+
+
+def _append_lines(path: Path, lines: list[str]) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    except OSError as exc:
+        raise JournalError(f"cannot read {path}: {exc.strerror or exc}") from None
+    present = {line.strip() for line in text.splitlines()}
+    missing = [line for line in lines if line not in present]
+    if not missing:
+        return False
+    prefix = "" if not text or text.endswith("\n") else "\n"
+    try:
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(prefix + "\n".join(missing) + "\n")
+    except OSError as exc:
+        raise JournalError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return True
+
+
+def setup(data_path: Path | str) -> SyncResult:
+    """``journal sync --setup``: register the driver in this clone (with this program). If a merge
+    without the driver left the data file conflicted, redo that file's merge with the driver."""
+    path = _real(data_path)
+    try:
+        repo = _open_repo(path)
+        if repo is None:
+            return SyncResult(False, NOT_A_REPO.format(path=path))
+        notes = _ensure_setup(repo, force_driver=True)
+        summary = f"the journal merge driver is registered in {repo.root}"
+        if repo.merging() and repo.rel in repo.unmerged():
+            if repo.git("checkout", "--merge", "--", repo.rel).returncode == 0 and _loads(path):
+                repo.out("add", "--", repo.rel, what="git add")
+                summary += f"; redid the merge of {repo.rel}: run `journal sync` to finish it"
+            else:
+                summary += f"; {repo.rel} still has a merge conflict git could not resolve"
+                return SyncResult(False, summary, notes, needs_user=True)
+    except JournalError as exc:
+        return SyncResult(False, str(exc))
+    return SyncResult(True, summary, notes)
+
+
+def _loads(path: Path) -> bool:
+    from journal.storage import load_file
+
+    try:
+        load_file(path)
+    except JournalError:
+        return False
+    return True
+
+
+def init(data_path: Path | str, url: str | None = None) -> SyncResult:
+    """``journal sync --init [URL]``: create the repository around the data file (or use the one it
+    is in), set it up, commit, and with a URL set ``origin`` and sync (histories started separately
+    on two machines may be joined: the driver merges the two journals document by document)."""
+    from journal.storage import JournalStore, empty_tables
+
+    path = _real(data_path)
+    notes: list[str] = []
+    try:
+        repo = _open_repo(path)
+        if repo is None:
+            folder = path.parent
+            if folder in (_real(Path.home()), Path(folder.anchor)):
+                raise JournalError(f"refusing to make {folder} a git repository: move the journal into "
+                                   "a folder of its own (e.g. ~/journal/journal.json, then "
+                                   "--file or $JOURNAL_FILE)")
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            proc = _git(folder, "init", "-q")
+            if proc.returncode != 0:
+                raise JournalError(f"git init failed: {_gist(proc)}")
+            repo = _open_repo(path)
+            assert repo is not None
+            notes.append(f"created a git repository in {folder}")
+        if not path.exists():
+            JournalStore(path).replace_all(empty_tables())
+            notes.append(f"created an empty journal {path}")
+        notes += _ensure_setup(repo)
+        with _journal_lock(path):
+            if _commit(repo, "journal: start syncing this journal"):
+                notes.append("committed the journal")
+        if url:
+            old = repo.config("remote.origin.url")
+            if not old:
+                repo.out("remote", "add", "origin", url, what="git remote add")
+            elif old != url:
+                repo.out("remote", "set-url", "origin", url, what="git remote set-url")
+                notes.append(f"origin was {old}")
+        if not url and not _remote_of(repo, _branch(repo))[0]:
+            return SyncResult(True, f"ready to sync {path.name} in {repo.root}; add a remote with "
+                              "`journal sync --init REMOTE_URL`", notes)
+    except JournalError as exc:
+        return SyncResult(False, str(exc), notes)
+    result = _sync(repo, None, allow_unrelated=True)
+    result.details[:0] = notes
+    return result
+
+
+# -- sync ------------------------------------------------------------------------------------------
+
+
+def sync(data_path: Path | str, message: str | None = None) -> SyncResult:
+    """``journal sync``: commit the data file if it changed → fetch → merge → push. Every outcome the
+    user can meet (no repository, no remote, offline, a merge that needs them) is a result with a
+    one-line summary, not an exception, so the CLI and the TUI report it the same way."""
+    path = _real(data_path)
+    try:
+        repo = _open_repo(path)
+    except JournalError as exc:
+        return SyncResult(False, str(exc))
+    if repo is None:
+        return SyncResult(False, NOT_A_REPO.format(path=path))
+    return _sync(repo, message)
+
+
+def _default_message() -> str:
+    import socket
+
+    return f"journal: sync from {socket.gethostname()}"
+
+
+def _branch(repo: _Repo) -> str:
+    proc = repo.git("symbolic-ref", "-q", "--short", "HEAD")
+    if proc.returncode != 0:
+        raise JournalError(f"{repo.root} is not on a branch (detached HEAD): check one out with "
+                           "`git switch <branch>`, then sync again")
+    return proc.stdout.strip()
+
+
+def _remote_of(repo: _Repo, branch: str) -> tuple[str | None, str, bool]:
+    """(remote, its branch, upstream configured?): the branch's upstream, else origin (or the only
+    remote) and the same branch name."""
+    remote = repo.config(f"branch.{branch}.remote")
+    merge = repo.config(f"branch.{branch}.merge")
+    if remote and remote != "." and merge.startswith("refs/heads/"):
+        return remote, merge[len("refs/heads/"):], True
+    remotes = repo.git("remote").stdout.split()
+    chosen = "origin" if "origin" in remotes else remotes[0] if len(remotes) == 1 else None
+    return chosen, branch, False
+
+
+def _commit(repo: _Repo, message: str) -> bool:
+    """Commit the data file (and our .gitattributes/.gitignore lines) if they changed; nothing
+    else the user may have staged is included (``git commit -- paths``)."""
+    paths = [p for p in (".gitattributes", ".gitignore") if (repo.root / p).exists()]
+    tracked = repo.git("ls-files", "--error-unmatch", "--", repo.rel).returncode == 0
+    if repo.data.exists():
+        paths.insert(0, repo.rel)
+    elif tracked:
+        raise JournalError(f"{repo.data} is missing: restore it (`git checkout -- {repo.rel}` or "
+                           "`journal restore`) before syncing, or its deletion would spread")
+    if not paths:
+        return False
+    repo.out("add", "--", *paths, what="git add")
+    if repo.git("diff", "--cached", "--quiet", "--", *paths).returncode == 0:
+        return False
+    repo.out("commit", "-q", "-m", message, "--", *paths, what="git commit")
+    return True
+
+
+def _sync(repo: _Repo, message: str | None, *, allow_unrelated: bool = False) -> SyncResult:
+    details: list[str] = []
+    committed = pulled = False
+    try:
+        branch = _branch(repo)
+        details += _ensure_setup(repo, ignore=False)
+        _finish_merge(repo)
+        with _journal_lock(repo.data):
+            committed = _commit(repo, message or _default_message())
+        remote, remote_branch, upstream = _remote_of(repo, branch)
+        if committed:
+            details.append("committed your changes")
+        if remote is None:
+            return SyncResult(False, ("committed locally, but " if committed else "")
+                              + f"{repo.root} has no remote to sync with: add one with "
+                              "`journal sync --init REMOTE_URL`", details, committed=committed)
+        target = f"refs/remotes/{remote}/{remote_branch}"
+        for attempt in (1, 2):
+            fetch = repo.net("fetch", "--quiet", remote)
+            if fetch.returncode != 0:
+                return _unreachable(repo, fetch, remote, target, details, committed, pulled)
+            if repo.has(target):
+                note = _merge(repo, target, allow_unrelated)
+                if note:
+                    pulled = True
+                    details.append(note)
+            if not repo.has("HEAD") or (repo.has(target) and _same_commit(repo, "HEAD", target)):
+                return _done(remote, remote_branch, details, committed, pulled, pushed=False)
+            push = repo.net("push", "--quiet", *([] if upstream else ["-u"]), remote,
+                            f"HEAD:refs/heads/{remote_branch}")
+            if push.returncode == 0:
+                return _done(remote, remote_branch, details, committed, pulled, pushed=True)
+            text = push.stderr.lower()
+            if not any(s in text for s in _REJECTED):
+                return _unreachable(repo, push, remote, target, details, committed, pulled)
+            details.append("push rejected: the remote has new commits" + ("; merging them" if attempt == 1 else ""))
+        return SyncResult(False, f"push rejected twice: {remote} keeps receiving new commits; run "
+                          "`journal sync` again", details, committed=committed, pulled=pulled)
+    except _NeedsUser as exc:
+        return SyncResult(False, str(exc), details, committed=committed, pulled=pulled, needs_user=True)
+    except JournalError as exc:
+        return SyncResult(False, str(exc), details, committed=committed, pulled=pulled)
+
+
+#: What git says when the remote moved on between our fetch and our push (the race is retried once).
+_REJECTED = ("[rejected]", "non-fast-forward", "fetch first", "failed to update ref", "cannot lock ref",
+             "stale info")
+
+
+class _NeedsUser(JournalError):
+    """A merge stopped for something only the user can decide."""
+
+
+def _same_commit(repo: _Repo, a: str, b: str) -> bool:
+    return repo.git("rev-parse", a).stdout == repo.git("rev-parse", b).stdout
+
+
+def _finish_merge(repo: _Repo) -> None:
+    """A merge left unfinished by an earlier sync or a hand-typed ``git pull``: conclude it when
+    nothing is unmerged any more (e.g. after ``journal sync --setup`` redid the file), else stop."""
+    if not repo.merging():
+        return
+    unmerged = repo.unmerged()
+    if repo.rel in unmerged:
+        raise _NeedsUser(f"an unfinished git merge left {repo.rel} conflicted: run `journal sync "
+                         "--setup` to redo it with the journal merge driver, then `journal sync`")
+    if unmerged:
+        raise _NeedsUser(f"an unfinished git merge in {repo.root} still has conflicts in "
+                         f"{', '.join(unmerged[:5])}: resolve them, `git add` them, then `journal sync`")
+    repo.out("add", "--", repo.rel, what="git add")
+    repo.out("commit", "-q", "--no-edit", what="git commit (finishing the merge)")
+
+
+def _merge(repo: _Repo, target: str, allow_unrelated: bool) -> str | None:
+    """Merge ``target`` into HEAD with ``git merge`` (the driver does the data file; never a
+    rebase). Returns a note of what came in, None if nothing did; raises :class:`_NeedsUser`."""
+    if repo.has("HEAD") and repo.git("merge-base", "--is-ancestor", target, "HEAD").returncode == 0:
+        return None
+    short = target.removeprefix("refs/remotes/")
+    with _journal_lock(repo.data):
+        _commit(repo, _default_message())  # a write since the last commit
+        args = ["merge", "--ff", "--no-edit", "-m", f"journal: merge {short}"]
+        proc = repo.git(*args, *(["--allow-unrelated-histories"] if allow_unrelated else []), target)
+        if proc.returncode == 0:
+            with contextlib.suppress(OSError):
+                os.chmod(repo.data, 0o600)  # git's checkout wrote it with the umask's mode
+            merged = [line.split(": ", 2)[-1] for line in (proc.stderr + proc.stdout).splitlines()
+                      if line.startswith("journal: merged ")]
+            return f"merged {short}" + (f" ({'; '.join(merged)})" if merged else " (fast-forward)")
+        unmerged = repo.unmerged()
+        output = proc.stderr + proc.stdout
+        if "unrelated histories" in output:
+            raise _NeedsUser(f"{short} has a history unrelated to this journal's (was it started on "
+                             "two machines?): run `journal sync --init` with the remote's URL to join "
+                             "them, or clone the remote instead")
+        if repo.rel in unmerged:  # the driver could not read a side: do not leave a broken file
+            why = next((line.split(" automatically: ", 1)[-1].split("; git leaves")[0]
+                        for line in output.splitlines() if line.startswith("journal: cannot merge")),
+                       "the merge driver failed")
+            repo.git("merge", "--abort")
+            raise _NeedsUser(f"could not merge {short}: {why}; the merge was undone and your journal "
+                             "is unchanged: repair that file where it was committed, then sync again")
+        if unmerged:
+            raise _NeedsUser(f"merged {repo.rel}, but {', '.join(unmerged[:5])} conflict: resolve them, "
+                             "`git add` them and `git commit`, then `journal sync` again")
+        raise _NeedsUser(f"git merge {short} failed: {_gist(proc)}")
+
+
+def _unreachable(repo: _Repo, proc: subprocess.CompletedProcess[str], remote: str, target: str,
+                 details: list[str], committed: bool, pulled: bool) -> SyncResult:
+    """Offline is not a failure (the work is committed, the next sync pushes it); a refused
+    credential or a wrong URL is, because waiting will not fix it."""
+    problem, offline = _network_problem(proc, remote)
+    details.append(problem)
+    if offline:
+        ahead = repo.git("rev-list", "--count", f"{target}..HEAD" if repo.has(target) else "HEAD")
+        count = int(ahead.stdout.strip() or 0) if ahead.returncode == 0 else 0
+        saved = "committed your changes locally; " if committed else ""
+        later = (f"{count} local commit{'s' if count != 1 else ''} will be pushed on the next "
+                 "`journal sync`" if count else "nothing to push; try again when online")
+        return SyncResult(True, f"{saved}{problem}: {later}", details,
+                          committed=committed, pulled=pulled, offline=True)
+    return SyncResult(False, ("committed locally, but " if committed else "") + problem, details,
+                      committed=committed, pulled=pulled)
+
+
+def _done(remote: str, branch: str, details: list[str], committed: bool, pulled: bool,
+          *, pushed: bool) -> SyncResult:
+    parts = [d for d in details if d == "committed your changes" or d.startswith("merged")]
+    if pushed:
+        parts.append(f"pushed to {remote}")
+    summary = f"synced with {remote}/{branch}: " + "; ".join(parts) if parts else \
+        f"already up to date with {remote}/{branch}"
+    return SyncResult(True, summary, details, committed=committed, pulled=pulled, pushed=pushed)
