@@ -1,0 +1,174 @@
+"""The home screen: one day of the journal.
+
+A header with the date (and the day's note), the day's entries in time order, and the selected
+entry in full beside them (below them in a narrow terminal). Days are browsed with the arrow keys or
+``[``/``]``; ``t`` comes back to today and ``g`` jumps to a date typed the way people say it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Container
+from textual.content import Content
+from textual.widgets import Footer, Static
+
+from journal.dates import format_date_human, parse_date
+from journal.errors import JournalError
+from journal.screens.base import EntryDefaults, JournalScreen
+from journal.screens.dialogs import PromptScreen
+from journal.widgets.entry_detail import EntryDetail
+from journal.widgets.entry_list import EntryList
+from journal.widgets.navbar import NavBar
+from journal.widgets.render import plain
+
+
+class DayScreen(JournalScreen):
+    """The journal, one day at a time."""
+
+    MODE = "journal"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # priority: the table would otherwise take left/right to scroll sideways.
+        Binding("left,left_square_bracket", "day(-1)", "Prev", key_display="←/[",
+                tooltip="Previous day",
+                priority=True),
+        Binding("right,right_square_bracket", "day(1)", "Next", key_display="→/]",
+                tooltip="Next day",
+                priority=True),
+        Binding("t", "today", "Today", show=False),
+        Binding("g", "goto", "Go to", tooltip="Go to a date (ISO, yesterday, last friday…)"),
+        Binding("e", "edit", "Edit", tooltip="Edit the selected entry (or enter)"),
+        Binding("d", "delete", "Delete", tooltip="Delete the selected entry"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.day: date = self.japp.today
+
+    def compose(self) -> ComposeResult:
+        yield NavBar(self.MODE)
+        yield Static(id="day-header")
+        yield Static(id="day-note")
+        with Container(id="day-body"):
+            with Container(id="day-list"):
+                yield EntryList(lambda: self.journal.tables, id="day-table")
+                yield Static(Content.styled("No entries on this day. Press n to write one.",
+                                            "$text-muted"), id="day-empty")
+            yield EntryDetail(lambda: self.journal.tables, lambda: self.japp.generation,
+                              id="day-detail")
+        yield Footer(compact=True)
+
+    @property
+    def table(self) -> EntryList:
+        return self.query_one("#day-table", EntryList)
+
+    def on_mount(self) -> None:
+        self.table.focus()
+
+    # -- data -----------------------------------------------------------------------------
+    def reload(self, select: str | None = None) -> None:
+        day = self.day.isoformat()
+        entries = self.journal.entries_between(day, day)
+        ids = [entry.id for entry in entries]
+        today = self.japp.today
+        relative = {0: "today", -1: "yesterday", 1: "tomorrow"}.get((self.day - today).days, "")
+        count = f"{len(ids)} entr{'y' if len(ids) == 1 else 'ies'}" if ids else "no entries"
+        planned = sum(1 for entry in entries if entry.status == "planned")
+        if planned:
+            count += f", {planned} planned"
+        self.query_one("#day-header", Static).update(Content.assemble(
+            (format_date_human(self.day), "bold"), (f"  {relative}" if relative else "", "$accent"),
+            (f"  ·  {count}", "$text-muted")))
+        note = self.journal.day_note(day)
+        note_widget = self.query_one("#day-note", Static)
+        note_widget.update(plain(note.replace("\n", " · ")))
+        note_widget.display = bool(note)
+        self.table.set_entries(ids, select=select)
+        self.query_one("#day-empty").display = not ids
+        self.table.display = bool(ids)
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        self.query_one(EntryDetail).show(self.table.selected_id)
+
+    def show_day(self, day: date, *, select: str | None = None) -> None:
+        self.day = day
+        self.shown_generation = self.japp.generation
+        with self.japp.guard():
+            self.reload(select)
+
+    def show_entry(self, entry_id: str) -> None:
+        """Jump to the entry's day with the entry selected (from search, a cross-index, a save)."""
+        doc = self.journal.tables.get("entries", {}).get(entry_id)
+        if doc is not None:
+            self.show_day(date.fromisoformat(doc["date"]), select=entry_id)
+            self.table.focus()
+
+    def selected_entry(self) -> str | None:
+        return self.table.selected_id
+
+    def entry_defaults(self) -> EntryDefaults:
+        return EntryDefaults(self.day)
+
+    # -- events and actions ---------------------------------------------------------------
+    @on(EntryList.Highlighted, "#day-table")
+    def _highlighted(self) -> None:
+        self._show_detail()
+
+    @on(EntryList.Selected, "#day-table")
+    def _selected(self, event: EntryList.Selected) -> None:
+        if event.key:
+            self.japp.edit_entry(event.key)
+
+    def action_day(self, delta: int) -> None:
+        self.show_day(self.day + timedelta(days=delta))
+
+    def action_today(self) -> None:
+        self.show_day(self.japp.today)
+
+    def action_goto(self) -> None:
+        def check(text: str) -> str | None:
+            try:
+                parse_date(text, today=self.japp.today)
+            except JournalError as exc:
+                return str(exc)
+            return None
+
+        def chosen(text: str | None) -> None:
+            if text:
+                self.show_day(parse_date(text, today=self.japp.today))
+
+        self.app.push_screen(PromptScreen(
+            "Go to date", placeholder="2026-11-23, yesterday, last friday, 上周五…", check=check,
+            hint="ISO date or words: yesterday, last friday, 3 days ago, 昨天"), chosen)
+
+    def action_edit(self) -> None:
+        if self.table.selected_id:
+            self.japp.edit_entry(self.table.selected_id)
+
+    def action_delete(self) -> None:
+        if self.table.selected_id:
+            self.japp.delete_entry(self.table.selected_id)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("edit", "delete") and not self.table.selected_id:
+            return None  # shown greyed out: there is nothing to act on
+        return True
+
+    def commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand("Previous day", "Show the day before (← or [)",
+                            lambda: self.action_day(-1))
+        yield SystemCommand("Next day", "Show the day after (→ or ])", lambda: self.action_day(1))
+        yield SystemCommand("Today", "Back to today (t)", self.action_today)
+        yield SystemCommand("Go to date…", "Jump to a date: ISO, yesterday, last friday (g)",
+                            self.action_goto)
+        if self.table.selected_id:
+            yield SystemCommand("Edit entry", "Edit the selected entry (e)", self.action_edit)
+            yield SystemCommand("Delete entry", "Delete the selected entry (d)",
+                                self.action_delete)
+

@@ -1,0 +1,150 @@
+"""Small dialogs: yes/no confirmation, a one-line prompt, and the help screen.
+
+All of them show user text (an event in "Delete …?", a typed date) as plain content, never markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import ClassVar
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import ActiveBinding, Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Input, Label, Static
+
+from journal.widgets.render import plain
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Ask before something that cannot be undone from the app (deleting, discarding edits)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, question: Content | str, *, yes: str = "Yes", no: str = "Cancel") -> None:
+        super().__init__(classes="dialog-screen")
+        self.question = question if isinstance(question, Content) else plain(question)
+        self.yes, self.no = yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="dialog-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(Content(f"{self.yes} (y)"), variant="error", id="yes")
+                yield Button(Content(f"{self.no} (n)"), id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class PromptScreen(ModalScreen[str | None]):
+    """Ask for one line (a date to go to, a file name); ``check`` returns an error or None and
+    runs on every keystroke so the problem shows before enter."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, *, value: str = "", placeholder: str = "",
+                 check: Callable[[str], str | None] | None = None, hint: str = "") -> None:
+        super().__init__(classes="dialog-screen")
+        self.title_text, self.value, self.placeholder = title, value, placeholder
+        self.check = check or (lambda _: None)
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(plain(self.title_text, "bold"))
+            yield Input(self.value, placeholder=self.placeholder, id="prompt")
+            yield Static(plain(self.hint), id="prompt-hint", classes="hint")
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        problem = self.check(event.value) if event.value.strip() else None
+        hint = self.query_one("#prompt-hint", Static)
+        hint.update(plain(problem or self.hint))
+        hint.set_class(bool(problem), "error")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        value = event.value.strip()
+        if not value:
+            return
+        problem = self.check(value)
+        if problem:
+            self.query_one("#prompt-hint", Static).update(plain(problem))
+            self.query_one("#prompt-hint", Static).add_class("error")
+            return
+        self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+_TIPS = """\
+Lists: ↑ ↓ page-up page-down home end to move, enter to open, the mouse works too.
+Dates: 2026-11-23, yesterday, last friday, 昨天, 上周五, 3 days ago.
+Times: 09:30, 9am, 下午2点.
+Search: words, "exact phrase", -excluded, contact:张伟, org:工商, project:贷款,
+tag:loan, status:planned, on:"last week", from:2026-11 to:上个月.
+Pickers: type any part of a name; enter picks; backspace in the empty box removes
+the last pick; write "Name (Organisation)" to create a namesake at another firm.
+The data file is reloaded when it changes on disk; nothing you save overwrites it.
+"""
+
+
+def _own_actions(node: object) -> set[str]:
+    """Actions bound by this program's own classes (not Textual's generic ones)."""
+    return {b.action for cls in type(node).__mro__ if cls.__module__.startswith("journal.")
+            for b in cls.__dict__.get("BINDINGS", ()) if isinstance(b, Binding)}
+
+
+class HelpScreen(ModalScreen[None]):
+    """The keys that work where the user pressed ``?``, plus tips on dates and search."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "dismiss(None)", "Close")]
+
+    def __init__(self, bindings: Mapping[str, ActiveBinding]) -> None:
+        super().__init__(classes="dialog-screen")
+        self.bindings = bindings
+
+    def _rows(self, bindings: Mapping[str, ActiveBinding]) -> list[tuple[str, str]]:
+        """(keys, description) of the screen's and the app's own bindings — not the generic
+        keys of lists and inputs (the tips cover those), nor Textual's own."""
+        rows: dict[str, list[str]] = {}
+        for key, active in bindings.items():
+            binding = active.binding
+            if (not binding.description or binding.action not in _own_actions(active.node)
+                    or not isinstance(active.node, (Screen, App))):  # list keys are in the tips
+                continue
+            shown = binding.key_display or self.app.get_key_display(Binding(key, ""))
+            described = binding.tooltip or binding.description
+            if shown not in rows.setdefault(described, []):
+                rows[described].append(shown)
+        # this screen's keys first, then the ones that work everywhere
+        return [(" ".join(keys), description) for description, keys in rows.items()]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog help"):
+            yield Label(Content.styled("Keys here", "bold $accent"))
+            with VerticalScroll():
+                rows = self._rows(self.bindings)
+                width = max((len(keys) for keys, _ in rows), default=4)
+                lines = [Content.assemble((keys.ljust(width + 2), "bold $accent"), description)
+                         for keys, description in rows]
+                yield Static(Content("\n").join(lines))
+                yield Label(Content.styled("\nTips", "bold $accent"))
+                yield Static(Content(_TIPS))
+            yield Static(Content("ctrl+p: every command · escape: close"), classes="hint")

@@ -1,0 +1,330 @@
+"""Contacts, projects and organisations: a filtered list, and one document with its history.
+
+The right side shows the document's key facts, then two tabs: every linked entry newest first (the
+cross-index; for an organisation also what hangs on its contacts and projects) and the editable
+fields. The list is filtered as you type and shows a page at a time, so ten thousand contacts cost
+no more than fifty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
+
+from journal.models import KIND_LINK_FIELD, KIND_TABLE
+from journal.names import label
+from journal.screens.base import EntryDefaults, JournalScreen
+from journal.screens.dialogs import ConfirmScreen, PromptScreen
+from journal.widgets.catalog import KIND_TITLES, match_items
+from journal.widgets.doc_form import DocForm
+from journal.widgets.entry_list import EntryList
+from journal.widgets.name_list import NameList
+from journal.widgets.navbar import NavBar
+from journal.widgets.picker import Pick
+from journal.widgets.render import plain
+
+
+class DocumentsScreen(JournalScreen):
+    """The screen for one kind of document (see the subclasses)."""
+
+    KIND: ClassVar[str] = ""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add", "Add", tooltip="Add a new one by name"),
+        Binding("e", "edit", "Edit", tooltip="Edit the fields"),
+        Binding("d", "delete", "Delete", tooltip="Delete it (entries stay)"),
+        Binding("f", "focus_filter", "Filter", tooltip="Filter the list by name"),
+        Binding("escape", "back", "Back", show=False, tooltip="Back to the list"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.doc_id: str | None = None
+        self._pending: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield NavBar(self.MODE)
+        with Horizontal(id="docs-body"):
+            with Vertical(id="docs-left"):
+                yield Input(placeholder=f"Filter {KIND_TITLES[self.KIND].lower()}…",
+                            id="docs-filter", compact=True)
+                yield NameList(id="docs-list")
+                yield Static(id="docs-count", classes="hint")
+            with Vertical(id="docs-right"):
+                yield Static(id="doc-facts")
+                with TabbedContent(id="doc-tabs"):
+                    with TabPane("Entries", id="tab-entries"):
+                        yield EntryList(lambda: self.journal.tables, show_date=True,
+                                         id="doc-entries")
+                        yield Static(Content.styled("No entries linked yet.", "$text-muted"),
+                                     id="doc-empty")
+                    with TabPane("Details", id="tab-details"):
+                        yield DocForm(self.KIND, lambda: self.japp.name_items("organisation"),
+                                      id="doc-form")
+        yield Footer(compact=True)
+
+    @property
+    def names(self) -> NameList:
+        return self.query_one("#docs-list", NameList)
+
+    def on_mount(self) -> None:
+        self.names.focus()
+
+    # -- the list -------------------------------------------------------------------------
+    def reload(self) -> None:
+        self._filter(keep=self.doc_id)
+
+    def _filter(self, keep: str | None = None) -> None:
+        """List the names matching the filter box; keep ``keep`` selected if it is listed."""
+        query = self.query_one("#docs-filter", Input).value
+        everything = self.japp.name_items(self.KIND)
+        matches = match_items(everything, query)
+        self.names.set_items(matches, select=keep)
+        shown = f"{len(matches)} of {len(everything)}" if query.strip() else f"{len(everything)}"
+        self.query_one("#docs-count", Static).update(
+            Content(f"{shown} {KIND_TITLES[self.KIND].lower()}"))
+        self._show(self.names.selected_key)
+
+    @on(Input.Changed, "#docs-filter")
+    def _filter_changed(self) -> None:
+        self._filter()
+
+    @on(Input.Submitted, "#docs-filter")
+    def _filter_done(self) -> None:
+        self.names.focus()
+
+    @on(NameList.Highlighted, "#docs-list")
+    def _highlighted(self) -> None:
+        # A short delay: holding the down key should not compute every cross-index on the way.
+        if self._pending is not None:
+            self._pending.stop()
+        self._pending = self.set_timer(0.12, self._show_highlighted)
+
+    def _show_highlighted(self) -> None:
+        """Show the document under the list's cursor (if another one is shown)."""
+        if self._pending is not None:
+            self._pending.stop()
+            self._pending = None
+        doc_id = self.names.selected_key
+        if doc_id != self.doc_id:
+            self._show(doc_id)
+
+    @on(NameList.Selected, "#docs-list")
+    def _selected(self) -> None:
+        self._show_highlighted()
+        self.query_one("#doc-entries", EntryList).focus()
+
+    # -- one document ---------------------------------------------------------------------
+    def _show(self, doc_id: str | None) -> None:
+        """Show the facts, the cross-index and the form of a document (None: nothing selected)."""
+        tables = self.journal.tables
+        doc = tables.get(KIND_TABLE[self.KIND], {}).get(doc_id) if doc_id else None
+        if doc is None:
+            doc_id = None
+        same = doc_id == self.doc_id
+        self.doc_id = doc_id
+        facts = self.query_one("#doc-facts", Static)
+        table = self.query_one("#doc-entries", EntryList)
+        form = self.query_one("#doc-form", DocForm)
+        self.query_one("#doc-tabs").display = doc is not None
+        if doc is None or doc_id is None:
+            facts.update(Content.styled(f"No {self.KIND} here yet. Press a to add one, or link "
+                                        "one from an entry (n).", "$text-muted"))
+            table.set_entries([])
+            return
+        ids = self._linked(doc_id)
+        table.set_entries(ids)
+        table.display = bool(ids)
+        self.query_one("#doc-empty").display = not ids
+        self.query_one("#doc-tabs", TabbedContent).get_tab("tab-entries").label = \
+            Content(f"Entries ({len(ids)})")
+        org_id = doc.get("organisation_id")
+        org = tables.get("organisations", {}).get(org_id, {}).get("name", "") if org_id else ""
+        if not (same and form.dirty()):  # an outside change must not wipe what is being typed
+            form.load(doc, org)
+        facts.update(self.facts(doc_id, doc, ids))
+
+    def _linked(self, doc_id: str) -> list[str]:
+        """The cross-index: linked entry ids, newest first (from the search index when it is
+        built: a lookup instead of a scan of every entry)."""
+        index = self.japp.search_index()
+        if index is not None:
+            return index.entries_for(self.KIND, doc_id)  # type: ignore[arg-type]
+        entries = self.journal.tables.get("entries", {})
+        ids = list(self.journal.linked_entry_ids(self.KIND, doc_id))
+        ids.sort(key=lambda i: (entries[i]["date"], entries[i].get("time") or "", i),
+                 reverse=True)
+        return ids
+
+    def facts(self, doc_id: str, doc: dict, entry_ids: list[str]) -> Content:
+        """The header above the tabs: name, organisation and the fields that matter most."""
+        tables = self.journal.tables
+        head = [plain(label(tables, self.KIND, doc_id), "bold $accent")]
+        extra = [doc.get(f) for f in ("title", "tier", "industry", "status") if doc.get(f)]
+        lines = [Content.assemble(*head, *[Content("  ·  "), plain(" · ".join(extra))]
+                                  if extra else head)]
+        details = [", ".join(doc.get(f, ())) for f in ("phones", "emails") if doc.get(f)]
+        if doc.get("address"):
+            details.append(doc["address"].replace("\n", ", "))
+        if details:
+            lines.append(plain("  ".join(details), "$text-muted"))
+        if entry_ids:
+            lines.append(self._cadence(doc, entry_ids))
+        return Content("\n").join(lines)
+
+    def _cadence(self, doc: dict, entry_ids: list[str]) -> Content:
+        """When we last and next meet; overdue when the last contact is older than the cadence
+        the user set for this client."""
+        entries = self.journal.tables["entries"]
+        today = self.japp.today.isoformat()
+        docs = [entries[i] for i in entry_ids]  # newest first
+        past = next((d for d in docs if d["date"] <= today and d.get("status", "done") == "done"),
+                    None)
+        future = [d for d in docs if d["date"] >= today and d.get("status") == "planned"]
+        parts = []
+        overdue = False
+        if past is not None:
+            ago = (self.japp.today - date.fromisoformat(past["date"])).days
+            when = {0: "today", 1: "yesterday"}.get(ago, f"{ago} days ago")
+            parts.append(f"last {past['date']} ({when})")
+            cadence = doc.get("cadence_days")
+            if cadence:
+                overdue = ago > cadence
+                parts.append(f"every {cadence} days" + (" — overdue" if overdue else ""))
+        if future:
+            parts.append(f"next {future[-1]['date']} {future[-1]['event']}")
+        return plain(" · ".join(parts), "$warning" if overdue else "$text-muted")
+
+    def show_document(self, doc_id: str) -> None:
+        """Select ``doc_id`` (clearing a filter that hides it)."""
+        self.shown_generation = self.japp.generation
+        if self.names.index_of(doc_id) is None:
+            with self.prevent(Input.Changed):
+                self.query_one("#docs-filter", Input).value = ""
+        self._filter(keep=doc_id)
+        self.names.focus()
+
+    # -- entries and the form -------------------------------------------------------------
+    @on(EntryList.Selected, "#doc-entries")
+    async def _entry_chosen(self, event: EntryList.Selected) -> None:
+        if event.key:
+            await self.japp.show_entry(event.key)
+
+    @on(DocForm.Save)
+    def _save_form(self) -> None:
+        if self.doc_id is None:
+            return
+        form = self.query_one("#doc-form", DocForm)
+        try:
+            changes, organisation = form.changes()
+        except ValueError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        if not changes and organisation is None:
+            self.notify("Nothing changed.", markup=False)
+            return
+        with self.japp.guard():
+            _, created = self.journal.edit_document(self.KIND, self.doc_id, changes,
+                                                    organisation=organisation)
+            form.mark_saved()
+            made = ", ".join(f"{c.kind} {c.label}" for c in created)
+            self.notify(f"Saved. Created {made}." if made else "Saved.", markup=False)
+            self.japp.refresh_visible()
+
+    def entry_defaults(self) -> EntryDefaults:
+        self._show_highlighted()
+        defaults = EntryDefaults(self.japp.today)
+        if self.doc_id is not None:
+            pick = Pick(self.doc_id, label(self.journal.tables, self.KIND, self.doc_id))
+            {"contact": defaults.contacts, "project": defaults.projects,
+             "organisation": defaults.organisations}[self.KIND].append(pick)
+        return defaults
+
+    def selected_entry(self) -> str | None:
+        return self.query_one("#doc-entries", EntryList).selected_id
+
+    # -- actions --------------------------------------------------------------------------
+    def action_focus_filter(self) -> None:
+        self.query_one("#docs-filter", Input).focus()
+
+    def action_back(self) -> None:
+        if self.query_one("#docs-filter", Input).has_focus or self.names.has_focus:
+            self.query_one("#docs-filter", Input).value = ""
+        self.names.focus()
+
+    def action_edit(self) -> None:
+        self._show_highlighted()  # act on what is highlighted, even within the show delay
+        if self.doc_id is None:
+            return
+        self.query_one("#doc-tabs", TabbedContent).active = "tab-details"
+        self.query_one("#doc-form", DocForm).query(Input).first().focus()
+
+    def action_add(self) -> None:
+        def named(name: str | None) -> None:
+            if not name:
+                return
+            with self.japp.guard():
+                doc, _ = self.journal.add_document(self.KIND, name)
+                self.japp.refresh_visible()
+                self.show_document(doc.id)
+                self.action_edit()
+
+        self.app.push_screen(PromptScreen(f"New {self.KIND}", placeholder="Name"), named)
+
+    def action_delete(self) -> None:
+        self._show_highlighted()
+        if self.doc_id is None:
+            return
+        doc_id = self.doc_id
+        tables = self.journal.tables
+        field = KIND_LINK_FIELD[self.KIND]
+        links = sum(1 for d in tables.get("entries", {}).values() if doc_id in d.get(field, ()))
+        note = f" It is linked to {links} entries; they stay, without this link." if links else ""
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            with self.japp.guard():
+                self.journal.delete_document(self.KIND, doc_id, force=True)
+                self.notify(f"Deleted {self.KIND}.", markup=False)
+                self.japp.refresh_visible()
+
+        question = Content.assemble(f"Delete {self.KIND} ",
+                                    plain(label(tables, self.KIND, doc_id), "bold"), "?", note)
+        self.app.push_screen(ConfirmScreen(question, yes="Delete"), answered)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("edit", "delete") and self.doc_id is None:
+            return None
+        return True
+
+    def commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand(f"Add {self.KIND}", f"Create a new {self.KIND} (a)", self.action_add)
+        if self.doc_id is not None:
+            yield SystemCommand(f"Edit {self.KIND}", "Edit the fields (e)", self.action_edit)
+            yield SystemCommand(f"Delete {self.KIND}", f"Delete this {self.KIND} (d)",
+                                self.action_delete)
+
+
+class ContactsScreen(DocumentsScreen):
+    KIND = "contact"
+    MODE = "contacts"
+
+
+class ProjectsScreen(DocumentsScreen):
+    KIND = "project"
+    MODE = "projects"
+
+
+class OrganisationsScreen(DocumentsScreen):
+    KIND = "organisation"
+    MODE = "organisations"
+

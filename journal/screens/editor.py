@@ -1,0 +1,271 @@
+"""The entry editor: a modal form for a new entry or an edit.
+
+Dates and times are typed the way people say them ("yesterday", "下午2点") and checked on every
+keystroke, so a mistake shows next to the field and blocks saving before anything is written.
+Projects, contacts and organisations are picked by type-ahead; existing ones go to the service by
+id (namesakes stay apart), new ones by name (the service creates them in the same transaction).
+
+An edit sends only the fields that changed, and ``base=`` the document as it was when the form
+opened: if someone else changed the same field meanwhile, their value is recorded as a conflict
+instead of vanishing, and fields this edit did not touch keep their newer values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
+
+from journal.dates import format_date_human, parse_date, parse_time
+from journal.errors import JournalError
+from journal.models import ENTRY_STATUSES, KIND_LINK_FIELD, KIND_TABLE
+from journal.names import label
+from journal.screens.base import EntryDefaults
+from journal.screens.dialogs import ConfirmScreen
+from journal.service import LinkRequest
+from journal.widgets.doc_form import split_tags
+from journal.widgets.picker import NamePicker, Pick
+from journal.widgets.render import plain
+
+if TYPE_CHECKING:
+    from journal.app import JournalApp
+
+_PICKERS = (("contact", "Contacts"), ("organisation", "Organisations"), ("project", "Projects"))
+
+
+def link_request(refs: dict[str, list[str]]) -> LinkRequest:
+    """Per-kind references as the service takes them."""
+    return LinkRequest(projects=refs.get("project", []), contacts=refs.get("contact", []),
+                       organisations=refs.get("organisation", []))
+
+
+@dataclass
+class FormValues:
+    """What the form holds, checked; ``errors`` maps a field to the reason it cannot be saved."""
+
+    fields: dict[str, Any]
+    links: dict[str, list[Pick]]
+    errors: dict[str, str]
+
+
+class EditorScreen(ModalScreen[str | None]):
+    """New entry (``entry_id`` None) or edit; dismisses with the saved entry's id, or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, *, entry_id: str | None = None,
+                 defaults: EntryDefaults | None = None) -> None:
+        super().__init__(classes="dialog-screen")
+        self.entry_id = entry_id
+        tables = self.japp.journal.tables
+        self.today = self.japp.today
+        self.base: dict[str, Any] | None = None
+        if entry_id is not None:
+            # The document as it is now: the store never changes a handed-out document, so this
+            # stays the starting point the service compares against when saving.
+            self.base = tables["entries"][entry_id]
+            doc = self.base
+            picks = {kind: [Pick(i, label(tables, kind, i)) for i in doc.get(field, ())]
+                     for kind, field in KIND_LINK_FIELD.items()}
+        else:
+            defaults = defaults or EntryDefaults(self.today)
+            status = "planned" if defaults.day > self.today else "done"
+            doc = {"date": defaults.day.isoformat(), "event": "", "status": status}
+            picks = {"contact": defaults.contacts, "project": defaults.projects,
+                     "organisation": defaults.organisations}
+        self.start = doc
+        self.start_picks = picks
+        self._auto_status = doc["status"]
+        self._initial: tuple[Any, ...] | None = None
+
+    @property
+    def japp(self) -> JournalApp:
+        return cast("JournalApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        doc = self.start
+        with Vertical(classes="dialog editor"):
+            yield Label(Content.styled("Edit entry" if self.base else "New entry",
+                                       "bold $accent"))
+            with VerticalScroll(id="editor-form"):
+                with Horizontal(classes="form-row"):
+                    yield Label("Date", classes="form-label")
+                    yield Input(doc["date"], id="date", compact=True, classes="date")
+                    yield Label("Time", classes="form-label-short")
+                    yield Input(doc.get("time") or "", placeholder="HH:MM", id="time",
+                                compact=True, classes="time")
+                    yield Select([(s, s) for s in ENTRY_STATUSES], value=doc["status"],
+                                 allow_blank=False, id="status", compact=True)
+                yield Static(id="when-hint", classes="hint")
+                with Horizontal(classes="form-row"):
+                    yield Label("Event", classes="form-label")
+                    yield Input(doc["event"], placeholder="Client visit, call, meeting…",
+                                id="event", compact=True)
+                with Horizontal(classes="form-row"):
+                    yield Label("Tags", classes="form-label")
+                    yield Input(" ".join(doc.get("tags", ())), id="tags", compact=True,
+                                placeholder="space-separated, e.g. loan vip")
+                for kind, title in _PICKERS:
+                    yield NamePicker(kind, title, lambda k=kind: self.japp.name_items(k),
+                                     self.start_picks[kind], id=f"pick-{kind}")
+                yield Label("Summary", classes="form-label")
+                yield TextArea(doc.get("summary", ""), id="summary", compact=True,
+                               soft_wrap=True, placeholder="What happened, what was agreed, "
+                               "next steps…")
+            yield Static(id="editor-errors", classes="error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self._initial = self._snapshot()
+        self._check()
+        self.query_one("#event" if self.base is None else "#summary").focus()
+
+    # -- reading the form -----------------------------------------------------------------
+    def _snapshot(self) -> tuple[Any, ...]:
+        """Everything typed, raw, to tell whether there are unsaved changes."""
+        texts = tuple(self.query_one(f"#{name}", Input).value
+                      for name in ("date", "time", "event", "tags"))
+        picks = tuple(tuple(p.ref for p in self.query_one(f"#pick-{k}", NamePicker).picks)
+                      for k, _ in _PICKERS)
+        return (texts, picks, self.query_one("#status", Select).value,
+                self.query_one("#summary", TextArea).text)
+
+    def values(self) -> FormValues:
+        """The form's values in stored form, with a reason per field that cannot be saved."""
+        errors: dict[str, str] = {}
+        fields: dict[str, Any] = {}
+        text = self.query_one("#date", Input).value
+        try:
+            fields["date"] = parse_date(text, today=self.today).isoformat()
+        except JournalError as exc:
+            errors["date"] = str(exc)
+        text = self.query_one("#time", Input).value.strip()
+        try:
+            fields["time"] = parse_time(text) if text else None
+        except JournalError as exc:
+            errors["time"] = str(exc)
+        fields["event"] = " ".join(self.query_one("#event", Input).value.split())
+        if not fields["event"]:
+            errors["event"] = "the event must not be empty (what happened, in a few words)"
+        fields["tags"] = split_tags(self.query_one("#tags", Input).value)
+        fields["status"] = str(self.query_one("#status", Select).value)
+        fields["summary"] = self.query_one("#summary", TextArea).text.rstrip()
+        links = {k: self.query_one(f"#pick-{k}", NamePicker).picks for k, _ in _PICKERS}
+        return FormValues(fields, links, errors)
+
+    def _check(self) -> FormValues:
+        """Show the parsed date (or what is wrong with it) and the other problems inline."""
+        values = self.values()
+        hint = self.query_one("#when-hint", Static)
+        problems = [values.errors[k] for k in ("date", "time") if k in values.errors]
+        if problems:
+            hint.update(plain(" · ".join(problems)))
+        else:
+            day = parse_date(values.fields["date"])
+            hint.update(plain(f"{format_date_human(day)}"
+                              + (f" at {values.fields['time']}" if values.fields["time"] else "")))
+        hint.set_class(bool(problems), "error")
+        for name in ("date", "time", "event"):
+            self.query_one(f"#{name}", Input).set_class(name in values.errors, "-invalid")
+        return values
+
+    @on(Input.Changed, "#date")
+    def _date_changed(self) -> None:
+        values = self._check()
+        status = self.query_one("#status", Select)
+        if self.base is None and "date" not in values.errors and status.value == self._auto_status:
+            day = parse_date(values.fields["date"])
+            self._auto_status = "planned" if day > self.today else "done"
+            status.value = self._auto_status
+
+    @on(Input.Changed, "#time")
+    @on(Input.Changed, "#event")
+    def _changed(self) -> None:
+        self._check()
+        self.query_one("#editor-errors", Static).update("")
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        self.focus_next()
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    # -- saving ---------------------------------------------------------------------------
+    def action_save(self) -> None:
+        values = self._check()
+        if values.errors:
+            first = next(iter(values.errors))
+            self.query_one("#editor-errors", Static).update(
+                plain("Cannot save: " + values.errors[first]))
+            self.query_one(f"#{first}", Input).focus()
+            return
+        try:
+            if self.entry_id is None:
+                refs = {k: [p.ref for p in picks] for k, picks in values.links.items()}
+                entry, created = self.japp.journal.add_entry(**values.fields,
+                                                             links=link_request(refs))
+            else:
+                entry, created = self._save_edit(values)
+        except JournalError as exc:
+            self.query_one("#editor-errors", Static).update(plain(str(exc)))
+            self.notify(str(exc), severity="error", markup=False, timeout=8)
+            return
+        names = ", ".join(f"{c.kind} {c.label}" for c in created)
+        self.notify(f"Saved. Created {names}." if names else "Saved.", markup=False)
+        self.dismiss(entry.id)
+
+    def _save_edit(self, values: FormValues) -> Any:
+        """Only what changed, links as additions and removals (so concurrent link edits merge)."""
+        assert self.base is not None and self.entry_id is not None
+        base = self.base
+        defaults: dict[str, Any] = {"time": None, "summary": "", "tags": []}
+        changes = {name: value for name, value in values.fields.items()
+                   if value != base.get(name, defaults.get(name))}
+        tables = self.japp.journal.tables
+        add: dict[str, list[str]] = {}
+        remove: dict[str, list[str]] = {}
+        for kind, picks in values.links.items():
+            before = list(base.get(KIND_LINK_FIELD[kind], ()))
+            refs = [p.ref for p in picks]
+            add[kind] = [r for r in refs if r not in before]
+            gone = [i for i in before if i not in refs]
+            existing = tables.get(KIND_TABLE[kind], {})
+            remove[kind] = [i for i in gone if i in existing]
+            dangling = [i for i in gone if i not in existing]
+            if dangling:  # the service cannot name a deleted document: drop its id directly
+                changes[KIND_LINK_FIELD[kind]] = [i for i in before if i not in dangling]
+        return self.japp.journal.edit_entry(self.entry_id, changes, add=link_request(add),
+                                            remove=link_request(remove), base=base)
+
+    def action_cancel(self) -> None:
+        focused = self.focused
+        for picker in self.query(NamePicker):
+            if focused is not None and focused in picker.walk_children() and picker.close():
+                return
+        if self._initial is not None and self._snapshot() != self._initial:
+            def answered(discard: bool | None) -> None:
+                if discard:
+                    self.dismiss(None)
+
+            self.app.push_screen(ConfirmScreen("Discard the changes to this entry?",
+                                               yes="Discard", no="Keep editing"), answered)
+            return
+        self.dismiss(None)

@@ -1,0 +1,191 @@
+"""Search as you type over the whole journal.
+
+The query language (words, "phrases", -excluded, contact:/org:/project:/tag:/status:/on:/from:/to:)
+is :mod:`journal.search`'s; this screen asks the index (built once per data generation) for the
+first :data:`FIRST_RESULTS` hits on every keystroke, which stays a few milliseconds even at 100k
+entries, and asks again for more only when the user scrolls to the end of the list.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Container
+from textual.content import Content
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+
+from journal.errors import JournalError
+from journal.screens.base import JournalScreen
+from journal.widgets.entry_detail import EntryDetail
+from journal.widgets.entry_list import EntryList
+from journal.widgets.navbar import NavBar
+from journal.widgets.render import plain
+
+#: Hits asked for per keystroke; scrolling past them asks for four times as many.
+FIRST_RESULTS = 500
+DEBOUNCE_S = 0.04
+_HINT = ('words, "a phrase", -without, contact:张伟, org:工商, project:, tag:loan, '
+         'status:planned, on:"last week", from:2026-11 to:上个月')
+
+
+class SearchScreen(JournalScreen):
+    """A query box over a page of results; enter opens the entry in the day view."""
+
+    MODE = "search"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "edit", "Edit"),
+        Binding("d", "delete", "Delete"),
+        Binding("escape", "toggle_focus", "Query/results", show=False),
+        Binding("down", "focus_results", "Results", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._timer: Timer | None = None
+        self._limit = FIRST_RESULTS
+        #: Milliseconds the last query took in the index (read by the benchmark).
+        self.last_ms = 0.0
+        self._status_text = _HINT
+
+    def compose(self) -> ComposeResult:
+        yield NavBar(self.MODE)
+        yield Input(placeholder="Search: " + _HINT, id="search-query")
+        yield Static(Content.styled(_HINT, "$text-muted"), id="search-status")
+        with Container(id="search-body"):
+            yield EntryList(lambda: self.journal.tables, show_date=True, id="search-results")
+            yield EntryDetail(lambda: self.journal.tables, lambda: self.japp.generation,
+                              id="search-detail")
+        yield Footer(compact=True)
+
+    @property
+    def query_input(self) -> Input:
+        return self.query_one("#search-query", Input)
+
+    @property
+    def results(self) -> EntryList:
+        return self.query_one("#search-results", EntryList)
+
+    def on_mount(self) -> None:
+        self.query_input.focus()
+
+    def entered(self) -> None:
+        self.query_input.focus()
+
+    # -- searching ------------------------------------------------------------------------
+    @on(Input.Changed, "#search-query")
+    def _typed(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DEBOUNCE_S, self.run_query)
+
+    @on(Input.Submitted, "#search-query")
+    def _submitted(self) -> None:
+        self.run_query()
+        if self.results.count:
+            self.results.focus()
+
+    def reload(self) -> None:
+        self.run_query()
+
+    def index_ready(self) -> None:
+        self.run_query()
+
+    def _status(self, content: Content) -> None:
+        """Update the status line only when it says something new (an update reflows)."""
+        if content.plain != self._status_text:
+            self._status_text = content.plain
+            self.query_one("#search-status", Static).update(content)
+
+    def run_query(self) -> None:
+        """Show the first hits of the query now in the box."""
+        text = self.query_input.value
+        if not text.strip():
+            self.results.set_entries([])
+            self._status(Content.styled(_HINT, "$text-muted"))
+            self._show_detail()
+            return
+        index = self.japp.search_index()
+        if index is None:
+            count = len(self.journal.tables.get("entries", {}))
+            self._status(Content.styled(f"Indexing {count:,} entries…", "$text-muted"))
+            return
+        self._limit = FIRST_RESULTS
+        started = time.perf_counter()
+        try:
+            ids = index.search(text, today=self.japp.today, limit=self._limit)
+        except JournalError as exc:
+            self._status(plain(str(exc), "$error"))
+            return
+        self.last_ms = (time.perf_counter() - started) * 1000
+        words = index.highlight_terms(text)
+        more = f"{len(ids)}+" if len(ids) >= self._limit else f"{len(ids)}"
+        self._status(Content.styled(
+            f"{more} result{'s' if len(ids) != 1 else ''} · enter opens the entry in the journal",
+            "$text-muted"))
+        self.results.set_entries(ids, more=self._more if len(ids) >= self._limit else None,
+                                 highlight=words)
+        self._show_detail()
+
+    def _more(self) -> list[str]:
+        """The same query with a higher limit (the user scrolled past the hits shown)."""
+        index = self.japp.search_index()
+        if index is None:
+            return list(self.results.entry_ids)
+        self._limit *= 4
+        try:
+            return index.search(self.query_input.value, today=self.japp.today, limit=self._limit)
+        except JournalError:
+            return list(self.results.entry_ids)
+
+    def _show_detail(self) -> None:
+        self.query_one(EntryDetail).show(self.results.selected_id)
+
+    @on(EntryList.Highlighted, "#search-results")
+    def _highlighted(self) -> None:
+        self._show_detail()
+
+    @on(EntryList.Selected, "#search-results")
+    async def _chosen(self, event: EntryList.Selected) -> None:
+        if event.key:
+            await self.japp.show_entry(event.key)
+
+    # -- actions --------------------------------------------------------------------------
+    def selected_entry(self) -> str | None:
+        return self.results.selected_id
+
+    def action_toggle_focus(self) -> None:
+        """Escape leaves the query box (so one-key commands work) and comes back to it."""
+        if self.query_input.has_focus:
+            self.results.focus()
+        else:
+            self.query_input.focus()
+
+    def action_focus_results(self) -> None:
+        if self.query_input.has_focus and self.results.count:
+            self.results.focus()
+
+    def action_edit(self) -> None:
+        if self.results.selected_id:
+            self.japp.edit_entry(self.results.selected_id)
+
+    def action_delete(self) -> None:
+        if self.results.selected_id:
+            self.japp.delete_entry(self.results.selected_id)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("edit", "delete") and not (self.results.selected_id
+                                                 and self.results.has_focus):
+            return None
+        return True
+
+    def commands(self) -> Iterable[SystemCommand]:
+        if self.results.selected_id:
+            yield SystemCommand("Edit entry", "Edit the selected result (e)", self.action_edit)
+            yield SystemCommand("Delete entry", "Delete the selected result (d)",
+                                self.action_delete)

@@ -1,0 +1,132 @@
+"""The week summary: what the report module makes of a week, as rendered Markdown.
+
+The same Markdown that ``journal week`` prints, so what the user sees is what they save to a file
+(mode 0600: it is their client notes) or paste into an e-mail from the clipboard.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Footer, Markdown, Static
+
+from journal.dates import format_date_human, iso_week_bounds
+from journal.reports import build_period_report, render_markdown
+from journal.screens.base import JournalScreen
+from journal.screens.dialogs import PromptScreen
+from journal.widgets.navbar import NavBar
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` readable by the owner only (also when the file existed)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        os.fchmod(handle.fileno(), 0o600)
+        handle.write(text)
+
+
+class WeekScreen(JournalScreen):
+    """One ISO week's summary; browse weeks, save it, copy it."""
+
+    MODE = "week"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left,left_square_bracket", "week(-1)", "Prev", key_display="←/[",
+                tooltip="Previous week",
+                priority=True),
+        Binding("right,right_square_bracket", "week(1)", "Next", key_display="→/]",
+                tooltip="Next week",
+                priority=True),
+        Binding("t", "this_week", "This week"),
+        Binding("s", "save", "Save .md", tooltip="Save the summary as a Markdown file"),
+        Binding("y", "copy", "Copy", tooltip="Copy the summary to the clipboard"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.monday, _ = iso_week_bounds(self.japp.today)
+        self.markdown = ""
+
+    def compose(self) -> ComposeResult:
+        yield NavBar(self.MODE)
+        yield Static(id="week-header")
+        with VerticalScroll(id="week-body"):
+            yield Markdown(id="week-markdown")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#week-body").focus()
+
+    def reload(self) -> None:
+        sunday = self.monday + timedelta(days=6)
+        report = build_period_report(self.journal.tables, self.monday, sunday,
+                                     today=self.japp.today, kind="week")
+        self.markdown = render_markdown(report)
+        year, week, _ = self.monday.isocalendar()
+        this = " · this week" if self.monday <= self.japp.today <= sunday else ""
+        self.query_one("#week-header", Static).update(Content.assemble(
+            (f"Week {week}, {year}", "bold"),
+            (f"  {format_date_human(self.monday)} – {format_date_human(sunday)}", "$text-muted"),
+            (this, "$accent")))
+        self.query_one("#week-markdown", Markdown).update(self.markdown)
+        self.query_one("#week-body", VerticalScroll).scroll_home(animate=False)
+
+    def show_week(self, day: date) -> None:
+        self.monday, _ = iso_week_bounds(day)
+        self.sync(force=True)
+
+    def action_week(self, delta: int) -> None:
+        self.show_week(self.monday + timedelta(weeks=delta))
+
+    def action_this_week(self) -> None:
+        self.show_week(self.japp.today)
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(self.markdown)
+        self.notify("Week summary copied to the clipboard.", markup=False)
+
+    def action_save(self) -> None:
+        year, week, _ = self.monday.isocalendar()
+        default = Path.cwd() / f"week-{year}-W{week:02d}.md"
+
+        def check(text: str) -> str | None:
+            path = Path(text).expanduser()
+            if path.is_dir():
+                return f"{path} is a folder; give a file name"
+            if not path.parent.is_dir():
+                return f"no folder {path.parent}"
+            return None
+
+        def chosen(text: str | None) -> None:
+            if not text:
+                return
+            path = Path(text).expanduser()
+            try:
+                write_private(path, self.markdown)
+            except OSError as exc:
+                self.notify(f"Cannot write {path}: {exc.strerror or exc}", severity="error",
+                            markup=False)
+                return
+            self.notify(f"Saved {path}", markup=False)
+
+        self.app.push_screen(PromptScreen("Save the week summary as", value=str(default),
+                                          check=check, hint="Markdown file, readable by you only"),
+                             chosen)
+
+    def commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand("Previous week", "Show the week before (← or [)",
+                            lambda: self.action_week(-1))
+        yield SystemCommand("Next week", "Show the week after (→ or ])",
+                            lambda: self.action_week(1))
+        yield SystemCommand("This week", "Back to the current week (t)", self.action_this_week)
+        yield SystemCommand("Save week summary…", "Write it to a Markdown file (s)",
+                            self.action_save)
+        yield SystemCommand("Copy week summary", "Copy the Markdown to the clipboard (y)",
+                            self.action_copy)

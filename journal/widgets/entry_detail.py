@@ -1,0 +1,42 @@
+"""The selected entry in full, beside (or below) a list of entries.
+
+Rebuilt only when another entry is selected or the data changed: updating a Static reflows the
+screen, which would otherwise be paid on every keystroke of a search that keeps the same top hit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from journal.widgets.render import Tables, entry_detail
+
+
+class EntryDetail(VerticalScroll):
+    """Summary, links, tags and recorded conflicts of one entry."""
+
+    def __init__(self, tables: Callable[[], Tables], generation: Callable[[], int], *,
+                 id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._tables = tables
+        self._generation = generation
+        self._shown: tuple[str | None, int] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="detail-text")
+
+    def show(self, entry_id: str | None) -> None:
+        key = (entry_id, self._generation())
+        if key == self._shown:
+            return
+        self._shown = key
+        tables = self._tables()
+        doc = tables.get("entries", {}).get(entry_id) if entry_id else None
+        self.query_one("#detail-text", Static).update(
+            entry_detail(tables, doc) if doc is not None
+            else Content.styled("No entry selected.", "$text-muted"))
+        self.scroll_home(animate=False)

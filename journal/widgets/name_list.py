@@ -1,0 +1,46 @@
+"""The list of contacts, projects or organisations on their screen (all of them, filtered).
+
+A :class:`~journal.widgets.line_list.LineList`: ten thousand contacts are one list of references,
+and only the visible names are ever drawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.cells import cell_len
+from rich.segment import Segment
+
+from journal.text import clean_line
+from journal.widgets.catalog import NameItem
+from journal.widgets.line_list import LineList, fit
+
+
+class NameList(LineList):
+    """Names (with the organisation, to tell namesakes apart); the key of a row is its id."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.items: list[NameItem] = []
+
+    def set_items(self, items: Sequence[NameItem], *, select: str | None = None) -> None:
+        """Show ``items``; the cursor goes to ``select`` if listed, else to the first."""
+        self.items = list(items)
+        index = next((i for i, item in enumerate(self.items) if item.id == select), 0)
+        self.reset(len(self.items), index)
+
+    def index_of(self, doc_id: str) -> int | None:
+        return next((i for i, item in enumerate(self.items) if item.id == doc_id), None)
+
+    def key_at(self, index: int) -> str | None:
+        return self.items[index].id if 0 <= index < len(self.items) else None
+
+    def row_segments(self, index: int, width: int) -> list[Segment]:
+        item = self.items[index]
+        name = clean_line(item.name)
+        room = width - 1 - cell_len(name)
+        rest = item.label[len(item.name):]
+        if room <= 1 or not rest:
+            return [Segment(" "), Segment(fit(item.label if room > 1 else name, width - 1))]
+        # the organisation, quieter than the name
+        return [Segment(" "), Segment(name), Segment(fit(rest, room), self.style("muted"))]

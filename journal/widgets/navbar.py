@@ -1,0 +1,34 @@
+"""The top line of every main screen: where you are, and where the one-key bindings lead.
+
+It doubles as the mouse route between screens (each name is clickable) and tells a new user which
+letter opens which screen, without a crowded footer.
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+#: (mode, key, title) in the order shown.
+NAV = (("journal", "j", "Journal"), ("search", "/", "Search"), ("contacts", "c", "Contacts"),
+       ("projects", "p", "Projects"), ("organisations", "o", "Orgs"), ("week", "w", "Week"))
+
+
+class NavBar(Static):
+    """Clickable mode names with their keys; the current one highlighted."""
+
+    DEFAULT_CSS = """
+    NavBar { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
+    """
+
+    def __init__(self, current: str) -> None:
+        super().__init__(self._render_nav(current))
+
+    @staticmethod
+    def _render_nav(current: str) -> Content:
+        parts = [Content.styled("journal ", "bold $accent")]
+        for mode, key, title in NAV:
+            style = "bold $text on $primary" if mode == current else "$text-muted"
+            parts.append(Content.from_markup(
+                f"[@click=app.mode('{mode}')][{style}] [$accent]{key}[/] {title} [/][/]"))
+        return Content.assemble(*parts)

@@ -1,0 +1,182 @@
+"""Contacts, projects, organisations: filtering, the cross-index, editing fields, paging."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, Static
+
+from journal.screens.day import DayScreen
+from journal.screens.dialogs import ConfirmScreen, PromptScreen
+from journal.screens.documents import DocumentsScreen
+from journal.screens.search import FIRST_RESULTS
+from journal.service import Journal
+from journal.storage import dump_canonical, new_id
+from journal.widgets.entry_list import EntryList
+from journal.widgets.name_list import NameList
+
+from .support import TODAY, make_app, ready, until
+from .test_day import text_of
+
+
+def docs_screen(app) -> DocumentsScreen:  # noqa: ANN001
+    screen = app.main_screen()
+    assert isinstance(screen, DocumentsScreen)
+    return screen
+
+
+def listed(screen: DocumentsScreen) -> list[str]:
+    return [item.label for item in screen.query_one("#docs-list", NameList).items]
+
+
+async def test_contacts_filter_and_cross_index(sample_file: Path) -> None:
+    app = make_app(sample_file)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("c")
+        screen = docs_screen(app)
+        assert len(listed(screen)) == 9
+        await pilot.press("f", *"张伟")
+        assert listed(screen) == ["张伟 (上海星海物流有限公司)", "张伟 (华辰精密机械有限公司)"]
+        await pilot.press("enter", "down")  # to the list, second 张伟
+        await until(pilot, lambda: "华辰" in text_of(screen.query_one("#doc-facts", Static)))
+        facts = text_of(screen.query_one("#doc-facts", Static))
+        assert "财务总监" in facts and "every 14 days" in facts and "next 2026-11-26" in facts
+        table = screen.query_one("#doc-entries", EntryList)
+        events = [Journal(sample_file).tables["entries"][i]["event"] for i in table.entry_ids]
+        assert events[0] == "华辰精密 签约" and events[-1] == "拜访华辰精密机械"  # newest first
+        dates = [Journal(sample_file).tables["entries"][i]["date"] for i in table.entry_ids]
+        assert dates == sorted(dates, reverse=True)
+        # enter on an entry opens it in the day view
+        await pilot.press("enter")  # list -> entries table
+        assert table.has_focus
+        await pilot.press("down", "enter")
+        day = app.main_screen()
+        assert isinstance(day, DayScreen)
+        assert day.selected_entry() == table.entry_ids[1]
+        assert day.day.isoformat() == dates[1]
+
+
+async def test_organisation_cross_index_includes_its_contacts_and_projects(
+        sample_file: Path) -> None:
+    app = make_app(sample_file)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("o", "f", *"华辰", "enter")
+        screen = docs_screen(app)
+        await until(pilot, lambda: screen.doc_id is not None and "华辰" in text_of(
+            screen.query_one("#doc-facts", Static)))
+        tables = Journal(sample_file).tables
+        ids = screen.query_one("#doc-entries", EntryList).entry_ids
+        events = {tables["entries"][i]["event"] for i in ids}
+        # linked only through 张伟/李娜 or the loan project, never directly to the organisation
+        assert {"拜访华辰精密机械", "Call with 李娜 about the 2000万 facility",
+                "授信审批会 Credit committee"} <= events
+
+
+async def test_edit_contact_fields(sample_file: Path) -> None:
+    app = make_app(sample_file)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("c", "f", *"王芳", "enter")
+        screen = docs_screen(app)
+        await until(pilot, lambda: "王芳" in text_of(screen.query_one("#doc-facts", Static)))
+        await pilot.press("e")
+        form = screen.query_one("#doc-form")
+        form.query_one("#f-title", Input).value = "CFO & 副总裁"
+        form.query_one("#f-phones", Input).value = "+86 139 0000 0000, +86 571 8888 8888"
+        form.query_one("#f-cadence_days", Input).value = "21"
+        form.query_one("#f-organisation", Input).value = "Acme Robotics"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        contact = next(c for c in Journal(sample_file).tables["contacts"].values()
+                       if c["name"] == "王芳")
+        orgs = Journal(sample_file).tables["organisations"]
+        assert contact["title"] == "CFO & 副总裁"
+        assert contact["phones"] == ["+86 139 0000 0000", "+86 571 8888 8888"]
+        assert contact["cadence_days"] == 21
+        assert orgs[contact["organisation_id"]]["name"] == "Acme Robotics"
+        form.query_one("#f-cadence_days", Input).value = "often"
+        await pilot.press("ctrl+s")  # refused with a message, not a crash
+        await pilot.pause()
+        contact = next(c for c in Journal(sample_file).tables["contacts"].values()
+                       if c["name"] == "王芳")
+        assert contact["cadence_days"] == 21
+
+
+async def test_add_and_delete_a_project(sample_file: Path) -> None:
+    app = make_app(sample_file)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("p", "a")
+        assert isinstance(app.screen, PromptScreen)
+        await pilot.press(*"绿源 现金管理", "enter")
+        screen = docs_screen(app)
+        await pilot.pause()
+        names = {p["name"] for p in Journal(sample_file).tables["projects"].values()}
+        assert "绿源 现金管理" in names
+        assert "绿源 现金管理" in text_of(screen.query_one("#doc-facts", Static))
+        await pilot.press("escape", "d")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        names = {p["name"] for p in Journal(sample_file).tables["projects"].values()}
+        assert "绿源 现金管理" not in names
+
+
+async def test_long_lists_draw_only_what_is_on_screen(tmp_path: Path) -> None:
+    """450 linked entries and 450 contacts: the lists hold ids, paint the visible rows, and the
+    keys reach the end."""
+    path = tmp_path / "big.json"
+    stamp = "2026-01-01T00:00:00.000000Z"
+    contact = new_id()
+    entries = {new_id(): {"date": f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}", "event": f"Visit {i}",
+                          "status": "done", "contact_ids": [contact], "created_at": stamp,
+                          "updated_at": stamp} for i in range(450)}
+    contacts = {contact: {"name": "Busy Client", "created_at": stamp, "updated_at": stamp}}
+    contacts.update({new_id(): {"name": f"Contact {i:04d}", "created_at": stamp,
+                                "updated_at": stamp} for i in range(450)})
+    path.write_bytes(dump_canonical({"entries": entries, "contacts": contacts,
+                                     "meta": {"schema": {"schema_version": 1}}}))
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("c")
+        screen = docs_screen(app)
+        names = screen.query_one("#docs-list", NameList)
+        assert names.count == 451
+        painted: list[int] = []
+        original = names.row_segments
+        names.row_segments = lambda i, w: painted.append(i) or original(i, w)  # type: ignore
+        await pilot.press("end")
+        await pilot.pause()
+        assert names.cursor == 450 and 0 < len(painted) < 40
+        await until(pilot, lambda: screen.doc_id == names.items[450].id)
+        await pilot.press("home", "enter")
+        await until(pilot, lambda: screen.doc_id == contact)
+        table = screen.query_one("#doc-entries", EntryList)
+        assert len(table.entry_ids) == 450 and table.has_focus
+        await pilot.press("end", "enter")
+        day = app.main_screen()
+        assert isinstance(day, DayScreen)
+        assert day.selected_entry() == table.entry_ids[-1]
+
+
+async def test_search_results_beyond_the_first_batch(tmp_path: Path) -> None:
+    """A search with more hits than the first batch fetches more when the user scrolls down."""
+    path = tmp_path / "many.json"
+    stamp = "2026-01-01T00:00:00.000000Z"
+    entries = {new_id(): {"date": f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}", "event": f"Call {i}",
+                          "status": "done", "created_at": stamp, "updated_at": stamp}
+               for i in range(FIRST_RESULTS + 300)}
+    path.write_bytes(dump_canonical({"entries": entries,
+                                     "meta": {"schema": {"schema_version": 1}}}))
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"call", "enter")
+        results = app.main_screen().query_one("#search-results", EntryList)
+        await until(pilot, lambda: len(results.entry_ids) == FIRST_RESULTS)
+        await pilot.press("end")
+        await until(pilot, lambda: len(results.entry_ids) == FIRST_RESULTS + 300)
+    assert TODAY  # the fixture date is unrelated to this file's dates

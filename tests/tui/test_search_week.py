@@ -1,0 +1,153 @@
+"""Search as you type, the week summary, help, the command palette and key routing."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+from textual.command import CommandPalette
+from textual.widgets import Input, Markdown, Static
+
+from journal.screens.day import DayScreen
+from journal.screens.dialogs import HelpScreen, PromptScreen
+from journal.screens.documents import DocumentsScreen
+from journal.screens.search import SearchScreen
+from journal.screens.week import WeekScreen
+from journal.service import Journal
+from journal.widgets.entry_list import EntryList
+
+from .support import make_app, ready, until
+from .test_day import text_of
+
+
+async def test_search_as_you_type_and_jump_to_the_entry(sample_file: Path) -> None:
+    app = make_app(sample_file)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash")
+        screen = app.main_screen()
+        assert isinstance(screen, SearchScreen)
+        assert screen.query_one("#search-query", Input).has_focus
+        await pilot.press(*"emily")
+        table = screen.query_one("#search-results", EntryList)
+        await until(pilot, lambda: len(table.entry_ids) == 3)
+        tables = Journal(sample_file).tables["entries"]
+        dates = [tables[i]["date"] for i in table.entry_ids]
+        assert dates == sorted(dates, reverse=True)
+        assert "3 results" in text_of(screen.query_one("#search-status", Static))
+        await pilot.press(*" status:planned")
+        await until(pilot, lambda: len(table.entry_ids) == 1)
+        target = table.entry_ids[0]
+        await pilot.press("enter")  # to the results
+        assert table.has_focus
+        await pilot.press("enter")  # opens the day view on it
+        day = app.main_screen()
+        assert isinstance(day, DayScreen)
+        assert day.selected_entry() == target
+        assert day.day.isoformat() == tables[target]["date"]
+
+
+async def test_search_errors_are_shown_not_raised(sample_file: Path) -> None:
+    app = make_app(sample_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"contact:张伟")  # two of them: ambiguous
+        screen = app.main_screen()
+        await until(pilot, lambda: "ambiguous" in text_of(
+            screen.query_one("#search-status", Static)))
+        await pilot.press("ctrl+u", *"contact:\"张伟 (华辰精密机械有限公司)\"")
+        table = screen.query_one("#search-results", EntryList)
+        await until(pilot, lambda: len(table.entry_ids) == 4)
+
+
+async def test_new_data_is_searchable(sample_file: Path) -> None:
+    app = make_app(sample_file, poll_seconds=0.1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"hovercraft")
+        screen = app.main_screen()
+        table = screen.query_one("#search-results", EntryList)
+        await pilot.pause(0.2)
+        assert not table.entry_ids
+        Journal(sample_file).add_entry(event="Hovercraft demo", date="2026-11-23")
+        await until(pilot, lambda: len(table.entry_ids) == 1)
+
+
+async def test_week_summary_browse_save_and_copy(sample_file: Path, tmp_path: Path) -> None:
+    app = make_app(sample_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("w")
+        screen = app.main_screen()
+        assert isinstance(screen, WeekScreen)
+        await pilot.pause()
+        assert "Week 48, 2026" in text_of(screen.query_one("#week-header", Static))
+        this_week = screen.markdown
+        assert "拜访绿源食品 签署代发协议" in this_week
+        assert screen.query_one("#week-markdown", Markdown).source == this_week
+        await pilot.press("left")
+        assert "Week 47" in text_of(screen.query_one("#week-header", Static))
+        assert "term sheet for 华辰" in screen.markdown
+        await pilot.press("right", "right")
+        assert "Week 49" in text_of(screen.query_one("#week-header", Static))
+        await pilot.press("t")
+        assert screen.markdown == this_week
+        await pilot.press("y")
+        assert app.clipboard == this_week
+        target = tmp_path / "out" / "week.md"
+        target.parent.mkdir()
+        target.write_text("old")
+        target.chmod(0o644)
+        await pilot.press("s")
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen)
+        prompt.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert target.read_text(encoding="utf-8") == this_week
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+async def test_help_and_command_palette(sample_file: Path) -> None:
+    app = make_app(sample_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        help_text = " ".join(text_of(s) for s in app.screen.query(Static))
+        assert "Go to" in help_text and "New" in help_text
+        await pilot.press("escape")
+        assert isinstance(app.screen, DayScreen)
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"week summary")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.main_screen(), WeekScreen))
+        # documents by name, from the palette
+        await pilot.press("ctrl+p", *"Emily")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.main_screen(), DocumentsScreen))
+        screen = app.main_screen()
+        assert "Emily Chen" in text_of(screen.query_one("#doc-facts", Static))
+
+
+async def test_bindings_do_not_fire_while_typing(sample_file: Path) -> None:
+    app = make_app(sample_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"q j c p o w n e d / ?")
+        assert isinstance(app.main_screen(), SearchScreen)
+        assert app.screen is app.main_screen()
+        assert app.screen.query_one("#search-query", Input).value == "q j c p o w n e d / ?"
+        await pilot.press("n")  # still typing: no editor
+        assert app.screen is app.main_screen()
+        await pilot.press("escape")  # leave the box; now keys are commands
+        await pilot.press("j")
+        assert isinstance(app.main_screen(), DayScreen)
+        # and in a dialog, navigation keys do not switch screens under it
+        await pilot.press("n")
+        app.screen.query_one("#save").focus()
+        await pilot.press("c", "w")
+        assert isinstance(app.main_screen(), DayScreen)

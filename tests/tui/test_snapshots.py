@@ -1,0 +1,101 @@
+"""Snapshots of the main screens at 80x24 and 160x48 (the date is pinned, so they are stable).
+
+Update after an intended change with ``pytest tests/tui --snapshot-update`` and look at the SVGs.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from journal.screens.welcome import WelcomeScreen
+
+from .support import make_app, ready, until
+
+SMALL = (80, 24)
+LARGE = (160, 48)
+
+
+def keys(*presses: str):  # noqa: ANN201 - a run_before callback
+    async def run_before(pilot: Pilot) -> None:
+        await ready(pilot)
+        for key in presses:
+            await pilot.press(key)
+        await pilot.pause(0.3)  # debounces and the list's delayed detail
+
+    return run_before
+
+
+def test_day_small(snap_compare, sample_file: Path) -> None:  # noqa: ANN001
+    assert snap_compare(make_app(sample_file), terminal_size=SMALL, run_before=keys("down"))
+
+
+def test_day_large(snap_compare, sample_file: Path) -> None:  # noqa: ANN001
+    assert snap_compare(make_app(sample_file), terminal_size=LARGE,
+                        run_before=keys("left", "left", "left"))
+
+
+def test_editor_small(snap_compare, sample_file: Path) -> None:  # noqa: ANN001
+    run = keys("n", *"Lunch with 张伟 [bold]", "tab", "tab", *"张")
+    assert snap_compare(make_app(sample_file), terminal_size=SMALL, run_before=run)
+
+
+def test_editor_large(snap_compare, sample_file: Path) -> None:  # noqa: ANN001
+    assert snap_compare(make_app(sample_file), terminal_size=LARGE, run_before=keys("down", "e"))
+
+
+def test_contacts_small(snap_compare, sample_file: Path) -> None:  # noqa: ANN001
+    assert snap_compare(make_app(sample_file), terminal_size=SMALL,
+                        run_before=keys("c", "down", "down", "down", "down", "down"))
+
+
+def test_organisations_large(snap_compare, sample_file: Path) -> None:  # noqa: ANN001
+    assert snap_compare(make_app(sample_file), terminal_size=LARGE,
+                        run_before=keys("o", "down", "down", "down", "down"))
+
+
+def test_contact_details_small(snap_compare, sample_file: Path) -> None:  # noqa: ANN001
+    assert snap_compare(make_app(sample_file), terminal_size=SMALL,
+                        run_before=keys("c", "down", "e"))
+
+
+def test_search_small(snap_compare, sample_file: Path) -> None:  # noqa: ANN001
+    assert snap_compare(make_app(sample_file), terminal_size=SMALL,
+                        run_before=keys("slash", *"华辰", "enter"))
+
+
+def test_search_large(snap_compare, sample_file: Path) -> None:  # noqa: ANN001
+    assert snap_compare(make_app(sample_file), terminal_size=LARGE,
+                        run_before=keys("slash", *"tag:visit", "enter"))
+
+
+def test_week_small(snap_compare, sample_file: Path) -> None:  # noqa: ANN001
+    assert snap_compare(make_app(sample_file), terminal_size=SMALL, run_before=keys("w"))
+
+
+def test_week_large(snap_compare, sample_file: Path) -> None:  # noqa: ANN001
+    assert snap_compare(make_app(sample_file), terminal_size=LARGE,
+                        run_before=keys("w", "left"))
+
+
+def test_help_small(snap_compare, sample_file: Path) -> None:  # noqa: ANN001
+    assert snap_compare(make_app(sample_file), terminal_size=SMALL,
+                        run_before=keys("question_mark"))
+
+
+def test_welcome_small(snap_compare) -> None:  # noqa: ANN001
+    # The welcome shows the file's path: a fixed one keeps the snapshot stable.
+    folder = Path(tempfile.gettempdir()) / "journal-tui-snapshot"
+    shutil.rmtree(folder, ignore_errors=True)
+
+    async def run_before(pilot: Pilot) -> None:
+        await until(pilot, lambda: isinstance(pilot.app.screen, WelcomeScreen))
+
+    try:
+        assert snap_compare(make_app(folder / "journal.json"), terminal_size=SMALL,
+                            run_before=run_before)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
