@@ -46,19 +46,32 @@ def merge_files(base: Path, ours: Path, theirs: Path, name: str | None = None) -
 
     label = name or ours.name
     try:
-        raws = [path.read_bytes() for path in (base, ours, theirs)]
+        raws = [_read_regular(path) for path in (base, ours, theirs)]
         if raws[1] == raws[2]:
             return 0, f"journal: merged {label}: no changes"
         out, stats = merge_bytes(raws[0], raws[1], raws[2], label)
         atomic_write(ours, out)
     except OSError as exc:
         return 1, f"journal: cannot merge {label}: {exc.strerror or exc}; git leaves the conflict to you"
+    except RecursionError:  # valid JSON nested deeper than the merge (and the writer) can follow
+        return 1, (f"journal: cannot merge {label} automatically: a document is nested too deeply; "
+                   "git leaves the conflict to you")
     except JournalError as exc:
         return 1, (f"journal: cannot merge {label} automatically: {exc}; git leaves the conflict to "
                    f"you: repair that version, or keep one side with `git checkout --ours -- {label}` "
                    f"(or --theirs), then `git add {label}`")
     review = " — review with `journal conflicts`" if stats.conflicted else ""
     return 0, f"journal: merged {label}: {_describe(stats)}{review}"
+
+
+def _read_regular(path: Path) -> bytes:
+    """A version's bytes. Git always passes regular files; anything else (a FIFO would block the
+    read forever, a device never end) is refused like an unreadable file."""
+    import stat
+
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise OSError(0, f"{path.name} is not a regular file")
+    return path.read_bytes()
 
 
 def merge_bytes(base: bytes, ours: bytes, theirs: bytes, label: str = "journal.json") -> tuple[bytes, Any]:

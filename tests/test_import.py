@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from journal.service import Journal
 from journal.storage import load_file
 
 CSV = (
@@ -33,10 +34,17 @@ def test_import_utf8_reports_rejects_and_is_idempotent(cli, tmp_path: Path, jfil
     assert len(visit["contact_ids"]) == 2 and visit["time"] == "09:30"
     meeting = next(e for e in data["entries"].values() if e["event"] == "Meeting")
     assert meeting["summary"] == "multi\nline" and len(meeting["project_ids"]) == 2
+    before = jfile.read_bytes()
     second = cli("import", str(source))
     assert "imported 0 entries" in second.out and "skipped 3 already present" in second.out
-    assert len(load_file(jfile)["entries"]) == 3
-    assert cli("backups").out.count("import") == 2
+    assert jfile.read_bytes() == before
+    # No backup: the first import created the file, the second had nothing to write (a no-op
+    # import must not rotate the useful backups away).
+    assert Journal(jfile).store.list_backups() == []
+    source.write_text(CSV.replace("Meeting", "Another meeting"), encoding="utf-8")
+    assert "imported 1 entries" in cli("import", str(source)).out
+    backups = Journal(jfile).store.list_backups()
+    assert len(backups) == 1 and backups[0].read_bytes() == before
 
 
 def test_import_bom_and_gb18030(cli, tmp_path: Path, jfile: Path) -> None:

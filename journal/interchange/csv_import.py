@@ -2,9 +2,11 @@
 
 Header ``date,time,event,summary,projects,contacts,organisations`` (``status`` and ``tags`` optional);
 lists inside a cell are separated by ``;`` (full-width ``；`` too). Encoding: UTF-8 with or without BOM,
-else GB18030. All rows are checked first and the accepted ones written in ONE transaction (a backup
-is kept first), so a 25k-row file costs one write. A row equal to an existing entry (same date, time,
-event and summary) is skipped, which makes importing the same file twice a no-op.
+else GB18030 (a damaged UTF-8 file is refused, not read as mojibake). All rows are checked first and
+the accepted ones written in ONE transaction, so a 25k-row file costs one write. A row equal to an existing entry (same date, time,
+event and summary) is skipped, which makes importing the same file twice a no-op. The backup is
+taken under the lock just before the write and only when there is something to write, so repeated
+no-op imports do not rotate the useful backups away.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ KNOWN_COLUMNS = ("date", "time", "end_time", "event", "summary", "projects", "co
 _ALIASES = {"organizations": "organisations", "orgs": "organisations", "project": "projects",
             "contact": "contacts", "organisation": "organisations", "tag": "tags"}
 _SPLIT_RE = re.compile(r"[;；]")
-MAX_FILE_BYTES = 200 * 1024 * 1024
 
 
 @dataclass
@@ -38,14 +39,12 @@ class ImportReport:
     backup: Path | None = None
 
 
-def decode(raw: bytes) -> str:
-    """UTF-8 (BOM or not) first, since it is strict; GB18030 (a superset of GBK/GB2312) next."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationError("cannot decode the file: it is neither UTF-8 nor GB18030")
+def decode(raw: bytes, path: Path | str = "the file") -> str:
+    """UTF-8 (BOM or not) first, since it is strict; GB18030 (a superset of GBK/GB2312) next; a
+    damaged UTF-8 file is refused rather than read as GB18030 mojibake (see common.decode_text)."""
+    from journal.interchange.common import decode_text
+
+    return decode_text(raw, path)
 
 
 def _split(cell: str | None) -> list[str]:
@@ -56,18 +55,13 @@ def dedupe_key(date: str, time: str | None, event: str, summary: str) -> tuple[s
     return (date, time or "", " ".join(event.split()), summary.strip())
 
 
-def import_csv(journal: Journal, path: Path) -> ImportReport:
-    """Import ``path`` into ``journal``; see the module docstring."""
+def import_csv(journal: Journal, path: Path, raw: bytes | None = None) -> ImportReport:
+    """Import ``path`` (whose bytes are ``raw`` if already read) into ``journal``; see the module
+    docstring."""
     from journal.dates import DateError, parse_date, parse_time
+    from journal.interchange.common import read_source
 
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise ValidationError(f"{path}: larger than {MAX_FILE_BYTES // 2**20} MB")
-        text = decode(path.read_bytes())
-    except OSError as exc:
-        raise JournalError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if "\x00" in text:
-        raise ValidationError(f"{path}: contains NUL bytes; not a CSV text file")
+    text = decode(read_source(path) if raw is None else raw, path)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -82,7 +76,6 @@ def import_csv(journal: Journal, path: Path) -> ImportReport:
                               f"{','.join(KNOWN_COLUMNS[:8])})")
     report = ImportReport()
     now = utc_now()
-    report.backup = journal.store.backup("import")
     with journal.store.transaction() as tx:
         resolver = _Resolver(tx, now)
         seen = {dedupe_key(d["date"], d.get("time"), d["event"], d.get("summary", ""))
@@ -124,6 +117,8 @@ def import_csv(journal: Journal, path: Path) -> ImportReport:
                 setattr(entry, name, ids)
             seen.add(key)
             new_docs.append((new_id(), entry.to_doc()))
+        if new_docs or resolver.created:
+            report.backup = journal.store.backup("import")
         if new_docs:
             tx.insert_many("entries", new_docs)
         report.imported = len(new_docs)

@@ -1,0 +1,66 @@
+"""`journal import FILE`: which importer a file is for, by its extension, else by its content.
+
+One command for every format, because users do not know (or care) what their phone called the
+file: ``contacts.vcf``, ``00001.vcf`` or ``export`` from WeChat, ``jrnl.json``, a colleague's
+hand-over ``张伟.json``. A known extension decides; otherwise the first bytes do (``BEGIN:VCARD``,
+a JSON object, a CSV header naming ``date`` and ``event``); anything else is one clear line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from journal.errors import ValidationError
+from journal.interchange.common import read_source
+from journal.service import Journal
+
+EXTENSIONS = {".csv": "csv", ".vcf": "vcard", ".vcard": "vcard", ".json": "json"}
+KNOWN = "CSV (.csv), vCard (.vcf), a jrnl export or a hand-over bundle (.json)"
+
+
+def sniff(path: Path, raw: bytes) -> str:
+    """``csv``, ``vcard`` or ``json`` for ``path`` whose content is ``raw``."""
+    by_extension = EXTENSIONS.get(path.suffix.lower())
+    if by_extension:
+        return by_extension
+    head = raw[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", "ignore").encode("utf-8")
+    head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if head[:11].upper() == b"BEGIN:VCARD":
+        return "vcard"
+    if head[:1] == b"{":
+        return "json"
+    first = head.split(b"\n", 1)[0].lower()
+    if b"date" in first and b"event" in first and b"," in first:
+        return "csv"
+    raise ValidationError(f"{path}: unknown format (expected {KNOWN})")
+
+
+def import_file(journal: Journal, path: Path) -> tuple[str, Any]:
+    """Import ``path`` with the right importer; returns (format, its report)."""
+    raw = read_source(path)
+    kind = sniff(path, raw)
+    if kind == "csv":
+        from journal.interchange.csv_import import import_csv
+
+        return kind, import_csv(journal, path, raw)
+    if kind == "vcard":
+        from journal.interchange.vcard_import import import_vcard
+
+        return kind, import_vcard(journal, path, raw)
+    from journal.interchange.bundle import import_bundle, looks_like_bundle
+    from journal.interchange.jrnl_import import import_jrnl, looks_like_jrnl, parse_json
+
+    data = parse_json(raw, path)
+    if looks_like_bundle(data):
+        return "bundle", import_bundle(journal, path, data)
+    if looks_like_jrnl(data):
+        return "jrnl", import_jrnl(journal, path, data)
+    if isinstance(data, dict) and isinstance(data.get("entries"), dict):
+        raise ValidationError(f"{path}: this is a journal data file, not an export: open it with "
+                              "--file, or merge journals with `journal sync`")
+    raise ValidationError(f"{path}: unknown JSON format (expected a jrnl export from `jrnl "
+                          "--export json` or a hand-over bundle from `journal export … --format "
+                          "json`)")
