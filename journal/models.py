@@ -9,12 +9,13 @@ No I/O here.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
-from journal.errors import ValidationError
+from journal.errors import NotFoundError, ValidationError
+from journal.text import fold
 
 SCHEMA_VERSION = 1
 ENTRY_STATUSES = ("done", "planned", "cancelled")
@@ -95,6 +96,30 @@ def check_str_list(value: object, what: str) -> list[str]:
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
         raise ValidationError(f"invalid {what}: expected a list of text")
     return sorted({check_text(v, what, one_line=True).strip() for v in value} - {""})
+
+
+def tag_set(tags: Iterable[str], what: str) -> set[str]:
+    """Tags as stored (one line, trimmed; see models.check_str_list), refusing empty ones."""
+    result = set()
+    for tag in tags:
+        clean = check_text(tag, what, one_line=True).strip()
+        if not clean:
+            raise ValidationError(f"empty {what}")
+        result.add(clean)
+    return result
+
+
+def edit_tags(current: Iterable[str], add: set[str], remove: set[str]) -> list[str]:
+    """``current`` plus ``add`` minus ``remove``. A tag to remove matches case- and
+    width-insensitively (``Q4`` removes ``q4``), as names do; one the entry does not carry is an
+    error, like removing a link it does not have, so a typo is not silently ignored."""
+    tags = set(current) | add
+    for tag in remove:
+        hits = {t for t in tags if fold(t) == fold(tag)}
+        if not hits:
+            raise NotFoundError(f"entry has no tag {tag!r}")
+        tags -= hits
+    return sorted(tags)
 
 
 def check_ids(value: object, what: str) -> list[str]:

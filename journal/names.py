@@ -3,18 +3,35 @@
 Users name things; links hold ids. A reference is an id, a name (case- and width-insensitive), or
 ``Name (Organisation)`` when two people share a name (two 张伟 at two firms). A name that matches
 several documents is never guessed: the caller gets :class:`AmbiguousNameError` with the candidates.
+Inside a change, :class:`Resolver` turns the names given with an entry into ids, creating the
+documents new names stand for (in the same transaction, so two processes never create one twice).
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from journal.errors import AmbiguousNameError, NotFoundError
-from journal.models import KIND_TABLE, ULID_RE
+from journal.errors import AmbiguousNameError, NotFoundError, ValidationError
+from journal.models import (
+    KIND_LINK_FIELD,
+    KIND_TABLE,
+    ULID_RE,
+    Contact,
+    Document,
+    Organisation,
+    Project,
+)
 from journal.text import fold
+
+if TYPE_CHECKING:
+    from journal.storage import Transaction
+
+MODEL_BY_KIND: dict[str, type[Document]] = {
+    "contact": Contact, "project": Project, "organisation": Organisation}
 
 _QUALIFIED_RE = re.compile(r"^(?P<name>.+?)\s*[(（](?P<org>[^()（）]+)[)）]\s*$")
 
@@ -88,3 +105,80 @@ class NameIndex:
         return AmbiguousNameError(
             f"{self.kind} {ref.strip()!r} matches {len(ids)}: {listed} — give the id or "
             "'Name (Organisation)'", candidates)
+
+
+@dataclass
+class Created:
+    """A document created on the fly because a new name was given."""
+
+    kind: str
+    id: str
+    label: str
+
+
+@dataclass
+class LinkRequest:
+    """Names or ids to link, per kind, as typed by the user or picked in the TUI."""
+
+    projects: Sequence[str] = ()
+    contacts: Sequence[str] = ()
+    organisations: Sequence[str] = ()
+
+    def by_kind(self) -> dict[str, Sequence[str]]:
+        return {"project": self.projects, "contact": self.contacts,
+                "organisation": self.organisations}
+
+
+@dataclass
+class Resolver:
+    """Resolves references inside one transaction, creating documents for new names."""
+
+    tx: Transaction
+    now: str
+    created: list[Created] = field(default_factory=list)
+    _indexes: dict[str, NameIndex] = field(default_factory=dict)
+
+    def index(self, kind: str) -> NameIndex:
+        if kind not in self._indexes:
+            self._indexes[kind] = NameIndex(self.tx.tables, kind)
+        return self._indexes[kind]
+
+    def resolve(self, kind: str, ref: str, *, default_org: str | None = None) -> str:
+        ref = ref.strip()
+        if not ref:
+            raise ValidationError(f"empty {kind} name")
+        ids = self.index(kind).find(ref)
+        if len(ids) == 1:
+            return ids[0]
+        if len(ids) > 1:
+            raise self.index(kind).ambiguous(ref, ids)
+        if ULID_RE.match(ref.upper()):
+            raise NotFoundError(f"no {kind} with id {ref}")
+        return self._create(kind, ref, default_org)
+
+    def _create(self, kind: str, ref: str, default_org: str | None) -> str:
+        fields: dict[str, Any] = {"name": ref}
+        match = _QUALIFIED_RE.match(ref)
+        if kind != "organisation" and match:
+            fields = {"name": match["name"], "organisation_id": self.resolve("organisation",
+                                                                              match["org"])}
+        elif kind != "organisation" and default_org:
+            fields["organisation_id"] = default_org
+        doc = MODEL_BY_KIND[kind](**fields, created_at=self.now, updated_at=self.now).to_doc()
+        doc_id = self.tx.insert(KIND_TABLE[kind], doc)
+        if kind in self._indexes:
+            self._indexes[kind].add(doc_id, doc["name"])
+        self.created.append(Created(kind, doc_id, label(self.tx.tables, kind, doc_id)))
+        return doc_id
+
+    def resolve_links(self, links: LinkRequest) -> dict[str, list[str]]:
+        """Ids per link field. Organisations first, so that a new contact or project created in the
+        same breath belongs to the single organisation given with it."""
+        result: dict[str, list[str]] = {}
+        orgs = [self.resolve("organisation", r) for r in links.organisations if r.strip()]
+        result["organisation_ids"] = orgs
+        default_org = orgs[0] if len(orgs) == 1 else None
+        for kind, refs in (("project", links.projects), ("contact", links.contacts)):
+            result[KIND_LINK_FIELD[kind]] = [
+                self.resolve(kind, r, default_org=default_org) for r in refs if r.strip()]
+        return result

@@ -7,8 +7,10 @@ the store's in-memory copy, refreshed when the file changed on disk.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,45 +19,28 @@ from journal.models import (
     KIND_LINK_FIELD,
     KIND_TABLE,
     MODEL_BY_TABLE,
-    ULID_RE,
-    Contact,
     DayNote,
     Document,
     Entry,
-    Organisation,
-    Project,
     check_date,
+    edit_tags,
     lean,
+    tag_set,
     utc_now,
 )
-from journal.names import _QUALIFIED_RE, NameIndex, label
-from journal.storage import JournalStore, Tables, Transaction
+from journal.names import MODEL_BY_KIND, Created, LinkRequest, NameIndex, Resolver, label
+from journal.storage import JournalStore, Tables, TablesView
+from journal.text import fold
+
+#: the importers (interchange/) resolve names inside their own transactions with it
+_Resolver = Resolver
 
 KINDS = ("project", "contact", "organisation")
-MODEL_BY_KIND: dict[str, type[Document]] = {
-    "contact": Contact, "project": Project, "organisation": Organisation}
-
-
-@dataclass
-class Created:
-    """A document created on the fly because a new name was given."""
-
-    kind: str
-    id: str
-    label: str
-
-
-@dataclass
-class LinkRequest:
-    """Names or ids to link, per kind, as typed by the user or picked in the TUI."""
-
-    projects: Sequence[str] = ()
-    contacts: Sequence[str] = ()
-    organisations: Sequence[str] = ()
-
-    def by_kind(self) -> dict[str, Sequence[str]]:
-        return {"project": self.projects, "contact": self.contacts,
-                "organisation": self.organisations}
+#: what an entry id or a handle typed for one can consist of (upper-cased)
+_ID_TEXT = re.compile(r"[0-9A-Z]+")
+#: Up to this many ids, the entries linked to them are found by searching the file's bytes for
+#: each id (~10 ms per id at 100k entries); beyond it, parsing all entries once is cheaper.
+_MENTION_LIMIT = 24
 
 
 @dataclass
@@ -75,61 +60,6 @@ class Conflict:
 CONFLICT_TABLES = ("entries", "contacts", "projects", "organisations", "days")
 
 
-@dataclass
-class _Resolver:
-    """Resolves references inside one transaction, creating documents for new names."""
-
-    tx: Transaction
-    now: str
-    created: list[Created] = field(default_factory=list)
-    _indexes: dict[str, NameIndex] = field(default_factory=dict)
-
-    def index(self, kind: str) -> NameIndex:
-        if kind not in self._indexes:
-            self._indexes[kind] = NameIndex(self.tx.tables, kind)
-        return self._indexes[kind]
-
-    def resolve(self, kind: str, ref: str, *, default_org: str | None = None) -> str:
-        ref = ref.strip()
-        if not ref:
-            raise ValidationError(f"empty {kind} name")
-        ids = self.index(kind).find(ref)
-        if len(ids) == 1:
-            return ids[0]
-        if len(ids) > 1:
-            raise self.index(kind).ambiguous(ref, ids)
-        if ULID_RE.match(ref.upper()):
-            raise NotFoundError(f"no {kind} with id {ref}")
-        return self._create(kind, ref, default_org)
-
-    def _create(self, kind: str, ref: str, default_org: str | None) -> str:
-        fields: dict[str, Any] = {"name": ref}
-        match = _QUALIFIED_RE.match(ref)
-        if kind != "organisation" and match:
-            fields = {"name": match["name"], "organisation_id": self.resolve("organisation",
-                                                                              match["org"])}
-        elif kind != "organisation" and default_org:
-            fields["organisation_id"] = default_org
-        doc = MODEL_BY_KIND[kind](**fields, created_at=self.now, updated_at=self.now).to_doc()
-        doc_id = self.tx.insert(KIND_TABLE[kind], doc)
-        if kind in self._indexes:
-            self._indexes[kind].add(doc_id, doc["name"])
-        self.created.append(Created(kind, doc_id, label(self.tx.tables, kind, doc_id)))
-        return doc_id
-
-    def resolve_links(self, links: LinkRequest) -> dict[str, list[str]]:
-        """Ids per link field. Organisations first, so that a new contact or project created in the
-        same breath belongs to the single organisation given with it."""
-        result: dict[str, list[str]] = {}
-        orgs = [self.resolve("organisation", r) for r in links.organisations if r.strip()]
-        result["organisation_ids"] = orgs
-        default_org = orgs[0] if len(orgs) == 1 else None
-        for kind, refs in (("project", links.projects), ("contact", links.contacts)):
-            result[KIND_LINK_FIELD[kind]] = [
-                self.resolve(kind, r, default_org=default_org) for r in refs if r.strip()]
-        return result
-
-
 class Journal:
     """The journal file and everything one can do with it."""
 
@@ -142,17 +72,24 @@ class Journal:
 
     @property
     def tables(self) -> Tables:
-        """The current data (refreshed if the file changed on disk); read-only."""
+        """The current data (refreshed if the file changed on disk), every table parsed; read-only."""
         return self.store.read()
+
+    @property
+    def view(self) -> TablesView:
+        """The current data with each table parsed only when used as a whole (read-only). The use
+        cases below read through it: a one-shot command on a 100k-entry journal usually needs the
+        contacts and a few entries, and parsing (and later freeing) the rest cost most of its time."""
+        return self.store.view()
 
     @property
     def generation(self) -> int:
         """Changes whenever the data changes; UIs and indexes compare it to know when to rebuild."""
-        self.store.read()
+        self.store.refresh()
         return self.store.generation
 
     def label(self, kind: str, doc_id: str) -> str:
-        return label(self.tables, kind, doc_id)
+        return label(self.view, kind, doc_id)
 
     # -- entries ------------------------------------------------------------------------
     def add_entry(self, *, event: str, date: str, time: str | None = None,
@@ -165,7 +102,7 @@ class Journal:
                       status=status, tags=list(tags), created_at=now, updated_at=now)
         entry.validate()  # fail on bad input before touching names
         with self.store.transaction() as tx:
-            resolver = _Resolver(tx, now)
+            resolver = Resolver(tx, now)
             for name, ids in resolver.resolve_links(links or LinkRequest()).items():
                 setattr(entry, name, ids)
             entry.id = tx.insert("entries", entry.to_doc())
@@ -173,28 +110,40 @@ class Journal:
 
     def get_entry(self, ref: str) -> Entry:
         """An entry by id, or by a unique prefix or suffix of its id (at least 4 characters)."""
-        entries = self.tables.get("entries", {})
+        view = self.view
         key = ref.strip().upper()
-        if key in entries:
-            return Entry.from_doc(key, entries[key])
-        if len(key) >= 4:
+        doc = view.get_doc("entries", key) if _ID_TEXT.fullmatch(key) else None
+        if doc is not None:
+            return Entry.from_doc(key, doc)
+        if len(key) >= 4 and _ID_TEXT.fullmatch(key):
             # ids minted in the same millisecond share a long prefix; their random tail is unique
-            hits = [i for i in entries if i.startswith(key) or i.endswith(key)]
+            hits = sorted(view.ids_matching("entries", key))
             if len(hits) == 1:
-                return Entry.from_doc(hits[0], entries[hits[0]])
+                found = view.get_doc("entries", hits[0])
+                assert found is not None
+                return Entry.from_doc(hits[0], found)
             if len(hits) > 1:
                 raise AmbiguousNameError(f"{ref!r} matches {len(hits)} entry ids; give more of the id")
         raise NotFoundError(f"no entry with id {ref.strip()!r}")
 
     def edit_entry(self, ref: str, changes: Mapping[str, Any], *,
                    add: LinkRequest | None = None, remove: LinkRequest | None = None,
+                   add_tags: Iterable[str] = (), remove_tags: Iterable[str] = (),
                    base: Mapping[str, Any] | None = None) -> tuple[Entry, list[Created]]:
-        """Change fields and links of an entry.
+        """Change fields, links and tags of an entry.
 
         ``base`` is the document as the caller saw it (the TUI editor's starting point): a field that
         someone else changed meanwhile and this edit changes too keeps this edit, and the other value
         is recorded in ``conflicts`` instead of vanishing.
+
+        ``add_tags`` / ``remove_tags`` (like ``add`` / ``remove`` for links) are applied inside the
+        transaction to the entry as read under the lock: a caller that computed the new tag list
+        itself from an earlier read would drop a tag another process added meanwhile.
         """
+        add_tags, remove_tags = tag_set(add_tags, "tag"), tag_set(remove_tags, "tag to remove")
+        if add_tags & remove_tags:
+            raise ValidationError(f"tag {sorted(add_tags & remove_tags)[0]!r} is both added and "
+                                  "removed")
         entry_id = self.get_entry(ref).id
         now = utc_now()
         with self.store.transaction() as tx:
@@ -202,7 +151,7 @@ class Journal:
             if current is None:
                 raise NotFoundError(f"entry {entry_id} was deleted meanwhile")
             entry = Entry.from_doc(entry_id, current)
-            resolver = _Resolver(tx, now)
+            resolver = Resolver(tx, now)
             conflicts = list(entry.conflicts)
             for name, value in changes.items():
                 if name not in Entry.__dataclass_fields__ or name in ("id", "created_at", "conflicts"):
@@ -225,6 +174,7 @@ class Journal:
                         raise resolver.index(kind).ambiguous(ref_, sorted(ids))
                     linked -= ids
                 setattr(entry, link_field, sorted(linked))
+            entry.tags = edit_tags(entry.tags, add_tags, remove_tags)
             entry.conflicts = conflicts
             entry.updated_at = now
             tx.replace("entries", entry_id, entry.to_doc())
@@ -241,38 +191,59 @@ class Journal:
     def entries_between(self, start: str | None = None, end: str | None = None) -> list[Entry]:
         """Entries with start <= date <= end, in time order (untimed entries first in a day)."""
         return self.entries_where(lambda _id, d: (start is None or d["date"] >= start)
-                                  and (end is None or d["date"] <= end))
+                                  and (end is None or d["date"] <= end),
+                                  among=self.dated_entry_docs(start, end))
 
-    def entries_where(self, keep: Callable[[str, dict[str, Any]], bool]) -> list[Entry]:
-        """Entries whose raw document passes ``keep``, in time order. Filtering raw documents
-        first and building model objects only for the survivors keeps listing a 25k journal fast."""
-        docs = [(i, d) for i, d in self.tables.get("entries", {}).items() if keep(i, d)]
+    def dated_entry_docs(self, start: str | None, end: str | None) -> dict[str, Any] | None:
+        """For a period of up to two months (a day, a week, a month: what one lists), a superset
+        of its entries found in the file's bytes by their date lines (TablesView.field_between),
+        so the other 100k are not parsed; None (meaning all entries) for longer or open periods."""
+        if start is None or end is None or not start <= end \
+                or (date.fromisoformat(end) - date.fromisoformat(start)).days > 62:
+            return None
+        return self.view.field_between("entries", "date", start, end)
+
+    def entries_where(self, keep: Callable[[str, dict[str, Any]], bool],
+                      among: Mapping[str, dict[str, Any]] | None = None) -> list[Entry]:
+        """Entries whose raw document passes ``keep``, in time order, out of ``among`` (e.g.
+        :meth:`linked_entry_docs`) or all. Filtering raw documents first and building model objects
+        only for the survivors keeps listing a 25k journal fast."""
+        source = self.view.get("entries", {}) if among is None else among
+        docs = [(i, d) for i, d in source.items() if keep(i, d)]
         docs.sort(key=lambda item: (item[1]["date"], item[1].get("time") or "", item[0]))
         return [Entry.from_doc(i, d) for i, d in docs]
 
     def linked_entry_ids(self, kind: str, doc_id: str) -> set[str]:
         """Ids of entries linked to a document; for an organisation also through its contacts and
         projects (that is where most of a client's history hangs)."""
-        tables = self.tables
+        return set(self.linked_entry_docs(kind, doc_id))
+
+    def linked_entry_docs(self, kind: str, doc_id: str) -> dict[str, dict[str, Any]]:
+        """The raw documents of :meth:`linked_entry_ids`. The candidates are the entries whose
+        stored text holds one of the linked ids (found in the file's bytes, see
+        TablesView.mentioning), then filtered exactly, so only those few entries are parsed."""
+        view = self.view
         targets = {KIND_LINK_FIELD[kind]: {doc_id}}
         if kind == "organisation":
             for sub_kind in ("contact", "project"):
                 targets[KIND_LINK_FIELD[sub_kind]] = {
-                    i for i, d in tables.get(KIND_TABLE[sub_kind], {}).items()
+                    i for i, d in view.get(KIND_TABLE[sub_kind], {}).items()
                     if d.get("organisation_id") == doc_id}
-        return {entry_id for entry_id, doc in tables.get("entries", {}).items()
+        needles = set().union(*targets.values())
+        candidates = (view.mentioning("entries", needles) if len(needles) <= _MENTION_LIMIT
+                      else view.get("entries", {}))
+        return {entry_id: doc for entry_id, doc in candidates.items()
                 if any(set(doc.get(f, ())) & ids for f, ids in targets.items())}
 
     def linked_entries(self, kind: str, doc_id: str) -> list[Entry]:
         """The cross-index: every linked entry, newest first."""
-        entries = self.tables.get("entries", {})
-        out = [Entry.from_doc(i, entries[i]) for i in self.linked_entry_ids(kind, doc_id)]
+        out = [Entry.from_doc(i, d) for i, d in self.linked_entry_docs(kind, doc_id).items()]
         out.sort(key=entry_sort_key, reverse=True)
         return out
 
     def entry_view(self, entry: Entry) -> dict[str, Any]:
         """The entry as shown to people and scripts: links as names, not ids."""
-        tables = self.tables
+        tables = self.view
         view: dict[str, Any] = {
             "id": entry.id, "date": entry.date, "time": entry.time, "end_time": entry.end_time,
             "event": entry.event, "summary": entry.summary, "status": entry.status,
@@ -289,18 +260,16 @@ class Journal:
     # -- contacts, projects, organisations ---------------------------------------------------
     def resolve(self, kind: str, ref: str) -> str:
         """The one id a user's reference designates (id, name, or 'Name (Organisation)')."""
-        return NameIndex(self.tables, kind).resolve(ref)
+        return NameIndex(self.view, kind).resolve(ref)
 
     def get_document(self, kind: str, ref: str) -> Document:
         doc_id = self.resolve(kind, ref)
-        return MODEL_BY_KIND[kind].from_doc(doc_id, self.tables[KIND_TABLE[kind]][doc_id])
+        return MODEL_BY_KIND[kind].from_doc(doc_id, self.view[KIND_TABLE[kind]][doc_id])
 
     def documents(self, kind: str) -> list[Document]:
         """All documents of a kind, sorted by folded name."""
-        from journal.text import fold
-
         model = MODEL_BY_KIND[kind]
-        docs = [model.from_doc(i, d) for i, d in self.tables.get(KIND_TABLE[kind], {}).items()]
+        docs = [model.from_doc(i, d) for i, d in self.view.get(KIND_TABLE[kind], {}).items()]
         docs.sort(key=lambda d: (fold(d.name), d.id))  # type: ignore[attr-defined]
         return docs
 
@@ -310,7 +279,7 @@ class Journal:
         not two with the same name in the same organisation, which would only be a typo."""
         now = utc_now()
         with self.store.transaction() as tx:
-            resolver = _Resolver(tx, now)
+            resolver = Resolver(tx, now)
             values = dict(fields or {})
             if organisation and kind != "organisation":
                 values["organisation_id"] = resolver.resolve("organisation", organisation)
@@ -335,7 +304,7 @@ class Journal:
             if current is None:
                 raise NotFoundError(f"{kind} {ref!r} was deleted meanwhile")
             doc = model.from_doc(doc_id, current)
-            resolver = _Resolver(tx, now)
+            resolver = Resolver(tx, now)
             for name, value in changes.items():
                 if name not in model.__dataclass_fields__ or name in ("id", "created_at",
                                                                       "updated_at", "conflicts"):
@@ -381,7 +350,7 @@ class Journal:
 
     # -- day notes --------------------------------------------------------------------------
     def day_note(self, day: str) -> str:
-        doc = self.tables.get("days", {}).get(day)
+        doc = self.view.get_doc("days", day)
         return doc.get("note", "") if doc else ""
 
     def set_day_note(self, day: str, note: str) -> None:

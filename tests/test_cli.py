@@ -198,3 +198,20 @@ def test_list_from_to_accept_periods(cli) -> None:
     events = [i["event"] for i in json.loads(cli("list", "--from", "2026-11", "--to", "2026-11",
                                                   "--format", "json").out)]
     assert events == ["Nov"]
+
+
+def test_edit_adds_and_removes_tags(cli, jfile: Path) -> None:
+    entry_id = cli("add", "Visit", "--tag", "visit", "--tag", "Q4").out.strip()
+    result = cli("edit", entry_id, "--tag", "loan", "--tag", "visit", "--remove-tag", "q4")
+    assert result.code == 0, result.err
+    assert _entries(jfile)[entry_id]["tags"] == ["loan", "visit"]  # q4 removed case-insensitively
+    assert cli("edit", entry_id, "--remove-tag", "loan", "--remove-tag", "visit").code == 0
+    assert "tags" not in _entries(jfile)[entry_id]  # lean: an empty list is omitted
+    before = jfile.read_bytes()
+    missing = cli("edit", entry_id, "--remove-tag", "nope")
+    assert missing.code == 1 and "no tag 'nope'" in missing.err
+    both = cli("edit", entry_id, "--tag", "x", "--remove-tag", "x")
+    assert both.code == 1 and "both added and removed" in both.err
+    assert jfile.read_bytes() == before
+    assert cli("edit", entry_id, "--tag", "  spaced  ").code == 0
+    assert _entries(jfile)[entry_id]["tags"] == ["spaced"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import stat
 import subprocess
 from pathlib import Path
@@ -183,3 +184,166 @@ def test_ids_are_ulids_and_unique(jfile: Path) -> None:
     journal = Journal(jfile)
     ids = _add(journal, 50)
     assert len(set(ids)) == 50 and all(len(i) == 26 for i in ids)
+
+
+# -- the splice path: files this program wrote are rewritten as bytes, not re-dumped -------------
+
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def _entry_doc(rng: random.Random, n: int) -> dict:
+    doc = {"date": f"2026-11-{rng.randint(10, 28)}", "event": f"事件 {n} \"q\" \\", "status": "done",
+           "created_at": "2026-11-23T00:00:00.000000Z", "updated_at": "2026-11-23T00:00:00.000000Z"}
+    if rng.random() < 0.5:
+        doc["tags"] = sorted({rng.choice("abc"), "标签"})
+    if rng.random() < 0.3:
+        doc["summary"] = "line one\nline two"
+    if rng.random() < 0.5:
+        doc["contact_ids"] = sorted(set(rng.sample(_POOL, rng.randint(1, 2))))
+    return doc
+
+
+_POOL = ["01KAAAAAAAAAAAAAAAAAAAAAA" + c for c in "ABC"]
+
+
+def test_spliced_writes_are_byte_identical_to_a_full_dump(tmp_path: Path) -> None:
+    """Random inserts, replacements and removals at the start, middle and end of tables (and
+    tables becoming empty or appearing), through fresh stores (raw snapshots from the layout note)
+    and long-lived ones (changes piled on a snapshot): the file always equals dump_canonical of
+    what it should hold, and the store reads back what was written."""
+    rng = random.Random(20261123)
+    path = tmp_path / "journal.json"
+    model: dict[str, dict] = {"entries": {}, "days": {}, "extra": {}}
+    long_lived = JournalStore(path)
+    for step in range(150):
+        store = long_lived if step % 3 == 0 else JournalStore(path)
+        with store.transaction() as tx:
+            for _ in range(rng.choice((1, 1, 2, 5))):
+                table = rng.choice(("entries", "entries", "days", "extra"))
+                docs = model[table]
+                op = rng.choice(("insert", "replace", "remove")) if docs else "insert"
+                if op == "insert":
+                    if table == "entries":
+                        key = "".join(rng.choice(_CROCKFORD) for _ in range(26))
+                        doc = _entry_doc(rng, step)
+                    elif table == "days":
+                        key, doc = f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", {
+                            "note": f"note {step}", "created_at": "x" * 20, "updated_at": "y" * 20}
+                    else:  # a table this program does not know, with keys no id looks like
+                        key, doc = rng.choice(["a b", "é", "z", "A", "k\"q"]), {"v": [step, {}]}
+                    if key in docs:
+                        continue
+                    tx.insert(table, doc, key)
+                    docs[key] = doc
+                elif op == "replace":
+                    key = rng.choice(sorted(docs))
+                    doc = dict(docs[key], event=f"changed {step}") if table == "entries" else \
+                        dict(docs[key], note=f"changed {step}")
+                    tx.replace(table, key, doc)
+                    docs[key] = doc
+                else:
+                    key = rng.choice(sorted(docs))
+                    tx.remove(table, key)
+                    del docs[key]
+        expected = {name: table for name, table in model.items() if table}
+        expected["meta"] = {"schema": {"schema_version": 1}}
+        assert path.read_bytes() == dump_canonical(expected), step
+        fresh = JournalStore(path)
+        view = fresh.view()
+        for key, doc in list(model["entries"].items())[:3]:
+            assert view.get_doc("entries", key) == doc
+            assert view.ids_matching("entries", key[:5]) >= {key}
+            assert view.ids_matching("entries", key[-4:]) >= {key}
+        low, high = sorted(f"2026-11-{rng.randint(9, 29)}" for _ in range(2))
+        dated = view.field_between("entries", "date", low, high)
+        assert {i for i, d in dated.items() if low <= d["date"] <= high} == \
+            {i for i, d in model["entries"].items() if low <= d["date"] <= high}
+        linked = view.mentioning("entries", _POOL[:2])
+        assert {i for i, d in linked.items() if set(d.get("contact_ids", ())) & set(_POOL[:2])} == \
+            {i for i, d in model["entries"].items() if set(d.get("contact_ids", ())) & set(_POOL[:2])}
+        if step % 10 == 0:  # the same questions answered from a long-lived store's snapshot
+            view = long_lived.view()
+            assert view.field_between("entries", "date", low, high).keys() >= \
+                {i for i, d in model["entries"].items() if low <= d["date"] <= high}
+        assert fresh.read() == {**{n: {} for n in ("contacts", "days", "entries",
+                                                   "organisations", "projects")}, **expected}
+
+
+def test_add_reads_only_the_tables_it_needs(jfile: Path) -> None:
+    journal = Journal(jfile)
+    _add(journal, 30)
+    journal = Journal(jfile)  # a fresh process: the file is ours, with its layout note
+    entry, _ = journal.add_entry(event="one more", date="2026-11-24",
+                                 links=LinkRequest(contacts=["张伟"]))
+    states = journal.store._snap.states  # noqa: SLF001 - what was parsed is the point
+    assert states["entries"].parsed is None and states["contacts"].parsed is not None
+    raw = jfile.read_bytes()
+    assert raw == dump_canonical(orjson.loads(raw))
+    listed = Journal(jfile).linked_entry_ids("contact", next(iter(load_file(jfile)["contacts"])))
+    assert len(listed) == 31 and entry.id in listed
+
+
+def test_file_changed_in_place_keeping_size_and_mtime_is_checked_in_full(jfile: Path) -> None:
+    """The notes trust a file by (inode, size, mtime_ns); the crc32 in the layout note catches a
+    same-size in-place edit whose mtime was put back, so it is validated (and refused) in full."""
+    journal = Journal(jfile)
+    _add(journal, 3)
+    st = jfile.stat()
+    raw = jfile.read_bytes()
+    with open(jfile, "r+b") as out:
+        out.write(raw.replace(b'"date": "2026-11-23"', b'"date": "2026-11-33"', 1))
+    os.utime(jfile, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (jfile.stat().st_ino, jfile.stat().st_size, jfile.stat().st_mtime_ns) == \
+        (st.st_ino, st.st_size, st.st_mtime_ns)
+    with pytest.raises(StorageError, match="invalid date"):
+        Journal(jfile).tables  # noqa: B018
+
+
+def test_trusted_file_of_a_newer_schema_is_still_refused(jfile: Path) -> None:
+    journal = Journal(jfile)
+    _add(journal, 1)
+    with journal.store.transaction() as tx:
+        tx.replace("meta", "schema", {"schema_version": 99})
+    before = jfile.read_bytes()
+    for command in (lambda j: j.tables, lambda j: j.add_entry(event="x", date="2026-11-23")):
+        with pytest.raises(StorageError, match="newer journal"):
+            command(Journal(jfile))
+    assert jfile.read_bytes() == before
+
+
+@pytest.mark.parametrize("damage", ["garbage", "wrong spans", "missing"])
+def test_a_damaged_layout_note_only_costs_speed(jfile: Path, damage: str) -> None:
+    """The layout note is derived: when it cannot be believed, the file is parsed (and, without a
+    matching note, validated) in full, and writes stay canonical."""
+    journal = Journal(jfile)
+    ids = _add(journal, 5)
+    note = jfile.parent / ".journal-cache" / f"{jfile.name}.layout"
+    if damage == "garbage":
+        note.write_bytes(b"\x00not json")
+    elif damage == "missing":
+        note.unlink()
+    else:
+        layout = orjson.loads(note.read_bytes())
+        layout["tables"]["entries"][0] += 7  # key and crc32 still match the file
+        note.write_bytes(orjson.dumps(layout))
+    fresh = Journal(jfile)
+    assert fresh.get_entry(ids[2][-6:]).id == ids[2]
+    assert fresh.view["entries"].keys() == set(ids)
+    fresh.edit_entry(ids[0], {"summary": "after the damage"})
+    raw = jfile.read_bytes()
+    assert raw == dump_canonical(orjson.loads(raw))
+    assert load_file(jfile)["entries"][ids[0]]["summary"] == "after the damage"
+
+
+def test_text_orjson_cannot_encode_is_refused_and_nothing_is_written(jfile: Path) -> None:
+    """A lone surrogate (possible from the TUI: any str) fails the encoding of the changed
+    document: a StorageError, the file untouched, the store still usable."""
+    journal = Journal(jfile)
+    _add(journal, 2)
+    before = jfile.read_bytes()
+    journal = Journal(jfile)
+    with pytest.raises(StorageError, match="cannot encode"):
+        journal.set_day_note("2026-11-20", "bad \ud800 note")
+    assert jfile.read_bytes() == before
+    journal.set_day_note("2026-11-20", "good note")
+    assert Journal(jfile).day_note("2026-11-20") == "good note"

@@ -173,11 +173,9 @@ def _tag_race(path: Path, each: int) -> None:
     record_stats(concurrent_writes_checked=len(acks))
 
 
-@pytest.mark.xfail(reason="DEFECT (journal/service.py, not ours to edit): `journal edit --tag` reads "
-                   "the entry's tags outside the transaction (cli/entries.py cmd_edit) and "
-                   "edit_entry() then replaces the whole list, so a tag added meanwhile by another "
-                   "process is lost; needs an add_tags/remove_tags parameter applied inside the "
-                   "transaction, like links", strict=False)
 def test_concurrent_edit_tag_keeps_every_tag(jpath: Path) -> None:
-    """`journal edit ID --tag X` from two terminals at once: every acknowledged tag is kept."""
+    """`journal edit ID --tag X` from two terminals at once: every acknowledged tag is kept.
+
+    Was a defect: cmd_edit computed the new tag list from a read outside the transaction, so a tag
+    added meanwhile by the other process was lost; tags are now added under the lock."""
     _tag_race(jpath, 25)
