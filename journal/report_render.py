@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from journal.reports import Group, Report, ReportEntry
-from journal.text import clean_line
+from journal.text import clean_line as _clean_line
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _WD = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -28,6 +28,12 @@ _MD_ALWAYS = re.compile(r"[\\`*\[\]<|~]|&(?=#?\w+;)|_")
 # list item ("1." -> escape the dot: a backslash before a digit is literal), a setext underline or
 # thematic break. ``*`` and ``_`` are escaped everywhere already.
 _MD_LINE_START = re.compile(r"^(?:(#{1,6}|>|[-+])(?=\s|$)|>|(\d{1,9})([.)])(?=\s|$)|([-=])(?=[-=\s]*$))")
+
+
+def clean_line(text: str) -> str:
+    """:func:`journal.text.clean_line`, skipped for text with nothing to escape (the usual
+    case; its per-character walk was a third of a month report's time). Same result."""
+    return text if text.isprintable() else _clean_line(text)
 
 
 # -- shared formatting -----------------------------------------------------------------------------
@@ -224,7 +230,8 @@ def text(r: Report) -> str:
     week = r.kind == "week"
     entries = r.entries()
     out = _heading(_title(r), "=")
-    out.append(f"{t.entries} entries: {t.done} done, {t.planned} planned, {t.cancelled} cancelled")
+    out.append(f"{t.entries} {'entry' if t.entries == 1 else 'entries'}: {t.done} done, "
+               f"{t.planned} planned, {t.cancelled} cancelled")
     out.append(f"Hours (done): {_hours_note(r)}")
     if t.expenses:
         out.append(f"Expenses (done): {_money(t.expenses)}")
@@ -240,7 +247,8 @@ def text(r: Report) -> str:
         lines = []
         for g in gs:
             hours = f", {_hours(g.minutes)}" if g.minutes else ""
-            lines.append(f"  {clean_line(g.name)}: {g.entries} entries, {g.done} done{hours}")
+            lines.append(f"  {clean_line(g.name)}: {g.entries} {'entry' if g.entries == 1 else 'entries'}, "
+                         f"{g.done} done{hours}")
             if nested:
                 lines += [f"    {_day(entries[i].date)} {clean_line(entries[i].event)}{_status(entries[i])}"
                           for i in g.entry_ids]

@@ -176,7 +176,8 @@ def period_label(kind: str, start: date) -> str:
     return f"{_MONTHS[start.month - 1]} {start.year}"
 
 
-def _next_period(kind: str, end: date) -> tuple[date, date]:
+def next_period(kind: str, end: date) -> tuple[date, date]:
+    """The week or month after the one ending on ``end``."""
     from journal.dates import iso_week_bounds, month_bounds  # lazy: dateutil only when reporting
 
     first = end + timedelta(days=1)
@@ -255,7 +256,7 @@ def build_period_report(tables: Tables, start: date, end: date, *, today: date,
         raise ValidationError(f"the period starts ({start}) after it ends ({end})")
     names = _Names(tables)
     items = _in_period(tables, names, start, end, index)
-    next_start, next_end = _next_period(kind, end)
+    next_start, next_end = next_period(kind, end)
     by_org, by_project = _groups(items)
     report = Report(
         kind=kind, start=start, end=end, label=period_label(kind, start), today=today,

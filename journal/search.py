@@ -27,6 +27,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from itertools import accumulate
 from typing import Any, Literal
@@ -36,7 +37,8 @@ from journal.search_names import NameMatcher, gc_paused
 from journal.search_query import Query, Term, parse_query
 from journal.text import fold
 
-__all__ = ["Query", "SearchIndex", "entry_organisations", "parse_query"]
+__all__ = ["IndexState", "Query", "SearchIndex", "entry_organisations", "file_entry", "name_info",
+           "parse_query", "sort_key"]
 
 Kind = Literal["contact", "project", "organisation"]
 STATUSES = ("done", "planned", "cancelled")
@@ -45,6 +47,7 @@ _STATUS_WORDS = {"canceled": "cancelled", "完成": "done", "已完成": "done",
                  "计划中": "planned", "待办": "planned", "取消": "cancelled", "已取消": "cancelled"}
 _SEP = "\x00"  # between fields of one haystack: a phrase never matches across fields
 _END = "\x01"  # between haystacks; the query parser drops control characters, so no word has these
+_END_B = _END.encode()
 _SCAN_SHARE = 4  # use the whole-blob scan when the candidates exceed 1/_SCAN_SHARE of the range
 
 
@@ -70,8 +73,110 @@ def entry_organisations(entry: Mapping[str, Any], contacts: Mapping[str, Mapping
     return sorted(found)
 
 
+NameInfo = tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]], dict[str, str]]
+_MISSING = ("", "")
+POSTING_KINDS = ("contact", "project", "org", "tag", "status")
+_Lists = defaultdict[str, list[int]]
+
+
+def name_info(tables: Mapping[str, Mapping[str, dict[str, Any]]]) -> NameInfo:
+    """What haystacks take from the documents entries link to: per contact and project its folded
+    name and organisation id, per organisation its folded name. Nothing else of those documents
+    reaches the index, which is what lets the cache patch it when only entries changed."""
+    def info(table: str) -> dict[str, tuple[str, str]]:
+        return {i: (_norm(str(d.get("name", ""))), d.get("organisation_id") or "")
+                for i, d in (tables.get(table) or {}).items()}
+
+    orgs = tables.get("organisations") or {}
+    return info("contacts"), info("projects"), {i: _norm(str(d.get("name", ""))) for i, d in orgs.items()}
+
+
+def sort_key(entry_id: str, doc: Mapping[str, Any]) -> str:
+    """``date[time] id``: the index's order. One string sorts ~3x faster than a tuple; an entry
+    without a time sorts before the timed ones of its day (' ' < '0')."""
+    return f"{doc.get('date', '')}{doc.get('time') or ''} {entry_id}"
+
+
+def file_entry(pos: int, doc: Mapping[str, Any], names: NameInfo,
+               postings: tuple[_Lists, _Lists, _Lists, _Lists]) -> str:
+    """Append ``pos`` to the (contact, project, organisation, tag) posting lists ``doc`` belongs
+    in — organisations directly and through its contacts and projects — and return its
+    haystack. The single definition shared by the full build and the cache's incremental
+    refresh; written as one flat function because it runs for every entry of every build."""
+    by_contact, by_project, by_org, by_tag = postings
+    c_info, p_info, o_name = names
+    text = f"{doc.get('event', '')}{_SEP}{doc.get('summary', '')}"
+    tags = doc.get("tags")
+    if tags:
+        text = f"{text}{_SEP}{_SEP.join(tags)}"
+        for tag in tags:
+            by_tag[fold(tag)].append(pos)
+    cids, pids, oids = doc.get("contact_ids"), doc.get("project_ids"), doc.get("organisation_ids")
+    if not (cids or pids or oids):
+        return _norm(text)
+    found: list[str] = []
+    eff: list[str] = list(oids) if oids else []
+    for cid in cids or ():
+        by_contact[cid].append(pos)
+        name, org = c_info.get(cid, _MISSING)
+        found.append(name)
+        if org and org not in eff:
+            eff.append(org)
+    for pid in pids or ():
+        by_project[pid].append(pos)
+        name, org = p_info.get(pid, _MISSING)
+        found.append(name)
+        if org and org not in eff:
+            eff.append(org)
+    for org in eff:
+        by_org[org].append(pos)
+        found.append(o_name.get(org, ""))
+    return f"{_norm(text)}{_SEP}{_SEP.join(found)}"
+
+
+def encode(text: str) -> bytes:
+    """Haystacks and words are searched as UTF-8: a character's encoding never occurs inside
+    another's, so ``w in s`` exactly when ``encode(w) in encode(s)``, and a cached blob needs no
+    decoding (25 ms of a command at 100k entries)."""
+    return text.encode("utf-8", "surrogatepass")
+
+
+def join_haystacks(hays: Iterable[bytes]) -> tuple[bytes, list[int]]:
+    """The blob of encoded haystacks and their start offsets (one more than there are: the
+    end)."""
+    hays = list(hays)
+    return _END_B.join(hays) + _END_B, [0, *accumulate(len(h) + 1 for h in hays)]
+
+
+@dataclass
+class IndexState:
+    """A :class:`SearchIndex` without its tables: plain lists and dicts (what the on-disk cache
+    stores and its incremental refresh patches). Positions index every list; ``postings`` maps a
+    kind of :data:`POSTING_KINDS` to key -> ascending positions."""
+
+    ids: list[str]
+    dates: list[str]
+    times: list[str]
+    status: list[str]
+    blob: bytes
+    starts: Sequence[int]
+    postings: dict[str, dict[str, list[int]]]
+
+
 class SearchIndex:
     """An immutable search index over ``tables`` (the parsed data file)."""
+
+    _ids: list[str]
+    _dates: list[str]
+    _times: list[str]
+    _status: list[str]
+    _blob: bytes
+    _starts: Sequence[int]
+    _by_contact: Mapping[str, list[int]]
+    _by_project: Mapping[str, list[int]]
+    _by_org: Mapping[str, list[int]]
+    _by_tag: Mapping[str, list[int]]
+    _by_status: Mapping[str, list[int]]
 
     def __init__(self, tables: Mapping[str, Mapping[str, dict[str, Any]]]) -> None:
         self.tables = tables
@@ -79,83 +184,64 @@ class SearchIndex:
         with gc_paused():
             self._build(tables)
 
+    @classmethod
+    def from_state(cls, tables: Mapping[str, Mapping[str, dict[str, Any]]],
+                   state: IndexState) -> SearchIndex:
+        """An index over ``tables`` (contacts, projects and organisations suffice) whose entry
+        columns come from ``state`` instead of a build: how the cache restores one."""
+        index = cls.__new__(cls)
+        index.tables = tables
+        index._matchers = {}
+        index._set_state(state)
+        return index
+
+    def _set_state(self, state: IndexState) -> None:
+        self._ids, self._dates, self._times, self._status = state.ids, state.dates, state.times, state.status
+        self._blob, self._starts = state.blob, state.starts
+        p = state.postings
+        self._by_contact, self._by_project, self._by_org = p["contact"], p["project"], p["org"]
+        self._by_tag = p["tag"]
+        self._by_status = {st: [] for st in STATUSES} | p["status"]
+
+    def state(self) -> IndexState:
+        """The entry columns, for the cache to store (shared, not copied: do not mutate)."""
+        return IndexState(self._ids, self._dates, self._times, self._status, self._blob, self._starts,
+                          {"contact": dict(self._by_contact), "project": dict(self._by_project),
+                           "org": dict(self._by_org), "tag": dict(self._by_tag),
+                           "status": {k: v for k, v in self._by_status.items() if v}})
+
     def _build(self, tables: Mapping[str, Mapping[str, dict[str, Any]]]) -> None:
         entries = tables.get("entries") or {}
-        contacts = tables.get("contacts") or {}
-        projects = tables.get("projects") or {}
-        orgs = tables.get("organisations") or {}
-
-        # id -> (folded name, organisation id or ""): one lookup per link in the loop below
-        c_info = {i: (_norm(str(d.get("name", ""))), d.get("organisation_id") or "")
-                  for i, d in contacts.items()}
-        p_info = {i: (_norm(str(d.get("name", ""))), d.get("organisation_id") or "")
-                  for i, d in projects.items()}
-        o_name = {i: _norm(str(d.get("name", ""))) for i, d in orgs.items()}
-        missing = ("", "")
-
-        # "date[time] id": one string key sorts ~3x faster than a tuple; an entry without a time
-        # sorts before the timed ones of its day (' ' < '0').
+        names = name_info(tables)
         ids0, docs0 = list(entries), list(entries.values())
-        keys = [f"{d.get('date', '')}{d.get('time') or ''} {i}" for i, d in entries.items()]
+        keys = [f"{d.get('date', '')}{d.get('time') or ''} {i}" for i, d in entries.items()]  # sort_key
         rank = sorted(range(len(keys)), key=keys.__getitem__)
         pos_of = [0] * len(rank)
         for pos, k in enumerate(rank):
             pos_of[k] = pos
         # One pass in the documents' own order (sequential in memory: twice as fast as walking
         # them in date order at 100k); columns are permuted and posting lists sorted afterwards.
-        by_contact: defaultdict[str, list[int]] = defaultdict(list)
-        by_project: defaultdict[str, list[int]] = defaultdict(list)
-        by_org: defaultdict[str, list[int]] = defaultdict(list)
-        by_tag: defaultdict[str, list[int]] = defaultdict(list)
-        by_status: defaultdict[str, list[int]] = defaultdict(list)
+        postings: dict[str, _Lists] = {k: defaultdict(list) for k in POSTING_KINDS}
+        lists = (postings["contact"], postings["project"], postings["org"], postings["tag"])
+        by_status = postings["status"]
         dates0: list[str] = []
+        times0: list[str] = []
         status0: list[str] = []
         hays0: list[str] = []
         for pos, d in zip(pos_of, docs0, strict=True):
             dates0.append(d.get("date", ""))
+            times0.append(d.get("time") or "")
             status = d.get("status", "")
             status0.append(status)
             by_status[status].append(pos)
-            text = f"{d.get('event', '')}{_SEP}{d.get('summary', '')}"
-            tags = d.get("tags")
-            if tags:
-                text = f"{text}{_SEP}{_SEP.join(tags)}"
-                for tag in tags:
-                    by_tag[fold(tag)].append(pos)
-            cids, pids, oids = d.get("contact_ids"), d.get("project_ids"), d.get("organisation_ids")
-            if not (cids or pids or oids):
-                hays0.append(_norm(text))
-                continue
-            names: list[str] = []
-            eff: list[str] = list(oids) if oids else []
-            for cid in cids or ():
-                by_contact[cid].append(pos)
-                name, org = c_info.get(cid, missing)
-                names.append(name)
-                if org and org not in eff:
-                    eff.append(org)
-            for pid in pids or ():
-                by_project[pid].append(pos)
-                name, org = p_info.get(pid, missing)
-                names.append(name)
-                if org and org not in eff:
-                    eff.append(org)
-            for org in eff:
-                by_org[org].append(pos)
-                names.append(o_name.get(org, ""))
-            hays0.append(f"{_norm(text)}{_SEP}{_SEP.join(names)}")
-        for table in (by_contact, by_project, by_org, by_tag, by_status):
-            for postings in table.values():
-                postings.sort()
-        self._ids: list[str] = [ids0[k] for k in rank]
-        self._dates: list[str] = [dates0[k] for k in rank]
-        self._status: list[str] = [status0[k] for k in rank]
-        self._by_contact, self._by_project = dict(by_contact), dict(by_project)
-        self._by_org, self._by_tag = dict(by_org), dict(by_tag)
-        self._by_status: dict[str, list[int]] = {st: [] for st in STATUSES} | dict(by_status)
-        hays = [hays0[k] for k in rank]
-        self._starts: list[int] = [0, *accumulate(len(h) + 1 for h in hays)]
-        self._blob = _END.join(hays) + _END
+            hays0.append(file_entry(pos, d, names, lists))
+        for table in postings.values():
+            for lst in table.values():
+                lst.sort()
+        blob, starts = join_haystacks(encode(hays0[k]) for k in rank)
+        self._set_state(IndexState(
+            [ids0[k] for k in rank], [dates0[k] for k in rank], [times0[k] for k in rank],
+            [status0[k] for k in rank], blob, starts, {k: dict(v) for k, v in postings.items()}))
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -189,9 +275,13 @@ class SearchIndex:
     def between(self, start: date, end: date) -> list[str]:
         """Entry ids dated ``start``..``end`` inclusive, oldest first: two bisects, so reports
         over a loaded index need not scan every entry."""
-        lo = bisect_left(self._dates, start.isoformat())
-        hi = bisect_right(self._dates, end.isoformat())
-        return self._ids[lo:hi]
+        span = self.positions_between(start, end)
+        return self._ids[span.start:span.stop]
+
+    def positions_between(self, start: date, end: date) -> range:
+        """:meth:`between` as index positions."""
+        return range(bisect_left(self._dates, start.isoformat()),
+                     bisect_right(self._dates, end.isoformat()))
 
     def last_done(self, contact_id: str, on_or_before: date) -> date | None:
         """The date of the contact's latest done entry on or before the given day, if any."""
@@ -222,6 +312,17 @@ class SearchIndex:
         """Entry ids matching ``query``, newest first by (date, time, id). Raises only
         :class:`~journal.errors.JournalError` subclasses (unknown / ambiguous names, bad dates or
         statuses)."""
+        ids = self._ids
+        return [ids[p] for p in self.search_positions(query, today=today, limit=limit)]
+
+    def ids_at(self, positions: Iterable[int]) -> list[str]:
+        """The entry ids at index positions (what :meth:`search_positions` returns)."""
+        ids = self._ids
+        return [ids[p] for p in positions]
+
+    def search_positions(self, query: str | Query, *, today: date | None = None,
+                         limit: int | None = None) -> list[int]:
+        """:meth:`search` as index positions (a cache reads documents by position)."""
         q = parse_query(query) if isinstance(query, str) else query
         if limit is not None and limit <= 0:
             return []
@@ -243,8 +344,9 @@ class SearchIndex:
         if want and not lists:  # status alone: its list is the base, nothing else to test
             lists.append(self._by_status.get(next(iter(want)), []))
             want = set()
-        words = [w for w in map(fold, q.words) if w]  # "" would match everywhere and loop rfind
-        not_words = [w for w in map(fold, q.excluded_words) if w]
+        # "" would match everywhere and loop rfind
+        words = [encode(w) for w in map(fold, q.words) if w]
+        not_words = [encode(w) for w in map(fold, q.excluded_words) if w]
         if not lists and not_words:  # over the whole range, finding the excluded is cheaper
             for w in not_words:
                 excluded.update(self._hits(w, lo, hi))
@@ -294,8 +396,8 @@ class SearchIndex:
         return self._postings(kind).get(self.resolve(kind, term.value), [])  # type: ignore[arg-type]
 
     def _checker(self, others: list[list[int]], excluded: set[int], gaps: list[tuple[int, int]],
-                 status: str | None, refuse: set[str], words: list[str],
-                 not_words: list[str]) -> Callable[[int], bool] | None:
+                 status: str | None, refuse: set[str], words: list[bytes],
+                 not_words: list[bytes]) -> Callable[[int], bool] | None:
         """A predicate for everything except the base list and the first word, which the caller
         walks; None when there is nothing left to test (the common case gets a tight loop)."""
         if not (others or excluded or gaps or status or refuse or words or not_words):
@@ -328,33 +430,30 @@ class SearchIndex:
 
         return keep
 
-    def _collect(self, positions: Sequence[int], word: str | None,
-                 keep: Callable[[int], bool] | None, limit: int | None) -> list[str]:
+    def _collect(self, positions: Sequence[int], word: bytes | None,
+                 keep: Callable[[int], bool] | None, limit: int | None) -> list[int]:
         """Walk candidate positions (ascending) from the newest, test them, stop at ``limit``.
-        The unlimited, untested cases are comprehensions: they return tens of thousands of ids."""
-        ids = self._ids
+        The unlimited, untested cases are comprehensions: they return tens of thousands of hits."""
         if word is None and keep is None:
             picked = positions[-limit:] if limit else positions
-            if isinstance(picked, range):
-                return ids[picked.start:picked.stop][::-1]
-            return [ids[p] for p in reversed(picked)]
+            return list(reversed(picked))
         find, starts = self._blob.find, self._starts
         if limit is None:
             if word is None:
-                return [ids[p] for p in reversed(positions) if keep(p)]  # type: ignore[misc]
+                return [p for p in reversed(positions) if keep(p)]  # type: ignore[misc]
             if keep is None:
-                return [ids[p] for p in reversed(positions) if find(word, starts[p], starts[p + 1]) >= 0]
-        out: list[str] = []
+                return [p for p in reversed(positions) if find(word, starts[p], starts[p + 1]) >= 0]
+        out: list[int] = []
         for p in reversed(positions):
             if word is not None and find(word, starts[p], starts[p + 1]) < 0:
                 continue
             if keep is None or keep(p):
-                out.append(ids[p])
+                out.append(p)
                 if limit is not None and len(out) >= limit:
                     break
         return out
 
-    def _hits(self, word: str, lo: int, hi: int) -> list[int]:
+    def _hits(self, word: bytes, lo: int, hi: int) -> list[int]:
         """Positions in [lo, hi) whose haystack contains ``word`` (descending)."""
         blob, starts = self._blob, self._starts
         floor, end = starts[lo], starts[hi]
@@ -365,8 +464,8 @@ class SearchIndex:
             end = starts[p]
         return out
 
-    def _scan(self, word: str, lo: int, hi: int, keep: Callable[[int], bool] | None,
-              limit: int | None) -> list[str]:
+    def _scan(self, word: bytes, lo: int, hi: int, keep: Callable[[int], bool] | None,
+              limit: int | None) -> list[int]:
         """Find ``word`` in the haystacks of positions [lo, hi) from the newest end with ``rfind``
         on the whole blob, jumping to the previous entry after each hit. A word in most entries
         (``a``) is cheaper tested entry by entry; ``count`` (C speed) tells which case this is."""
@@ -374,7 +473,7 @@ class SearchIndex:
         floor, end = starts[lo], starts[hi]
         if limit is None and blob.count(word, floor, end) * 2 > hi - lo:
             return self._collect(range(lo, hi), word, keep, limit)
-        ids, out = self._ids, []
+        out: list[int] = []
         while True:
             at = blob.rfind(word, floor, end)
             if at < 0:
@@ -382,7 +481,7 @@ class SearchIndex:
             p = bisect_right(starts, at) - 1
             end = starts[p]
             if keep is None or keep(p):
-                out.append(ids[p])
+                out.append(p)
                 if limit is not None and len(out) >= limit:
                     break
         return out

@@ -20,7 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["FIELDS", "Query", "Term", "parse_query"]
+__all__ = ["FIELDS", "Query", "Term", "join_arguments", "parse_query"]
 
 #: Canonical field names. ``text`` is a free word or phrase.
 FIELDS = ("text", "contact", "project", "org", "tag", "status", "on", "from", "to")
@@ -140,3 +140,39 @@ def parse_query(text: str) -> Query:
         if value != "-":  # a lone dash (``a - b``) is punctuation, not a word
             terms.append(Term("text", value, negated, False))
     return Query(tuple(terms), text)
+
+
+_SPACED = frozenset({"contact", "project", "org", "on", "from", "to"})  # values with spaces
+
+
+def _is_syntax(token: str) -> bool:
+    """A ``-word`` or a ``field:`` token: query syntax rather than plain text."""
+    m = _FIELD_RE.match(token, 1 if token.startswith("-") else 0)
+    return token.startswith("-") or bool(m and _ALIASES.get(m.group(1).casefold()))
+
+
+def join_arguments(args: list[str]) -> str:
+    """Query text from command-line arguments. The shell has already removed the quotes a user
+    typed, so an argument holding white space was quoted as a unit: ``contact:"Alice Johnson"``
+    arrives as ``contact:Alice Johnson`` and means that contact, ``on:last week`` that period,
+    ``"term sheet"`` arrives as ``term sheet`` and means that phrase. An argument that holds
+    more query syntax (``'visit -cancelled'``, ``'org:工商银行 from:2026-01'``: a whole query in
+    one argument, as scripts pass it) is kept as typed. Still ambiguous: ``'on:上周 visit'`` —
+    the command line tries this reading first and the arguments as plain text second."""
+    parts = []
+    for arg in args:
+        text = unicodedata.normalize("NFKC", arg).translate(_QUOTES).strip()
+        tokens = text.split()
+        if len(tokens) < 2 or '"' in text:
+            parts.append(text)
+            continue
+        negated = text.startswith("-")
+        m = _FIELD_RE.match(text, 1 if negated else 0)
+        field = _ALIASES.get(m.group(1).casefold()) if m else None
+        if field in _SPACED and m and not any(_is_syntax(t) for t in tokens[1:]):
+            parts.append(f'{text[:m.end()]}"{text[m.end():].strip()}"')
+        elif field or any(_is_syntax(t) for t in tokens):
+            parts.append(text)
+        else:
+            parts.append(f'"{text}"')
+    return " ".join(parts)

@@ -1,0 +1,136 @@
+"""Building the search cache (:mod:`journal.search_cache`) from the whole file.
+
+A full build parses and validates the file, builds a :class:`~journal.search.SearchIndex` and
+stores its columns: about two seconds at 100k entries. That is too slow to pay after every
+``journal add``, so :func:`build` first tries :mod:`journal.search_cache_refresh`, which patches
+the previous cache from what changed; the full build is for the first run, for files this
+program did not write in canonical form, and for changes too large to patch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from journal.search import SearchIndex
+from journal.search_cache import SMALL_TABLES, CacheCorrupt, Sections, ints, state_parts
+from journal.search_cache_layout import CLOSE, Layout, split
+from journal.search_names import NameMatcher, gc_paused
+from journal.storage import dump_canonical, parse_bytes
+
+_LINKED = (("contacts", True), ("projects", True), ("organisations", False))
+MATCHER_KINDS = (("contact", "contacts"), ("project", "projects"), ("organisation", "organisations"))
+
+
+def canonical_bytes(tables: Mapping[str, Any]) -> bytes:
+    """What the storage layer writes for ``tables`` (it leaves empty tables out)."""
+    return dump_canonical({k: v for k, v in tables.items() if v or k == "meta"})
+
+
+def thin_names(tables: Mapping[str, Any]) -> dict[str, dict[str, dict[str, str]]]:
+    """Name and organisation of every contact, project and organisation: all that name lookups,
+    labels and haystacks read, and small enough to decode for every search."""
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    for table, with_org in _LINKED:
+        rows: dict[str, dict[str, str]] = {}
+        for i, d in (tables.get(table) or {}).items():
+            row = {"name": d.get("name", "")}
+            if with_org and d.get("organisation_id"):
+                row["organisation_id"] = d["organisation_id"]
+            rows[i] = row
+        out[table] = rows
+    return out
+
+
+def small_parts(tables: Mapping[str, Any], old: Sections | None = None) -> dict[str, bytes]:
+    """The sections of everything but the entries: thin name tables, the name matchers' lookup
+    tables, and the small tables themselves (for reports). ``old``: the previous cache, whose
+    pinyin keys are kept for names that did not change (computing them for 10k names takes a
+    third of a second)."""
+    names = thin_names(tables)
+    parts = {"names": orjson.dumps(names),
+             "tables": orjson.dumps({k: tables.get(k) or {} for k in SMALL_TABLES})}
+    if old is not None and parts["names"] == old.raw("names"):
+        return parts | {f"matchers.{kind}": old.raw(f"matchers.{kind}") for kind, _ in MATCHER_KINDS}
+    old_names = old.json("names", dict) if old is not None else {}
+    for kind, table in MATCHER_KINDS:
+        reuse: dict[str, tuple[str, list[list[str]]]] = {}
+        if old is not None:
+            docs = old_names.get(table) or {}
+            reuse = {i: (docs[i]["name"], keys) for i, keys in
+                     old.json(f"matchers.{kind}", dict)["pinyin"].items() if i in docs}
+        parts[f"matchers.{kind}"] = orjson.dumps(NameMatcher(kind, names).export(reuse))
+    return parts
+
+
+def layout_parts(layout: Layout, file_pos: Sequence[int], outer: bytes) -> dict[str, bytes]:
+    """The sections locating each entry: the layout (file order), the index position of each
+    piece and its inverse, and the digest of the rest of the file."""
+    posfile = [0] * len(file_pos)
+    for k, p in enumerate(file_pos):
+        posfile[p] = k
+    return {"layout": layout.header(), "file.off": ints(layout.off), "file.len": ints(layout.length),
+            "file.pos": ints(file_pos), "posfile": ints(posfile), "hashes": layout.hashes,
+            "outer": outer}
+
+
+def outer_digest(raw: bytes, layout: Layout) -> bytes:
+    """A hash of everything around the entries table (contacts, projects, organisations, day
+    notes, meta): when it did not change, neither did anything a refresh takes from there."""
+    import hashlib
+
+    a, b = layout.member
+    return hashlib.blake2b(raw[:a] + raw[b:], digest_size=16).digest()
+
+
+def build_sections(tables: Mapping[str, Any], digest: str, canonical: bool,
+                   raw: bytes | None = None) -> tuple[Sections, list[bytes]]:
+    """A full build: the index over ``tables`` and, for canonical ``raw``, where each entry lies
+    in it (else a copy of the documents, laid out the same way)."""
+    with gc_paused():
+        state = SearchIndex(tables).state()
+        entries = tables.get("entries") or {}
+        layout = split(raw) if canonical and raw is not None and entries else None
+        if layout is None or layout.ids is None or len(layout.ids) != len(entries):
+            canonical = False
+        parts = state_parts(state) | small_parts(tables)
+        if canonical and layout is not None and layout.ids is not None:
+            pos_of = {entry_id: p for p, entry_id in enumerate(state.ids)}
+            parts |= layout_parts(layout, [pos_of[i] for i in layout.ids], outer_digest(raw, layout))
+        else:
+            # each document behind its key, as in a canonical file (see CachedJournal.documents)
+            docs = [b'%s": %s' % (i.encode(), orjson.dumps(entries[i])) for i in state.ids]
+            off, length, at = [], [], 0
+            for doc in docs:
+                off.append(at)
+                length.append(len(doc) - len(CLOSE))
+                at += len(doc)
+            parts["docs"] = b"".join(docs)
+            flat = Layout(0, at, off, length, b"", [])
+            parts |= {"layout": flat.header(), "file.off": ints(off), "file.len": ints(length),
+                      "posfile": ints(range(len(docs)))}
+    return Sections.from_parts(digest, canonical, len(state.ids), parts)
+
+
+def build(path: Path, raw: bytes, digest: str,
+          old: Sections | None) -> tuple[Sections, list[bytes]]:
+    """The cache for ``raw`` (the data file's bytes, SHA-256 ``digest``): refreshed from ``old``
+    when possible, else built in full. Raises StorageError for an invalid file."""
+    if old is not None and old.canonical:
+        from journal.search_cache_refresh import refresh
+
+        try:
+            refreshed = refresh(old, raw, digest)
+        except (CacheCorrupt, ValueError, KeyError, TypeError, IndexError):
+            refreshed = None
+        if refreshed is not None:
+            return refreshed
+    tables = parse_bytes(raw, str(path))  # validated in full: a cold build is rare
+    return build_sections(tables, digest, canonical_bytes(tables) == raw, raw)
+
+
+__all__ = ["build", "build_sections", "canonical_bytes", "layout_parts", "outer_digest",
+           "small_parts", "thin_names"]
