@@ -8,17 +8,22 @@ service's locked transactions, so they never overwrite such changes either.
 
 A big file is parsed in a thread while the first frame is already on screen, so the app feels alive
 at once even on a 100k-entry journal.
+
+Git sync (``s``, the command palette, and the per-machine settings pull-on-open / sync-on-quit) runs
+in :mod:`journal.screens.syncing`; merge conflicts are marked ⚠ and resolved in
+:mod:`journal.screens.conflicts`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import sys
 from collections.abc import Iterable, Iterator
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
@@ -31,31 +36,33 @@ from textual.widgets import Static
 from journal.errors import JournalError
 from journal.screens.base import EntryDefaults, JournalScreen
 from journal.screens.day import DayScreen
-from journal.screens.dialogs import ConfirmScreen, HelpScreen
-from journal.screens.documents import (
-    ContactsScreen,
-    DocumentsScreen,
-    OrganisationsScreen,
-    ProjectsScreen,
-)
-from journal.screens.editor import EditorScreen
-from journal.screens.search import SearchScreen
-from journal.screens.week import WeekScreen
-from journal.screens.welcome import WelcomeScreen
-from journal.search import SearchIndex
+from journal.screens.modes import MODES
+from journal.screens.syncing import SyncRunner, sync_commands
 from journal.service import Journal
+from journal.settings import load_settings
 from journal.storage import Tables
 from journal.widgets.catalog import KIND_TITLES, NameItem, build_items, match_items
 from journal.widgets.render import plain
+
+if TYPE_CHECKING:
+    from journal.search import SearchIndex
 
 POLL_SECONDS = 1.5
 #: Files above this size are parsed in a thread, behind a first frame.
 BACKGROUND_LOAD_BYTES = 2_000_000
 #: Journals with more entries than this build their search index in a thread.
 BACKGROUND_INDEX_ENTRIES = 20_000
+#: After launch, the index is built once the user had this long to look at the first screen
+#: (or at once when a screen needs it): the build makes the UI share the CPU for a second or two.
+INDEX_DELAY_S = 1.0
+#: Thread switch interval while the index is built, so the UI thread gets the GIL back in a
+#: millisecond rather than five (Python's default) whenever a key arrives.
+BUILD_SWITCH_INTERVAL_S = 0.001
 MODE_OF_KIND = {"contact": "contacts", "project": "projects", "organisation": "organisations"}
 #: Actions that leave the current screen: refused while a dialog is open.
-_NAVIGATION = {"mode", "new_entry", "help"}
+_NAVIGATION = {"mode", "new_entry", "help", "sync", "conflicts"}
+
+
 
 
 class DocumentCommands(Provider):
@@ -81,10 +88,9 @@ class JournalApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "journal"
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (120, "-wide")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (36, "-tall")]
     COMMANDS = App.COMMANDS | {DocumentCommands}
-    MODES: ClassVar[dict[str, Any]] = {
-        "journal": DayScreen, "search": SearchScreen, "contacts": ContactsScreen,
-        "projects": ProjectsScreen, "organisations": OrganisationsScreen, "week": WeekScreen}
+    MODES: ClassVar[dict[str, Any]] = MODES  # each screen imported when first shown
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("n", "new_entry", "New", tooltip="New entry"),
         Binding("slash", "mode('search')", "Search", show=False),
@@ -93,6 +99,7 @@ class JournalApp(App[None]):
         Binding("p", "mode('projects')", "Projects", show=False),
         Binding("o", "mode('organisations')", "Orgs", show=False, tooltip="Organisations"),
         Binding("w", "mode('week')", "Week", show=False, tooltip="Week summary"),
+        Binding("s", "sync", "Sync", tooltip="Sync with git: commit, pull, merge, push"),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]
@@ -110,6 +117,12 @@ class JournalApp(App[None]):
         self._items: dict[str, tuple[int, list[NameItem]]] = {}
         self._index: tuple[int, SearchIndex] | None = None
         self._indexing: int | None = None
+        self._cache_tried = False
+        self._conflicted: tuple[int, dict[str, frozenset[str]]] | None = None
+        self._days: tuple[int, dict[str, list[str]]] | None = None
+        #: Per-machine settings (pull on open, sync on quit); see journal.settings.
+        self.settings = load_settings()
+        self.syncer = SyncRunner(self)
 
     # -- shared state ---------------------------------------------------------------------
     @property
@@ -130,6 +143,36 @@ class JournalApp(App[None]):
             self._items[kind] = cached
         return cached[1]
 
+    def entry_ids_on(self, day: str) -> list[str]:
+        """The ids of one day's entries in time order (untimed first): two bisects in the search
+        index when it is current, else one pass over the raw documents (no model objects), so
+        browsing days stays quick at 100k entries."""
+        index = self.current_index()
+        if index is not None:  # only when already built: a save must not wait for a rebuild
+            moment = date.fromisoformat(day)
+            return index.between(moment, moment)
+        entries = self.journal.tables.get("entries", {})
+        hits = [(d.get("time") or "", i) for i, d in entries.items() if d["date"] == day]
+        return [i for _, i in sorted(hits)]
+
+    def conflicted(self) -> dict[str, frozenset[str]]:
+        """Ids of the documents carrying recorded merge conflicts, per table (once per generation:
+        one pass over the journal, a few milliseconds at 100k entries)."""
+        generation = self.generation
+        if self._conflicted is None or self._conflicted[0] != generation:
+            tables = self.journal.tables
+            found = {name: frozenset(i for i, d in tables.get(name, {}).items()
+                                     if d.get("conflicts"))
+                     for name in ("entries", "contacts", "projects", "organisations", "days")}
+            self._conflicted = (generation, found)
+        return self._conflicted[1]
+
+    def current_index(self) -> SearchIndex | None:
+        """The search index if it is built for the current data; never starts a build."""
+        if self._index is not None and self._index[0] == self.generation:
+            return self._index[1]
+        return None
+
     def search_index(self) -> SearchIndex | None:
         """The search index over the current data, or None while a big one is being built.
 
@@ -141,24 +184,55 @@ class JournalApp(App[None]):
             return self._index[1]
         tables = self.journal.tables
         if len(tables.get("entries", {})) < BACKGROUND_INDEX_ENTRIES:
+            from journal.search import SearchIndex
+
             self._index = (generation, SearchIndex(tables))
             return self._index[1]
         if self._indexing != generation:
             self._indexing = generation
-            self._build_index(generation, tables)
+            # not @work: it names the worker after repr() of its arguments, and the repr of
+            # 100k entries cost half a second of the UI thread at launch
+            self.run_worker(partial(self._build_index, generation, tables), thread=True,
+                            group="index", description="search index")
         return None
 
-    @work(thread=True, group="index")
     def _build_index(self, generation: int, tables: Tables) -> None:
         """Build in a thread: ``tables`` is a snapshot the store never changes (a write makes new
         tables), so the UI thread may go on reading and writing meanwhile."""
+        from journal.search import SearchIndex
+
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(BUILD_SWITCH_INTERVAL_S)
         try:
-            index: SearchIndex | None = SearchIndex(tables)
-        except JournalError as exc:
+            index: SearchIndex | None = self._cached_index() or SearchIndex(tables)
+        except Exception as exc:  # noqa: BLE001 - without search the journal still works
             index = None
-            self.call_from_thread(self.notify, f"Search is unavailable: {exc}",
+            reason = str(exc) if isinstance(exc, JournalError) else f"{type(exc).__name__}: {exc}"
+            self.call_from_thread(self.notify, f"Search is unavailable: {reason}",
                                   severity="error", markup=False)
+        finally:
+            sys.setswitchinterval(interval)
         self.call_from_thread(self._index_built, generation, index)
+
+    def _cached_index(self) -> SearchIndex | None:
+        """The index from the derived search cache that ``journal search`` keeps next to the file
+        (journal.search_cache), when there is one: opening it takes milliseconds where building
+        takes a second of a thread that competes with the UI for the GIL. It describes the file as
+        it is now; if that is not the data of the build's generation, ``_index_built`` drops it.
+        Only for the first index of a session (a stale cache is refreshed on the way, which keeps
+        it useful for the next launch and the CLI): after the app's own writes an in-memory build
+        is as quick. None (build in memory) when there is no cache or it cannot be used."""
+        if self._cache_tried:
+            return None
+        self._cache_tried = True
+        try:
+            from journal.search_cache import cache_paths, open_journal
+
+            if not cache_paths(self.journal.path)[0].exists():
+                return None
+            return open_journal(self.journal.path).index
+        except Exception:  # noqa: BLE001 - only a speed-up: any problem means build in memory
+            return None
 
     def _index_built(self, generation: int, index: SearchIndex | None) -> None:
         if self._indexing == generation:
@@ -197,9 +271,14 @@ class JournalApp(App[None]):
 
     @work(thread=True, exit_on_error=False)
     def _load_in_thread(self) -> None:
+        # Parsing allocates a million objects: with the cyclic GC on, its collections rescan the
+        # growing heap again and again and double the parse time (0.5 s → 0.23 s at 100k).
+        gc.disable()
         try:
             self.journal.tables  # noqa: B018 - parse the file now, off the UI thread
+            self.conflicted()  # one more pass over the data, here rather than on the UI thread
         except JournalError as exc:
+            gc.enable()
             self.call_from_thread(self._fail, exc)
             return
         self.call_from_thread(self._loaded)
@@ -220,17 +299,43 @@ class JournalApp(App[None]):
         # keep the cyclic GC from rescanning them (a 100k journal made every full collection a
         # visible 200 ms stutter while typing). Reference counting still frees them.
         gc.freeze()
+        gc.enable()
         self._seen_generation = self.generation
         tables = self.journal.tables
         if any(tables.get(name) for name in ("entries", "contacts", "projects", "organisations")):
             self._start()
         else:
+            from journal.screens.welcome import WelcomeScreen
+
             self.push_screen(WelcomeScreen(), lambda _: self._start())
+        self.check_driver()
 
     def _start(self) -> None:
         self.ready = True
         self.switch_mode("journal")
-        self.search_index()  # start building it now, so the first search does not wait
+        self.set_timer(INDEX_DELAY_S, self.search_index)
+        self.announce_conflicts()
+        if self.settings.pull_on_open:
+            self.syncer.start("sync")
+
+    def check_driver(self) -> None:
+        """Warn when the journal sits in a git clone that lacks the merge driver (git config is
+        not versioned, so a fresh clone does): a pull would then conflict line by line."""
+        from journal.merge_driver import driver_warning
+
+        warning = driver_warning(self.journal.path)
+        if warning:
+            self.notify(warning + ". Or press ctrl+p here and choose “Register the merge driver”.",
+                        title="Git sync is not set up in this clone", severity="warning",
+                        timeout=30, markup=False)
+
+    def announce_conflicts(self) -> None:
+        """Say once (at start, after a pull) that merges left values to choose."""
+        count = sum(len(ids) for ids in self.conflicted().values())
+        if count:
+            self.notify(f"{count} document{'s' if count != 1 else ''} kept values from a merge "
+                        "conflict (marked ⚠). Press r on one, or ctrl+p → “Merge conflicts”.",
+                        title="Merge conflicts", severity="warning", timeout=15, markup=False)
 
     # -- outside changes ------------------------------------------------------------------
     def _poll(self) -> None:
@@ -272,12 +377,16 @@ class JournalApp(App[None]):
             screen.entered()
 
     def action_new_entry(self) -> None:
+        from journal.screens.editor import EditorScreen
+
         screen = self.main_screen()
         defaults = (screen.entry_defaults() if isinstance(screen, JournalScreen)
                     else EntryDefaults(self.today))
         self.push_screen(EditorScreen(defaults=defaults), self._entry_saved)
 
     def edit_entry(self, entry_id: str) -> None:
+        from journal.screens.editor import EditorScreen
+
         self.push_screen(EditorScreen(entry_id=entry_id), self._entry_saved)
 
     def _entry_saved(self, entry_id: str | None) -> None:
@@ -299,6 +408,8 @@ class JournalApp(App[None]):
                     self.notify("Entry deleted.", markup=False)
                 self.refresh_visible()
 
+        from journal.screens.dialogs import ConfirmScreen
+
         question = Content.assemble("Delete ", plain(f"“{doc['event']}”", "bold"),
                                     f" on {doc['date']}?")
         self.push_screen(ConfirmScreen(question, yes="Delete"), answered)
@@ -312,13 +423,43 @@ class JournalApp(App[None]):
 
     async def open_document(self, kind: str, doc_id: str) -> None:
         """Open a contact, project or organisation in its screen."""
+        from journal.screens.documents import DocumentsScreen
+
         await self.switch_mode(MODE_OF_KIND[kind])
         screen = self.main_screen()
         if isinstance(screen, DocumentsScreen):
             screen.show_document(doc_id)
 
     def action_help(self) -> None:
+        from journal.screens.dialogs import HelpScreen
+
         self.push_screen(HelpScreen(self.screen.active_bindings))
+
+    def action_sync(self) -> None:
+        self.syncer.start("sync")
+
+    async def action_quit(self) -> None:
+        """Quit; with sync-on-quit, sync first (q again quits without waiting)."""
+        if self.settings.sync_on_quit and self.ready:
+            self.syncer.quit()
+        else:
+            self.exit()
+
+    def resolve_conflicts(self, table: str, doc_id: str) -> None:
+        """Open the dialog that picks the values of a document's conflicting fields."""
+        from journal.screens.conflicts import ResolveScreen
+
+        self.push_screen(ResolveScreen(table, doc_id), lambda _: self.refresh_visible())
+
+    def action_conflicts(self) -> None:
+        """List every document with conflicts; the chosen one opens its dialog."""
+        from journal.screens.conflicts import ConflictsScreen
+
+        def chosen(target: tuple[str, str] | None) -> None:
+            if target is not None:
+                self.resolve_conflicts(*target)
+
+        self.push_screen(ConflictsScreen(), chosen)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every action in the command palette, with the screen's own ones first."""
@@ -333,6 +474,10 @@ class JournalApp(App[None]):
                 yield SystemCommand(f"Go to {title}", f"Show the {title.lower()} screen ({key})",
                                     partial(self.action_mode, mode))
             yield SystemCommand("Help", "Keys and tips (?)", self.action_help)
+            count = sum(len(ids) for ids in self.conflicted().values())
+            yield SystemCommand(f"Merge conflicts ({count})", "Documents that kept another "
+                                "machine's value: choose which to keep", self.action_conflicts)
+            yield from sync_commands(self)
         yield from super().get_system_commands(screen)
 
 

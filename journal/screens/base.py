@@ -7,13 +7,15 @@ so the data on screen is never older than a poll interval and hidden screens cos
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import SystemCommand
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.timer import Timer
 
 from journal.widgets.picker import Pick
 
@@ -32,14 +34,26 @@ class EntryDefaults:
     organisations: list[Pick] = field(default_factory=list)
 
 
+#: How long the cursor must rest before the pane beside a list follows it. Updating the pane reflows
+#: the screen (~20-40 ms at 160x48 on a 100k journal); moving the cursor repaints two rows. So
+#: holding ↓ scrolls at once, and the pane catches up as soon as the user stops.
+DETAIL_DELAY_S = 0.08
+
+
 class JournalScreen(Screen[None]):
     """A main screen (one per mode)."""
 
     MODE: ClassVar[str] = ""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # shown only where the selected entry or document carries a conflict (check_action)
+        Binding("r", "resolve", "Resolve", tooltip="Choose the values of a merge conflict"),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
         self.shown_generation = -1
+        self._resolve_shown = False
+        self._detail_timer: Timer | None = None
 
     @property
     def japp(self) -> JournalApp:
@@ -63,6 +77,16 @@ class JournalScreen(Screen[None]):
     def reload(self) -> None:
         """Re-read what this screen shows (override)."""
 
+    def show_soon(self, show: Callable[[], None]) -> None:
+        """Run ``show`` once the cursor has rested for :data:`DETAIL_DELAY_S`."""
+        self.cancel_soon()
+        self._detail_timer = self.set_timer(DETAIL_DELAY_S, show)
+
+    def cancel_soon(self) -> None:
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+            self._detail_timer = None
+
     def entered(self) -> None:
         """The user switched to this screen (not: a dialog above it closed)."""
 
@@ -80,3 +104,42 @@ class JournalScreen(Screen[None]):
     def commands(self) -> Iterable[SystemCommand]:
         """This screen's actions for the command palette (override)."""
         return ()
+
+    # -- merge conflicts ------------------------------------------------------------------
+    def conflict_target(self) -> tuple[str, str] | None:
+        """(table, id) of what ``r`` would resolve here: the selected entry or document, if it
+        carries recorded conflicts (override)."""
+        return None
+
+    def entry_conflict(self, entry_id: str | None) -> tuple[str, str] | None:
+        """``("entries", entry_id)`` if that entry carries conflicts."""
+        if entry_id and entry_id in self.japp.conflicted()["entries"]:
+            return ("entries", entry_id)
+        return None
+
+    def action_resolve(self) -> None:
+        target = self.conflict_target()
+        if target is not None:
+            self.japp.resolve_conflicts(*target)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "resolve":
+            return self.conflict_target() is not None  # hidden from the footer otherwise
+        return True
+
+    def update_resolve_binding(self) -> None:
+        """Show or hide ``r`` in the footer when the selection moved onto or off a conflict
+        (only on a change: refreshing the footer on every cursor move would cost a repaint)."""
+        shown = self.conflict_target() is not None
+        if shown != self._resolve_shown:
+            self._resolve_shown = shown
+            self.refresh_bindings()
+
+    def on_descendant_focus(self) -> None:
+        """What ``r`` acts on may follow the focus (a document or an entry of its cross-index)."""
+        self.update_resolve_binding()
+
+    def conflict_commands(self) -> Iterable[SystemCommand]:
+        if self.conflict_target() is not None:
+            yield SystemCommand("Resolve merge conflict…", "Choose the values the selected item "
+                                "keeps (r)", self.action_resolve)

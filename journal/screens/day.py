@@ -32,18 +32,20 @@ class DayScreen(JournalScreen):
     """The journal, one day at a time."""
 
     MODE = "journal"
+    AUTO_FOCUS = "#day-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         # priority: the table would otherwise take left/right to scroll sideways.
-        Binding("left,left_square_bracket", "day(-1)", "Prev", key_display="←/[",
+        Binding("left,left_square_bracket", "day(-1)", "Prev", key_display="←",
                 tooltip="Previous day",
                 priority=True),
-        Binding("right,right_square_bracket", "day(1)", "Next", key_display="→/]",
+        Binding("right,right_square_bracket", "day(1)", "Next", key_display="→",
                 tooltip="Next day",
                 priority=True),
         Binding("t", "today", "Today", show=False),
         Binding("g", "goto", "Go to", tooltip="Go to a date (ISO, yesterday, last friday…)"),
         Binding("e", "edit", "Edit", tooltip="Edit the selected entry (or enter)"),
-        Binding("d", "delete", "Delete", tooltip="Delete the selected entry"),
+        # not in the footer (80 columns are full; ? and ctrl+p list it): deleting is rare
+        Binding("d", "delete", "Delete", show=False, tooltip="Delete the selected entry"),
     ]
 
     def __init__(self) -> None:
@@ -73,12 +75,12 @@ class DayScreen(JournalScreen):
     # -- data -----------------------------------------------------------------------------
     def reload(self, select: str | None = None) -> None:
         day = self.day.isoformat()
-        entries = self.journal.entries_between(day, day)
-        ids = [entry.id for entry in entries]
+        ids = self.japp.entry_ids_on(day)
+        docs = self.journal.tables.get("entries", {})
         today = self.japp.today
         relative = {0: "today", -1: "yesterday", 1: "tomorrow"}.get((self.day - today).days, "")
         count = f"{len(ids)} entr{'y' if len(ids) == 1 else 'ies'}" if ids else "no entries"
-        planned = sum(1 for entry in entries if entry.status == "planned")
+        planned = sum(1 for i in ids if docs[i].get("status") == "planned")
         if planned:
             count += f", {planned} planned"
         self.query_one("#day-header", Static).update(Content.assemble(
@@ -86,7 +88,8 @@ class DayScreen(JournalScreen):
             (f"  ·  {count}", "$text-muted")))
         note = self.journal.day_note(day)
         note_widget = self.query_one("#day-note", Static)
-        note_widget.update(plain(note.replace("\n", " · ")))
+        mark = ("⚠ ", "bold $warning") if day in self.japp.conflicted()["days"] else ""
+        note_widget.update(Content.assemble(mark, plain(note.replace("\n", " · "))))
         note_widget.display = bool(note)
         self.table.set_entries(ids, select=select)
         self.query_one("#day-empty").display = not ids
@@ -94,7 +97,17 @@ class DayScreen(JournalScreen):
         self._show_detail()
 
     def _show_detail(self) -> None:
+        self.cancel_soon()
         self.query_one(EntryDetail).show(self.table.selected_id)
+        self.update_resolve_binding()
+
+    def conflict_target(self) -> tuple[str, str] | None:
+        """The selected entry's conflicts, else the day note's."""
+        target = self.entry_conflict(self.table.selected_id)
+        day = self.day.isoformat()
+        if target is None and day in self.japp.conflicted()["days"]:
+            target = ("days", day)
+        return target
 
     def show_day(self, day: date, *, select: str | None = None) -> None:
         self.day = day
@@ -118,7 +131,7 @@ class DayScreen(JournalScreen):
     # -- events and actions ---------------------------------------------------------------
     @on(EntryList.Highlighted, "#day-table")
     def _highlighted(self) -> None:
-        self._show_detail()
+        self.show_soon(self._show_detail)
 
     @on(EntryList.Selected, "#day-table")
     def _selected(self, event: EntryList.Selected) -> None:
@@ -158,7 +171,7 @@ class DayScreen(JournalScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("edit", "delete") and not self.table.selected_id:
             return None  # shown greyed out: there is nothing to act on
-        return True
+        return super().check_action(action, parameters)
 
     def commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand("Previous day", "Show the day before (← or [)",
@@ -171,4 +184,5 @@ class DayScreen(JournalScreen):
             yield SystemCommand("Edit entry", "Edit the selected entry (e)", self.action_edit)
             yield SystemCommand("Delete entry", "Delete the selected entry (d)",
                                 self.action_delete)
+        yield from self.conflict_commands()
 

@@ -92,21 +92,26 @@ class PromptScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-_TIPS = """\
-Lists: ↑ ↓ page-up page-down home end to move, enter to open, the mouse works too.
-Dates: 2026-11-23, yesterday, last friday, 昨天, 上周五, 3 days ago.
-Times: 09:30, 9am, 下午2点.
-Search: words, "exact phrase", -excluded, contact:张伟, org:工商, project:贷款,
-tag:loan, status:planned, on:"last week", from:2026-11 to:上个月.
-Pickers: type any part of a name; enter picks; backspace in the empty box removes
-the last pick; write "Name (Organisation)" to create a namesake at another firm.
-The data file is reloaded when it changes on disk; nothing you save overwrites it.
-"""
+#: One paragraph per line: the dialog wraps them to its width (hard breaks made ragged lines).
+_TIPS = (
+    "Lists: ↑ ↓ page-up page-down home end to move, enter to open; the mouse works too.",
+    "Dates: 2026-11-23, yesterday, last friday, 昨天, 上周五, 3 days ago. Times: 09:30, 9am, "
+    "下午2点.",
+    'Search: words, "exact phrase", -excluded, contact:张伟, org:工商, project:贷款, tag:loan, '
+    'status:planned, on:"last week", from:2026-11 to:上个月.',
+    "Pickers: type any part of a name; enter picks; backspace in the empty box removes the last "
+    'pick; write "Name (Organisation)" to create a namesake at another firm.',
+    "Sync (s) commits, pulls, merges and pushes the file with git; ⚠ marks what kept another "
+    "machine's value in a merge: r chooses. Settings (sync on open / on quit) are in ctrl+p.",
+    "The data file is reloaded when it changes on disk; nothing you save overwrites it.",
+)
 
 
-def _own_actions(node: object) -> set[str]:
-    """Actions bound by this program's own classes (not Textual's generic ones)."""
-    return {b.action for cls in type(node).__mro__ if cls.__module__.startswith("journal.")
+def _own_bindings(node: object) -> set[tuple[str, str, str]]:
+    """(action, description, tooltip) of the bindings this program's own classes declare — not
+    Textual's generic ones (ctrl+q also quits, but q is the key the footer teaches)."""
+    return {(b.action, b.description, b.tooltip) for cls in type(node).__mro__
+            if cls.__module__.startswith("journal.")
             for b in cls.__dict__.get("BINDINGS", ()) if isinstance(b, Binding)}
 
 
@@ -126,10 +131,12 @@ class HelpScreen(ModalScreen[None]):
         rows: dict[str, list[str]] = {}
         for key, active in bindings.items():
             binding = active.binding
-            if (not binding.description or binding.action not in _own_actions(active.node)
+            own = (binding.action, binding.description, binding.tooltip)
+            if (not binding.description or own not in _own_bindings(active.node)
                     or not isinstance(active.node, (Screen, App))):  # list keys are in the tips
                 continue
-            shown = binding.key_display or self.app.get_key_display(Binding(key, ""))
+            # every key of the binding ("← ["), not the footer's short key_display
+            shown = self.app.get_key_display(Binding(key, ""))
             described = binding.tooltip or binding.description
             if shown not in rows.setdefault(described, []):
                 rows[described].append(shown)
@@ -146,5 +153,5 @@ class HelpScreen(ModalScreen[None]):
                          for keys, description in rows]
                 yield Static(Content("\n").join(lines))
                 yield Label(Content.styled("\nTips", "bold $accent"))
-                yield Static(Content(_TIPS))
+                yield Static(Content("\n").join(Content(tip) for tip in _TIPS))
             yield Static(Content("ctrl+p: every command · escape: close"), classes="hint")

@@ -26,6 +26,7 @@ from journal.screens.base import EntryDefaults, JournalScreen
 from journal.screens.dialogs import ConfirmScreen, PromptScreen
 from journal.widgets.catalog import KIND_TITLES, match_items
 from journal.widgets.doc_form import DocForm
+from journal.widgets.entry_detail import EntryDetail
 from journal.widgets.entry_list import EntryList
 from journal.widgets.name_list import NameList
 from journal.widgets.navbar import NavBar
@@ -37,6 +38,9 @@ class DocumentsScreen(JournalScreen):
     """The screen for one kind of document (see the subclasses)."""
 
     KIND: ClassVar[str] = ""
+    #: Focus the list from the start: Textual's default (the first focusable widget, the filter)
+    #: would take a key typed while the screen is being built (c then p typed "p" in the filter).
+    AUTO_FOCUS = "#docs-list"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add", "Add", tooltip="Add a new one by name"),
         Binding("e", "edit", "Edit", tooltip="Edit the fields"),
@@ -63,9 +67,12 @@ class DocumentsScreen(JournalScreen):
                 with TabbedContent(id="doc-tabs"):
                     with TabPane("Entries", id="tab-entries"):
                         yield EntryList(lambda: self.journal.tables, show_date=True,
-                                         id="doc-entries")
+                                        summary_from=64, id="doc-entries")
                         yield Static(Content.styled("No entries linked yet.", "$text-muted"),
                                      id="doc-empty")
+                        # shown in a tall terminal only (app.tcss): room to read an entry
+                        yield EntryDetail(lambda: self.journal.tables,
+                                          lambda: self.japp.generation, id="doc-detail")
                     with TabPane("Details", id="tab-details"):
                         yield DocForm(self.KIND, lambda: self.japp.name_items("organisation"),
                                       id="doc-form")
@@ -82,8 +89,10 @@ class DocumentsScreen(JournalScreen):
     def reload(self) -> None:
         self._filter(keep=self.doc_id)
 
-    def _filter(self, keep: str | None = None) -> None:
-        """List the names matching the filter box; keep ``keep`` selected if it is listed."""
+    def _filter(self, keep: str | None = None, *, immediate: bool = True) -> None:
+        """List the names matching the filter box; keep ``keep`` selected if it is listed.
+        Not ``immediate`` (typing in the filter): the list follows every key, the document
+        pane (facts, cross-index, form) only a pause in the typing."""
         query = self.query_one("#docs-filter", Input).value
         everything = self.japp.name_items(self.KIND)
         matches = match_items(everything, query)
@@ -91,11 +100,14 @@ class DocumentsScreen(JournalScreen):
         shown = f"{len(matches)} of {len(everything)}" if query.strip() else f"{len(everything)}"
         self.query_one("#docs-count", Static).update(
             Content(f"{shown} {KIND_TITLES[self.KIND].lower()}"))
-        self._show(self.names.selected_key)
+        if immediate:
+            self._show(self.names.selected_key)
+        else:
+            self._highlighted()
 
     @on(Input.Changed, "#docs-filter")
     def _filter_changed(self) -> None:
-        self._filter()
+        self._filter(immediate=False)
 
     @on(Input.Submitted, "#docs-filter")
     def _filter_done(self) -> None:
@@ -139,11 +151,15 @@ class DocumentsScreen(JournalScreen):
             facts.update(Content.styled(f"No {self.KIND} here yet. Press a to add one, or link "
                                         "one from an entry (n).", "$text-muted"))
             table.set_entries([])
+            self.update_resolve_binding()
             return
         ids = self._linked(doc_id)
         table.set_entries(ids)
         table.display = bool(ids)
         self.query_one("#doc-empty").display = not ids
+        detail = self.query_one("#doc-detail", EntryDetail)
+        detail.show(table.selected_id)
+        detail.set_class(not ids, "-none")
         self.query_one("#doc-tabs", TabbedContent).get_tab("tab-entries").label = \
             Content(f"Entries ({len(ids)})")
         org_id = doc.get("organisation_id")
@@ -151,6 +167,7 @@ class DocumentsScreen(JournalScreen):
         if not (same and form.dirty()):  # an outside change must not wipe what is being typed
             form.load(doc, org)
         facts.update(self.facts(doc_id, doc, ids))
+        self.update_resolve_binding()
 
     def _linked(self, doc_id: str) -> list[str]:
         """The cross-index: linked entry ids, newest first (from the search index when it is
@@ -178,6 +195,12 @@ class DocumentsScreen(JournalScreen):
             lines.append(plain("  ".join(details), "$text-muted"))
         if entry_ids:
             lines.append(self._cadence(doc, entry_ids))
+        if doc.get("conflicts"):
+            fields = sorted({str(r.get("field", "")) for r in doc["conflicts"]
+                             if isinstance(r, dict)})
+            lines.insert(1, Content.assemble(
+                ("⚠ merge conflict: ", "bold $text-warning"),
+                plain(", ".join(fields), "$text-warning"), (" — press r", "$text-warning")))
         return Content("\n").join(lines)
 
     def _cadence(self, doc: dict, entry_ids: list[str]) -> Content:
@@ -304,7 +327,23 @@ class DocumentsScreen(JournalScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("edit", "delete") and self.doc_id is None:
             return None
-        return True
+        return super().check_action(action, parameters)
+
+    def conflict_target(self) -> tuple[str, str] | None:
+        """The shown document's conflicts; from the cross-index, the selected entry's."""
+        entries = self.query_one("#doc-entries", EntryList)
+        if entries.has_focus:
+            return self.entry_conflict(entries.selected_id)
+        table = KIND_TABLE[self.KIND]
+        if self.doc_id is not None and self.doc_id in self.japp.conflicted()[table]:
+            return (table, self.doc_id)
+        return None
+
+    @on(EntryList.Highlighted, "#doc-entries")
+    def _entry_highlighted(self) -> None:
+        self.query_one("#doc-detail", EntryDetail).show(
+            self.query_one("#doc-entries", EntryList).selected_id)
+        self.update_resolve_binding()
 
     def commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand(f"Add {self.KIND}", f"Create a new {self.KIND} (a)", self.action_add)
@@ -312,6 +351,7 @@ class DocumentsScreen(JournalScreen):
             yield SystemCommand(f"Edit {self.KIND}", "Edit the fields (e)", self.action_edit)
             yield SystemCommand(f"Delete {self.KIND}", f"Delete this {self.KIND} (d)",
                                 self.action_delete)
+        yield from self.conflict_commands()
 
 
 class ContactsScreen(DocumentsScreen):

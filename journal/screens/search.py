@@ -29,6 +29,8 @@ from journal.widgets.render import plain
 
 #: Hits asked for per keystroke; scrolling past them asks for four times as many.
 FIRST_RESULTS = 500
+#: At most one query per this many seconds: a keystroke after a pause runs its query at once
+#: (no added latency), a burst (key repeat, fast typing) is coalesced into one trailing query.
 DEBOUNCE_S = 0.04
 _HINT = ('words, "a phrase", -without, contact:张伟, org:工商, project:, tag:loan, '
          'status:planned, on:"last week", from:2026-11 to:上个月')
@@ -38,16 +40,19 @@ class SearchScreen(JournalScreen):
     """A query box over a page of results; enter opens the entry in the day view."""
 
     MODE = "search"
+    AUTO_FOCUS = "#search-query"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "Edit"),
         Binding("d", "delete", "Delete"),
-        Binding("escape", "toggle_focus", "Query/results", show=False),
+        # shown: while the query box has the focus, it is the only key the footer can offer
+        Binding("escape", "toggle_focus", "Query/results", key_display="esc"),
         Binding("down", "focus_results", "Results", show=False),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self._timer: Timer | None = None
+        self._last_run = 0.0
         self._limit = FIRST_RESULTS
         #: Milliseconds the last query took in the index (read by the benchmark).
         self.last_ms = 0.0
@@ -82,7 +87,12 @@ class SearchScreen(JournalScreen):
     def _typed(self) -> None:
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_timer(DEBOUNCE_S, self.run_query)
+            self._timer = None
+        wait = self._last_run + DEBOUNCE_S - time.monotonic()
+        if wait <= 0:
+            self.run_query()
+        else:
+            self._timer = self.set_timer(wait, self.run_query)
 
     @on(Input.Submitted, "#search-query")
     def _submitted(self) -> None:
@@ -104,6 +114,13 @@ class SearchScreen(JournalScreen):
 
     def run_query(self) -> None:
         """Show the first hits of the query now in the box."""
+        self._timer = None
+        try:
+            self._run_query()
+        finally:
+            self._last_run = time.monotonic()
+
+    def _run_query(self) -> None:
         text = self.query_input.value
         if not text.strip():
             self.results.set_entries([])
@@ -144,11 +161,16 @@ class SearchScreen(JournalScreen):
             return list(self.results.entry_ids)
 
     def _show_detail(self) -> None:
+        self.cancel_soon()
         self.query_one(EntryDetail).show(self.results.selected_id)
+        self.update_resolve_binding()
+
+    def conflict_target(self) -> tuple[str, str] | None:
+        return self.entry_conflict(self.results.selected_id)
 
     @on(EntryList.Highlighted, "#search-results")
     def _highlighted(self) -> None:
-        self._show_detail()
+        self.show_soon(self._show_detail)
 
     @on(EntryList.Selected, "#search-results")
     async def _chosen(self, event: EntryList.Selected) -> None:
@@ -182,10 +204,11 @@ class SearchScreen(JournalScreen):
         if action in ("edit", "delete") and not (self.results.selected_id
                                                  and self.results.has_focus):
             return None
-        return True
+        return super().check_action(action, parameters)
 
     def commands(self) -> Iterable[SystemCommand]:
         if self.results.selected_id:
             yield SystemCommand("Edit entry", "Edit the selected result (e)", self.action_edit)
             yield SystemCommand("Delete entry", "Delete the selected result (d)",
                                 self.action_delete)
+        yield from self.conflict_commands()

@@ -1,7 +1,8 @@
 """The week summary: what the report module makes of a week, as rendered Markdown.
 
 The same Markdown that ``journal week`` prints, so what the user sees is what they save to a file
-(mode 0600: it is their client notes) or paste into an e-mail from the clipboard.
+(mode 0600: it is their client notes) or paste into an e-mail from the clipboard. It is drawn by
+:mod:`journal.widgets.report_view` (milliseconds) rather than Textual's Markdown widget (a second).
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Footer, Static
 
 from journal.dates import format_date_human, iso_week_bounds
 from journal.reports import build_period_report, render_markdown
 from journal.screens.base import JournalScreen
 from journal.screens.dialogs import PromptScreen
 from journal.widgets.navbar import NavBar
+from journal.widgets.report_view import render_report
 
 
 def write_private(path: Path, text: str) -> None:
@@ -37,15 +39,17 @@ class WeekScreen(JournalScreen):
     """One ISO week's summary; browse weeks, save it, copy it."""
 
     MODE = "week"
+    AUTO_FOCUS = "#week-body"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left,left_square_bracket", "week(-1)", "Prev", key_display="←/[",
+        Binding("left,left_square_bracket", "week(-1)", "Prev", key_display="←",
                 tooltip="Previous week",
                 priority=True),
-        Binding("right,right_square_bracket", "week(1)", "Next", key_display="→/]",
+        Binding("right,right_square_bracket", "week(1)", "Next", key_display="→",
                 tooltip="Next week",
                 priority=True),
         Binding("t", "this_week", "This week"),
-        Binding("s", "save", "Save .md", tooltip="Save the summary as a Markdown file"),
+        # ctrl+s saves, as in the editor and the forms; s alone syncs everywhere
+        Binding("ctrl+s", "save", "Save", tooltip="Save the summary as a Markdown file"),
         Binding("y", "copy", "Copy", tooltip="Copy the summary to the clipboard"),
     ]
 
@@ -58,7 +62,7 @@ class WeekScreen(JournalScreen):
         yield NavBar(self.MODE)
         yield Static(id="week-header")
         with VerticalScroll(id="week-body"):
-            yield Markdown(id="week-markdown")
+            yield Static(id="week-markdown")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -66,8 +70,10 @@ class WeekScreen(JournalScreen):
 
     def reload(self) -> None:
         sunday = self.monday + timedelta(days=6)
+        # the search index, when built, turns the report's scan of every entry into two bisects
         report = build_period_report(self.journal.tables, self.monday, sunday,
-                                     today=self.japp.today, kind="week")
+                                     today=self.japp.today, kind="week",
+                                     index=self.japp.current_index())
         self.markdown = render_markdown(report)
         year, week, _ = self.monday.isocalendar()
         this = " · this week" if self.monday <= self.japp.today <= sunday else ""
@@ -75,7 +81,7 @@ class WeekScreen(JournalScreen):
             (f"Week {week}, {year}", "bold"),
             (f"  {format_date_human(self.monday)} – {format_date_human(sunday)}", "$text-muted"),
             (this, "$accent")))
-        self.query_one("#week-markdown", Markdown).update(self.markdown)
+        self.query_one("#week-markdown", Static).update(render_report(self.markdown, title=False))
         self.query_one("#week-body", VerticalScroll).scroll_home(animate=False)
 
     def show_week(self, day: date) -> None:
@@ -126,7 +132,7 @@ class WeekScreen(JournalScreen):
         yield SystemCommand("Next week", "Show the week after (→ or ])",
                             lambda: self.action_week(1))
         yield SystemCommand("This week", "Back to the current week (t)", self.action_this_week)
-        yield SystemCommand("Save week summary…", "Write it to a Markdown file (s)",
+        yield SystemCommand("Save week summary…", "Write it to a Markdown file (ctrl+s)",
                             self.action_save)
         yield SystemCommand("Copy week summary", "Copy the Markdown to the clipboard (y)",
                             self.action_copy)

@@ -28,6 +28,8 @@ class NameItem:
     label: str
     name_key: str
     key: str
+    #: The document kept another machine's value in a merge (lists mark it ⚠).
+    conflicted: bool = False
 
 
 def build_items(tables: Mapping[str, Mapping[str, dict[str, Any]]], kind: str) -> list[NameItem]:
@@ -35,7 +37,8 @@ def build_items(tables: Mapping[str, Mapping[str, dict[str, Any]]], kind: str) -
     items = []
     for doc_id, doc in tables.get(KIND_TABLE[kind], {}).items():
         text = label(tables, kind, doc_id)
-        items.append(NameItem(doc_id, doc["name"], text, fold(doc["name"]), fold(text)))
+        items.append(NameItem(doc_id, doc["name"], text, fold(doc["name"]), fold(text),
+                              bool(doc.get("conflicts"))))
     items.sort(key=lambda item: (item.name_key, item.key, item.id))
     return items
 

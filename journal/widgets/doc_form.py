@@ -41,6 +41,13 @@ FIELDS: dict[str, list[tuple[str, str, str]]] = {
 }
 
 
+#: Placeholders that say what a field takes (a new user cannot guess the birthday format).
+_HINTS = {"organisation": "type a name; → completes", "tier": "VIP, A, B, C…",
+          "phones": "comma-separated", "emails": "comma-separated",
+          "birthday": "MM-DD or YYYY-MM-DD", "cadence_days": "e.g. 14 (overdue after that)",
+          "tags": "space-separated"}
+
+
 def split_tags(text: str) -> list[str]:
     """``#loan, 重点 vip`` → ``["loan", "vip", "重点"]`` (sorted and unique, as stored)."""
     return sorted({t.lstrip("#") for t in _TAG_SPLIT.split(text) if t.lstrip("#")})
@@ -95,7 +102,8 @@ class DocForm(VerticalScroll):
                                  id=f"f-{name}", compact=True)
                 else:
                     suggester = NameSuggester(self._organisations) if kind == "org" else None
-                    yield Input(id=f"f-{name}", compact=True, suggester=suggester)
+                    yield Input(id=f"f-{name}", compact=True, suggester=suggester,
+                                placeholder=_HINTS.get(name, ""))
         with Horizontal(classes="form-row dialog-buttons"):
             yield Button("Save (ctrl+s)", id="form-save", variant="primary", compact=True)
 
@@ -122,6 +130,8 @@ class DocForm(VerticalScroll):
                 text = (", " if kind == "list" else " ").join(value or ())
             elif kind == "status":
                 text = value or "active"
+            elif name == "birthday" and isinstance(value, str):
+                text = value.removeprefix("--")  # "--05-17" is stored for "05-17": year unknown
             else:
                 text = "" if value is None else str(value)
             widget = self.query_one(f"#f-{name}")
@@ -156,8 +166,12 @@ class DocForm(VerticalScroll):
                 if text.strip() and not text.strip().isdigit():
                     raise ValueError(f"{title}: expected a whole number of days, not {text!r}")
                 changes[name] = int(text) if text.strip() else None
+            elif name == "birthday":
+                day = "".join(text.split())
+                # MM-DD (the year unknown) is stored as --MM-DD, as the CLI does
+                changes[name] = (f"--{day}" if len(day) == 5 and day[2] == "-" else day) or None
             elif kind == "line":
-                changes[name] = " ".join(text.split()) or (None if name == "birthday" else "")
+                changes[name] = " ".join(text.split())
             else:
                 changes[name] = text.rstrip()
         return changes, organisation

@@ -27,10 +27,14 @@ class EntryList(LineList):
     HEADER = True
 
     def __init__(self, tables: Callable[[], Tables], *, show_date: bool = False,
-                 id: str | None = None, classes: str | None = None) -> None:
+                 summary_from: int = 100, id: str | None = None,
+                 classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._tables = tables
         self.show_date = show_date
+        #: Spare cells from which a summary column is shown: late beside a detail pane (which
+        #: shows the summary anyway), early where there is none.
+        self.summary_from = summary_from
         self._ids: list[str] = []
         self._more: Callable[[], list[str]] | None = None
         self._pattern = None
@@ -83,7 +87,7 @@ class EntryList(LineList):
         fixed = [("date", 10), ("time", 5)] if self.show_date else [("time", 5)]
         # a leading space, then every column followed by a two-cell gap
         spare = width - 1 - sum(w + 2 for _, w in fixed)
-        if spare < 64:
+        if spare < self.summary_from:  # the event and the names get the room first
             spare -= 4
             names = max(int(spare * 0.4), 8)
             return [*fixed, ("event", max(spare - names, 8)), ("names", names)]
@@ -105,7 +109,8 @@ class EntryList(LineList):
         status = doc.get("status", "done")
         event_style = self.style(status) if status in ("planned", "cancelled") else Style()
         match = self.style("match")
-        out = [Segment(" ")]
+        # the leading cell marks an entry that kept another machine's value (a merge conflict)
+        out = [Segment("⚠", self.style("conflict")) if doc.get("conflicts") else Segment(" ")]
         for key, size in self.columns(width):
             if key == "date":
                 out.append(Segment(fit(doc["date"], size), self.style("muted")))

@@ -81,7 +81,8 @@ class LineList(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "line-list--header", "line-list--cursor", "line-list--muted", "line-list--strong",
-        "line-list--accent", "line-list--match", "line-list--planned", "line-list--cancelled"}
+        "line-list--accent", "line-list--match", "line-list--planned", "line-list--cancelled",
+        "line-list--conflict"}
     DEFAULT_CSS = """
     LineList {
         overflow-x: hidden;
@@ -99,6 +100,7 @@ class LineList(ScrollView, can_focus=True):
         & > .line-list--match { background: $warning 40%; }
         & > .line-list--planned { text-style: italic; color: $text-warning; }
         & > .line-list--cancelled { text-style: strike; color: $text-muted; }
+        & > .line-list--conflict { text-style: bold; color: $text-warning; }
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -119,7 +121,8 @@ class LineList(ScrollView, can_focus=True):
     class Selected(_RowMessage):
         """Enter, or a click on the row under the cursor."""
 
-    cursor: reactive[int] = reactive(0, always_update=True)
+    #: No automatic repaint: watch_cursor repaints the two rows concerned, not all of them.
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)

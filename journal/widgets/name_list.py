@@ -37,10 +37,12 @@ class NameList(LineList):
 
     def row_segments(self, index: int, width: int) -> list[Segment]:
         item = self.items[index]
+        # the leading cell marks a document that kept another machine's value in a merge
+        lead = Segment("⚠", self.style("conflict")) if item.conflicted else Segment(" ")
         name = clean_line(item.name)
         room = width - 1 - cell_len(name)
         rest = item.label[len(item.name):]
         if room <= 1 or not rest:
-            return [Segment(" "), Segment(fit(item.label if room > 1 else name, width - 1))]
+            return [lead, Segment(fit(item.label if room > 1 else name, width - 1))]
         # the organisation, quieter than the name
-        return [Segment(" "), Segment(name), Segment(fit(rest, room), self.style("muted"))]
+        return [lead, Segment(name), Segment(fit(rest, room), self.style("muted"))]

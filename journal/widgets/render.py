@@ -8,8 +8,10 @@ and goes through :func:`journal.text.clean_line`, so control characters cannot a
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
+import orjson
 from textual.content import Content
 
 from journal.models import KIND_LINK_FIELD
@@ -44,6 +46,7 @@ def entry_detail(tables: Tables, doc: Mapping[str, Any]) -> Content:
     if doc.get("status", "done") != "done":
         parts += ["  ", (f"[{doc['status']}]", "italic $warning")]
     parts.append("\n")
+    parts += conflict_notes(tables, doc)
     for kind, title in (("contact", "Contacts"), ("organisation", "Organisations"),
                         ("project", "Projects")):
         ids = doc.get(KIND_LINK_FIELD[kind], ())
@@ -60,11 +63,63 @@ def entry_detail(tables: Tables, doc: Mapping[str, Any]) -> Content:
     if summary:
         parts.append("\n")
         parts += ["\n".join(clean_line(line) for line in summary.splitlines()), "\n"]
-    for conflict in doc.get("conflicts", ()):
-        parts += ["\n", ("⚠ conflict: ", "bold $error"),
-                  clean_line(f"{conflict['field']} also had {conflict.get('value')!r} "
-                             f"(edited elsewhere {conflict.get('updated_at', '?')})")]
     return Content.assemble(*parts)
+
+
+def conflict_notes(tables: Tables, doc: Mapping[str, Any]) -> list[str | tuple[str, str]]:
+    """The recorded merge conflicts of a document, for the top of its detail: which field kept
+    which value, what the other machine had, and the key that settles it."""
+    records = [r for r in doc.get("conflicts", ()) if isinstance(r, Mapping)]
+    if not records:
+        return []
+    parts: list[str | tuple[str, str]] = [
+        ("⚠ Merge conflict", "bold $text-warning"),
+        (" — the later edit is shown; press r to choose\n", "$text-warning")]
+    for record in records:
+        name = str(record.get("field", "?"))
+        lines = value_lines(tables, name, record.get("value"))
+        more = " …" if len(lines) > 1 else ""
+        stamp = local_time(record.get("updated_at"))
+        parts += [(f"  {name.replace('_', ' ')}: ", "$text-muted"), "other machine had ",
+                  (f"“{lines[0][:80]}{more}”", "italic"),
+                  (f" ({stamp})" if stamp else "", "$text-muted"), "\n"]
+    return parts
+
+
+def local_time(stamp: object) -> str:
+    """A stored UTC timestamp in local time, to the minute ("" when absent)."""
+    if not isinstance(stamp, str) or not stamp:
+        return ""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return clean_line(stamp)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+#: Lines of a long value shown for a conflict (a summary can be a page).
+MAX_VALUE_LINES = 6
+
+
+def value_lines(tables: Tables, field: str, value: Any) -> list[str]:
+    """A field's value as a few display lines: text as written, links as names, others as JSON."""
+    if value is None or value == "" or value == []:
+        return ["(empty)"]
+    if field == "organisation_id" and isinstance(value, str):
+        return [label(tables, "organisation", value)]
+    if field.endswith("_ids") and isinstance(value, list):
+        kind = field.removesuffix("_ids")
+        return [clean_line(", ".join(label(tables, kind, str(v)) for v in value))]
+    if isinstance(value, str):
+        lines = value.splitlines() or [""]
+    elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+        lines = [", ".join(value)]
+    else:
+        lines = [orjson.dumps(value).decode()]
+    cut = [clean_line(line)[:300] for line in lines[:MAX_VALUE_LINES]]
+    if len(lines) > MAX_VALUE_LINES:
+        cut.append(f"… ({len(lines) - MAX_VALUE_LINES} more lines)")
+    return cut
 
 
 def plain(text: str, style: str = "") -> Content:

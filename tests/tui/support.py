@@ -37,3 +37,22 @@ async def ready(pilot: Pilot) -> None:
     await until(pilot, lambda: app.ready and app.main_screen().is_mounted)
     await pilot.pause()
 
+
+
+class Notes:
+    """Every notification the app shows, as (title, message, severity), recorded by wrapping
+    ``app.notify`` (sync results arrive as notifications from a thread)."""
+
+    def __init__(self, app: JournalApp) -> None:
+        self.seen: list[tuple[str, str, str]] = []
+        original = app.notify
+
+        def notify(message: str, *, title: str = "", severity: str = "information",
+                   **kwargs: object) -> None:
+            self.seen.append((title, message, severity))
+            original(message, title=title, severity=severity, **kwargs)  # type: ignore[arg-type]
+
+        app.notify = notify  # type: ignore[method-assign]
+
+    def titled(self, title: str) -> list[tuple[str, str, str]]:
+        return [note for note in self.seen if note[0].startswith(title)]

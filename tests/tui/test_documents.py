@@ -87,11 +87,14 @@ async def test_edit_contact_fields(sample_file: Path) -> None:
         form.query_one("#f-phones", Input).value = "+86 139 0000 0000, +86 571 8888 8888"
         form.query_one("#f-cadence_days", Input).value = "21"
         form.query_one("#f-organisation", Input).value = "Acme Robotics"
+        form.query_one("#f-birthday", Input).value = "05-17"  # the year unknown, as people say
         await pilot.press("ctrl+s")
         await pilot.pause()
         contact = next(c for c in Journal(sample_file).tables["contacts"].values()
                        if c["name"] == "王芳")
         orgs = Journal(sample_file).tables["organisations"]
+        assert contact["birthday"] == "--05-17"
+        assert form.query_one("#f-birthday", Input).value == "05-17"
         assert contact["title"] == "CFO & 副总裁"
         assert contact["phones"] == ["+86 139 0000 0000", "+86 571 8888 8888"]
         assert contact["cadence_days"] == 21

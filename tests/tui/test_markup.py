@@ -38,7 +38,8 @@ async def test_markup_looking_text_is_shown_literally(tmp_path: Path) -> None:
     path = tmp_path / "markup.json"
     entry_id = markup_journal(path)
     app = make_app(path)
-    async with app.run_test(size=(160, 40)) as pilot:
+    # wide enough for the day list's summary column beside the detail pane
+    async with app.run_test(size=(200, 40)) as pilot:
         await ready(pilot)
         day = app.main_screen()
         assert isinstance(day, DayScreen)

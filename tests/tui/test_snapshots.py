@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
 from journal.screens.welcome import WelcomeScreen
 
 from .support import make_app, ready, until
+from .test_conflicts import contact_with_conflict, fixed_entry_conflict
 
 SMALL = (80, 24)
 LARGE = (160, 48)
@@ -24,7 +28,10 @@ def keys(*presses: str):  # noqa: ANN201 - a run_before callback
         await ready(pilot)
         for key in presses:
             await pilot.press(key)
-        await pilot.pause(0.3)  # debounces and the list's delayed detail
+        await pilot.pause(0.4)  # debounces and the list's delayed detail
+        for box in pilot.app.screen.query("Input, TextArea"):  # steady cursors: blinking ones
+            box.cursor_blink = False  # type: ignore[attr-defined]  # made snapshots flaky
+        await pilot.pause()
 
     return run_before
 
@@ -99,3 +106,33 @@ def test_welcome_small(snap_compare) -> None:  # noqa: ANN001
                             run_before=run_before)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Conflict times are shown in local time: pin the zone so snapshots match everywhere."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("utc")
+def test_conflict_day_large(snap_compare, sample_file: Path) -> None:  # noqa: ANN001
+    """⚠ in the list, the conflict at the top of the detail pane, r in the footer."""
+    fixed_entry_conflict(sample_file)
+    assert snap_compare(make_app(sample_file), terminal_size=LARGE, run_before=keys())
+
+
+@pytest.mark.usefixtures("utc")
+def test_resolve_dialog_small(snap_compare, sample_file: Path) -> None:  # noqa: ANN001
+    fixed_entry_conflict(sample_file)
+    assert snap_compare(make_app(sample_file), terminal_size=SMALL, run_before=keys("r", "down"))
+
+
+def test_contacts_large(snap_compare, sample_file: Path) -> None:  # noqa: ANN001
+    """A tall terminal: the selected entry of the cross-index is shown below it."""
+    contact_with_conflict(sample_file)
+    assert snap_compare(make_app(sample_file), terminal_size=LARGE,
+                        run_before=keys("c", "f", *"王芳", "enter", "enter"))

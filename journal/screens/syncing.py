@@ -1,0 +1,190 @@
+"""Git sync from inside the app: the ``s`` key, the command palette, pull-on-open, sync-on-quit.
+
+:func:`journal.sync.sync` runs git (fetch and push may wait on the network for minutes), so it runs
+in a daemon thread and the app stays responsive; the result comes back as one notification whose
+severity says whether the user has something to do. A daemon thread rather than a Textual worker: a
+worker runs in asyncio's default executor, which the interpreter joins at exit, so quitting during a
+hung ``git fetch`` would hang too. Git itself runs with a timeout and never prompts (see sync.py),
+and whatever it did is safe to leave: the journal lock is released when the process ends.
+
+The per-machine switches (pull on open, sync on quit) live in :mod:`journal.settings`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from textual.app import SystemCommand
+
+from journal.errors import JournalError
+from journal.settings import Settings, save_settings, settings_path
+
+if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
+    from journal.app import JournalApp
+    from journal.sync import SyncResult
+
+Job = Literal["sync", "setup", "init"]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """How a sync result is shown: a toast with a title, a severity and how long it stays."""
+
+    title: str
+    message: str
+    severity: SeverityLevel
+    timeout: float
+
+
+def describe(job: Job, result: SyncResult) -> Notice:
+    """The notification for a result. Sync's summaries already say what happened and what to do;
+    the title sorts them: done, offline (committed locally, pushed later), needs you, failed."""
+    message = result.summary
+    if job == "setup":
+        if result.ok:
+            return Notice("Merge driver registered", message, "information", 8)
+        return Notice("Sync set-up failed", message, "error", 20)
+    if not result.ok and "sync --init" in message:  # no repository or no remote yet
+        message += " (or here: ctrl+p → “Start syncing with git…”)"
+    if job == "init" and not result.ok:
+        return Notice("Could not start syncing", message, "error", 20)
+    if result.needs_user:
+        return Notice("Sync needs you", message + " (in a terminal; the app can stay open)",
+                      "error", 60)
+    if result.offline:
+        return Notice("Offline: committed locally, will push later", message, "warning", 12)
+    if result.ok:
+        return Notice("Synced", message, "information", 6)
+    return Notice("Sync failed", message, "error", 20)
+
+
+class SyncRunner:
+    """At most one git job at a time for the app; results arrive on the UI thread."""
+
+    def __init__(self, app: JournalApp) -> None:
+        self.app = app
+        #: The job running now, if any.
+        self.running: Job | None = None
+        #: Quit as soon as the running job is done (sync-on-quit).
+        self.quit_after = False
+
+    def start(self, job: Job = "sync", *, quiet: bool = False, url: str | None = None) -> bool:
+        """Start ``job`` in the background (``url``: the remote of an ``init``); False (and a
+        note) if one is already running."""
+        if self.running is not None:
+            self.app.notify(f"A {self.running} is already running.", markup=False, timeout=3)
+            return False
+        self.running = job
+        if not quiet:
+            doing = {"sync": "Syncing with git…", "setup": "Registering the merge driver…",
+                     "init": "Setting up git sync…"}[job]
+            self.app.notify(doing, markup=False, timeout=3)
+        path = self.app.journal.path
+        threading.Thread(target=self._run, args=(job, path, url), name=f"journal-{job}",
+                         daemon=True).start()
+        return True
+
+    def _run(self, job: Job, path: Path, url: str | None) -> None:
+        """The thread: run git, then hand the result to the UI thread."""
+        from journal import sync
+
+        try:
+            if job == "setup":
+                result = sync.setup(path)
+            elif job == "init":
+                result = sync.init(path, url)
+            else:
+                result = sync.sync(path)
+        except Exception as exc:  # noqa: BLE001 - an unexpected failure must not kill the app
+            reason = str(exc) if isinstance(exc, JournalError) else f"{type(exc).__name__}: {exc}"
+            result = sync.SyncResult(False, f"sync stopped: {reason}")
+        if not self.app.is_running:
+            return  # the app quit meanwhile (q twice): nobody left to tell
+        try:
+            self.app.call_from_thread(self._finished, job, result)
+        except RuntimeError:
+            pass  # it quit just now
+
+    def _finished(self, job: Job, result: SyncResult) -> None:
+        self.running = None
+        notice = describe(job, result)
+        if self.quit_after:
+            self.app.exit(message=f"journal: {notice.message}")
+            return
+        self.app.notify(notice.message, title=notice.title, severity=notice.severity,
+                        timeout=notice.timeout, markup=False)
+        self.app.refresh_visible()  # a merge changed the file: show it now, not at the next poll
+        if result.pulled:
+            self.app.announce_conflicts()
+
+    def quit(self) -> None:
+        """Sync, then quit; a second request quits at once (the sync may be waiting on a network
+        that is not there)."""
+        if self.quit_after:
+            self.app.exit(message="journal: quit before the sync finished; run `journal sync` "
+                          "to push your changes")
+            return
+        if self.running is None:
+            self.start("sync", quiet=True)
+        # else: wait for the job already running (a sync started by hand or on open)
+        self.quit_after = True
+        self.app.notify("Syncing before quitting… press q again to quit now.", markup=False,
+                        timeout=30)
+
+
+def toggle_setting(app: JournalApp, name: str) -> None:
+    """Flip one switch of the per-machine settings and save them at once."""
+    settings: Settings = app.settings
+    setattr(settings, name, not getattr(settings, name))
+    try:
+        where = save_settings(settings)
+    except JournalError as exc:
+        setattr(settings, name, not getattr(settings, name))
+        app.notify(str(exc), title="Settings", severity="error", markup=False, timeout=10)
+        return
+    state = "on" if getattr(settings, name) else "off"
+    app.notify(f"{SETTING_TITLES[name]}: {state} (saved in {where})", title="Settings",
+               markup=False)
+
+
+SETTING_TITLES = {"pull_on_open": "Sync when the app opens",
+                  "sync_on_quit": "Sync when the app quits"}
+
+
+def sync_commands(app: JournalApp) -> Iterator[SystemCommand]:
+    """Command-palette entries for syncing and the per-machine settings."""
+    yield SystemCommand("Sync now", "Commit, pull, merge and push the journal with git (s)",
+                        app.action_sync)
+    yield SystemCommand("Register the merge driver", "Set up git sync in this clone "
+                        "(journal sync --setup)", lambda: app.syncer.start("setup"))
+    yield SystemCommand("Start syncing with git…", "Make the journal's folder a git repository "
+                        "with a remote (journal sync --init URL)", lambda: ask_remote(app))
+    for name, title in SETTING_TITLES.items():
+        state = "on" if getattr(app.settings, name) else "off"
+        yield SystemCommand(f"{title}: turn {'off' if state == 'on' else 'on'}",
+                            f"Now {state}; a setting of this machine, in {settings_path()}",
+                            _toggle(app, name))
+
+
+def ask_remote(app: JournalApp) -> None:
+    """Ask for the remote's URL, then ``journal sync --init URL`` in the background."""
+    from journal.screens.dialogs import PromptScreen
+
+    def chosen(url: str | None) -> None:
+        if url:
+            app.syncer.start("init", url=url)
+
+    app.push_screen(PromptScreen(
+        "Sync this journal with the git remote", placeholder="git@github.com:you/journal.git",
+        hint="An empty private repository (URL or folder path): the journal's folder becomes a "
+             "git repository that pushes there"), chosen)
+
+
+def _toggle(app: JournalApp, name: str) -> Callable[[], None]:
+    return lambda: toggle_setting(app, name)

@@ -1,0 +1,216 @@
+"""Git sync from the app, with the real git binary, a bare remote and clones in tmp_path (no mocks):
+the s key, offline, a merge that needs the user, pull-on-open with a conflict, sync-on-quit, the
+missing-driver warning and its fix, and the per-machine settings."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from journal import sync
+from journal.merge_driver import driver_warning
+from journal.screens.syncing import describe
+from journal.service import Journal
+from journal.settings import Settings, load_settings, save_settings, settings_path
+
+from .support import TODAY, Notes, make_app, ready, until
+
+DAY = TODAY.isoformat()
+
+
+def git(cwd: Path, *args: str) -> str:
+    proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, f"git {' '.join(args)}: {proc.stderr}"
+    return proc.stdout
+
+
+@dataclass
+class Clones:
+    remote: Path
+    a: Path  # A's journal file (started the journal, set up with sync --init)
+    b: Path  # B's journal file (a clone with the driver registered)
+    x: str  # an entry both have
+
+
+@pytest.fixture
+def clones(tmp_path: Path, git_env: Path) -> Clones:
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    a = tmp_path / "A" / "journal.json"
+    entry, _ = Journal(a).add_entry(event="Visit ACME", date=DAY, time="09:00",
+                                    summary="first notes")
+    assert sync.init(a, str(remote)).ok
+    git(tmp_path, "clone", "-q", str(remote), "B")
+    b = tmp_path / "B" / "journal.json"
+    assert sync.setup(b).ok
+    return Clones(remote, a, b, entry.id)
+
+
+async def test_s_syncs_and_says_so(clones: Clones) -> None:
+    Journal(clones.a).add_entry(event="written on A", date=DAY, time="11:00")
+    app = make_app(clones.a)
+    notes = Notes(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("s")
+        await until(pilot, lambda: bool(notes.titled("Synced")), timeout=30)
+        title, message, severity = notes.titled("Synced")[0]
+        assert "pushed to origin" in message and severity == "information"
+    assert "written on A" in git(clones.remote, "show", "main:journal.json")
+
+
+async def test_offline_commits_locally_and_a_merge_needing_the_user_says_what_to_do(
+        clones: Clones, tmp_path: Path) -> None:
+    repo_a = clones.a.parent
+    git(repo_a, "remote", "set-url", "origin", str(tmp_path / "missing.git"))
+    app = make_app(clones.a)
+    notes = Notes(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("n", *"on the train", "ctrl+s")
+        await pilot.press("s")
+        await until(pilot, lambda: bool(notes.titled("Offline")), timeout=30)
+        _, message, severity = notes.titled("Offline")[0]
+        assert severity == "warning" and "will be pushed" in message
+        assert "on the train" in git(repo_a, "show", "HEAD:journal.json")
+        # Back online, but B committed another file that conflicts with one of A's.
+        git(repo_a, "remote", "set-url", "origin", str(clones.remote))
+        (clones.b.parent / "notes.txt").write_text("B\n")
+        git(clones.b.parent, "add", "notes.txt")
+        git(clones.b.parent, "commit", "-qm", "B notes")
+        git(clones.b.parent, "push", "-q")
+        (repo_a / "notes.txt").write_text("A\n")
+        git(repo_a, "add", "notes.txt")
+        git(repo_a, "commit", "-qm", "A notes")
+        await pilot.press("s")
+        await until(pilot, lambda: bool(notes.titled("Sync needs you")), timeout=30)
+        _, message, severity = notes.titled("Sync needs you")[0]
+        assert severity == "error" and "notes.txt" in message and "git add" in message
+        assert app.is_running
+
+
+async def test_pull_on_open_brings_a_conflict_that_the_app_marks(clones: Clones) -> None:
+    Journal(clones.b).edit_entry(clones.x, {"summary": "B's notes"})
+    assert sync.sync(clones.b).ok
+    Journal(clones.a).edit_entry(clones.x, {"summary": "A's later notes"})
+    save_settings(Settings(pull_on_open=True))
+    app = make_app(clones.a)
+    notes = Notes(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await until(pilot, lambda: bool(notes.titled("Merge conflicts")), timeout=30)
+        assert notes.titled("Synced")
+        assert clones.x in app.conflicted()["entries"]
+        screen = app.main_screen()
+        assert screen.conflict_target() == ("entries", clones.x)  # type: ignore[attr-defined]
+        await pilot.press("r", "down", "enter")
+        await until(pilot, lambda: not app.conflicted()["entries"])
+    assert Journal(clones.a).tables["entries"][clones.x]["summary"] == "B's notes"
+
+
+async def test_sync_on_quit_then_exit(clones: Clones) -> None:
+    save_settings(Settings(sync_on_quit=True))
+    app = make_app(clones.a)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("n", *"last words", "ctrl+s")
+        await pilot.press("q")
+        await until(pilot, lambda: not app.is_running, timeout=30)
+    assert "last words" in git(clones.remote, "show", "main:journal.json")
+
+
+async def test_a_second_q_quits_without_waiting_for_a_hung_sync(
+        clones: Clones, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A remote over "ssh" whose connection hangs for 20 s (the shell comments out git's args).
+    git(clones.a.parent, "remote", "set-url", "origin", "ssh://example.invalid/x.git")
+    monkeypatch.setenv("GIT_SSH_COMMAND", "sleep 20; false #")
+    save_settings(Settings(sync_on_quit=True))
+    app = make_app(clones.a)
+    notes = Notes(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("q")
+        await until(pilot, lambda: app.syncer.running == "sync")
+        assert app.is_running and any("press q again" in n[1] for n in notes.seen)
+        await pilot.press("q")
+        await until(pilot, lambda: not app.is_running, timeout=5)
+
+
+async def test_missing_driver_warns_and_the_palette_registers_it(
+        clones: Clones, tmp_path: Path) -> None:
+    git(tmp_path, "clone", "-q", str(clones.remote), "C")
+    c = tmp_path / "C" / "journal.json"
+    assert driver_warning(c) is not None
+    app = make_app(c)
+    notes = Notes(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        warning = notes.titled("Git sync is not set up")
+        assert warning and "journal sync --setup" in warning[0][1]
+        assert warning[0][2] == "warning"
+        command = next(cmd for cmd in app.get_system_commands(app.screen)
+                       if cmd.title == "Register the merge driver")
+        command.callback()
+        await until(pilot, lambda: bool(notes.titled("Merge driver registered")), timeout=30)
+    assert driver_warning(c) is None
+
+
+async def test_not_a_repository_points_at_starting_sync(tmp_path: Path, git_env: Path,
+                                                        sample_file: Path) -> None:
+    app = make_app(sample_file)
+    notes = Notes(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("s")
+        await until(pilot, lambda: bool(notes.titled("Sync failed")), timeout=30)
+        message = notes.titled("Sync failed")[0][1]
+        assert "not inside a git repository" in message and "Start syncing" in message
+
+
+def test_describe_sorts_results_by_what_the_user_must_do() -> None:
+    assert describe("sync", sync.SyncResult(True, "ok")).severity == "information"
+    offline = describe("sync", sync.SyncResult(True, "x", offline=True))
+    assert offline.severity == "warning" and "will push later" in offline.title
+    assert describe("sync", sync.SyncResult(False, "x", needs_user=True)).title == "Sync needs you"
+    assert describe("setup", sync.SyncResult(False, "x")).severity == "error"
+
+
+# -- settings ------------------------------------------------------------------------------------
+
+def test_settings_default_when_missing_or_damaged(private_settings: Path) -> None:
+    assert settings_path() == private_settings
+    assert load_settings() == Settings()
+    private_settings.parent.mkdir(parents=True)
+    for junk in ("{not json", "[1, 2]", '{"pull_on_open": "yes"}', "\xff"):
+        private_settings.write_text(junk, encoding="latin-1")
+        assert load_settings() == Settings()
+
+
+def test_settings_round_trip_and_keep_unknown_keys(private_settings: Path) -> None:
+    private_settings.parent.mkdir(parents=True)
+    private_settings.write_text('{"from_a_newer_version": [1], "sync_on_quit": true}')
+    settings = load_settings()
+    assert settings.sync_on_quit and not settings.pull_on_open
+    settings.pull_on_open = True
+    save_settings(settings)
+    assert json.loads(private_settings.read_text()) == {
+        "from_a_newer_version": [1], "pull_on_open": True, "sync_on_quit": True}
+    assert private_settings.stat().st_mode & 0o777 == 0o600
+
+
+async def test_settings_are_toggled_from_the_palette(sample_file: Path,
+                                                     private_settings: Path) -> None:
+    app = make_app(sample_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        titles = {c.title: c for c in app.get_system_commands(app.screen)}
+        titles["Sync when the app opens: turn on"].callback()
+        assert app.settings.pull_on_open
+        titles = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert "Sync when the app opens: turn off" in titles
+        titles["Sync when the app quits: turn on"].callback()
+    assert load_settings() == Settings(pull_on_open=True, sync_on_quit=True)
