@@ -198,13 +198,7 @@ class RawTable:
                         raise RawLayoutError("a match outside any document")
                     end = found[line] = self._doc_end(line)
                     hit = raw.find(pattern, end, self.end)
-        docs = self._parse_docs(sorted(found.items()))
-        for doc_id, doc in self.changes.items():
-            if doc is None:
-                docs.pop(doc_id, None)
-            else:
-                docs[doc_id] = doc
-        return docs
+        return self._found_with_changes(found)
 
     def field_between(self, name: str, low: str, high: str) -> dict[str, Doc]:
         """Every document whose own text field ``name`` lies in ``low..high`` (plain text such as
@@ -232,6 +226,11 @@ class RawTable:
                         raise RawLayoutError("a field outside any document")
                     end = found[line] = self._doc_end(line)
                 hit = raw.find(pattern, end, self.end)
+        return self._found_with_changes(found)
+
+    def _found_with_changes(self, found: dict[int, int]) -> dict[str, Doc]:
+        """The documents at ``found`` (line -> end offsets) parsed, with this transaction's changes
+        applied on top: what every partial read returns."""
         docs = self._parse_docs(sorted(found.items()))
         for doc_id, doc in self.changes.items():
             if doc is None:
