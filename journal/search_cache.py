@@ -33,11 +33,9 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import sys
 import time
-import zlib
 from array import array
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -46,202 +44,32 @@ from typing import Any
 import orjson
 
 from journal.errors import StorageError
-from journal.search import STATUSES, IndexState, SearchIndex
+from journal.search import STATUSES, SearchIndex
+from journal.search_cache_format import (
+    FORMAT,
+    NO_TIME,
+    STATUS_NAME,
+    WIDTHS,
+    CacheCorrupt,
+    Column,
+    FileBytes,
+    Sections,
+    int_array,
+)
 from journal.search_names import NameMatcher
 from journal.storage import CACHE_DIR, Tables, resolve_data_path
 
 __all__ = ["CacheCorrupt", "CachedJournal", "open_journal"]
 
-FORMAT = 1
-MAGIC = b"journal-search-cache\n"
 RACY_NS = 2_000_000_000  # coarse file systems stamp mtimes in 1-2 s ticks
 SMALL_TABLES = ("contacts", "days", "meta", "organisations", "projects")
 _STALE_TMP_S = 3600
-
-
-class CacheCorrupt(Exception):
-    """The cache does not hold what its header promises; callers rebuild and retry."""
 
 
 def cache_paths(path: Path) -> tuple[Path, Path]:
     """(cache file, key note) for the resolved data file ``path``."""
     folder = path.parent / CACHE_DIR
     return folder / f"{path.name}.search", folder / f"{path.name}.search-key"
-
-
-# -- sections -------------------------------------------------------------------------------------
-class FileBytes:
-    """Random access to an open file by offset. Not a memory map: a file that another program
-    truncates while a command reads it then gives short reads (caught as a corrupt cache and
-    rebuilt) instead of a SIGBUS that kills the process."""
-
-    def __init__(self, fd: int) -> None:
-        self._fd = os.dup(fd)
-        self.size = os.fstat(self._fd).st_size
-
-    def read(self, offset: int, length: int) -> bytes:
-        if offset < 0 or length < 0:
-            raise ValueError("negative offset or length")
-        if hasattr(os, "pread"):
-            return os.pread(self._fd, length, offset)
-        os.lseek(self._fd, offset, os.SEEK_SET)  # pragma: no cover - Windows
-        return os.read(self._fd, length)
-
-    def close(self) -> None:
-        if self._fd >= 0:
-            os.close(self._fd)
-            self._fd = -1
-
-    def __del__(self) -> None:
-        with contextlib.suppress(OSError):
-            self.close()
-
-
-class Sections:
-    """Named byte sections with CRCs: a cache file (memory-mapped) or the sections of a build
-    that are about to be written (so a fresh build is served by the same code as a warm cache)."""
-
-    def __init__(self, header: Mapping[str, Any], buffer: bytes | FileBytes, base: int) -> None:
-        self.header = header
-        self._buffer = buffer
-        self._base = base
-        self.n: int = header["n"]
-        self.digest: str = header["digest"]
-        self.canonical: bool = header["canonical"]
-
-    @classmethod
-    def from_parts(cls, digest: str, canonical: bool, n: int,
-                   parts: Mapping[str, bytes]) -> tuple[Sections, list[bytes]]:
-        """Lay ``parts`` out as a cache file; return the sections and the file's bytes (in two
-        pieces: joining them would copy 30 MB)."""
-        table: dict[str, list[int]] = {}
-        offset = 0
-        for name, data in parts.items():
-            table[name] = [offset, len(data), zlib.crc32(data)]
-            offset += len(data)
-        header = {"format": FORMAT, "digest": digest, "canonical": canonical, "n": n,
-                  "sections": table}
-        head = MAGIC + orjson.dumps(header) + b"\n"
-        body = b"".join(parts.values())
-        return cls(header, body, 0), [head, body]
-
-    @classmethod
-    def open(cls, path: Path) -> Sections | None:
-        """The cache file at ``path``, or None when it is missing or not one of ours."""
-        try:
-            with open(path, "rb") as f:
-                if f.readline() != MAGIC:
-                    return None
-                header = orjson.loads(f.readline(64 * 1024))
-                base = f.tell()
-                buffer = FileBytes(f.fileno())
-            if not (isinstance(header, dict) and header.get("format") == FORMAT
-                    and isinstance(header.get("sections"), dict) and isinstance(header.get("n"), int)
-                    and isinstance(header.get("digest"), str)
-                    and isinstance(header.get("canonical"), bool)):
-                return None
-            return cls(header, buffer, base)
-        except (OSError, ValueError):
-            return None
-
-    def raw(self, name: str) -> bytes:
-        try:
-            offset, length, crc = self.header["sections"][name]
-            start = self._base + offset
-            data = (self._buffer.read(start, length) if isinstance(self._buffer, FileBytes)
-                    else self._buffer[start:start + length])
-        except (KeyError, TypeError, ValueError, OSError) as exc:
-            raise CacheCorrupt(f"section {name}: {exc}") from None
-        if len(data) != length or zlib.crc32(data) != crc:
-            raise CacheCorrupt(f"section {name}: bad length or CRC")
-        return data
-
-    def json(self, name: str, kind: type = list) -> Any:
-        try:
-            value = orjson.loads(self.raw(name))
-        except orjson.JSONDecodeError as exc:
-            raise CacheCorrupt(f"section {name}: {exc}") from None
-        if not isinstance(value, kind):
-            raise CacheCorrupt(f"section {name}: not a {kind.__name__}")
-        return value
-
-
-class Column(Sequence[str]):
-    """A column of fixed-width ASCII values, sliced out of one string on access: decoding 100k
-    ids into a list costs more than a whole contact search, and a search reads a handful."""
-
-    __slots__ = ("_map", "_n", "_text", "_w")
-
-    def __init__(self, raw: bytes, width: int, n: int, decode: Mapping[str, str] | None = None) -> None:
-        if len(raw) != width * n:
-            raise CacheCorrupt(f"column of {len(raw)} bytes, expected {n} x {width}")
-        try:
-            self._text = raw.decode("ascii")
-        except UnicodeDecodeError as exc:
-            raise CacheCorrupt(f"column: {exc}") from None
-        self._w, self._n, self._map = width, n, decode
-
-    def __len__(self) -> int:
-        return self._n
-
-    def __getitem__(self, i: Any) -> Any:
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(self._n))]
-        if i < 0:
-            i += self._n
-        if not 0 <= i < self._n:
-            raise IndexError(i)
-        value = self._text[i * self._w:(i + 1) * self._w]
-        return value if self._map is None else self._map.get(value, value)
-
-    def to_list(self) -> list[str]:
-        t, w = self._text, self._w
-        values = [t[k:k + w] for k in range(0, len(t), w)]
-        get = None if self._map is None else self._map.get
-        return values if get is None else [get(v, v) for v in values]
-
-
-STATUS_CODE = {"done": "d", "planned": "p", "cancelled": "c"}
-STATUS_NAME = {v: k for k, v in STATUS_CODE.items()}
-NO_TIME = " " * 5
-WIDTHS = {"ids": 26, "dates": 10, "times": 5, "status": 1}
-
-
-def ints(values: Iterable[int]) -> bytes:
-    arr = array("q", values)
-    if sys.byteorder != "little":
-        arr.byteswap()
-    return arr.tobytes()
-
-
-def state_parts(state: IndexState) -> dict[str, bytes]:
-    """The sections holding an index's columns. Ids, dates, times and statuses are validated
-    fixed-width ASCII (ULIDs, ISO dates, HH:MM, one letter per status)."""
-    columns = {"ids": state.ids, "dates": state.dates,
-               "times": [t or NO_TIME for t in state.times],
-               "status": [STATUS_CODE[st] for st in state.status]}
-    parts = {}
-    for name, values in columns.items():
-        raw = "".join(values).encode("ascii")
-        if len(raw) != WIDTHS[name] * len(state.ids):
-            raise ValueError(f"{name}: not all values are {WIDTHS[name]} ASCII characters")
-        parts[name] = raw
-    parts["starts"] = ints(state.starts)
-    parts["blob"] = state.blob
-    for kind, postings in state.postings.items():
-        parts[f"postings.{kind}"] = orjson.dumps(postings)
-    return parts
-
-
-def int_array(s: Sections, name: str, n: int) -> array[int]:
-    data = s.raw(name)
-    if len(data) != 8 * n:
-        raise CacheCorrupt(f"section {name}: {len(data)} bytes, expected {n} integers")
-    arr = array("q")
-    arr.frombytes(data)
-    if sys.byteorder != "little":
-        arr.byteswap()
-    return arr
 
 
 def _status_postings(s: Sections) -> dict[str, list[int]]:

@@ -16,7 +16,8 @@ from typing import Any
 import orjson
 
 from journal.search import SearchIndex
-from journal.search_cache import SMALL_TABLES, CacheCorrupt, Sections, ints, state_parts
+from journal.search_cache import SMALL_TABLES
+from journal.search_cache_format import CacheCorrupt, Sections, ints, state_parts
 from journal.search_cache_layout import CLOSE, Layout, split
 from journal.search_names import NameMatcher, gc_paused
 from journal.storage import dump_canonical, parse_bytes

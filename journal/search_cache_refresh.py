@@ -28,7 +28,14 @@ import orjson
 
 from journal.models import SCHEMA_VERSION
 from journal.search import POSTING_KINDS, encode, file_entry, name_info, sort_key
-from journal.search_cache import (
+from journal.search_cache_build import (
+    canonical_bytes,
+    layout_parts,
+    outer_digest,
+    small_parts,
+    thin_names,
+)
+from journal.search_cache_format import (
     NO_TIME,
     STATUS_CODE,
     WIDTHS,
@@ -37,13 +44,6 @@ from journal.search_cache import (
     Sections,
     int_array,
     ints,
-)
-from journal.search_cache_build import (
-    canonical_bytes,
-    layout_parts,
-    outer_digest,
-    small_parts,
-    thin_names,
 )
 from journal.search_cache_layout import HASH, Layout, diff
 from journal.search_names import gc_paused

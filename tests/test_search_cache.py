@@ -19,8 +19,9 @@ import pytest
 
 from journal.reports import build_period_report, next_period, render_json
 from journal.search import SearchIndex
-from journal.search_cache import Sections, cache_paths, open_journal
+from journal.search_cache import cache_paths, open_journal
 from journal.search_cache_build import build_sections, canonical_bytes
+from journal.search_cache_format import Sections
 from journal.search_cache_refresh import refresh
 from journal.storage import dump_canonical, load_file
 from tests.corpus import ANCHOR, generate_tables
@@ -126,7 +127,7 @@ def _blocks_cover(layout: dict[str, Any], sections: Sections, raw: bytes) -> Non
     """Blocks tile the pieces in order and each digest matches the bytes it claims."""
     import hashlib
 
-    from journal.search_cache import int_array
+    from journal.search_cache_format import int_array
 
     off, length = int_array(sections, "file.off", sections.n), int_array(sections, "file.len", sections.n)
     region, k = layout["region"], 0

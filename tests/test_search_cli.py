@@ -232,7 +232,8 @@ def test_output_never_overwrites_the_journal(cli, sample: Path, tmp_path: Path) 
     before = sample.read_bytes()
     link = tmp_path / "link.json"
     link.symlink_to(sample)
-    for target in (str(sample), os.path.relpath(sample), str(link), str(tmp_path)):
+    sidecars = (f"{sample}.lock", str(sample.parent / ".journal-cache" / "week.md"))
+    for target in (str(sample), os.path.relpath(sample), str(link), str(tmp_path), *sidecars):
         result = cli("week", "-o", target)
         assert result.code == 1 and result.err.startswith("journal: ") and result.err.count("\n") == 1
     assert sample.read_bytes() == before

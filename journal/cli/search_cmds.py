@@ -237,7 +237,7 @@ def _format_of(path: Path | None) -> str | None:
 
 def _check_output(path: Path, data_path: Path) -> None:
     """Refuse a target that is the journal itself (by any name) or a folder."""
-    from journal.storage import resolve_data_path
+    from journal.storage import BACKUP_DIR, CACHE_DIR, resolve_data_path
 
     if path.is_dir():
         raise ValidationError(f"{path}: is a folder; give a file name for -o")
@@ -251,6 +251,11 @@ def _check_output(path: Path, data_path: Path) -> None:
         pass
     if same:
         raise ValidationError(f"{path}: is the journal file itself; choose another file for -o")
+    data = resolve_data_path(data_path)
+    target = Path(os.path.realpath(path))
+    if target == data.with_name(data.name + ".lock") or target.parent.name in (CACHE_DIR, BACKUP_DIR) \
+            and target.parent.parent == data.parent:
+        raise ValidationError(f"{path}: belongs to the journal's own files; choose another file for -o")
 
 
 def _write_report(path: Path, text: str) -> None:
