@@ -144,3 +144,14 @@ def record_stats(**counts: int) -> None:
         os.write(fd, line)
     finally:
         os.close(fd)
+
+
+def run_hypothesis(budget: int, *strategies: object):  # noqa: ANN201
+    """Decorator: run the body ``budget`` times under hypothesis, deterministically (same inputs
+    every run, no example database), so a failure in CI reproduces locally."""
+    from hypothesis import HealthCheck, given, settings
+
+    def decorate(body):  # noqa: ANN001, ANN202
+        settings(max_examples=budget, deadline=None, derandomize=True, database=None,
+                 suppress_health_check=list(HealthCheck))(given(*strategies)(body))()
+    return decorate

@@ -23,13 +23,12 @@ import json
 import os
 import subprocess
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from journal.doctor import diagnose
@@ -46,6 +45,7 @@ from ._support import (
     Result,
     record_stats,
     run_cli,
+    run_hypothesis,
     temp_leftovers,
 )
 
@@ -79,12 +79,7 @@ def _tally() -> Iterator[None]:
     record_stats(hostile_inputs_tried=sum(tried.values()))
 
 
-def _run(budget: int, *strategies: st.SearchStrategy) -> Callable[[Callable[..., None]], None]:
-    """Run the decorated body ``budget`` times under hypothesis, deterministically."""
-    def decorate(body: Callable[..., None]) -> None:
-        settings(max_examples=budget, deadline=None, derandomize=True, database=None,
-                 suppress_health_check=list(HealthCheck))(given(*strategies)(body))()
-    return decorate
+_run = run_hypothesis
 
 
 class Target:

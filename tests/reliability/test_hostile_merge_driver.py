@@ -22,12 +22,11 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from journal.errors import JournalError
@@ -35,7 +34,7 @@ from journal.models import SCHEMA_VERSION
 from journal.storage import dump_canonical, parse_bytes
 from journal.validate import check_tables
 
-from ._support import CONTROL_RE, TRACEBACK_RE, Result, record_stats, run_cli
+from ._support import CONTROL_RE, TRACEBACK_RE, Result, record_stats, run_cli, run_hypothesis
 
 FAST, SLOW = 40, 400
 BUDGETS = [pytest.param(FAST, id="fast"), pytest.param(SLOW, id="slow", marks=pytest.mark.slow)]
@@ -56,11 +55,7 @@ def _tally() -> Iterator[None]:
     record_stats(hostile_inputs_tried=sum(tried.values()))
 
 
-def _run(budget: int, *strategies: st.SearchStrategy) -> Callable[[Callable[..., None]], None]:
-    def decorate(body: Callable[..., None]) -> None:
-        settings(max_examples=budget, deadline=None, derandomize=True, database=None,
-                 suppress_health_check=list(HealthCheck))(given(*strategies)(body))()
-    return decorate
+_run = run_hypothesis
 
 
 entry = st.fixed_dictionaries(
