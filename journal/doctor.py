@@ -12,6 +12,7 @@ from typing import Any
 
 from journal.errors import JournalError
 from journal.models import KIND_LINK_FIELD, KIND_TABLE, MODEL_BY_TABLE
+from journal.text import counted
 
 
 def diagnose(tables: Mapping[str, Mapping[str, dict[str, Any]]]) -> tuple[list[str], list[str]]:
@@ -40,10 +41,10 @@ def diagnose(tables: Mapping[str, Mapping[str, dict[str, Any]]]) -> tuple[list[s
             if doc.get("organisation_id") and doc["organisation_id"] not in orgs:
                 problems.append(f"{table} {doc_id}: organisation_id points at a missing "
                                 f"organisation {doc['organisation_id']}")
-    counts = ", ".join(f"{len(tables.get(t, {}))} {t}" for t in
+    counts = ", ".join(counted(len(tables.get(t, {})), t) for t in
                        ("entries", "contacts", "projects", "organisations", "days"))
     notes.append(counts)
     if conflicted:
-        notes.append(f"{conflicted} documents have recorded merge conflicts "
+        notes.append(f"merge conflicts recorded in {counted(conflicted, 'documents')} "
                      "(see `journal conflicts`)")
     return problems, notes

@@ -32,3 +32,22 @@ def clean_line(text: str) -> str:
         ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}"
         for ch in text
     )
+
+
+def clean_lines(text: str) -> list[str]:
+    """``text`` split at its line breaks, each line made safe by :func:`clean_line`: for fields
+    that may hold several lines (notes, summaries, addresses) shown as real lines. Only the line
+    breaks themselves act; every other control character stays a visible escape."""
+    return [clean_line(line) for line in text.splitlines()]
+
+
+def counted(count: int, plural: str, singular: str | None = None) -> str:
+    """``count`` with its noun in the right number: ``counted(1, "entries")`` is ``1 entry``,
+    ``counted(2, "entries")`` is ``2 entries``. The singular is derived from the plural
+    (``-ies`` -> ``-y``, else the final ``s`` dropped) when it is one word; a phrase
+    (``documents and entries``) needs its ``singular`` given, else it is used for every count."""
+    if count == 1:
+        if singular is None and plural.isalpha():
+            singular = plural[:-3] + "y" if plural.endswith("ies") else plural.removesuffix("s")
+        return f"{count} {singular or plural}"
+    return f"{count} {plural}"

@@ -42,7 +42,7 @@ def test_import_utf8_reports_rejects_and_is_idempotent(cli, tmp_path: Path, jfil
     # import must not rotate the useful backups away).
     assert Journal(jfile).store.list_backups() == []
     source.write_text(CSV.replace("Meeting", "Another meeting"), encoding="utf-8")
-    assert "imported 1 entries" in cli("import", str(source)).out
+    assert "imported 1 entry" in cli("import", str(source)).out
     backups = Journal(jfile).store.list_backups()
     assert len(backups) == 1 and backups[0].read_bytes() == before
 
@@ -54,7 +54,7 @@ def test_import_bom_and_gb18030(cli, tmp_path: Path, jfile: Path) -> None:
     gb = tmp_path / "gb.csv"
     gb.write_bytes(CSV.replace("拜访客户", "电话回访").encode("gb18030"))
     result = cli("import", str(gb))
-    assert "imported 1 entries" in result.out, result
+    assert "imported 1 entry" in result.out, result
     assert any(e["event"] == "电话回访" for e in load_file(jfile)["entries"].values())
 
 

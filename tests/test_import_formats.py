@@ -72,7 +72,7 @@ def test_vcard_merges_into_existing_contacts_without_overwriting(cli, jfile: Pat
         encoding="utf-8")
     result = cli("import", str(card))
     assert result.code == 0, result
-    assert "imported 1 contacts, merged 1, unchanged 0" in result.out
+    assert "imported 1 contact, merged 1, unchanged 0" in result.out
     assert "line 1: merged into 张伟 (华辰精密机械有限公司): added 1 phone, 1 e-mail, birthday" \
         in result.err
     assert "kept the journal's title (the card says 'CFO')" in result.err
@@ -232,7 +232,7 @@ def test_format_by_content_when_the_extension_says_nothing(cli, jfile: Path, tmp
     assert "imported 7 entries" in cli("import", str(jrnl)).out
     table = tmp_path / "visits.tsv"
     table.write_text("date,event\n2026-11-20,CSV visit\n", encoding="utf-8")
-    assert "imported 1 entries" in cli("import", str(table)).out
+    assert "imported 1 entry" in cli("import", str(table)).out
 
 
 def test_unknown_formats_fail_in_one_line(cli, jfile: Path, tmp_path: Path) -> None:

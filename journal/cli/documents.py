@@ -10,7 +10,7 @@ from journal.cli.render import document_block, entry_line, to_json
 from journal.errors import ValidationError
 from journal.models import KIND_LINK_FIELD, KIND_TABLE, PROJECT_STATUSES
 from journal.names import label
-from journal.text import clean_line
+from journal.text import clean_line, counted
 
 COMMANDS = (("contact", "contacts"), ("project", "projects"), ("org", "organisations"))
 KIND_OF_COMMAND = {"contact": "contact", "project": "project", "org": "organisation"}
@@ -106,16 +106,32 @@ def cmd_add(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def _last_seen(tables: Any, kind: str) -> dict[str, str]:
-    """Date of the latest done entry per document (for a CRM list: who has not been seen lately)."""
-    last: dict[str, str] = {}
-    link_field = KIND_LINK_FIELD[kind]
+    """Date of the latest done entry per document (for a CRM list: who has not been seen lately).
+
+    For an organisation an entry counts when it is linked to it directly or through one of its
+    contacts or projects: the rule of `org show`, search's ``org:`` and the reports
+    (:func:`journal.search.entry_organisations`). One pass over the entries takes the latest date per
+    linked document of each kind; an organisation's is then the latest of its own and its members'."""
+    own_field = KIND_LINK_FIELD[kind]
+    through = ("contact", "project") if kind == "organisation" else ()
+    last: dict[str, dict[str, str]] = {own_field: {}} | {KIND_LINK_FIELD[k]: {} for k in through}
+    by_field = list(last.items())
     for doc in tables.get("entries", {}).values():
         if doc["status"] != "done":
             continue
-        for doc_id in doc.get(link_field, ()):
-            if doc["date"] > last.get(doc_id, ""):
-                last[doc_id] = doc["date"]
-    return last
+        date = doc["date"]
+        for link_field, seen in by_field:
+            for doc_id in doc.get(link_field, ()):
+                if date > seen.get(doc_id, ""):
+                    seen[doc_id] = date
+    result = last[own_field]
+    for sub_kind in through:
+        members = tables.get(KIND_TABLE[sub_kind], {})
+        for doc_id, date in last[KIND_LINK_FIELD[sub_kind]].items():
+            org_id = members.get(doc_id, {}).get("organisation_id")
+            if org_id and date > result.get(org_id, ""):
+                result[org_id] = date
+    return result
 
 
 def _doc_json(tables: Any, kind: str, doc: Any) -> dict[str, Any]:
@@ -166,7 +182,7 @@ def cmd_show(args: argparse.Namespace, ctx: Any) -> int:
                        if d.get("organisation_id") == doc.id]
             extra.append((KIND_TABLE[sub_kind], ", ".join(sorted(members))))
     ctx.out(document_block(args.kind, {k: v for k, v in data.items() if k != "id"}, extra))
-    ctx.out(f"\n{len(views)} entries, newest first:" if views else "\nno entries yet")
+    ctx.out(f"\n{counted(len(views), 'entries')}, newest first:" if views else "\nno entries yet")
     for view in views:
         ctx.out(entry_line(view))
     return 0
@@ -189,5 +205,5 @@ def cmd_edit(args: argparse.Namespace, ctx: Any) -> int:
 def cmd_delete(args: argparse.Namespace, ctx: Any) -> int:
     doc, unlinked = ctx.journal.delete_document(args.kind, args.name, force=args.force)
     ctx.note(f"deleted {args.kind} {doc.name} [{doc.id}]"
-             + (f", unlinked from {unlinked} documents" if unlinked else ""))
+             + (f", unlinked from {counted(unlinked, 'documents')}" if unlinked else ""))
     return 0

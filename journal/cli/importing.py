@@ -10,9 +10,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from journal.text import clean_line
+from journal.text import clean_line, counted
 
 EXPORT_KINDS = {"contact": "contact", "org": "organisation", "project": "project"}
+#: The singular of an import report's ``what`` where it is a phrase (see journal.text.counted).
+_ONE = {"documents and entries": "document or entry"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -68,11 +70,11 @@ def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
     lines = [(where, f"rejected: {reason}") for where, reason in report.rejected] + report.notes
     for where, text in sorted(lines, key=_position):  # in file order, stable
         ctx.note(clean_line(f"{where}: {text}"))
-    parts = [f"imported {report.imported} {report.what}"]
+    parts = [f"imported {counted(report.imported, report.what, _ONE.get(report.what))}"]
     if kind != "jrnl":
         parts.append(f"merged {report.merged}")
     parts += [f"unchanged {report.unchanged} (already present)", f"rejected {len(report.rejected)}"]
-    created = f"; created {len(report.created)} organisations" if report.created else ""
+    created = f"; created {counted(len(report.created), 'organisations')}" if report.created else ""
     ctx.out(", ".join(parts) + created)
     return 1 if report.total_failure else 0
 
@@ -88,10 +90,11 @@ def _report_csv(report: Any, ctx: Any) -> int:
         ctx.note(f"created {name}")
     for line, reason in report.rejected:
         ctx.note(clean_line(f"line {line}: rejected: {reason}"))
-    ctx.out(f"imported {report.imported} entries, rejected {len(report.rejected)} rows, "
+    ctx.out(f"imported {counted(report.imported, 'entries')}, "
+            f"rejected {counted(len(report.rejected), 'rows')}, "
             f"skipped {report.duplicates} already present"
-            + (f"; created {len(report.created)} contacts/projects/organisations"
-               if report.created else ""))
+            + ("; created " + counted(len(report.created), "contacts/projects/organisations",
+                                      "contact/project/organisation") if report.created else ""))
     return 1 if report.rejected and not report.imported and not report.duplicates else 0
 
 
@@ -127,5 +130,5 @@ def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
     from journal.storage import atomic_write
 
     atomic_write(args.output, data)
-    ctx.note(f"wrote {kind} {bundle['subject']['name']} with {entries} entries to {args.output}")
+    ctx.note(f"wrote {kind} {bundle['subject']['name']} with {counted(entries, 'entries')} to {args.output}")
     return 0

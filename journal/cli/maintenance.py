@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from journal.errors import JournalError, ValidationError
+from journal.text import counted
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,7 +33,7 @@ def cmd_doctor(args: argparse.Namespace, ctx: Any) -> int:
         ctx.out(f"problem: {line}")
     for line in notes:
         ctx.out(f"note: {line}")
-    ctx.out(f"{journal.path}: {'sound' if not problems else f'{len(problems)} problems'}")
+    ctx.out(f"{journal.path}: {'sound' if not problems else counted(len(problems), 'problems')}")
     return 1 if problems else 0
 
 
@@ -41,7 +42,7 @@ def cmd_backups(args: argparse.Namespace, ctx: Any) -> int:
     if not found:
         ctx.out("no backups yet (one is kept before every import, restore and migration)")
     for path in found:
-        ctx.out(f"{path}  {path.stat().st_size} bytes")
+        ctx.out(f"{path}  {counted(path.stat().st_size, 'bytes')}")
     return 0
 
 
@@ -55,9 +56,9 @@ def cmd_restore(args: argparse.Namespace, ctx: Any) -> int:
     entries = len(data.get("entries", {}))
     if not args.yes:
         raise ValidationError(f"not restored: add --yes to replace {store.path} with "
-                              f"{args.backup} ({entries} entries)")
+                              f"{args.backup} ({counted(entries, 'entries')})")
     saved = store.backup("restore")
     store.replace_all(data)
-    ctx.out(f"restored {entries} entries from {args.backup}"
+    ctx.out(f"restored {counted(entries, 'entries')} from {args.backup}"
             + (f"; the previous file is kept as {saved}" if saved else ""))
     return 0

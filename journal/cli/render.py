@@ -1,7 +1,9 @@
 """Plain-text and JSON rendering of entries and documents for the CLI.
 
 User text is passed through :func:`journal.text.clean_line` so that an event holding ANSI escapes or
-control characters cannot act on the terminal.
+control characters cannot act on the terminal. Fields that may hold several lines (an entry's summary,
+a contact's notes, an address) are split at their line breaks first (:func:`journal.text.clean_lines`):
+the breaks print as real lines, every other control character (tabs included) stays escaped.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from journal.text import clean_line, first_line
+from journal.text import clean_line, clean_lines, first_line
 
 _STATUS_MARK = {"done": "", "planned": "[planned] ", "cancelled": "[cancelled] "}
 
@@ -56,7 +58,7 @@ def entry_block(view: Mapping[str, Any]) -> str:
     out = [clean_line(line) for line in lines]
     if view.get("summary"):
         out.append("")
-        out.extend(clean_line(line) for line in view["summary"].splitlines())
+        out.extend(clean_lines(view["summary"]))
     for conflict in view.get("conflicts", ()):
         out.append(clean_line(f"conflict: {conflict['field']} also had {conflict.get('value')!r} "
                               f"(edited {conflict.get('updated_at', '?')})"))
@@ -64,12 +66,16 @@ def entry_block(view: Mapping[str, Any]) -> str:
 
 
 def document_block(kind: str, fields: Mapping[str, Any], extra: Iterable[tuple[str, str]] = ()) -> str:
-    """A contact/project/organisation with its non-empty fields, one per line."""
-    lines = [f"{kind}: {fields['name']}"]
+    """A contact/project/organisation with its non-empty fields, one per line; a value of several
+    lines (notes) continues on lines indented to start under its first line."""
+    lines = [clean_line(f"{kind}: {fields['name']}")]
     for key, value in list(extra) + [(k, v) for k, v in fields.items() if k != "name"]:
         if value in (None, "", []) or key in ("conflicts",):
             continue
         if isinstance(value, list):
             value = ", ".join(map(str, value))
-        lines.append(f"{key + ':':<14}{value}")
-    return "\n".join(clean_line(line) for line in lines)
+        head = clean_line(f"{key + ':':<14}")
+        first, *rest = clean_lines(str(value)) or [""]
+        lines.append(head + first)
+        lines.extend((" " * len(head) + line).rstrip() for line in rest)
+    return "\n".join(lines)

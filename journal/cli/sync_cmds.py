@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from journal.errors import JournalError, ValidationError
-from journal.text import clean_line
+from journal.text import clean_line, counted
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -125,7 +125,7 @@ def cmd_conflicts(args: argparse.Namespace, ctx: Any) -> int:
             when = f"  (edited {record['updated_at']})" if record.get("updated_at") else ""
             ctx.out(clean_line(f"    other {n}: {_short(record.get('value'))}{when}"))
     docs = len({(c.table, c.id) for c in items})
-    ctx.note(f"{docs} document{'s' if docs != 1 else ''} with conflicts; clear with `journal "
+    ctx.note(f"{counted(docs, 'documents')} with conflicts; clear with `journal "
              "conflicts resolve ID [--field F] [--take current|other|N]`")
     return 0
 

@@ -35,7 +35,7 @@ from journal.interchange.common import ImportReport, describe_error, revalidated
 from journal.merge import merge_docs
 from journal.models import KIND_LINK_FIELD, KIND_TABLE, MODEL_BY_TABLE, ULID_RE, utc_now
 from journal.service import Journal
-from journal.text import fold
+from journal.text import counted, fold
 
 FORMAT = "journal-bundle"
 VERSION = 1
@@ -267,9 +267,9 @@ def import_bundle(journal: Journal, path: Path, data: Any) -> ImportReport:
     subject = data.get("subject")
     if isinstance(subject, dict) and isinstance(subject.get("name"), str):
         report.notes.append(("bundle", f"hand-over of {str(subject.get('kind'))[:20]} "
-                                       f"{subject['name'][:80]}: {len(full['contacts'])} contacts, "
-                                       f"{len(full['projects'])} projects, "
-                                       f"{len(full['entries'])} entries"))
+                                       f"{subject['name'][:80]}: {counted(len(full['contacts']), 'contacts')}, "
+                                       f"{counted(len(full['projects']), 'projects')}, "
+                                       f"{counted(len(full['entries']), 'entries')}"))
     with journal.store.transaction() as tx:
         merger = _Merger(tx, report, refs)
         for table in DOC_TABLES:  # organisations first: contacts and projects point at them

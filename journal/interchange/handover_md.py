@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from journal.models import KIND_LINK_FIELD, KIND_TABLE
-from journal.text import clean_line
+from journal.text import clean_line, counted
 
 _LEADING_MARKUP_RE = re.compile(r"^(\s*)([#>=]|-{3,}|\d+[.)]\s)")
 _LABELS = {
@@ -127,7 +127,7 @@ def render_markdown(bundle: dict[str, Any]) -> str:
     entries = sorted(bundle["entries"].items(), key=_sort_key, reverse=True)
     out = [f"# {kind.capitalize()}: {_inline(heading)}", "",
            f"Hand-over from the work journal, exported {bundle['exported_at'][:10]}: "
-           f"{len(entries)} entries, newest first.", "", *_fields(doc, org), ""]
+           f"{counted(len(entries), 'entries')}, newest first.", "", *_fields(doc, org), ""]
     if kind != "organisation" and org:
         org_id = doc["organisation_id"]
         org_doc = bundle["organisations"].get(org_id, {})
@@ -141,7 +141,7 @@ def render_markdown(bundle: dict[str, Any]) -> str:
             out += [f"## {title} ({len(members)})", ""]
             for member in members:
                 out += [f"### {_inline(member['name'])}", *_fields(member, None), ""]
-    out += [f"## History ({len(entries)} entries, newest first)", ""]
+    out += [f"## History ({counted(len(entries), 'entries')}, newest first)", ""]
     if not entries:
         out += ["No entries yet.", ""]
     for _, entry in entries:
