@@ -34,6 +34,7 @@ import contextlib
 import os
 import stat
 import time
+import zlib
 from array import array
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -57,11 +58,12 @@ from journal.search_cache_format import (
     int_array,
 )
 from journal.search_names import NameMatcher
-from journal.storage import CACHE_DIR, Tables, resolve_data_path
+from journal.storage import CACHE_DIR, Tables, derived_note, resolve_data_path
 
 __all__ = ["CacheCorrupt", "CachedJournal", "open_journal"]
 
 RACY_NS = 2_000_000_000  # coarse file systems stamp mtimes in 1-2 s ticks
+RACY_FINE_NS = 50_000_000  # finer ones with the kernel's clock tick: 1-16 ms
 SMALL_TABLES = ("contacts", "days", "meta", "organisations", "projects")
 _STALE_TMP_S = 3600
 
@@ -175,10 +177,18 @@ def _sweep(path: Path) -> None:
                         os.unlink(entry.path)
 
 
+def racy(mtime_ns: int, read_ns: int) -> bool:
+    """Whether a file with this mtime, read at ``read_ns``, could still change within the same
+    timestamp (git's "racy clean" case), so that its stat key does not prove its content.
+
+    A file system that keeps sub-millisecond digits stamps with the kernel's clock, which ticks
+    every few milliseconds; one without them may tick in seconds (FAT: two)."""
+    return read_ns - mtime_ns < (RACY_FINE_NS if mtime_ns % 1_000_000 else RACY_NS)
+
+
 def write_note(path: Path, key: tuple[int, int, int], digest: str, read_ns: int) -> None:
-    racy = read_ns - key[2] < RACY_NS
     _write_private(path, orjson.dumps({"format": FORMAT, "stat": list(key), "digest": digest,
-                                       "racy": racy}))
+                                       "racy": racy(key[2], read_ns)}))
 
 
 # -- the journal as the cache serves it -------------------------------------------------------------
@@ -215,13 +225,20 @@ class CachedJournal:
             return {}
         ids = self.index._ids
         posfile, off, length, region = self._locations()
+        # piece k: '<id>": {...' at region + off[k], its closing line's 6 bytes right after it
+        where = [(region + off[k], length[k] + 6) for k in (posfile[p] for p in positions)]
+        return self._read_pieces(where, [ids[p] for p in positions])
+
+    def _read_pieces(self, where: list[tuple[int, int]], expected: list[str]) -> dict[str, dict[str, Any]]:
+        """The entries whose pieces lie at ``where`` ((start, length) each), checked to be the
+        ids ``expected``, in that order."""
+        if not where:
+            return {}
         data: bytes | FileBytes | None = self._data if self.sections.canonical else self.sections.raw("docs")
         if data is None:
             raise CacheCorrupt("no data file to read documents from")
-        # piece k: '<id>": {...' at region + off[k], its closing line's 6 bytes right after it
-        where = [(region + off[k], length[k] + 6) for k in (posfile[p] for p in positions)]
         if isinstance(data, FileBytes):
-            if len(positions) * 16 < self.sections.n:  # a few: read just those
+            if len(where) * 16 < self.sections.n:  # a few: read just those
                 chunks: list[Any] = [data.read(start, n) for start, n in where]
                 data = None
             else:  # many: one read of the whole file is quicker
@@ -233,7 +250,7 @@ class CachedJournal:
             docs = orjson.loads(b'{"' + b',"'.join(chunks) + b"}")
         except orjson.JSONDecodeError as exc:
             raise CacheCorrupt(f"documents: {exc}") from None
-        if list(docs) != [ids[p] for p in positions] or not all(type(d) is dict for d in docs.values()):
+        if list(docs) != expected or not all(type(d) is dict for d in docs.values()):
             raise CacheCorrupt("documents: not where the cache says")
         return docs
 
@@ -298,11 +315,15 @@ def open_journal(path: Path | str, *, rebuild: bool = False) -> CachedJournal:
                 read_ns = time.time_ns()
                 raw = _read_all(fd, st.st_size)
                 digest = _sha256(raw)
-                if digest == note.digest and read_ns - key[2] >= RACY_NS:
+                if digest == note.digest and not racy(key[2], read_ns):
                     write_note(note_file, key, digest, read_ns)
             sections = Sections.open(cache_file) if digest == note.digest else None
             if sections is not None and sections.digest == digest:
                 return CachedJournal(path, sections, FileBytes(fd) if raw is None else raw)
+        elif note is not None and not note.racy:
+            served, raw = _overlaid(path, fd, key, note, cache_file)
+            if served is not None:
+                return served
         read_ns = time.time_ns()
         if raw is None:
             raw = _read_all(fd, st.st_size)
@@ -319,6 +340,29 @@ def open_journal(path: Path | str, *, rebuild: bool = False) -> CachedJournal:
         return CachedJournal(path, sections, raw)
     finally:
         os.close(fd)
+
+
+def _overlaid(path: Path, fd: int, key: tuple[int, int, int], note: KeyNote,
+              cache_file: Path) -> tuple[CachedJournal | None, bytes | None]:
+    """The cache with the changes this program made since it was built laid over it
+    (journal.search_cache_overlay), when the storage layer's change history leads from the
+    file the cache describes to this one; else None. Also the file's bytes if they were read."""
+    from journal.storage_changes import changes_between
+
+    chain = changes_between(derived_note(path, "changes"), note.stat, key)
+    if chain is None:
+        return None, None
+    raw = None
+    if racy(key[2], time.time_ns()):  # the key alone does not prove the bytes: check them
+        raw = _read_all(fd, key[1])
+        if zlib.crc32(raw) != chain.crc32:
+            return None, raw
+    sections = Sections.open(cache_file)
+    if sections is None or sections.digest != note.digest:
+        return None, raw
+    from journal.search_cache_overlay import overlay
+
+    return overlay(path, sections, chain.changes, chain.spans, FileBytes(fd) if raw is None else raw), raw
 
 
 def _empty(path: Path) -> CachedJournal:

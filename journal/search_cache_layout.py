@@ -35,6 +35,17 @@ HASH = 16
 BLOCK = 512
 
 
+_DUMP = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
+_WRAP_HEAD = len(b'{\n  "entries": {\n    "')
+_WRAP_TAIL = len(b'\n    }\n  }\n}')
+
+
+def piece_text(entry_id: str, doc: Any) -> bytes:
+    """Entry ``entry_id``'s piece as a canonical file holds it (``<id>": {`` up to its closing
+    line): what a new or changed entry must read as, and how long it is."""
+    return orjson.dumps({"entries": {entry_id: doc}}, option=_DUMP)[_WRAP_HEAD:-_WRAP_TAIL]
+
+
 def _digest(data: Any) -> bytes:
     return hashlib.blake2b(data, digest_size=HASH).digest()
 

@@ -45,14 +45,11 @@ from journal.search_cache_format import (
     int_array,
     ints,
 )
-from journal.search_cache_layout import HASH, Layout, diff
+from journal.search_cache_layout import HASH, Layout, diff, piece_text
 from journal.search_names import gc_paused
 from journal.validate import check_tables
 
 _MAX_SHARE = 0.5  # re-file more than this share of the entries: a full build is as quick
-_DUMP = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
-_WRAP_HEAD = len(b'{\n  "entries": {\n    "')
-_WRAP_TAIL = len(b'\n    }\n  }\n}')
 
 
 def old_layout(old: Sections) -> Layout:
@@ -94,7 +91,7 @@ def _changed_docs(layout: Layout, raw: bytes, pieces: list[int]) -> list[tuple[s
         text = layout.text(raw, k)
         entry_id = text[:26].decode("ascii")
         doc = orjson.loads(layout.value(raw, k))
-        if orjson.dumps({"entries": {entry_id: doc}}, option=_DUMP)[_WRAP_HEAD:-_WRAP_TAIL] != text:
+        if piece_text(entry_id, doc) != text:
             return None
         out.append((entry_id, doc))
     if out and check_tables({"entries": dict(out)}, SCHEMA_VERSION) is not None:

@@ -70,6 +70,11 @@ def _with_all_tables(data: Tables) -> Tables:
     return data
 
 
+def derived_note(path: Path, kind: str) -> Path:
+    """Where the derived note ``kind`` about the (resolved) data file ``path`` lives."""
+    return path.parent / CACHE_DIR / f"{path.name}.{kind}"
+
+
 def dump_canonical(data: Mapping[str, Any]) -> bytes:
     """The one byte form of the data: sorted keys, 2-space indent, UTF-8, trailing newline."""
     try:
@@ -300,7 +305,7 @@ class JournalStore:
     # and rewritten as bytes. Any other change to the file, by git, an editor or another program,
     # changes the key and brings the full parse and check back.
     def _note_path(self, kind: str) -> Path:
-        return self.path.parent / CACHE_DIR / f"{self.path.name}.{kind}"
+        return derived_note(self.path, kind)
 
     def _trusted_path(self) -> Path:
         return self._note_path("written")
@@ -314,17 +319,29 @@ class JournalStore:
 
     def _remember_written(self, key: StatKey, crc: int, spans: dict[str, tuple[int, int]]) -> None:
         layout = orjson.dumps({"key": key, "crc32": crc, "tables": spans})
-        for kind, text in (("layout", layout), ("written", " ".join(map(str, key)).encode())):
-            path = self._note_path(kind)
-            try:
-                path.parent.mkdir(mode=0o700, exist_ok=True)
-                tmp = path.with_name(f"{path.name}.{os.getpid()}")
-                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-                with os.fdopen(fd, "wb") as out:
-                    out.write(text)
-                os.replace(tmp, path)
-            except OSError:
-                pass  # only a speed-up; without it the next load parses and validates in full
+        self._write_note("layout", layout)
+        self._write_note("written", " ".join(map(str, key)).encode())
+
+    def _remember_changes(self, before: StatKey | None, after: StatKey, crc: int,
+                          spans: dict[str, tuple[int, int]], changes: dict[str, dict[str, Any]] | None) -> None:
+        """Extend the change history (journal.storage_changes) that lets the search cache follow
+        this write without reading the file."""
+        from journal.storage_changes import next_note
+
+        note = self._note_path("changes")
+        self._write_note("changes", next_note(note, before, after, crc, spans, changes))
+
+    def _write_note(self, kind: str, text: bytes) -> None:
+        path = self._note_path(kind)
+        try:
+            path.parent.mkdir(mode=0o700, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                out.write(text)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # only a speed-up; without it the next load parses and validates in full
 
     # -- writing ---------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -344,7 +361,7 @@ class JournalStore:
             try:
                 yield Transaction(work)
                 if work.dirty:
-                    self._commit(work.states)
+                    self._commit(work.states, work.changes)
             except BaseException:
                 self._snap, self._key = None, None
                 raise
@@ -366,18 +383,23 @@ class JournalStore:
             with contextlib.suppress(OSError):
                 os.unlink(self.path.parent / name)
 
-    def _commit(self, states: dict[str, TableState]) -> None:
+    def _commit(self, states: dict[str, TableState],
+                changes: dict[str, dict[str, Any]] | None = None) -> None:
+        """Write ``states``; ``changes``: the documents changed since the loaded file (None when
+        not known), kept in the change history for derived caches."""
         states = dict(states)
         meta = states["meta"].table() if "meta" in states else {}
         if "schema" not in meta:
             states["meta"] = TableState(parsed={**meta, "schema": {"schema_version": SCHEMA_VERSION}})
+            changes = None
         pieces, spans = encode(states)
         crc = 0
         for piece in pieces:
             crc = zlib.crc32(piece, crc)
-        previous = self._key[2] if self._key else 0
-        self._key = atomic_write(self.path, pieces, previous_mtime_ns=previous)
+        before = self._key
+        self._key = atomic_write(self.path, pieces, previous_mtime_ns=before[2] if before else 0)
         self._remember_written(self._key, crc, spans)
+        self._remember_changes(before, self._key, crc, spans, changes)
         self._snap = Snapshot(_complete(states))
         self.generation += 1
 

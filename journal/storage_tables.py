@@ -160,6 +160,9 @@ class Working(_States):
         self.states = dict(base.states)
         self._own: set[str] = set()
         self.dirty = False
+        #: Every document put, by table (None: removed), for the change history
+        #: (journal.storage_changes); None once a whole table was replaced.
+        self.changes: dict[str, dict[str, Doc | None]] | None = {}
 
     def _private(self, name: str) -> TableState:
         if name not in self._own:
@@ -170,13 +173,17 @@ class Working(_States):
         return self.states[name]
 
     def put(self, name: str, doc_id: str, doc: Doc | None) -> None:
-        self._private(name).put(doc_id, dict(doc) if doc is not None else None)
+        copy = dict(doc) if doc is not None else None
+        self._private(name).put(doc_id, copy)
+        if self.changes is not None:
+            self.changes.setdefault(name, {})[doc_id] = copy
         self.dirty = True
 
     def replace_table(self, name: str, table: Table) -> None:
         """A table changed wholesale (TinyDB writes whole tables): dumped at commit."""
         self.states[name] = TableState(parsed=table)
         self._own.add(name)
+        self.changes = None
         self.dirty = True
 
 
