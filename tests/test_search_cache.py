@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import os
 import stat
+import time
 from pathlib import Path
 from typing import Any
 
@@ -248,6 +249,8 @@ def test_in_place_change_within_one_timestamp_is_caught(tmp_path: Path) -> None:
     because the file was fresh when read, so the next use checks the content."""
     path = tmp_path / "journal.json"
     raw = write(path, TABLES)
+    second = time.time_ns() // 10**9 * 10**9  # a file system that stamps whole seconds
+    os.utime(path, ns=(second, second))
     open_journal(path)
     st = path.stat()
     changed = raw.replace(b'"event": "', b'"event": "Q', 1).replace(b'"Client visit', b'"Client visi', 1)
