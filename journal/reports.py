@@ -228,9 +228,10 @@ class _Names:
             expenses=[dict(x) for x in doc.get("expenses") or () if isinstance(x, Mapping)])
 
 
-def _sort_key(e: ReportEntry) -> tuple[date, bool, str, str]:
-    """Chronological; within a day timed entries first, untimed ones after them."""
-    return (e.date, e.time is None, e.time or "", e.id)
+def _sort_key(e: ReportEntry) -> tuple[date, str, str]:
+    """Chronological; within a day an untimed entry comes before the timed ones, as in the day
+    view, ``journal list`` and the search index (:func:`journal.search.sort_key`)."""
+    return (e.date, e.time or "", e.id)
 
 
 def _in_period(tables: Tables, names: _Names, start: date, end: date,

@@ -219,6 +219,43 @@ def test_year_boundary_week_and_leap_birthday() -> None:
     assert [(b.date, b.turns) for b in feb.birthdays_next] == [(date(2027, 2, 28), 27)]
 
 
+def test_an_untimed_entry_comes_first_in_its_day_as_in_the_day_view() -> None:
+    """Within a day: untimed entries (by id), then the timed ones by time — the order of the day
+    view, ``journal list`` and the search index — in every part of a week and a month report."""
+    tables: dict[str, Any] = {
+        "organisations": {"ICBC": {"name": "工商银行"}},
+        "entries": {
+            "A": e("2026-11-17", "Morning visit", time="09:00", end_time="10:00",
+                   organisation_ids=["ICBC"]),
+            "B": e("2026-11-17", "Write up notes", organisation_ids=["ICBC"]),
+            "C": e("2026-11-17", "Afternoon call", "planned", time="14:00", organisation_ids=["ICBC"]),
+            "D": e("2026-11-17", "Send the offer", "planned", organisation_ids=["ICBC"]),
+            "E": e("2026-11-16", "Late on Monday", time="23:30"),
+            "F": e("2026-11-24", "Next week, timed", "planned", time="08:00"),
+            "G": e("2026-11-24", "Next week, untimed", "planned"),
+        },
+    }
+    order = ["E", "B", "D", "A", "C"]
+    index = SearchIndex(tables)
+    assert index.between(MON, SUN) == order  # what the day view shows, day after day
+    start, end = month_bounds(TODAY)
+    for kind, (a, b), more in (("week", (MON, SUN), []), ("month", (start, end), ["G", "F"])):
+        for idx in (None, index):
+            r = build_period_report(tables, a, b, today=TODAY, kind=kind, index=idx)  # type: ignore[arg-type]
+            assert [x.id for d in r.days for x in d.entries] == order + more
+            assert [x.id for x in r.days[1].entries] == ["B", "D", "A", "C"]
+            assert [g.entry_ids for g in r.by_organisation] == [["B", "D", "A", "C"], ["E", *more]]
+            assert [x.id for x in r.still_open] == ["D", "C", *more]
+    week = build_period_report(tables, MON, SUN, today=TODAY, kind="week")
+    assert [x.id for x in week.planned_next] == ["G", "F"]
+    md_text = render_markdown(week)
+    assert (md_text.index("- Write up notes") < md_text.index("- Send the offer")
+            < md_text.index("- 09:00–10:00 Morning visit") < md_text.index("- 14:00 Afternoon call"))
+    text = render_text(week)
+    assert (text.index("--:--       Write up notes") < text.index("09:00–10:00 Morning visit")
+            < text.index("14:00       Afternoon call"))
+
+
 # -- consistency on a generated corpus -----------------------------------------------------------
 CORPUS = generate_tables(2000, 200, seed=11)
 
@@ -238,6 +275,9 @@ def test_corpus_week_matches_brute_force(weeks_back: int) -> None:
     r = build_period_report(CORPUS, start, end, today=ANCHOR, kind="week")
     docs = {i: d for i, d in CORPUS["entries"].items() if start.isoformat() <= d["date"] <= end.isoformat()}
     assert r.totals.entries == len(docs) == sum(len(d.entries) for d in r.days)
+    for day in r.days:  # the day view's order: untimed first, then by time
+        ids = [x.id for x in day.entries]
+        assert ids == sorted(ids, key=lambda i: (docs[i].get("time") or "", i))
     status = Counter(d["status"] for d in docs.values())
     assert (r.totals.done, r.totals.planned, r.totals.cancelled) == (
         status["done"], status["planned"], status["cancelled"])

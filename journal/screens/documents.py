@@ -4,6 +4,12 @@ The right side shows the document's key facts, then two tabs: every linked entry
 cross-index; for an organisation also what hangs on its contacts and projects) and the editable
 fields. The list is filtered as you type and shows a page at a time, so ten thousand contacts cost
 no more than fifty.
+
+Typing a name filters at once: a printable key that nothing here is bound to (most letters,
+digits, Chinese text, a paste) starts a new filter with it and moves into the filter box, while the
+keys that are bound (``a`` ``e`` ``d`` ``f`` ``r`` here, ``n`` ``c`` ``p`` ``o`` ``j`` ``w`` ``s``
+``q`` in the app) keep their action — so ``c`` then ``p`` typed quickly still switches to projects.
+``f`` moves into the box to type any name (one starting with a bound letter); ``escape`` clears it.
 """
 
 from __future__ import annotations
@@ -12,11 +18,12 @@ from collections.abc import Iterable
 from datetime import date
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 
@@ -47,19 +54,26 @@ class DocumentsScreen(JournalScreen):
         Binding("d", "delete", "Delete", tooltip="Delete it (entries stay)"),
         Binding("f", "focus_filter", "Filter", tooltip="Filter the list by name"),
         Binding("escape", "back", "Back", show=False, tooltip="Back to the list"),
+        # from the filter box only (check_action): down into the list, as on the search screen
+        Binding("down", "focus_list", "List", show=False, tooltip="Into the list"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.doc_id: str | None = None
         self._pending: Timer | None = None
+        #: Keys on their way into the filter (on_key): the keys behind them follow, bound or not.
+        self._typing = 0
 
     def compose(self) -> ComposeResult:
         yield NavBar(self.MODE)
         with Horizontal(id="docs-body"):
             with Vertical(id="docs-left"):
+                # select_on_focus off: a name typed from the list puts its first character in
+                # the box and focuses it; selecting on focus would let the next key replace it
+                # (f selects the old filter itself, so typing after f still starts afresh)
                 yield Input(placeholder=f"Filter {KIND_TITLES[self.KIND].lower()}…",
-                            id="docs-filter", compact=True)
+                            id="docs-filter", compact=True, select_on_focus=False)
                 yield NameList(id="docs-list")
                 yield Static(id="docs-count", classes="hint")
             with Vertical(id="docs-right"):
@@ -84,6 +98,88 @@ class DocumentsScreen(JournalScreen):
 
     def on_mount(self) -> None:
         self.names.focus()
+
+    def entered(self) -> None:
+        # Switched to with c / p / o: keys typed next must meet the bindings, not a filter box
+        # left focused (through the palette or the mouse) the last time this screen was shown.
+        if self._in_filter():
+            self.names.focus()
+
+    # -- type to filter -------------------------------------------------------------------
+    def on_key(self, event: events.Key) -> None:
+        """A printable key bound to nothing (see the module docstring) types in the filter."""
+        character = event.character
+        if character is None or not event.is_printable or not self.typing_filters():
+            return
+        # A key behind others on their way into the filter follows them, bound or not: the rest
+        # of a burst ("Tom Baker" typed very fast; o would otherwise reach the app's binding
+        # after the box has the focus, where it does nothing).
+        follows = self._typing > 0
+        if not follows and (character.isspace()
+                            or any(key in self._bound_keys() for key in event.aliases)):
+            return  # the app or the screen acts on it (c then p: switch, leak nothing)
+        event.stop()
+        event.prevent_default()
+        # Typed once the keys before it are done, in the app's queue: a bound key reaches its
+        # binding only after bubbling up to the app, so "c" then "刘" typed at once must not
+        # put 刘 in this screen's filter while c is still on its way to switch to contacts.
+        self._typing += 1
+        self.app.call_later(self._type_later, event.key, character)
+
+    def _type_later(self, key: str, character: str) -> None:
+        """Deliver a key that :meth:`on_key` held back, now that the keys typed before it are
+        handled: into the filter of the documents screen the user is on now, or, when those keys
+        opened another screen or a dialog (/ then 张: the search box), as a key to it."""
+        self._typing -= 1
+        screen = self.app.screen
+        if isinstance(screen, DocumentsScreen) and screen.typing_filters():
+            screen.type_in_filter(character)
+        else:
+            self.app.post_message(events.Key(key, character))
+
+    def on_paste(self, event: events.Paste) -> None:
+        """Pasting a name while on the list filters by it (its first line)."""
+        text = next((line.strip() for line in event.text.splitlines() if line.strip()), "")
+        if text and self.typing_filters():
+            event.stop()
+            self.type_in_filter(text)
+
+    def typing_filters(self) -> bool:
+        """Whether typed text goes to the filter: from the list, the cross-index, the tabs (the
+        filter box and the form's fields take their own keys; the form's buttons and selects
+        keep theirs)."""
+        try:
+            form = self.query_one("#doc-form", DocForm)
+        except NoMatches:  # a key arriving while the screen is being built
+            return False
+        focused = self.focused
+        return focused is None or not (focused is form or form in focused.ancestors)
+
+    def type_in_filter(self, text: str) -> None:
+        """Type ``text`` in the filter box, focusing it: from elsewhere a new filter, in the box
+        (the rest of a burst of keys, "张伟" from an input method) where its cursor is."""
+        box = self.query_one("#docs-filter", Input)
+        if self.focused is box:
+            if box.selection.is_empty:
+                box.insert_text_at_cursor(text)
+            else:
+                box.replace(text, *box.selection)
+            return
+        box.value = text
+        box.cursor_position = len(text)
+        # At once, not with focus() (which waits a turn): the next key of the burst must find
+        # the box focused.
+        self.set_focus(box)
+
+    def _in_filter(self) -> bool:
+        return self.focused is not None and self.focused.id == "docs-filter"
+
+    def _bound_keys(self) -> set[str]:
+        """Every key bound from the focused widget up to the app, whether its action is available
+        now or not (``r`` resolves a conflict only on a conflicted document, ``e`` needs one
+        shown): a bound letter never goes to the filter, so it does not sometimes act and
+        sometimes filter. The chain is the one Textual looks keys up in."""
+        return {key for _, bindings in self._modal_binding_chain for key, _ in bindings}
 
     # -- the list -------------------------------------------------------------------------
     def reload(self) -> None:
@@ -126,7 +222,7 @@ class DocumentsScreen(JournalScreen):
             self._pending.stop()
             self._pending = None
         doc_id = self.names.selected_key
-        if doc_id != self.doc_id:
+        if doc_id != self.doc_id or doc_id is None:  # None: the message names the filter
             self._show(doc_id)
 
     @on(NameList.Selected, "#docs-list")
@@ -148,8 +244,14 @@ class DocumentsScreen(JournalScreen):
         form = self.query_one("#doc-form", DocForm)
         self.query_one("#doc-tabs").display = doc is not None
         if doc is None or doc_id is None:
-            facts.update(Content.styled(f"No {self.KIND} here yet. Press a to add one, or link "
-                                        "one from an entry (n).", "$text-muted"))
+            query = self.query_one("#docs-filter", Input).value.strip()
+            if query and self.japp.name_items(self.KIND):  # typed a name that is not there
+                facts.update(Content.assemble(
+                    (f"No {self.KIND} matches “", "$text-muted"), plain(query, "$text-muted"),
+                    ("”. Escape clears the filter; then a adds a new one.", "$text-muted")))
+            else:
+                facts.update(Content.styled(f"No {self.KIND} here yet. Press a to add one, or "
+                                            "link one from an entry (n).", "$text-muted"))
             table.set_entries([])
             self.update_resolve_binding()
             return
@@ -276,7 +378,12 @@ class DocumentsScreen(JournalScreen):
 
     # -- actions --------------------------------------------------------------------------
     def action_focus_filter(self) -> None:
-        self.query_one("#docs-filter", Input).focus()
+        box = self.query_one("#docs-filter", Input)
+        self.set_focus(box)  # at once, like type_in_filter: "f张伟" typed at once all goes in
+        box.select_all()  # typing replaces the old filter
+
+    def action_focus_list(self) -> None:
+        self.names.focus()
 
     def action_back(self) -> None:
         if self.query_one("#docs-filter", Input).has_focus or self.names.has_focus:
@@ -327,6 +434,8 @@ class DocumentsScreen(JournalScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("edit", "delete") and self.doc_id is None:
             return None
+        if action == "focus_list":
+            return self._in_filter()
         return super().check_action(action, parameters)
 
     def conflict_target(self) -> tuple[str, str] | None:

@@ -104,12 +104,15 @@ class SyncRunner:
         except Exception as exc:  # noqa: BLE001 - an unexpected failure must not kill the app
             reason = str(exc) if isinstance(exc, JournalError) else f"{type(exc).__name__}: {exc}"
             result = sync.SyncResult(False, f"sync stopped: {reason}")
-        if not self.app.is_running:
-            return  # the app quit meanwhile (q twice): nobody left to tell
+        # Hand the result over as a message (thread-safe), not with call_from_thread: that makes
+        # a coroutine first and then schedules it on the app's event loop, so when the app quit
+        # meanwhile (q twice, or a quit racing the end of the job) the loop was closed or never
+        # ran it — "coroutine … was never awaited", or this thread blocked on it forever. A
+        # message to a closed app is simply dropped (call_later says False): nobody left to tell.
         try:
-            self.app.call_from_thread(self._finished, job, result)
+            self.app.call_later(self._finished, job, result)
         except RuntimeError:
-            pass  # it quit just now
+            pass  # the event loop is already closed
 
     def _finished(self, job: Job, result: SyncResult) -> None:
         self.running = None

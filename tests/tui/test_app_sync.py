@@ -4,8 +4,13 @@ missing-driver warning and its fix, and the per-machine settings."""
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import json
 import subprocess
+import threading
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,6 +143,49 @@ async def test_a_second_q_quits_without_waiting_for_a_hung_sync(
         assert app.is_running and any("press q again" in n[1] for n in notes.seen)
         await pilot.press("q")
         await until(pilot, lambda: not app.is_running, timeout=5)
+
+
+def test_a_result_handed_over_as_the_app_quits_is_dropped_quietly(
+        sample_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sync thread hands its result to the app just as the app quits (q while git was
+    finishing): the result is dropped without a "coroutine … was never awaited" RuntimeWarning
+    (call_from_thread made its coroutine, then could not schedule it on the closed loop), without
+    an exception in the thread, and the thread ends."""
+    monkeypatch.setattr(sync, "sync", lambda path: sync.SyncResult(True, "synced"))
+    crashed: list[object] = []
+    monkeypatch.setattr(threading, "excepthook", crashed.append)
+    handing_over, loop_closed = threading.Event(), threading.Event()
+    workers: list[threading.Thread] = []  # this app's sync thread (not another test's)
+    app = make_app(sample_file)
+
+    def held(method: Callable[..., object]) -> Callable[..., object]:
+        def call(*args: object, **kwargs: object) -> object:
+            if threading.current_thread().name == "journal-sync":
+                workers.append(threading.current_thread())
+                handing_over.set()
+                loop_closed.wait(10)
+            return method(*args, **kwargs)
+        return call
+
+    # however the thread reaches the app, it gets there only once the app has quit
+    for name in ("call_from_thread", "call_later", "post_message"):
+        setattr(app, name, held(getattr(app, name)))
+
+    async def quit_while_handing_over() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await ready(pilot)
+            await pilot.press("s")
+            await until(pilot, handing_over.is_set)
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        asyncio.run(quit_while_handing_over())  # the app quits, then its event loop closes
+        worker = workers[0]
+        loop_closed.set()
+        worker.join(5)
+        gc.collect()
+    assert not worker.is_alive() and not crashed
+    assert [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)] == []
 
 
 async def test_missing_driver_warns_and_the_palette_registers_it(

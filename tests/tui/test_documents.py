@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input, Static
+from textual import events
+from textual.widgets import Input, Static, TabbedContent
 
 from journal.screens.day import DayScreen
 from journal.screens.dialogs import ConfirmScreen, PromptScreen
 from journal.screens.documents import DocumentsScreen
+from journal.screens.editor import EditorScreen
 from journal.screens.search import FIRST_RESULTS
 from journal.service import Journal
 from journal.storage import dump_canonical, new_id
@@ -55,6 +57,127 @@ async def test_contacts_filter_and_cross_index(sample_file: Path) -> None:
         assert isinstance(day, DayScreen)
         assert day.selected_entry() == table.entry_ids[1]
         assert day.day.isoformat() == dates[1]
+
+
+def filter_box(screen: DocumentsScreen) -> Input:
+    return screen.query_one("#docs-filter", Input)
+
+
+def keys_at_once(app, *keys: str) -> None:  # noqa: ANN001
+    """Queue key events before the app handles any (typed very fast, an input method's text):
+    characters, or names of keys without one (``escape``)."""
+    for key in keys:
+        if len(key) == 1:
+            app.post_message(events.Key({" ": "space", "/": "slash"}.get(key, key), key))
+        else:
+            app.post_message(events.Key(key, None))
+
+
+async def test_typing_a_name_filters_at_once(sample_file: Path) -> None:
+    app = make_app(sample_file)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("c")
+        screen = docs_screen(app)
+        names, box = screen.query_one("#docs-list", NameList), filter_box(screen)
+        assert names.has_focus and len(listed(screen)) == 9
+        await pilot.press(*"张伟")  # no f: the first character moves into the filter box
+        assert box.has_focus and box.value == "张伟"
+        assert listed(screen) == ["张伟 (上海星海物流有限公司)", "张伟 (华辰精密机械有限公司)"]
+        await pilot.press("down")  # from the box into the list, as on the search screen
+        assert names.has_focus and box.value == "张伟"
+        await pilot.press(*"tom")  # t is bound to nothing: a new filter; o goes on in the box
+        assert box.has_focus and box.value == "tom"
+        assert listed(screen) == ["Tom Baker (Acme Robotics)"]
+        await until(pilot, lambda: "Tom Baker" in text_of(screen.query_one("#doc-facts", Static)))
+        await pilot.press("escape")  # clears the filter, back on the whole list
+        assert names.has_focus and box.value == "" and len(listed(screen)) == 9
+        keys_at_once(app, "王", "芳")  # an input method's text: two keys before either is handled
+        await until(pilot, lambda: [label.split(" ")[0] for label in listed(screen)] == ["王芳"])
+        assert box.has_focus and box.value == "王芳"
+        await pilot.press("enter")  # into the list; a digit or a paste starts a new filter too
+        await pilot.press("2")
+        assert box.value == "2" and box.has_focus
+        await pilot.press("escape")
+        app.post_message(events.Paste("刘洋\n"))
+        await until(pilot, lambda: [label.split(" ")[0] for label in listed(screen)] == ["刘洋"])
+        assert box.has_focus and box.value == "刘洋"
+        # f still moves into the box, where typing replaces the old filter
+        await pilot.press("escape", "f", *"陈")
+        assert box.value == "陈" and [label.split(" ")[0] for label in listed(screen)] == ["陈静"]
+        # a whole name at once: its bound letters (o, a, e) and spaces follow the first key into
+        # the box, and enter, queued behind them, takes the focus back to the list
+        await pilot.press("escape")
+        keys_at_once(app, *"Tom Baker", "enter")
+        await until(pilot, lambda: listed(screen) == ["Tom Baker (Acme Robotics)"])
+        await until(pilot, lambda: names.has_focus)
+        assert box.value == "Tom Baker" and app.current_mode == "contacts"
+        await pilot.press("x", "y")  # no such name: said so, rather than "no contact yet"
+        assert box.value == "xy" and listed(screen) == []
+        await until(pilot, lambda: "No contact matches “xy”" in text_of(
+            screen.query_one("#doc-facts", Static)))
+
+
+async def test_bound_letters_keep_their_action_on_a_documents_screen(sample_file: Path) -> None:
+    app = make_app(sample_file)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("c")
+        screen = docs_screen(app)
+        box = filter_box(screen)
+        await until(pilot, lambda: screen.doc_id is not None)
+        await pilot.press("a")
+        assert isinstance(app.screen, PromptScreen)
+        await pilot.press("escape", "d")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape", "n")
+        assert isinstance(app.screen, EditorScreen)
+        await pilot.press("escape")
+        assert app.screen is screen
+        await pilot.press("r")  # bound (resolve) even where nothing has a conflict: no filter
+        await pilot.press("e")
+        assert screen.query_one("#doc-tabs", TabbedContent).active == "tab-details"
+        assert screen.query_one("#doc-form").has_focus_within
+        await pilot.press("escape")
+        assert box.value == "" and len(listed(screen)) == 9
+        for key, mode in (("o", "organisations"), ("p", "projects"), ("w", "week"),
+                          ("j", "journal"), ("c", "contacts")):
+            await pilot.press(key)
+            assert app.current_mode == mode
+        assert app.main_screen() is screen and box.value == "" and len(listed(screen)) == 9
+        await pilot.press("f")
+        assert box.has_focus
+
+
+async def test_c_then_p_typed_at_once_switches_and_leaks_nothing(sample_file: Path) -> None:
+    """Both keys queued before the contacts screen (built by c) is up: p switches to projects
+    and types nothing in the contacts filter; a name typed right after c filters."""
+    app = make_app(sample_file)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        keys_at_once(app, "c", "p")
+        await until(pilot, lambda: app.current_mode == "projects")
+        await pilot.pause()
+        projects = docs_screen(app)
+        assert filter_box(projects).value == "" and len(listed(projects)) == 5
+        keys_at_once(app, "c", "o", "c")
+        await until(pilot, lambda: app.current_mode == "contacts")
+        await pilot.pause()
+        contacts = docs_screen(app)
+        assert filter_box(contacts).value == "" and len(listed(contacts)) == 9
+        await pilot.press("o")
+        organisations = docs_screen(app)
+        assert filter_box(organisations).value == ""
+        keys_at_once(app, "c", "刘")  # 刘 typed after c: for the contacts screen's filter
+        await until(pilot, lambda: [label.split(" ")[0] for label in listed(contacts)] == ["刘洋"])
+        assert app.main_screen() is contacts and filter_box(contacts).value == "刘"
+        assert filter_box(organisations).value == "" and filter_box(projects).value == ""
+        await pilot.press("escape")
+        keys_at_once(app, "/", *"张伟")  # typed right after /: searched, not filtered here
+        await until(pilot, lambda: app.current_mode == "search")
+        query = app.main_screen().query_one("#search-query", Input)
+        await until(pilot, lambda: query.value == "张伟")
+        assert filter_box(contacts).value == ""
 
 
 async def test_organisation_cross_index_includes_its_contacts_and_projects(
