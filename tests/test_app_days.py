@@ -1,0 +1,69 @@
+"""The app's per-day entry lists: built by the same pass that finds merge conflicts, in the order
+the day view shows (untimed first, then by time, then by id), and rebuilt when the file changes
+(here or in another process). No terminal needed: only the app's data helpers are used."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from journal.app import JournalApp
+from journal.service import Journal
+
+
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JOURNAL_CONFIG", str(tmp_path / "config" / "settings.json"))
+
+
+def _scan(journal: Journal, day: str) -> list[str]:
+    """The straightforward answer: every entry of the day, sorted by (time or "", id)."""
+    entries = journal.tables["entries"]
+    return [i for _, i in sorted((d.get("time") or "", i) for i, d in entries.items()
+                                 if d["date"] == day)]
+
+
+def test_entry_ids_on_a_day_in_display_order_and_after_changes(tmp_path: Path) -> None:
+    path = tmp_path / "journal.json"
+    journal = Journal(path)
+    for event, day, time in [("late", "2026-11-20", "17:00"), ("untimed", "2026-11-20", None),
+                             ("early", "2026-11-20", "08:15"), ("same time", "2026-11-20", "08:15"),
+                             ("other day", "2026-11-21", "09:00"), ("untimed 2", "2026-11-20", None)]:
+        journal.add_entry(event=event, date=day, time=time)
+    app = JournalApp(path)
+    shown = app.entry_ids_on("2026-11-20")
+    events = [app.journal.tables["entries"][i]["event"] for i in shown]
+    assert shown == _scan(journal, "2026-11-20")
+    assert set(events[:2]) == {"untimed", "untimed 2"} and shown[0] < shown[1]
+    assert set(events[2:4]) == {"early", "same time"} and shown[2] < shown[3]
+    assert events[4:] == ["late"]
+    assert app.entry_ids_on("2026-11-22") == []
+    assert app._days is not None and app._days[0] == app.generation
+
+    # a change made here, then one made by another process: the lists follow
+    entry, _ = app.journal.add_entry(event="added here", date="2026-11-20", time="12:00")
+    assert entry.id in app.entry_ids_on("2026-11-20")
+    other = Journal(path)
+    moved = next(i for i in shown if other.tables["entries"][i]["event"] == "late")
+    other.edit_entry(moved, {"date": "2026-11-22"})
+    assert moved not in app.entry_ids_on("2026-11-20")
+    assert app.entry_ids_on("2026-11-22") == [moved]
+    for day in ("2026-11-20", "2026-11-21", "2026-11-22"):
+        assert app.entry_ids_on(day) == _scan(Journal(path), day)
+
+
+def test_conflicted_still_finds_every_table(tmp_path: Path) -> None:
+    path = tmp_path / "journal.json"
+    journal = Journal(path)
+    entry, _ = journal.add_entry(event="Visit", date="2026-11-20")
+    plain, _ = journal.add_entry(event="Call", date="2026-11-20")
+    record = [{"field": "event", "value": "Visit to ACME", "at": "2026-11-20T09:00:00.000000Z"}]
+    with journal.store.transaction() as tx:
+        tx.replace("entries", entry.id, {**tx.get("entries", entry.id), "conflicts": record})
+        tx.insert("days", {"note": "WFH", "conflicts": record}, doc_id="2026-11-20")
+    app = JournalApp(path)
+    found = app.conflicted()
+    assert found["entries"] == {entry.id} and found["days"] == {"2026-11-20"}
+    assert not found["contacts"] and not found["projects"] and not found["organisations"]
+    assert set(app.entry_ids_on("2026-11-20")) == {entry.id, plain.id}
