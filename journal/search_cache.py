@@ -58,7 +58,7 @@ from journal.search_cache_format import (
     int_array,
 )
 from journal.search_names import NameMatcher
-from journal.storage import CACHE_DIR, Tables, derived_note, resolve_data_path
+from journal.storage import CACHE_DIR, Tables, derived_note, remember_validated, resolve_data_path
 
 __all__ = ["CacheCorrupt", "CachedJournal", "open_journal"]
 
@@ -331,15 +331,25 @@ def open_journal(path: Path | str, *, rebuild: bool = False) -> CachedJournal:
         old = None if rebuild else Sections.open(cache_file)
         if old is not None and old.digest == digest:  # same bytes, new stat: only the key moves
             write_note(note_file, key, digest, read_ns)
+            _vouch(path, key, raw, read_ns)
             return CachedJournal(path, old, raw)
         from journal.search_cache_build import build  # the cold path's code, imported on need
 
         sections, payload = build(path, raw, digest, old)
         if payload is not None and _write_private(cache_file, payload):
             write_note(note_file, key, digest, read_ns)
+        _vouch(path, key, raw, read_ns)
         return CachedJournal(path, sections, raw)
     finally:
         os.close(fd)
+
+
+def _vouch(path: Path, key: tuple[int, int, int], raw: bytes, read_ns: int) -> None:
+    """Tell the storage layer that these bytes are a valid journal: a build validated them in
+    full, a refresh validated what changed since a version that was (and a cache is only ever
+    made from a valid file). Not for bytes that may still change under the same stat key."""
+    if not racy(key[2], read_ns):
+        remember_validated(path, key, zlib.crc32(raw))
 
 
 def _overlaid(path: Path, fd: int, key: tuple[int, int, int], note: KeyNote,

@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 import pytest
 
+from journal.errors import StorageError
 from journal.reports import build_period_report, next_period, render_json
 from journal.search import SearchIndex
 from journal.search_cache import cache_paths, open_journal
@@ -324,3 +325,31 @@ def test_reports_through_the_cache_match_the_full_tables(tmp_path: Path, kind: s
     direct = build_period_report(load_file(path), start, end, today=ANCHOR, kind=kind)
     assert render_json(via_cache) == render_json(direct)
     assert via_cache.totals.entries > 0 and (kind == "week" or via_cache.overdue_contacts)
+
+
+def test_a_file_the_cache_validated_is_not_validated_again_by_the_storage(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a `git pull` + `journal sync` (which refreshes the cache), the app's first load of the
+    pulled file skips the per-document check; any other bytes are checked as always."""
+    import journal.storage as storage
+    from journal.storage import JournalStore, derived_note
+
+    path = tmp_path / "journal.json"
+    write(path, TABLES)
+    settled = path.stat().st_mtime_ns - 10 * 10**9
+    os.utime(path, ns=(settled, settled))
+    open_journal(path)
+    assert derived_note(path, "validated").exists()
+    checked: list[int] = []
+    real = storage.check_tables
+    monkeypatch.setattr(storage, "check_tables",
+                        lambda data, version: checked.append(len(data)) or real(data, version))
+    assert len(JournalStore(path).read()["entries"]) == len(TABLES["entries"])
+    assert checked == [1]  # only the meta table's schema
+    raw = path.read_bytes()
+    tampered = raw.replace(b'"status": "done"', b'"status": "DONE"', 1)
+    with open(path, "r+b") as f:  # same size, stat key restored: only the crc32 tells
+        f.write(tampered)
+    os.utime(path, ns=(settled, settled))
+    with pytest.raises(StorageError, match="invalid status"):
+        JournalStore(path).read()
