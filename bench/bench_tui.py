@@ -55,15 +55,23 @@ def corpus(n_entries: int, n_contacts: int) -> Path:
 
 
 def copies(source: Path, folder: Path) -> dict[str, Path]:
-    """``written``: the data written by journal's own store; ``foreign``: the bytes as cached."""
+    """``written``: the data written by journal's own store; ``foreign``: the bytes as cached,
+    never seen by journal; ``synced``: the same bytes after ``journal sync`` brought them in (it
+    refreshes the search cache, which vouches for the bytes it validated)."""
+    from journal.search_cache import open_journal
     from journal.storage import JournalStore, load_file
 
     written = folder / "written" / "journal.json"
     JournalStore(written).replace_all(load_file(source))
-    foreign = folder / "foreign" / "journal.json"
-    foreign.parent.mkdir()
-    shutil.copyfile(source, foreign)
-    return {"written": written, "foreign": foreign}
+    out = {"written": written}
+    for kind in ("foreign", "synced"):
+        out[kind] = folder / kind / "journal.json"
+        out[kind].parent.mkdir()
+        shutil.copyfile(source, out[kind])
+    settled = time.time_ns() - 10**10  # pulled a while before the app is opened
+    os.utime(out["synced"], ns=(settled, settled))
+    open_journal(out["synced"])
+    return out
 
 
 def rss_mb() -> tuple[float, float]:

@@ -317,6 +317,7 @@ def open_journal(path: Path | str, *, rebuild: bool = False) -> CachedJournal:
                 digest = _sha256(raw)
                 if digest == note.digest and not racy(key[2], read_ns):
                     write_note(note_file, key, digest, read_ns)
+                    _vouch(path, key, raw, read_ns)
             sections = Sections.open(cache_file) if digest == note.digest else None
             if sections is not None and sections.digest == digest:
                 return CachedJournal(path, sections, FileBytes(fd) if raw is None else raw)
