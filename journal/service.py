@@ -262,6 +262,18 @@ class Journal:
         """The one id a user's reference designates (id, name, or 'Name (Organisation)')."""
         return NameIndex(self.view, kind).resolve(ref)
 
+    def find(self, kind: str, ref: str) -> str:
+        """The id ``ref`` designates, for commands that only read (list, show, export): what
+        :meth:`resolve` accepts, else what ``journal search contact:…`` accepts — a unique prefix
+        or part of the name, pinyin in full or initials (``zw`` for 张伟). Not for writes: there
+        a name nobody has yet is a new document."""
+        try:
+            return self.resolve(kind, ref)
+        except NotFoundError:
+            from journal.search_names import NameMatcher  # only when the name is not exact
+
+            return NameMatcher(kind, self.view).resolve(ref)
+
     def get_document(self, kind: str, ref: str) -> Document:
         doc_id = self.resolve(kind, ref)
         return MODEL_BY_KIND[kind].from_doc(doc_id, self.view[KIND_TABLE[kind]][doc_id])

@@ -68,6 +68,22 @@ def test_list_filter_by_pinyin_is_never_a_guess(cli, jfile: Path) -> None:
     assert jfile.read_bytes() == before  # listing never writes
 
 
+def test_show_and_export_accept_the_same_name_forms_but_edits_do_not(cli, jfile: Path) -> None:
+    """Reading commands take pinyin and parts of names, as `list` does; a command that changes
+    the journal takes only what `add` takes, so a loose name never edits the wrong document."""
+    cli("add", "Visit", "-c", "欧阳娜娜 (工商银行)")
+    cli("add", "Call", "-c", "张伟")
+    shown = cli("contact", "show", "oynn")
+    assert shown.code == 0 and "欧阳娜娜" in shown.out and "Visit" in shown.out
+    assert cli("org", "show", "gsyh").code == 0
+    exported = cli("export", "contact", "ouyang", "--format", "json")
+    assert exported.code == 0 and "欧阳娜娜" in exported.out
+    before = jfile.read_bytes()
+    edited = cli("contact", "edit", "oynn", "--title", "经理")
+    assert edited.code == 1 and edited.err.startswith("journal: ")
+    assert jfile.read_bytes() == before
+
+
 def test_add_still_creates_a_contact_for_an_unknown_name(cli, jfile: Path) -> None:
     cli("add", "Visit", "-c", "张伟")
     result = cli("add", "Call", "-c", "zw")  # `add` matches exactly, else creates

@@ -163,7 +163,7 @@ def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
 
 def cmd_show(args: argparse.Namespace, ctx: Any) -> int:
     journal = ctx.journal
-    doc = journal.get_document(args.kind, args.name)
+    doc = journal.get_document(args.kind, journal.find(args.kind, args.name))
     # Names and members only: the linked entries are found without parsing all of them
     # (Journal.linked_entry_docs), which at 100k entries is most of the command's time.
     tables = journal.view

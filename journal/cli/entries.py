@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from journal.cli.render import entry_block, entry_line, to_json
-from journal.errors import NotFoundError, ValidationError
+from journal.errors import ValidationError
 from journal.models import ENTRY_STATUSES
 from journal.service import KINDS, LinkRequest
 
@@ -121,20 +121,6 @@ def _period(args: argparse.Namespace) -> tuple[str | None, str | None]:
             parse_period(args.end)[1].isoformat() if args.end else None)
 
 
-def _resolve_listed(journal: Any, kind: str, ref: str) -> str:
-    """The document a --contact/--project/--org filter names. Besides what `journal add` accepts
-    (an id, the exact name, 'Name (Organisation)'), the forms `journal search contact:…` accepts:
-    a unique prefix or part of the name, pinyin in full or initials (``zw`` for 张伟). Listing only:
-    `journal add` creates a new document for a name it does not know."""
-    try:
-        return journal.resolve(kind, ref)
-    except NotFoundError:
-        # Imported only now: the pinyin machinery is not needed when the name matches exactly.
-        from journal.search_names import NameMatcher
-
-        return NameMatcher(kind, journal.view).resolve(ref)
-
-
 def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
     if args.limit is not None and args.limit < 0:
         raise ValidationError("--limit must be 0 or more")
@@ -146,7 +132,7 @@ def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
     for kind in KINDS:
         ref = getattr(args, kind)
         if ref:
-            docs = journal.linked_entry_docs(kind, _resolve_listed(journal, kind, ref))
+            docs = journal.linked_entry_docs(kind, journal.find(kind, ref))
             among = docs if among is None else {i: d for i, d in among.items() if i in docs}
     entries = journal.entries_where(
         lambda _id, d: (start is None or d["date"] >= start) and (end is None or d["date"] <= end),

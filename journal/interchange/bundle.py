@@ -58,7 +58,7 @@ def _reference(doc: dict[str, Any]) -> dict[str, Any]:
 
 def build_bundle(journal: Journal, kind: str, ref: str) -> dict[str, Any]:
     """The hand-over bundle of the document ``ref`` designates (see the module docstring)."""
-    doc_id = journal.resolve(kind, ref)
+    doc_id = journal.find(kind, ref)
     tables = journal.tables
     full: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in DOC_TABLES}
     subject = tables[KIND_TABLE[kind]][doc_id]
