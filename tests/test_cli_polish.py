@@ -326,3 +326,18 @@ def test_org_last_seen_reads_the_entries_once() -> None:
               "projects": {"P1": {"organisation_id": "O2"}}}
     assert _last_seen(tables, "organisation") == {"O1": "2026-11-01", "O2": "2026-11-03"}
     assert _CountingTable.passes == 1
+
+
+def test_a_new_name_that_looks_like_an_existing_one_is_pointed_out(cli) -> None:
+    """`add` links exact names only and creates a document otherwise; when the new name is part of
+    an existing one ("Zed New" for "Zed New Person"), stderr says so, with the id to use."""
+    person = cli("contact", "add", "Zed New Person", "--org", "Umbrella Ltd")
+    person_id = person.out.strip()
+    added = cli("add", "Lunch with Zed", "-c", "Zed New")
+    assert added.code == 0
+    line = next(x for x in added.err.splitlines() if "created contact Zed New " in x)
+    assert f"similar contact already there: Zed New Person (Umbrella Ltd) [{person_id}]" in line
+    fresh = cli("add", "Met someone", "-c", "Brand New Guy", "-p", "贷款")
+    assert fresh.code == 0 and "similar" not in fresh.err and "created contact Brand New Guy" in fresh.err
+    again = cli("add", "Again", "-p", "贷")  # part of the project created just before: a hint
+    assert "similar project already there: 贷款" in again.err

@@ -6,7 +6,7 @@ import argparse
 from dataclasses import asdict
 from typing import Any
 
-from journal.cli.render import document_block, entry_line, to_json
+from journal.cli.render import document_block, entry_line, report_created, to_json
 from journal.errors import ValidationError
 from journal.models import KIND_LINK_FIELD, KIND_TABLE, PROJECT_STATUSES
 from journal.names import label
@@ -92,15 +92,10 @@ def _changes(args: argparse.Namespace) -> dict[str, Any]:
     return changes
 
 
-def _report_created(ctx: Any, created: list[Any]) -> None:
-    for doc in created:
-        ctx.note(f"created {doc.kind} {doc.label} [{doc.id}]")
-
-
 def cmd_add(args: argparse.Namespace, ctx: Any) -> int:
     doc, created = ctx.journal.add_document(args.kind, args.name, _changes(args),
                                             organisation=getattr(args, "organisation", None))
-    _report_created(ctx, created)
+    report_created(ctx, created)
     ctx.out(doc.id)
     return 0
 
@@ -197,7 +192,7 @@ def cmd_edit(args: argparse.Namespace, ctx: Any) -> int:
         raise ValidationError("nothing to change: give at least one option")
     doc, created = ctx.journal.edit_document(args.kind, args.name, changes,
                                              organisation=organisation)
-    _report_created(ctx, created)
+    report_created(ctx, created)
     ctx.out(doc.id)
     return 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from journal.cli.render import entry_block, entry_line, to_json
+from journal.cli.render import entry_block, entry_line, report_created, to_json
 from journal.errors import ValidationError
 from journal.models import ENTRY_STATUSES
 from journal.service import KINDS, LinkRequest
@@ -88,11 +88,6 @@ def _summary_arg(text: str) -> str:
     return text.replace("\\n", "\n")
 
 
-def _report_created(ctx: Any, created: list[Any]) -> None:
-    for doc in created:
-        ctx.note(f"created {doc.kind} {doc.label} [{doc.id}]")
-
-
 def cmd_add(args: argparse.Namespace, ctx: Any) -> int:
     from datetime import date
 
@@ -102,7 +97,7 @@ def cmd_add(args: argparse.Namespace, ctx: Any) -> int:
         time=_time_arg(args.time), end_time=_time_arg(args.end_time),
         summary=_summary_arg(args.summary or ""), status=args.status or "done", tags=args.tag,
         links=LinkRequest(args.projects, args.contacts, args.organisations))
-    _report_created(ctx, created)
+    report_created(ctx, created)
     ctx.out(entry.id)
     return 0
 
@@ -178,7 +173,7 @@ def cmd_edit(args: argparse.Namespace, ctx: Any) -> int:
     # then: a list computed here from an earlier read would drop a tag added meanwhile elsewhere.
     entry, created = ctx.journal.edit_entry(args.id, changes, add=add, remove=remove,
                                             add_tags=args.tag, remove_tags=args.remove_tag)
-    _report_created(ctx, created)
+    report_created(ctx, created)
     ctx.out(entry_line(ctx.journal.entry_view(entry)))
     return 0
 

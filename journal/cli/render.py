@@ -79,3 +79,23 @@ def document_block(kind: str, fields: Mapping[str, Any], extra: Iterable[tuple[s
         lines.append(head + first)
         lines.extend((" " * len(head) + line).rstrip() for line in rest)
     return "\n".join(lines)
+
+
+def report_created(ctx: Any, created: Iterable[Any]) -> None:
+    """Say on stderr which documents a command created for new names, and which existing ones
+    look alike: `add -c "Zed New"` creates a contact when nobody is called exactly that, which
+    is a typo as often as a new person."""
+    for doc in created:
+        line = f"created {doc.kind} {clean_line(doc.label)} [{doc.id}]"
+        from journal.search_names import NameMatcher  # only when something was created
+
+        tables = ctx.journal.view
+        name = str(tables[KIND_TABLES[doc.kind]].get(doc.id, {}).get("name", ""))
+        matcher = NameMatcher(doc.kind, tables)
+        alike = [f"{clean_line(matcher.label(i))} [{i}]" for i in matcher.similar(name, doc.id)]
+        if alike:
+            line += f"; similar {doc.kind} already there: {', '.join(alike)}"
+        ctx.note(line)
+
+
+KIND_TABLES = {"contact": "contacts", "project": "projects", "organisation": "organisations"}
