@@ -185,7 +185,6 @@ _NOT_TEXT = {table: frozenset(name for name, (container, _) in spec.items() if c
              for table, spec in _SPECS.items()}
 _LIST_OF = {table: {name: element for name, (_, element) in spec.items() if element is not None}
             for table, spec in _SPECS.items()}
-_ENTRY_REQUIRED = frozenset(REQUIRED["entries"])
 
 
 def _ids_ok(ids: Any) -> bool:
@@ -212,50 +211,17 @@ def _table_ok(table: str, docs: dict[str, Any]) -> bool:
                 return False
         elif not _ids_ok(docs):
             return False
-        if table == "entries":
-            return _entries_ok(docs.values())
         return _docs_ok(table, docs.values())
     except (LookupError, TypeError, ValueError, AttributeError):
         return False  # something unexpected (not JSON data?): the reference check words it
 
 
 def _docs_ok(table: str, docs: Any) -> bool:
-    """The documents of a table other than entries (thousands, not 100k: kept simple)."""
+    """The documents of one table, in one pass. For the entries, the bulk of a journal, the
+    dates, times and statuses are collected on the way and checked once per distinct value."""
     spec = _SPECS[table]
     not_text, list_of, required = _NOT_TEXT[table], _LIST_OF[table], REQUIRED[table]
-    for doc in docs:
-        if type(doc) is not dict:
-            return False
-        for name, value in doc.items():
-            kind = type(value)
-            if kind is str:
-                if name in not_text:
-                    return False
-            elif kind is list:
-                element = list_of.get(name)
-                if element is None:
-                    if name in spec:
-                        return False
-                else:
-                    for item in value:
-                        if type(item) is not element:
-                            return False
-            elif kind is not _NONE and name in spec:
-                container = spec[name][0]
-                if kind is not container and (container is not float or kind is not int):
-                    return False
-        for name in required:
-            if doc.get(name) is None:
-                return False
-    return True
-
-
-def _entries_ok(docs: Any) -> bool:
-    """:func:`_docs_ok` for the entries, the bulk of a journal: the required fields' values are
-    collected (a missing one raises KeyError) and the dates, times and statuses are checked once
-    per distinct value at the end."""
-    spec = _SPECS["entries"]
-    not_text, list_of, required = _NOT_TEXT["entries"], _LIST_OF["entries"], _ENTRY_REQUIRED
+    entries = table == "entries"
     days: set[str] = set()
     times: set[str] = set()
     statuses: set[str] = set()
@@ -284,15 +250,18 @@ def _entries_ok(docs: Any) -> bool:
                 container = spec[name][0]
                 if kind is not container and (container is not float or kind is not int):
                     return False
-        # the loop above made every value below text (or left it out)
-        if "event" not in doc:
-            return False
-        add_day(doc["date"])
-        add_status(doc["status"])
-        if "time" in doc:
-            add_time(doc["time"])
-        if "end_time" in doc:
-            add_time(doc["end_time"])
+        for name in required:
+            if name not in doc:
+                return False
+        if entries:  # the loop above made every value below text (or left it out)
+            add_day(doc["date"])
+            add_status(doc["status"])
+            if "time" in doc:
+                add_time(doc["time"])
+            if "end_time" in doc:
+                add_time(doc["end_time"])
+    if not entries:
+        return True
     if not statuses <= ENTRY_STATUSES:
         return False
     for day in days:
