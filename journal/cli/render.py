@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 
+from journal.models import KIND_TABLE
 from journal.text import clean_line, clean_lines, first_line
 
 _STATUS_MARK = {"done": "", "planned": "[planned] ", "cancelled": "[cancelled] "}
@@ -85,17 +86,17 @@ def report_created(ctx: Any, created: Iterable[Any]) -> None:
     """Say on stderr which documents a command created for new names, and which existing ones
     look alike: `add -c "Zed New"` creates a contact when nobody is called exactly that, which
     is a typo as often as a new person."""
+    created = list(created)
+    if not created:
+        return
+    from journal.search_names import NameMatcher  # only when something was created
+
+    tables = ctx.journal.view
     for doc in created:
         line = f"created {doc.kind} {clean_line(doc.label)} [{doc.id}]"
-        from journal.search_names import NameMatcher  # only when something was created
-
-        tables = ctx.journal.view
-        name = str(tables[KIND_TABLES[doc.kind]].get(doc.id, {}).get("name", ""))
+        name = str(tables[KIND_TABLE[doc.kind]].get(doc.id, {}).get("name", ""))
         matcher = NameMatcher(doc.kind, tables)
         alike = [f"{clean_line(matcher.label(i))} [{i}]" for i in matcher.similar(name, doc.id)]
         if alike:
             line += f"; similar {doc.kind} already there: {', '.join(alike)}"
         ctx.note(line)
-
-
-KIND_TABLES = {"contact": "contacts", "project": "projects", "organisation": "organisations"}
