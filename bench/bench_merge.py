@@ -2,7 +2,7 @@
 
 DESIGN.md targets the whole merge driver on two divergent 25k files at < 1 s; this measures the pure
 merge (inputs already parsed, as three independent object graphs like the driver gets them) so a
-regression in :mod:`journal.merge` shows up apart from parsing and writing.
+regression in :mod:`journal.sync.merge` shows up apart from parsing and writing.
 
 Run from the repository root: ``.venv/bin/python -m bench.bench_merge [entries] [edits]``
 """
@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from journal.merge import merge_data_with_stats
+from journal.sync.merge import merge_data_with_stats
 
 STAMP = "2026-{:02d}-{:02d}T{:02d}:{:02d}:00.000000Z"
 

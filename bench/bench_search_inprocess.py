@@ -2,8 +2,8 @@
 
 DESIGN.md asks for search-as-you-type under 100 ms a keystroke at 100k entries; the index aims at
 under 50 ms a query and about a second to build. This measures the pure work on already-parsed
-tables (no file I/O, no process start), so a regression in :mod:`journal.search` or
-:mod:`journal.reports` shows up apart from storage.
+tables (no file I/O, no process start), so a regression in :mod:`journal.search.index` or
+:mod:`journal.reports.summary` shows up apart from storage.
 
 Wall time and CPU time are both printed: on a shared machine the wall clock includes waiting for a
 CPU; the CPU time is what the code costs.
@@ -21,8 +21,8 @@ from collections.abc import Callable
 from typing import Any
 
 from journal.dates import iso_week_bounds, month_bounds
-from journal.reports import build_period_report, render_markdown
-from journal.search import SearchIndex
+from journal.reports.summary import build_period_report, render_markdown
+from journal.search.index import SearchIndex
 from tests.corpus import ANCHOR, generate_tables
 
 QUERIES = [

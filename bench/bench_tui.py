@@ -58,7 +58,7 @@ def copies(source: Path, folder: Path) -> dict[str, Path]:
     """``written``: the data written by journal's own store; ``foreign``: the bytes as cached,
     never seen by journal; ``synced``: the same bytes after ``journal sync`` brought them in (it
     refreshes the search cache, which vouches for the bytes it validated)."""
-    from journal.search_cache import open_journal
+    from journal.search.cache.reader import open_journal
     from journal.storage import JournalStore, load_file
 
     written = folder / "written" / "journal.json"

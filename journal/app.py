@@ -34,6 +34,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from journal.errors import JournalError
+from journal.names.catalog import KIND_TITLES, NameItem, build_items, match_items
 from journal.screens.base import EntryDefaults, JournalScreen
 from journal.screens.day import DayScreen
 from journal.screens.modes import MODES
@@ -41,11 +42,10 @@ from journal.screens.syncing import SyncRunner, sync_commands
 from journal.service import Journal
 from journal.settings import load_settings
 from journal.storage import Tables
-from journal.widgets.catalog import KIND_TITLES, NameItem, build_items, match_items
 from journal.widgets.render import plain
 
 if TYPE_CHECKING:
-    from journal.search import SearchIndex
+    from journal.search.index import SearchIndex
 
 POLL_SECONDS = 1.5
 #: Files above this size are parsed in a thread, behind a first frame.
@@ -213,7 +213,7 @@ class JournalApp(App[None]):
             return self._index[1]
         tables = self.journal.tables
         if len(tables.get("entries", {})) < BACKGROUND_INDEX_ENTRIES:
-            from journal.search import SearchIndex
+            from journal.search.index import SearchIndex
 
             self._index = (generation, SearchIndex(tables))
             return self._index[1]
@@ -228,7 +228,7 @@ class JournalApp(App[None]):
     def _build_index(self, generation: int, tables: Tables) -> None:
         """Build in a thread: ``tables`` is a snapshot the store never changes (a write makes new
         tables), so the UI thread may go on reading and writing meanwhile."""
-        from journal.search import SearchIndex
+        from journal.search.index import SearchIndex
 
         interval = sys.getswitchinterval()
         sys.setswitchinterval(BUILD_SWITCH_INTERVAL_S)
@@ -245,7 +245,7 @@ class JournalApp(App[None]):
 
     def _cached_index(self) -> SearchIndex | None:
         """The index from the derived search cache that ``journal search`` keeps next to the file
-        (journal.search_cache), when there is one: opening it takes milliseconds where building
+        (journal.search.cache.reader), when there is one: opening it takes milliseconds where building
         takes a second of a thread that competes with the UI for the GIL. It describes the file as
         it is now; if that is not the data of the build's generation, ``_index_built`` drops it.
         Only for the first index of a session (a stale cache is refreshed on the way, which keeps
@@ -255,7 +255,7 @@ class JournalApp(App[None]):
             return None
         self._cache_tried = True
         try:
-            from journal.search_cache import cache_paths, open_journal
+            from journal.search.cache.reader import cache_paths, open_journal
 
             if not cache_paths(self.journal.path)[0].exists():
                 return None
@@ -350,7 +350,7 @@ class JournalApp(App[None]):
     def check_driver(self) -> None:
         """Warn when the journal sits in a git clone that lacks the merge driver (git config is
         not versioned, so a fresh clone does): a pull would then conflict line by line."""
-        from journal.merge_driver import driver_warning
+        from journal.sync.driver import driver_warning
 
         warning = driver_warning(self.journal.path)
         if warning:

@@ -1,6 +1,6 @@
 """`journal doctor`: a thorough check of a journal file, beyond what every load checks.
 
-Loading already refuses files of the wrong shape or types (journal.validate). The doctor also
+Loading already refuses files of the wrong shape or types (journal.datafile.validate). The doctor also
 validates every document against the model, and finds links that point at nothing and recorded merge
 conflicts waiting for a decision.
 """

@@ -28,7 +28,7 @@ from journal.models import (
     tag_set,
     utc_now,
 )
-from journal.names import MODEL_BY_KIND, Created, LinkRequest, NameIndex, Resolver, label
+from journal.names.resolve import MODEL_BY_KIND, Created, LinkRequest, NameIndex, Resolver, label
 from journal.storage import JournalStore, Tables, TablesView
 from journal.text import fold
 
@@ -270,7 +270,7 @@ class Journal:
         try:
             return self.resolve(kind, ref)
         except NotFoundError:
-            from journal.search_names import NameMatcher  # only when the name is not exact
+            from journal.names.matching import NameMatcher  # only when the name is not exact
 
             return NameMatcher(kind, self.view).resolve(ref)
 
@@ -380,7 +380,7 @@ class Journal:
 
     # -- merge conflicts ------------------------------------------------------------------------
     def conflicts(self) -> list[Conflict]:
-        """Every field holding values that lost a merge (see journal.merge), per document and field,
+        """Every field holding values that lost a merge (see journal.sync.merge), per document and field,
         so the CLI and the TUI can show both sides and let the user pick."""
         tables = self.tables
         kinds = {table: kind for kind, table in KIND_TABLE.items()}
@@ -402,7 +402,7 @@ class Journal:
         """Clear the recorded conflicts of one document (of one ``field``, or all): ``"current"``
         keeps the values it holds; ``"other"`` (when one value is recorded) or ``N`` (the N-th) puts
         a recorded value back. ``updated_at`` moves on: the choice is an edit and must win the next
-        merge; the cleared records stay cleared on the other machine too (journal.merge)."""
+        merge; the cleared records stay cleared on the other machine too (journal.sync.merge)."""
         found = self._conflicts_of(doc_id)
         items = [c for c in found if field is None or c.field == field]
         if not items:

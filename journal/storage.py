@@ -14,7 +14,7 @@ leaves a torn file), the latter holds writes in memory for 1000 operations. Here
 * a file this program wrote itself (its (inode, size, mtime_ns) and crc32 match the notes kept in
   ``.journal-cache/`` after the write) is not validated again, and its tables are parsed only when
   asked for; a change is written as the untouched bytes with the changed documents spliced in
-  (:mod:`journal.storage_tables`, :mod:`journal.storage_raw`): ``journal add`` on a 50 MB journal
+  (:mod:`journal.datafile.tables`, :mod:`journal.datafile.canonical`): ``journal add`` on a 50 MB journal
   parses the contacts, not the 100k entries.
 """
 
@@ -33,9 +33,8 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-from journal.errors import StorageError
-from journal.models import SCHEMA_VERSION
-from journal.storage_io import (  # noqa: F401 - re-exported: the public names of storage
+from journal.datafile.canonical import DUMP_OPTIONS, RawLayoutError, RawTable, loads, member_header
+from journal.datafile.files import (  # noqa: F401 - re-exported: the public names of storage
     BACKUP_DIR,
     BACKUPS_KEPT,
     LOCK_TIMEOUT_S,
@@ -49,9 +48,10 @@ from journal.storage_io import (  # noqa: F401 - re-exported: the public names o
     resolve_data_path,
     stat_key,
 )
-from journal.storage_raw import DUMP_OPTIONS, RawLayoutError, RawTable, loads, member_header
-from journal.storage_tables import Snapshot, TableState, TablesView, Working, encode
-from journal.validate import check_tables
+from journal.datafile.tables import Snapshot, TableState, TablesView, Working, encode
+from journal.datafile.validate import check_tables
+from journal.errors import StorageError
+from journal.models import SCHEMA_VERSION
 
 TABLES = ("contacts", "days", "entries", "meta", "organisations", "projects")
 CACHE_DIR = ".journal-cache"
@@ -356,9 +356,9 @@ class JournalStore:
 
     def _remember_changes(self, before: StatKey | None, after: StatKey, crc: int,
                           spans: dict[str, tuple[int, int]], changes: dict[str, dict[str, Any]] | None) -> None:
-        """Extend the change history (journal.storage_changes) that lets the search cache follow
+        """Extend the change history (journal.datafile.changes) that lets the search cache follow
         this write without reading the file."""
-        from journal.storage_changes import next_note
+        from journal.datafile.changes import next_note
 
         note = self._note_path("changes")
         self._write_note("changes", next_note(note, before, after, crc, spans, changes))

@@ -12,7 +12,7 @@ from pathlib import Path
 import orjson
 
 from journal.cli.documents import _last_seen
-from journal.search import entry_organisations
+from journal.search.index import entry_organisations
 from journal.storage import load_file
 from journal.text import counted
 
@@ -99,9 +99,9 @@ def test_list_imports_the_pinyin_matcher_only_when_needed(jfile: Path, cli) -> N
         "from journal.cli import main\n"
         f"path = {str(jfile)!r}\n"
         "assert main(['--file', path, 'list', '-c', '张伟']) == 0\n"
-        "print('journal.search_names' in sys.modules)\n"
+        "print('journal.names.matching' in sys.modules)\n"
         "assert main(['--file', path, 'list', '-c', 'zw']) == 0\n"
-        "print('journal.search_names' in sys.modules)\n")
+        "print('journal.names.matching' in sys.modules)\n")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 0, result.stderr

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from journal.sample_data import load_sample
+from journal.interchange.sample import load_sample
 from journal.service import Journal, LinkRequest
 from journal.storage import load_file
 from tests.helpers import run_process

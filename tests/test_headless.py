@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 CORE = ["journal.cli", "journal.service", "journal.storage", "journal.models", "journal.dates",
-        "journal.names", "journal.interchange.csv_import", "journal.doctor", "journal.validate"]
+        "journal.names.resolve", "journal.interchange.csv_import", "journal.doctor", "journal.datafile.validate"]
 
 
 def test_core_modules_do_not_import_textual() -> None:

@@ -1,4 +1,4 @@
-"""Tests for the three-way merge of data files (journal.merge).
+"""Tests for the three-way merge of data files (journal.sync.merge).
 
 The merge decides whether two machines' work survives a sync, so every rule has a small hand-made case,
 the four scenarios from the sync issue are spelled out, and hypothesis checks the promises the rest of
@@ -18,7 +18,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from journal.errors import StorageError
-from journal.merge import MergeStats, is_set_field, merge_data, merge_data_with_stats, merge_docs
+from journal.sync.merge import (
+    MergeStats,
+    is_set_field,
+    merge_data,
+    merge_data_with_stats,
+    merge_docs,
+)
 
 NOW = "2026-11-23T10:00:00.000000Z"
 T1 = "2026-11-20T09:00:00.000000Z"

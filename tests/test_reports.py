@@ -12,8 +12,8 @@ import pytest
 
 from journal.dates import iso_week_bounds, month_bounds
 from journal.errors import ValidationError
-from journal.report_render import md
-from journal.reports import (
+from journal.reports.render import md
+from journal.reports.summary import (
     NO_ORGANISATION,
     NO_PROJECT,
     build_period_report,
@@ -21,7 +21,7 @@ from journal.reports import (
     render_markdown,
     render_text,
 )
-from journal.search import SearchIndex
+from journal.search.index import SearchIndex
 from tests.corpus import ANCHOR, generate_tables
 
 MON, SUN = date(2026, 11, 16), date(2026, 11, 22)

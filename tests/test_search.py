@@ -1,6 +1,6 @@
 """Search: the query parser, name resolution and the index, checked against brute force.
 
-Every expected result here is computed independently of journal.search — by scanning the raw
+Every expected result here is computed independently of journal.search.index — by scanning the raw
 documents — so the index's shortcuts (posting lists, bisected dates, the haystack blob) are checked
 against the plain meaning of each filter, alone and in random combinations.
 """
@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from pypinyin import Style, pinyin
 
 from journal.errors import AmbiguousNameError, JournalError, NotFoundError, ValidationError
-from journal.search import SearchIndex, entry_organisations
-from journal.search_query import Query, Term, parse_query
+from journal.search.index import SearchIndex, entry_organisations
+from journal.search.query import Query, Term, parse_query
 from journal.text import fold
 from tests.corpus import ANCHOR, generate_tables
 
@@ -384,7 +384,7 @@ def test_projects_and_organisations_resolve_too() -> None:
 def test_no_pypinyin_import_for_search_and_resolve() -> None:
     """Importing pypinyin costs ~0.4 s; search reads its character table directly."""
     code = ("import sys; from tests.corpus import generate_tables;"
-            "from journal.search import SearchIndex; ix = SearchIndex(generate_tables(50, 20));"
+            "from journal.search.index import SearchIndex; ix = SearchIndex(generate_tables(50, 20));"
             "ix.search('visit on:上周'); assert ix.resolve('contact', 'oynn');"
             "print(sorted(m for m in sys.modules if m.startswith(('pypinyin', 'textual'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,

@@ -1,6 +1,6 @@
 """The search cache: results through it are the in-memory index's, whatever path built it.
 
-Every comparison is against :class:`journal.search.SearchIndex` over the freshly loaded file — the
+Every comparison is against :class:`journal.search.index.SearchIndex` over the freshly loaded file — the
 index whose results tests/test_search.py checks against brute force — for every filter kind,
 after full builds, incremental refreshes (added, edited, deleted entries; renamed contacts and
 organisations) and non-canonical files.
@@ -19,12 +19,12 @@ import orjson
 import pytest
 
 from journal.errors import StorageError
-from journal.reports import build_period_report, next_period, render_json
-from journal.search import SearchIndex
-from journal.search_cache import cache_paths, open_journal
-from journal.search_cache_build import build_sections, canonical_bytes
-from journal.search_cache_format import Sections
-from journal.search_cache_refresh import refresh
+from journal.reports.summary import build_period_report, next_period, render_json
+from journal.search.cache.build import build_sections, canonical_bytes
+from journal.search.cache.format import Sections
+from journal.search.cache.reader import cache_paths, open_journal
+from journal.search.cache.refresh import refresh
+from journal.search.index import SearchIndex
 from journal.storage import dump_canonical, load_file
 from tests.corpus import ANCHOR, generate_tables
 from tests.test_search import ATOMS
@@ -129,7 +129,7 @@ def _blocks_cover(layout: dict[str, Any], sections: Sections, raw: bytes) -> Non
     """Blocks tile the pieces in order and each digest matches the bytes it claims."""
     import hashlib
 
-    from journal.search_cache_format import int_array
+    from journal.search.cache.format import int_array
 
     off, length = int_array(sections, "file.off", sections.n), int_array(sections, "file.len", sections.n)
     region, k = layout["region"], 0
@@ -176,7 +176,7 @@ def test_random_edit_sequences_refresh_like_full_builds(seed: int, monkeypatch: 
     refresh starts from the previous refresh, as successive commands do."""
     import random
 
-    import journal.search_cache_layout as layout
+    import journal.datafile.pieces as layout
 
     monkeypatch.setattr(layout, "BLOCK", 7)
     rng = random.Random(seed)

@@ -1,6 +1,6 @@
-"""Changes laid over the search cache (journal.search_cache_overlay) read exactly like a cache
+"""Changes laid over the search cache (journal.search.cache.overlay) read exactly like a cache
 built from scratch over the changed file, and are used only when the storage layer's change
-history (journal.storage_changes) proves what changed.
+history (journal.datafile.changes) proves what changed.
 
 Changes are made through the real service and storage layers, so the history is the one
 ``journal add`` leaves; every check compares, section by section, with a full build of the file
@@ -17,14 +17,14 @@ from typing import Any
 import orjson
 import pytest
 
-from journal import search_cache
-from journal.names import LinkRequest
-from journal.search_cache import cache_paths, open_journal
-from journal.search_cache_build import build_sections, canonical_bytes
-from journal.search_cache_overlay import OVERLAY_MAX, OverlayJournal
+from journal.datafile.changes import MAX_DOCS, changes_between, next_note
+from journal.names.resolve import LinkRequest
+from journal.search.cache import reader as search_cache
+from journal.search.cache.build import build_sections, canonical_bytes
+from journal.search.cache.overlay import OVERLAY_MAX, OverlayJournal
+from journal.search.cache.reader import cache_paths, open_journal
 from journal.service import Journal
 from journal.storage import JournalStore, derived_note, load_file
-from journal.storage_changes import MAX_DOCS, changes_between, next_note
 from tests.corpus import generate_tables
 from tests.test_search_cache import same_results
 

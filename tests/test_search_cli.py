@@ -14,9 +14,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from journal.sample_data import load_sample
-from journal.search_cache import cache_paths
-from journal.search_query import join_arguments
+from journal.interchange.sample import load_sample
+from journal.search.cache.reader import cache_paths
+from journal.search.query import join_arguments
 from journal.service import Journal
 from journal.storage import dump_canonical
 from tests.corpus import ANCHOR, generate_tables
@@ -264,7 +264,7 @@ def test_headless_search_commands_do_not_import_textual(sample: Path) -> None:
 
 
 def test_corpus_queries_through_the_cli(cli, tmp_path: Path) -> None:  # noqa: ANN001
-    from journal.search import SearchIndex
+    from journal.search.index import SearchIndex
     from journal.storage import load_file
 
     path = tmp_path / "corpus.json"
@@ -280,8 +280,8 @@ def test_corpus_queries_through_the_cli(cli, tmp_path: Path) -> None:  # noqa: A
 def test_text_lines_are_the_views_lines(tmp_path: Path) -> None:
     """The text output is built straight from documents (no views) for speed: it must be the
     line ``text_line`` makes of the view, highlighted or not."""
-    from journal.search_cache import open_journal
-    from journal.search_render import Views, query_words, text_line
+    from journal.search.cache.reader import open_journal
+    from journal.search.render import Views, query_words, text_line
 
     path = tmp_path / "corpus.json"
     path.write_bytes(dump_canonical(generate_tables(600, 80, seed=5)))

@@ -17,9 +17,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from journal import sync
 from journal.service import Journal, LinkRequest
 from journal.storage import dump_canonical, load_file
+from journal.sync import git as sync
 
 DAY = "2026-11-20"
 
@@ -347,7 +347,7 @@ def test_up_to_date_and_environment(pair: Pair) -> None:
 def test_sync_brings_the_search_cache_up_to_date(pair: Pair) -> None:
     """The first search after another machine's changes is as quick as any: the sync refreshed
     the cache already (a journal without a cache gets none)."""
-    from journal.search_cache import cache_paths, open_journal, read_note
+    from journal.search.cache.reader import cache_paths, open_journal, read_note
 
     Journal(pair.b).add_entry(event="From B 来自乙", date=DAY)
     synced(pair.b)

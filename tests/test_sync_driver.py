@@ -1,6 +1,6 @@
 """The merge driver on real files, the start-up driver check, and the conflicts API.
 
-journal.merge's own rules have their property tests in test_merge.py; here hypothesis drives the
+journal.sync.merge's own rules have their property tests in test_merge.py; here hypothesis drives the
 *driver* (files in, canonical file out, the fast byte-level path against the general one), because
 that is what git runs and what must never lose an id either side still has.
 """
@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 
 from journal.cli import main
 from journal.errors import AmbiguousNameError, NotFoundError, ValidationError
-from journal.merge_driver import _config_value, _driver_in_config, _merge_parsed, _split
 from journal.service import Journal
 from journal.storage import dump_canonical, load_file
-from journal.sync import driver_warning, merge_files
+from journal.sync.driver import _config_value, _driver_in_config, _merge_parsed, _split
+from journal.sync.git import driver_warning, merge_files
 
 T0 = "2026-11-20T09:00:00.000000Z"
 SCHEMA = {"schema": {"schema_version": 1}}

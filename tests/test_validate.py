@@ -1,4 +1,4 @@
-"""journal.validate: the whole-file check run on every file this program did not write itself.
+"""journal.datafile.validate: the whole-file check run on every file this program did not write itself.
 
 ``check_tables`` answers "good?" with a fast single pass per table and words the first problem with
 the straightforward per-document check (``check_tables_reference``). The two must agree on every
@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journal import validate
+from journal.datafile import validate
+from journal.datafile.validate import check_tables, check_tables_reference
 from journal.models import SCHEMA_VERSION
-from journal.validate import check_tables, check_tables_reference
 
 ENTRY = "01KQ8E7V3Y6Q9R5T2W4X6Z8A0B"
 CONTACT = "01KQ8E7V3Y6Q9R5T2W4X6Z8A0C"

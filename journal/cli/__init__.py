@@ -109,7 +109,7 @@ def warn_if_driver_missing(ctx: Context) -> None:
     """One line on stderr when the journal sits in a git clone that lacks the merge driver (git config
     is not versioned, so a fresh clone does): a pull would then conflict. Never fails the command."""
     try:
-        from journal.merge_driver import driver_warning  # = journal.sync's, lighter to import
+        from journal.sync.driver import driver_warning  # = journal.sync.git's, lighter to import
 
         warning = driver_warning(ctx.path)
     except Exception:  # a warning is not worth failing the user's command

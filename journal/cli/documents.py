@@ -9,7 +9,7 @@ from typing import Any
 from journal.cli.render import document_block, entry_line, report_created, to_json
 from journal.errors import ValidationError
 from journal.models import KIND_LINK_FIELD, KIND_TABLE, PROJECT_STATUSES
-from journal.names import label
+from journal.names.resolve import label
 from journal.text import clean_line, counted
 
 COMMANDS = (("contact", "contacts"), ("project", "projects"), ("org", "organisations"))
@@ -105,7 +105,7 @@ def _last_seen(tables: Any, kind: str) -> dict[str, str]:
 
     For an organisation an entry counts when it is linked to it directly or through one of its
     contacts or projects: the rule of `org show`, search's ``org:`` and the reports
-    (:func:`journal.search.entry_organisations`). One pass over the entries takes the latest date per
+    (:func:`journal.search.index.entry_organisations`). One pass over the entries takes the latest date per
     linked document of each kind; an organisation's is then the latest of its own and its members'."""
     own_field = KIND_LINK_FIELD[kind]
     through = ("contact", "project") if kind == "organisation" else ()

@@ -89,7 +89,7 @@ def report_created(ctx: Any, created: Iterable[Any]) -> None:
     created = list(created)
     if not created:
         return
-    from journal.search_names import NameMatcher  # only when something was created
+    from journal.names.matching import NameMatcher  # only when something was created
 
     tables = ctx.journal.view
     for doc in created:

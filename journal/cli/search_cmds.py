@@ -1,6 +1,6 @@
 """`journal search`, `journal week`, `journal month`: finding entries and summing up periods.
 
-These read the journal through :mod:`journal.search_cache` rather than ``ctx.journal``: loading
+These read the journal through :mod:`journal.search.cache.reader` rather than ``ctx.journal``: loading
 the whole file costs about a second at 100k entries, the cache a few tens of milliseconds. They
 never write the data file (only the git-ignored cache next to it, and ``-o FILE``).
 """
@@ -119,8 +119,8 @@ def _today(args: argparse.Namespace) -> date:
 def _with_cache(ctx: Any, work: Callable[[Any], int]) -> int:
     """Run ``work`` on the cached journal; a cache found inconsistent on the way is rebuilt once
     (its checks run lazily, as columns are decoded)."""
-    from journal.search_cache import CacheCorrupt, open_journal
-    from journal.search_names import gc_paused
+    from journal.names.matching import gc_paused
+    from journal.search.cache.reader import CacheCorrupt, open_journal
 
     with gc_paused():  # a command allocates ~100k objects and frees them at exit: no cycles
         try:
@@ -139,7 +139,7 @@ def _colour(args: argparse.Namespace, stream: Any) -> bool:
 
 
 def cmd_search(args: argparse.Namespace, ctx: Any) -> int:
-    from journal.search_query import join_arguments, parse_query
+    from journal.search.query import join_arguments, parse_query
 
     # The arguments as the shell grouped them first, then as plain text: "contact:张伟 visit" in
     # one argument is a whole query when no contact is called "张伟 visit".
@@ -153,7 +153,7 @@ def cmd_search(args: argparse.Namespace, ctx: Any) -> int:
     today = _today(args)
 
     def work(cached: Any) -> int:
-        from journal.search_render import Views
+        from journal.search.render import Views
 
         errors: list[JournalError] = []
         for query in queries:
@@ -173,7 +173,7 @@ def cmd_search(args: argparse.Namespace, ctx: Any) -> int:
 
 def _print_results(args: argparse.Namespace, ctx: Any, views: Any, docs: dict[str, dict[str, Any]],
                    words: list[str]) -> None:
-    from journal.search_render import markdown_item, query_words
+    from journal.search.render import markdown_item, query_words
 
     if args.format == "json":
         from journal.cli.render import to_json
@@ -199,7 +199,7 @@ def cmd_month(args: argparse.Namespace, ctx: Any) -> int:
 
 def _report(args: argparse.Namespace, ctx: Any, kind: Literal["week", "month"]) -> int:
     from journal.dates import parse_month, parse_week
-    from journal.reports import (
+    from journal.reports.summary import (
         build_period_report,
         next_period,
         render_json,

@@ -1,6 +1,6 @@
 """`journal sync`, `journal merge-driver` (run by git) and `journal conflicts [resolve]`.
 
-The work happens in :mod:`journal.sync` and the service, which the TUI calls too; this module only
+The work happens in :mod:`journal.sync.git` and the service, which the TUI calls too; this module only
 turns arguments into calls and results into one line each.
 """
 
@@ -70,7 +70,7 @@ def _take(text: str) -> str | int:
 
 
 def cmd_sync(args: argparse.Namespace, ctx: Any) -> int:
-    from journal import sync
+    from journal.sync import git as sync
 
     if args.init is not None:
         if args.message:
@@ -97,7 +97,7 @@ def _refresh_search_cache(path: Any) -> None:
     search after another machine's changes would otherwise pay for the refresh (~0.5 s at 100k
     entries). Only a speed-up: any problem is left for the next command to meet."""
     try:
-        from journal.search_cache import cache_paths, open_journal
+        from journal.search.cache.reader import cache_paths, open_journal
         from journal.storage import resolve_data_path
 
         if cache_paths(resolve_data_path(path))[0].exists():
@@ -107,7 +107,7 @@ def _refresh_search_cache(path: Any) -> None:
 
 
 def cmd_merge_driver(args: argparse.Namespace, ctx: Any) -> int:
-    from journal.merge_driver import merge_files
+    from journal.sync.driver import merge_files
 
     code, message = merge_files(args.base, args.ours, args.theirs, args.path)
     ctx.note(message)

@@ -11,7 +11,7 @@ merges idempotently:
   *references*: id, name and organisation only — handing over one client must not hand over
   another client's phone numbers and notes — so every link in the bundle resolves;
 * on import, a document keeps its id; one the receiver already has under the same id is merged
-  with :func:`journal.merge.merge_docs` (the sync rules: an empty field is filled, sets are united,
+  with :func:`journal.sync.merge.merge_docs` (the sync rules: an empty field is filled, sets are united,
   a field both sides set differently keeps the later edit and records the other in ``conflicts``
   — nothing is lost). A document the receiver created independently under the *same folded name*
   (and, for contacts and projects, the same organisation) is merged into theirs instead of
@@ -32,9 +32,9 @@ import orjson
 
 from journal.errors import JournalError, ValidationError
 from journal.interchange.common import ImportReport, describe_error, revalidated
-from journal.merge import merge_docs
 from journal.models import KIND_LINK_FIELD, KIND_TABLE, MODEL_BY_TABLE, ULID_RE, utc_now
 from journal.service import Journal
+from journal.sync.merge import merge_docs
 from journal.text import counted, fold
 
 FORMAT = "journal-bundle"
@@ -227,7 +227,7 @@ class _Merger:
         stamps = [s for s in (current.get("updated_at"), incoming.get("updated_at")) if s]
         try:
             merged = merge_docs(None, current, incoming, now=max(stamps))
-        except RecursionError:  # journal.merge copies recursively; only a crafted file nests so
+        except RecursionError:  # journal.sync.merge copies recursively; only a crafted file nests so
             self.report.rejected.append((where, "the journal's copy is nested too deeply to merge"))
             return None
         if merged == current:

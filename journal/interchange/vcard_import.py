@@ -7,7 +7,7 @@ import is safe to repeat, because people export their whole address book again a
   existing contact is *merged* into it: new phones, e-mails and tags are added, empty fields are
   filled, nothing the user already has is overwritten (a differing value is reported, not taken);
 * ``ORG`` links the contact to the organisation of that name, created if new — the same folded-name
-  rules as the CLI's ``--org`` (journal.names), so ``ＡＣＭＥ`` on the phone is ``acme`` here;
+  rules as the CLI's ``--org`` (journal.names.resolve), so ``ＡＣＭＥ`` on the phone is ``acme`` here;
 * importing the same file twice changes nothing the second time (not one byte);
 * all cards are decided first and written in ONE transaction, with a backup taken just before the
   write (a no-op import keeps no backup, so re-imports do not rotate the useful ones away);

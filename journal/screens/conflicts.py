@@ -1,6 +1,6 @@
 """Merge conflicts in the app: pick which value a field keeps.
 
-When two machines change the same field of the same document, the merge (journal.merge) keeps the
+When two machines change the same field of the same document, the merge (journal.sync.merge) keeps the
 later edit and records the other value in the document's ``conflicts`` list, so nothing is lost and
 sync never stops to ask. Lists mark such documents with ⚠; ``r`` (or the command palette) opens
 :class:`ResolveScreen`, which shows the current value and every recorded one per field. Choosing one
@@ -24,7 +24,7 @@ from textual.widgets.option_list import Option
 
 from journal.errors import JournalError
 from journal.models import KIND_TABLE
-from journal.names import label
+from journal.names.resolve import label
 from journal.text import clean_line
 from journal.widgets.render import local_time, value_lines
 

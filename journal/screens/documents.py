@@ -28,10 +28,10 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 
 from journal.models import KIND_LINK_FIELD, KIND_TABLE
-from journal.names import label
+from journal.names.catalog import KIND_TITLES, match_items
+from journal.names.resolve import label
 from journal.screens.base import EntryDefaults, JournalScreen
 from journal.screens.dialogs import ConfirmScreen, PromptScreen
-from journal.widgets.catalog import KIND_TITLES, match_items
 from journal.widgets.doc_form import DocForm
 from journal.widgets.entry_detail import EntryDetail
 from journal.widgets.entry_list import EntryList

@@ -26,7 +26,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 from journal.dates import format_date_human, parse_date, parse_time
 from journal.errors import JournalError
 from journal.models import ENTRY_STATUSES, KIND_LINK_FIELD, KIND_TABLE
-from journal.names import label
+from journal.names.resolve import label
 from journal.screens.base import EntryDefaults
 from journal.screens.dialogs import ConfirmScreen
 from journal.service import LinkRequest

@@ -1,7 +1,7 @@
 """Search as you type over the whole journal.
 
 The query language (words, "phrases", -excluded, contact:/org:/project:/tag:/status:/on:/from:/to:)
-is :mod:`journal.search`'s; this screen asks the index (built once per data generation) for the
+is :mod:`journal.search.index`'s; this screen asks the index (built once per data generation) for the
 first :data:`FIRST_RESULTS` hits on every keystroke, which stays a few milliseconds even at 100k
 entries, and asks again for more only when the user scrolls to the end of the list.
 """

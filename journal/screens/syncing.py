@@ -1,6 +1,6 @@
 """Git sync from inside the app: the ``s`` key, the command palette, pull-on-open, sync-on-quit.
 
-:func:`journal.sync.sync` runs git (fetch and push may wait on the network for minutes), so it runs
+:func:`journal.sync.git.sync` runs git (fetch and push may wait on the network for minutes), so it runs
 in a daemon thread and the app stays responsive; the result comes back as one notification whose
 severity says whether the user has something to do. A daemon thread rather than a Textual worker: a
 worker runs in asyncio's default executor, which the interpreter joins at exit, so quitting during a
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
     from journal.app import JournalApp
-    from journal.sync import SyncResult
+    from journal.sync.git import SyncResult
 
 Job = Literal["sync", "setup", "init"]
 
@@ -92,7 +92,7 @@ class SyncRunner:
 
     def _run(self, job: Job, path: Path, url: str | None) -> None:
         """The thread: run git, then hand the result to the UI thread."""
-        from journal import sync
+        from journal.sync import git as sync
 
         try:
             if job == "setup":

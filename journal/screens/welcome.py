@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
-from journal.sample_data import load_sample
+from journal.interchange.sample import load_sample
 from journal.widgets.render import plain
 
 if TYPE_CHECKING:

@@ -19,8 +19,8 @@ from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, Select, TextArea
 
 from journal.models import PROJECT_STATUSES
+from journal.names.catalog import NameItem
 from journal.text import fold
-from journal.widgets.catalog import NameItem
 
 _TAG_SPLIT = re.compile(r"[\s,，、;；]+")
 _LIST_SPLIT = re.compile(r"\s*[,;，；、]\s*")

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from rich.cells import cell_len
 from rich.segment import Segment
 
+from journal.names.catalog import NameItem
 from journal.text import clean_line
-from journal.widgets.catalog import NameItem
 from journal.widgets.line_list import LineList, fit
 
 

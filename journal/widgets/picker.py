@@ -21,7 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from journal.widgets.catalog import NameItem, has_exact, match_items
+from journal.names.catalog import NameItem, has_exact, match_items
 from journal.widgets.render import plain
 
 #: How many matches the drop-down lists (it is a type-ahead, not a browser).

@@ -15,7 +15,7 @@ import orjson
 from textual.content import Content
 
 from journal.models import KIND_LINK_FIELD
-from journal.names import label
+from journal.names.resolve import label
 from journal.text import clean_line
 
 Tables = Mapping[str, Mapping[str, dict[str, Any]]]

@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 
 from journal.doctor import diagnose
 from journal.interchange.bundle import build_bundle, dump_bundle
-from journal.sample_data import load_sample
+from journal.interchange.sample import load_sample
 from journal.service import Journal, LinkRequest
 from journal.storage import load_file
 from journal.text import fold

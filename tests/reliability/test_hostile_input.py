@@ -38,7 +38,7 @@ from journal.dates import (
     parse_week,
 )
 from journal.errors import JournalError
-from journal.names import _QUALIFIED_RE
+from journal.names.resolve import _QUALIFIED_RE
 from journal.service import Journal, LinkRequest
 from journal.storage import load_file
 from journal.text import fold
@@ -547,7 +547,7 @@ datas = st.dictionaries(st.sampled_from(["entries", "contacts", "meta", "days", 
 
 @pytest.mark.parametrize("budget", BUDGETS)
 def test_merge_data_on_hostile_structures(budget: int) -> None:
-    merge = pytest.importorskip("journal.merge")
+    merge = pytest.importorskip("journal.sync.merge")
     from journal.errors import StorageError
 
     @_run(budget * 3, st.one_of(st.none(), datas), datas, datas)

@@ -29,10 +29,10 @@ from typing import Any
 import pytest
 from hypothesis import strategies as st
 
+from journal.datafile.validate import check_tables
 from journal.errors import JournalError
 from journal.models import SCHEMA_VERSION
 from journal.storage import dump_canonical, parse_bytes
-from journal.validate import check_tables
 
 from ._support import CONTROL_RE, TRACEBACK_RE, Result, record_stats, run_cli, run_hypothesis
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from journal.sample_data import load_sample
+from journal.interchange.sample import load_sample
 from journal.service import Journal
 
 from .support import TODAY

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from journal import sync
-from journal.merge_driver import driver_warning
 from journal.screens.syncing import describe
 from journal.service import Journal
 from journal.settings import Settings, load_settings, save_settings, settings_path
+from journal.sync import git as sync
+from journal.sync.driver import driver_warning
 
 from .support import TODAY, Notes, make_app, ready, until
 

@@ -49,7 +49,7 @@ def fixed_entry_conflict(path: Path) -> str:
 
 
 def contact_with_conflict(path: Path, name: str = "王芳") -> str:
-    """A contact whose title lost a merge, written into the file as journal.merge records it."""
+    """A contact whose title lost a merge, written into the file as journal.sync.merge records it."""
     data = load_file(path)
     contact_id = next(i for i, d in data["contacts"].items() if d["name"] == name)
     doc = data["contacts"][contact_id]

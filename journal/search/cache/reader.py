@@ -1,6 +1,6 @@
 """A derived, git-ignored cache that lets ``journal search`` / ``week`` / ``month`` answer in a
 fraction of a second at 100k entries, where parsing the JSON file alone takes half a second and
-building the :class:`~journal.search.SearchIndex` another second.
+building the :class:`~journal.search.index.SearchIndex` another second.
 
 What is stored (``.journal-cache/<file>.search``, mode 0600): the index's columns — ids, dates,
 times, statuses, the haystack blob and its offsets, the posting lists — plus the contacts,
@@ -11,7 +11,7 @@ same :class:`SearchIndex` code over columns decoded on first use, so results are
 construction; a query decodes only the columns it touches.
 
 Entry documents are not copied when the data file is canonical (what this program writes): the
-cache records where each entry lies in the data file (:mod:`journal.search_cache_layout`) and
+cache records where each entry lies in the data file (:mod:`journal.datafile.pieces`) and
 parses just the entries a command prints. Otherwise the cache holds them itself.
 
 Validity (the JSON file stays the only source of truth):
@@ -23,7 +23,7 @@ Validity (the JSON file stays the only source of truth):
   ``racy`` and the next use hashes the file once more before trusting it.
 * A different stat with the same content (``touch``, a checkout of the same version) only
   rewrites the key; different content rebuilds — incrementally when the file is canonical
-  (:mod:`journal.search_cache_build`), else in full from a validated load.
+  (:mod:`journal.search.cache.build`), else in full from a validated load.
 * Anything unreadable, foreign, truncated or failing a CRC is ignored and rebuilt silently; a
   cache that cannot be written (read-only folder) is skipped and the answer computed in memory.
 """
@@ -45,8 +45,8 @@ from typing import Any
 import orjson
 
 from journal.errors import StorageError
-from journal.search import STATUSES, SearchIndex
-from journal.search_cache_format import (
+from journal.names.matching import NameMatcher
+from journal.search.cache.format import (
     FORMAT,
     NO_TIME,
     STATUS_NAME,
@@ -57,7 +57,7 @@ from journal.search_cache_format import (
     Sections,
     int_array,
 )
-from journal.search_names import NameMatcher
+from journal.search.index import STATUSES, SearchIndex
 from journal.storage import CACHE_DIR, Tables, derived_note, remember_validated, resolve_data_path
 
 __all__ = ["CacheCorrupt", "CachedJournal", "open_journal"]
@@ -334,7 +334,7 @@ def open_journal(path: Path | str, *, rebuild: bool = False) -> CachedJournal:
             write_note(note_file, key, digest, read_ns)
             _vouch(path, key, raw, read_ns)
             return CachedJournal(path, old, raw)
-        from journal.search_cache_build import build  # the cold path's code, imported on need
+        from journal.search.cache.build import build  # the cold path's code, imported on need
 
         sections, payload = build(path, raw, digest, old)
         if payload is not None and _write_private(cache_file, payload):
@@ -356,9 +356,9 @@ def _vouch(path: Path, key: tuple[int, int, int], raw: bytes, read_ns: int) -> N
 def _overlaid(path: Path, fd: int, key: tuple[int, int, int], note: KeyNote,
               cache_file: Path) -> tuple[CachedJournal | None, bytes | None]:
     """The cache with the changes this program made since it was built laid over it
-    (journal.search_cache_overlay), when the storage layer's change history leads from the
+    (journal.search.cache.overlay), when the storage layer's change history leads from the
     file the cache describes to this one; else None. Also the file's bytes if they were read."""
-    from journal.storage_changes import changes_between
+    from journal.datafile.changes import changes_between
 
     chain = changes_between(derived_note(path, "changes"), note.stat, key)
     if chain is None:
@@ -371,14 +371,14 @@ def _overlaid(path: Path, fd: int, key: tuple[int, int, int], note: KeyNote,
     sections = Sections.open(cache_file)
     if sections is None or sections.digest != note.digest:
         return None, raw
-    from journal.search_cache_overlay import overlay
+    from journal.search.cache.overlay import overlay
 
     return overlay(path, sections, chain.changes, chain.spans, FileBytes(fd) if raw is None else raw), raw
 
 
 def _empty(path: Path) -> CachedJournal:
     """No file yet: an empty journal (nothing is created by reading)."""
-    from journal.search_cache_build import build_sections
+    from journal.search.cache.build import build_sections
 
     sections, _ = build_sections({name: {} for name in (*SMALL_TABLES, "entries")},
                                  digest="", canonical=False)

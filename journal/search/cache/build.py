@@ -1,8 +1,8 @@
-"""Building the search cache (:mod:`journal.search_cache`) from the whole file.
+"""Building the search cache (:mod:`journal.search.cache.reader`) from the whole file.
 
-A full build parses and validates the file, builds a :class:`~journal.search.SearchIndex` and
+A full build parses and validates the file, builds a :class:`~journal.search.index.SearchIndex` and
 stores its columns: about two seconds at 100k entries. That is too slow to pay after every
-``journal add``, so :func:`build` first tries :mod:`journal.search_cache_refresh`, which patches
+``journal add``, so :func:`build` first tries :mod:`journal.search.cache.refresh`, which patches
 the previous cache from what changed; the full build is for the first run, for files this
 program did not write in canonical form, and for changes too large to patch.
 """
@@ -15,11 +15,11 @@ from typing import Any
 
 import orjson
 
-from journal.search import SearchIndex
-from journal.search_cache import SMALL_TABLES
-from journal.search_cache_format import CacheCorrupt, Sections, ints, state_parts
-from journal.search_cache_layout import CLOSE, Layout, split
-from journal.search_names import NameMatcher, gc_paused
+from journal.datafile.pieces import CLOSE, Layout, split
+from journal.names.matching import NameMatcher, gc_paused
+from journal.search.cache.format import CacheCorrupt, Sections, ints, state_parts
+from journal.search.cache.reader import SMALL_TABLES
+from journal.search.index import SearchIndex
 from journal.storage import dump_canonical, parse_bytes
 
 _LINKED = (("contacts", True), ("projects", True), ("organisations", False))
@@ -121,7 +121,7 @@ def build(path: Path, raw: bytes, digest: str,
     """The cache for ``raw`` (the data file's bytes, SHA-256 ``digest``): refreshed from ``old``
     when possible, else built in full. Raises StorageError for an invalid file."""
     if old is not None and old.canonical:
-        from journal.search_cache_refresh import refresh
+        from journal.search.cache.refresh import refresh
 
         try:
             refreshed = refresh(old, raw, digest)

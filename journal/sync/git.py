@@ -1,7 +1,7 @@
 """Git sync of the journal file between machines: ``journal sync [--init URL | --setup]``.
 
 Why git: users already have it, it works offline and it keeps history. The data file is merged by
-``journal merge-driver`` (:mod:`journal.merge_driver`, re-exported here), never line by line and never
+``journal merge-driver`` (:mod:`journal.sync.driver`, re-exported here), never line by line and never
 rebased. Git config is not versioned, so every clone must register the driver itself: :func:`sync` does it before merging,
 ``journal sync --setup`` does it by hand, and :func:`driver_warning` tells the user when a clone lacks it.
 
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from journal.errors import JournalError
-from journal.merge_driver import (
+from journal.sync.driver import (
     DRIVER,
     driver_command,
     driver_warning,

@@ -1,7 +1,7 @@
 """The search cache's file format: named byte sections, each with a CRC, behind a magic line
 and a one-line JSON header; columns of fixed-width ASCII values; integers as little-endian
 64-bit arrays. Plain data only, so a cache file planted by someone else can at worst be rejected.
-Used by :mod:`journal.search_cache` (reading) and the build and refresh modules (writing).
+Used by :mod:`journal.search.cache.reader` (reading) and the build and refresh modules (writing).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from journal.search import IndexState
+from journal.search.index import IndexState
 
 FORMAT = 1
 MAGIC = b"journal-search-cache\n"

@@ -33,8 +33,8 @@ from itertools import accumulate
 from typing import Any, Literal
 
 from journal.errors import ValidationError
-from journal.search_names import NameMatcher, gc_paused
-from journal.search_query import Query, Term, parse_query
+from journal.names.matching import NameMatcher, gc_paused
+from journal.search.query import Query, Term, parse_query
 from journal.text import fold
 
 __all__ = ["IndexState", "Query", "SearchIndex", "entry_organisations", "file_entry", "name_info",
@@ -256,7 +256,7 @@ class SearchIndex:
 
     def resolve(self, kind: Kind, name: str) -> str:
         """The id ``name`` designates: an id, exact name or ``Name (Organisation)``, unique prefix,
-        substring, or pinyin (see :mod:`journal.search_names`). Raises NotFoundError or
+        substring, or pinyin (see :mod:`journal.names.matching`). Raises NotFoundError or
         AmbiguousNameError (with ``candidates``)."""
         return self.matcher(kind).resolve(name)
 

@@ -32,7 +32,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from journal.errors import ValidationError
-from journal.search import SearchIndex, entry_organisations
+from journal.search.index import SearchIndex, entry_organisations
 
 __all__ = [
     "Birthday", "ContactMet", "Day", "Group", "OverdueContact", "Ref", "Report", "ReportEntry",
@@ -230,7 +230,7 @@ class _Names:
 
 def _sort_key(e: ReportEntry) -> tuple[date, str, str]:
     """Chronological; within a day an untimed entry comes before the timed ones, as in the day
-    view, ``journal list`` and the search index (:func:`journal.search.sort_key`)."""
+    view, ``journal list`` and the search index (:func:`journal.search.index.sort_key`)."""
     return (e.date, e.time or "", e.id)
 
 
@@ -422,23 +422,23 @@ def overdue_contacts(tables: Tables, today: date, *,
     return sorted(out, key=lambda o: (o.overdue_days is not None, -(o.overdue_days or 0), o.name, o.id))
 
 
-# -- rendering (kept in journal.report_render; these are the public entry points) --------------------
+# -- rendering (kept in journal.reports.render; these are the public entry points) --------------------
 def render_markdown(report: Report) -> str:
     """Markdown for pasting into an email: headings, bullets, a small totals table."""
-    from journal.report_render import markdown
+    from journal.reports.render import markdown
 
     return markdown(report)
 
 
 def render_text(report: Report) -> str:
     """Plain text for the terminal."""
-    from journal.report_render import text
+    from journal.reports.render import text
 
     return text(report)
 
 
 def render_json(report: Report) -> str:
     """JSON with stable (sorted) keys, ISO dates, UTF-8 text."""
-    from journal.report_render import to_json
+    from journal.reports.render import to_json
 
     return to_json(report)

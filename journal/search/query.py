@@ -3,7 +3,7 @@
 ``client visit -cancelled "quarterly review" contact:张伟 org:"工商银行" tag:loan status:done
 on:"last week" from:2026-11 to:上个月``
 
-Parsing is separate from evaluation (:mod:`journal.search`) so the TUI can parse on every keystroke,
+Parsing is separate from evaluation (:mod:`journal.search.index`) so the TUI can parse on every keystroke,
 highlight the words and show which filters are active before any name is resolved, and so a name or
 a date is resolved against the data and ``today`` only when the query runs.
 

@@ -15,8 +15,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
+from journal.datafile.canonical import Buffer
 from journal.errors import StorageError
-from journal.storage_raw import Buffer
 
 BACKUP_DIR = ".journal-backups"
 BACKUPS_KEPT = 10

@@ -2,10 +2,10 @@
 
 A :class:`Snapshot` is one version of the file's content; a :class:`Working` copy is the change a
 transaction is making to it. Each table is a :class:`TableState`: the canonical bytes it was read
-from (a :class:`~journal.storage_raw.RawTable` with the documents changed since), the parsed dict,
+from (a :class:`~journal.datafile.canonical.RawTable` with the documents changed since), the parsed dict,
 or both. ``journal add`` thereby parses the contacts, organisations and projects (to resolve names)
 but not the 100k entries it adds one to, and writes the entries back as the old bytes with the new
-entry spliced in (see :mod:`journal.storage_raw`). Whoever asks for a whole table gets it parsed,
+entry spliced in (see :mod:`journal.datafile.canonical`). Whoever asks for a whole table gets it parsed,
 so the TUI, search and reports see plain dicts exactly as before.
 """
 
@@ -14,8 +14,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 
+from journal.datafile.canonical import (
+    Buffer,
+    Doc,
+    RawLayoutError,
+    RawTable,
+    member_header,
+    value_text,
+)
 from journal.errors import StorageError
-from journal.storage_raw import Buffer, Doc, RawLayoutError, RawTable, member_header, value_text
 
 Table = dict[str, Doc]
 CACHE_NOTE = ".journal-cache/<file>.layout"
@@ -161,7 +168,7 @@ class Working(_States):
         self._own: set[str] = set()
         self.dirty = False
         #: Every document put, by table (None: removed), for the change history
-        #: (journal.storage_changes); None once a whole table was replaced.
+        #: (journal.datafile.changes); None once a whole table was replaced.
         self.changes: dict[str, dict[str, Doc | None]] | None = {}
 
     def _private(self, name: str) -> TableState:

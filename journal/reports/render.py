@@ -1,4 +1,4 @@
-"""Rendering a :class:`journal.reports.Report` as Markdown, plain text or JSON.
+"""Rendering a :class:`journal.reports.summary.Report` as Markdown, plain text or JSON.
 
 Separate from building so each format is a straight walk over the same structure. User text (event
 names, summaries, notes, names) is never trusted as markup: in Markdown it is escaped where it
@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
-from journal.reports import Group, Report, ReportEntry
+from journal.reports.summary import Group, Report, ReportEntry
 from journal.text import clean_line as _clean_line
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -1,13 +1,13 @@
 """The git merge driver for the journal file, and the start-up check that a clone registered it.
 
-Split from :mod:`journal.sync` (which re-exports everything here) because neither part runs git:
+Split from :mod:`journal.sync.git` (which re-exports everything here) because neither part runs git:
 ``journal merge-driver`` is what git itself runs during a merge, and :func:`driver_warning` runs on
 every CLI start, so both must stay cheap to import (stdlib only at module level).
 
 Why a driver at all: a line-based merge of one JSON file either conflicts or, worse, produces a
 file that parses but mixes two documents whenever both machines added entries next to each other.
 ``.gitattributes`` (``journal.json merge=journal``) sends the file here instead, and
-:mod:`journal.merge` merges it document by document.
+:mod:`journal.sync.merge` merges it document by document.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def _read_regular(path: Path) -> bytes:
 
 
 def merge_bytes(base: bytes, ours: bytes, theirs: bytes, label: str = "journal.json") -> tuple[bytes, Any]:
-    """The merged file's canonical bytes and the :class:`~journal.merge.MergeStats`; an empty
+    """The merged file's canonical bytes and the :class:`~journal.sync.merge.MergeStats`; an empty
     ``base`` means no common ancestor. Raises :class:`JournalError` naming the side that is broken.
 
     Deterministic: the time stamped into new conflict records is the latest ``updated_at`` of the
@@ -84,10 +84,10 @@ def merge_bytes(base: bytes, ours: bytes, theirs: bytes, label: str = "journal.j
 
     Files in the canonical layout (all files this program writes) take a fast path: documents whose
     bytes are equal on both sides, nearly all of them, are copied without being parsed, and only
-    the others go through :mod:`journal.merge`; the result is parsed and validated once before it is
+    the others go through :mod:`journal.sync.merge`; the result is parsed and validated once before it is
     returned. Parsing the three files in full was two thirds of a 25k-entry merge."""
+    from journal.datafile.validate import check_tables
     from journal.models import SCHEMA_VERSION
-    from journal.validate import check_tables
 
     fast = _merge_split(base, ours, theirs)
     if fast is not None:
@@ -102,10 +102,10 @@ def merge_bytes(base: bytes, ours: bytes, theirs: bytes, label: str = "journal.j
 
 def _merge_parsed(base: bytes, ours: bytes, theirs: bytes, label: str) -> tuple[bytes, Any]:
     """The general path: parse all three files, merge, validate, dump."""
-    from journal.merge import merge_data_with_stats
+    from journal.datafile.validate import check_tables
     from journal.models import SCHEMA_VERSION
     from journal.storage import dump_canonical, parse_bytes
-    from journal.validate import check_tables
+    from journal.sync.merge import merge_data_with_stats
 
     sides = (("the common ancestor", base), ("your version", ours), ("the incoming version", theirs))
     parsed = [None if i == 0 and not raw.strip() else parse_bytes(raw, f"{what} of {label}", validated=True)
@@ -136,7 +136,7 @@ def _merge_split(base: bytes, ours: bytes, theirs: bytes) -> tuple[bytes, Any] |
     """The fast path of :func:`merge_bytes`, or None when a file is not in the canonical layout."""
     import orjson
 
-    from journal.merge import merge_data_with_stats
+    from journal.sync.merge import merge_data_with_stats
 
     try:
         splits = [_split(raw) if raw.strip() else {} for raw in (base, ours, theirs)]

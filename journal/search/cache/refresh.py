@@ -1,6 +1,6 @@
 """Bringing the search cache up to a changed canonical file without a full build.
 
-* :func:`journal.search_cache_layout.diff` finds the entries whose bytes changed without parsing
+* :func:`journal.datafile.pieces.diff` finds the entries whose bytes changed without parsing
   the file; only those are parsed, and each must be exactly the canonical text of a valid entry
   (re-encoded and compared, then type-checked), ids must stay strictly increasing, and
   everything around the entries table must be unchanged (same hash) or canonical and valid as a
@@ -26,16 +26,18 @@ from typing import Any
 
 import orjson
 
+from journal.datafile.pieces import HASH, Layout, diff, piece_text
+from journal.datafile.validate import check_tables
 from journal.models import SCHEMA_VERSION
-from journal.search import POSTING_KINDS, encode, file_entry, name_info, sort_key
-from journal.search_cache_build import (
+from journal.names.matching import gc_paused
+from journal.search.cache.build import (
     canonical_bytes,
     layout_parts,
     outer_digest,
     small_parts,
     thin_names,
 )
-from journal.search_cache_format import (
+from journal.search.cache.format import (
     NO_TIME,
     STATUS_CODE,
     WIDTHS,
@@ -45,9 +47,7 @@ from journal.search_cache_format import (
     int_array,
     ints,
 )
-from journal.search_cache_layout import HASH, Layout, diff, piece_text
-from journal.search_names import gc_paused
-from journal.validate import check_tables
+from journal.search.index import POSTING_KINDS, encode, file_entry, name_info, sort_key
 
 _MAX_SHARE = 0.5  # re-file more than this share of the entries: a full build is as quick
 

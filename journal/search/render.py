@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from journal.names import label
+from journal.names.resolve import label
 from journal.text import clean_line, fold
 
 MARK_ON, MARK_OFF = "\x1b[1;31m", "\x1b[0m"
@@ -77,7 +77,7 @@ class Views:
         return found
 
     def label(self, kind: str, doc_id: str) -> str:
-        """:func:`journal.names.label`, remembered."""
+        """:func:`journal.names.resolve.label`, remembered."""
         key = (kind, doc_id)
         found = self._label.get(key)
         if found is None:
@@ -240,7 +240,7 @@ def _compose(entry_id: str, day: str, time: str | None, end_time: str | None, st
 def markdown_item(view: Mapping[str, Any]) -> list[str]:
     """A Markdown list item: ``- 2026-11-23 09:30 **Event** (planned) — people · organisations ·
     projects · #tags`` and the summary lines indented under it."""
-    from journal.report_render import md
+    from journal.reports.render import md
 
     time = view.get("time") or ""
     if time and view.get("end_time"):

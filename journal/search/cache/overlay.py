@@ -2,7 +2,7 @@
 without rebuilding or rewriting the cache.
 
 ``journal add`` leaves the documents it changed in the storage layer's change history
-(:mod:`journal.storage_changes`). When that history leads from the file the cache describes to
+(:mod:`journal.datafile.changes`). When that history leads from the file the cache describes to
 the file as it is now, :func:`overlay` lays the changes over the cache: the sections a refresh
 would write, computed in memory and only when a query reads them — a word search splices the
 haystack blob, a ``contact:`` search remaps the contact posting lists. Reading and hashing the
@@ -28,10 +28,12 @@ from collections.abc import Iterable, Mapping
 from itertools import accumulate
 from typing import Any
 
+from journal.datafile.changes import Changes
+from journal.datafile.pieces import SEP, piece_text
+from journal.datafile.validate import check_tables
 from journal.models import SCHEMA_VERSION
-from journal.search import POSTING_KINDS, encode, file_entry, name_info, sort_key
-from journal.search_cache import SMALL_TABLES, CachedJournal
-from journal.search_cache_format import (
+from journal.names.matching import NameMatcher
+from journal.search.cache.format import (
     NO_TIME,
     STATUS_CODE,
     WIDTHS,
@@ -40,11 +42,9 @@ from journal.search_cache_format import (
     int_array,
     ints,
 )
-from journal.search_cache_layout import SEP, piece_text
-from journal.search_cache_refresh import _segments
-from journal.search_names import NameMatcher
-from journal.storage_changes import Changes
-from journal.validate import check_tables
+from journal.search.cache.reader import SMALL_TABLES, CachedJournal
+from journal.search.cache.refresh import _segments
+from journal.search.index import POSTING_KINDS, encode, file_entry, name_info, sort_key
 
 OVERLAY_MAX = 256  # changed documents beyond which refreshing the cache file pays off
 _NAME_TABLES = {"contacts": True, "projects": True, "organisations": False}  # with organisation_id

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from journal.models import KIND_TABLE
-from journal.names import label
+from journal.names.resolve import label
 from journal.text import fold
 
 #: The kinds shown in the UI, with the words used for them.
