@@ -21,7 +21,8 @@ from collections.abc import Callable
 from typing import Any
 
 from journal.dates import iso_week_bounds, month_bounds
-from journal.reports.summary import build_period_report, render_markdown
+from journal.reports.render import render_markdown
+from journal.reports.summary import build_period_report
 from journal.search.index import SearchIndex
 from tests.corpus import ANCHOR, generate_tables
 

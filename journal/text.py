@@ -6,6 +6,7 @@ Users type names in whatever width and case their input method gives them: ``Ａ
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -51,3 +52,32 @@ def counted(count: int, plural: str, singular: str | None = None) -> str:
             singular = plural[:-3] + "y" if plural.endswith("ies") else plural.removesuffix("s")
         return f"{count} {singular or plural}"
     return f"{count} {plural}"
+
+
+_MD_ALWAYS = re.compile(r"[\\`*\[\]<|~]|&(?=#?\w+;)|_")
+# What turns the start of a line into structure: an ATX heading, a quote, a bullet, an ordered
+# list item ("1." -> escape the dot: a backslash before a digit is literal), a setext underline or
+# thematic break. ``*`` and ``_`` are escaped everywhere already.
+_MD_LINE_START = re.compile(r"^(?:(#{1,6}|>|[-+])(?=\s|$)|>|(\d{1,9})([.)])(?=\s|$)|([-=])(?=[-=\s]*$))")
+
+
+def markdown_literal(text: str, *, start: bool = True) -> str:
+    """``text`` as one line of literal Markdown; ``start``: it may begin a block (a line, or right
+    after a bullet), where ``# x``, ``- x``, ``1. x`` would become structure."""
+    line = " ".join(text.split())
+    line = line if line.isprintable() else clean_line(line)
+
+    def esc(m: re.Match[str]) -> str:
+        ch = m.group(0)
+        if ch == "_":  # intraword underscores (snake_case, li_na@x.com) never make emphasis
+            s, i = m.string, m.start()
+            if 0 < i < len(s) - 1 and s[i - 1].isalnum() and s[i + 1].isalnum():
+                return ch
+        return "\\" + ch
+
+    line = _MD_ALWAYS.sub(esc, line)
+    if start:
+        m = _MD_LINE_START.match(line)
+        if m:
+            line = f"{m.group(2)}\\{line[len(m.group(2)):]}" if m.group(2) else "\\" + line
+    return line

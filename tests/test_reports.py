@@ -12,15 +12,8 @@ import pytest
 
 from journal.dates import iso_week_bounds, month_bounds
 from journal.errors import ValidationError
-from journal.reports.render import md
-from journal.reports.summary import (
-    NO_ORGANISATION,
-    NO_PROJECT,
-    build_period_report,
-    render_json,
-    render_markdown,
-    render_text,
-)
+from journal.reports.render import md, render_json, render_markdown, render_text
+from journal.reports.summary import NO_ORGANISATION, NO_PROJECT, build_period_report
 from journal.search.index import SearchIndex
 from tests.corpus import ANCHOR, generate_tables
 

@@ -19,7 +19,8 @@ import orjson
 import pytest
 
 from journal.errors import StorageError
-from journal.reports.summary import build_period_report, next_period, render_json
+from journal.reports.render import render_json
+from journal.reports.summary import build_period_report, next_period
 from journal.search.cache.build import build_sections, canonical_bytes
 from journal.search.cache.format import Sections
 from journal.search.cache.reader import cache_paths, open_journal

@@ -199,13 +199,8 @@ def cmd_month(args: argparse.Namespace, ctx: Any) -> int:
 
 def _report(args: argparse.Namespace, ctx: Any, kind: Literal["week", "month"]) -> int:
     from journal.dates import parse_month, parse_week
-    from journal.reports.summary import (
-        build_period_report,
-        next_period,
-        render_json,
-        render_markdown,
-        render_text,
-    )
+    from journal.reports.render import render_json, render_markdown, render_text
+    from journal.reports.summary import build_period_report, next_period
 
     today = _today(args)
     text = " ".join(args.period).strip() or None

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -20,14 +19,10 @@ from typing import Any
 
 from journal.reports.summary import Group, Report, ReportEntry
 from journal.text import clean_line as _clean_line
+from journal.text import markdown_literal as md
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _WD = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MD_ALWAYS = re.compile(r"[\\`*\[\]<|~]|&(?=#?\w+;)|_")
-# What turns the start of a line into structure: an ATX heading, a quote, a bullet, an ordered
-# list item ("1." -> escape the dot: a backslash before a digit is literal), a setext underline or
-# thematic break. ``*`` and ``_`` are escaped everywhere already.
-_MD_LINE_START = re.compile(r"^(?:(#{1,6}|>|[-+])(?=\s|$)|>|(\d{1,9})([.)])(?=\s|$)|([-=])(?=[-=\s]*$))")
 
 
 def clean_line(text: str) -> str:
@@ -98,27 +93,6 @@ def _hours_note(r: Report) -> str:
 
 
 # -- Markdown --------------------------------------------------------------------------------------
-def md(text: str, *, start: bool = True) -> str:
-    """``text`` as one line of literal Markdown; ``start``: it may begin a block (a line, or right
-    after a bullet), where ``# x``, ``- x``, ``1. x`` would become structure."""
-    line = clean_line(" ".join(text.split()))
-
-    def esc(m: re.Match[str]) -> str:
-        ch = m.group(0)
-        if ch == "_":  # intraword underscores (snake_case, li_na@x.com) never make emphasis
-            s, i = m.string, m.start()
-            if 0 < i < len(s) - 1 and s[i - 1].isalnum() and s[i + 1].isalnum():
-                return ch
-        return "\\" + ch
-
-    line = _MD_ALWAYS.sub(esc, line)
-    if start:
-        m = _MD_LINE_START.match(line)
-        if m:
-            line = f"{m.group(2)}\\{line[len(m.group(2)):]}" if m.group(2) else "\\" + line
-    return line
-
-
 def _md_entry(e: ReportEntry, *, with_day: bool = False, summary: bool = True) -> list[str]:
     head = " ".join(p for p in (_day(e.date) if with_day else "", _clock(e)) if p)
     event = md(e.event, start=not head)
@@ -149,7 +123,7 @@ def _md_list(title: str, items: Iterable[str]) -> list[str]:
     return [f"## {title}", "", *lines, ""] if lines else []
 
 
-def markdown(r: Report) -> str:
+def render_markdown(r: Report) -> str:
     t = r.totals
     week = r.kind == "week"
     entries = r.entries()
@@ -225,7 +199,7 @@ def _txt_section(title: str, lines: list[str]) -> list[str]:
     return ["", *_heading(title, "-"), *lines] if lines else []
 
 
-def text(r: Report) -> str:
+def render_text(r: Report) -> str:
     t = r.totals
     week = r.kind == "week"
     entries = r.entries()
@@ -283,7 +257,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def to_json(r: Report) -> str:
+def render_json(r: Report) -> str:
     """Every field of the report (dates as ISO strings), keys sorted, two-space indent."""
     data = _plain(dataclasses.asdict(r))
     data["title"] = _title(r)

@@ -36,7 +36,7 @@ from journal.search.index import SearchIndex, entry_organisations
 
 __all__ = [
     "Birthday", "ContactMet", "Day", "Group", "OverdueContact", "Ref", "Report", "ReportEntry",
-    "Totals", "build_period_report", "render_json", "render_markdown", "render_text",
+    "Totals", "build_period_report",
 ]
 
 NO_ORGANISATION = "(no organisation)"
@@ -420,25 +420,3 @@ def overdue_contacts(tables: Tables, today: date, *,
         out.append(OverdueContact(cid, str(doc.get("name", "")), names.org_of(names.contacts, cid),
                                   every, seen, since, since - every if since is not None else None))
     return sorted(out, key=lambda o: (o.overdue_days is not None, -(o.overdue_days or 0), o.name, o.id))
-
-
-# -- rendering (kept in journal.reports.render; these are the public entry points) --------------------
-def render_markdown(report: Report) -> str:
-    """Markdown for pasting into an email: headings, bullets, a small totals table."""
-    from journal.reports.render import markdown
-
-    return markdown(report)
-
-
-def render_text(report: Report) -> str:
-    """Plain text for the terminal."""
-    from journal.reports.render import text
-
-    return text(report)
-
-
-def render_json(report: Report) -> str:
-    """JSON with stable (sorted) keys, ISO dates, UTF-8 text."""
-    from journal.reports.render import to_json
-
-    return to_json(report)

@@ -20,7 +20,8 @@ from textual.content import Content
 from textual.widgets import Footer, Static
 
 from journal.dates import format_date_human, iso_week_bounds
-from journal.reports.summary import build_period_report, render_markdown
+from journal.reports.render import render_markdown
+from journal.reports.summary import build_period_report
 from journal.screens.base import JournalScreen
 from journal.screens.dialogs import PromptScreen
 from journal.widgets.navbar import NavBar

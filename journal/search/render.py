@@ -240,7 +240,7 @@ def _compose(entry_id: str, day: str, time: str | None, end_time: str | None, st
 def markdown_item(view: Mapping[str, Any]) -> list[str]:
     """A Markdown list item: ``- 2026-11-23 09:30 **Event** (planned) — people · organisations ·
     projects · #tags`` and the summary lines indented under it."""
-    from journal.reports.render import md
+    from journal.text import markdown_literal as md
 
     time = view.get("time") or ""
     if time and view.get("end_time"):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from journal.reports.summary import build_period_report, render_markdown
+from journal.reports.render import render_markdown
+from journal.reports.summary import build_period_report
 from journal.service import Journal, LinkRequest
 from journal.widgets.report_view import inline, render_report
 

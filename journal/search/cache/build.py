@@ -10,17 +10,15 @@ program did not write in canonical form, and for changes too large to patch.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import orjson
 
 from journal.datafile.pieces import CLOSE, Layout, split
 from journal.names.matching import NameMatcher, gc_paused
-from journal.search.cache.format import CacheCorrupt, Sections, ints, state_parts
-from journal.search.cache.reader import SMALL_TABLES
+from journal.search.cache.format import SMALL_TABLES, Sections, ints, state_parts
 from journal.search.index import SearchIndex
-from journal.storage import dump_canonical, parse_bytes
+from journal.storage import dump_canonical
 
 _LINKED = (("contacts", True), ("projects", True), ("organisations", False))
 MATCHER_KINDS = (("contact", "contacts"), ("project", "projects"), ("organisation", "organisations"))
@@ -116,22 +114,5 @@ def build_sections(tables: Mapping[str, Any], digest: str, canonical: bool,
     return Sections.from_parts(digest, canonical, len(state.ids), parts)
 
 
-def build(path: Path, raw: bytes, digest: str,
-          old: Sections | None) -> tuple[Sections, list[bytes]]:
-    """The cache for ``raw`` (the data file's bytes, SHA-256 ``digest``): refreshed from ``old``
-    when possible, else built in full. Raises StorageError for an invalid file."""
-    if old is not None and old.canonical:
-        from journal.search.cache.refresh import refresh
-
-        try:
-            refreshed = refresh(old, raw, digest)
-        except (CacheCorrupt, ValueError, KeyError, TypeError, IndexError):
-            refreshed = None
-        if refreshed is not None:
-            return refreshed
-    tables = parse_bytes(raw, str(path))  # validated in full: a cold build is rare
-    return build_sections(tables, digest, canonical_bytes(tables) == raw, raw)
-
-
-__all__ = ["build", "build_sections", "canonical_bytes", "layout_parts", "outer_digest",
+__all__ = ["build_sections", "canonical_bytes", "layout_parts", "outer_digest",
            "small_parts", "thin_names"]

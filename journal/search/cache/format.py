@@ -23,6 +23,10 @@ FORMAT = 1
 MAGIC = b"journal-search-cache\n"
 
 
+#: The tables the cache keeps whole (every table but the entries).
+SMALL_TABLES = ("contacts", "days", "meta", "organisations", "projects")
+
+
 class CacheCorrupt(Exception):
     """The cache does not hold what its header promises; callers rebuild and retry."""
 

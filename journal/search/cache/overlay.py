@@ -35,6 +35,7 @@ from journal.models import SCHEMA_VERSION
 from journal.names.matching import NameMatcher
 from journal.search.cache.format import (
     NO_TIME,
+    SMALL_TABLES,
     STATUS_CODE,
     WIDTHS,
     Column,
@@ -42,8 +43,8 @@ from journal.search.cache.format import (
     int_array,
     ints,
 )
-from journal.search.cache.reader import SMALL_TABLES, CachedJournal
-from journal.search.cache.refresh import _segments
+from journal.search.cache.refresh import segments
+from journal.search.cache.view import CachedJournal
 from journal.search.index import POSTING_KINDS, encode, file_entry, name_info, sort_key
 
 OVERLAY_MAX = 256  # changed documents beyond which refreshing the cache file pays off
@@ -113,7 +114,7 @@ class OverlaySections:
         for key, _, _ in new:
             lo = bisect_left(range(n), key, lo=lo, key=lambda p: f"{dates[p]}{times[p]} {ids[p]}")
             inserts.append(lo - bisect_left(gone, lo))
-        self._segs = _segments(n, gone, inserts)
+        self._segs = segments(n, gone, inserts)
         # runs of kept old positions: (old start, old end, new start); new entries by position
         self._new = [(i, d) for _, i, d in new]  # in index order
         self._runs: list[tuple[int, int, int]] = []

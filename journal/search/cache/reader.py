@@ -35,36 +35,33 @@ import os
 import stat
 import time
 import zlib
-from array import array
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
-from typing import Any
 
 import orjson
 
 from journal.errors import StorageError
-from journal.names.matching import NameMatcher
 from journal.search.cache.format import (
     FORMAT,
-    NO_TIME,
-    STATUS_NAME,
-    WIDTHS,
+    SMALL_TABLES,
     CacheCorrupt,
-    Column,
     FileBytes,
     Sections,
-    int_array,
 )
-from journal.search.index import STATUSES, SearchIndex
-from journal.storage import CACHE_DIR, Tables, derived_note, remember_validated, resolve_data_path
+from journal.search.cache.view import CachedJournal
+from journal.storage import (
+    CACHE_DIR,
+    derived_note,
+    parse_bytes,
+    remember_validated,
+    resolve_data_path,
+)
 
 __all__ = ["CacheCorrupt", "CachedJournal", "open_journal"]
 
 RACY_NS = 2_000_000_000  # coarse file systems stamp mtimes in 1-2 s ticks
 RACY_FINE_NS = 50_000_000  # finer ones with the kernel's clock tick: 1-16 ms
-SMALL_TABLES = ("contacts", "days", "meta", "organisations", "projects")
 _STALE_TMP_S = 3600
 
 
@@ -72,56 +69,6 @@ def cache_paths(path: Path) -> tuple[Path, Path]:
     """(cache file, key note) for the resolved data file ``path``."""
     folder = path.parent / CACHE_DIR
     return folder / f"{path.name}.search", folder / f"{path.name}.search-key"
-
-
-def _status_postings(s: Sections) -> dict[str, list[int]]:
-    return {st: [] for st in STATUSES} | s.json("postings.status", dict)
-
-
-def _column(name: str, decode: Mapping[str, str] | None = None) -> Callable[[Sections], Column]:
-    return lambda s: Column(s.raw(name), WIDTHS[name], s.n, decode)
-
-
-_LOADERS: dict[str, Callable[[Sections], Any]] = {
-    "_ids": _column("ids"), "_dates": _column("dates"),
-    "_times": _column("times", {NO_TIME: ""}),
-    "_status": _column("status", STATUS_NAME),
-    "_starts": lambda s: int_array(s, "starts", s.n + 1), "_blob": lambda s: s.raw("blob"),
-    "_by_contact": lambda s: s.json("postings.contact", dict),
-    "_by_project": lambda s: s.json("postings.project", dict),
-    "_by_org": lambda s: s.json("postings.org", dict),
-    "_by_tag": lambda s: s.json("postings.tag", dict),
-    "_by_status": _status_postings,
-    "tables": lambda s: s.json("names", dict),
-}
-
-
-class LazyIndex(SearchIndex):
-    """A :class:`SearchIndex` whose columns are decoded from the cache on first use: a
-    ``contact:`` query never decodes the 12 MB haystack blob, a word query never the postings.
-    Name matchers come with their tables precomputed (labels, pinyin keys)."""
-
-    def __init__(self, sections: Sections) -> None:  # no super().__init__: nothing to build
-        self._sections = sections
-        self._matchers = {}
-
-    def __getattr__(self, name: str) -> Any:  # only called for attributes not set yet
-        loader = _LOADERS.get(name)
-        if loader is None or name == "_sections":
-            raise AttributeError(name)
-        value = loader(self._sections)
-        setattr(self, name, value)
-        return value
-
-    def matcher(self, kind: str) -> NameMatcher:
-        kind = "organisation" if kind == "org" else kind
-        if kind not in self._matchers:
-            parts = self._sections.json(f"matchers.{kind}", dict)
-            try:
-                self._matchers[kind] = NameMatcher.restore(kind, self.tables, parts)
-            except (KeyError, TypeError, IndexError) as exc:
-                raise CacheCorrupt(f"name tables for {kind}: {exc}") from None
-        return self._matchers[kind]
 
 
 # -- the key note -----------------------------------------------------------------------------------
@@ -191,89 +138,27 @@ def write_note(path: Path, key: tuple[int, int, int], digest: str, read_ns: int)
                                        "racy": racy(key[2], read_ns)}))
 
 
-# -- the journal as the cache serves it -------------------------------------------------------------
-class CachedJournal:
-    """A read-only view of one version of the journal: the index, the entries' documents and the
-    small tables, decoded on demand. Keep it for one command; it does not follow later changes."""
+# -- building ---------------------------------------------------------------------------------------
+def _build(path: Path, raw: bytes, digest: str,
+          old: Sections | None) -> tuple[Sections, list[bytes]]:
+    """The cache for ``raw`` (the data file's bytes, SHA-256 ``digest``): refreshed from ``old``
+    when possible, else built in full. Raises StorageError for an invalid file."""
+    if old is not None and old.canonical:
+        from journal.search.cache.refresh import refresh
 
-    def __init__(self, path: Path, sections: Sections, data: bytes | FileBytes | None) -> None:
-        self.path = path
-        self.sections = sections
-        self._data = data  # the data file's bytes, when documents are read from it
-        self.index: SearchIndex = LazyIndex(sections)
-        self._tables: Tables | None = None
-        self._where: tuple[array[int], array[int], array[int], int] | None = None
-
-    @property
-    def tables(self) -> Tables:
-        """Contacts, projects, organisations, day notes and meta (every table but entries)."""
-        if self._tables is None:
-            self._tables = self.sections.json("tables", dict)
-            for name in SMALL_TABLES:
-                self._tables.setdefault(name, {})
-            self._tables["entries"] = {}
-        return self._tables
-
-    def documents(self, positions: Iterable[int]) -> dict[str, dict[str, Any]]:
-        """Entry id -> document for the index ``positions``, in their order, parsed in one call.
-
-        A document's span is preceded by its key (``<id>": ``; in the data file, or in the
-        cache's own copy of a non-canonical file), so the slices join into one JSON object whose
-        keys, read back from the bytes, prove that each span is where the cache says."""
-        positions = list(positions)
-        if not positions:
-            return {}
-        ids = self.index._ids
-        posfile, off, length, region = self._locations()
-        # piece k: '<id>": {...' at region + off[k], its closing line's 6 bytes right after it
-        where = [(region + off[k], length[k] + 6) for k in (posfile[p] for p in positions)]
-        return self._read_pieces(where, [ids[p] for p in positions])
-
-    def _read_pieces(self, where: list[tuple[int, int]], expected: list[str]) -> dict[str, dict[str, Any]]:
-        """The entries whose pieces lie at ``where`` ((start, length) each), checked to be the
-        ids ``expected``, in that order."""
-        if not where:
-            return {}
-        data: bytes | FileBytes | None = self._data if self.sections.canonical else self.sections.raw("docs")
-        if data is None:
-            raise CacheCorrupt("no data file to read documents from")
-        if isinstance(data, FileBytes):
-            if len(where) * 16 < self.sections.n:  # a few: read just those
-                chunks: list[Any] = [data.read(start, n) for start, n in where]
-                data = None
-            else:  # many: one read of the whole file is quicker
-                data = data.read(0, data.size)
-        if data is not None:
-            source = memoryview(data)
-            chunks = [source[start:start + n] for start, n in where]
         try:
-            docs = orjson.loads(b'{"' + b',"'.join(chunks) + b"}")
-        except orjson.JSONDecodeError as exc:
-            raise CacheCorrupt(f"documents: {exc}") from None
-        if list(docs) != expected or not all(type(d) is dict for d in docs.values()):
-            raise CacheCorrupt("documents: not where the cache says")
-        return docs
+            refreshed = refresh(old, raw, digest)
+        except (CacheCorrupt, ValueError, KeyError, TypeError, IndexError):
+            refreshed = None
+        if refreshed is not None:
+            return refreshed
+    from journal.search.cache.build import build_sections, canonical_bytes
 
-    def _locations(self) -> tuple[array[int], array[int], array[int], int]:
-        """(position -> piece, piece offsets, piece lengths, where offsets count from)."""
-        if self._where is None:
-            s, n = self.sections, self.sections.n
-            head = s.json("layout", dict)
-            region = head.get("region")
-            if not isinstance(region, int):
-                raise CacheCorrupt("section layout: no region")
-            self._where = (int_array(s, "posfile", n), int_array(s, "file.off", n),
-                           int_array(s, "file.len", n), region)
-        return self._where
-
-    def period_tables(self, start: date, end: date) -> Tables:
-        """The small tables plus the entries dated ``start``..``end``: enough for a report."""
-        tables = dict(self.tables)
-        tables["entries"] = self.documents(self.index.positions_between(start, end))
-        return tables
+    tables = parse_bytes(raw, str(path))  # validated in full: a cold build is rare
+    return build_sections(tables, digest, canonical_bytes(tables) == raw, raw)
 
 
-# -- opening ------------------------------------------------------------------------------------
+# -- opening ----------------------------------------------------------------------------------------
 def _read_all(fd: int, size: int) -> bytes:
     chunks, total = [], 0
     while True:
@@ -334,9 +219,8 @@ def open_journal(path: Path | str, *, rebuild: bool = False) -> CachedJournal:
             write_note(note_file, key, digest, read_ns)
             _vouch(path, key, raw, read_ns)
             return CachedJournal(path, old, raw)
-        from journal.search.cache.build import build  # the cold path's code, imported on need
 
-        sections, payload = build(path, raw, digest, old)
+        sections, payload = _build(path, raw, digest, old)
         if payload is not None and _write_private(cache_file, payload):
             write_note(note_file, key, digest, read_ns)
         _vouch(path, key, raw, read_ns)

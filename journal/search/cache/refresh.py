@@ -174,7 +174,7 @@ def refresh(old: Sections, raw: bytes, digest: str) -> tuple[Sections, list[byte
     return Sections.from_parts(digest, True, len(file_pos), parts)
 
 
-def _segments(n: int, remove: list[int], inserts: list[int]) -> list[tuple[int, int] | int]:
+def segments(n: int, remove: list[int], inserts: list[int]) -> list[tuple[int, int] | int]:
     """The new order as runs ``(a, b)`` of old positions kept and ``j`` for the j-th new entry,
     which goes before the kept entry of rank ``inserts[j]`` (ascending); ``remove`` sorted."""
     out: list[tuple[int, int] | int] = []
@@ -223,7 +223,7 @@ def patch(old: Sections, postings: Mapping[str, Mapping[str, list[int]]], remove
     added: dict[str, defaultdict[str, list[int]]] = {k: defaultdict(list) for k in POSTING_KINDS}
     lists = (added["contact"], added["project"], added["org"], added["tag"])
     q = 0
-    for seg in _segments(n, gone, inserts):
+    for seg in segments(n, gone, inserts):
         if isinstance(seg, tuple):
             a, b = seg
             for name, w in WIDTHS.items():
