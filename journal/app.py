@@ -34,6 +34,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from journal.errors import JournalError
+from journal.models import KIND_TABLE, Tables
 from journal.names.catalog import KIND_TITLES, NameItem, build_items, match_items
 from journal.screens.base import EntryDefaults, JournalScreen
 from journal.screens.day import DayScreen
@@ -41,7 +42,6 @@ from journal.screens.modes import MODES
 from journal.screens.syncing import SyncRunner, sync_commands
 from journal.service import Journal
 from journal.settings import load_settings
-from journal.storage import Tables
 from journal.widgets.render import plain
 
 if TYPE_CHECKING:
@@ -58,7 +58,6 @@ INDEX_DELAY_S = 1.0
 #: Thread switch interval while the index is built, so the UI thread gets the GIL back in a
 #: millisecond rather than five (Python's default) whenever a key arrives.
 BUILD_SWITCH_INTERVAL_S = 0.001
-MODE_OF_KIND = {"contact": "contacts", "project": "projects", "organisation": "organisations"}
 #: Actions that leave the current screen: refused while a dialog is open.
 _NAVIGATION = {"mode", "new_entry", "help", "sync", "conflicts"}
 
@@ -454,7 +453,7 @@ class JournalApp(App[None]):
         """Open a contact, project or organisation in its screen."""
         from journal.screens.documents import DocumentsScreen
 
-        await self.switch_mode(MODE_OF_KIND[kind])
+        await self.switch_mode(KIND_TABLE[kind])  # each kind's screen is named for its table
         screen = self.main_screen()
         if isinstance(screen, DocumentsScreen):
             screen.show_document(doc_id)

@@ -17,6 +17,9 @@ from typing import Any, ClassVar
 from journal.errors import NotFoundError, ValidationError
 from journal.text import fold
 
+#: The journal's content: table name -> document id -> lean document (see Document.to_doc).
+Tables = dict[str, dict[str, dict[str, Any]]]
+
 SCHEMA_VERSION = 1
 ENTRY_STATUSES = ("done", "planned", "cancelled")
 PROJECT_STATUSES = ("active", "paused", "done", "cancelled")
@@ -356,3 +359,7 @@ KIND_TABLE = {"contact": "contacts", "project": "projects", "organisation": "org
 #: The entry field that links each kind.
 KIND_LINK_FIELD = {"contact": "contact_ids", "project": "project_ids",
                    "organisation": "organisation_ids"}
+#: The kind each linkable table holds (KIND_TABLE read backwards).
+TABLE_KIND = {table: kind for kind, table in KIND_TABLE.items()}
+#: The model of each kind.
+MODEL_BY_KIND: dict[str, type[Document]] = {kind: MODEL_BY_TABLE[table] for kind, table in KIND_TABLE.items()}

@@ -8,7 +8,8 @@ the store's in-memory copy, refreshed when the file changed on disk.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,6 +19,7 @@ from journal.errors import AmbiguousNameError, NotFoundError, ValidationError
 from journal.models import (
     KIND_LINK_FIELD,
     KIND_TABLE,
+    MODEL_BY_KIND,
     MODEL_BY_TABLE,
     DayNote,
     Document,
@@ -28,12 +30,18 @@ from journal.models import (
     tag_set,
     utc_now,
 )
-from journal.names.resolve import MODEL_BY_KIND, Created, LinkRequest, NameIndex, Resolver, label
-from journal.storage import JournalStore, Tables, TablesView
+from journal.names.resolve import Created, LinkRequest, NameIndex, Resolver, label
+from journal.storage import (
+    JournalStore,
+    Tables,
+    TablesView,
+    Transaction,
+    check_output,
+    load_file,
+    new_id,
+    write_output,
+)
 from journal.text import fold
-
-#: the importers (interchange/) resolve names inside their own transactions with it
-_Resolver = Resolver
 
 KINDS = ("project", "contact", "organisation")
 #: what an entry id or a handle typed for one can consist of (upper-cased)
@@ -58,6 +66,45 @@ class Conflict:
 
 #: Tables whose documents can carry merge conflicts, in the order they are listed.
 CONFLICT_TABLES = ("entries", "contacts", "projects", "organisations", "days")
+
+
+class ImportBatch:
+    """One all-or-nothing change made by an importer (CSV, vCard, jrnl, a hand-over bundle).
+
+    The importers decide what to add and merge; this is the only way they touch the journal: the
+    documents they read are the fresh ones under the lock, names resolve (and new ones are created)
+    inside the same change, and a backup of the file as it was is kept before anything is written.
+    Leaving the ``with`` block without an exception writes everything at once."""
+
+    def __init__(self, tx: Transaction, keep_backup: Callable[[str], Path | None]) -> None:
+        self._tx = tx
+        self._keep_backup = keep_backup
+        self.now = utc_now()
+        self.resolver = Resolver(tx, self.now)
+
+    @property
+    def tables(self) -> TablesView:
+        return self._tx.tables
+
+    def get(self, table: str, doc_id: str) -> dict[str, Any] | None:
+        return self._tx.get(table, doc_id)
+
+    def insert(self, table: str, doc: Mapping[str, Any], doc_id: str | None = None) -> str:
+        return self._tx.insert(table, doc, doc_id)
+
+    def insert_many(self, table: str, docs: Iterable[Mapping[str, Any]]) -> list[str]:
+        """Add documents under new ids (one TinyDB ``insert_multiple``); returns the ids."""
+        pairs = [(new_id(), dict(doc)) for doc in docs]
+        if pairs:
+            self._tx.insert_many(table, pairs)
+        return [doc_id for doc_id, _ in pairs]
+
+    def replace(self, table: str, doc_id: str, doc: Mapping[str, Any]) -> None:
+        self._tx.replace(table, doc_id, doc)
+
+    def backup(self, reason: str = "import") -> Path | None:
+        """Keep a copy of the file as it is before this change is written."""
+        return self._keep_backup(reason)
 
 
 class Journal:
@@ -360,6 +407,38 @@ class Journal:
             tx.remove(table, doc.id)
         return doc, len(entries) + len(members)
 
+    # -- bulk changes, backups, output files ---------------------------------------------
+    @contextmanager
+    def import_batch(self) -> Iterator[ImportBatch]:
+        """An :class:`ImportBatch`: the importers' one door to the journal."""
+        with self.store.transaction() as tx:
+            yield ImportBatch(tx, self.store.backup)
+
+    def exists(self) -> bool:
+        """Whether the file exists yet (the first change creates it)."""
+        return self.store.exists()
+
+    def backups(self) -> list[Path]:
+        """Copies kept before imports, restores and migrations, newest first."""
+        return self.store.list_backups()
+
+    def restore(self, source: Path) -> tuple[Tables, Path | None]:
+        """Replace the journal with the (validated) file ``source``, keeping a backup of the
+        current file first; returns (what was restored, that backup)."""
+        data = load_file(source)
+        saved = self.store.backup("restore")
+        self.store.replace_all(data)
+        return data, saved
+
+    def check_output(self, target: Path) -> None:
+        """Refuse, before any work, an output path that is the journal or one of its own files."""
+        check_output(target, self.path)
+
+    def write_output(self, target: Path, data: bytes) -> None:
+        """Write a report or export for the user: checked like :meth:`check_output`, then
+        atomically with mode 0600 (client data)."""
+        write_output(target, data, self.path)
+
     # -- day notes --------------------------------------------------------------------------
     def day_note(self, day: str) -> str:
         doc = self.view.get_doc("days", day)
@@ -452,3 +531,18 @@ class Journal:
 def entry_sort_key(entry: Entry) -> tuple[str, str, str]:
     """Chronological order; an untimed entry sorts before the timed ones of its day."""
     return (entry.date, entry.time or "", entry.id)
+
+
+def read_journal_file(path: Path) -> Tables:
+    """The validated content of a journal file that is not the open one (a backup to restore)."""
+    return load_file(path)
+
+
+def check_output_path(target: Path, journal_path: Path) -> None:
+    """:meth:`Journal.check_output` for commands that read through the search cache."""
+    check_output(target, journal_path)
+
+
+def write_output_file(target: Path, data: bytes, journal_path: Path) -> None:
+    """:meth:`Journal.write_output` for commands that read through the search cache."""
+    write_output(target, data, journal_path)

@@ -34,9 +34,14 @@ from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
 from journal.datafile.canonical import DUMP_OPTIONS, RawLayoutError, RawTable, loads, member_header
+
+# The data file's layout, the writer's change history and the load check, for the derived search
+# cache and the merge driver, which read the file's bytes through this facade.
+from journal.datafile.changes import Changes, changes_between  # noqa: F401 - re-exported
 from journal.datafile.files import (  # noqa: F401 - re-exported: the public names of storage
     BACKUP_DIR,
     BACKUPS_KEPT,
+    CACHE_DIR,
     LOCK_TIMEOUT_S,
     StatKey,
     acquire_lock,
@@ -48,15 +53,15 @@ from journal.datafile.files import (  # noqa: F401 - re-exported: the public nam
     resolve_data_path,
     stat_key,
 )
+from journal.datafile.outputs import check_output, write_output  # noqa: F401 - re-exported
+from journal.datafile.pieces import CLOSE, HASH, SEP, Layout, diff, piece_text, split  # noqa: F401
 from journal.datafile.tables import Snapshot, TableState, TablesView, Working, encode
 from journal.datafile.validate import check_tables
 from journal.errors import StorageError
-from journal.models import SCHEMA_VERSION
+from journal.models import SCHEMA_VERSION, Tables
 
 TABLES = ("contacts", "days", "entries", "meta", "organisations", "projects")
-CACHE_DIR = ".journal-cache"
 
-Tables = dict[str, dict[str, dict[str, Any]]]
 
 
 def empty_tables() -> Tables:

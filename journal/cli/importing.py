@@ -98,27 +98,13 @@ def _report_csv(report: Any, ctx: Any) -> int:
     return 1 if report.rejected and not report.imported and not report.duplicates else 0
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    import os
-
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return os.path.realpath(a) == os.path.realpath(b)
-
-
 def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
-    from journal.errors import JournalError
     from journal.interchange.bundle import build_bundle, dump_bundle
     from journal.interchange.handover_md import render_markdown
 
     journal = ctx.journal
-    if args.output is not None and "\x00" in str(args.output):
-        raise JournalError(f"{str(args.output)[:60]!r}: not a file name")
-    # Checked before any work: `-o journal.json` would replace the journal with an export.
-    if args.output is not None and (_same_file(args.output, journal.path)
-                                    or _same_file(args.output, journal.store.lock_path)):
-        raise JournalError(f"{args.output}: is the journal file itself; choose another file")
+    if args.output is not None:  # before any work: `-o journal.json` would replace the journal
+        journal.check_output(args.output)
     kind = EXPORT_KINDS[args.kind]
     bundle = build_bundle(journal, kind, args.name)
     data = (dump_bundle(bundle) if args.format == "json"
@@ -127,8 +113,6 @@ def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
     if args.output is None:
         ctx.out(data.decode("utf-8").rstrip("\n"))
         return 0
-    from journal.storage import atomic_write
-
-    atomic_write(args.output, data)
+    journal.write_output(args.output, data)
     ctx.note(f"wrote {kind} {bundle['subject']['name']} with {counted(entries, 'entries')} to {args.output}")
     return 0

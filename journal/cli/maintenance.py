@@ -25,7 +25,7 @@ def cmd_doctor(args: argparse.Namespace, ctx: Any) -> int:
     from journal.doctor import diagnose
 
     journal = ctx.journal
-    if not journal.store.exists():
+    if not journal.exists():
         ctx.out(f"{journal.path}: no journal yet (it is created by the first change)")
         return 0
     problems, notes = diagnose(journal.tables)
@@ -38,7 +38,7 @@ def cmd_doctor(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_backups(args: argparse.Namespace, ctx: Any) -> int:
-    found = ctx.journal.store.list_backups()
+    found = ctx.journal.backups()
     if not found:
         ctx.out("no backups yet (one is kept before every import, restore and migration)")
     for path in found:
@@ -47,18 +47,17 @@ def cmd_backups(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_restore(args: argparse.Namespace, ctx: Any) -> int:
-    from journal.storage import load_file
+    from journal.service import read_journal_file
 
-    store = ctx.journal.store
+    journal = ctx.journal
     if not args.backup.is_file():
         raise JournalError(f"{args.backup}: no such backup")
-    data = load_file(args.backup)
-    entries = len(data.get("entries", {}))
     if not args.yes:
-        raise ValidationError(f"not restored: add --yes to replace {store.path} with "
+        entries = len(read_journal_file(args.backup).get("entries", {}))
+        raise ValidationError(f"not restored: add --yes to replace {journal.path} with "
                               f"{args.backup} ({counted(entries, 'entries')})")
-    saved = store.backup("restore")
-    store.replace_all(data)
+    data, saved = journal.restore(args.backup)
+    entries = len(data.get("entries", {}))
     ctx.out(f"restored {counted(entries, 'entries')} from {args.backup}"
             + (f"; the previous file is kept as {saved}" if saved else ""))
     return 0

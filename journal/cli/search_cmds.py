@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from journal.errors import JournalError, StorageError, ValidationError
+from journal.errors import JournalError, ValidationError
 
 QUERY_HELP = """\
 query language (all terms must match; words are case- and width-insensitive substrings,
@@ -207,7 +207,9 @@ def _report(args: argparse.Namespace, ctx: Any, kind: Literal["week", "month"]) 
     start, end = (parse_week if kind == "week" else parse_month)(text, today=today)
     fmt = args.format or _format_of(args.output) or "md"
     if args.output is not None:
-        _check_output(args.output, ctx.path)
+        from journal.service import check_output_path
+
+        check_output_path(args.output, ctx.path)
 
     def work(cached: Any) -> int:
         tables = cached.period_tables(start, next_period(kind, end)[1])
@@ -216,7 +218,7 @@ def _report(args: argparse.Namespace, ctx: Any, kind: Literal["week", "month"]) 
         if args.output is None:
             ctx.stdout.write(rendered)
         else:
-            _write_report(args.output, rendered)
+            _write_report(args.output, rendered, ctx.path)
             ctx.out(f"wrote {kind} {report.label} ({fmt}) to {args.output}")
         return 0
 
@@ -230,32 +232,8 @@ def _format_of(path: Path | None) -> str | None:
             ".text": "text"}.get(path.suffix.lower())
 
 
-def _check_output(path: Path, data_path: Path) -> None:
-    """Refuse a target that is the journal itself (by any name) or a folder."""
-    from journal.storage import BACKUP_DIR, CACHE_DIR, resolve_data_path
+def _write_report(path: Path, text: str, data_path: Path) -> None:
+    """Atomically, mode 0600 (a summary is client data), never over the journal's own files."""
+    from journal.service import write_output_file
 
-    if path.is_dir():
-        raise ValidationError(f"{path}: is a folder; give a file name for -o")
-    try:
-        same = os.path.samefile(path, data_path)
-    except OSError:
-        same = False
-    try:
-        same = same or Path(os.path.realpath(path)) == resolve_data_path(data_path)
-    except StorageError:
-        pass
-    if same:
-        raise ValidationError(f"{path}: is the journal file itself; choose another file for -o")
-    data = resolve_data_path(data_path)
-    target = Path(os.path.realpath(path))
-    if target == data.with_name(data.name + ".lock") or target.parent.name in (CACHE_DIR, BACKUP_DIR) \
-            and target.parent.parent == data.parent:
-        raise ValidationError(f"{path}: belongs to the journal's own files; choose another file for -o")
-
-
-def _write_report(path: Path, text: str) -> None:
-    """Atomically, mode 0600 (a summary is client data), through the storage layer's writer:
-    a crash leaves the old file or the new one, never half of it."""
-    from journal.storage import atomic_write
-
-    atomic_write(path, text.encode("utf-8"))
+    write_output_file(path, text.encode("utf-8"), data_path)

@@ -86,24 +86,11 @@ def cmd_sync(args: argparse.Namespace, ctx: Any) -> int:
     if not result.ok:
         raise JournalError(result.summary)
     if args.init is None and not args.setup:
-        _refresh_search_cache(ctx.path)
+        from journal.search.cache.reader import refresh_if_present
+
+        refresh_if_present(ctx.path)
     ctx.out(clean_line(result.summary))
     return 0
-
-
-def _refresh_search_cache(path: Any) -> None:
-    """Bring the search cache (when there is one) up to what the sync brought in, so that the
-    next `journal search` / `week` is quick: a sync waits on the network anyway, while the first
-    search after another machine's changes would otherwise pay for the refresh (~0.5 s at 100k
-    entries). Only a speed-up: any problem is left for the next command to meet."""
-    try:
-        from journal.search.cache.reader import cache_paths, open_journal
-        from journal.storage import resolve_data_path
-
-        if cache_paths(resolve_data_path(path))[0].exists():
-            open_journal(path)
-    except Exception:  # noqa: BLE001 - a damaged merge result is reported by the next command
-        pass
 
 
 def cmd_merge_driver(args: argparse.Namespace, ctx: Any) -> int:

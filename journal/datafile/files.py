@@ -19,6 +19,8 @@ from journal.datafile.canonical import Buffer
 from journal.errors import StorageError
 
 BACKUP_DIR = ".journal-backups"
+#: the derived caches' and notes' folder beside the data file (git-ignored; only ever a speed-up)
+CACHE_DIR = ".journal-cache"
 BACKUPS_KEPT = 10
 LOCK_TIMEOUT_S = 20.0
 

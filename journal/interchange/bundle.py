@@ -270,7 +270,7 @@ def import_bundle(journal: Journal, path: Path, data: Any) -> ImportReport:
                                        f"{subject['name'][:80]}: {counted(len(full['contacts']), 'contacts')}, "
                                        f"{counted(len(full['projects']), 'projects')}, "
                                        f"{counted(len(full['entries']), 'entries')}"))
-    with journal.store.transaction() as tx:
+    with journal.import_batch() as tx:
         merger = _Merger(tx, report, refs)
         for table in DOC_TABLES:  # organisations first: contacts and projects point at them
             for doc_id, doc in full[table].items():
@@ -279,5 +279,5 @@ def import_bundle(journal: Journal, path: Path, data: Any) -> ImportReport:
             merger.take("entries", doc_id, doc)
         report.notes.append(("bundle", merger.describe()))
         if merger.changed:
-            report.backup = journal.store.backup("import")
+            report.backup = tx.backup("import")
     return report

@@ -19,8 +19,7 @@ from pathlib import Path
 
 from journal.errors import JournalError, ValidationError
 from journal.models import Entry, utc_now
-from journal.service import Journal, LinkRequest, _Resolver
-from journal.storage import new_id
+from journal.service import Journal, LinkRequest
 
 REQUIRED_COLUMNS = ("date", "event")
 KNOWN_COLUMNS = ("date", "time", "end_time", "event", "summary", "projects", "contacts",
@@ -76,11 +75,11 @@ def import_csv(journal: Journal, path: Path, raw: bytes | None = None) -> Import
                               f"{','.join(KNOWN_COLUMNS[:8])})")
     report = ImportReport()
     now = utc_now()
-    with journal.store.transaction() as tx:
-        resolver = _Resolver(tx, now)
+    with journal.import_batch() as tx:
+        resolver = tx.resolver
         seen = {dedupe_key(d["date"], d.get("time"), d["event"], d.get("summary", ""))
                 for d in tx.tables.get("entries", {}).values()}
-        new_docs: list[tuple[str, dict]] = []
+        new_docs: list[dict] = []
         line = 1
         while True:
             try:
@@ -116,9 +115,9 @@ def import_csv(journal: Journal, path: Path, raw: bytes | None = None) -> Import
             for name, ids in links.items():
                 setattr(entry, name, ids)
             seen.add(key)
-            new_docs.append((new_id(), entry.to_doc()))
+            new_docs.append(entry.to_doc())
         if new_docs or resolver.created:
-            report.backup = journal.store.backup("import")
+            report.backup = tx.backup("import")
         if new_docs:
             tx.insert_many("entries", new_docs)
         report.imported = len(new_docs)

@@ -26,7 +26,6 @@ from journal.interchange.common import ImportReport, describe_error
 from journal.interchange.csv_import import dedupe_key
 from journal.models import MAX_EVENT, Entry, utc_now
 from journal.service import Journal
-from journal.storage import new_id
 
 TAG_SYMBOLS = "@#"
 
@@ -106,19 +105,19 @@ def import_jrnl(journal: Journal, path: Path, data: Any) -> ImportReport:
             accepted.append(jrnl_entry(item, now))
         except (JournalError, orjson.JSONEncodeError) as exc:
             report.rejected.append((f"entry {number}", describe_error(exc)))
-    with journal.store.transaction() as tx:
+    with journal.import_batch() as tx:
         seen = {dedupe_key(d["date"], d.get("time"), d["event"], d.get("summary", ""))
                 for d in tx.tables.get("entries", {}).values()}
-        new_docs: list[tuple[str, dict[str, Any]]] = []
+        new_docs: list[dict[str, Any]] = []
         for entry in accepted:
             key = dedupe_key(entry.date, entry.time, entry.event, entry.summary)
             if key in seen:
                 report.unchanged += 1
                 continue
             seen.add(key)
-            new_docs.append((new_id(), entry.to_doc()))
+            new_docs.append(entry.to_doc())
         if new_docs:
-            report.backup = journal.store.backup("import")
+            report.backup = tx.backup("import")
             tx.insert_many("entries", new_docs)
         report.imported = len(new_docs)
     return report

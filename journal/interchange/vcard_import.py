@@ -33,7 +33,7 @@ from journal.interchange.common import (
 )
 from journal.interchange.vcard import Card, card_birthday, card_name, parse_cards, strip_uri
 from journal.models import Contact, utc_now
-from journal.service import Journal, _Resolver
+from journal.service import Journal
 from journal.text import fold
 
 _PHONE_KEY_RE = re.compile(r"[^\d+]")
@@ -146,8 +146,8 @@ def import_vcard(journal: Journal, path: Path, raw: bytes | None = None) -> Impo
         raise ValidationError(f"{path}: {exc}") from None
     report = ImportReport("contacts")
     now = utc_now()
-    with journal.store.transaction() as tx:
-        resolver = _Resolver(tx, now)
+    with journal.import_batch() as tx:
+        resolver = tx.resolver
         contacts = _Contacts(tx.tables)
         pending: dict[str, dict[str, Any]] = {}  # id -> new or changed document
         new_ids: set[str] = set()
@@ -197,7 +197,7 @@ def import_vcard(journal: Journal, path: Path, raw: bytes | None = None) -> Impo
             report.notes.append((where, f"merged into {label}: added {', '.join(added)}"))
         report.created = [f"{c.kind} {c.label}" for c in resolver.created]
         if pending or resolver.created:
-            report.backup = journal.store.backup("import")
+            report.backup = tx.backup("import")
     return report
 
 

@@ -32,12 +32,13 @@ from pathlib import Path
 from typing import Any
 
 from journal.errors import AmbiguousNameError, NotFoundError, ValidationError
+from journal.models import KIND_TABLE
 from journal.text import fold
 
 __all__ = ["KINDS", "NameMatcher", "gc_paused", "pinyin_keys"]
 
-KINDS = {"contact": "contacts", "project": "projects", "organisation": "organisations",
-         "org": "organisations"}
+#: kind -> table, with ``org`` (the search's short word) for organisations
+KINDS = KIND_TABLE | {"org": KIND_TABLE["organisation"]}
 _ULID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 _QUALIFIED_RE = re.compile(r"^(?P<name>.+?)\s*\((?P<org>[^()]+)\)\s*$")
 _MAX_KEYS = 64  # cap on reading combinations per name (heteronym-heavy names are rare)

@@ -19,19 +19,13 @@ from journal.errors import AmbiguousNameError, NotFoundError, ValidationError
 from journal.models import (
     KIND_LINK_FIELD,
     KIND_TABLE,
+    MODEL_BY_KIND,
     ULID_RE,
-    Contact,
-    Document,
-    Organisation,
-    Project,
 )
 from journal.text import fold
 
 if TYPE_CHECKING:
     from journal.storage import Transaction
-
-MODEL_BY_KIND: dict[str, type[Document]] = {
-    "contact": Contact, "project": Project, "organisation": Organisation}
 
 _QUALIFIED_RE = re.compile(r"^(?P<name>.+?)\s*[(（](?P<org>[^()（）]+)[)）]\s*$")
 

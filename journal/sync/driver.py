@@ -86,8 +86,8 @@ def merge_bytes(base: bytes, ours: bytes, theirs: bytes, label: str = "journal.j
     bytes are equal on both sides, nearly all of them, are copied without being parsed, and only
     the others go through :mod:`journal.sync.merge`; the result is parsed and validated once before it is
     returned. Parsing the three files in full was two thirds of a 25k-entry merge."""
-    from journal.datafile.validate import check_tables
     from journal.models import SCHEMA_VERSION
+    from journal.storage import check_tables
 
     fast = _merge_split(base, ours, theirs)
     if fast is not None:
@@ -102,9 +102,8 @@ def merge_bytes(base: bytes, ours: bytes, theirs: bytes, label: str = "journal.j
 
 def _merge_parsed(base: bytes, ours: bytes, theirs: bytes, label: str) -> tuple[bytes, Any]:
     """The general path: parse all three files, merge, validate, dump."""
-    from journal.datafile.validate import check_tables
     from journal.models import SCHEMA_VERSION
-    from journal.storage import dump_canonical, parse_bytes
+    from journal.storage import check_tables, dump_canonical, parse_bytes
     from journal.sync.merge import merge_data_with_stats
 
     sides = (("the common ancestor", base), ("your version", ours), ("the incoming version", theirs))

@@ -14,11 +14,10 @@ from typing import Any
 
 import orjson
 
-from journal.datafile.pieces import CLOSE, Layout, split
 from journal.names.matching import NameMatcher, gc_paused
 from journal.search.cache.format import SMALL_TABLES, Sections, ints, state_parts
 from journal.search.index import SearchIndex
-from journal.storage import dump_canonical
+from journal.storage import CLOSE, Layout, dump_canonical, split
 
 _LINKED = (("contacts", True), ("projects", True), ("organisations", False))
 MATCHER_KINDS = (("contact", "contacts"), ("project", "projects"), ("organisation", "organisations"))

@@ -28,10 +28,7 @@ from collections.abc import Iterable, Mapping
 from itertools import accumulate
 from typing import Any
 
-from journal.datafile.changes import Changes
-from journal.datafile.pieces import SEP, piece_text
-from journal.datafile.validate import check_tables
-from journal.models import SCHEMA_VERSION
+from journal.models import KIND_TABLE, SCHEMA_VERSION
 from journal.names.matching import NameMatcher
 from journal.search.cache.format import (
     NO_TIME,
@@ -46,6 +43,7 @@ from journal.search.cache.format import (
 from journal.search.cache.refresh import segments
 from journal.search.cache.view import CachedJournal
 from journal.search.index import POSTING_KINDS, encode, file_entry, name_info, sort_key
+from journal.storage import SEP, Changes, check_tables, piece_text
 
 OVERLAY_MAX = 256  # changed documents beyond which refreshing the cache file pays off
 _NAME_TABLES = {"contacts": True, "projects": True, "organisations": False}  # with organisation_id
@@ -288,7 +286,7 @@ class OverlaySections:
     def _matcher(self, kind: str) -> dict[str, Any]:
         """A name matcher's tables over the new names; stored pinyin keys are reused."""
         base = self.base.json(f"matchers.{kind}", dict)
-        table = {"contact": "contacts", "project": "projects", "organisation": "organisations"}[kind]
+        table = KIND_TABLE[kind]
         if table not in self._grown and "organisations" not in self._grown:
             return base
         rows = self._names.get(table) or {}

@@ -242,7 +242,7 @@ def _overlaid(path: Path, fd: int, key: tuple[int, int, int], note: KeyNote,
     """The cache with the changes this program made since it was built laid over it
     (journal.search.cache.overlay), when the storage layer's change history leads from the
     file the cache describes to this one; else None. Also the file's bytes if they were read."""
-    from journal.datafile.changes import changes_between
+    from journal.storage import changes_between
 
     chain = changes_between(derived_note(path, "changes"), note.stat, key)
     if chain is None:
@@ -267,3 +267,14 @@ def _empty(path: Path) -> CachedJournal:
     sections, _ = build_sections({name: {} for name in (*SMALL_TABLES, "entries")},
                                  digest="", canonical=False)
     return CachedJournal(path, sections, None)
+
+
+def refresh_if_present(path: Path | str) -> None:
+    """Bring an existing cache up to the file (after ``journal sync`` brought changes in), so the
+    next search is warm; a sync waits on the network anyway. Only a speed-up: any problem is left
+    for the next command to meet, and no cache is created where there was none."""
+    try:
+        if cache_paths(resolve_data_path(Path(path)))[0].exists():
+            open_journal(path)
+    except Exception:  # noqa: BLE001 - a damaged merge result is reported by the next command
+        pass

@@ -26,8 +26,6 @@ from typing import Any
 
 import orjson
 
-from journal.datafile.pieces import HASH, Layout, diff, piece_text
-from journal.datafile.validate import check_tables
 from journal.models import SCHEMA_VERSION
 from journal.names.matching import gc_paused
 from journal.search.cache.build import (
@@ -48,6 +46,7 @@ from journal.search.cache.format import (
     ints,
 )
 from journal.search.index import POSTING_KINDS, encode, file_entry, name_info, sort_key
+from journal.storage import HASH, Layout, check_tables, diff, piece_text
 
 _MAX_SHARE = 0.5  # re-file more than this share of the entries: a full build is as quick
 
