@@ -180,9 +180,9 @@ class JournalApp(App[None]):
 
     def conflicted(self) -> dict[str, frozenset[str]]:
         """Ids of the documents carrying recorded merge conflicts, per table (once per generation:
-        one pass over the journal, ~50 ms at 100k entries). The same pass over the entries lists
+        one pass over the journal). The same pass over the entries lists
         each day's entries for :meth:`entry_ids_on`: the day view needs both before its first
-        frame, and visiting 100k documents twice cost ~30 ms more than once."""
+        frame, and visiting every document twice costs more than once."""
         generation = self.generation
         if self._conflicted is None or self._conflicted[0] != generation:
             tables = self.journal.tables
@@ -204,7 +204,7 @@ class JournalApp(App[None]):
     def search_index(self) -> SearchIndex | None:
         """The search index over the current data, or None while a big one is being built.
 
-        Building takes ~1.5 s at 100k entries, so above :data:`BACKGROUND_INDEX_ENTRIES` it runs in
+        Building takes over a second at 100k entries (bench/bench_tui.py), so above :data:`BACKGROUND_INDEX_ENTRIES` it runs in
         a thread on the data as loaded, and the screens hear ``index_ready()`` when it is there.
         """
         generation = self.generation
@@ -300,7 +300,7 @@ class JournalApp(App[None]):
     @work(thread=True, exit_on_error=False)
     def _load_in_thread(self) -> None:
         # Parsing allocates a million objects: with the cyclic GC on, its collections rescan the
-        # growing heap again and again and double the parse time (0.5 s → 0.23 s at 100k).
+        # growing heap again and again and double the parse time.
         gc.disable()
         try:
             self.journal.tables  # noqa: B018 - parse the file now, off the UI thread
@@ -325,7 +325,7 @@ class JournalApp(App[None]):
     def _loaded(self) -> None:
         # The loaded journal is hundreds of thousands of long-lived objects without cycles:
         # keep the cyclic GC from rescanning them (a 100k journal made every full collection a
-        # visible 200 ms stutter while typing). Reference counting still frees them.
+        # visible stutter while typing). Reference counting still frees them.
         gc.freeze()
         gc.enable()
         self._seen_generation = self.generation

@@ -184,7 +184,7 @@ _COMPILED: list[re.Pattern[str]] = []
 
 def _rule(*patterns: str) -> Callable[[_Handler], _Handler]:
     """Register grammar forms; forms are tried in definition order and must match all the input.
-    They are compiled when first tried: compiling all of them cost ~10 ms of every command that
+    They are compiled when first tried: compiling all of them would tax every command that
     merely imports this module, and most inputs match one of the first forms."""
     def register(fn: _Handler) -> _Handler:
         _RULES.extend((p, fn) for p in patterns)

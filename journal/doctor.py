@@ -7,6 +7,7 @@ conflicts waiting for a decision.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,11 +22,17 @@ def diagnose(tables: Mapping[str, Mapping[str, dict[str, Any]]]) -> tuple[list[s
     notes: list[str] = []
     conflicted = 0
     for table, model in MODEL_BY_TABLE.items():
+        known = {f.name for f in dataclasses.fields(model)}
         for doc_id, doc in tables.get(table, {}).items():
             try:
                 model.from_doc(doc_id, doc)
             except JournalError as exc:
                 problems.append(str(exc))
+            unknown = sorted(set(doc) - known) if isinstance(doc, dict) else []
+            if unknown:
+                notes.append(f"{table} {doc_id}: unknown field{'s' if len(unknown) > 1 else ''} "
+                             f"{', '.join(map(repr, unknown))} (kept as is; from a newer version "
+                             "of journal, or edited by hand?)")
             if doc.get("conflicts"):
                 conflicted += 1
     for entry_id, entry in tables.get("entries", {}).items():

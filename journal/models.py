@@ -351,6 +351,15 @@ class DayNote(Document):
         self._validate_common()
 
 
+
+def time_span(time: str | None, end_time: str | None, dash: str = "–") -> str:
+    """An entry's time as every surface shows it: ``09:30``, ``09:30–10:30``, or ``""`` when
+    untimed (an end without a start says nothing on its own). The CLI's plain lines use an ASCII
+    ``dash`` so scripts can split them."""
+    if not time:
+        return ""
+    return f"{time}{dash}{end_time}" if end_time else time
+
 MODEL_BY_TABLE: dict[str, type[Document]] = {
     cls.TABLE: cls for cls in (Entry, Contact, Project, Organisation, DayNote)
 }

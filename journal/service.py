@@ -47,7 +47,7 @@ KINDS = ("project", "contact", "organisation")
 #: what an entry id or a handle typed for one can consist of (upper-cased)
 _ID_TEXT = re.compile(r"[0-9A-Z]+")
 #: Up to this many ids, the entries linked to them are found by searching the file's bytes for
-#: each id (~10 ms per id at 100k entries); beyond it, parsing all entries once is cheaper.
+#: each id; beyond it, parsing all entries once is cheaper (bench/bench_core.py).
 _MENTION_LIMIT = 24
 
 

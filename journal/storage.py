@@ -33,7 +33,15 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-from journal.datafile.canonical import DUMP_OPTIONS, RawLayoutError, RawTable, loads, member_header
+from journal.datafile.canonical import (  # noqa: F401 - doc_text, split_documents re-exported
+    DUMP_OPTIONS,
+    RawLayoutError,
+    RawTable,
+    doc_text,
+    loads,
+    member_header,
+    split_documents,
+)
 
 # The data file's layout, the writer's change history and the load check, for the derived search
 # cache and the merge driver, which read the file's bytes through this facade.
@@ -125,7 +133,7 @@ def parse_bytes(raw: bytes, origin: str, *, validated: bool = False) -> Tables:
     ``validated`` skips the per-document type check for bytes this program wrote itself (see
     :meth:`JournalStore._trusted_key`); the JSON is still parsed strictly, and a newer schema is
     still refused. Empty files and git conflict markers are looked for only when the parse fails
-    (neither is ever valid JSON): scanning 50 MB for them first cost ~90 ms of every command."""
+    (neither is ever valid JSON): scanning a large file for them first would tax every command."""
     try:
         data = loads(raw)
     except orjson.JSONDecodeError as exc:
@@ -158,13 +166,44 @@ def load_file(path: Path, *, validated: bool = False) -> Tables:
 
 
 class UlidTable(Table):
-    """A TinyDB table whose document ids are ULIDs rather than per-file counters, so that two
-    machines adding entries offline never mint the same id."""
+    """A TinyDB table whose document ids are ULID strings rather than per-file counters, so that
+    two machines adding entries offline never mint the same id. The storage layer gives ids
+    itself (:meth:`Transaction.insert_many`); TinyDB asks for one only on a plain ``insert``."""
 
     document_id_class = str
 
     def _get_next_id(self) -> str:  # type: ignore[override]
         return new_id()
+
+
+class ReadOnlyStorage(Storage):
+    """A TinyDB ``Storage`` over one validated snapshot of a journal file, for scripts: TinyDB's
+    ``Query`` works on every table, and any write is refused (changes go through the service,
+    which takes the lock, merges outside changes and keeps the canonical bytes)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self._data = load_file(resolve_data_path(Path(path)))
+
+    def read(self) -> dict[str, Any]:
+        return self._data
+
+    def write(self, data: dict[str, Any]) -> None:
+        raise StorageError("this TinyDB is read-only: change the journal with `journal` or "
+                           "journal.service.Journal")
+
+
+def open_tinydb(path: Path | str) -> TinyDB:
+    """The journal at ``path`` as a read-only TinyDB (tables ``entries``, ``contacts``,
+    ``projects``, ``organisations``, ``days``; document ids are the journal's ULIDs)::
+
+        from tinydb import Query
+        from journal.storage import open_tinydb
+
+        db = open_tinydb("journal.json")
+        visits = db.table("entries").search(Query().tags.any(["loan"]))
+        visits[0].doc_id   # '01KB…'
+    """
+    return _JournalDB(path, storage=ReadOnlyStorage)
 
 
 class _TxStorage(Storage):
@@ -212,7 +251,7 @@ class Transaction:
         """Add one document under a new ULID (or ``doc_id``).
 
         Not TinyDB's ``insert``, which copies the whole table twice per call (an import creating
-        thousands of contacts was quadratic: 40 s at 100k entries)."""
+        thousands of contacts was quadratic)."""
         doc_id = doc_id or new_id()
         if self._work.get(table, doc_id) is not None:
             raise ValueError(f"document {doc_id} already exists in {table}")

@@ -20,10 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from journal.cli import main
+from journal.datafile.canonical import split_documents
 from journal.errors import AmbiguousNameError, NotFoundError, ValidationError
 from journal.service import Journal
 from journal.storage import dump_canonical, load_file
-from journal.sync.driver import _config_value, _driver_in_config, _merge_parsed, _split
+from journal.sync.driver import _config_value, _driver_in_config, _merge_parsed
 from journal.sync.git import driver_warning, merge_files
 
 T0 = "2026-11-20T09:00:00.000000Z"
@@ -90,12 +91,12 @@ def test_no_common_ancestor_merges_both_journals(tmp_path: Path) -> None:
 def test_split_refuses_anything_but_the_canonical_layout() -> None:
     data = {"entries": {ulid(1): entry(1, tags=["a"]), ulid(2): {}}, "days": {}, "meta": SCHEMA}
     raw = dump_canonical(data)
-    split = _split(raw)
+    split = split_documents(raw)
     assert split is not None and split["days"] == {} and sorted(split["entries"]) == [ulid(1), ulid(2)]
     assert orjson.loads(b"{" + split["entries"][ulid(1)] + b"}") == {ulid(1): data["entries"][ulid(1)]}
     odd = [orjson.dumps(data), raw[:-1], raw + b"\n", raw.replace(ulid(2).encode(), b'x\\"y'),
            dump_canonical({"entries": {ulid(1): 5}}), raw.replace(b'"days"', b'"zzz"')]
-    assert [_split(r) for r in odd] == [None] * len(odd)
+    assert [split_documents(r) for r in odd] == [None] * len(odd)
 
 
 # Random edit scripts: each side adds, deletes and edits entries of a shared base.

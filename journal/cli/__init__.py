@@ -23,8 +23,7 @@ if TYPE_CHECKING:
     from journal.service import Journal
 
 #: Modules (in journal.cli) that add sub-commands; each has ``register(subparsers)``.
-COMMAND_MODULES = ["entries", "documents", "importing", "maintenance"]
-OPTIONAL_COMMAND_MODULES = ["search_cmds", "sync_cmds"]
+COMMAND_MODULES = ["entries", "documents", "importing", "maintenance", "search_cmds", "sync_cmds"]
 ENV_FILE = "JOURNAL_FILE"
 
 
@@ -87,14 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     tui = sub.add_parser("tui", help="open the full-screen app (the default)")
     tui.set_defaults(func=run_tui)
-    for name in COMMAND_MODULES + OPTIONAL_COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"journal.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if name in OPTIONAL_COMMAND_MODULES and exc.name == f"journal.cli.{name}":
-                continue
-            raise
-        module.register(sub)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"journal.cli.{name}").register(sub)
     return parser
 
 

@@ -79,7 +79,7 @@ def parse_date_arg(text: str) -> str:
 def _time_arg(text: str | None) -> str | None:
     if text is None or text.strip().lower() in CLEAR:
         return None
-    from journal.dates import parse_time  # only when needed: ~20 ms of a `journal add` without -t
+    from journal.dates import parse_time  # only when needed: most `journal add` calls have no -t
 
     return parse_time(text)
 

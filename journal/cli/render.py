@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from journal.models import KIND_TABLE
+from journal.models import KIND_TABLE, time_span
 from journal.text import clean_line, clean_lines, first_line
 
 _STATUS_MARK = {"done": "", "planned": "[planned] ", "cancelled": "[cancelled] "}
@@ -25,9 +25,7 @@ def to_json(items: Any) -> str:
 
 
 def when(view: Mapping[str, Any]) -> str:
-    time = view.get("time") or ""
-    if time and view.get("end_time"):
-        time = f"{time}-{view['end_time']}"
+    time = time_span(view.get("time"), view.get("end_time"), "-")
     return f"{view['date']} {time:<11}".rstrip() if time else view["date"]
 
 

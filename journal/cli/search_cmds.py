@@ -122,7 +122,7 @@ def _with_cache(ctx: Any, work: Callable[[Any], int]) -> int:
     from journal.names.matching import gc_paused
     from journal.search.cache.reader import CacheCorrupt, open_journal
 
-    with gc_paused():  # a command allocates ~100k objects and frees them at exit: no cycles
+    with gc_paused():  # a command allocates an object per entry and frees them at exit: no cycles
         try:
             return work(open_journal(ctx.path))
         except CacheCorrupt:

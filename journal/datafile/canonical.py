@@ -1,8 +1,8 @@
 """The data file's canonical bytes, read and written a table and a document at a time.
 
-Why: at 100k entries the file is ~50 MB. Parsing all of it costs ~0.3 s (twice that with the cyclic
-garbage collector running), dumping it again ~0.15 s, and freeing the parsed objects when the
-process ends ~0.2 s — while ``journal add`` needs the contacts (to resolve names) and writes one new
+Why: at 100k entries the file is tens of megabytes. Parsing all of it (twice as slow with the cyclic
+garbage collector running), dumping it again and freeing the parsed objects when the process ends
+would be most of a command's time (bench/bench_core.py) — while ``journal add`` needs the contacts (to resolve names) and writes one new
 entry, and ``journal list --contact X`` needs the few dozen entries that mention X.
 
 The canonical form (``dump_canonical``: sorted keys, 2-space indent, and no raw newline inside any
@@ -58,7 +58,7 @@ def loads(data: Buffer) -> Any:
 
     A parse allocates millions of containers; every 700 allocations would start a collection that
     scans all the young ones, and the growing heap keeps triggering full collections: measured here,
-    parsing a 50 MB journal took 0.53-0.78 s with the collector running and 0.28 s without. Parsed
+    parsing a large journal takes about twice as long with the collector running. Parsed
     JSON holds no reference cycles, so nothing is left for the collector to find afterwards."""
     enabled = gc.isenabled()
     gc.disable()
@@ -205,7 +205,7 @@ class RawTable:
         ISO dates), plus every changed one: a superset the caller filters exactly.
 
         One search for the field's line with the values' common prefix (``"date": "2026-11-``),
-        then a look at each hit's value: ~20 ms at 100k entries for a day, a week or a month."""
+        then a look at each hit's value: far cheaper than parsing the table for a day, a week or a month."""
         prefix = b""
         for a, b in zip(_plain(low), _plain(high), strict=False):
             if a != b:
@@ -316,3 +316,55 @@ class RawTable:
             pieces += (item, b",\n")
         pieces[-1] = b"\n  }"
         return pieces
+
+
+def split_documents(raw: bytes) -> dict[str, dict[str, bytes]] | None:
+    """``{table: {id: the document's exact bytes}}`` of a whole file in the canonical layout (the
+    merge driver compares documents as bytes and parses only those that differ), found by scanning
+    for the fixed indentation of table and document keys; None at the first sign of any other
+    layout. String values hold no
+    raw newlines in JSON, so a line indented by exactly 4 spaces is always a document key or the
+    closing brace of a document."""
+    if not raw.startswith(b'{\n  "') or not raw.endswith(b"\n}\n"):
+        return None
+    tables: dict[str, dict[str, bytes]] = {}
+    pos, last_name = 1, b""
+    while True:  # pos is at the newline before a table key
+        key_end = raw.find(b'": ', pos + 4)
+        name = raw[pos + 4:key_end]
+        if not raw.startswith(b'\n  "', pos) or key_end < 0 or b"\\" in name or b'"' in name \
+                or name <= last_name:
+            return None
+        last_name, docs, prev = name, {}, b""
+        tables[name.decode()] = docs
+        if raw.startswith(b"{}", key_end + 3):
+            end = key_end + 5
+        elif raw.startswith(b"{\n", key_end + 3):
+            p = key_end + 4
+            while True:  # p is at the newline before a document key
+                id_end = raw.find(b'": ', p + 6)
+                doc_id = raw[p + 6:id_end]
+                if not raw.startswith(b'\n    "', p) or id_end < 0 or b"\\" in doc_id \
+                        or b'"' in doc_id or doc_id <= prev:
+                    return None
+                prev = doc_id
+                if raw.startswith(b"{}", id_end + 3):
+                    doc_end = id_end + 5
+                elif raw.startswith(b"{\n", id_end + 3) and (close := raw.find(b"\n    }", id_end)) > 0:
+                    doc_end = close + 6
+                else:
+                    return None
+                docs[doc_id.decode()] = raw[p + 1:doc_end]
+                if raw.startswith(b",\n", doc_end):
+                    p = doc_end + 1
+                    continue
+                if not raw.startswith(b"\n  }", doc_end):
+                    return None
+                end = doc_end + 4
+                break
+        else:
+            return None
+        if raw.startswith(b",\n", end):
+            pos = end + 1
+            continue
+        return tables if end == len(raw) - 3 else None

@@ -3,7 +3,7 @@ documents without reading the whole file again.
 
 Why: after ``journal add`` on a 100k-entry journal, the search cache (:mod:`journal.search.cache.reader`)
 has to learn that one entry was added. Finding that out from the file alone means reading and
-hashing 50 MB and comparing it with the cache block by block: 0.2 s before any work is done. The
+hashing the whole file and comparing it with the cache block by block before any work is done. The
 writer knows the answer already, so it leaves it here.
 
 After every commit the storage layer records a *step*: the file's stat key (inode, size,

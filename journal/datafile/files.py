@@ -33,7 +33,7 @@ def new_id() -> str:
     """A new ULID: 48 bits of milliseconds + 80 random bits in Crockford base32, so ids sort by
     creation time and two offline machines never mint the same one (no shared counter).
 
-    Ten lines here instead of python-ulid, whose import alone cost ~40 ms of every CLI start."""
+    Ten lines here instead of python-ulid, whose import alone is a visible share of every CLI start."""
     value = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(os.urandom(10), "big")
     return "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(125, -1, -5))
 
@@ -135,7 +135,7 @@ def acquire_lock(lock_path: Path, data_path: Path) -> Callable[[], None]:
     replaces); return the function that releases it.
 
     POSIX uses ``fcntl.flock`` directly: the kernel drops the lock when a process dies (even by
-    SIGKILL), and importing filelock cost ~35 ms of every ``journal add``. Elsewhere filelock."""
+    SIGKILL), and importing filelock is a visible share of every ``journal add``. Elsewhere filelock."""
     deadline = time.monotonic() + LOCK_TIMEOUT_S
     busy = (f"{data_path}: another journal process has held the lock for {LOCK_TIMEOUT_S:.0f} s "
             f"({lock_path})")

@@ -8,8 +8,8 @@ shape or from a newer program is refused before anything is written. ``journal d
 Two implementations of one rule: :func:`_table_ok` answers only "is this table good?" in one tight
 pass per table, and only when it says no does the straightforward per-document check
 (:func:`_table_problem`) run to find the first problem and word it. A file changed by git or another
-program is checked in full on open: at 100k entries the per-document check took 0.45-0.65 s of the
-app's start on the 2-CPU test VM, the tight pass takes about half that. Both accept exactly the same
+program is checked in full on open, so the tight pass is what the app's start pays (about half the
+per-document check's cost; bench/bench_tui.py). Both accept exactly the same
 tables; tests/test_validate.py checks that on random and hostile documents.
 """
 

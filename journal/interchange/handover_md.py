@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from journal.models import KIND_LINK_FIELD, KIND_TABLE
+from journal.models import KIND_LINK_FIELD, KIND_TABLE, time_span
 from journal.text import clean_line, counted
 
 _LEADING_MARKUP_RE = re.compile(r"^(\s*)([#>=]|-{3,}|\d+[.)]\s)")
@@ -91,9 +91,7 @@ def _org_name(bundle: dict[str, Any], doc: dict[str, Any]) -> str | None:
 
 
 def _entry_lines(bundle: dict[str, Any], entry: dict[str, Any]) -> list[str]:
-    when = entry["date"] + (f" {entry['time']}" if entry.get("time") else "")
-    if entry.get("end_time"):
-        when += f"–{entry['end_time']}"
+    when = f"{entry['date']} {time_span(entry.get('time'), entry.get('end_time'))}".rstrip()
     status = "" if entry.get("status", "done") == "done" else f" [{entry['status']}]"
     lines = [f"### {when} · {_inline(entry['event'])}{status}"]
     for label, kind in (("With", "contact"), ("Project", "project"), ("Organisation", "organisation")):

@@ -14,8 +14,8 @@ Several documents at the winning level is an :class:`AmbiguousNameError` that li
 never guessed, because a note filed under the wrong 张伟 is worse than a question. All comparison is
 on :func:`journal.text.fold`.
 
-Pinyin readings come from pypinyin's character table, read directly (orjson, ~0.1 s) and only when a
-lookup falls through to level 5: importing ``pypinyin`` itself costs ~0.4 s (it parses its phrase
+Pinyin readings come from pypinyin's character table, read directly (orjson) and only when a
+lookup falls through to level 5: importing ``pypinyin`` itself is several times slower (it parses its phrase
 dictionary), too much for a command-line search. Every reading of a heteronym counts (曾 is both
 zeng and ceng) because surnames are exactly where the context-free reading is most often wrong.
 """

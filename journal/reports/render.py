@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
+from journal.models import time_span
 from journal.reports.summary import Group, Report, ReportEntry
 from journal.text import clean_line as _clean_line
 from journal.text import markdown_literal as md
@@ -68,9 +69,7 @@ def _money(expenses: dict[str, int | float]) -> str:
 
 
 def _clock(e: ReportEntry) -> str:
-    if e.time and e.end_time:
-        return f"{e.time}–{e.end_time}"
-    return e.time or ""
+    return time_span(e.time, e.end_time)
 
 
 def _status(e: ReportEntry) -> str:

@@ -35,7 +35,7 @@ class EntryDefaults:
 
 
 #: How long the cursor must rest before the pane beside a list follows it. Updating the pane reflows
-#: the screen (~20-40 ms at 160x48 on a 100k journal); moving the cursor repaints two rows. So
+#: the screen (tens of milliseconds on a 100k journal); moving the cursor repaints two rows. So
 #: holding ↓ scrolls at once, and the pane catches up as soon as the user stops.
 DETAIL_DELAY_S = 0.08
 

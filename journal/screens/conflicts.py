@@ -37,10 +37,6 @@ _WHAT = {"entries": "entry", "contacts": "contact", "projects": "project",
          "organisations": "organisation", "days": "day note"}
 
 
-def has_conflicts(doc: Mapping[str, Any] | None) -> bool:
-    return bool(doc and doc.get("conflicts"))
-
-
 def field_title(name: str) -> str:
     """``cadence_days`` → ``Cadence days``."""
     return name.replace("_", " ").capitalize()

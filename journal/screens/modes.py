@@ -1,7 +1,7 @@
 """The app's main screens, one per mode, each imported when it is first shown.
 
 Why: importing every screen (and the widgets they need: forms, text areas, selects, Markdown-free
-week view) at launch cost ~0.2 s of the 1.5 s budget to a usable journal on a big file, for
+week view) at launch would spend a large share of the start-up budget on a big file, for
 screens the user may never open in that session. Textual's ``MODES`` accepts a callable that
 returns the screen, so each mode is a factory here.
 """

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+from journal.models import time_span
 from journal.names.resolve import label
 from journal.text import clean_line, fold
 
@@ -188,13 +189,6 @@ def query_words(words: Iterable[str]) -> list[str]:
 
 
 # -- text -----------------------------------------------------------------------------------------
-def _when(view: Mapping[str, Any]) -> str:
-    time = view.get("time") or ""
-    if time and view.get("end_time"):
-        time = f"{time}-{view['end_time']}"
-    return f"{view['date']} {time}".rstrip()
-
-
 def _best_line(summary: str, words: Sequence[str]) -> str:
     """The first summary line that holds a word of the query, else the first non-empty one."""
     if "\n" not in summary and "\r" not in summary:
@@ -220,7 +214,7 @@ def text_line(view: Mapping[str, Any], words: Sequence[str], colour: bool) -> st
 def _compose(entry_id: str, day: str, time: str | None, end_time: str | None, status: str,
              event: str, summary: str, linked: Sequence[str], tags: Sequence[str], conflict: bool,
              words: Sequence[str], colour: bool) -> str:
-    when = f"{day} {time}-{end_time}" if time and end_time else f"{day} {time}" if time else day
+    when = f"{day} {time_span(time, end_time, '-')}".rstrip()
     head = f"{entry_id}  {when:<22} {_STATUS_MARK.get(status, '')}"
     body = event
     line = _best_line(summary, words)
@@ -242,10 +236,7 @@ def markdown_item(view: Mapping[str, Any]) -> list[str]:
     projects · #tags`` and the summary lines indented under it."""
     from journal.text import markdown_literal as md
 
-    time = view.get("time") or ""
-    if time and view.get("end_time"):
-        time += f"–{view['end_time']}"
-    when = f"{view['date']} {time}".rstrip()
+    when = f"{view['date']} {time_span(view.get('time'), view.get('end_time'))}".rstrip()
     status = "" if view["status"] == "done" else f" ({view['status']})"
     parts = [", ".join(md(n, start=False) for n in view[key])
              for key in ("contacts", "organisations", "projects") if view.get(key)]

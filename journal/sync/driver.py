@@ -135,10 +135,11 @@ def _merge_split(base: bytes, ours: bytes, theirs: bytes) -> tuple[bytes, Any] |
     """The fast path of :func:`merge_bytes`, or None when a file is not in the canonical layout."""
     import orjson
 
+    from journal.storage import doc_text, split_documents
     from journal.sync.merge import merge_data_with_stats
 
     try:
-        splits = [_split(raw) if raw.strip() else {} for raw in (base, ours, theirs)]
+        splits = [split_documents(raw) if raw.strip() else {} for raw in (base, ours, theirs)]
     except UnicodeDecodeError:
         return None
     if any(s is None for s in splits):
@@ -160,71 +161,12 @@ def _merge_split(base: bytes, ours: bytes, theirs: bytes) -> tuple[bytes, Any] |
     tables = []
     for name in sorted(merged):
         o, t, done = o_s.get(name, {}), t_s.get(name, {}), merged[name]
-        docs = [o[i] if o.get(i) == t.get(i) else _doc_bytes(i, done[i])
+        docs = [o[i] if o.get(i) == t.get(i) else doc_text(i, done[i])
                 for i in sorted(o.keys() | t.keys()) if o.get(i) == t.get(i) or i in done]
         if docs or name == "meta":
             head = b'  "' + name.encode() + b'": '
             tables.append(head + (b"{\n" + b",\n".join(docs) + b"\n  }" if docs else b"{}"))
     return b"{\n" + b",\n".join(tables) + b"\n}\n", stats
-
-
-def _doc_bytes(doc_id: str, doc: Any) -> bytes:
-    """One document as it appears inside the canonical file (indented for its depth)."""
-    import orjson
-
-    body = orjson.dumps({doc_id: doc}, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
-    return b"\n".join(b"  " + line for line in body[2:-2].split(b"\n"))
-
-
-def _split(raw: bytes) -> dict[str, dict[str, bytes]] | None:
-    """``{table: {id: the document's exact bytes}}`` of a file in the layout storage writes (orjson,
-    2-space indent, sorted keys, one trailing newline), found by scanning for the fixed indentation
-    of table and document keys; None at the first sign of any other layout. String values hold no
-    raw newlines in JSON, so a line indented by exactly 4 spaces is always a document key or the
-    closing brace of a document."""
-    if not raw.startswith(b'{\n  "') or not raw.endswith(b"\n}\n"):
-        return None
-    tables: dict[str, dict[str, bytes]] = {}
-    pos, last_name = 1, b""
-    while True:  # pos is at the newline before a table key
-        key_end = raw.find(b'": ', pos + 4)
-        name = raw[pos + 4:key_end]
-        if not raw.startswith(b'\n  "', pos) or key_end < 0 or b"\\" in name or b'"' in name \
-                or name <= last_name:
-            return None
-        last_name, docs, prev = name, {}, b""
-        tables[name.decode()] = docs
-        if raw.startswith(b"{}", key_end + 3):
-            end = key_end + 5
-        elif raw.startswith(b"{\n", key_end + 3):
-            p = key_end + 4
-            while True:  # p is at the newline before a document key
-                id_end = raw.find(b'": ', p + 6)
-                doc_id = raw[p + 6:id_end]
-                if not raw.startswith(b'\n    "', p) or id_end < 0 or b"\\" in doc_id \
-                        or b'"' in doc_id or doc_id <= prev:
-                    return None
-                prev = doc_id
-                if raw.startswith(b"{}", id_end + 3):
-                    doc_end = id_end + 5
-                elif raw.startswith(b"{\n", id_end + 3) and (close := raw.find(b"\n    }", id_end)) > 0:
-                    doc_end = close + 6
-                else:
-                    return None
-                docs[doc_id.decode()] = raw[p + 1:doc_end]
-                if raw.startswith(b",\n", doc_end):
-                    p = doc_end + 1
-                    continue
-                if not raw.startswith(b"\n  }", doc_end):
-                    return None
-                end = doc_end + 4
-                break
-        else:
-            return None
-        if raw.startswith(b",\n", end):
-            pos = end + 1
-            continue
-        return tables if end == len(raw) - 3 else None
 
 
 def _latest_stamp(*datas: Any) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 from textual.content import Content
 
-from journal.models import KIND_LINK_FIELD
+from journal.models import KIND_LINK_FIELD, time_span
 from journal.names.resolve import label
 from journal.text import clean_line
 
@@ -25,10 +25,7 @@ _LINK_ORDER = ("contact", "organisation", "project")
 
 def when(doc: Mapping[str, Any]) -> str:
     """``09:30`` or ``09:30–10:30``; empty for an untimed entry."""
-    time = doc.get("time") or ""
-    if time and doc.get("end_time"):
-        return f"{time}–{doc['end_time']}"
-    return time
+    return time_span(doc.get("time"), doc.get("end_time"))
 
 
 def link_labels(tables: Tables, doc: Mapping[str, Any]) -> list[str]:

@@ -1,7 +1,7 @@
 """The week summary's Markdown, drawn as styled text.
 
-Why not Textual's ``Markdown`` widget: it builds a widget per block, which took 0.8 s for the sample
-fortnight's week and 1.8 s for a busy week of a 100k journal, on every switch of week. The Markdown
+Why not Textual's ``Markdown`` widget: it builds a widget per block, which takes around a second for
+a busy week, on every switch of week. The Markdown
 here is always the report module's own (:mod:`journal.reports.render`), a small known subset —
 headings, one pipe table, bullets two levels deep, indented summary lines, quotes, ``**bold**`` and
 backslash escapes of user text — so a line-by-line pass draws it in milliseconds, with theme colours.

@@ -156,12 +156,6 @@ class Column(Sequence[str]):
         value = self._text[i * self._w:(i + 1) * self._w]
         return value if self._map is None else self._map.get(value, value)
 
-    def to_list(self) -> list[str]:
-        t, w = self._text, self._w
-        values = [t[k:k + w] for k in range(0, len(t), w)]
-        get = None if self._map is None else self._map.get
-        return values if get is None else [get(v, v) for v in values]
-
 
 STATUS_CODE = {"done": "d", "planned": "p", "cancelled": "c"}
 STATUS_NAME = {v: k for k, v in STATUS_CODE.items()}

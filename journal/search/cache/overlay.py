@@ -6,7 +6,7 @@ without rebuilding or rewriting the cache.
 the file as it is now, :func:`overlay` lays the changes over the cache: the sections a refresh
 would write, computed in memory and only when a query reads them — a word search splices the
 haystack blob, a ``contact:`` search remaps the contact posting lists. Reading and hashing the
-50 MB file, comparing it block by block and rewriting a 34 MB cache (0.4 s at 100k entries) is
+whole file, comparing it block by block and rewriting the cache is
 left to the moment the changes outgrow :data:`OVERLAY_MAX`; until then each command pays a few
 milliseconds.
 
@@ -223,7 +223,7 @@ class OverlaySections:
 
     def _linked_names(self) -> dict[str, dict[str, dict[str, str]]]:
         """The rows of ``names`` the new entries link to, directly or through a contact's or
-        project's organisation: all a haystack reads (naming every contact costs 30 ms)."""
+        project's organisation: all a haystack reads (naming every contact would be the costliest step)."""
         names = self._names
         wanted: dict[str, set[str]] = {table: set() for table in _NAME_TABLES}
         for _, doc in self._new:

@@ -170,7 +170,7 @@ def _read_all(fd: int, size: int) -> bytes:
 
 
 def _sha256(raw: bytes) -> str:
-    import hashlib  # only when the file has to be read: 5 ms of every warm start otherwise
+    import hashlib  # only when the file has to be read: a warm start never pays for it
 
     return hashlib.sha256(raw).hexdigest()
 

@@ -1,0 +1,50 @@
+"""The schema is stated in models.py; the load check (datafile/validate.py) keeps a fast table of
+the same fields. These tests fail the moment the two disagree, in either direction."""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+
+from journal.datafile.validate import COMMON, DICTLIST, FIELDS, INT, NUM, REQUIRED, STR, STRLIST
+from journal.doctor import diagnose
+from journal.models import MODEL_BY_TABLE, Document
+
+KIND_OF_TYPE = {str: STR, int: INT, float: NUM, list[str]: STRLIST,
+                list[dict[str, typing.Any]]: DICTLIST}
+
+
+def model_kinds(model: type[Document]) -> dict[str, str]:
+    """field -> the load check's kind, read from the dataclass's annotations."""
+    hints = typing.get_type_hints(model)
+    out = {}
+    for f in dataclasses.fields(model):
+        if f.name == "id":
+            continue
+        hint = hints[f.name]
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        if typing.get_origin(hint) in (typing.Union, __import__("types").UnionType) \
+                and len(args) == 1:
+            hint = args[0]
+        out[f.name] = KIND_OF_TYPE[hint]
+    return out
+
+
+def test_the_load_check_knows_every_model_field_with_its_type() -> None:
+    assert set(FIELDS) == set(MODEL_BY_TABLE)
+    for table, model in MODEL_BY_TABLE.items():
+        assert model_kinds(model) == {**FIELDS[table], **COMMON}, table
+
+
+def test_required_fields_are_model_fields() -> None:
+    for table, required in REQUIRED.items():
+        assert set(required) <= set(model_kinds(MODEL_BY_TABLE[table])), table
+
+
+def test_doctor_reports_fields_no_model_has() -> None:
+    tables = {"entries": {"01KB0000000000000000000000": {
+        "date": "2026-11-23", "event": "Visit", "status": "done", "mood": "good",
+        "created_at": "2026-11-23T01:00:00.000000Z", "updated_at": "2026-11-23T01:00:00.000000Z"}}}
+    problems, notes = diagnose(tables)
+    assert problems == []
+    assert any("mood" in n and "01KB0000000000000000000000" in n for n in notes)
