@@ -42,10 +42,6 @@ from journal.datafile.canonical import (  # noqa: F401 - doc_text, split_documen
     member_header,
     split_documents,
 )
-
-# The data file's layout, the writer's change history and the load check, for the derived search
-# cache and the merge driver, which read the file's bytes through this facade.
-from journal.datafile.changes import Changes, changes_between  # noqa: F401 - re-exported
 from journal.datafile.files import (  # noqa: F401 - re-exported: the public names of storage
     BACKUP_DIR,
     BACKUPS_KEPT,
@@ -62,7 +58,6 @@ from journal.datafile.files import (  # noqa: F401 - re-exported: the public nam
     stat_key,
 )
 from journal.datafile.outputs import check_output, write_output  # noqa: F401 - re-exported
-from journal.datafile.pieces import CLOSE, HASH, SEP, Layout, diff, piece_text, split  # noqa: F401
 from journal.datafile.tables import Snapshot, TableState, TablesView, Working, encode
 from journal.datafile.validate import check_tables
 from journal.errors import StorageError
@@ -499,3 +494,22 @@ class JournalStore:
     def list_backups(self) -> list[Path]:
         """Backups of this file, newest first."""
         return list_backups(self.path)
+
+
+# The entries' layout in the file and the writer's change history, for the derived search cache,
+# which reads the file's bytes through this facade. Loaded on first use (PEP 562): a warm search
+# or an add never needs them.
+_LAZY = {name: "journal.datafile.pieces" for name in
+         ("CLOSE", "HASH", "SEP", "Layout", "diff", "piece_text", "split")}
+_LAZY |= {"Changes": "journal.datafile.changes", "changes_between": "journal.datafile.changes"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
