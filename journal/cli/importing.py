@@ -19,7 +19,7 @@ _ONE = {"documents and entries": "document or entry"}
 
 def register(sub: argparse._SubParsersAction) -> None:
     imp = sub.add_parser(
-        "import", help="import entries (CSV, jrnl export), contacts (vCard) or a hand-over bundle",
+        "import", help="import entries (CSV, jrnl), contacts (vCard) or a bundle",
         description="The format is taken from the extension, else the content. CSV header: "
                     "date,time,event,summary,projects,contacts,organisations (lists separated by "
                     "';'), UTF-8 or GB18030. vCard 2.1/3.0/4.0 (.vcf) from phones and Outlook: "
@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp.set_defaults(func=cmd_import)
 
     exp = sub.add_parser(
-        "export", help="hand a client over: a contact, organisation or project with its history",
+        "export", help="a contact, project or organisation with its history",
         description="md: the file and its full history, newest first, to read or paste into an "
                     "e-mail. json: a self-contained bundle that `journal import` merges into "
                     "another journal (ids kept; importing it again changes nothing).")
