@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from journal.service import Journal
 
 #: Modules (in journal.cli) that add sub-commands; each has ``register(subparsers)``.
-COMMAND_MODULES = ["entries", "documents", "importing", "maintenance"]
+COMMAND_MODULES = ["entries", "documents", "importing", "maintenance", "completion"]
 OPTIONAL_COMMAND_MODULES = ["search_cmds", "sync_cmds"]
 ENV_FILE = "JOURNAL_FILE"
 #: The names the program is installed under (pyproject's [project.scripts]); usage and help say
@@ -100,7 +100,8 @@ def build_parser(prog: str = "journal") -> argparse.ArgumentParser:
     parser = _Parser(
         prog=prog, formatter_class=HelpFormatter,
         description="A work journal and personal CRM. Without a command it opens the app.",
-        epilog=f"`{prog} COMMAND --help` shows a command's options; README.md has the details.")
+        epilog=f"`{prog} COMMAND --help` shows a command's options. README.md has the details; "
+               f"`{prog} completion --help` sets up tab completion.")
     parser.add_argument("-V", "--version", action="version", version=f"{prog} {__version__}",
                         help="print the version and exit")
     parser.add_argument("--file", type=Path, default=None,
@@ -143,6 +144,11 @@ def main(argv: Sequence[str] | None = None, *, stdout=None, stderr=None) -> int:
     """Entry point of the ``journal`` script; returns the exit code."""
     argv_was_none = argv is None
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv_was_none:
+        from journal.cli.completion import answer_request, requested
+
+        if requested(argv):
+            return answer_request(build_parser(program_name()), stdout)
     for arg in argv:
         try:
             arg.encode("utf-8")

@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from journal.completion import KIND_ARGUMENT, hint
 from journal.text import clean_line, counted
 
 EXPORT_KINDS = {"contact": "contact", "org": "organisation", "project": "project"}
@@ -34,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "e-mail. json: a self-contained bundle that `journal import` merges into "
                     "another journal (ids kept; importing it again changes nothing).")
     exp.add_argument("kind", choices=sorted(EXPORT_KINDS))
-    exp.add_argument("name", help="name, id or 'Name (Organisation)'")
+    hint(exp.add_argument("name", help="name, id or 'Name (Organisation)'"), KIND_ARGUMENT)
     exp.add_argument("--format", choices=("md", "json"), default="md")
     exp.add_argument("-o", "--output", type=Path, metavar="FILE",
                      help="write to FILE (private, mode 0600) instead of the screen")

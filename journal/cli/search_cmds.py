@@ -87,12 +87,14 @@ def _intermixed(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 def register(sub: argparse._SubParsersAction) -> None:
     from journal.cli.help_layout import RawEpilogFormatter
+    from journal.completion import QUERY, hint
 
     search = sub.add_parser(
         "search", help="find entries: words, \"phrases\", contact: tag: from: …",
         description="Find entries, newest first.",
         epilog=_query_help(), formatter_class=RawEpilogFormatter)
-    search.add_argument("query", nargs="*", metavar="QUERY", help="words and filters (see below)")
+    hint(search.add_argument("query", nargs="*", metavar="QUERY",
+                             help="words and filters (see below)"), QUERY)
     search.add_argument("--format", choices=("text", "json", "md"), default="text")
     search.add_argument("-n", "--limit", type=int, metavar="N", help="only the N newest")
     search.add_argument("--color", "--colour", action="store_true",
