@@ -13,17 +13,19 @@ from journal.cli.help_layout import RawEpilogFormatter
 from journal.completion import ENV_SHELL, SHELLS, script
 
 INSTALL = """\
-set-up (once; open a new shell afterwards):
-  bash  journal completion bash > ~/.local/share/bash-completion/completions/journal
-        (needs the bash-completion package; without it, add to ~/.bashrc:
-        eval "$(journal completion bash)")
-  zsh   journal completion zsh > ~/.zfunc/_journal
-        with `fpath=(~/.zfunc $fpath)` before `compinit` in ~/.zshrc
-        (or, after compinit: eval "$(journal completion zsh)")
+set-up (once; then open a new shell):
+  bash  with the bash-completion package:
+          d=~/.local/share/bash-completion/completions; mkdir -p $d
+          journal completion bash > $d/journal
+        without it, put this line in ~/.bashrc:
+          eval "$(journal completion bash)"
+  zsh   mkdir -p ~/.zfunc; journal completion zsh > ~/.zfunc/_journal
+        and in ~/.zshrc, before `compinit`: fpath=(~/.zfunc $fpath)
+        (or after compinit: eval "$(journal completion zsh)")
   fish  journal completion fish > ~/.config/fish/completions/journal.fish
 
-The script completes journal and journal-crm; bash and fish load a file by the command's name,
-so copy it to journal-crm (journal-crm.fish) too if you type that name.
+The script also completes journal-crm. bash-completion and fish load a script by
+the command's name: to complete journal-crm, link it as journal-crm too.
 """
 #: Set this to see a completion's traceback instead of the shell offering nothing.
 ENV_DEBUG = "_JOURNAL_COMPLETE_DEBUG"

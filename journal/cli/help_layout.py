@@ -46,9 +46,12 @@ class HelpFormatter(argparse.HelpFormatter):
 
 
 class RawEpilogFormatter(HelpFormatter):
-    """For an epilog laid out by hand (a table of examples): kept as written."""
+    """For text laid out by hand (a table of examples): text of several lines is kept as written;
+    a one-line paragraph (the description) is still wrapped."""
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if "\n" not in text.strip():
+            return super()._fill_text(text, width, indent)
         return "".join(indent + line for line in text.splitlines(keepends=True))
 
 
