@@ -59,9 +59,9 @@ class NameList:
     def __len__(self) -> int:
         return len(self.text)
 
-    def add(self, text: str, name: str, description: str, keys: str) -> None:
+    def add(self, folded: str, text: str, name: str, description: str, keys: str) -> None:
         self.text.append(text)
-        self.folded.append(fold(text))
+        self.folded.append(folded)
         self.name.append(name)
         self.description.append(description)
         self.keys.append(keys)
@@ -132,31 +132,31 @@ def _build(path: Path, reuse: Names | None) -> Names:
              for name, keys in zip(names.name, names.keys, strict=True)}
     result: Names = {}
     for kind in NAME_KINDS:
-        docs = tables[_TABLES[kind]]
+        docs = [(str(doc.get("name", "")), doc) for doc in tables[_TABLES[kind]].values()]
+        folded_names = [fold(name) for name, _ in docs]
         per_name: dict[str, int] = {}
-        for doc in docs.values():
-            folded = fold(str(doc.get("name", "")))
+        for folded in folded_names:
             per_name[folded] = per_name.get(folded, 0) + 1
         rows: dict[str, tuple[str, str, str, str]] = {}
-        for doc in docs.values():
-            name = str(doc.get("name", ""))
-            if not name.strip() or clean_line(name) != name:
+        for (name, doc), folded in zip(docs, folded_names, strict=True):
+            if not name.strip() or not name.isprintable():
                 continue  # control or invisible characters: never put those on a command line
             org = _org_name(doc, orgs) if kind != "organisation" else ""
             text = name
-            if per_name[fold(name)] > 1 and org and clean_line(org) == org:
+            if per_name[folded] > 1 and org and org.isprintable():
                 text = f"{name} ({org})"  # how the commands tell namesakes apart
-            if fold(text) in rows:
+                folded = fold(text)
+            if folded in rows:
                 continue
             keys = known.get(name)
             if keys is None:
                 fulls, initials = pinyin_keys(name)
                 keys = "".join(f" {k}" for k in sorted(fulls | initials))
             shown_org = "" if text != name else org  # a namesake's label holds it already
-            rows[fold(text)] = (text, name, _description(kind, doc, shown_org), keys)
+            rows[folded] = (text, name, _description(kind, doc, shown_org), keys)
         names = result[kind] = NameList()
         for folded in sorted(rows, key=lambda f: (f, rows[f][0])):
-            names.add(*rows[folded])
+            names.add(folded, *rows[folded])
     return result
 
 
@@ -168,8 +168,8 @@ def _org_name(doc: Mapping[str, Any], orgs: Mapping[str, Mapping[str, Any]]) -> 
 def _description(kind: str, doc: Mapping[str, Any], org: str) -> str:
     parts: Iterable[Any] = ((doc.get("title"), org) if kind == "contact"
                             else (org,) if kind == "project" else (doc.get("industry"),))
-    text = " · ".join(str(p) for p in parts if p)
-    text = clean_line(" ".join(text.split()))
+    text = " ".join(" · ".join(str(p) for p in parts if p).split())
+    text = text if text.isprintable() else clean_line(text)
     return text if len(text) <= _DESCRIPTION_MAX else text[:_DESCRIPTION_MAX - 1] + "…"
 
 
