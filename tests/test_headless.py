@@ -6,7 +6,9 @@ import subprocess
 import sys
 
 CORE = ["journal.cli", "journal.service", "journal.storage", "journal.models", "journal.dates",
-        "journal.names", "journal.interchange.csv_import", "journal.doctor", "journal.validate"]
+        "journal.names", "journal.interchange.csv_import", "journal.doctor", "journal.validate",
+        "journal.cli.completion", "journal.completion.engine", "journal.completion.protocol",
+        "journal.completion.names"]
 
 
 def test_core_modules_do_not_import_textual() -> None:
