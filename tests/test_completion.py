@@ -34,7 +34,7 @@ def book(cli, jfile: Path) -> Path:
                  ("contact", "add", "张伟", "--org", "ACME Corp"),
                  ("contact", "add", "Li Na", "--org", "ACME Corp"), ("contact", "add", "赵文"),
                  ("contact", "add", "x$(id)"), ("contact", "add", "Wu `id` 'q' \"d\" !"),
-                 ("contact", "add", "Esc\x1b[31mape"),
+                 ("contact", "add", "Esc\x1b[31mape"), ("org", "add", "A/S Nordic"),
                  ("project", "add", "贷款续期", "--org", "工商银行")):
         assert cli(*args).code == 0, args
     os.utime(jfile, (PAST, PAST))
@@ -117,13 +117,14 @@ def test_names_where_an_argument_takes_them(book: Path) -> None:
     assert offered(["journal", "add", "Visit", "--contact", "li"], book) == ["Li Na"]
     assert offered(["journal", "add", "Visit", "-c", "NA"], book) == ["Li Na"]  # a part of it
     assert offered(["journal", "add", "Visit", "-p", ""], book) == ["贷款续期"]
-    assert offered(["journal", "add", "Visit", "-o", ""], book) == ["ACME Corp", "工商银行"]
+    assert offered(["journal", "add", "Visit", "-o", ""], book) == ["A/S Nordic", "ACME Corp",
+                                                                      "工商银行"]
     assert offered(["journal", "edit", "01X", "--remove-contact", "赵"], book) == ["赵文"]
     assert offered(["journal", "list", "--org", "ac"], book) == ["ACME Corp"]
     assert offered(["journal", "contact", "show", "Li"], book) == ["Li Na"]
     assert offered(["journal", "contact", "add", "Li"], book) == []  # a new name: nothing to offer
     assert offered(["journal", "project", "edit", "贷"], book) == ["贷款续期"]
-    assert offered(["journal", "contact", "add", "Ann", "--org", "A"], book) == ["ACME Corp"]
+    assert offered(["journal", "contact", "add", "Ann", "--org", "AC"], book) == ["ACME Corp"]
     assert offered(["journal", "export", "org", "工"], book) == ["工商银行"]
     assert offered(["journal", "export", "contact", "li"], book) == ["Li Na"]
 
@@ -185,8 +186,7 @@ def test_bash_words_split_at_equals_and_colon_are_joined_back(book: Path) -> Non
     assert "Li\\ Na " in ask("bash", ["journal", "add", "x", "--contact", "="], book)[1]
     assert ask("bash", ["journal", "search", "contact", ":", "zhangw"], book)[1] == [
         "words", "张伟 (ACME Corp)", "张伟 (工商银行)"]
-    assert ask("bash", ["journal", "search", "-org", ":", ""], book)[1] == ["words", "ACME Corp",
-                                                                             "工商银行"]
+    assert ask("bash", ["journal", "search", "-org", ":", "工"], book)[1] == ["words", "工商银行"]
     assert ask("bash", ["journal", "search", "con"], book)[1] == ["quoted", "contact:"]
     # a word after a joined one is still counted right
     assert ask("bash", ["journal", "--file", "=", str(book), "ad"], book)[1] == ["words", "add"]
@@ -201,6 +201,8 @@ def test_bash_gets_names_that_readline_cannot_quote_safely_quoted_already(book: 
     assert lines == ["quoted", "Wu\\ \\`id\\`\\ \\'q\\'\\ \\\"d\\\"\\ \\! "]
     _, lines = ask("bash", ["journal", "add", "v", "-c", "'Wu"], book)
     assert lines == ["quoted", "Wu `id` '\\''q'\\'' \"d\" !"]
+    # readline would list only what follows a slash, as for a path
+    assert ask("bash", ["journal", "add", "v", "-o", "A/"], book)[1] == ["quoted", "A/S\\ Nordic "]
 
 
 @pytest.mark.parametrize("text", ["x$(id)", "Wu `id` 'q' \"d\" !", "a\\b", "~me #1 *?[] {;&|<>}",

@@ -44,9 +44,10 @@ OPEN_SECTION = SEPARATOR + "open"
 #: (``--opt=value``, ``contact:name``).
 _BASH_BREAKS = ("=", ":")
 #: ASCII characters that readline's file-name quoting escapes correctly on a bash command line (it
-#: leaves ``$`` and backquotes bare, so names holding those are quoted here instead).
+#: leaves ``$`` and backquotes bare, and lists only what follows a ``/``, so names holding those
+#: are quoted here instead).
 _READLINE_QUOTES = frozenset(
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_.,:@+/()&;'\"#*?")
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_.,:@+()&;'\"#*?")
 #: Characters that need no quoting on a bash command line (anything not ASCII is left as is).
 _SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:@%+,=")
 
