@@ -8,12 +8,21 @@ conflicts waiting for a decision.
 from __future__ import annotations
 
 import dataclasses
+import platform
+import sys
 from collections.abc import Mapping
 from typing import Any
 
+from journal import __version__
 from journal.errors import JournalError
-from journal.models import KIND_LINK_FIELD, KIND_TABLE, MODEL_BY_TABLE
-from journal.text import counted
+from journal.models import KIND_LINK_FIELD, KIND_TABLE, MODEL_BY_TABLE, SCHEMA_VERSION
+from journal.text import clean_line, counted
+
+
+def program_line() -> str:
+    """Which program checks: its version, the data format it writes, and where it runs."""
+    return clean_line(f"journal {__version__} (data format {SCHEMA_VERSION}), Python "
+                      f"{platform.python_version()} at {sys.executable}")
 
 
 def diagnose(tables: Mapping[str, Mapping[str, dict[str, Any]]]) -> tuple[list[str], list[str]]:

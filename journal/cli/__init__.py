@@ -14,8 +14,10 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from journal import __version__
+from journal.cli.help_layout import HelpFormatter
 from journal.errors import JournalError
 from journal.text import clean_line
 
@@ -23,8 +25,12 @@ if TYPE_CHECKING:
     from journal.service import Journal
 
 #: Modules (in journal.cli) that add sub-commands; each has ``register(subparsers)``.
-COMMAND_MODULES = ["entries", "documents", "importing", "maintenance", "search_cmds", "sync_cmds"]
+COMMAND_MODULES = ["entries", "documents", "importing", "maintenance", "completion", "search_cmds",
+                   "sync_cmds"]
 ENV_FILE = "JOURNAL_FILE"
+#: The names the program is installed under (pyproject's [project.scripts]); usage and help say
+#: the one that was typed, so what they suggest runs this program.
+PROGRAM_NAMES = ("journal", "journal-crm")
 
 
 def default_path() -> Path:
@@ -64,6 +70,11 @@ class Context:
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Every sub-command's help laid out by :class:`HelpFormatter` unless it asks otherwise."""
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def _get_values(self, action: argparse.Action, arg_strings: list[str]):  # noqa: ANN202
         """Python 3.11's argparse drops a ``--`` given as an option's own value (``--summary=--``)
         and hands the handler an empty *list* where a string is expected (a traceback later). An
@@ -79,8 +90,20 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"journal: {clean_line(message)} (see `{self.prog} --help`)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="journal", description="A work journal and personal CRM.")
+def program_name(argv0: str | None = None) -> str:
+    """The name this program was started as, when it is one of its own (else ``journal``)."""
+    name = os.path.basename(argv0 if argv0 is not None else (sys.argv[0] if sys.argv else ""))
+    return name if name in PROGRAM_NAMES else "journal"
+
+
+def build_parser(prog: str = "journal") -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=prog, formatter_class=HelpFormatter,
+        description="A work journal and personal CRM. Without a command it opens the app.",
+        epilog=f"`{prog} COMMAND --help` shows a command's options. README.md has the details; "
+               f"`{prog} completion --help` sets up tab completion.")
+    parser.add_argument("-V", "--version", action="version", version=f"{prog} {__version__}",
+                        help="print the version and exit")
     parser.add_argument("--file", type=Path, default=None,
                         help=f"journal file (default: ${ENV_FILE} or the user data dir)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -113,7 +136,13 @@ def warn_if_driver_missing(ctx: Context) -> None:
 
 def main(argv: Sequence[str] | None = None, *, stdout=None, stderr=None) -> int:  # noqa: ANN001
     """Entry point of the ``journal`` script; returns the exit code."""
+    argv_was_none = argv is None
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv_was_none:
+        from journal.cli.completion import answer_request, requested
+
+        if requested(argv):
+            return answer_request(build_parser(program_name()), stdout)
     for arg in argv:
         try:
             arg.encode("utf-8")
@@ -121,7 +150,7 @@ def main(argv: Sequence[str] | None = None, *, stdout=None, stderr=None) -> int:
             print(f"journal: argument '{clean_line(arg[:60])}' is not valid UTF-8 text (check the "
                   "encoding of the terminal or script)", file=stderr or sys.stderr)
             return 2
-    parser = build_parser()
+    parser = build_parser(program_name() if argv_was_none else "journal")
     try:
         with contextlib.redirect_stdout(stdout or sys.stdout), \
                 contextlib.redirect_stderr(stderr or sys.stderr):

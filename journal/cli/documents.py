@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from journal.cli.render import document_block, entry_line, report_created, to_json
+from journal.completion import hint
 from journal.errors import ValidationError
 from journal.models import KIND_LINK_FIELD, KIND_TABLE, PROJECT_STATUSES
 from journal.names.resolve import label
@@ -26,8 +27,9 @@ def _cadence(text: str) -> int:
 
 def _fields(parser: argparse.ArgumentParser, kind: str) -> None:
     if kind in ("contact", "project"):
-        parser.add_argument("--org", dest="organisation", metavar="NAME",
-                            help="organisation (name or id; created if new; '' to clear)")
+        hint(parser.add_argument("--org", dest="organisation", metavar="NAME",
+                                 help="organisation (name or id; created if new; '' to clear)"),
+             "organisation")
     if kind == "contact":
         parser.add_argument("--title")
         parser.add_argument("--phone", dest="phones", action="append", metavar="PHONE")
@@ -48,27 +50,28 @@ def _fields(parser: argparse.ArgumentParser, kind: str) -> None:
 def register(sub: argparse._SubParsersAction) -> None:
     for command, plural in COMMANDS:
         kind = KIND_OF_COMMAND[command]
+        a = "an" if kind[0] in "aeiou" else "a"
         group = sub.add_parser(command, help=f"manage {plural}")
         actions = group.add_subparsers(dest="action", metavar="ACTION", required=True,
                                        parser_class=type(group))
-        add = actions.add_parser("add", help=f"add a {kind}")
+        add = actions.add_parser("add", help=f"add {a} {kind}")
         add.add_argument("name")
         _fields(add, kind)
         add.set_defaults(func=cmd_add, kind=kind)
         lst = actions.add_parser("list", help=f"list {plural}")
         lst.add_argument("--format", choices=("text", "json"), default="text")
         lst.set_defaults(func=cmd_list, kind=kind)
-        show = actions.add_parser("show", help=f"show a {kind} and its history")
-        show.add_argument("name", help="name, id or 'Name (Organisation)'")
+        show = actions.add_parser("show", help=f"show {a} {kind} and its history")
+        hint(show.add_argument("name", help="name, id or 'Name (Organisation)'"), kind)
         show.add_argument("--format", choices=("text", "json"), default="text")
         show.set_defaults(func=cmd_show, kind=kind)
-        edit = actions.add_parser("edit", help=f"change a {kind} (lists given replace the old)")
-        edit.add_argument("name")
+        edit = actions.add_parser("edit", help=f"change {a} {kind} (lists given replace the old)")
+        hint(edit.add_argument("name"), kind)
         edit.add_argument("--name", dest="new_name", metavar="NEW", help="rename")
         _fields(edit, kind)
         edit.set_defaults(func=cmd_edit, kind=kind)
-        delete = actions.add_parser("delete", help=f"delete a {kind}")
-        delete.add_argument("name")
+        delete = actions.add_parser("delete", help=f"delete {a} {kind}")
+        hint(delete.add_argument("name"), kind)
         delete.add_argument("--force", action="store_true", help="unlink it everywhere first")
         delete.set_defaults(func=cmd_delete, kind=kind)
 

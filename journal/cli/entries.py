@@ -6,22 +6,27 @@ import argparse
 from typing import Any
 
 from journal.cli.render import entry_block, entry_line, report_created, to_json
+from journal.completion import hint
 from journal.errors import ValidationError
 from journal.models import ENTRY_STATUSES
-from journal.service import KINDS, LinkRequest
 
 LINK_OPTIONS = (("project", "--project", "-p"), ("contact", "--contact", "-c"),
                 ("organisation", "--org", "-o"))
 CLEAR = ("", "-", "none")
 
 
+def _article(noun: str) -> str:
+    return "an" if noun[0] in "aeiou" else "a"
+
+
 def _link_options(parser: argparse.ArgumentParser, prefix: str = "") -> None:
     for kind, long, short in LINK_OPTIONS:
         flags = [f"--{prefix}{long[2:]}"] + ([short] if not prefix else [])
-        parser.add_argument(*flags, dest=f"{prefix.replace('-', '_')}{kind}s", action="append",
-                            default=[], metavar="NAME",
-                            help=f"{'unlink' if prefix else 'link'} a {kind} (name, id or "
-                                 "'Name (Organisation)'; repeatable)")
+        verb = "unlink" if prefix else "link"
+        hint(parser.add_argument(
+            *flags, dest=f"{prefix.replace('-', '_')}{kind}s", action="append", default=[],
+            metavar="NAME", help=f"{verb} {_article(kind)} {kind} (name, id or "
+                                 "'Name (Organisation)'; repeatable)"), kind)
 
 
 def _entry_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:
@@ -45,7 +50,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     lst.add_argument("--from", dest="start", metavar="D")
     lst.add_argument("--to", dest="end", metavar="D")
     for kind, long, short in LINK_OPTIONS:
-        lst.add_argument(long, short, dest=kind, metavar="NAME", help=f"only entries of this {kind}")
+        hint(lst.add_argument(long, short, dest=kind, metavar="NAME",
+                              help=f"only entries of this {kind}"), kind)
     lst.add_argument("--limit", type=int, metavar="N", help="the N most recent")
     lst.add_argument("--format", choices=("text", "json"), default="text")
     lst.set_defaults(func=cmd_list)
@@ -91,6 +97,8 @@ def _summary_arg(text: str) -> str:
 def cmd_add(args: argparse.Namespace, ctx: Any) -> int:
     from datetime import date
 
+    from journal.service import LinkRequest  # here, not at import: completion builds the parser
+
     event = " ".join(args.event)
     entry, created = ctx.journal.add_entry(
         event=event, date=parse_date_arg(args.date) if args.date else date.today().isoformat(),
@@ -117,6 +125,8 @@ def _period(args: argparse.Namespace) -> tuple[str | None, str | None]:
 
 
 def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
+    from journal.service import KINDS
+
     if args.limit is not None and args.limit < 0:
         raise ValidationError("--limit must be 0 or more")
     start, end = _period(args)
@@ -164,6 +174,8 @@ def cmd_edit(args: argparse.Namespace, ctx: Any) -> int:
         changes["end_time"] = _time_arg(args.end_time)
     if args.status is not None:
         changes["status"] = args.status
+    from journal.service import LinkRequest
+
     add = LinkRequest(args.projects, args.contacts, args.organisations)
     remove = LinkRequest(args.remove_projects, args.remove_contacts, args.remove_organisations)
     if not changes and not any(add.by_kind().values()) and not any(remove.by_kind().values()) \

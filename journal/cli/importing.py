@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from journal.completion import KIND_ARGUMENT, hint
 from journal.text import clean_line, counted
 
 EXPORT_KINDS = {"contact": "contact", "org": "organisation", "project": "project"}
@@ -19,7 +20,7 @@ _ONE = {"documents and entries": "document or entry"}
 
 def register(sub: argparse._SubParsersAction) -> None:
     imp = sub.add_parser(
-        "import", help="import entries (CSV, jrnl export), contacts (vCard) or a hand-over bundle",
+        "import", help="import entries (CSV, jrnl), contacts (vCard) or a bundle",
         description="The format is taken from the extension, else the content. CSV header: "
                     "date,time,event,summary,projects,contacts,organisations (lists separated by "
                     "';'), UTF-8 or GB18030. vCard 2.1/3.0/4.0 (.vcf) from phones and Outlook: "
@@ -29,12 +30,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp.set_defaults(func=cmd_import)
 
     exp = sub.add_parser(
-        "export", help="hand a client over: a contact, organisation or project with its history",
+        "export", help="a contact, project or organisation with its history",
         description="md: the file and its full history, newest first, to read or paste into an "
                     "e-mail. json: a self-contained bundle that `journal import` merges into "
                     "another journal (ids kept; importing it again changes nothing).")
     exp.add_argument("kind", choices=sorted(EXPORT_KINDS))
-    exp.add_argument("name", help="name, id or 'Name (Organisation)'")
+    hint(exp.add_argument("name", help="name, id or 'Name (Organisation)'"), KIND_ARGUMENT)
     exp.add_argument("--format", choices=("md", "json"), default="md")
     exp.add_argument("-o", "--output", type=Path, metavar="FILE",
                      help="write to FILE (private, mode 0600) instead of the screen")

@@ -22,8 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_doctor(args: argparse.Namespace, ctx: Any) -> int:
-    from journal.doctor import diagnose
+    from journal.doctor import diagnose, program_line
 
+    ctx.out(program_line())  # what a bug report needs first
     journal = ctx.journal
     if not journal.exists():
         ctx.out(f"{journal.path}: no journal yet (it is created by the first change)")

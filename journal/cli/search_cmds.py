@@ -17,25 +17,34 @@ from typing import Any, Literal
 
 from journal.errors import JournalError, ValidationError
 
-QUERY_HELP = """\
-query language (all terms must match; words are case- and width-insensitive substrings,
-so Chinese needs no spaces):
-  visit 拜访            words                     "term sheet"      a phrase
-  -cancelled           without the word          -"the client"     without the phrase
-  contact:张伟          a contact: name, "Name (Organisation)", id, unique prefix or part,
-  contact:zw           or pinyin in full (zhangwei) or initials (zw)
-  project:授信          a project (same name forms)
-  org:工商银行          an organisation: entries linked to it, its contacts or its projects
-  tag:loan             a tag                     status:planned    done | planned | cancelled
-  on:2026-11-23        one day or a period: on:"last week", on:上周, on:2026-11, on:2026-W47
-  from:2026-10 to:上个月 a range; dates: ISO, today, yesterday, last friday, 3 days ago, 昨天 …
-Any filter can be negated: -org:acme, -tag:vip, -on:2026-11.
 
-examples:
-  journal search 拜访 org:工商银行 from:"this month"
-  journal search contact:zw status:planned --format json
-  journal search loan -tag:internal --limit 20
-"""
+def _query_help() -> str:
+    """The query language as a table, aligned by terminal cells (Chinese takes two) and within
+    80 columns."""
+    from journal.cli.help_layout import term_table
+
+    rows = [
+        ("visit 拜访", "words: all must match, in any case and width, anywhere in the text (so "
+                     "Chinese needs no spaces)"),
+        ('"term sheet"', "a phrase"),
+        ("-cancelled", 'without the word (-"a phrase": without the phrase)'),
+        ("contact:张伟", 'a contact: name, "Name (Organisation)", id, a unique prefix or part, '
+                       "or pinyin in full or initials: contact:zhangwei, contact:zw"),
+        ("project:授信", "a project (the same forms)"),
+        ("org:工商银行", "an organisation: its entries and those of its contacts and projects"),
+        ("tag:loan", "a tag"),
+        ("status:planned", "done, planned or cancelled"),
+        ("on:2026-11-23", 'one day or a period: on:"last week", on:上周, on:2026-11, on:2026-W47'),
+        ("from:2026-10", "from a day or period on"),
+        ("to:上个月", "up to a day or period; dates: ISO, today, yesterday, last friday, "
+                    "3 days ago, 昨天 …"),
+    ]
+    return ("query language:\n" + term_table(rows)
+            + "Any filter can be negated: -org:acme, -tag:vip, -on:2026-11.\n\n"
+            "examples:\n"
+            '  journal search 拜访 org:工商银行 from:"this month"\n'
+            "  journal search contact:zw status:planned --format json\n"
+            "  journal search loan -tag:internal --limit 20\n")
 
 
 def _intermixed(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -77,11 +86,15 @@ def _intermixed(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from journal.cli.help_layout import RawEpilogFormatter
+    from journal.completion import QUERY, hint
+
     search = sub.add_parser(
-        "search", help="find entries (words, \"phrases\", -word, contact: org: project: tag: "
-        "status: on: from: to:)", description="Find entries, newest first.",
-        epilog=QUERY_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    search.add_argument("query", nargs="*", metavar="QUERY", help="words and filters (see below)")
+        "search", help="find entries: words, \"phrases\", contact: tag: from: …",
+        description="Find entries, newest first.",
+        epilog=_query_help(), formatter_class=RawEpilogFormatter)
+    hint(search.add_argument("query", nargs="*", metavar="QUERY",
+                             help="words and filters (see below)"), QUERY)
     search.add_argument("--format", choices=("text", "json", "md"), default="text")
     search.add_argument("-n", "--limit", type=int, metavar="N", help="only the N newest")
     search.add_argument("--color", "--colour", action="store_true",

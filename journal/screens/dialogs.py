@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, Static
 
+import journal
 from journal.widgets.render import plain
 
 
@@ -154,4 +155,5 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(Content("\n").join(lines))
                 yield Label(Content.styled("\nTips", "bold $accent"))
                 yield Static(Content("\n").join(Content(tip) for tip in _TIPS))
-            yield Static(Content("ctrl+p: every command · escape: close"), classes="hint")
+            yield Static(Content(f"journal {journal.__version__} · ctrl+p: every command · "
+                                 "escape: close"), classes="hint", id="help-hint")

@@ -8,6 +8,7 @@ from pathlib import Path
 from textual.command import CommandPalette
 from textual.widgets import Input, Static
 
+import journal
 from journal.screens.day import DayScreen
 from journal.screens.dialogs import HelpScreen, PromptScreen
 from journal.screens.documents import DocumentsScreen
@@ -118,6 +119,7 @@ async def test_help_and_command_palette(sample_file: Path) -> None:
         assert isinstance(app.screen, HelpScreen)
         help_text = " ".join(text_of(s) for s in app.screen.query(Static))
         assert "Go to" in help_text and "New" in help_text
+        assert f"journal {journal.__version__}" in help_text  # which version, for a bug report
         await pilot.press("escape")
         assert isinstance(app.screen, DayScreen)
         await pilot.press("ctrl+p")
