@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -237,11 +237,18 @@ class JournalApp(App[None]):
         except Exception as exc:  # noqa: BLE001 - without search the journal still works
             index = None
             reason = str(exc) if isinstance(exc, JournalError) else f"{type(exc).__name__}: {exc}"
-            self.call_from_thread(self.notify, f"Search is unavailable: {reason}",
-                                  severity="error", markup=False)
+            self._from_thread(partial(self.notify, f"Search is unavailable: {reason}",
+                                      severity="error", markup=False))
         finally:
             sys.setswitchinterval(interval)
-        self.call_from_thread(self._index_built, generation, index)
+        self._from_thread(partial(self._index_built, generation, index))
+
+    def _from_thread(self, callback: Callable[[], object]) -> None:
+        """Hand a worker's result to the UI thread as a message, not with ``call_from_thread``
+        (which waits for it, and raises or blocks when the app quit meanwhile): a message to an
+        app that is closing is simply dropped — there is nobody left to show it to."""
+        with contextlib.suppress(RuntimeError):  # the event loop is already closed
+            self.call_later(callback)
 
     def _cached_index(self) -> SearchIndex | None:
         """The index from the derived search cache that ``journal search`` keeps next to the file
@@ -272,7 +279,7 @@ class JournalApp(App[None]):
         gc.freeze()
         for screen in self.screen_stack:
             if isinstance(screen, JournalScreen):
-                screen.index_ready()
+                screen.index_built()
 
     @contextlib.contextmanager
     def guard(self) -> Iterator[None]:
@@ -308,9 +315,9 @@ class JournalApp(App[None]):
             self.conflicted()  # one more pass over the data, here rather than on the UI thread
         except JournalError as exc:
             gc.enable()
-            self.call_from_thread(self._fail, exc)
+            self._from_thread(partial(self._fail, exc))
             return
-        self.call_from_thread(self._loaded)
+        self._from_thread(self._loaded)
 
     def _load(self) -> None:
         try:
@@ -492,7 +499,7 @@ class JournalApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every action in the command palette, with the screen's own ones first."""
-        if self.ready and isinstance(screen, JournalScreen):
+        if self.ready and isinstance(screen, JournalScreen) and screen.live:
             yield from screen.commands()
         if self.ready:
             yield SystemCommand("New entry", "Write a new entry (n)", self.action_new_entry)

@@ -96,9 +96,6 @@ class DocumentsScreen(JournalScreen):
     def names(self) -> NameList:
         return self.query_one("#docs-list", NameList)
 
-    def on_mount(self) -> None:
-        self.names.focus()
-
     def entered(self) -> None:
         # Switched to with c / p / o: keys typed next must meet the bindings, not a filter box
         # left focused (through the palette or the mouse) the last time this screen was shown.
@@ -330,6 +327,10 @@ class DocumentsScreen(JournalScreen):
 
     def show_document(self, doc_id: str) -> None:
         """Select ``doc_id`` (clearing a filter that hides it)."""
+        if not self.live:  # selected by the first refresh once composed
+            self.doc_id = doc_id
+            self.shown_generation = -1
+            return
         self.shown_generation = self.japp.generation
         if self.names.index_of(doc_id) is None:
             with self.prevent(Input.Changed):
@@ -365,8 +366,10 @@ class DocumentsScreen(JournalScreen):
             self.japp.refresh_visible()
 
     def entry_defaults(self) -> EntryDefaults:
-        self._show_highlighted()
         defaults = EntryDefaults(self.japp.today)
+        if not self.live:  # n typed before the screen was built: nothing is selected yet
+            return defaults
+        self._show_highlighted()
         if self.doc_id is not None:
             pick = Pick(self.doc_id, label(self.journal.tables, self.KIND, self.doc_id))
             {"contact": defaults.contacts, "project": defaults.projects,
@@ -431,12 +434,12 @@ class DocumentsScreen(JournalScreen):
                                     plain(label(tables, self.KIND, doc_id), "bold"), "?", note)
         self.app.push_screen(ConfirmScreen(question, yes="Delete"), answered)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def can_act(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("edit", "delete") and self.doc_id is None:
             return None
         if action == "focus_list":
             return self._in_filter()
-        return super().check_action(action, parameters)
+        return super().can_act(action, parameters)
 
     def conflict_target(self) -> tuple[str, str] | None:
         """The shown document's conflicts; from the cross-index, the selected entry's."""

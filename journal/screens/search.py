@@ -76,9 +76,6 @@ class SearchScreen(JournalScreen):
     def results(self) -> EntryList:
         return self.query_one("#search-results", EntryList)
 
-    def on_mount(self) -> None:
-        self.query_input.focus()
-
     def entered(self) -> None:
         self.query_input.focus()
 
@@ -200,11 +197,11 @@ class SearchScreen(JournalScreen):
         if self.results.selected_id:
             self.japp.delete_entry(self.results.selected_id)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def can_act(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("edit", "delete") and not (self.results.selected_id
                                                  and self.results.has_focus):
             return None
-        return super().check_action(action, parameters)
+        return super().can_act(action, parameters)
 
     def commands(self) -> Iterable[SystemCommand]:
         if self.results.selected_id:

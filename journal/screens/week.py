@@ -65,9 +65,6 @@ class WeekScreen(JournalScreen):
             yield Static(id="week-markdown")
         yield Footer(compact=True)
 
-    def on_mount(self) -> None:
-        self.query_one("#week-body").focus()
-
     def reload(self) -> None:
         sunday = self.monday + timedelta(days=6)
         # the search index, when built, turns the report's scan of every entry into two bisects
