@@ -283,10 +283,9 @@ class DocumentsScreen(JournalScreen):
     def facts(self, doc_id: str, doc: dict, entry_ids: list[str]) -> Content:
         """The header above the tabs: name, organisation and the fields that matter most."""
         tables = self.journal.tables
-        head = [plain(label(tables, self.KIND, doc_id), "bold $accent")]
+        head = plain(label(tables, self.KIND, doc_id), "bold $accent")
         extra = [doc.get(f) for f in ("title", "tier", "industry", "status") if doc.get(f)]
-        lines = [Content.assemble(*head, *[Content("  ·  "), plain(" · ".join(extra))]
-                                  if extra else head)]
+        lines = [Content.assemble(head, "  ·  ", plain(" · ".join(extra))) if extra else head]
         details = [", ".join(doc.get(f, ())) for f in ("phones", "emails") if doc.get(f)]
         if doc.get("address"):
             details.append(doc["address"].replace("\n", ", "))

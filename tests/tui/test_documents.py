@@ -306,3 +306,27 @@ async def test_search_results_beyond_the_first_batch(tmp_path: Path) -> None:
         await pilot.press("end")
         await until(pilot, lambda: len(results.entry_ids) == FIRST_RESULTS + 300)
     assert TODAY  # the fixture date is unrelated to this file's dates
+
+
+async def test_header_names_a_document_once(sample_file: Path) -> None:
+    """An organisation made from the editor has no industry, a contact may have no title or
+    tier: the header still shows the name once (it was ``王芳王芳``)."""
+    journal = Journal(sample_file)
+    journal.add_document("organisation", "Northwind Trading")
+    journal.add_document("contact", "王芳")  # no organisation, no title, no tier
+    app = make_app(sample_file)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("o", "f", *"Northwind Trading", "enter")
+        screen = docs_screen(app)
+        facts = screen.query_one("#doc-facts", Static)
+        await until(pilot, lambda: text_of(facts).startswith("Northwind Trading"))
+        assert text_of(facts).splitlines()[0] == "Northwind Trading"
+        await pilot.press("c", "f", *"王芳", "enter")
+        screen = docs_screen(app)
+        facts = screen.query_one("#doc-facts", Static)
+        await until(pilot, lambda: text_of(facts).startswith("王芳"))
+        assert text_of(facts).splitlines()[0] == "王芳"
+        await pilot.press("down")  # the namesake at 绿源, with a tier: "name  ·  A"
+        await until(pilot, lambda: "绿源" in text_of(facts))
+        assert text_of(facts).splitlines()[0] == "王芳 (绿源食品集团)  ·  CFO · A"
