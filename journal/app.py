@@ -41,7 +41,7 @@ from journal.screens.syncing import SyncRunner, sync_commands
 from journal.service import Journal
 from journal.settings import load_settings
 from journal.storage import Tables
-from journal.widgets.catalog import KIND_TITLES, NameItem, build_items, match_items
+from journal.widgets.catalog import KIND_TITLES, NameCatalog, NameItem, build_catalog
 from journal.widgets.render import plain
 
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ class DocumentCommands(Provider):
             return
         matcher = self.matcher(query)
         for kind in KIND_TITLES:
-            for item in match_items(app.name_items(kind), query, limit=8):
+            for item in app.name_catalog(kind).match(query, limit=8):
                 score = matcher.match(item.label) or 0.3
                 yield Hit(score, Content.assemble(matcher.highlight(item.label),
                                                   (f"  {kind}", "dim")),
@@ -130,7 +130,7 @@ class JournalApp(App[None]):
         self.ready = False
         self._seen_generation = -1
         self._last_error = ""
-        self._items: dict[str, tuple[int, list[NameItem]]] = {}
+        self._items: dict[str, tuple[int, NameCatalog]] = {}
         self._index: tuple[int, SearchIndex] | None = None
         self._indexing: int | None = None
         self._cache_tried = False
@@ -152,10 +152,19 @@ class JournalApp(App[None]):
 
     def name_items(self, kind: str) -> list[NameItem]:
         """Names of one kind, built once per data generation."""
+        return self.name_catalog(kind).items
+
+    def name_catalog(self, kind: str) -> NameCatalog:
+        """Names of one kind with the search's matcher, built once per data generation (with the
+        search index's matcher when the index is current: its pinyin may come precomputed from
+        the search cache, where computing it costs ~0.3 s at 10k contacts)."""
         generation = self.generation
         cached = self._items.get(kind)
         if cached is None or cached[0] != generation:
-            cached = (generation, build_items(self.journal.tables, kind))
+            index = self.current_index()
+            tables = self.journal.tables
+            matcher = index.matcher(kind) if index is not None else None
+            cached = (generation, build_catalog(tables, kind, matcher))
             self._items[kind] = cached
         return cached[1]
 

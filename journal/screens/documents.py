@@ -31,7 +31,7 @@ from journal.models import KIND_LINK_FIELD, KIND_TABLE
 from journal.names import label
 from journal.screens.base import EntryDefaults, JournalScreen
 from journal.screens.dialogs import ConfirmScreen, PromptScreen
-from journal.widgets.catalog import KIND_TITLES, match_items
+from journal.widgets.catalog import KIND_TITLES
 from journal.widgets.doc_form import DocForm
 from journal.widgets.entry_detail import EntryDetail
 from journal.widgets.entry_list import EntryList
@@ -187,8 +187,9 @@ class DocumentsScreen(JournalScreen):
         Not ``immediate`` (typing in the filter): the list follows every key, the document
         pane (facts, cross-index, form) only a pause in the typing."""
         query = self.query_one("#docs-filter", Input).value
-        everything = self.japp.name_items(self.KIND)
-        matches = match_items(everything, query)
+        catalog = self.japp.name_catalog(self.KIND)
+        everything = catalog.items
+        matches = catalog.match(query)
         self.names.set_items(matches, select=keep)
         shown = f"{len(matches)} of {len(everything)}" if query.strip() else f"{len(everything)}"
         self.query_one("#docs-count", Static).update(

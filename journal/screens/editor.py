@@ -116,7 +116,7 @@ class EditorScreen(ModalScreen[str | None]):
                     yield Input(" ".join(doc.get("tags", ())), id="tags", compact=True,
                                 placeholder="space-separated, e.g. loan vip")
                 for kind, title in _PICKERS:
-                    yield NamePicker(kind, title, lambda k=kind: self.japp.name_items(k),
+                    yield NamePicker(kind, title, lambda k=kind: self.japp.name_catalog(k),
                                      self.start_picks[kind], id=f"pick-{kind}")
                 yield Label("Summary", classes="form-label")
                 yield TextArea(doc.get("summary", ""), id="summary", compact=True,

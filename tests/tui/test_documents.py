@@ -330,3 +330,23 @@ async def test_header_names_a_document_once(sample_file: Path) -> None:
         await pilot.press("down")  # the namesake at 绿源, with a tier: "name  ·  A"
         await until(pilot, lambda: "绿源" in text_of(facts))
         assert text_of(facts).splitlines()[0] == "王芳 (绿源食品集团)  ·  CFO · A"
+
+
+async def test_list_filter_takes_pinyin_initials_and_parts(sample_file: Path) -> None:
+    """The filter finds what ``contact:`` finds: ``zw`` both 张伟, ``wangf`` 王芳, ``chen`` both
+    Emily Chen (a part) and 陈静 (pinyin), the name first."""
+    app = make_app(sample_file)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("c", "f", *"zw")
+        screen = docs_screen(app)
+        assert listed(screen) == ["张伟 (上海星海物流有限公司)", "张伟 (华辰精密机械有限公司)"]
+        assert "2 of 9 contacts" in text_of(screen.query_one("#docs-count", Static))
+        filter_box(screen).value = ""
+        await pilot.press(*"wangf")
+        assert listed(screen) == ["王芳 (绿源食品集团)"]
+        filter_box(screen).value = ""
+        await pilot.press(*"chen")
+        assert listed(screen) == ["Emily Chen (Northwind Trading Ltd)", "陈静 (Acme Robotics)"]
+        await pilot.press("escape", "escape", "o", "f", *"hcjm")  # 华辰精密… by its initials
+        assert listed(docs_screen(app)) == ["华辰精密机械有限公司"]
