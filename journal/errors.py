@@ -27,7 +27,11 @@ class NotFoundError(JournalError):
 class AmbiguousNameError(JournalError):
     """A name matches several documents; the message lists them so the user can pick one."""
 
-    def __init__(self, message: str, candidates: list[tuple[str, str]] | None = None) -> None:
+    def __init__(self, message: str, candidates: list[tuple[str, str]] | None = None, *,
+                 kind: str = "", text: str = "") -> None:
         super().__init__(message)
         #: (id, label) pairs of the matching documents, for UIs that let the user choose.
         self.candidates = candidates or []
+        #: What was looked up (``contact``, ``zw``), when known: for UIs that list the candidates.
+        self.kind = kind
+        self.text = text

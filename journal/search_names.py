@@ -370,4 +370,5 @@ class NameMatcher:
             listed += f", … and {len(candidates) - _MAX_LISTED} more"
         how = "the id" if self.kind == "organisation" else 'the id or "Name (Organisation)"'
         return AmbiguousNameError(
-            f"{self.kind} {text.strip()!r} is ambiguous: {listed} — use {how}{hint}", candidates)
+            f"{self.kind} {text.strip()!r} is ambiguous: {listed} — use {how}{hint}", candidates,
+            kind=self.kind, text=text.strip())

@@ -53,11 +53,32 @@ async def test_search_errors_are_shown_not_raised(sample_file: Path) -> None:
         await ready(pilot)
         await pilot.press("slash", *"contact:张伟")  # two of them: ambiguous
         screen = app.main_screen()
-        await until(pilot, lambda: "ambiguous" in text_of(
+        await until(pilot, lambda: "matches 2" in text_of(
             screen.query_one("#search-status", Static)))
         await pilot.press("ctrl+u", *"contact:\"张伟 (华辰精密机械有限公司)\"")
         table = screen.query_one("#search-results", EntryList)
         await until(pilot, lambda: len(table.entry_ids) == 4)
+
+
+async def test_an_ambiguous_name_lists_every_candidate_and_narrows(sample_file: Path) -> None:
+    """``contact:zw`` (two 张伟 with entries): each candidate on a line of its own, in full, as
+    the filter that names it; ``tag:loan`` leaves only one of them, and its entries show."""
+    app = make_app(sample_file)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"contact:zw")
+        screen = app.main_screen()
+        status = screen.query_one("#search-status", Static)
+        await until(pilot, lambda: "matches 2" in text_of(status))
+        await pilot.pause()
+        lines = text_of(status).splitlines()
+        assert lines[1:] == ['  contact:"张伟 (上海星海物流有限公司)"',
+                             '  contact:"张伟 (华辰精密机械有限公司)"']
+        assert status.size.height == 3  # every line shown, none cut off
+        await pilot.press(*" tag:loan")
+        table = screen.query_one("#search-results", EntryList)
+        await until(pilot, lambda: len(table.entry_ids) == 4)
+        assert "4 results" in text_of(status)
 
 
 async def test_new_data_is_searchable(sample_file: Path) -> None:
