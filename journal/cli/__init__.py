@@ -80,10 +80,32 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"journal: {clean_line(message)} (see `{self.prog} --help`)\n")
 
 
+def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
+    """The options every command takes, before or after its name (``journal --file X list`` and
+    ``journal list --file X``)."""
+    parser.add_argument("--file", type=Path, default=default, metavar="FILE",
+                        help=f"journal file (default: ${ENV_FILE} or the user data dir)")
+
+
+def _share_global_options(parser: argparse.ArgumentParser) -> None:
+    """Give every sub-command (and sub-sub-command: ``contact add``) the global options. Their
+    default there is SUPPRESS, so a value given before the command is kept when none follows."""
+    seen: set[int] = set()
+    todo = [parser]
+    while todo:
+        for action in todo.pop()._actions:
+            if not isinstance(action, argparse._SubParsersAction):
+                continue
+            for child in action.choices.values():
+                if id(child) not in seen:
+                    seen.add(id(child))
+                    _global_options(child, argparse.SUPPRESS)
+                    todo.append(child)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="journal", description="A work journal and personal CRM.")
-    parser.add_argument("--file", type=Path, default=None,
-                        help=f"journal file (default: ${ENV_FILE} or the user data dir)")
+    _global_options(parser, None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     tui = sub.add_parser("tui", help="open the full-screen app (the default)")
     tui.set_defaults(func=run_tui)
@@ -95,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
                 continue
             raise
         module.register(sub)
+    _share_global_options(parser)
     return parser
 
 

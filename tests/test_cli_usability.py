@@ -1,0 +1,60 @@
+"""What a new user meets on the first day with the CLI: global options after the command, the
+output of `show`, counts and articles, a planned entry's weekday, an organisation that exists."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from journal.cli import main
+from journal.storage import load_file
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        code = main(list(args), stdout=out, stderr=err)
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("place", ["before", "after", "after="])
+def test_file_option_before_or_after_the_command(tmp_path: Path, place: str,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README: every command takes --file. After the command it was "unrecognized"."""
+    monkeypatch.delenv("JOURNAL_FILE", raising=False)
+    path = tmp_path / "j.json"
+
+    def cmd(*args: str) -> tuple[int, str, str]:
+        if place == "before":
+            return run("--file", str(path), *args)
+        if place == "after":
+            return run(*args, "--file", str(path))
+        return run(*args, f"--file={path}")
+
+    code, out, err = cmd("add", "Visit", "ACME", "-c", "Li Na")
+    assert code == 0, err
+    entry_id = out.strip()
+    assert entry_id in load_file(path)["entries"]
+    code, out, _ = cmd("list", "--format", "json")
+    assert [e["event"] for e in json.loads(out)] == ["Visit ACME"]
+    assert cmd("contact", "show", "Li Na")[0] == 0  # a sub-sub-command too
+    assert "Visit ACME" in cmd("search", "visit")[1]
+    assert cmd("show", entry_id[:8])[0] == 0
+
+
+def test_file_after_the_command_wins_and_the_tui_takes_it(tmp_path: Path) -> None:
+    from journal.cli import build_parser
+
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    args = build_parser().parse_args(["--file", str(first), "list", "--file", str(second)])
+    assert args.file == second
+    args = build_parser().parse_args(["--file", str(first), "list"])
+    assert args.file == first  # not overwritten by the sub-command's absent option
+    args = build_parser().parse_args(["tui", "--file", str(second)])
+    assert args.file == second and args.command == "tui"
