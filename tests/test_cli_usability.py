@@ -58,3 +58,19 @@ def test_file_after_the_command_wins_and_the_tui_takes_it(tmp_path: Path) -> Non
     assert args.file == first  # not overwritten by the sub-command's absent option
     args = build_parser().parse_args(["tui", "--file", str(second)])
     assert args.file == second and args.command == "tui"
+
+
+def test_contact_emails_and_phones_are_checked_like_birthdays(cli, jfile: Path) -> None:
+    """The same checks the contact form makes (journal.models check_email / check_phone)."""
+    bad = cli("contact", "add", "Foo", "--email", "12-08")
+    assert bad.code == 1 and bad.err.startswith("journal: invalid e-mail '12-08'")
+    bad = cli("contact", "add", "Foo", "--phone", "12-08")
+    assert bad.code == 1 and "invalid phone" in bad.err
+    assert not jfile.exists() or not load_file(jfile)["contacts"]
+    good = cli("contact", "add", "Foo", "--email", " foo@example.cn ", "--phone", "１３８ 0000 1111",
+               "--phone", "010-8888 转 8001")
+    assert good.code == 0, good.err
+    contact = load_file(jfile)["contacts"][good.out.strip()]
+    assert contact["emails"] == ["foo@example.cn"]
+    assert contact["phones"] == ["010-8888 转 8001", "138 0000 1111"]
+    assert cli("contact", "edit", "Foo", "--email", "nope").code == 1

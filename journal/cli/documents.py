@@ -8,7 +8,7 @@ from typing import Any
 
 from journal.cli.render import document_block, entry_line, report_created, to_json
 from journal.errors import ValidationError
-from journal.models import KIND_LINK_FIELD, KIND_TABLE, PROJECT_STATUSES
+from journal.models import KIND_LINK_FIELD, KIND_TABLE, PROJECT_STATUSES, check_email, check_phone
 from journal.names import label
 from journal.text import clean_line, counted
 
@@ -82,6 +82,10 @@ def _changes(args: argparse.Namespace) -> dict[str, Any]:
                if getattr(args, name, None) is not None}
     if "notes" in changes:
         changes["notes"] = changes["notes"].replace("\\n", "\n")
+    if "emails" in changes:
+        changes["emails"] = [check_email(e) for e in changes["emails"] if e.strip()]
+    if "phones" in changes:
+        changes["phones"] = [check_phone(p) for p in changes["phones"] if p.strip()]
     if "birthday" in changes:
         birthday = changes["birthday"].strip()
         if birthday in ("", "-"):

@@ -14,6 +14,7 @@ from journal.screens.editor import EditorScreen
 from journal.screens.search import FIRST_RESULTS
 from journal.service import Journal
 from journal.storage import dump_canonical, new_id
+from journal.widgets.doc_form import DocForm
 from journal.widgets.entry_list import EntryList
 from journal.widgets.name_list import NameList
 
@@ -350,3 +351,50 @@ async def test_list_filter_takes_pinyin_initials_and_parts(sample_file: Path) ->
         assert listed(screen) == ["Emily Chen (Northwind Trading Ltd)", "陈静 (Acme Robotics)"]
         await pilot.press("escape", "escape", "o", "f", *"hcjm")  # 华辰精密… by its initials
         assert listed(docs_screen(app)) == ["华辰精密机械有限公司"]
+
+
+async def test_form_checks_fields_as_the_cli_does_with_the_reason_under_the_field(
+        sample_file: Path) -> None:
+    """An e-mail ``12-08``, a phone ``abc``, a birthday ``13-45``, a cadence ``0``: each one's
+    reason shows under its field as it is typed, and saving is refused until it is fixed."""
+    app = make_app(sample_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("c", "f", *"Emily", "enter")
+        screen = docs_screen(app)
+        await until(pilot, lambda: "Emily" in text_of(screen.query_one("#doc-facts", Static)))
+        await pilot.press("e")
+        form = screen.query_one("#doc-form", DocForm)
+        before = Journal(sample_file).tables["contacts"]
+        emails = form.query_one("#f-emails", Input)
+        emails.focus()
+        emails.value = "12-08"
+        await pilot.pause()
+        message = form.query_one("#e-emails", Static)
+        assert message.display and "invalid e-mail '12-08'" in text_of(message)
+        assert emails.has_class("-invalid")
+        form.query_one("#f-phones", Input).value = "abc"
+        form.query_one("#f-birthday", Input).value = "13-45"
+        form.query_one("#f-cadence_days", Input).value = "0"
+        await pilot.pause()
+        assert set(form.problems()) == {"emails", "phones", "birthday", "cadence_days"}
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert Journal(sample_file).tables["contacts"] == before  # nothing saved
+        assert form.query_one("#f-phones", Input).has_focus  # the first field with a problem
+        emails.value = "emily@northwind.example, 陈 <x>"
+        await pilot.pause()
+        assert "invalid e-mail" in text_of(message)
+        emails.value = "emily@northwind.example; e.chen@northwind.example"
+        form.query_one("#f-phones", Input).value = "+852 2111 2222, (021) 5555-1234 ext 12"
+        form.query_one("#f-birthday", Input).value = "02-29"
+        form.query_one("#f-cadence_days", Input).value = "１４"  # full-width, from an IME
+        await pilot.pause()
+        assert form.problems() == {} and not message.display
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        emily = next(c for c in Journal(sample_file).tables["contacts"].values()
+                     if c["name"] == "Emily Chen")
+        assert emily["emails"] == ["e.chen@northwind.example", "emily@northwind.example"]
+        assert emily["phones"] == ["(021) 5555-1234 ext 12", "+852 2111 2222"]
+        assert emily["birthday"] == "--02-29" and emily["cadence_days"] == 14
