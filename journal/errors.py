@@ -16,6 +16,15 @@ class ValidationError(JournalError):
     """A value does not fit the data model (a date like 2026-02-30, an empty event, ...)."""
 
 
+class DuplicateNameError(ValidationError):
+    """A new document would repeat an existing one (same name in the same organisation)."""
+
+    def __init__(self, message: str, existing_id: str) -> None:
+        super().__init__(message)
+        #: The document that already has the name: the one to edit or show instead.
+        self.existing_id = existing_id
+
+
 class StorageError(JournalError):
     """The data file cannot be read, parsed, locked or written; it has been left untouched."""
 

@@ -51,3 +51,9 @@ def counted(count: int, plural: str, singular: str | None = None) -> str:
             singular = plural[:-3] + "y" if plural.endswith("ies") else plural.removesuffix("s")
         return f"{count} {singular or plural}"
     return f"{count} {plural}"
+
+
+def article(noun: str) -> str:
+    """``noun`` with its indefinite article: ``a contact``, ``an organisation``. By the first
+    letter, which is right for every word this program names things with."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"

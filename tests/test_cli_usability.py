@@ -74,3 +74,29 @@ def test_contact_emails_and_phones_are_checked_like_birthdays(cli, jfile: Path) 
     assert contact["emails"] == ["foo@example.cn"]
     assert contact["phones"] == ["010-8888 转 8001", "138 0000 1111"]
     assert cli("contact", "edit", "Foo", "--email", "nope").code == 1
+
+
+def test_show_aligns_every_field_and_words_read_right(cli) -> None:
+    entry = cli("add", "Visit", "-o", "Northwind", "-c", "Li", "-p", "Loan", "--tag", "x").out
+    shown = cli("show", entry.strip()).out.splitlines()
+    fields = {line.split(":", 1)[0]: line for line in shown[1:] if ":" in line}
+    assert fields["organisations"] == "organisations: Northwind"
+    starts = {line.index(line.split(":", 1)[1].strip()) for line in fields.values()}
+    assert len(starts) == 1  # every value in one column
+    assert "add an organisation" in cli("org", "--help").out + cli("org", "add", "--help").out
+    assert "link an organisation" in cli("add", "--help").out
+
+
+def test_adding_an_organisation_that_exists_says_to_edit_it(cli, jfile: Path) -> None:
+    """The README's order: `add -o 工商银行` creates it, so `org add 工商银行 --industry …`
+    next is refused — with the command that changes it."""
+    assert cli("add", "拜访", "-o", "工商银行").code == 0
+    before = jfile.read_bytes()
+    result = cli("org", "add", "工商银行", "--industry", "Banking")
+    assert result.code == 1
+    assert result.err.startswith("journal: an organisation named '工商银行' already exists [")
+    org_id = next(iter(load_file(jfile)["organisations"]))
+    assert f"journal org edit {org_id} with the same options" in result.err
+    assert jfile.read_bytes() == before
+    assert cli("org", "edit", "工商银行", "--industry", "Banking").code == 0
+    assert load_file(jfile)["organisations"][org_id]["industry"] == "Banking"

@@ -9,6 +9,7 @@ from journal.cli.render import entry_block, entry_line, report_created, to_json
 from journal.errors import ValidationError
 from journal.models import ENTRY_STATUSES
 from journal.service import KINDS, LinkRequest
+from journal.text import article
 
 LINK_OPTIONS = (("project", "--project", "-p"), ("contact", "--contact", "-c"),
                 ("organisation", "--org", "-o"))
@@ -20,7 +21,7 @@ def _link_options(parser: argparse.ArgumentParser, prefix: str = "") -> None:
         flags = [f"--{prefix}{long[2:]}"] + ([short] if not prefix else [])
         parser.add_argument(*flags, dest=f"{prefix.replace('-', '_')}{kind}s", action="append",
                             default=[], metavar="NAME",
-                            help=f"{'unlink' if prefix else 'link'} a {kind} (name, id or "
+                            help=f"{'unlink' if prefix else 'link'} {article(kind)} (name, id or "
                                  "'Name (Organisation)'; repeatable)")
 
 

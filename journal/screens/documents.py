@@ -27,10 +27,12 @@ from textual.css.query import NoMatches
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 
+from journal.errors import DuplicateNameError
 from journal.models import KIND_LINK_FIELD, KIND_TABLE
 from journal.names import label
 from journal.screens.base import EntryDefaults, JournalScreen
 from journal.screens.dialogs import ConfirmScreen, PromptScreen
+from journal.text import article, counted
 from journal.widgets.catalog import KIND_TITLES
 from journal.widgets.doc_form import DocForm
 from journal.widgets.entry_detail import EntryDetail
@@ -405,7 +407,13 @@ class DocumentsScreen(JournalScreen):
             if not name:
                 return
             with self.japp.guard():
-                doc, _ = self.journal.add_document(self.KIND, name)
+                try:
+                    doc, _ = self.journal.add_document(self.KIND, name)
+                except DuplicateNameError as exc:  # show the one there is, to edit it
+                    self.show_document(exc.existing_id)
+                    self.notify(f"{article(self.KIND).capitalize()} named “{name.strip()}” "
+                                "is already here (shown); e edits it.", markup=False)
+                    return
                 self.japp.refresh_visible()
                 self.show_document(doc.id)
                 self.action_edit()
@@ -420,7 +428,8 @@ class DocumentsScreen(JournalScreen):
         tables = self.journal.tables
         field = KIND_LINK_FIELD[self.KIND]
         links = sum(1 for d in tables.get("entries", {}).values() if doc_id in d.get(field, ()))
-        note = f" It is linked to {links} entries; they stay, without this link." if links else ""
+        note = (f" It is linked to {counted(links, 'entries')}; they stay, without this link."
+                if links else "")
 
         def answered(yes: bool | None) -> None:
             if not yes:

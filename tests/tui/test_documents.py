@@ -12,7 +12,7 @@ from journal.screens.dialogs import ConfirmScreen, PromptScreen
 from journal.screens.documents import DocumentsScreen
 from journal.screens.editor import EditorScreen
 from journal.screens.search import FIRST_RESULTS
-from journal.service import Journal
+from journal.service import Journal, LinkRequest
 from journal.storage import dump_canonical, new_id
 from journal.widgets.doc_form import DocForm
 from journal.widgets.entry_list import EntryList
@@ -398,3 +398,27 @@ async def test_form_checks_fields_as_the_cli_does_with_the_reason_under_the_fiel
         assert emily["emails"] == ["e.chen@northwind.example", "emily@northwind.example"]
         assert emily["phones"] == ["(021) 5555-1234 ext 12", "+852 2111 2222"]
         assert emily["birthday"] == "--02-29" and emily["cadence_days"] == 14
+
+
+async def test_adding_a_name_that_exists_shows_it_and_counts_read_right(sample_file: Path) -> None:
+    app = make_app(sample_file)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        before = Journal(sample_file).tables["organisations"]
+        await pilot.press("o", "a", *"Acme Robotics", "enter")
+        screen = docs_screen(app)
+        await until(pilot, lambda: "Acme Robotics" in text_of(
+            screen.query_one("#doc-facts", Static)))
+        assert Journal(sample_file).tables["organisations"] == before  # shown, not doubled
+        assert app.screen is screen  # no error dialog, no form half-filled for a twin
+        await pilot.press("c")
+        Journal(sample_file).add_entry(event="Met Solo", date="2026-11-23",
+                                       links=LinkRequest(contacts=["Solo Person"]))
+        screen = docs_screen(app)
+        screen.sync(force=True)
+        screen.show_document(next(i for i, d in Journal(sample_file).tables["contacts"].items()
+                                  if d["name"] == "Solo Person"))
+        await pilot.press("d")
+        assert isinstance(app.screen, ConfirmScreen)
+        question = " ".join(text_of(w) for w in app.screen.query(Static))
+        assert "linked to 1 entry;" in question
