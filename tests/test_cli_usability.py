@@ -76,6 +76,22 @@ def test_contact_emails_and_phones_are_checked_like_birthdays(cli, jfile: Path) 
     assert cli("contact", "edit", "Foo", "--email", "nope").code == 1
 
 
+def test_a_planned_entry_takes_the_coming_weekday(cli, jfile: Path) -> None:
+    from datetime import timedelta
+
+    today = date.today()
+    result = cli("add", "Board meeting", "-d", "friday", "--status", "planned")
+    assert result.code == 0, result.err
+    planned = date.fromisoformat(load_file(jfile)["entries"][result.out.strip()]["date"])
+    assert planned.weekday() == 4 and today <= planned < today + timedelta(days=7)
+    result = cli("add", "Lunch", "-d", "friday")  # a log: the last Friday (or today)
+    logged = date.fromisoformat(load_file(jfile)["entries"][result.out.strip()]["date"])
+    assert logged.weekday() == 4 and today - timedelta(days=7) < logged <= today
+    moved = cli("edit", result.out.strip(), "--status", "planned", "-d", "friday")
+    assert moved.code == 0, moved.err
+    assert load_file(jfile)["entries"][result.out.strip()]["date"] == planned.isoformat()
+
+
 def test_show_aligns_every_field_and_words_read_right(cli) -> None:
     entry = cli("add", "Visit", "-o", "Northwind", "-c", "Li", "-p", "Loan", "--tag", "x").out
     shown = cli("show", entry.strip()).out.splitlines()

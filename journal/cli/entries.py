@@ -71,10 +71,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     delete.set_defaults(func=cmd_delete)
 
 
-def parse_date_arg(text: str) -> str:
+def parse_date_arg(text: str, *, planned: bool = False) -> str:
+    """``-d``: a planned entry's bare weekday (``-d 周二``) is the coming one (journal.dates)."""
     from journal.dates import parse_date
 
-    return parse_date(text).isoformat()
+    return parse_date(text, prefer="future" if planned else "past").isoformat()
 
 
 def _time_arg(text: str | None) -> str | None:
@@ -94,7 +95,8 @@ def cmd_add(args: argparse.Namespace, ctx: Any) -> int:
 
     event = " ".join(args.event)
     entry, created = ctx.journal.add_entry(
-        event=event, date=parse_date_arg(args.date) if args.date else date.today().isoformat(),
+        event=event, date=(parse_date_arg(args.date, planned=args.status == "planned")
+                           if args.date else date.today().isoformat()),
         time=_time_arg(args.time), end_time=_time_arg(args.end_time),
         summary=_summary_arg(args.summary or ""), status=args.status or "done", tags=args.tag,
         links=LinkRequest(args.projects, args.contacts, args.organisations))
@@ -158,7 +160,8 @@ def cmd_edit(args: argparse.Namespace, ctx: Any) -> int:
     if args.summary is not None:
         changes["summary"] = _summary_arg(args.summary)
     if args.date is not None:
-        changes["date"] = parse_date_arg(args.date)
+        planned = (args.status or ctx.journal.get_entry(args.id).status) == "planned"
+        changes["date"] = parse_date_arg(args.date, planned=planned)
     if args.time is not None:
         changes["time"] = _time_arg(args.time)
     if args.end_time is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList, Select, Static
 
 from journal.screens.day import DayScreen
 from journal.screens.dialogs import ConfirmScreen
@@ -225,3 +225,35 @@ async def test_pickers_match_pinyin_initials_and_parts_as_the_search_does(
         tables = Journal(sample_file).tables
         assert [tables["contacts"][c]["name"] for c in doc["contact_ids"]] == ["张伟"]
         assert len(tables["contacts"]) == 9  # nothing created
+
+
+async def test_a_weekday_typed_for_a_planned_entry_is_the_coming_one(sample_file: Path) -> None:
+    """On Monday 23 Nov, 周五 logs last Friday; for a planned entry it is this Friday. Planning
+    from a future day starts planned, so 周二 typed there is tomorrow, not last week's."""
+    app = make_app(sample_file)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await ready(pilot)
+        await pilot.press("n", *"Visit 绿源")
+        editor = app.screen
+        hint = editor.query_one("#when-hint", Static)
+        editor.query_one("#date", Input).value = "周五"
+        await pilot.pause()
+        assert "Fri 20 Nov 2026" in text_of(hint)  # done: the last Friday
+        editor.query_one("#status", Select).value = "planned"
+        await pilot.pause()
+        assert "Fri 27 Nov 2026" in text_of(hint)  # planned: the coming one
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, EditorScreen))
+        _, doc = entry_by_event(sample_file, "Visit 绿源")
+        assert (doc["date"], doc["status"]) == ("2026-11-27", "planned")
+
+        await pilot.press("right", "n", *"Call 星海")  # from Tuesday 24 Nov: planned
+        editor = app.screen
+        assert editor.query_one("#status", Select).value == "planned"
+        editor.query_one("#date", Input).value = "周二"
+        await pilot.pause()
+        assert "Tue 24 Nov 2026" in text_of(editor.query_one("#when-hint", Static))
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, EditorScreen))
+        _, doc = entry_by_event(sample_file, "Call 星海")
+        assert (doc["date"], doc["status"]) == ("2026-11-24", "planned")
