@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import shlex
 from datetime import date
 from pathlib import Path
 
@@ -116,3 +117,40 @@ def test_adding_an_organisation_that_exists_says_to_edit_it(cli, jfile: Path) ->
     assert jfile.read_bytes() == before
     assert cli("org", "edit", "工商银行", "--industry", "Banking").code == 0
     assert load_file(jfile)["organisations"][org_id]["industry"] == "Banking"
+
+
+def _readme_block(after: str) -> list[str]:
+    """The commands of the first ``sh`` block after the heading ``after`` in the README, one per
+    command (continuation lines joined, comments dropped)."""
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = text[text.index(after):].split("```sh\n", 1)[1].split("```", 1)[0]
+    return [line for line in block.replace("\\\n", " ").splitlines() if line.strip()]
+
+
+def test_the_readme_runs_top_to_bottom(cli) -> None:
+    """Following the README: the quick-capture `add` creates 工商银行, 张伟 and 贷款续期; the
+    contacts section then fills them in (it used `org add 工商银行` there, which is refused)."""
+    first = shlex.split(_readme_block("## Quick capture")[0], comments=True)
+    assert first[:2] == ["journal", "add"]
+    assert cli(*first[1:]).code == 0
+    for line in _readme_block("### Contacts, projects, organisations"):
+        args = shlex.split(line, comments=True)
+        result = cli(*args[1:])
+        expected = 1 if "refused" in line else 0
+        assert result.code == expected, (line, result.err)
+
+
+def test_readme_search_example_works_on_the_sample(cli, jfile: Path) -> None:
+    """`journal search contact:zw tag:loan` on the built-in sample (two 张伟): tag:loan leaves
+    the one at 华辰精密."""
+    from journal.sample_data import load_sample
+    from journal.service import Journal
+
+    load_sample(Journal(jfile), date.today())
+    line = next(line for line in _readme_block("## Search and summaries")
+                if "contact:zw tag:loan" in line)
+    result = cli(*shlex.split(line, comments=True)[1:], "--format", "json")
+    assert result.code == 0, result.err
+    found = json.loads(result.out)
+    assert len(found) == 4
+    assert all("张伟 (华辰精密机械有限公司)" in e["contacts"] for e in found)
