@@ -20,6 +20,9 @@ from journal.widgets.render import Tables, people_labels, project_labels
 _TITLES = {"date": "Date", "time": "Time", "event": "Event", "summary": "Summary", "people": "With",
            "projects": "Project"}
 _GAP = Segment("  ")
+#: Spare cells from which the project gets a column of its own (a cross-index in a narrow pane
+#: shows the event and the people; the entry's detail below it names the project).
+_PROJECT_FROM = 48
 #: Status in words before the event, not only as a colour (colour-blind users, monochrome
 #: terminals): the same marks as the command line's lists.
 STATUS_MARK = {"planned": "[planned] ", "cancelled": "[cancelled] "}
@@ -91,6 +94,10 @@ class EntryList(LineList):
         fixed = [("date", 10), ("time", 5)] if self.show_date else [("time", 5)]
         # a leading space, then every column followed by a two-cell gap
         spare = width - 1 - sum(w + 2 for _, w in fixed)
+        if spare < _PROJECT_FROM:  # too narrow for four columns: the pane beside shows it
+            spare -= 4
+            people = max(int(spare * 0.4), 8)
+            return [*fixed, ("event", max(spare - people, 8)), ("people", people)]
         if spare < self.summary_from:  # the event, the people and the project get the room first
             spare -= 6
             people, projects = max(int(spare * 0.3), 8), max(int(spare * 0.2), 6)

@@ -119,8 +119,7 @@ class NamePicker(Widget):
             yield Label(self.title, classes="picker-title")
             with Vertical(classes="picker-box"):
                 yield _Chips()
-                article = "an" if self.kind[0] in "aeiou" else "a"
-                yield _PickerInput(placeholder=f"type any part of {article} {self.kind} name…",
+                yield _PickerInput(placeholder="a name, any part of it, or pinyin (zw)…",
                                    compact=True)
                 yield OptionList()
 
