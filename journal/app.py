@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from functools import partial
@@ -58,6 +59,8 @@ INDEX_DELAY_S = 1.0
 #: Thread switch interval while the index is built, so the UI thread gets the GIL back in a
 #: millisecond rather than five (Python's default) whenever a key arrives.
 BUILD_SWITCH_INTERVAL_S = 0.001
+#: From this many names of a kind, the name matcher's tables are built in a thread.
+PREPARE_NAMES_FROM = 2000
 MODE_OF_KIND = {"contact": "contacts", "project": "projects", "organisation": "organisations"}
 #: Actions that leave the current screen: refused while a dialog is open.
 _NAVIGATION = {"mode", "new_entry", "help", "sync", "conflicts"}
@@ -166,6 +169,11 @@ class JournalApp(App[None]):
             matcher = index.matcher(kind) if index is not None else None
             cached = (generation, build_catalog(tables, kind, matcher))
             self._items[kind] = cached
+            if matcher is None and len(cached[1].items) >= PREPARE_NAMES_FROM:
+                # spell the names' pinyin before the first keystroke needs it (once a session:
+                # the spellings are remembered per name, see search_names.pinyin_keys)
+                threading.Thread(target=cached[1].matcher.prepare, name="journal-names",
+                                 daemon=True).start()
         return cached[1]
 
     def entry_ids_on(self, day: str) -> list[str]:
