@@ -290,9 +290,10 @@ class NameMatcher:
             seen.update(dict.fromkeys(hits))
         return list(seen)
 
-    def _levels(self, text: str) -> Iterator[list[str]]:
+    def _levels(self, text: str, *, qualified: bool = True) -> Iterator[list[str]]:
         """The hits of each level in turn (lazily: a caller that stops at the first level with
-        hits never computes pinyin)."""
+        hits never computes pinyin). ``qualified=False``: without the ``Name (Organisation``
+        level (for the name inside one: ``a (b (c (…`` must not recurse)."""
         raw = text.strip()
         if len(raw) >= 2 and raw[0] == raw[-1] == '"':
             raw = raw[1:-1].strip()
@@ -308,7 +309,7 @@ class NameMatcher:
         # row scans come out in label order already (see _set_rows)
         yield [r[0] for r in rows if r[1].startswith(q) or r[2].startswith(q) or r[3].startswith(q)]
         yield [r[0] for r in rows if q in r[2]]  # the label holds the name
-        yield self._by_label(self._qualified(q))
+        yield self._by_label(self._qualified(q)) if qualified else []
         yield from (self._by_label(hits) for hits in self._by_pinyin(q))
 
     def _by_label(self, ids: Iterable[str]) -> list[str]:
@@ -350,7 +351,7 @@ class NameMatcher:
         if not m or self.kind == "organisation":
             return []
         name, org = m["name"].strip(), m["org"].strip()
-        names = next((hits for hits in self._levels(name) if hits), [])
+        names = next((hits for hits in self._levels(name, qualified=False) if hits), [])
         return [i for i in names if org in fold(self.org_name(i))]
 
     def _by_pinyin(self, q: str) -> Iterator[list[str]]:

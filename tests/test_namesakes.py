@@ -180,3 +180,10 @@ def test_search_cli_narrows_and_says_when_nothing_matches(cli, sample: Path) -> 
     assert result.err.strip() == "no entries match 'nothing-like-this'"
     result = cli("search", "nothing-like-this", "--format", "json")
     assert json.loads(result.out) == [] and result.err == ""
+
+
+def test_nested_parentheses_do_not_recurse() -> None:
+    matcher = NameMatcher("contact", tables())
+    with pytest.raises(NotFoundError):
+        matcher.resolve("a (" * 2000)
+    assert matcher.ranked("张伟 (工商 (x") == []
