@@ -8,6 +8,10 @@ Anything not spelled out here is a :class:`DateError` quoting the input. Rules u
 
 * A bare weekday (``friday``, ``fri``, ``周五``, ``星期五``, ``礼拜五``) is the most recent such day
   on or before today: journals are written after the fact, so "friday" typed on a Friday is today.
+  Planning is the other way round: for a planned entry (``parse_date(prefer="future")``) it is the
+  next such day on or after today (``周二`` typed on a Saturday is the coming Tuesday), and a date
+  without a year is the nearer of this year's and next year's (``1月5日`` typed in December is
+  next January, ``11-20`` typed on 28 November still this year's).
   ``last friday`` is the most recent Friday strictly before today, ``next friday`` the first one
   strictly after today, ``this friday`` the Friday of the current (Monday-first, ISO) week.
 * ``上周五`` / ``下周一`` / ``本周三`` are days of the previous / next / current ISO week, as Chinese
@@ -22,11 +26,13 @@ Anything not spelled out here is a :class:`DateError` quoting the input. Rules u
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from datetime import date, datetime, timedelta
-from typing import NamedTuple, TypeVar
+from typing import Literal, NamedTuple, TypeVar
 
 from dateutil.relativedelta import relativedelta
 
@@ -41,6 +47,8 @@ class DateError(ValidationError):
 
 
 _T = TypeVar("_T")
+#: Set by ``parse_date(prefer="future")`` for the rules that read a date forwards then.
+_PREFER_FUTURE: ContextVar[bool] = ContextVar("prefer_future", default=False)
 _MAX_LEN = 200  # longer input is never a date; refusing early keeps the regexes cheap
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
@@ -157,7 +165,15 @@ def _calendar(today: date, year: str | None, month: int | None, day: str | None)
     first = date(_int(year) if year else today.year, 1 if month is None else month, 1)
     if month is None:
         return _span("year", first)
-    return _span("day", first.replace(day=_int(day))) if day else _span("month", first)
+    if not day:
+        return _span("month", first)
+    moment = first.replace(day=_int(day))
+    if not year and moment < today and _PREFER_FUTURE.get():
+        with contextlib.suppress(ValueError):  # 29 Feb has no next-year twin: keep this year's
+            later = moment.replace(year=today.year + 1)
+            if later - today < today - moment:  # the nearer one: 1月5日 in December is January
+                moment = later
+    return _span("day", moment)
 
 
 def _shift(today: date, unit: str, n: int) -> date:
@@ -170,6 +186,8 @@ def _shift(today: date, unit: str, n: int) -> date:
 
 def _pick_weekday(today: date, wd: int, which: str | None) -> date:
     """Apply the weekday rule from the module docstring."""
+    if which is None and _PREFER_FUTURE.get():
+        return today + timedelta((wd - today.weekday()) % 7)
     if which in ("this", "next"):
         ahead = wd - today.weekday()
         return today + timedelta(ahead if which == "this" else ahead % 7 or 7)
@@ -302,9 +320,16 @@ def _parse_span(text: str, today: date | None, what: str) -> _Span:
     return _parse(text, what, lambda s: _resolve(s, _today(today)))
 
 
-def parse_date(text: str, *, today: date | None = None) -> date:
-    """One day, for ``--date``/``--on`` and ``on:``; see the module docstring for the forms."""
-    span = _parse_span(text, today, "date")
+def parse_date(text: str, *, today: date | None = None,
+               prefer: Literal["past", "future"] = "past") -> date:
+    """One day, for ``--date``/``--on`` and ``on:``; see the module docstring for the forms.
+    ``prefer="future"`` (a planned entry's date) reads a bare weekday and a date without a year
+    forwards from today rather than backwards."""
+    token = _PREFER_FUTURE.set(prefer == "future")
+    try:
+        span = _parse_span(text, today, "date")
+    finally:
+        _PREFER_FUTURE.reset(token)
     if span.kind != "day" and not (span.relative and span.kind != "range"):
         raise _fail("date", text, f"that is a {span.kind}, not a single day")
     return span.start

@@ -9,6 +9,7 @@ No I/O here.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
@@ -72,6 +73,52 @@ def check_birthday(value: object) -> str | None:
             check_date(f"2000-{match[1]}-{match[2]}", "birthday")  # 2000 is a leap year: --02-29 ok
             return value
     return check_date(value, "birthday")
+
+
+# An address as people write it: something@domain.tld, no spaces, no list separators.
+_EMAIL_RE = re.compile(r"[^@\s,;<>()\[\]\"]+@[^@\s,;<>()\[\]\".]+(?:\.[^@\s,;<>()\[\]\".]+)+\Z")
+# Digits with the punctuation phone numbers are written with, and an optional extension.
+_PHONE_RE = re.compile(r"\+?\(?[0-9][0-9 ()./-]*(?:\s*(?:ext\.?|x|#|转|分机)\s*[0-9]+)?\Z",
+                       re.IGNORECASE)
+
+
+def check_email(value: str) -> str:
+    """An e-mail address as typed (CLI ``--email``, the contact form); returned trimmed. Only
+    for input: stored documents are not held to it (an import keeps what the phone exported)."""
+    text = unicodedata.normalize("NFKC", value).strip()
+    if not _EMAIL_RE.match(text):
+        raise ValidationError(f"invalid e-mail {_short(value)}: expected name@example.com")
+    return text
+
+
+def check_phone(value: str) -> str:
+    """A phone number as typed: at least five digits (full-width ones too), spaces and
+    ``+ ( ) - . /``, and an extension (``ext 12``, ``转 8001``); returned trimmed, in half-width
+    digits. A date (``12-08``) or a name typed in the wrong field is refused."""
+    text = " ".join(unicodedata.normalize("NFKC", value).split())
+    digits = sum(ch.isdigit() for ch in text)
+    if not _PHONE_RE.match(text) or not 5 <= digits <= 24:
+        raise ValidationError(f"invalid phone {_short(value)}: expected at least 5 digits with "
+                              "spaces or + ( ) - . /, e.g. +86 138 1234 5678")
+    return text
+
+
+def check_cadence(value: object) -> int | None:
+    """Visit cadence in days: a whole number from 1 to 3660 (or None)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip()
+        if not text:
+            return None
+        if not text.isdigit():
+            raise ValidationError(f"invalid cadence {_short(value)}: expected a whole number of "
+                                  "days from 1 to 3660")
+        value = int(text)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= 3660:
+        raise ValidationError(f"invalid cadence_days {_short(value)}: "
+                              "expected a whole number of days from 1 to 3660")
+    return value
 
 
 def check_text(value: object, what: str, *, required: bool = False, one_line: bool = False,
@@ -287,9 +334,8 @@ class Contact(Document):
         self.emails = check_str_list(self.emails, "emails")
         self.birthday = check_birthday(self.birthday)
         self.tier = check_text(self.tier, "tier", one_line=True, limit=40)
-        if self.cadence_days is not None and (isinstance(self.cadence_days, bool)
-                                              or not isinstance(self.cadence_days, int)
-                                              or not 0 < self.cadence_days <= 3660):
+        if self.cadence_days is not None and (isinstance(self.cadence_days, str)
+                                              or check_cadence(self.cadence_days) is None):
             raise ValidationError(f"invalid cadence_days {_short(self.cadence_days)}: "
                                   "expected a whole number of days from 1 to 3660")
         self.notes = check_text(self.notes, "notes", limit=100_000)

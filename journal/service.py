@@ -15,7 +15,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from journal.errors import AmbiguousNameError, NotFoundError, ValidationError
+from journal.errors import (
+    AmbiguousNameError,
+    DuplicateNameError,
+    NotFoundError,
+    ValidationError,
+)
 from journal.models import (
     KIND_LINK_FIELD,
     KIND_TABLE,
@@ -41,7 +46,7 @@ from journal.storage import (
     new_id,
     write_output,
 )
-from journal.text import fold
+from journal.text import article, fold
 
 KINDS = ("project", "contact", "organisation")
 #: what an entry id or a handle typed for one can consist of (upper-cased)
@@ -216,7 +221,8 @@ class Journal:
                 for ref_ in refs:
                     ids = set(resolver.index(kind).find(ref_)) & linked
                     if not ids:
-                        raise NotFoundError(f"entry is not linked to a {kind} {ref_.strip()!r}")
+                        raise NotFoundError(f"entry is not linked to {article(kind)} "
+                                            f"{ref_.strip()!r}")
                     if len(ids) > 1:
                         raise resolver.index(kind).ambiguous(ref_, sorted(ids))
                     linked -= ids
@@ -348,8 +354,9 @@ class Journal:
             for other in index.find(doc.name):  # type: ignore[attr-defined]
                 if tx.tables[KIND_TABLE[kind]][other].get("organisation_id") == \
                         getattr(doc, "organisation_id", None):
-                    raise ValidationError(f"a {kind} named {doc.name!r} already exists "  # type: ignore[attr-defined]
-                                          f"[{other}]")
+                    raise DuplicateNameError(
+                        f"{article(kind)} named {doc.name!r} already exists [{other}]",  # type: ignore[attr-defined]
+                        other)
             doc.id = tx.insert(KIND_TABLE[kind], doc.to_doc())
         return doc, resolver.created
 

@@ -36,6 +36,23 @@ def settings_path() -> Path:
     return Path(user_config_dir("journal", appauthor=False)) / FILE_NAME
 
 
+ENV_REPORTS = "JOURNAL_REPORTS"
+
+
+def reports_folder(settings: Settings | None = None) -> Path:
+    """Where the app saves week summaries: ``$JOURNAL_REPORTS``, else the folder last chosen
+    (``reports_dir``), else ``journal`` in the user's documents folder (``~/Documents/journal``
+    on Linux and macOS). Never the current directory: the app may have been started anywhere."""
+    override = os.environ.get(ENV_REPORTS)
+    if override:
+        return Path(override).expanduser()
+    if settings is not None and settings.reports_dir:
+        return Path(settings.reports_dir).expanduser()
+    from platformdirs import user_documents_dir
+
+    return Path(user_documents_dir()) / "journal"
+
+
 @dataclass
 class Settings:
     """What the app may do on its own with git (both off by default: syncing talks to a server,
@@ -45,6 +62,9 @@ class Settings:
     pull_on_open: bool = False
     #: Run a sync before the app quits (the app waits for it; pressing q again quits at once).
     sync_on_quit: bool = False
+    #: Where the app offers to save summaries ("": the default, see :func:`reports_folder`);
+    #: the folder of the last one saved elsewhere.
+    reports_dir: str = ""
     #: Keys this version does not know, kept as they were.
     extra: dict[str, Any] = field(default_factory=dict, repr=False)
 

@@ -54,6 +54,12 @@ def counted(count: int, plural: str, singular: str | None = None) -> str:
     return f"{count} {plural}"
 
 
+def article(noun: str) -> str:
+    """``noun`` with its indefinite article: ``a contact``, ``an organisation``. By the first
+    letter, which is right for every word this program names things with."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
 _MD_ALWAYS = re.compile(r"[\\`*\[\]<|~]|&(?=#?\w+;)|_")
 # What turns the start of a line into structure: an ATX heading, a quote, a bullet, an ordered
 # list item ("1." -> escape the dot: a backslash before a digit is literal), a setext underline or

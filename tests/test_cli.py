@@ -133,7 +133,7 @@ def test_show_edit_delete(cli, jfile: Path) -> None:
 
 def test_documents_crud_and_cross_index(cli, jfile: Path) -> None:
     assert cli("org", "add", "ACME", "--industry", "Steel", "--address", "1 Road").code == 0
-    assert cli("contact", "add", "Li", "--org", "ACME", "--title", "CFO", "--phone", "123",
+    assert cli("contact", "add", "Li", "--org", "ACME", "--title", "CFO", "--phone", "021 1234 5678",
                "--email", "li@acme.test", "--birthday", "05-17", "--tier", "VIP",
                "--cadence", "14", "--notes", "likes tea").code == 0
     assert cli("project", "add", "Loan", "--org", "ACME", "--status", "active").code == 0

@@ -513,3 +513,19 @@ def test_time_round_trips(h: int, m: int) -> None:
     assert parse_time(f"{h:02d}{m:02d}") == canonical
     assert parse_time(f"{h}点{m}分") == canonical
     assert parse_time(f"{h % 12 or 12}:{m:02d}{'pm' if h >= 12 else 'am'}") == canonical
+
+
+def test_planned_dates_read_forwards() -> None:
+    """A planned entry's bare weekday is the next one on or after today; a date without a year
+    the nearer of this year's and next year's. Everything else reads as before."""
+    saturday = date(2026, 11, 28)
+    forwards = {"周二": date(2026, 12, 1), "tuesday": date(2026, 12, 1), "sat": saturday,
+                "星期日": date(2026, 11, 29), "last tuesday": date(2026, 11, 24),
+                "上周二": date(2026, 11, 17), "yesterday": date(2026, 11, 27),
+                "1月5日": date(2027, 1, 5), "11-20": date(2026, 11, 20),
+                "2026-01-05": date(2026, 1, 5), "12-01": date(2026, 12, 1)}
+    for text, expected in forwards.items():
+        assert parse_date(text, today=saturday, prefer="future") == expected, text
+    assert parse_date("周二", today=saturday) == date(2026, 11, 24)  # a log: the last one
+    assert parse_date("1月5日", today=saturday) == date(2026, 1, 5)
+    assert parse_date("02-29", today=date(2028, 3, 1), prefer="future") == date(2028, 2, 29)

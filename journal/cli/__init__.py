@@ -96,6 +96,29 @@ def program_name(argv0: str | None = None) -> str:
     return name if name in PROGRAM_NAMES else "journal"
 
 
+def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
+    """The options every command takes, before or after its name (``journal --file X list`` and
+    ``journal list --file X``)."""
+    parser.add_argument("--file", type=Path, default=default, metavar="FILE",
+                        help=f"journal file (default: ${ENV_FILE} or the user data dir)")
+
+
+def _share_global_options(parser: argparse.ArgumentParser) -> None:
+    """Give every sub-command (and sub-sub-command: ``contact add``) the global options. Their
+    default there is SUPPRESS, so a value given before the command is kept when none follows."""
+    seen: set[int] = set()
+    todo = [parser]
+    while todo:
+        for action in todo.pop()._actions:
+            if not isinstance(action, argparse._SubParsersAction):
+                continue
+            for child in action.choices.values():
+                if id(child) not in seen:
+                    seen.add(id(child))
+                    _global_options(child, argparse.SUPPRESS)
+                    todo.append(child)
+
+
 def build_parser(prog: str = "journal") -> argparse.ArgumentParser:
     parser = _Parser(
         prog=prog, formatter_class=HelpFormatter,
@@ -104,13 +127,13 @@ def build_parser(prog: str = "journal") -> argparse.ArgumentParser:
                f"`{prog} completion --help` sets up tab completion.")
     parser.add_argument("-V", "--version", action="version", version=f"{prog} {__version__}",
                         help="print the version and exit")
-    parser.add_argument("--file", type=Path, default=None,
-                        help=f"journal file (default: ${ENV_FILE} or the user data dir)")
+    _global_options(parser, None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     tui = sub.add_parser("tui", help="open the full-screen app (the default)")
     tui.set_defaults(func=run_tui)
     for name in COMMAND_MODULES:
         importlib.import_module(f"journal.cli.{name}").register(sub)
+    _share_global_options(parser)
     return parser
 
 

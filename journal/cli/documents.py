@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 from dataclasses import asdict
 from typing import Any
 
 from journal.cli.render import document_block, entry_line, report_created, to_json
 from journal.completion import hint
-from journal.errors import ValidationError
-from journal.models import KIND_LINK_FIELD, KIND_TABLE, PROJECT_STATUSES
+from journal.errors import DuplicateNameError, ValidationError
+from journal.models import KIND_LINK_FIELD, KIND_TABLE, PROJECT_STATUSES, check_email, check_phone
 from journal.names.resolve import label
-from journal.text import clean_line, counted
+from journal.text import article, clean_line, counted
 
 COMMANDS = (("contact", "contacts"), ("project", "projects"), ("org", "organisations"))
 KIND_OF_COMMAND = {"contact": "contact", "project": "project", "org": "organisation"}
@@ -50,27 +51,26 @@ def _fields(parser: argparse.ArgumentParser, kind: str) -> None:
 def register(sub: argparse._SubParsersAction) -> None:
     for command, plural in COMMANDS:
         kind = KIND_OF_COMMAND[command]
-        a = "an" if kind[0] in "aeiou" else "a"
         group = sub.add_parser(command, help=f"manage {plural}")
         actions = group.add_subparsers(dest="action", metavar="ACTION", required=True,
                                        parser_class=type(group))
-        add = actions.add_parser("add", help=f"add {a} {kind}")
+        add = actions.add_parser("add", help=f"add {article(kind)}")
         add.add_argument("name")
         _fields(add, kind)
         add.set_defaults(func=cmd_add, kind=kind)
         lst = actions.add_parser("list", help=f"list {plural}")
         lst.add_argument("--format", choices=("text", "json"), default="text")
         lst.set_defaults(func=cmd_list, kind=kind)
-        show = actions.add_parser("show", help=f"show {a} {kind} and its history")
+        show = actions.add_parser("show", help=f"show {article(kind)} and its history")
         hint(show.add_argument("name", help="name, id or 'Name (Organisation)'"), kind)
         show.add_argument("--format", choices=("text", "json"), default="text")
         show.set_defaults(func=cmd_show, kind=kind)
-        edit = actions.add_parser("edit", help=f"change {a} {kind} (lists given replace the old)")
+        edit = actions.add_parser("edit", help=f"change {article(kind)} (lists given replace the old)")
         hint(edit.add_argument("name"), kind)
         edit.add_argument("--name", dest="new_name", metavar="NEW", help="rename")
         _fields(edit, kind)
         edit.set_defaults(func=cmd_edit, kind=kind)
-        delete = actions.add_parser("delete", help=f"delete {a} {kind}")
+        delete = actions.add_parser("delete", help=f"delete {article(kind)}")
         hint(delete.add_argument("name"), kind)
         delete.add_argument("--force", action="store_true", help="unlink it everywhere first")
         delete.set_defaults(func=cmd_delete, kind=kind)
@@ -85,6 +85,10 @@ def _changes(args: argparse.Namespace) -> dict[str, Any]:
                if getattr(args, name, None) is not None}
     if "notes" in changes:
         changes["notes"] = changes["notes"].replace("\\n", "\n")
+    if "emails" in changes:
+        changes["emails"] = [check_email(e) for e in changes["emails"] if e.strip()]
+    if "phones" in changes:
+        changes["phones"] = [check_phone(p) for p in changes["phones"] if p.strip()]
     if "birthday" in changes:
         birthday = changes["birthday"].strip()
         if birthday in ("", "-"):
@@ -96,8 +100,13 @@ def _changes(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_add(args: argparse.Namespace, ctx: Any) -> int:
-    doc, created = ctx.journal.add_document(args.kind, args.name, _changes(args),
-                                            organisation=getattr(args, "organisation", None))
+    try:
+        doc, created = ctx.journal.add_document(args.kind, args.name, _changes(args),
+                                                organisation=getattr(args, "organisation", None))
+    except DuplicateNameError as exc:  # e.g. made a moment ago by `journal add -o 工商银行`
+        command = next(c for c, _ in COMMANDS if KIND_OF_COMMAND[c] == args.kind)
+        raise ValidationError(f"{exc}; to change it: journal {command} edit "
+                              f"{shlex.quote(exc.existing_id)} with the same options") from None
     report_created(ctx, created)
     ctx.out(doc.id)
     return 0

@@ -9,23 +9,19 @@ from journal.cli.render import entry_block, entry_line, report_created, to_json
 from journal.completion import hint
 from journal.errors import ValidationError
 from journal.models import ENTRY_STATUSES
+from journal.text import article
 
 LINK_OPTIONS = (("project", "--project", "-p"), ("contact", "--contact", "-c"),
                 ("organisation", "--org", "-o"))
 CLEAR = ("", "-", "none")
 
 
-def _article(noun: str) -> str:
-    return "an" if noun[0] in "aeiou" else "a"
-
-
 def _link_options(parser: argparse.ArgumentParser, prefix: str = "") -> None:
     for kind, long, short in LINK_OPTIONS:
         flags = [f"--{prefix}{long[2:]}"] + ([short] if not prefix else [])
-        verb = "unlink" if prefix else "link"
         hint(parser.add_argument(
             *flags, dest=f"{prefix.replace('-', '_')}{kind}s", action="append", default=[],
-            metavar="NAME", help=f"{verb} {_article(kind)} {kind} (name, id or "
+            metavar="NAME", help=f"{'unlink' if prefix else 'link'} {article(kind)} (name, id or "
                                  "'Name (Organisation)'; repeatable)"), kind)
 
 
@@ -76,10 +72,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     delete.set_defaults(func=cmd_delete)
 
 
-def parse_date_arg(text: str) -> str:
+def parse_date_arg(text: str, *, planned: bool = False) -> str:
+    """``-d``: a planned entry's bare weekday (``-d 周二``) is the coming one (journal.dates)."""
     from journal.dates import parse_date
 
-    return parse_date(text).isoformat()
+    return parse_date(text, prefer="future" if planned else "past").isoformat()
 
 
 def _time_arg(text: str | None) -> str | None:
@@ -101,7 +98,8 @@ def cmd_add(args: argparse.Namespace, ctx: Any) -> int:
 
     event = " ".join(args.event)
     entry, created = ctx.journal.add_entry(
-        event=event, date=parse_date_arg(args.date) if args.date else date.today().isoformat(),
+        event=event, date=(parse_date_arg(args.date, planned=args.status == "planned")
+                           if args.date else date.today().isoformat()),
         time=_time_arg(args.time), end_time=_time_arg(args.end_time),
         summary=_summary_arg(args.summary or ""), status=args.status or "done", tags=args.tag,
         links=LinkRequest(args.projects, args.contacts, args.organisations))
@@ -167,7 +165,8 @@ def cmd_edit(args: argparse.Namespace, ctx: Any) -> int:
     if args.summary is not None:
         changes["summary"] = _summary_arg(args.summary)
     if args.date is not None:
-        changes["date"] = parse_date_arg(args.date)
+        planned = (args.status or ctx.journal.get_entry(args.id).status) == "planned"
+        changes["date"] = parse_date_arg(args.date, planned=planned)
     if args.time is not None:
         changes["time"] = _time_arg(args.time)
     if args.end_time is not None:

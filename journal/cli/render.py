@@ -47,13 +47,17 @@ def entry_line(view: Mapping[str, Any]) -> str:
 
 def entry_block(view: Mapping[str, Any]) -> str:
     """The full entry, for ``journal show``."""
-    lines = [f"{when(view)}  {view['event']}", f"id:       {view['id']}",
-             f"status:   {view['status']}"]
+    def field(name: str, value: str) -> str:  # values line up after the longest name
+        return f"{name + ':':<15}{value}"
+
+    lines = [f"{when(view)}  {view['event']}", field("id", view["id"]),
+             field("status", view["status"])]
     for key in ("contacts", "projects", "organisations", "tags"):
         if view.get(key):
-            lines.append(f"{key + ':':<10}" + ", ".join(view[key]))
+            lines.append(field(key, ", ".join(view[key])))
     for expense in view.get("expenses", ()):
-        lines.append(f"expense:  {expense['amount']} {expense['currency']} {expense['note']}".rstrip())
+        lines.append(field("expense", f"{expense['amount']} {expense['currency']} "
+                                      f"{expense['note']}").rstrip())
     out = [clean_line(line) for line in lines]
     if view.get("summary"):
         out.append("")

@@ -179,6 +179,8 @@ def cmd_search(args: argparse.Namespace, ctx: Any) -> int:
             raise errors[0]
         views = Views(cached.index.tables)
         _print_results(args, ctx, views, cached.documents(positions), query.words)
+        if not positions and args.format != "json":  # JSON says it with []
+            ctx.note(f"no entries match {' '.join(args.query)!r}")
         return 0
 
     return _with_cache(ctx, work)

@@ -35,7 +35,7 @@ from journal.interchange.common import ImportReport, describe_error, revalidated
 from journal.models import KIND_LINK_FIELD, KIND_TABLE, MODEL_BY_TABLE, ULID_RE, utc_now
 from journal.service import Journal
 from journal.sync.merge import merge_docs
-from journal.text import counted, fold
+from journal.text import article, counted, fold
 
 FORMAT = "journal-bundle"
 VERSION = 1
@@ -189,7 +189,7 @@ class _Merger:
                     raise ValidationError(f"invalid {field}: expected a list of ids")
                 mapped_ids = [self._link(KIND_TABLE[kind], i) for i in ids]
                 if None in mapped_ids:
-                    raise ValidationError(f"links to a {kind} that is not in the bundle")
+                    raise ValidationError(f"links to {article(kind)} that is not in the bundle")
                 doc[field] = mapped_ids
         clean = MODEL_BY_TABLE[table].from_doc(bundle_id, doc).to_doc()
         orjson.dumps(clean)  # lone surrogates would break the write of the whole file

@@ -1,21 +1,28 @@
 """Finding a contact, project or organisation from what the user typed.
 
-One rule for every surface (``contact:`` in a search, ``journal list --contact``, the TUI's pickers),
-tried in order, first level with any match wins:
+One rule for every surface (``contact:`` in a search, ``journal list --contact``, the TUI's pickers
+and list filters), tried in order, first level with any match wins:
 
 1. an id (26-char ULID, any case);
-2. the exact name, or the exact ``Name (Organisation)`` label — how namesakes are told apart;
-3. a prefix of the name or label;
-4. a substring of the name or label;
-5. pinyin of a Chinese name, tone-less: in full (``zhangwei``, ``zhang wei``) or initials (``zw``);
-6. a prefix of the full pinyin or the initials (``zhangw``).
+2. the exact name, or the exact ``Name (Organisation)`` label — how namesakes are told apart; of
+   namesakes, the one whose whole label is the text (``王芳`` is the 王芳 without an organisation,
+   not also 王芳 (绿源食品集团));
+3. a prefix of an id, at least :data:`MIN_ID_PREFIX` characters (``01M948YMBX``): what ``list``
+   prints, copied in part;
+4. a prefix of the name or label;
+5. a substring of the name or label;
+6. ``name (part of the organisation``: the name by any level here, pinyin included, and any part of
+   its organisation's name; the closing parenthesis may be left out (``zw (工商``);
+7. pinyin of a Chinese name, tone-less: in full (``zhangwei``, ``zhang wei``) or initials (``zw``);
+8. a prefix of the full pinyin or the initials (``zhangw``).
 
 Several documents at the winning level is an :class:`AmbiguousNameError` that lists them — a name is
-never guessed, because a note filed under the wrong 张伟 is worse than a question. All comparison is
-on :func:`journal.text.fold`.
+never guessed, because a note filed under the wrong 张伟 is worse than a question (a search narrows
+them first with its other filters, see :mod:`journal.search`). A type-ahead list shows every level
+at once, best first (:meth:`NameMatcher.ranked`). All comparison is on :func:`journal.text.fold`.
 
 Pinyin readings come from pypinyin's character table, read directly (orjson) and only when a
-lookup falls through to level 5: importing ``pypinyin`` itself is several times slower (it parses its phrase
+lookup falls through to level 7: importing ``pypinyin`` itself is several times slower (it parses its phrase
 dictionary), too much for a command-line search. Every reading of a heteronym counts (曾 is both
 zeng and ceng) because surnames are exactly where the context-free reading is most often wrong.
 """
@@ -25,7 +32,7 @@ from __future__ import annotations
 import gc
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -35,12 +42,18 @@ from journal.errors import AmbiguousNameError, NotFoundError, ValidationError
 from journal.models import KIND_TABLE
 from journal.text import fold
 
-__all__ = ["KINDS", "NameMatcher", "gc_paused", "pinyin_keys"]
+__all__ = ["KINDS", "MIN_ID_PREFIX", "NameMatcher", "gc_paused", "id_prefix_hits",
+           "pinyin_keys"]
 
 #: kind -> table, with ``org`` (the search's short word) for organisations
 KINDS = KIND_TABLE | {"org": KIND_TABLE["organisation"]}
 _ULID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
-_QUALIFIED_RE = re.compile(r"^(?P<name>.+?)\s*\((?P<org>[^()]+)\)\s*$")
+#: Ids are minted from the clock: six characters tell apart documents made minutes apart, and no
+#: word people use as a name is six Crockford base-32 characters that begin an existing id.
+MIN_ID_PREFIX = 6
+_ID_PREFIX_RE = re.compile(rf"^[0-9A-HJKMNP-TV-Z]{{{MIN_ID_PREFIX},26}}$")
+# "Name (Organisation)", the closing parenthesis optional (typed as a filter, it comes last)
+_QUALIFIED_RE = re.compile(r"^(?P<name>.+?)\s*\((?P<org>[^()]+)\)?\s*$")
 _MAX_KEYS = 64  # cap on reading combinations per name (heteronym-heavy names are rare)
 _MAX_LISTED = 10  # candidates spelled out in an ambiguity message
 
@@ -92,9 +105,12 @@ def _readings(ch: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=65536)
 def pinyin_keys(name: str) -> tuple[frozenset[str], frozenset[str]]:
     """(full pinyin spellings, initials spellings) of ``name``; latin words count as themselves
-    (``David 王`` -> ``davidwang``, ``dw``). Empty sets when the name has neither."""
+    (``David 王`` -> ``davidwang``, ``dw``). Empty sets when the name has neither. Remembered per
+    name: the app builds a matcher per data generation, and after an edit all names but one are
+    the ones it spelled already (10k names cost ~0.3 s to spell, ~10 ms to look up)."""
     tokens: list[tuple[str, ...]] = []
     run = ""
     for ch in fold(name):
@@ -138,6 +154,15 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def id_prefix_hits(text: str, ids: Iterable[str]) -> list[str]:
+    """The ids that ``text`` (any case) is a prefix of, sorted; empty unless ``text`` could be one
+    (at least :data:`MIN_ID_PREFIX` characters of an id's alphabet)."""
+    key = text.strip().upper()
+    if not _ID_PREFIX_RE.match(key):
+        return []
+    return sorted(i for i in ids if i.startswith(key))
+
+
 class NameMatcher:
     """Name lookup for one kind over one snapshot of the data. Cheap to build; the label table and
     the pinyin keys are computed on first use and kept for the snapshot's lifetime."""
@@ -150,6 +175,8 @@ class NameMatcher:
         self.orgs: Mapping[str, dict[str, Any]] = tables.get("organisations") or {}
         self._rows: list[tuple[str, str, str, str]] | None = None  # id, name, label, compact label
         self._exact: dict[str, list[str]] | None = None
+        self._row_of: dict[str, tuple[str, str, str, str]] | None = None
+        self._rank: dict[str, int] = {}  # id -> position in label order
         self._pinyin: tuple[dict[str, set[str]], dict[str, set[str]]] | None = None
         self._keys: Mapping[str, list[list[str]]] | None = None  # id -> [fulls, initials], stored
         self._memo: dict[str, list[str]] = {}  # the snapshot never changes: lookups are cacheable
@@ -213,11 +240,16 @@ class NameMatcher:
         self._set_rows(rows)
 
     def _set_rows(self, rows: list[tuple[str, str, str, str]]) -> None:
+        # in label order, so a scan of the rows yields each level's hits already sorted
+        rows = sorted(rows, key=lambda r: (r[2], r[0]))
         exact: dict[str, list[str]] = {}
         for doc_id, name, label, compact in rows:
             for key in {name, label, compact}:
                 exact.setdefault(key, []).append(doc_id)
-        self._rows, self._exact = rows, exact
+        self._exact = exact
+        self._row_of = {row[0]: row for row in rows}
+        self._rank = {row[0]: n for n, row in enumerate(rows)}
+        self._rows = rows  # last: it says the tables are ready (prepare() may run in a thread)
 
     def _pinyin_maps(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         if self._pinyin is None:
@@ -247,30 +279,60 @@ class NameMatcher:
         if text not in self._memo:
             if len(self._memo) > 1024:
                 self._memo.clear()
-            self._memo[text] = self._candidates(text)
+            self._memo[text] = next((hits for hits in self._levels(text) if hits), [])
         return list(self._memo[text])
 
-    def _candidates(self, text: str) -> list[str]:
+    def ranked(self, text: str) -> list[str]:
+        """Every id any level matches, the best level first (each level by label): what a
+        type-ahead list offers, so what a search would take is always at the top and a pinyin
+        spelling still finds 张伟 when some English name holds the same letters."""
+        seen: dict[str, None] = {}
+        for hits in self._levels(text):
+            seen.update(dict.fromkeys(hits))
+        return list(seen)
+
+    def _levels(self, text: str, *, qualified: bool = True) -> Iterator[list[str]]:
+        """The hits of each level in turn (lazily: a caller that stops at the first level with
+        hits never computes pinyin). ``qualified=False``: without the ``Name (Organisation``
+        level (for the name inside one: ``a (b (c (…`` must not recurse)."""
         raw = text.strip()
         if len(raw) >= 2 and raw[0] == raw[-1] == '"':
             raw = raw[1:-1].strip()
         if not raw:
-            return []
+            return
         if _ULID_RE.match(raw.upper()) and raw.upper() in self.docs:
-            return [raw.upper()]
+            yield [raw.upper()]
+            return
         q = fold(raw)
         rows = self._table_rows()
-        assert self._exact is not None
-        found: list[str] = list(dict.fromkeys(self._exact.get(q, ())))
-        if not found:
-            found = [r[0] for r in rows if r[1].startswith(q) or r[2].startswith(q) or r[3].startswith(q)]
-        if not found:
-            found = [r[0] for r in rows if q in r[1] or q in r[2]]
-        if not found:
-            found = self._qualified(q, rows)
-        if not found:
-            found = self._by_pinyin(q)
-        return sorted(set(found), key=lambda i: (self.label(i), i))
+        yield self._by_label(self._exact_hits(q))
+        yield id_prefix_hits(raw, self.docs)
+        # row scans come out in label order already (see _set_rows)
+        yield [r[0] for r in rows if r[1].startswith(q) or r[2].startswith(q) or r[3].startswith(q)]
+        yield [r[0] for r in rows if q in r[2]]  # the label holds the name
+        yield self._by_label(self._qualified(q)) if qualified else []
+        yield from (self._by_label(hits) for hits in self._by_pinyin(q))
+
+    def _by_label(self, ids: Iterable[str]) -> list[str]:
+        """In label order (by rank in the rows, which are sorted by folded label then id)."""
+        rank = self._rank
+        return sorted(set(ids), key=lambda i: rank.get(i, -1))
+
+    def prepare(self) -> None:
+        """Build the lookup tables now (a thread may do it ahead of the first keystroke)."""
+        self._table_rows()
+        self._pinyin_maps()
+
+    def _exact_hits(self, q: str) -> list[str]:
+        """Documents whose name or label is ``q``; of namesakes, the one labelled exactly ``q``
+        when there is one (the 王芳 without an organisation beside 王芳 (绿源食品集团))."""
+        assert self._exact is not None and self._row_of is not None
+        hits = list(dict.fromkeys(self._exact.get(q, ())))
+        if len(hits) > 1:
+            whole = [i for i in hits if q in (self._row_of[i][2], self._row_of[i][3])]
+            if len(whole) == 1:
+                return whole
+        return hits
 
     def similar(self, name: str, exclude: str, limit: int = 3) -> list[str]:
         """Other documents whose name holds ``name``, by label: what `journal add` shows after
@@ -283,24 +345,27 @@ class NameMatcher:
         found = {r[0] for r in self._table_rows() if q in r[1] and r[0] != exclude}
         return sorted(found, key=lambda i: (self.label(i), i))[:limit]
 
-    def _qualified(self, q: str, rows: list[tuple[str, str, str, str]]) -> list[str]:
-        """``Name (part of the organisation's name)``: ``张伟 (工商)`` for 张伟 at 中国工商银行."""
+    def _qualified(self, q: str) -> list[str]:
+        """``name (part of the organisation's name``: ``张伟 (工商)``, ``zw (工商`` for 张伟 at
+        中国工商银行; the name is matched by every other level (pinyin too)."""
         m = _QUALIFIED_RE.match(q)
         if not m or self.kind == "organisation":
             return []
         name, org = m["name"].strip(), m["org"].strip()
-        return [r[0] for r in rows if r[1] == name and org in fold(self.org_name(r[0]))]
+        names = next((hits for hits in self._levels(name, qualified=False) if hits), [])
+        return [i for i in names if org in fold(self.org_name(i))]
 
-    def _by_pinyin(self, q: str) -> list[str]:
+    def _by_pinyin(self, q: str) -> Iterator[list[str]]:
+        """Two levels: the whole pinyin or initials, then a prefix of them (from 2 letters)."""
         key = "".join(q.replace("'", " ").replace("-", " ").split())
         if not key or not key.isascii() or not key.isalpha():
-            return []
+            return
         full, init = self._pinyin_maps()
-        found = full.get(key, set()) | init.get(key, set())
-        if not found and len(key) >= 2:
+        yield list(full.get(key, set()) | init.get(key, set()))
+        if len(key) >= 2:
             found = {i for k, ids in full.items() if k.startswith(key) for i in ids}
             found |= {i for k, ids in init.items() if k.startswith(key) for i in ids}
-        return list(found)
+            yield list(found)
 
     def resolve(self, text: str) -> str:
         """Exactly one id for ``text``, or NotFoundError / AmbiguousNameError (candidates filled)."""
@@ -309,13 +374,18 @@ class NameMatcher:
         ids = self.candidates(text)
         if len(ids) == 1:
             return ids[0]
-        shown = text.strip()
         if not ids:
-            raise NotFoundError(f"no {self.kind} matches {shown!r}")
+            raise NotFoundError(f"no {self.kind} matches {text.strip()!r}")
+        raise self.ambiguous(text, ids)
+
+    def ambiguous(self, text: str, ids: list[str], *, hint: str = "") -> AmbiguousNameError:
+        """The error for ``text`` matching ``ids``: every candidate with its organisation and id
+        (the first :data:`_MAX_LISTED`), and how to name one; ``hint`` adds another way."""
         candidates = [(i, self.label(i)) for i in ids]
         listed = ", ".join(f"{lbl} [{i}]" for i, lbl in candidates[:_MAX_LISTED])
         if len(candidates) > _MAX_LISTED:
             listed += f", … and {len(candidates) - _MAX_LISTED} more"
-        hint = "the id" if self.kind == "organisation" else 'the id or "Name (Organisation)"'
-        raise AmbiguousNameError(
-            f"{self.kind} {shown!r} is ambiguous: {listed} — use {hint}", candidates)
+        how = "the id" if self.kind == "organisation" else 'the id or "Name (Organisation)"'
+        return AmbiguousNameError(
+            f"{self.kind} {text.strip()!r} is ambiguous: {listed} — use {how}{hint}", candidates,
+            kind=self.kind, text=text.strip())

@@ -1,10 +1,13 @@
 """Finding contacts, projects and organisations by what users type.
 
 Users name things; links hold ids. A reference is an id, a name (case- and width-insensitive), or
-``Name (Organisation)`` when two people share a name (two 张伟 at two firms). A name that matches
-several documents is never guessed: the caller gets :class:`AmbiguousNameError` with the candidates.
-Inside a change, :class:`Resolver` turns the names given with an entry into ids, creating the
-documents new names stand for (in the same transaction, so two processes never create one twice).
+``Name (Organisation)`` when two people share a name (two 张伟 at two firms). Of namesakes, a name
+that is one of them's whole label names that one (``王芳`` is the 王芳 without an organisation,
+beside 王芳 (绿源食品集团)). A unique prefix of an id (as ``list`` prints it, copied in part) names
+that document. A name that matches several documents is never guessed: the caller gets
+:class:`AmbiguousNameError` with the candidates. Inside a change, :class:`Resolver` turns the names
+given with an entry into ids, creating the documents new names stand for (in the same transaction,
+so two processes never create one twice) — but never for a text that is an existing id's prefix.
 """
 
 from __future__ import annotations
@@ -66,23 +69,32 @@ class NameIndex:
         self.by_name[fold(name)].append(doc_id)
 
     def find(self, ref: str) -> list[str]:
-        """All ids ``ref`` designates exactly: an id, a name, or ``Name (Organisation)``."""
+        """All ids ``ref`` designates exactly: an id, a name (of namesakes, the one whose whole
+        label it is, if any), ``Name (Organisation)``, or else the prefix of an id."""
         ref = ref.strip()
         if ULID_RE.match(ref.upper()) and ref.upper() in self.docs:
             return [ref.upper()]
         ids = self.by_name.get(fold(ref), [])
+        if len(ids) > 1:
+            whole = [i for i in ids if fold(label(self.tables, self.kind, i)) == fold(ref)]
+            if len(whole) == 1:
+                return whole
         if ids:
             return sorted(ids)
         match = _QUALIFIED_RE.match(ref)
         if match and self.kind != "organisation":
             wanted_org = fold(match["org"])
             orgs = self.tables.get("organisations", {})
-            return sorted(
+            found = sorted(
                 doc_id for doc_id in self.by_name.get(fold(match["name"]), [])
                 if (org_id := self.docs[doc_id].get("organisation_id")) and org_id in orgs
                 and fold(orgs[org_id]["name"]) == wanted_org
             )
-        return []
+            if found:
+                return found
+        from journal.names.matching import id_prefix_hits  # only for a text that is no name
+
+        return id_prefix_hits(ref, self.docs)
 
     def resolve(self, ref: str) -> str:
         """Exactly one id for ``ref``, or a clear error."""
@@ -94,11 +106,14 @@ class NameIndex:
         raise self.ambiguous(ref, ids)
 
     def ambiguous(self, ref: str, ids: list[str]) -> AmbiguousNameError:
+        from journal.names.matching import id_prefix_hits
+
         candidates = [(i, label(self.tables, self.kind, i)) for i in ids]
         listed = "; ".join(f"{text} [{i}]" for i, text in candidates)
+        how = ("more of the id" if id_prefix_hits(ref, ids) == sorted(ids)
+               else "the id" if self.kind == "organisation" else "the id or 'Name (Organisation)'")
         return AmbiguousNameError(
-            f"{self.kind} {ref.strip()!r} matches {len(ids)}: {listed} — give the id or "
-            "'Name (Organisation)'", candidates)
+            f"{self.kind} {ref.strip()!r} matches {len(ids)}: {listed} — give {how}", candidates)
 
 
 @dataclass

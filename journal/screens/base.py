@@ -3,6 +3,12 @@
 Each main screen remembers the data generation it last showed. It refreshes when it comes back into
 view and when the app's poll notices a change (another terminal's ``journal add``, a ``git pull``),
 so the data on screen is never older than a poll interval and hidden screens cost nothing.
+
+A screen joins the app's screen stack the moment its mode is chosen but is composed a turn later,
+in its own task; the file poll, the search index's worker and a sync's result arrive whenever they
+arrive. Everything that reaches a screen from outside its own event handlers therefore goes
+through :attr:`JournalScreen.live`: a screen not composed yet is refreshed by its own
+``ScreenResume`` once it is, and one already removed from the app is left alone.
 """
 
 from __future__ import annotations
@@ -63,11 +69,29 @@ class JournalScreen(Screen[None]):
     def journal(self) -> Journal:
         return self.japp.journal
 
+    @property
+    def live(self) -> bool:
+        """Composed, mounted and still part of the running app: only then may a refresh that
+        comes from a timer, a worker, the file poll or a sync result touch its widgets."""
+        return self.is_mounted and self.is_running and self.is_attached
+
+    def on_mount(self) -> None:
+        """Focus the :attr:`AUTO_FOCUS` widget also when the terminal has no focus (Textual's own
+        auto-focus waits for it). Looked up with a query, not ``query_one``: when the app quits
+        while this screen is being built, compose is cut short and there is nothing to focus."""
+        if isinstance(self.AUTO_FOCUS, str):
+            for widget in self.query(self.AUTO_FOCUS):
+                widget.focus()
+                break
+
     def on_screen_resume(self) -> None:
         self.sync()
 
     def sync(self, *, force: bool = False) -> None:
-        """Refresh from the data if it changed since this screen last showed it."""
+        """Refresh from the data if it changed since this screen last showed it. A screen that is
+        not :attr:`live` is skipped (and keeps its old generation, so it refreshes once it is)."""
+        if not self.live:
+            return
         generation = self.japp.generation
         if force or generation != self.shown_generation:
             self.shown_generation = generation
@@ -89,6 +113,13 @@ class JournalScreen(Screen[None]):
 
     def entered(self) -> None:
         """The user switched to this screen (not: a dialog above it closed)."""
+
+    def index_built(self) -> None:
+        """The app's word that the search index is there: passed on to :meth:`index_ready` when
+        this screen can use it (one composed later asks for the index itself)."""
+        if self.live:
+            with self.japp.guard():
+                self.index_ready()
 
     def index_ready(self) -> None:
         """The search index for the current data has just been built (override to use it)."""
@@ -123,6 +154,15 @@ class JournalScreen(Screen[None]):
             self.japp.resolve_conflicts(*target)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No action of this screen's own before it is composed (a key typed while it is being
+        built would find none of its widgets); then what :meth:`can_act` says."""
+        if not self.live:
+            return False
+        return self.can_act(action, parameters)
+
+    def can_act(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Whether an action is available now (True), shown greyed out (None) or hidden (False);
+        override, calling this one for the actions the override does not decide."""
         if action == "resolve":
             return self.conflict_target() is not None  # hidden from the footer otherwise
         return True

@@ -51,6 +51,8 @@ class DayScreen(JournalScreen):
     def __init__(self) -> None:
         super().__init__()
         self.day: date = self.japp.today
+        #: The entry to select once the screen is composed (asked for before it was).
+        self._select_later: str | None = None
 
     def compose(self) -> ComposeResult:
         yield NavBar(self.MODE)
@@ -69,11 +71,9 @@ class DayScreen(JournalScreen):
     def table(self) -> EntryList:
         return self.query_one("#day-table", EntryList)
 
-    def on_mount(self) -> None:
-        self.table.focus()
-
     # -- data -----------------------------------------------------------------------------
     def reload(self, select: str | None = None) -> None:
+        select, self._select_later = select or self._select_later, None
         day = self.day.isoformat()
         ids = self.japp.entry_ids_on(day)
         docs = self.journal.tables.get("entries", {})
@@ -111,6 +111,10 @@ class DayScreen(JournalScreen):
 
     def show_day(self, day: date, *, select: str | None = None) -> None:
         self.day = day
+        if not self.live:  # shown by the first refresh once composed
+            self._select_later = select
+            self.shown_generation = -1
+            return
         self.shown_generation = self.japp.generation
         with self.japp.guard():
             self.reload(select)
@@ -120,7 +124,8 @@ class DayScreen(JournalScreen):
         doc = self.journal.tables.get("entries", {}).get(entry_id)
         if doc is not None:
             self.show_day(date.fromisoformat(doc["date"]), select=entry_id)
-            self.table.focus()
+            if self.live:
+                self.table.focus()
 
     def selected_entry(self) -> str | None:
         return self.table.selected_id
@@ -168,10 +173,10 @@ class DayScreen(JournalScreen):
         if self.table.selected_id:
             self.japp.delete_entry(self.table.selected_id)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def can_act(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("edit", "delete") and not self.table.selected_id:
             return None  # shown greyed out: there is nothing to act on
-        return super().check_action(action, parameters)
+        return super().can_act(action, parameters)
 
     def commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand("Previous day", "Show the day before (← or [)",

@@ -27,11 +27,13 @@ from textual.css.query import NoMatches
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 
+from journal.errors import DuplicateNameError
 from journal.models import KIND_LINK_FIELD, KIND_TABLE
-from journal.names.catalog import KIND_TITLES, match_items
+from journal.names.catalog import KIND_TITLES
 from journal.names.resolve import label
 from journal.screens.base import EntryDefaults, JournalScreen
 from journal.screens.dialogs import ConfirmScreen, PromptScreen
+from journal.text import article, counted
 from journal.widgets.doc_form import DocForm
 from journal.widgets.entry_detail import EntryDetail
 from journal.widgets.entry_list import EntryList
@@ -95,9 +97,6 @@ class DocumentsScreen(JournalScreen):
     @property
     def names(self) -> NameList:
         return self.query_one("#docs-list", NameList)
-
-    def on_mount(self) -> None:
-        self.names.focus()
 
     def entered(self) -> None:
         # Switched to with c / p / o: keys typed next must meet the bindings, not a filter box
@@ -190,8 +189,9 @@ class DocumentsScreen(JournalScreen):
         Not ``immediate`` (typing in the filter): the list follows every key, the document
         pane (facts, cross-index, form) only a pause in the typing."""
         query = self.query_one("#docs-filter", Input).value
-        everything = self.japp.name_items(self.KIND)
-        matches = match_items(everything, query)
+        catalog = self.japp.name_catalog(self.KIND)
+        everything = catalog.items
+        matches = catalog.match(query)
         self.names.set_items(matches, select=keep)
         shown = f"{len(matches)} of {len(everything)}" if query.strip() else f"{len(everything)}"
         self.query_one("#docs-count", Static).update(
@@ -286,10 +286,9 @@ class DocumentsScreen(JournalScreen):
     def facts(self, doc_id: str, doc: dict, entry_ids: list[str]) -> Content:
         """The header above the tabs: name, organisation and the fields that matter most."""
         tables = self.journal.tables
-        head = [plain(label(tables, self.KIND, doc_id), "bold $accent")]
+        head = plain(label(tables, self.KIND, doc_id), "bold $accent")
         extra = [doc.get(f) for f in ("title", "tier", "industry", "status") if doc.get(f)]
-        lines = [Content.assemble(*head, *[Content("  ·  "), plain(" · ".join(extra))]
-                                  if extra else head)]
+        lines = [Content.assemble(head, "  ·  ", plain(" · ".join(extra))) if extra else head]
         details = [", ".join(doc.get(f, ())) for f in ("phones", "emails") if doc.get(f)]
         if doc.get("address"):
             details.append(doc["address"].replace("\n", ", "))
@@ -330,6 +329,10 @@ class DocumentsScreen(JournalScreen):
 
     def show_document(self, doc_id: str) -> None:
         """Select ``doc_id`` (clearing a filter that hides it)."""
+        if not self.live:  # selected by the first refresh once composed
+            self.doc_id = doc_id
+            self.shown_generation = -1
+            return
         self.shown_generation = self.japp.generation
         if self.names.index_of(doc_id) is None:
             with self.prevent(Input.Changed):
@@ -365,8 +368,10 @@ class DocumentsScreen(JournalScreen):
             self.japp.refresh_visible()
 
     def entry_defaults(self) -> EntryDefaults:
-        self._show_highlighted()
         defaults = EntryDefaults(self.japp.today)
+        if not self.live:  # n typed before the screen was built: nothing is selected yet
+            return defaults
+        self._show_highlighted()
         if self.doc_id is not None:
             pick = Pick(self.doc_id, label(self.journal.tables, self.KIND, self.doc_id))
             {"contact": defaults.contacts, "project": defaults.projects,
@@ -402,7 +407,13 @@ class DocumentsScreen(JournalScreen):
             if not name:
                 return
             with self.japp.guard():
-                doc, _ = self.journal.add_document(self.KIND, name)
+                try:
+                    doc, _ = self.journal.add_document(self.KIND, name)
+                except DuplicateNameError as exc:  # show the one there is, to edit it
+                    self.show_document(exc.existing_id)
+                    self.notify(f"{article(self.KIND).capitalize()} named “{name.strip()}” "
+                                "is already here (shown); e edits it.", markup=False)
+                    return
                 self.japp.refresh_visible()
                 self.show_document(doc.id)
                 self.action_edit()
@@ -417,7 +428,8 @@ class DocumentsScreen(JournalScreen):
         tables = self.journal.tables
         field = KIND_LINK_FIELD[self.KIND]
         links = sum(1 for d in tables.get("entries", {}).values() if doc_id in d.get(field, ()))
-        note = f" It is linked to {links} entries; they stay, without this link." if links else ""
+        note = (f" It is linked to {counted(links, 'entries')}; they stay, without this link."
+                if links else "")
 
         def answered(yes: bool | None) -> None:
             if not yes:
@@ -431,12 +443,12 @@ class DocumentsScreen(JournalScreen):
                                     plain(label(tables, self.KIND, doc_id), "bold"), "?", note)
         self.app.push_screen(ConfirmScreen(question, yes="Delete"), answered)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def can_act(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("edit", "delete") and self.doc_id is None:
             return None
         if action == "focus_list":
             return self._in_filter()
-        return super().check_action(action, parameters)
+        return super().can_act(action, parameters)
 
     def conflict_target(self) -> tuple[str, str] | None:
         """The shown document's conflicts; from the cross-index, the selected entry's."""

@@ -116,7 +116,7 @@ class EditorScreen(ModalScreen[str | None]):
                     yield Input(" ".join(doc.get("tags", ())), id="tags", compact=True,
                                 placeholder="space-separated, e.g. loan vip")
                 for kind, title in _PICKERS:
-                    yield NamePicker(kind, title, lambda k=kind: self.japp.name_items(k),
+                    yield NamePicker(kind, title, lambda k=kind: self.japp.name_catalog(k),
                                      self.start_picks[kind], id=f"pick-{kind}")
                 yield Label("Summary", classes="form-label")
                 yield TextArea(doc.get("summary", ""), id="summary", compact=True,
@@ -147,8 +147,11 @@ class EditorScreen(ModalScreen[str | None]):
         errors: dict[str, str] = {}
         fields: dict[str, Any] = {}
         text = self.query_one("#date", Input).value
+        # a planned entry's "周二" is the coming Tuesday, a logged one's the last (journal.dates)
+        planned = self.query_one("#status", Select).value == "planned"
         try:
-            fields["date"] = parse_date(text, today=self.today).isoformat()
+            fields["date"] = parse_date(text, today=self.today,
+                                        prefer="future" if planned else "past").isoformat()
         except JournalError as exc:
             errors["date"] = str(exc)
         text = self.query_one("#time", Input).value.strip()
@@ -189,6 +192,10 @@ class EditorScreen(ModalScreen[str | None]):
             day = parse_date(values.fields["date"])
             self._auto_status = "planned" if day > self.today else "done"
             status.value = self._auto_status
+
+    @on(Select.Changed, "#status")
+    def _status_changed(self) -> None:
+        self._check()  # "周二" reads forwards for a planned entry: show which day it is now
 
     @on(Input.Changed, "#time")
     @on(Input.Changed, "#event")

@@ -20,7 +20,7 @@ from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
-from journal.errors import JournalError
+from journal.errors import AmbiguousNameError, JournalError
 from journal.screens.base import JournalScreen
 from journal.widgets.entry_detail import EntryDetail
 from journal.widgets.entry_list import EntryList
@@ -34,6 +34,30 @@ FIRST_RESULTS = 500
 DEBOUNCE_S = 0.04
 _HINT = ('words, "a phrase", -without, contact:张伟, org:工商, project:, tag:loan, '
          'status:planned, on:"last week", from:2026-11 to:上个月')
+
+
+#: Candidates of an ambiguous name listed one per line under the query (the rest are counted).
+MAX_CANDIDATE_LINES = 8
+_FIELD_OF_KIND = {"contact": "contact", "project": "project", "organisation": "org"}
+
+
+def ambiguity(exc: AmbiguousNameError) -> Content:
+    """An ambiguous name in the query as lines the user can act on: what matched, how to narrow
+    it, and each candidate as the filter that names it exactly (wrapping, never cut off)."""
+    field = _FIELD_OF_KIND.get(exc.kind)
+    if field is None or not exc.candidates:
+        return plain(str(exc), "$error")
+    count = len(exc.candidates)
+    lines = [Content.assemble(
+        (f"{exc.kind} “", "$error"), plain(exc.text, "$error"),
+        (f"” matches {count}: add a filter (org:, tag:, on:, a word) or name one of them:",
+         "$error"))]
+    for _, text in exc.candidates[:MAX_CANDIDATE_LINES]:
+        lines.append(Content.assemble("  ", plain(f'{field}:"{text}"', "$text-muted")))
+    if count > MAX_CANDIDATE_LINES:
+        lines.append(Content.styled(f"  … and {count - MAX_CANDIDATE_LINES} more: type more of "
+                                    "the name", "$text-muted"))
+    return Content("\n").join(lines)
 
 
 class SearchScreen(JournalScreen):
@@ -75,9 +99,6 @@ class SearchScreen(JournalScreen):
     @property
     def results(self) -> EntryList:
         return self.query_one("#search-results", EntryList)
-
-    def on_mount(self) -> None:
-        self.query_input.focus()
 
     def entered(self) -> None:
         self.query_input.focus()
@@ -136,6 +157,9 @@ class SearchScreen(JournalScreen):
         started = time.perf_counter()
         try:
             ids = index.search(text, today=self.japp.today, limit=self._limit)
+        except AmbiguousNameError as exc:
+            self._status(ambiguity(exc))
+            return
         except JournalError as exc:
             self._status(plain(str(exc), "$error"))
             return
@@ -200,11 +224,11 @@ class SearchScreen(JournalScreen):
         if self.results.selected_id:
             self.japp.delete_entry(self.results.selected_id)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def can_act(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("edit", "delete") and not (self.results.selected_id
                                                  and self.results.has_focus):
             return None
-        return super().check_action(action, parameters)
+        return super().can_act(action, parameters)
 
     def commands(self) -> Iterable[SystemCommand]:
         if self.results.selected_id:

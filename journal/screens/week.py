@@ -1,12 +1,14 @@
 """The week summary: what the report module makes of a week, as rendered Markdown.
 
 The same Markdown that ``journal week`` prints, so what the user sees is what they save to a file
-(mode 0600: it is their client notes) or paste into an e-mail from the clipboard. It is drawn by
+(mode 0600: it is their client notes; by default in the reports folder, see
+:func:`journal.settings.reports_folder`) or paste into an e-mail from the clipboard. It is drawn by
 :mod:`journal.widgets.report_view` (milliseconds) rather than Textual's Markdown widget (a second).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable
 from datetime import date, timedelta
@@ -20,12 +22,14 @@ from textual.content import Content
 from textual.widgets import Footer, Static
 
 from journal.dates import format_date_human, iso_week_bounds
+from journal.errors import JournalError
 from journal.reports.render import render_markdown
 from journal.reports.summary import build_period_report
 from journal.screens.base import JournalScreen
 from journal.screens.dialogs import PromptScreen
+from journal.settings import ENV_REPORTS, reports_folder, save_settings
 from journal.widgets.navbar import NavBar
-from journal.widgets.report_view import render_report
+from journal.widgets.report_view import ReportText
 
 
 def write_private(path: Path, text: str) -> None:
@@ -63,11 +67,8 @@ class WeekScreen(JournalScreen):
         yield NavBar(self.MODE)
         yield Static(id="week-header")
         with VerticalScroll(id="week-body"):
-            yield Static(id="week-markdown")
+            yield ReportText(id="week-markdown")
         yield Footer(compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#week-body").focus()
 
     def reload(self) -> None:
         sunday = self.monday + timedelta(days=6)
@@ -82,7 +83,7 @@ class WeekScreen(JournalScreen):
             (f"Week {week}, {year}", "bold"),
             (f"  {format_date_human(self.monday)} – {format_date_human(sunday)}", "$text-muted"),
             (this, "$accent")))
-        self.query_one("#week-markdown", Static).update(render_report(self.markdown, title=False))
+        self.query_one("#week-markdown", ReportText).show(self.markdown)
         self.query_one("#week-body", VerticalScroll).scroll_home(animate=False)
 
     def show_week(self, day: date) -> None:
@@ -100,14 +101,17 @@ class WeekScreen(JournalScreen):
         self.notify("Week summary copied to the clipboard.", markup=False)
 
     def action_save(self) -> None:
+        """Ask where, offering the reports folder (journal.settings.reports_folder; made on
+        first use); a folder chosen instead becomes the one offered next time."""
         year, week, _ = self.monday.isocalendar()
-        default = Path.cwd() / f"week-{year}-W{week:02d}.md"
+        folder = reports_folder(self.japp.settings)
+        default = folder / f"week-{year}-W{week:02d}.md"
 
         def check(text: str) -> str | None:
             path = Path(text).expanduser()
             if path.is_dir():
                 return f"{path} is a folder; give a file name"
-            if not path.parent.is_dir():
+            if not path.parent.is_dir() and path.parent != folder:
                 return f"no folder {path.parent}"
             return None
 
@@ -116,12 +120,18 @@ class WeekScreen(JournalScreen):
                 return
             path = Path(text).expanduser()
             try:
+                if path.parent == folder:
+                    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
                 write_private(path, self.markdown)
             except OSError as exc:
                 self.notify(f"Cannot write {path}: {exc.strerror or exc}", severity="error",
                             markup=False)
                 return
             self.notify(f"Saved {path}", markup=False)
+            if path.parent != folder and not os.environ.get(ENV_REPORTS):
+                self.japp.settings.reports_dir = str(path.parent.resolve())
+                with contextlib.suppress(JournalError):  # only a convenience for next time
+                    save_settings(self.japp.settings)
 
         self.app.push_screen(PromptScreen("Save the week summary as", value=str(default),
                                           check=check, hint="Markdown file, readable by you only"),

@@ -48,6 +48,8 @@ _STATUS_WORDS = {"canceled": "cancelled", "完成": "done", "已完成": "done",
 _SEP = "\x00"  # between fields of one haystack: a phrase never matches across fields
 _END = "\x01"  # between haystacks; the query parser drops control characters, so no word has these
 _END_B = _END.encode()
+#: The query fields that name a document, and the kind they name.
+_NAME_FIELDS: dict[str, Kind] = {"contact": "contact", "project": "project", "org": "organisation"}
 _SCAN_SHARE = 4  # use the whole-blob scan when the candidates exceed 1/_SCAN_SHARE of the range
 
 
@@ -315,13 +317,63 @@ class SearchIndex:
         q = parse_query(query) if isinstance(query, str) else query
         if limit is not None and limit <= 0:
             return []
+        names = self._narrow(q, today, self._names(q))
+        if names is None:
+            return []
+        return self._positions(q, today, limit, names)
+
+    def _names(self, q: Query) -> dict[int, list[str]]:
+        """The candidate ids of each contact / project / org term (by the term's position in the
+        query). An unknown name fails here; several candidates are left to :meth:`_narrow`,
+        except for a negated term (which of them to leave out would be a guess)."""
+        names: dict[int, list[str]] = {}
+        for k, term in enumerate(q.terms):
+            kind = _NAME_FIELDS.get(term.field)
+            if kind is None:
+                continue
+            matcher = self.matcher(kind)
+            ids = matcher.candidates(term.value)
+            if len(ids) != 1 and (not ids or term.negated):
+                matcher.resolve(term.value)  # raises: not found, or ambiguous
+            names[k] = ids
+        return names
+
+    def _narrow(self, q: Query, today: date | None,
+                names: dict[int, list[str]]) -> dict[int, list[str]] | None:
+        """An ambiguous name narrowed by the rest of the query: of two 张伟, ``contact:zw
+        org:工商银行`` (or ``tag:loan``, a date, a word) means the one whose entries match the
+        rest. The query runs once with each ambiguous name standing for all its candidates; a
+        candidate none of whose entries is among the hits is dropped. Still several: the
+        ambiguity error, listing those. None: no candidate has a hit, so nothing matches."""
+        ambiguous = {k: ids for k, ids in names.items() if len(ids) > 1}
+        if not ambiguous:
+            return names
+        hits = set(self._positions(q, today, None, names))
+        if not hits:
+            return None
+        narrowed = dict(names)
+        for k, ids in ambiguous.items():
+            term = q.terms[k]
+            kind = _NAME_FIELDS[term.field]
+            postings = self._postings(kind)
+            kept = [i for i in ids if not hits.isdisjoint(postings.get(i, ()))]
+            if len(kept) > 1:
+                others = " or more filters (org:, tag:, on:, a word)" if kind != "organisation" \
+                    else " or more filters (tag:, on:, a word)"
+                raise self.matcher(kind).ambiguous(term.value, kept, hint=others)
+            narrowed[k] = kept
+        return narrowed
+
+    def _positions(self, q: Query, today: date | None, limit: int | None,
+                   names: dict[int, list[str]]) -> list[int]:
+        """The query's hits with each name term standing for the ids ``names`` gives it."""
         lo, hi, gaps = self._date_range(q.terms, today)
         lists: list[list[int]] = []
         excluded: set[int] = set()
-        for term in q.terms:
+        for k, term in enumerate(q.terms):
             if term.field in ("text", "on", "from", "to", "status"):
                 continue
-            postings = self._filter_postings(term)
+            postings = self._filter_postings(term, names.get(k, ()))
             if term.negated:
                 excluded.update(postings)
             else:
@@ -377,12 +429,15 @@ class SearchIndex:
                 lo, hi = max(lo, a), min(hi, b)
         return lo, hi, gaps
 
-    def _filter_postings(self, term: Term) -> list[int]:
-        """Sorted positions one structured term selects (before negation)."""
+    def _filter_postings(self, term: Term, ids: Sequence[str]) -> list[int]:
+        """Sorted positions one structured term selects (before negation); a name term's
+        ``ids`` are its candidates (several only while :meth:`_narrow` tries them together)."""
         if term.field == "tag":
             return self._by_tag.get(fold(term.value.lstrip("#")), [])
-        kind = {"contact": "contact", "project": "project", "org": "organisation"}[term.field]
-        return self._postings(kind).get(self.resolve(kind, term.value), [])  # type: ignore[arg-type]
+        postings = self._postings(_NAME_FIELDS[term.field])
+        if len(ids) == 1:
+            return postings.get(ids[0], [])
+        return sorted(set().union(*(postings.get(i, ()) for i in ids)))
 
     def _checker(self, others: list[list[int]], excluded: set[int], gaps: list[tuple[int, int]],
                  status: str | None, refuse: set[str], words: list[bytes],

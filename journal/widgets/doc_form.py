@@ -2,7 +2,9 @@
 
 One small spec per kind drives the form, so the three screens share the code and a field added to the
 model is one line here. The form reports only the fields that changed, so saving never writes back
-stale values over a change made in another terminal meanwhile.
+stale values over a change made in another terminal meanwhile. A changed field is checked as it is
+typed, by the same checks as the CLI's options (e-mail, phone, birthday, cadence), and the reason
+shows right under it; saving is refused until it is fixed.
 """
 
 from __future__ import annotations
@@ -14,11 +16,19 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.suggester import Suggester
-from textual.widgets import Button, Input, Label, Select, TextArea
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from journal.models import PROJECT_STATUSES
+from journal.errors import ValidationError
+from journal.models import (
+    PROJECT_STATUSES,
+    check_birthday,
+    check_cadence,
+    check_email,
+    check_phone,
+)
 from journal.names.catalog import NameItem
 from journal.text import fold
 
@@ -56,6 +66,32 @@ def split_tags(text: str) -> list[str]:
 def split_list(text: str) -> list[str]:
     """Phones and e-mails: separated by commas or semicolons (a phone may hold spaces)."""
     return sorted({t.strip() for t in _LIST_SPLIT.split(text) if t.strip()})
+
+
+def birthday_value(text: str) -> str | None:
+    """The stored form of a typed birthday: ``05-17`` (the year unknown) is ``--05-17``."""
+    day = "".join(text.split())
+    return (f"--{day}" if len(day) == 5 and day[2] == "-" else day) or None
+
+
+def field_value(name: str, kind: str, text: str) -> Any:
+    """A typed field in its stored form, checked as the CLI checks it (models' input checks);
+    raises ValidationError with the reason."""
+    if kind == "list":
+        check = {"emails": check_email, "phones": check_phone}.get(name)
+        items = split_list(text)
+        return sorted({check(item) for item in items}) if check else items
+    if kind == "tags":
+        return split_tags(text)
+    if kind == "int":
+        return check_cadence(text)
+    if name == "birthday":
+        return check_birthday(birthday_value(text))
+    if name == "name" and not text.strip():
+        raise ValidationError("the name must not be empty")
+    if kind == "line":
+        return " ".join(text.split())
+    return text.rstrip()
 
 
 class NameSuggester(Suggester):
@@ -104,6 +140,9 @@ class DocForm(VerticalScroll):
                     suggester = NameSuggester(self._organisations) if kind == "org" else None
                     yield Input(id=f"f-{name}", compact=True, suggester=suggester,
                                 placeholder=_HINTS.get(name, ""))
+            if kind not in ("text", "status"):
+                # the reason a value cannot be saved, right under its field (see _check_field)
+                yield Static(id=f"e-{name}", classes="field-error")
         with Horizontal(classes="form-row dialog-buttons"):
             yield Button("Save (ctrl+s)", id="form-save", variant="primary", compact=True)
 
@@ -144,37 +183,61 @@ class DocForm(VerticalScroll):
                 widget.value = text
                 widget.cursor_position = 0
         self._loaded = self._values()
+        for name, _, _ in FIELDS[self.kind]:
+            self._show_problem(name, None)
 
     def changes(self) -> tuple[dict[str, Any], str | None]:
         """(changed fields in stored form, new organisation name or None if unchanged).
 
-        Raises ValueError with a message for a value that cannot be a field (cadence "abc")."""
+        Raises ValueError with the first problem (each one is also shown under its field and the
+        field focused) for a value that cannot be saved: an e-mail ``12-08``, cadence ``abc``."""
         now = self._values()
         changes: dict[str, Any] = {}
         organisation = None
+        problems: list[tuple[str, str]] = []
         for name, title, kind in FIELDS[self.kind]:
             if now[name] == self._loaded.get(name):
                 continue
             text = now[name]
             if kind == "org":
                 organisation = text.strip()
-            elif kind == "list":
-                changes[name] = split_list(text)
-            elif kind == "tags":
-                changes[name] = split_tags(text)
-            elif kind == "int":
-                if text.strip() and not text.strip().isdigit():
-                    raise ValueError(f"{title}: expected a whole number of days, not {text!r}")
-                changes[name] = int(text) if text.strip() else None
-            elif name == "birthday":
-                day = "".join(text.split())
-                # MM-DD (the year unknown) is stored as --MM-DD, as the CLI does
-                changes[name] = (f"--{day}" if len(day) == 5 and day[2] == "-" else day) or None
-            elif kind == "line":
-                changes[name] = " ".join(text.split())
-            else:
-                changes[name] = text.rstrip()
+                continue
+            try:
+                changes[name] = field_value(name, kind, text)
+                self._show_problem(name, None)
+            except ValidationError as exc:
+                problems.append((name, f"{title}: {exc}"))
+                self._show_problem(name, problems[-1][1])
+        if problems:
+            self.query_one(f"#f-{problems[0][0]}").focus()
+            raise ValueError(problems[0][1])
         return changes, organisation
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Check a field as it is typed; its message appears under it, and goes when fixed."""
+        name = (event.input.id or "").removeprefix("f-")
+        spec = next((f for f in FIELDS[self.kind] if f[0] == name), None)
+        if spec is None or spec[2] == "org" or not self._loaded:
+            return
+        problem = None
+        if event.value != self._loaded.get(name):  # a stored value is not held to input rules
+            try:
+                field_value(name, spec[2], event.value)
+            except ValidationError as exc:
+                problem = f"{spec[1]}: {exc}"
+        self._show_problem(name, problem)
+
+    def _show_problem(self, name: str, problem: str | None) -> None:
+        for message in self.query(f"#e-{name}").results(Static):
+            message.update(Content(problem or ""))
+            message.set_class(bool(problem), "-shown")
+        for field in self.query(f"#f-{name}").results(Input):
+            field.set_class(bool(problem), "-invalid")
+
+    def problems(self) -> dict[str, str]:
+        """The messages shown under fields now (field name -> message)."""
+        return {str(w.id).removeprefix("e-"): str(w.content) for w in self.query(".field-error")
+                .results(Static) if w.has_class("-shown")}
 
     def mark_saved(self) -> None:
         self._loaded = self._values()

@@ -15,10 +15,17 @@ from rich.style import Style
 
 from journal.text import first_line
 from journal.widgets.line_list import LineList, fit, marked, word_pattern
-from journal.widgets.render import Tables, link_labels
+from journal.widgets.render import Tables, people_labels, project_labels
 
-_TITLES = {"date": "Date", "time": "Time", "event": "Event", "summary": "Summary", "names": "With"}
+_TITLES = {"date": "Date", "time": "Time", "event": "Event", "summary": "Summary", "people": "With",
+           "projects": "Project"}
 _GAP = Segment("  ")
+#: Spare cells from which the project gets a column of its own (a cross-index in a narrow pane
+#: shows the event and the people; the entry's detail below it names the project).
+_PROJECT_FROM = 48
+#: Status in words before the event, not only as a colour (colour-blind users, monochrome
+#: terminals): the same marks as the command line's lists.
+STATUS_MARK = {"planned": "[planned] ", "cancelled": "[cancelled] "}
 
 
 class EntryList(LineList):
@@ -87,13 +94,19 @@ class EntryList(LineList):
         fixed = [("date", 10), ("time", 5)] if self.show_date else [("time", 5)]
         # a leading space, then every column followed by a two-cell gap
         spare = width - 1 - sum(w + 2 for _, w in fixed)
-        if spare < self.summary_from:  # the event and the names get the room first
+        if spare < _PROJECT_FROM:  # too narrow for four columns: the pane beside shows it
             spare -= 4
-            names = max(int(spare * 0.4), 8)
-            return [*fixed, ("event", max(spare - names, 8)), ("names", names)]
-        spare -= 6
-        event, names = int(spare * 0.36), int(spare * 0.26)
-        return [*fixed, ("event", event), ("summary", spare - event - names), ("names", names)]
+            people = max(int(spare * 0.4), 8)
+            return [*fixed, ("event", max(spare - people, 8)), ("people", people)]
+        if spare < self.summary_from:  # the event, the people and the project get the room first
+            spare -= 6
+            people, projects = max(int(spare * 0.3), 8), max(int(spare * 0.2), 6)
+            return [*fixed, ("event", max(spare - people - projects, 8)), ("people", people),
+                    ("projects", projects)]
+        spare -= 8
+        event, people, projects = int(spare * 0.32), int(spare * 0.22), int(spare * 0.16)
+        return [*fixed, ("event", event), ("summary", spare - event - people - projects),
+                ("people", people), ("projects", projects)]
 
     def header_segments(self, width: int) -> list[Segment]:
         out = [Segment(" ")]
@@ -117,12 +130,17 @@ class EntryList(LineList):
             elif key == "time":
                 out.append(Segment(fit(doc.get("time") or "", size), self.style("strong")))
             elif key == "event":
+                mark = STATUS_MARK.get(status, "")
+                if mark and size > len(mark) + 4:  # the mark, then as much of the event as fits
+                    out += [Segment(mark, event_style)]
+                    size -= len(mark)
                 out += marked(fit(doc["event"], size), event_style, match, self._pattern)
             elif key == "summary":
                 out += marked(fit(first_line(doc.get("summary") or ""), size), self.style("muted"),
                               match, self._pattern)
             else:
-                out += marked(fit(", ".join(link_labels(tables, doc)), size), self.style("accent"),
-                              match, self._pattern)
+                names = (people_labels if key == "people" else project_labels)(tables, doc)
+                out += marked(fit(", ".join(names), size), self.style("accent"), match,
+                              self._pattern)
             out.append(_GAP)
         return out

@@ -2,7 +2,8 @@
 
 Why not ``Select`` or ``SuggestFromList``: there may be thousands of names, two people may share a
 name (two 张伟 at two firms, told apart by their organisation), users type any part of a name in any
-width or case, and a name that does not exist yet must be creatable on the spot. Several names can be
+width or case, or its pinyin (``zw``, ``zhangwei``) as the search takes it, and a name that does not
+exist yet must be creatable on the spot. Several names can be
 picked; each shows as a chip (click it, or backspace in the empty box, to remove the last one).
 """
 
@@ -21,7 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from journal.names.catalog import NameItem, has_exact, match_items
+from journal.names.catalog import NameCatalog
 from journal.widgets.render import plain
 
 #: How many matches the drop-down lists (it is a type-ahead, not a browser).
@@ -101,12 +102,12 @@ class NamePicker(Widget):
         def control(self) -> NamePicker:
             return self.picker
 
-    def __init__(self, kind: str, title: str, items: Callable[[], list[NameItem]],
+    def __init__(self, kind: str, title: str, catalog: Callable[[], NameCatalog],
                  picks: list[Pick] | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.kind = kind
         self.title = title
-        self._items = items
+        self._catalog = catalog
         self._picks: list[Pick] = list(picks or [])
 
     @property
@@ -118,8 +119,7 @@ class NamePicker(Widget):
             yield Label(self.title, classes="picker-title")
             with Vertical(classes="picker-box"):
                 yield _Chips()
-                article = "an" if self.kind[0] in "aeiou" else "a"
-                yield _PickerInput(placeholder=f"type any part of {article} {self.kind} name…",
+                yield _PickerInput(placeholder="a name, any part of it, or pinyin (zw)…",
                                    compact=True)
                 yield OptionList()
 
@@ -143,11 +143,11 @@ class NamePicker(Widget):
         if not typed:
             self.remove_class("-open")
             return
-        items = self._items()
+        catalog = self._catalog()
         taken = frozenset(p.ref for p in self._picks)
-        hits = match_items(items, typed, limit=MAX_MATCHES, exclude=taken)
+        hits = catalog.match(typed, limit=MAX_MATCHES, exclude=taken)
         options.add_options(Option(plain(item.label), id=item.id) for item in hits)
-        if not has_exact(items, typed) and typed not in {p.ref for p in self._picks if p.new}:
+        if not catalog.has_exact(typed) and typed not in {p.ref for p in self._picks if p.new}:
             options.add_option(Option(Content.assemble(("create ", "italic"),
                                                        plain(f"«{typed}»", "bold")), id=_NEW))
         options.highlighted = 0 if options.option_count else None
@@ -186,7 +186,10 @@ class NamePicker(Widget):
         if option.id == _NEW:
             pick = Pick(typed, typed, new=True)
         else:
-            item = next(i for i in self._items() if i.id == option.id)
+            item = self._catalog().get(str(option.id))
+            if item is None:  # deleted since the list was shown (another terminal, a pull)
+                self.input.value = ""
+                return
             pick = Pick(item.id, item.label)
         self.add_pick(pick)
         self.input.value = ""

@@ -20,7 +20,6 @@ from journal.text import clean_line
 
 Tables = Mapping[str, Mapping[str, dict[str, Any]]]
 
-_LINK_ORDER = ("contact", "organisation", "project")
 
 
 def when(doc: Mapping[str, Any]) -> str:
@@ -28,11 +27,24 @@ def when(doc: Mapping[str, Any]) -> str:
     return time_span(doc.get("time"), doc.get("end_time"))
 
 
-def link_labels(tables: Tables, doc: Mapping[str, Any]) -> list[str]:
-    """The names an entry is linked to: contacts first (that is who people remember), then
-    organisations and projects."""
-    return [label(tables, kind, doc_id) for kind in _LINK_ORDER
-            for doc_id in doc.get(KIND_LINK_FIELD[kind], ())]
+def people_labels(tables: Tables, doc: Mapping[str, Any]) -> list[str]:
+    """Who an entry was with: its contacts (with their organisations), then the organisations
+    linked directly that none of those contacts already names."""
+    contacts = doc.get("contact_ids", ())
+    out = [label(tables, "contact", i) for i in contacts]
+    people = tables.get("contacts", {})
+    shown = {people[i].get("organisation_id") for i in contacts if i in people}
+    out += [label(tables, "organisation", i) for i in doc.get("organisation_ids", ())
+            if i not in shown]
+    return out
+
+
+def project_labels(tables: Tables, doc: Mapping[str, Any]) -> list[str]:
+    """The projects an entry served, by name (their organisation is the client, shown already
+    or not needed to tell them apart in a day)."""
+    projects = tables.get("projects", {})
+    return [str(projects[i].get("name", "")) if i in projects else f"?{i}"
+            for i in doc.get("project_ids", ())]
 
 
 def entry_detail(tables: Tables, doc: Mapping[str, Any]) -> Content:

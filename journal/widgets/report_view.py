@@ -14,6 +14,7 @@ import re
 
 from rich.cells import cell_len
 from textual.content import Content
+from textual.widgets import Static
 
 _ESCAPE_OR_BOLD = re.compile(r"\\(.)|\*\*")
 _ALIGN_ROW = re.compile(r"^\|(\s*:?-+:?\s*\|)+\s*$")
@@ -83,13 +84,25 @@ def _table(rows: list[str]) -> list[Content]:
     return out
 
 
-def render_report(markdown: str, *, title: bool = True) -> Content:
+def render_report(markdown: str, *, title: bool = True, width: int | None = None) -> Content:
     """The report's Markdown as one Content, ready for a Static; ``title=False`` leaves out the
-    first heading (and the blank line after it) where the screen's header already says it."""
+    first heading (and the blank line after it) where the screen's header already says it.
+
+    With ``width`` (cells), long lines are wrapped here, each continuation indented under the
+    start of its text — under a bullet's words, not its bullet — which the widget's own wrapping
+    (back to the left edge) cannot do."""
     lines = markdown.splitlines()
     if not title and lines and lines[0].startswith("# "):
         lines = lines[2:] if len(lines) > 1 and not lines[1].strip() else lines[1:]
-    out: list[Content] = []
+    out: list[tuple[Content, Content, Content]] = []  # (first prefix, next prefix, text)
+    blank = Content("")
+
+    def add(body: Content, prefix: str | Content = "", hang: str | Content | None = None) -> None:
+        first = Content(prefix) if isinstance(prefix, str) else prefix
+        rest = Content(" " * first.cell_length) if hang is None else (
+            Content(hang) if isinstance(hang, str) else hang)
+        out.append((first, rest, body))
+
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -98,23 +111,55 @@ def render_report(markdown: str, *, title: bool = True) -> Content:
             while i < len(lines) and lines[i].startswith("|"):
                 block.append(lines[i])
                 i += 1
-            out += _table(block)
+            for row in _table(block):
+                add(row, hang="")
             continue
         i += 1
         if line.startswith("# "):
-            out.append(inline(line[2:], "bold $accent"))
+            add(inline(line[2:], "bold $accent"))
         elif line.startswith("## "):
-            out.append(inline(line[3:], "bold underline $text-primary"))
+            add(inline(line[3:], "bold underline $text-primary"))
         elif line.startswith("### "):
-            out.append(inline(line[4:], "bold"))
+            add(inline(line[4:], "bold"))
         elif line.startswith("> "):
-            out.append(Content.assemble(("▌ ", "$accent"), inline(line[2:], "italic $text-muted")))
+            bar = Content.styled("▌ ", "$accent")
+            add(inline(line[2:], "italic $text-muted"), bar, bar)
         elif line.startswith("  - "):
-            out.append(Content.assemble("    ◦ ", inline(line[4:])))
+            add(inline(line[4:]), "    ◦ ")
         elif line.startswith("- "):
-            out.append(Content.assemble("  • ", inline(line[2:])))
+            add(inline(line[2:]), "  • ")
         elif line.startswith("  ") and line.strip():
-            out.append(Content.assemble("    ", inline(line.strip(), "$text-muted")))
+            add(inline(line.strip(), "$text-muted"), "    ")
         else:
-            out.append(inline(line))
-    return Content("\n").join(out)
+            add(inline(line))
+    rows: list[Content] = []
+    for first, rest, body in out:
+        room = None if width is None else width - first.cell_length
+        if room is None or room < 12 or body.cell_length <= room:
+            rows.append(Content.assemble(first, body))
+            continue
+        for n, part in enumerate(body.wrap(room)):
+            rows.append(Content.assemble(rest if n else first, part.rstrip()))
+    return Content("\n").join(rows) if rows else blank
+
+
+class ReportText(Static):
+    """A report drawn at the widget's width, drawn again when the width changes (a resized
+    terminal, the scroll bar appearing), so wrapped lines keep their indent."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._markdown = ""
+        self._width = 0
+
+    def show(self, markdown: str) -> None:
+        self._markdown = markdown
+        self._draw()
+
+    def _draw(self) -> None:
+        self._width = self.content_region.width
+        self.update(render_report(self._markdown, title=False, width=self._width or None))
+
+    def on_resize(self) -> None:
+        if self.content_region.width != self._width:
+            self._draw()

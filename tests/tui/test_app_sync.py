@@ -246,7 +246,8 @@ def test_settings_round_trip_and_keep_unknown_keys(private_settings: Path) -> No
     settings.pull_on_open = True
     save_settings(settings)
     assert json.loads(private_settings.read_text()) == {
-        "from_a_newer_version": [1], "pull_on_open": True, "sync_on_quit": True}
+        "from_a_newer_version": [1], "pull_on_open": True, "sync_on_quit": True,
+        "reports_dir": ""}
     assert private_settings.stat().st_mode & 0o777 == 0o600
 
 

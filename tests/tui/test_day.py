@@ -165,3 +165,27 @@ async def test_the_mouse_works_too(sample_file: Path) -> None:
         assert app.screen is screen
         await pilot.click("NavBar", offset=(45, 0))  # "p Projects" in the top line
         await until(pilot, lambda: isinstance(app.main_screen(), ProjectsScreen))
+
+
+async def test_rows_mark_planned_in_words_and_keep_projects_apart_from_people(
+        sample_file: Path) -> None:
+    """Planned and cancelled entries say so in text, not only in colour; the people an entry
+    was with and the project it served are separate columns, at 80 columns too."""
+    for size in ((80, 24), (160, 48)):
+        async with make_app(sample_file).run_test(size=size) as pilot:
+            await ready(pilot)
+            screen = day_screen(pilot.app)
+            table = screen.query_one("#day-table", EntryList)
+            header = "".join(s.text for s in table.header_segments(
+                table.scrollable_content_region.width))
+            assert header.split()[:4] == ["Time", "Event", "With", "Project"] or \
+                header.split() == ["Time", "Event", "Summary", "With", "Project"], header
+            shown = rows(screen)
+            assert "[planned] 拜访绿源食品" in shown[1]
+            assert "[planned]" not in shown[0]  # the stand-up is done
+            people, project = [c.strip() for c in shown[1].split("  ") if c.strip()][-2:]
+            assert people.startswith("王芳") and "代发工资" not in people
+            assert project.startswith("绿源 代发工")  # cut with … at 80 columns
+            screen.show_day(date(2026, 11, 20))  # the business day before: a cancelled dinner
+            await pilot.pause()
+            assert any("[cancelled] 绿源食品 dinner" in row for row in rows(screen))

@@ -12,8 +12,9 @@ from journal.screens.dialogs import ConfirmScreen, PromptScreen
 from journal.screens.documents import DocumentsScreen
 from journal.screens.editor import EditorScreen
 from journal.screens.search import FIRST_RESULTS
-from journal.service import Journal
+from journal.service import Journal, LinkRequest
 from journal.storage import dump_canonical, new_id
+from journal.widgets.doc_form import DocForm
 from journal.widgets.entry_list import EntryList
 from journal.widgets.name_list import NameList
 
@@ -306,3 +307,118 @@ async def test_search_results_beyond_the_first_batch(tmp_path: Path) -> None:
         await pilot.press("end")
         await until(pilot, lambda: len(results.entry_ids) == FIRST_RESULTS + 300)
     assert TODAY  # the fixture date is unrelated to this file's dates
+
+
+async def test_header_names_a_document_once(sample_file: Path) -> None:
+    """An organisation made from the editor has no industry, a contact may have no title or
+    tier: the header still shows the name once (it was ``王芳王芳``)."""
+    journal = Journal(sample_file)
+    journal.add_document("organisation", "Northwind Trading")
+    journal.add_document("contact", "王芳")  # no organisation, no title, no tier
+    app = make_app(sample_file)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("o", "f", *"Northwind Trading", "enter")
+        screen = docs_screen(app)
+        facts = screen.query_one("#doc-facts", Static)
+        await until(pilot, lambda: text_of(facts).startswith("Northwind Trading"))
+        assert text_of(facts).splitlines()[0] == "Northwind Trading"
+        await pilot.press("c", "f", *"王芳", "enter")
+        screen = docs_screen(app)
+        facts = screen.query_one("#doc-facts", Static)
+        await until(pilot, lambda: text_of(facts).startswith("王芳"))
+        assert text_of(facts).splitlines()[0] == "王芳"
+        await pilot.press("down")  # the namesake at 绿源, with a tier: "name  ·  A"
+        await until(pilot, lambda: "绿源" in text_of(facts))
+        assert text_of(facts).splitlines()[0] == "王芳 (绿源食品集团)  ·  CFO · A"
+
+
+async def test_list_filter_takes_pinyin_initials_and_parts(sample_file: Path) -> None:
+    """The filter finds what ``contact:`` finds: ``zw`` both 张伟, ``wangf`` 王芳, ``chen`` both
+    Emily Chen (a part) and 陈静 (pinyin), the name first."""
+    app = make_app(sample_file)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("c", "f", *"zw")
+        screen = docs_screen(app)
+        assert listed(screen) == ["张伟 (上海星海物流有限公司)", "张伟 (华辰精密机械有限公司)"]
+        assert "2 of 9 contacts" in text_of(screen.query_one("#docs-count", Static))
+        filter_box(screen).value = ""
+        await pilot.press(*"wangf")
+        assert listed(screen) == ["王芳 (绿源食品集团)"]
+        filter_box(screen).value = ""
+        await pilot.press(*"chen")
+        assert listed(screen) == ["Emily Chen (Northwind Trading Ltd)", "陈静 (Acme Robotics)"]
+        await pilot.press("escape", "escape", "o", "f", *"hcjm")  # 华辰精密… by its initials
+        assert listed(docs_screen(app)) == ["华辰精密机械有限公司"]
+
+
+async def test_form_checks_fields_as_the_cli_does_with_the_reason_under_the_field(
+        sample_file: Path) -> None:
+    """An e-mail ``12-08``, a phone ``abc``, a birthday ``13-45``, a cadence ``0``: each one's
+    reason shows under its field as it is typed, and saving is refused until it is fixed."""
+    app = make_app(sample_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("c", "f", *"Emily", "enter")
+        screen = docs_screen(app)
+        await until(pilot, lambda: "Emily" in text_of(screen.query_one("#doc-facts", Static)))
+        await pilot.press("e")
+        form = screen.query_one("#doc-form", DocForm)
+        before = Journal(sample_file).tables["contacts"]
+        emails = form.query_one("#f-emails", Input)
+        emails.focus()
+        emails.value = "12-08"
+        await pilot.pause()
+        message = form.query_one("#e-emails", Static)
+        assert message.display and "invalid e-mail '12-08'" in text_of(message)
+        assert emails.has_class("-invalid")
+        form.query_one("#f-phones", Input).value = "abc"
+        form.query_one("#f-birthday", Input).value = "13-45"
+        form.query_one("#f-cadence_days", Input).value = "0"
+        await pilot.pause()
+        assert set(form.problems()) == {"emails", "phones", "birthday", "cadence_days"}
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert Journal(sample_file).tables["contacts"] == before  # nothing saved
+        assert form.query_one("#f-phones", Input).has_focus  # the first field with a problem
+        emails.value = "emily@northwind.example, 陈 <x>"
+        await pilot.pause()
+        assert "invalid e-mail" in text_of(message)
+        emails.value = "emily@northwind.example; e.chen@northwind.example"
+        form.query_one("#f-phones", Input).value = "+852 2111 2222, (021) 5555-1234 ext 12"
+        form.query_one("#f-birthday", Input).value = "02-29"
+        form.query_one("#f-cadence_days", Input).value = "１４"  # full-width, from an IME
+        await pilot.pause()
+        assert form.problems() == {} and not message.display
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        emily = next(c for c in Journal(sample_file).tables["contacts"].values()
+                     if c["name"] == "Emily Chen")
+        assert emily["emails"] == ["e.chen@northwind.example", "emily@northwind.example"]
+        assert emily["phones"] == ["(021) 5555-1234 ext 12", "+852 2111 2222"]
+        assert emily["birthday"] == "--02-29" and emily["cadence_days"] == 14
+
+
+async def test_adding_a_name_that_exists_shows_it_and_counts_read_right(sample_file: Path) -> None:
+    app = make_app(sample_file)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        before = Journal(sample_file).tables["organisations"]
+        await pilot.press("o", "a", *"Acme Robotics", "enter")
+        screen = docs_screen(app)
+        await until(pilot, lambda: "Acme Robotics" in text_of(
+            screen.query_one("#doc-facts", Static)))
+        assert Journal(sample_file).tables["organisations"] == before  # shown, not doubled
+        assert app.screen is screen  # no error dialog, no form half-filled for a twin
+        await pilot.press("c")
+        Journal(sample_file).add_entry(event="Met Solo", date="2026-11-23",
+                                       links=LinkRequest(contacts=["Solo Person"]))
+        screen = docs_screen(app)
+        screen.sync(force=True)
+        screen.show_document(next(i for i, d in Journal(sample_file).tables["contacts"].items()
+                                  if d["name"] == "Solo Person"))
+        await pilot.press("d")
+        assert isinstance(app.screen, ConfirmScreen)
+        question = " ".join(text_of(w) for w in app.screen.query(Static))
+        assert "linked to 1 entry;" in question

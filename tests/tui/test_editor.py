@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList, Select, Static
 
 from journal.screens.day import DayScreen
 from journal.screens.dialogs import ConfirmScreen
@@ -186,3 +186,74 @@ async def test_removing_a_link_in_the_editor(sample_file: Path) -> None:
         doc = Journal(sample_file).tables["entries"][entry_id]
         assert "contact_ids" not in doc and doc["project_ids"]
         assert "王芳" not in rows(day)[1]
+
+
+def offered(picker: NamePicker) -> list[str]:
+    options = picker.query_one(OptionList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def test_pickers_match_pinyin_initials_and_parts_as_the_search_does(
+        sample_file: Path) -> None:
+    """``zw`` and ``zhang`` offer both 张伟 (told apart by their organisations) before "create";
+    enter takes the first, so no contact called "zw" is made by mistake."""
+    app = make_app(sample_file)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await ready(pilot)
+        await pilot.press("n", *"Call", "tab")
+        editor = app.screen
+        picker = editor.query_one("#pick-contact", NamePicker)
+        picker.input.focus()
+        await pilot.press(*"zw")
+        assert offered(picker) == ["张伟 (上海星海物流有限公司)", "张伟 (华辰精密机械有限公司)",
+                                   "create «zw»"]
+        picker.input.value = ""
+        await pilot.press(*"zhang")
+        assert offered(picker)[:2] == ["张伟 (上海星海物流有限公司)", "张伟 (华辰精密机械有限公司)"]
+        picker.input.value = ""
+        await pilot.press(*"zw (华辰")
+        assert offered(picker)[0] == "张伟 (华辰精密机械有限公司)"
+        await pilot.press("enter")
+        assert [p.label for p in picker.picks] == ["张伟 (华辰精密机械有限公司)"]
+        orgs = editor.query_one("#pick-organisation", NamePicker)
+        orgs.input.focus()
+        await pilot.press(*"lyspjt")  # 绿源食品集团 by its initials
+        assert offered(orgs)[0] == "绿源食品集团"
+        await pilot.press("enter", "ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, EditorScreen))
+        _, doc = entry_by_event(sample_file, "Call")
+        tables = Journal(sample_file).tables
+        assert [tables["contacts"][c]["name"] for c in doc["contact_ids"]] == ["张伟"]
+        assert len(tables["contacts"]) == 9  # nothing created
+
+
+async def test_a_weekday_typed_for_a_planned_entry_is_the_coming_one(sample_file: Path) -> None:
+    """On Monday 23 Nov, 周五 logs last Friday; for a planned entry it is this Friday. Planning
+    from a future day starts planned, so 周二 typed there is tomorrow, not last week's."""
+    app = make_app(sample_file)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await ready(pilot)
+        await pilot.press("n", *"Visit 绿源")
+        editor = app.screen
+        hint = editor.query_one("#when-hint", Static)
+        editor.query_one("#date", Input).value = "周五"
+        await pilot.pause()
+        assert "Fri 20 Nov 2026" in text_of(hint)  # done: the last Friday
+        editor.query_one("#status", Select).value = "planned"
+        await pilot.pause()
+        assert "Fri 27 Nov 2026" in text_of(hint)  # planned: the coming one
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, EditorScreen))
+        _, doc = entry_by_event(sample_file, "Visit 绿源")
+        assert (doc["date"], doc["status"]) == ("2026-11-27", "planned")
+
+        await pilot.press("right", "n", *"Call 星海")  # from Tuesday 24 Nov: planned
+        editor = app.screen
+        assert editor.query_one("#status", Select).value == "planned"
+        editor.query_one("#date", Input).value = "周二"
+        await pilot.pause()
+        assert "Tue 24 Nov 2026" in text_of(editor.query_one("#when-hint", Static))
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, EditorScreen))
+        _, doc = entry_by_event(sample_file, "Call 星海")
+        assert (doc["date"], doc["status"]) == ("2026-11-24", "planned")

@@ -32,3 +32,23 @@ def test_a_real_report_keeps_its_text_and_loses_its_syntax(tmp_path) -> None:  #
     assert "\\" not in text and "|---" not in text
     assert "Entries 1  ·  Done 1" in text  # the totals table as labelled figures
     assert "  • 09:00 - [link=x]" in text  # a bullet, its event literal
+
+
+def test_wrapped_lines_keep_their_indent() -> None:
+    """At 80 columns a bullet's second line starts under its words, a summary's under the
+    summary, a quote's with its bar — not at the left edge."""
+    markdown = ("## Day by day\n\n"
+                "- 10:00 授信审批会 Credit committee (planned) — 刘洋 · 华辰精密机械有限公司 · "
+                "华辰 流动资金贷款 2000万 and more words to wrap\n"
+                "  华辰 2000 万流动资金贷款上会。The committee meets at ten and wants the audit "
+                "reports of the last three years\n"
+                "> a day note that is long enough to need a second line at this width, surely\n")
+    lines = render_report(markdown, width=60).plain.splitlines()
+    assert all(len(line) <= 60 for line in lines)
+    bullet = lines.index(next(line for line in lines if line.startswith("  • 10:00")))
+    assert lines[bullet + 1].startswith("    ") and not lines[bullet + 1].startswith("     ")
+    summary = next(i for i, line in enumerate(lines) if "华辰 2000 万" in line)
+    assert lines[summary].startswith("    华辰") and lines[summary + 1].startswith("    ")
+    quotes = [line for line in lines if line.startswith("▌ ")]
+    assert len(quotes) == 2
+    assert render_report(markdown).plain.count("\n") == markdown.count("\n") - 1  # no width

@@ -5,6 +5,7 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+from rich.cells import cell_len
 from textual.command import CommandPalette
 from textual.widgets import Input, Static
 
@@ -15,6 +16,7 @@ from journal.screens.documents import DocumentsScreen
 from journal.screens.search import SearchScreen
 from journal.screens.week import WeekScreen
 from journal.service import Journal
+from journal.settings import load_settings
 from journal.widgets.entry_list import EntryList
 
 from .support import make_app, ready, until
@@ -54,11 +56,49 @@ async def test_search_errors_are_shown_not_raised(sample_file: Path) -> None:
         await ready(pilot)
         await pilot.press("slash", *"contact:张伟")  # two of them: ambiguous
         screen = app.main_screen()
-        await until(pilot, lambda: "ambiguous" in text_of(
+        await until(pilot, lambda: "matches 2" in text_of(
             screen.query_one("#search-status", Static)))
         await pilot.press("ctrl+u", *"contact:\"张伟 (华辰精密机械有限公司)\"")
         table = screen.query_one("#search-results", EntryList)
         await until(pilot, lambda: len(table.entry_ids) == 4)
+
+
+async def test_an_ambiguous_name_lists_every_candidate_and_narrows(sample_file: Path) -> None:
+    """``contact:zw`` (two 张伟 with entries): each candidate on a line of its own, in full, as
+    the filter that names it; ``tag:loan`` leaves only one of them, and its entries show."""
+    app = make_app(sample_file)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"contact:zw")
+        screen = app.main_screen()
+        status = screen.query_one("#search-status", Static)
+        await until(pilot, lambda: "matches 2" in text_of(status))
+        await pilot.pause()
+        lines = text_of(status).splitlines()
+        assert lines[1:] == ['  contact:"张伟 (上海星海物流有限公司)"',
+                             '  contact:"张伟 (华辰精密机械有限公司)"']
+        assert status.size.height == 3  # every line shown, none cut off
+        await pilot.press(*" tag:loan")
+        table = screen.query_one("#search-results", EntryList)
+        await until(pilot, lambda: len(table.entry_ids) == 4)
+        assert "4 results" in text_of(status)
+
+
+async def test_week_view_wraps_under_the_text_at_80_columns(sample_file: Path) -> None:
+    app = make_app(sample_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("w")
+        screen = app.main_screen()
+        shown = screen.query_one("#week-markdown", Static)
+        await until(pilot, lambda: "Day by day" in text_of(shown))
+        await pilot.pause()
+        lines = text_of(shown).splitlines()
+        width = shown.content_region.width
+        assert all(cell_len(line) <= width for line in lines)
+        bullet = next(i for i, line in enumerate(lines) if "授信审批会" in line)
+        assert lines[bullet].startswith("  • ")
+        assert lines[bullet + 1].startswith("    ")  # the wrapped rest of the bullet
 
 
 async def test_new_data_is_searchable(sample_file: Path) -> None:
@@ -155,3 +195,35 @@ async def test_bindings_do_not_fire_while_typing(sample_file: Path) -> None:
         app.screen.query_one("#save").focus()
         await pilot.press("c", "w")
         assert isinstance(app.main_screen(), DayScreen)
+
+
+async def test_week_summary_is_saved_in_the_reports_folder_by_default(
+        sample_file: Path, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """Not in whatever directory the app was started from: ~/Documents/journal (made on first
+    use, private); a folder chosen instead is offered next time."""
+    monkeypatch.delenv("JOURNAL_REPORTS", raising=False)
+    monkeypatch.setattr("platformdirs.user_documents_dir", lambda: str(tmp_path / "Documents"))
+    monkeypatch.chdir(tmp_path)
+    app = make_app(sample_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("w", "ctrl+s")
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen)
+        expected = tmp_path / "Documents" / "journal" / "week-2026-W48.md"
+        assert prompt.query_one(Input).value == str(expected)
+        await pilot.press("enter")
+        await until(pilot, expected.exists)
+        assert stat.S_IMODE(expected.parent.stat().st_mode) == 0o700
+        assert stat.S_IMODE(expected.stat().st_mode) == 0o600
+        assert not list(tmp_path.glob("week-*.md"))  # nothing in the current directory
+        elsewhere = tmp_path / "shared"
+        elsewhere.mkdir()
+        await pilot.press("left", "ctrl+s")
+        app.screen.query_one(Input).value = str(elsewhere / "w47.md")
+        await pilot.press("enter")
+        await until(pilot, (elsewhere / "w47.md").exists)
+        await pilot.press("ctrl+s")
+        assert app.screen.query_one(Input).value == str(elsewhere / "week-2026-W47.md")
+        await pilot.press("escape")
+    assert load_settings().reports_dir == str(elsewhere.resolve())
