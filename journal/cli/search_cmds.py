@@ -98,8 +98,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         f"met, what is still open and planned next"
                         + (", top clients and overdue contacts." if kind == "month" else "."))
         report.add_argument("period", nargs="*", metavar=kind.upper(), help=f"e.g. {example}")
-        report.add_argument("--format", choices=("md", "json", "text"), default=None,
-                            help="default: md, or what the -o file's extension says")
+        report.add_argument("--format", choices=("md", "json", "text", "xlsx"), default=None,
+                            help="default: md, or what the -o file's extension says; xlsx: a "
+                                 "sheet for Excel (needs -o FILE)")
         report.add_argument("-o", "--output", type=Path, metavar="FILE",
                             help="write the summary to FILE (mode 0600) instead of printing it")
         report.add_argument("--today", help=argparse.SUPPRESS)
@@ -208,11 +209,18 @@ def _report(args: argparse.Namespace, ctx: Any, kind: Literal["week", "month"]) 
     fmt = args.format or _format_of(args.output) or "md"
     if args.output is not None:
         _check_output(args.output, ctx.path)
+    elif fmt == "xlsx":
+        raise ValidationError(f"an xlsx {kind} report is a file: give -o FILE.xlsx")
 
     def work(cached: Any) -> int:
         tables = cached.period_tables(start, next_period(kind, end)[1])
         report = build_period_report(tables, start, end, today=today, kind=kind, index=cached.index)
-        rendered = {"md": render_markdown, "json": render_json, "text": render_text}[fmt](report)
+        if fmt == "xlsx":
+            from journal.reports.xlsx import render_xlsx
+
+            rendered: str | bytes = render_xlsx(report)
+        else:
+            rendered = {"md": render_markdown, "json": render_json, "text": render_text}[fmt](report)
         if args.output is None:
             ctx.stdout.write(rendered)
         else:
@@ -227,7 +235,7 @@ def _format_of(path: Path | None) -> str | None:
     if path is None:
         return None
     return {".md": "md", ".markdown": "md", ".json": "json", ".txt": "text",
-            ".text": "text"}.get(path.suffix.lower())
+            ".text": "text", ".xlsx": "xlsx"}.get(path.suffix.lower())
 
 
 def _check_output(path: Path, data_path: Path) -> None:
@@ -253,9 +261,9 @@ def _check_output(path: Path, data_path: Path) -> None:
         raise ValidationError(f"{path}: belongs to the journal's own files; choose another file for -o")
 
 
-def _write_report(path: Path, text: str) -> None:
+def _write_report(path: Path, text: str | bytes) -> None:
     """Atomically, mode 0600 (a summary is client data), through the storage layer's writer:
     a crash leaves the old file or the new one, never half of it."""
     from journal.storage import atomic_write
 
-    atomic_write(path, text.encode("utf-8"))
+    atomic_write(path, text.encode("utf-8") if isinstance(text, str) else text)
