@@ -167,11 +167,10 @@ def _report_csv(report: Any, ctx: Any, dry_run: bool = False) -> int:
     return 1 if report.rejected and not report.imported and not report.duplicates else 0
 
 
-def _handover(args: argparse.Namespace) -> bool:
+def _handover(args: argparse.Namespace, fmt: str | None) -> bool:
     """``journal export contact|org|project NAME`` in md or json, without filter options: the
     one-client hand-over (the form this command had first)."""
-    return (len(args.query) == 2 and args.query[0] in EXPORT_KINDS
-            and args.format in (None, "md", "json")
+    return (len(args.query) == 2 and args.query[0] in EXPORT_KINDS and fmt in (None, "md", "json")
             and not any((args.on, args.start, args.end, args.contact, args.project, args.org)))
 
 
@@ -184,15 +183,15 @@ def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
             raise JournalError(f"{str(args.output)[:60]!r}: not a file name")
         # Checked before any work: `-o journal.json` would replace the journal with an export.
         _check_output(args.output, ctx.path)
-    if _handover(args):
-        return _export_handover(args, ctx)
-    if len(args.query) == 2 and args.query[0] in EXPORT_KINDS:  # `contact 张伟 --format vcard`
-        option = {"contact": "contact", "org": "org", "project": "project"}[args.query[0]]
-        setattr(args, option, [*(getattr(args, option) or []), args.query[1]])
-        args.query = []
     from journal.interchange.export import BINARY, format_of, render
 
-    fmt = args.format or format_of(args.output) or "md"
+    fmt = args.format or format_of(args.output)
+    if _handover(args, fmt):
+        return _export_handover(args, ctx, fmt or "md")
+    if len(args.query) == 2 and args.query[0] in EXPORT_KINDS:  # `contact 张伟 --format vcard`
+        setattr(args, args.query[0], [*(getattr(args, args.query[0]) or []), args.query[1]])
+        args.query = []
+    fmt = fmt or "md"
     if fmt == "xlsx" and args.output is None and _is_terminal(ctx.stdout):
         raise JournalError("an xlsx workbook is not for the screen: give -o FILE.xlsx (or "
                            "redirect the output to a file)")
@@ -251,14 +250,12 @@ def _export_data(args: argparse.Namespace, ctx: Any) -> Any:
     return found[-1]
 
 
-def _export_handover(args: argparse.Namespace, ctx: Any) -> int:
+def _export_handover(args: argparse.Namespace, ctx: Any, fmt: str) -> int:
     from journal.interchange.bundle import build_bundle, dump_bundle
     from journal.interchange.handover_md import render_markdown
 
     journal = ctx.journal
     kind = EXPORT_KINDS[args.query[0]]
-    fmt = args.format or ("json" if args.output is not None and args.output.suffix.lower() == ".json"
-                          else "md")
     bundle = build_bundle(journal, kind, args.query[1])
     data = (dump_bundle(bundle) if fmt == "json"
             else render_markdown(bundle).encode("utf-8"))

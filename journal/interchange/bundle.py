@@ -191,7 +191,8 @@ class _Merger:
                 if None in mapped_ids:
                     raise ValidationError(f"links to a {kind} that is not in the bundle")
                 doc[field] = mapped_ids
-        clean = MODEL_BY_TABLE[table].from_doc(bundle_id, doc).to_doc()
+        # Fields this version does not know (a newer one wrote them) are kept, not dropped.
+        clean = revalidated(MODEL_BY_TABLE[table], bundle_id, doc)
         orjson.dumps(clean)  # lone surrogates would break the write of the whole file
         return clean
 

@@ -40,9 +40,9 @@ def _instant(stamp: Any) -> datetime:
 
 
 def _sequence(doc: Doc) -> int:
-    """Minutes from 2020 to the last change: grows with every edit, fits SEQUENCE's 32 bits for
-    four thousand years."""
-    return max(0, int((_instant(doc.get("updated_at")) - _EPOCH).total_seconds() // 60))
+    """Seconds from 2020 to the last change: grows with every edit (calendars take the event
+    with the higher SEQUENCE), and fits SEQUENCE's 32 bits until 2088."""
+    return max(0, int((_instant(doc.get("updated_at")) - _EPOCH).total_seconds()))
 
 
 def _start_end(doc: Doc) -> tuple[date | datetime, date | datetime | None]:
