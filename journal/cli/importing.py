@@ -183,7 +183,7 @@ def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
             raise JournalError(f"{str(args.output)[:60]!r}: not a file name")
         # Checked before any work: `-o journal.json` would replace the journal with an export.
         _check_output(args.output, ctx.path)
-    from journal.interchange.export import BINARY, format_of, render
+    from journal.interchange.export import format_of, render
 
     fmt = args.format or format_of(args.output)
     if _handover(args, fmt):
@@ -206,12 +206,13 @@ def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
     for note in rendered.notes:
         ctx.note(f"journal: note: {note}")
     if args.output is None:
-        if fmt in BINARY:
+        if hasattr(ctx.stdout, "buffer"):  # the bytes as they are: `> file.csv` keeps BOM, GB18030
             ctx.stdout.flush()
             ctx.stdout.buffer.write(rendered.data)
-        else:
-            ctx.stdout.write(rendered.data.decode(args.encoding if fmt == "csv" else "utf-8",
-                                                  "replace").removeprefix("\ufeff"))
+            ctx.stdout.buffer.flush()
+        else:  # an in-memory stream (tests, embedding): text
+            ctx.stdout.write(rendered.data.decode(args.encoding if fmt == "csv" else "utf-8")
+                             .removeprefix("\ufeff"))
         return 0
     from journal.storage import atomic_write
 

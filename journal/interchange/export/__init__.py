@@ -20,7 +20,6 @@ from journal.text import counted
 FORMATS = ("csv", "xlsx", "json", "md", "ics", "vcard")
 EXTENSIONS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".md": "md", ".markdown": "md",
               ".ics": "ics", ".ical": "ics", ".vcf": "vcard", ".vcard": "vcard"}
-BINARY = frozenset({"xlsx"})
 
 
 @dataclass

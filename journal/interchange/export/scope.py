@@ -55,12 +55,19 @@ class ExportData:
     query: Query | None = None  # the filter, None for the whole journal
     notes: list[str] = field(default_factory=list)
 
+    _labels: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+
     def label(self, kind: str, doc_id: str) -> str:
-        """``Name`` or ``Name (Organisation)`` (how the CLI, CSV import and search name it)."""
-        return label(self.tables, kind, doc_id)
+        """``Name`` or ``Name (Organisation)`` (how the CLI, CSV import and search name it);
+        remembered, since 100k entries name the same few thousand documents again and again."""
+        key = (kind, doc_id)
+        found = self._labels.get(key)
+        if found is None:
+            found = self._labels[key] = label(self.tables, kind, doc_id)
+        return found
 
     def labels(self, kind: str, ids: Iterable[str]) -> list[str]:
-        return [self.label(kind, i) for i in ids]
+        return [self.label(kind, i) for i in ids] if ids else []
 
     def table(self, name: str) -> Table:
         return {"entries": self.entries, "contacts": self.contacts, "projects": self.projects,
