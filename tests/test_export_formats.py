@@ -416,3 +416,25 @@ def test_output_is_private_and_never_the_journal(cli, rich: Path, tmp_path: Path
     assert cli("export", "-o", str(link)).code == 0
     assert target.read_text(encoding="utf-8") == "keep"  # the link is replaced, not followed
     assert not link.is_symlink() and _mode(link) == 0o600
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_never_gets_raw_control_characters(rich: Path) -> None:
+    from journal.cli import main
+
+    for fmt in ("csv", "ics", "vcard", "md", "json"):
+        out, err = _Terminal(), io.StringIO()
+        assert main(["--file", str(rich), "export", "--format", fmt, "status:done"], stdout=out,
+                    stderr=err) == 0, err.getvalue()
+        assert "\x1b" not in out.getvalue(), fmt
+    out = _Terminal()
+    main(["--file", str(rich), "export", "--format", "csv", "on:2026-11-19"], stdout=out,
+         stderr=io.StringIO())
+    assert "line one\\x1b[31m red" in out.getvalue()
+    piped = subprocess.run([sys.executable, "-m", "journal", "--file", str(rich), "export",
+                            "--format", "csv", "on:2026-11-19"], capture_output=True, timeout=120)
+    assert b"line one\x1b[31m red" in piped.stdout  # into a file or a pipe: the data as it is

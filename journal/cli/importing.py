@@ -7,11 +7,14 @@ into lines: one summary line on stdout, one line per notable item on stderr (use
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 from typing import Any
 
 from journal.text import clean_line, counted
 
+#: Control characters (but tab and line breaks) that would act on a terminal showing an export.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 EXPORT_KINDS = {"contact": "contact", "org": "organisation", "project": "project"}
 EXPORT_FORMATS = ("csv", "xlsx", "json", "md", "ics", "vcard")  # = journal.interchange.export's
 #: The singular of an import report's ``what`` where it is a phrase (see journal.text.counted).
@@ -192,7 +195,8 @@ def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
         setattr(args, args.query[0], [*(getattr(args, args.query[0]) or []), args.query[1]])
         args.query = []
     fmt = fmt or "md"
-    if fmt == "xlsx" and args.output is None and _is_terminal(ctx.stdout):
+    if fmt == "xlsx" and args.output is None and (_is_terminal(ctx.stdout)
+                                                  or not hasattr(ctx.stdout, "buffer")):
         raise JournalError("an xlsx workbook is not for the screen: give -o FILE.xlsx (or "
                            "redirect the output to a file)")
     if (args.excel or args.encoding != "utf-8") and fmt != "csv":
@@ -206,7 +210,10 @@ def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
     for note in rendered.notes:
         ctx.note(f"journal: note: {note}")
     if args.output is None:
-        if hasattr(ctx.stdout, "buffer"):  # the bytes as they are: `> file.csv` keeps BOM, GB18030
+        if _is_terminal(ctx.stdout):  # user text must not drive the terminal (escape sequences)
+            ctx.stdout.write(_CONTROL_RE.sub(lambda m: f"\\x{ord(m.group(0)):02x}", rendered.data
+                                             .decode(args.encoding).removeprefix("\ufeff")))
+        elif hasattr(ctx.stdout, "buffer"):  # the bytes as they are: `> file.csv` keeps BOM, GB18030
             ctx.stdout.flush()
             ctx.stdout.buffer.write(rendered.data)
             ctx.stdout.buffer.flush()
@@ -223,7 +230,7 @@ def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
 
 def _is_terminal(stream: Any) -> bool:
     isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty()) or not hasattr(stream, "buffer")
+    return bool(isatty and isatty())
 
 
 def _export_data(args: argparse.Namespace, ctx: Any) -> Any:
