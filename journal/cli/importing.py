@@ -203,7 +203,7 @@ def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
         raise JournalError("--excel and --encoding apply to --format csv")
     if args.vcard3 and fmt != "vcard":
         raise JournalError("--vcard3 applies to --format vcard")
-    data = _export_data(args, ctx)
+    data = _export_data(args, ctx, entries_needed=fmt != "vcard")
     all_statuses = data.query is not None and any(t.field == "status" for t in data.query.terms)
     rendered = render(data, fmt, excel=args.excel, encoding=args.encoding, vcard3=args.vcard3,
                       all_statuses=all_statuses)
@@ -233,7 +233,7 @@ def _is_terminal(stream: Any) -> bool:
     return bool(isatty and isatty())
 
 
-def _export_data(args: argparse.Namespace, ctx: Any) -> Any:
+def _export_data(args: argparse.Namespace, ctx: Any, *, entries_needed: bool = True) -> Any:
     """The export's documents, read like `journal search` reads (the search cache)."""
     from datetime import date
 
@@ -251,7 +251,7 @@ def _export_data(args: argparse.Namespace, ctx: Any) -> Any:
     found: list[Any] = []
 
     def work(cached: Any) -> int:
-        found.append(select(cached, candidates, today))
+        found.append(select(cached, candidates, today, entries_needed=entries_needed))
         return 0
 
     _with_cache(ctx, work)

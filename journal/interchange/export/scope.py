@@ -94,14 +94,16 @@ def _describe(terms: Iterable[Term]) -> str:
                     for t in terms)
 
 
-def select(cached: Any, candidates: list[Query], today: date) -> ExportData:
+def select(cached: Any, candidates: list[Query], today: date, *,
+           entries_needed: bool = True) -> ExportData:
     """The export the first readable query in ``candidates`` describes (an empty query: all).
-    ``cached`` is a :class:`journal.search.cache.view.CachedJournal`."""
+    ``cached`` is a :class:`journal.search.cache.view.CachedJournal`. ``entries_needed`` False:
+    the whole journal's entries are not read (a vCard export of everyone needs none of them)."""
     tables = cached.tables
     index = cached.index
     query = candidates[0]
     if not query:
-        positions: list[int] = list(range(len(index)))
+        positions: list[int] = list(range(len(index))) if entries_needed else []
     else:
         errors: list[JournalError] = []
         for query in candidates:
