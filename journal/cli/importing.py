@@ -40,7 +40,7 @@ examples:
   journal export --format csv --excel from:2026-01 -o 2026.csv
   journal export --org 工商银行 -o 工商银行.md           # one client's diary
   journal export status:planned from:today -o plans.ics
-  journal export --format vcard --vcard3 tag:vip -o vip.vcf
+  journal export --format vcard --vcard3 from:2026-01 -o met-in-2026.vcf
   journal export org 华辰精密 --format json -o 华辰.json   # a client hand-over (see README)
 """
 
@@ -70,9 +70,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     exp = sub.add_parser(
         "export", help="export the journal or a part (csv, xlsx, json, md, ics, vcard), or hand a "
                        "client over", formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Export everything, or the entries a query selects (with the contacts, "
-                    "projects and organisations they link to). `journal export contact|org|project "
-                    "NAME` hands one client over: its file and full history (md), or a bundle "
+        description="Export everything, or the entries a query selects (with the contacts,\n"
+                    "projects and organisations they link to). `journal export contact|org|project\n"
+                    "NAME` hands one client over: its file and full history (md), or a bundle\n"
                     "another journal imports (json).", epilog=EXPORT_HELP)
     exp.add_argument("query", nargs="*", metavar="QUERY",
                      help="words and filters, as for search; or KIND NAME for a hand-over")
