@@ -296,7 +296,13 @@ def test_ics_with_a_status_filter_and_a_bad_rule(cli, rich: Path, tmp_path: Path
                if not u.startswith("birthday-"))
     noted = cli("export", "--format", "ics", "from:2026-12-01", "-o", str(tmp_path / "odd.ics"))
     assert noted.code == 0 and "not understood" in noted.err
-    assert "rrule" not in _calendar(tmp_path / "odd.ics")[f"{odd.id}@journal"]
+    odd_calendar = _calendar(tmp_path / "odd.ics")
+    assert "rrule" not in odd_calendar[f"{odd.id}@journal"]
+    birthdays = {u for u in odd_calendar if u.startswith("birthday-")}
+    assert len(birthdays) == 2  # a period narrows the entries, not whose birthdays show
+    acme = _calendar(_export(cli, tmp_path, "acme.ics", "--org", "Acme Robotics"))
+    assert [str(e["summary"]) for u, e in acme.items() if u.startswith("birthday-")] == [
+        "Birthday: Leap Li (Acme Robotics)"]
 
 
 # -- Excel -------------------------------------------------------------------------------------------

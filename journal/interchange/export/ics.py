@@ -13,7 +13,8 @@ syntax, alarm triggers — and the same library reads the file back in our tests
   cannot be read is left out with a note, and the entry exported as a single event.
 * ``remind_at`` becomes a VALARM relative to the start (so it moves with the event).
 * Birthdays are yearly all-day events (29 February falls on the last day of February in other
-  years); a birthday without a year starts in 2000.
+  years); a birthday without a year starts in 2000. Every contact's, unless the filter names
+  contacts, projects or organisations: then theirs (an organisation's: its people's).
 * UIDs are the entry's id (``<id>@journal``) or ``birthday-<id>@journal``, and SEQUENCE grows with
   the entry's last change, so importing a newer export updates the calendar instead of
   duplicating: an entry moved to another day moves there.
@@ -207,8 +208,9 @@ def render_ics(data: ExportData, *, all_statuses: bool = False,
         if wanted(doc, all_statuses):
             calendar.add_component(_event(data, entry_id, doc, notes))
             events += 1
-    for contact_id in data.people:
-        doc = data.contacts.get(contact_id) or {}
+    contacts = data.tables.get("contacts") or {}
+    for contact_id in data.people if data.named or data.query is None else data.everyone():
+        doc = contacts.get(contact_id) or {}
         if doc.get("birthday"):
             calendar.add_component(_birthday(data, contact_id, doc))
             birthdays += 1

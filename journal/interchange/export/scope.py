@@ -53,6 +53,7 @@ class ExportData:
     tables: Mapping[str, Table]
     description: str = "the whole journal"
     query: Query | None = None  # the filter, None for the whole journal
+    named: bool = False  # the filter names contacts, projects or organisations
     notes: list[str] = field(default_factory=list)
 
     _labels: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
@@ -68,6 +69,11 @@ class ExportData:
 
     def labels(self, kind: str, ids: Iterable[str]) -> list[str]:
         return [self.label(kind, i) for i in ids] if ids else []
+
+    def everyone(self) -> list[str]:
+        """Every contact of the journal, by name (for birthdays: a period filter narrows the
+        entries, not whose birthdays a calendar should show)."""
+        return _by_name(self.tables.get("contacts") or {}, None)
 
     def table(self, name: str) -> Table:
         return {"entries": self.entries, "contacts": self.contacts, "projects": self.projects,
@@ -151,7 +157,8 @@ def _part(tables: Mapping[str, Table], index: Any, query: Query, entries: Table,
     people = _by_name(picked["contacts"], people_pool)
     return ExportData(entries, picked["contacts"], picked["projects"], picked["organisations"],
                       _day_notes(tables.get("days") or {}, query, entries, today), people, tables,
-                      description=f"entries matching {query.text}", query=query)
+                      description=f"entries matching {query.text}", query=query,
+                      named=any(named.values()))
 
 
 def _by_name(contacts: Mapping[str, Doc], among: set[str] | None) -> list[str]:
