@@ -209,8 +209,10 @@ def _report(args: argparse.Namespace, ctx: Any, kind: Literal["week", "month"]) 
     fmt = args.format or _format_of(args.output) or "md"
     if args.output is not None:
         _check_output(args.output, ctx.path)
-    elif fmt == "xlsx":
-        raise ValidationError(f"an xlsx {kind} report is a file: give -o FILE.xlsx")
+    elif fmt == "xlsx" and (getattr(ctx.stdout, "isatty", lambda: True)()
+                            or not hasattr(ctx.stdout, "buffer")):
+        raise ValidationError(f"an xlsx {kind} report is a file: give -o FILE.xlsx (or redirect "
+                              "the output to a file)")
 
     def work(cached: Any) -> int:
         tables = cached.period_tables(start, next_period(kind, end)[1])
@@ -221,7 +223,10 @@ def _report(args: argparse.Namespace, ctx: Any, kind: Literal["week", "month"]) 
             rendered: str | bytes = render_xlsx(report)
         else:
             rendered = {"md": render_markdown, "json": render_json, "text": render_text}[fmt](report)
-        if args.output is None:
+        if isinstance(rendered, bytes) and args.output is None:  # redirected: checked above
+            ctx.stdout.flush()
+            ctx.stdout.buffer.write(rendered)
+        elif args.output is None:
             ctx.stdout.write(rendered)
         else:
             _write_report(args.output, rendered)
