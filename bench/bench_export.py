@@ -65,6 +65,9 @@ _WRAPPER = ("import os, resource, runpy, sys\n"
             "        f.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n")
 
 
+_PARSE = "import sys, orjson\nwith open(sys.argv[1], 'rb') as f:\n    orjson.loads(f.read())\n"
+
+
 def run(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     """(wall seconds, peak RSS in MB) of one `journal …` process."""
     peak_file = Path(env["BENCH_PEAK"])
@@ -106,6 +109,13 @@ def main() -> None:
         cold, _ = run(["export", "--format", "csv", "-o", str(work / "cold.csv"), "--today", TODAY],
                       env)
         print(f"first export, no search cache yet (builds it): {cold:.2f} s", file=sys.stderr)
+        floor = []
+        for _ in range(args.runs):  # what reading the file costs at all, at this moment's load
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-c", _PARSE, str(data)], check=True)
+            floor.append(time.perf_counter() - t0)
+        parse = statistics.median(floor)
+        print(f"floor: a process parsing the file with orjson: {parse:.2f} s", file=sys.stderr)
         rows = []
         outputs: dict[str, Path] = {}
         for name, extra, ext in FORMATS:
@@ -129,11 +139,12 @@ def main() -> None:
                 print(f"import {ext}: {wall:.2f} s", file=sys.stderr)
         print(f"\n`journal export` of {args.entries:,} entries / {args.contacts:,} contacts "
               f"(median of {args.runs}, whole processes; load {os.getloadavg()[0]:.2f})\n")
-        print("| format | time | range | peak memory | output | holds |")
-        print("|---|---:|---:|---:|---:|---|")
+        print(f"Floor: a Python process parsing the file with orjson, {parse:.2f} s.\n")
+        print("| format | time | × floor | range | peak memory | output | holds |")
+        print("|---|---:|---:|---:|---:|---:|---|")
         for name, median, low, high, peak, size, holds in rows:
-            print(f"| {name} | {median:.2f} s | {low:.2f}–{high:.2f} s | {peak:.0f} MB | "
-                  f"{size:.1f} MB | {holds} |")
+            print(f"| {name} | {median:.2f} s | {median / parse:.1f} | {low:.2f}–{high:.2f} s | "
+                  f"{peak:.0f} MB | {size:.1f} MB | {holds} |")
         if imports:
             print("\n| import of the export into an empty journal | time | peak memory | journal |")
             print("|---|---:|---:|---:|")
