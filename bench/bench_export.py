@@ -8,8 +8,10 @@ The corpus is tests/corpus.py's ``generate_tables(entries, contacts, seed=1)`` i
 search cache is built once before timing (an export reads through it, like `search`); the first
 export of a file with no cache pays that build once, printed separately. Each format is timed as a
 whole `journal export … -o FILE` process (interpreter start included), median of ``--runs``, with
-its peak memory and output size. Then the CSV, JSON and vCard exports are imported into an empty
-journal (one run each), which is the other half of a round trip.
+its peak memory and output size, and as a multiple of a floor measured in the same run (a Python
+process parsing the data file with orjson: what reading the journal at all costs), so figures
+taken at different loads on a shared machine can be compared. Then the CSV, JSON and vCard exports
+are imported into an empty journal (one run each), the other half of a round trip.
 """
 
 from __future__ import annotations
