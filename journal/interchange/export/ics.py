@@ -59,6 +59,19 @@ def _start_end(doc: Doc) -> tuple[date | datetime, date | datetime | None]:
     return start, end if end >= start else end + timedelta(days=1)
 
 
+#: RFC 5545's ranges for the numeric rule parts (the library parses them but does not check).
+_RANGES = {"INTERVAL": (1, 10**6), "COUNT": (1, 10**6), "BYSECOND": (0, 60), "BYMINUTE": (0, 59),
+           "BYHOUR": (0, 23), "BYMONTHDAY": (-31, 31), "BYYEARDAY": (-366, 366),
+           "BYWEEKNO": (-53, 53), "BYMONTH": (1, 12), "BYSETPOS": (-366, 366)}
+
+
+def _check_ranges(rule: Any) -> None:
+    for part, (low, high) in _RANGES.items():
+        for value in rule.get(part, ()):
+            if not isinstance(value, int) or not low <= value <= high or (value == 0 and low < 0):
+                raise ValueError(f"{part}={value} is out of range")
+
+
 def _rules(value: str, where: str, notes: list[str]) -> list[tuple[str, Any]]:
     """(property, value) pairs for a stored recurrence: ``FREQ=…``, ``RRULE:FREQ=…``, or lines of
     RRULE / EXDATE / RDATE as ``dateutil.rrule.rrulestr`` takes them."""
@@ -77,6 +90,7 @@ def _rules(value: str, where: str, notes: list[str]) -> list[tuple[str, Any]]:
                 rule = vRecur.from_ical(rest)
                 if "FREQ" not in rule:
                     raise ValueError("no FREQ")
+                _check_ranges(rule)
                 out.append(("rrule", rule))
             elif name.split(";")[0] in ("EXDATE", "RDATE"):
                 out.append((name.split(";")[0].lower(), vDDDLists.from_ical(rest)))
