@@ -130,10 +130,9 @@ def _event(data: ExportData, entry_id: str, doc: Doc, notes: list[str]) -> Any:
     where = f"entry {entry_id}"
     event = Event()
     event.add("uid", f"{entry_id}@{UID_DOMAIN}")
+    # Without a METHOD, DTSTAMP is when the event was last revised (RFC 5545 3.8.7.2): the
+    # entry's last change, so the same journal always gives the same file.
     event.add("dtstamp", _instant(doc.get("updated_at")))
-    if doc.get("created_at"):
-        event.add("created", _instant(doc["created_at"]))
-    event.add("last-modified", _instant(doc.get("updated_at")))
     event.add("sequence", _sequence(doc))
     start, end = _start_end(doc)
     event.add("dtstart", start)
