@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -71,6 +71,10 @@ class Conflict:
 
 #: Tables whose documents can carry merge conflicts, in the order they are listed.
 CONFLICT_TABLES = ("entries", "contacts", "projects", "organisations", "days")
+
+
+class _Rehearsed(Exception):
+    """Ends a rehearsed import batch so that the store drops it unwritten."""
 
 
 class ImportBatch:
@@ -416,10 +420,17 @@ class Journal:
 
     # -- bulk changes, backups, output files ---------------------------------------------
     @contextmanager
-    def import_batch(self) -> Iterator[ImportBatch]:
-        """An :class:`ImportBatch`: the importers' one door to the journal."""
-        with self.store.transaction() as tx:
-            yield ImportBatch(tx, self.store.backup)
+    def import_batch(self, *, rehearse: bool = False) -> Iterator[ImportBatch]:
+        """An :class:`ImportBatch`: the importers' one door to the journal. ``rehearse`` (``journal
+        import --dry-run``) runs the very same change under the lock and then drops it: nothing
+        is written and no backup kept, so the importer's report is exactly what would happen."""
+        if not rehearse:
+            with self.store.transaction() as tx:
+                yield ImportBatch(tx, self.store.backup)
+            return
+        with suppress(_Rehearsed), self.store.transaction() as tx:
+            yield ImportBatch(tx, lambda reason: None)
+            raise _Rehearsed
 
     def exists(self) -> bool:
         """Whether the file exists yet (the first change creates it)."""

@@ -87,3 +87,16 @@ def markdown_literal(text: str, *, start: bool = True) -> str:
         if m:
             line = f"{m.group(2)}\\{line[len(m.group(2)):]}" if m.group(2) else "\\" + line
     return line
+
+
+_SHEET_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+SHEET_CELL_LIMIT = 32_767
+
+
+def sheet_text(text: str) -> str:
+    """``text`` as a spreadsheet cell can hold it: control characters the xlsx format refuses
+    (everything below a space but tab and line breaks) shown as escapes, and cut at Excel's
+    limit of 32,767 characters per cell."""
+    if _SHEET_ILLEGAL.search(text):
+        text = "\n".join(clean_line(line) for line in text.split("\n"))
+    return text if len(text) <= SHEET_CELL_LIMIT else text[:SHEET_CELL_LIMIT - 1] + "…"

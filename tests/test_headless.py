@@ -41,3 +41,18 @@ def test_core_modules_do_not_import_textual() -> None:
             "print(','.join(bad))\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+def test_help_does_not_load_the_export_libraries() -> None:
+    """openpyxl and icalendar cost ~0.2-0.3 s each to import: only an export in their format may
+    pay that, never `journal --help`, `journal add` or the export command's own help."""
+    code = ("import sys, contextlib, io\n"
+            "from journal.cli import main\n"
+            "for argv in (['--help'], ['export', '--help'], ['import', '--help'], ['week', '--help']):\n"
+            "    with contextlib.redirect_stdout(io.StringIO()):\n"
+            "        main(argv)\n"
+            "import journal.interchange.export, journal.interchange.export.scope\n"
+            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('openpyxl', 'icalendar'))\n"
+            "print(','.join(bad))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""

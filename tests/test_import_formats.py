@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ DATA = Path(__file__).resolve().parent / "data"
 ANDROID = DATA / "android_gb18030.vcf"
 PHONE = DATA / "phone_export.vcf"
 JRNL = DATA / "jrnl_export.json"
-JRNL_EXE = Path("/tmp/jrnl-venv/bin/jrnl")
+JRNL_EXE = Path(shutil.which("jrnl", path=str(Path(sys.executable).parent)) or "/tmp/jrnl-venv/bin/jrnl")
 
 
 def contacts_by_label(path: Path) -> dict[str, dict]:
@@ -197,7 +198,7 @@ def test_jrnl_bad_entries_are_rejected_one_by_one(cli, jfile: Path, tmp_path: Pa
     assert len(long["event"]) < 100 and long["summary"] == "L" * 600 + "\n\nrest"
 
 
-@pytest.mark.skipif(not JRNL_EXE.exists(), reason="jrnl is not installed at /tmp/jrnl-venv")
+@pytest.mark.skipif(not JRNL_EXE.exists(), reason="the jrnl program is not installed")
 def test_fixture_is_what_jrnl_exports(tmp_path: Path) -> None:
     """tests/data/jrnl_export.json is real jrnl output: export tests/data/jrnl_journal.txt again."""
     home = tmp_path / "home"

@@ -1,4 +1,4 @@
-"""`journal import FILE` (CSV, vCard, jrnl export, hand-over bundle) and `journal export`.
+"""`journal import FILE` (CSV, vCard, jrnl journal or export, bundle) and `journal export`.
 
 The work happens in :mod:`journal.interchange`; this module turns arguments into calls and reports
 into lines: one summary line on stdout, one line per notable item on stderr (user text escaped).
@@ -7,39 +7,93 @@ into lines: one summary line on stdout, one line per notable item on stderr (use
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 from typing import Any
 
-from journal.completion import KIND_ARGUMENT, hint
 from journal.text import clean_line, counted
 
+#: Control characters (but tab and line breaks) that would act on a terminal showing an export.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 EXPORT_KINDS = {"contact": "contact", "org": "organisation", "project": "project"}
+EXPORT_FORMATS = ("csv", "xlsx", "json", "md", "ics", "vcard")  # = journal.interchange.export's
 #: The singular of an import report's ``what`` where it is a phrase (see journal.text.counted).
 _ONE = {"documents and entries": "document or entry"}
 
+EXPORT_HELP = """\
+formats (default: what the -o file's extension says, else md):
+  csv     entries in the import's columns (imports back); --excel: BOM and formula guard for
+          Excel; --encoding gb18030 for older Chinese Excel
+  xlsx    a workbook: Entries (real dates and times), Contacts, Projects, Organisations, Day notes
+  json    everything with ids; `journal import` merges it back without duplicates
+  md      a diary by month and day, with links, tags, expenses and day notes
+  ics     planned entries (and recurring series) with reminders, plus birthdays, for a calendar;
+          a status: filter (status:done, -status:cancelled) exports those entries instead
+  vcard   contacts (vCard 4.0; --vcard3 for older phones)
+
+the filters are those of `journal search` (see `journal search --help`): words, "phrases",
+-word, contact: project: org: tag: status: on: from: to:, or the options below. A filtered
+export carries the contacts, projects and organisations its entries link to.
+
+examples:
+  journal export -o journal.xlsx                       # everything, as a workbook
+  journal export --format csv --excel from:2026-01 -o 2026.csv
+  journal export --org 工商银行 -o 工商银行.md           # one client's diary
+  journal export status:planned from:today -o plans.ics
+  journal export --format vcard --vcard3 from:2026-01 -o met-in-2026.vcf
+  journal export org 华辰精密 --format json -o 华辰.json   # a client hand-over (see README)
+"""
+
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from journal.cli.search_cmds import _intermixed
+
     imp = sub.add_parser(
-        "import", help="import entries (CSV, jrnl), contacts (vCard) or a bundle",
+        "import", help="import entries (CSV, jrnl), contacts (vCard) or a journal/hand-over JSON",
         description="The format is taken from the extension, else the content. CSV header: "
                     "date,time,event,summary,projects,contacts,organisations (lists separated by "
                     "';'), UTF-8 or GB18030. vCard 2.1/3.0/4.0 (.vcf) from phones and Outlook: "
-                    "contacts, merged into existing ones. JSON: `jrnl --export json` output, or a "
-                    "bundle from `journal export … --format json`. Importing twice adds nothing.")
+                    "contacts, merged into existing ones. jrnl: its journal file itself (journal.txt) "
+                    "or `jrnl --export json` output. JSON from `journal export`: merged, ids kept. "
+                    "Importing twice adds nothing.")
     imp.add_argument("source", type=Path, metavar="FILE")
+    imp.add_argument("--dry-run", action="store_true",
+                     help="say what would be added, merged and skipped; change nothing")
+    imp.add_argument("--tags-as", choices=("tags", "contacts", "projects"), default="tags",
+                     help="jrnl: turn @tags into links to contacts or projects of that name "
+                          "(@Li_Na: Li Na); #tags stay tags (default: all tags stay tags)")
+    imp.add_argument("--jrnl-timeformat", metavar="FORMAT",
+                     help="jrnl: the timeformat of your jrnl.yaml, e.g. '%%d/%%m/%%Y %%H:%%M' "
+                          "(default: jrnl's usual formats are recognised)")
     imp.set_defaults(func=cmd_import)
 
     exp = sub.add_parser(
-        "export", help="a contact, project or organisation with its history",
-        description="md: the file and its full history, newest first, to read or paste into an "
-                    "e-mail. json: a self-contained bundle that `journal import` merges into "
-                    "another journal (ids kept; importing it again changes nothing).")
-    exp.add_argument("kind", choices=sorted(EXPORT_KINDS))
-    hint(exp.add_argument("name", help="name, id or 'Name (Organisation)'"), KIND_ARGUMENT)
-    exp.add_argument("--format", choices=("md", "json"), default="md")
+        "export", help="export the journal or a part (csv, xlsx, json, md, ics, vcard), or hand a "
+                       "client over", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Export everything, or the entries a query selects (with the contacts,\n"
+                    "projects and organisations they link to). `journal export contact|org|project\n"
+                    "NAME` hands one client over: its file and full history (md), or a bundle\n"
+                    "another journal imports (json).", epilog=EXPORT_HELP)
+    exp.add_argument("query", nargs="*", metavar="QUERY",
+                     help="words and filters, as for search; or KIND NAME for a hand-over")
+    exp.add_argument("--format", choices=EXPORT_FORMATS, default=None)
     exp.add_argument("-o", "--output", type=Path, metavar="FILE",
                      help="write to FILE (private, mode 0600) instead of the screen")
+    exp.add_argument("--on", action="append", metavar="D", help="one day or period (2026-11, last week)")
+    exp.add_argument("--from", dest="start", action="append", metavar="D", help="from this day/period")
+    exp.add_argument("--to", dest="end", action="append", metavar="D", help="up to this day/period")
+    exp.add_argument("--contact", action="append", metavar="NAME", help="entries of this contact")
+    exp.add_argument("--project", action="append", metavar="NAME", help="entries of this project")
+    exp.add_argument("--org", action="append", metavar="NAME",
+                     help="entries of this organisation (and its contacts and projects)")
+    exp.add_argument("--excel", action="store_true",
+                     help="csv: a BOM so Excel reads UTF-8, and no cell Excel would run as a formula")
+    exp.add_argument("--encoding", choices=("utf-8", "gb18030"), default="utf-8",
+                     help="csv: the file's encoding (default utf-8)")
+    exp.add_argument("--vcard3", action="store_true", help="vcard: version 3.0 for older phones")
+    exp.add_argument("--today", help=argparse.SUPPRESS)
     exp.set_defaults(func=cmd_export)
+    _intermixed(exp)
 
 
 def _regular_file(path: Path) -> None:
@@ -63,21 +117,36 @@ def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
     from journal.interchange.detect import import_file
 
     _regular_file(args.source)
-    kind, report = import_file(ctx.journal, args.source)
+    journal = ctx.journal
+    if args.dry_run:
+        from journal.interchange.dry_run import Rehearsal
+
+        journal = Rehearsal(journal)
+    kind, report = import_file(journal, args.source, tags_as=args.tags_as,
+                               timeformat=args.jrnl_timeformat)
+    would = "would create" if args.dry_run else "created"
     if kind == "csv":
-        return _report_csv(report, ctx)
+        return _report_csv(report, ctx, args.dry_run)
     for name in report.created:
-        ctx.note(f"created {name}")
+        ctx.note(f"{would} {name}")
     lines = [(where, f"rejected: {reason}") for where, reason in report.rejected] + report.notes
     for where, text in sorted(lines, key=_position):  # in file order, stable
         ctx.note(clean_line(f"{where}: {text}"))
-    parts = [f"imported {counted(report.imported, report.what, _ONE.get(report.what))}"]
-    if kind != "jrnl":
-        parts.append(f"merged {report.merged}")
+    parts = [f"{'would import' if args.dry_run else 'imported'} "
+             f"{counted(report.imported, report.what, _ONE.get(report.what))}"]
+    if kind not in ("jrnl", "jrnl-text"):
+        parts.append(f"{'would merge' if args.dry_run else 'merged'} {report.merged}")
     parts += [f"unchanged {report.unchanged} (already present)", f"rejected {len(report.rejected)}"]
-    created = f"; created {counted(len(report.created), 'organisations')}" if report.created else ""
-    ctx.out(", ".join(parts) + created)
+    created = ""
+    if report.created:
+        noun = "organisations" if kind == "vcard" else "contacts/projects/organisations"
+        created = f"; {would} {counted(len(report.created), noun, _singular(noun))}"
+    ctx.out(", ".join(parts) + created + (" (dry run: nothing written)" if args.dry_run else ""))
     return 1 if report.total_failure else 0
+
+
+def _singular(noun: str) -> str | None:
+    return "contact/project/organisation" if "/" in noun else None
 
 
 def _position(item: tuple[str, str]) -> int:
@@ -86,29 +155,112 @@ def _position(item: tuple[str, str]) -> int:
     return int(number) if number.isdigit() else 0
 
 
-def _report_csv(report: Any, ctx: Any) -> int:
+def _report_csv(report: Any, ctx: Any, dry_run: bool = False) -> int:
+    would = "would create" if dry_run else "created"
     for name in report.created:
-        ctx.note(f"created {name}")
+        ctx.note(f"{would} {name}")
     for line, reason in report.rejected:
         ctx.note(clean_line(f"line {line}: rejected: {reason}"))
-    ctx.out(f"imported {counted(report.imported, 'entries')}, "
+    ctx.out(f"{'would import' if dry_run else 'imported'} {counted(report.imported, 'entries')}, "
             f"rejected {counted(len(report.rejected), 'rows')}, "
             f"skipped {report.duplicates} already present"
-            + ("; created " + counted(len(report.created), "contacts/projects/organisations",
-                                      "contact/project/organisation") if report.created else ""))
+            + (f"; {would} " + counted(len(report.created), "contacts/projects/organisations",
+                                       "contact/project/organisation") if report.created else "")
+            + (" (dry run: nothing written)" if dry_run else ""))
     return 1 if report.rejected and not report.imported and not report.duplicates else 0
 
 
+def _handover(args: argparse.Namespace, fmt: str | None) -> bool:
+    """``journal export contact|org|project NAME`` in md or json, without filter options: the
+    one-client hand-over (the form this command had first)."""
+    return (len(args.query) == 2 and args.query[0] in EXPORT_KINDS and fmt in (None, "md", "json")
+            and not any((args.on, args.start, args.end, args.contact, args.project, args.org)))
+
+
 def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
+    from journal.errors import JournalError
+    from journal.service import check_output_path, write_output_file
+
+    if args.output is not None:  # before any work: `-o journal.json` would replace the journal
+        check_output_path(args.output, ctx.path)
+    from journal.interchange.export import format_of, render
+
+    fmt = args.format or format_of(args.output)
+    if _handover(args, fmt):
+        return _export_handover(args, ctx, fmt or "md")
+    if len(args.query) == 2 and args.query[0] in EXPORT_KINDS:  # `contact 张伟 --format vcard`
+        setattr(args, args.query[0], [*(getattr(args, args.query[0]) or []), args.query[1]])
+        args.query = []
+    fmt = fmt or "md"
+    if fmt == "xlsx" and args.output is None and (_is_terminal(ctx.stdout)
+                                                  or not hasattr(ctx.stdout, "buffer")):
+        raise JournalError("an xlsx workbook is not for the screen: give -o FILE.xlsx (or "
+                           "redirect the output to a file)")
+    if (args.excel or args.encoding != "utf-8") and fmt != "csv":
+        raise JournalError("--excel and --encoding apply to --format csv")
+    if args.vcard3 and fmt != "vcard":
+        raise JournalError("--vcard3 applies to --format vcard")
+    data = _export_data(args, ctx, entries_needed=fmt != "vcard")
+    all_statuses = data.query is not None and any(t.field == "status" for t in data.query.terms)
+    rendered = render(data, fmt, excel=args.excel, encoding=args.encoding, vcard3=args.vcard3,
+                      all_statuses=all_statuses)
+    for note in rendered.notes:
+        ctx.note(f"journal: note: {note}")
+    if args.output is None:
+        if _is_terminal(ctx.stdout):  # user text must not drive the terminal (escape sequences)
+            ctx.stdout.write(_CONTROL_RE.sub(lambda m: f"\\x{ord(m.group(0)):02x}", rendered.data
+                                             .decode(args.encoding).removeprefix("\ufeff")))
+        elif hasattr(ctx.stdout, "buffer"):  # the bytes as they are: `> file.csv` keeps BOM, GB18030
+            ctx.stdout.flush()
+            ctx.stdout.buffer.write(rendered.data)
+            ctx.stdout.buffer.flush()
+        else:  # an in-memory stream (tests, embedding): text
+            ctx.stdout.write(rendered.data.decode(args.encoding if fmt == "csv" else "utf-8")
+                             .removeprefix("\ufeff"))
+        return 0
+    write_output_file(args.output, rendered.data, ctx.path)
+    ctx.note(f"wrote {rendered.holds} ({fmt}) to {args.output}")
+    return 0
+
+
+def _is_terminal(stream: Any) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _export_data(args: argparse.Namespace, ctx: Any, *, entries_needed: bool = True) -> Any:
+    """The export's documents, read like `journal search` reads (the search cache)."""
+    from datetime import date
+
+    from journal.cli.search_cmds import _with_cache
+    from journal.interchange.export.scope import queries, select
+
+    today = date.today()
+    if args.today:
+        from journal.dates import parse_date
+
+        today = parse_date(args.today)
+    candidates = queries(args.query, {"on": args.on, "start": args.start, "end": args.end,
+                                      "contact": args.contact, "project": args.project,
+                                      "org": args.org})
+    found: list[Any] = []
+
+    def work(cached: Any) -> int:
+        found.append(select(cached, candidates, today, entries_needed=entries_needed))
+        return 0
+
+    _with_cache(ctx, work)
+    return found[-1]
+
+
+def _export_handover(args: argparse.Namespace, ctx: Any, fmt: str) -> int:
     from journal.interchange.bundle import build_bundle, dump_bundle
     from journal.interchange.handover_md import render_markdown
 
     journal = ctx.journal
-    if args.output is not None:  # before any work: `-o journal.json` would replace the journal
-        journal.check_output(args.output)
-    kind = EXPORT_KINDS[args.kind]
-    bundle = build_bundle(journal, kind, args.name)
-    data = (dump_bundle(bundle) if args.format == "json"
+    kind = EXPORT_KINDS[args.query[0]]
+    bundle = build_bundle(journal, kind, args.query[1])
+    data = (dump_bundle(bundle) if fmt == "json"
             else render_markdown(bundle).encode("utf-8"))
     entries = len(bundle["entries"])
     if args.output is None:

@@ -111,8 +111,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         f"met, what is still open and planned next"
                         + (", top clients and overdue contacts." if kind == "month" else "."))
         report.add_argument("period", nargs="*", metavar=kind.upper(), help=f"e.g. {example}")
-        report.add_argument("--format", choices=("md", "json", "text"), default=None,
-                            help="default: md, or what the -o file's extension says")
+        report.add_argument("--format", choices=("md", "json", "text", "xlsx"), default=None,
+                            help="default: md, or what the -o file's extension says; xlsx: a "
+                                 "sheet for Excel (needs -o FILE)")
         report.add_argument("-o", "--output", type=Path, metavar="FILE",
                             help="write the summary to FILE (mode 0600) instead of printing it")
         report.add_argument("--today", help=argparse.SUPPRESS)
@@ -225,12 +226,24 @@ def _report(args: argparse.Namespace, ctx: Any, kind: Literal["week", "month"]) 
         from journal.service import check_output_path
 
         check_output_path(args.output, ctx.path)
+    elif fmt == "xlsx" and (getattr(ctx.stdout, "isatty", lambda: True)()
+                            or not hasattr(ctx.stdout, "buffer")):
+        raise ValidationError(f"an xlsx {kind} report is a file: give -o FILE.xlsx (or redirect "
+                              "the output to a file)")
 
     def work(cached: Any) -> int:
         tables = cached.period_tables(start, next_period(kind, end)[1])
         report = build_period_report(tables, start, end, today=today, kind=kind, index=cached.index)
-        rendered = {"md": render_markdown, "json": render_json, "text": render_text}[fmt](report)
-        if args.output is None:
+        if fmt == "xlsx":
+            from journal.reports.xlsx import render_xlsx
+
+            rendered: str | bytes = render_xlsx(report)
+        else:
+            rendered = {"md": render_markdown, "json": render_json, "text": render_text}[fmt](report)
+        if isinstance(rendered, bytes) and args.output is None:  # redirected: checked above
+            ctx.stdout.flush()
+            ctx.stdout.buffer.write(rendered)
+        elif args.output is None:
             ctx.stdout.write(rendered)
         else:
             _write_report(args.output, rendered, ctx.path)
@@ -244,11 +257,11 @@ def _format_of(path: Path | None) -> str | None:
     if path is None:
         return None
     return {".md": "md", ".markdown": "md", ".json": "json", ".txt": "text",
-            ".text": "text"}.get(path.suffix.lower())
+            ".text": "text", ".xlsx": "xlsx"}.get(path.suffix.lower())
 
 
-def _write_report(path: Path, text: str, data_path: Path) -> None:
+def _write_report(path: Path, text: str | bytes, data_path: Path) -> None:
     """Atomically, mode 0600 (a summary is client data), never over the journal's own files."""
     from journal.service import write_output_file
 
-    write_output_file(path, text.encode("utf-8"), data_path)
+    write_output_file(path, text.encode("utf-8") if isinstance(text, str) else text, data_path)

@@ -172,8 +172,8 @@ class _Merger:
 
     def _valid(self, table: str, bundle_id: str, doc: Any) -> dict[str, Any]:
         """The incoming document validated, with its links mapped to the receiver's ids."""
-        if not isinstance(bundle_id, str) or not ULID_RE.match(bundle_id):
-            raise ValidationError(f"{str(bundle_id)[:40]!r} is not a valid id")
+        if not isinstance(bundle_id, str) or not (ULID_RE.match(bundle_id) or table == "days"):
+            raise ValidationError(f"{str(bundle_id)[:40]!r} is not a valid id")  # days: checked below
         if not isinstance(doc, dict):
             raise ValidationError(f"expected an object, found {type(doc).__name__}")
         doc = {k: v for k, v in doc.items() if k != "conflicts"}
@@ -191,7 +191,8 @@ class _Merger:
                 if None in mapped_ids:
                     raise ValidationError(f"links to {article(kind)} that is not in the bundle")
                 doc[field] = mapped_ids
-        clean = MODEL_BY_TABLE[table].from_doc(bundle_id, doc).to_doc()
+        # Fields this version does not know (a newer one wrote them) are kept, not dropped.
+        clean = revalidated(MODEL_BY_TABLE[table], bundle_id, doc)
         orjson.dumps(clean)  # lone surrogates would break the write of the whole file
         return clean
 
@@ -205,7 +206,7 @@ class _Merger:
             self.report.rejected.append((where, describe_error(exc)))
             return None
         target = bundle_id if self.tx.get(table, bundle_id) is not None else None
-        if target is None and table != "entries":
+        if target is None and table in DOC_TABLES:
             key = (fold(incoming["name"]), incoming.get("organisation_id"))
             same = self._names(table).get(key, [])
             if len(same) == 1:
@@ -213,7 +214,7 @@ class _Merger:
                 self.id_map[bundle_id] = target
         if target is None:
             self.tx.insert(table, incoming, bundle_id)
-            if table != "entries":
+            if table in DOC_TABLES:
                 self._names(table).setdefault(
                     (fold(incoming["name"]), incoming.get("organisation_id")), []).append(bundle_id)
             self.changed = True
@@ -277,6 +278,8 @@ def import_bundle(journal: Journal, path: Path, data: Any) -> ImportReport:
                 merger.take(table, doc_id, doc)
         for doc_id, doc in full["entries"].items():
             merger.take("entries", doc_id, doc)
+        for day, doc in _table(data, "days", path).items():  # a whole-journal export's day notes
+            merger.take("days", day, doc)
         report.notes.append(("bundle", merger.describe()))
         if merger.changed:
             report.backup = tx.backup("import")

@@ -1,7 +1,9 @@
 """Import entries from CSV — what a Chinese Excel or a bank's export gives the user.
 
-Header ``date,time,event,summary,projects,contacts,organisations`` (``status`` and ``tags`` optional);
-lists inside a cell are separated by ``;`` (full-width ``；`` too). Encoding: UTF-8 with or without BOM,
+Header ``date,time,event,summary,projects,contacts,organisations`` (``end_time``, ``status``,
+``tags``, ``expenses``, ``remind_at`` and ``recurrence`` optional: what ``journal export --format
+csv`` writes); lists inside a cell are separated by ``;`` (full-width ``；`` too); an apostrophe
+that ``--excel`` put before a cell starting with ``=+-@`` is taken off again. Encoding: UTF-8 with or without BOM,
 else GB18030 (a damaged UTF-8 file is refused, not read as mojibake). All rows are checked first and
 the accepted ones written in ONE transaction, so a 25k-row file costs one write. A row equal to an existing entry (same date, time,
 event and summary) is skipped, which makes importing the same file twice a no-op. The backup is
@@ -13,9 +15,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from journal.errors import JournalError, ValidationError
 from journal.models import Entry, utc_now
@@ -23,7 +27,7 @@ from journal.service import Journal, LinkRequest
 
 REQUIRED_COLUMNS = ("date", "event")
 KNOWN_COLUMNS = ("date", "time", "end_time", "event", "summary", "projects", "contacts",
-                 "organisations", "status", "tags")
+                 "organisations", "status", "tags", "expenses", "remind_at", "recurrence")
 _ALIASES = {"organizations": "organisations", "orgs": "organisations", "project": "projects",
             "contact": "contacts", "organisation": "organisations", "tag": "tags"}
 _SPLIT_RE = re.compile(r"[;；]")
@@ -48,6 +52,41 @@ def decode(raw: bytes, path: Path | str = "the file") -> str:
 
 def _split(cell: str | None) -> list[str]:
     return [part.strip() for part in _SPLIT_RE.split(cell or "") if part.strip()]
+
+
+_EXPENSE_RE = re.compile(r"\s*([-+]?\d+(?:\.\d+)?)(?:\s+([A-Za-z]{3})(?![^\s]))?\s*(.*)\Z", re.S)
+_EXCEL_GUARD = ("'=", "'+", "'-", "'@", "'\t", "'\r")
+
+
+def _unguarded(cell: str) -> str:
+    """A cell without the apostrophe ``journal export --excel`` puts before formula characters."""
+    return cell[1:] if cell.startswith(_EXCEL_GUARD) else cell
+
+
+def parse_expenses(cell: str) -> list[dict[str, Any]]:
+    """``12.5 CNY taxi; 30 CNY lunch`` (amount, optional three-letter currency, note), or the JSON
+    list ``journal export`` writes when that form would be ambiguous."""
+    cell = cell.strip()
+    if not cell:
+        return []
+    if cell.startswith("["):
+        try:
+            items = json.loads(cell)
+        except ValueError:
+            raise ValidationError(f"expenses {cell[:40]!r}: not a JSON list") from None
+        if not isinstance(items, list):
+            raise ValidationError("expenses: expected a list")
+        return items
+    out = []
+    for part in _split(cell):
+        match = _EXPENSE_RE.match(part)
+        if not match:
+            raise ValidationError(f"expense {part[:40]!r}: expected an amount first, e.g. "
+                                  "'12.5 CNY taxi'")
+        amount = float(match[1])
+        out.append({"amount": int(amount) if amount.is_integer() and "." not in match[1] else amount,
+                    "currency": (match[2] or "").upper(), "note": match[3].strip()})
+    return out
 
 
 def dedupe_key(date: str, time: str | None, event: str, summary: str) -> tuple[str, str, str, str]:
@@ -92,7 +131,7 @@ def import_csv(journal: Journal, path: Path, raw: bytes | None = None) -> Import
             line = reader.line_num
             if not any(cell.strip() for cell in row):
                 continue
-            cells = dict(zip(columns, row, strict=False))
+            cells = dict(zip(columns, map(_unguarded, row), strict=False))
             try:
                 date = parse_date(cells.get("date", "")).isoformat()
                 time = parse_time(cells["time"]) if cells.get("time", "").strip() else None
@@ -100,7 +139,11 @@ def import_csv(journal: Journal, path: Path, raw: bytes | None = None) -> Import
                 entry = Entry(date=date, time=time, end_time=end, event=cells.get("event", ""),
                               summary=cells.get("summary", "").strip(),
                               status=(cells.get("status") or "done").strip().lower(),
-                              tags=_split(cells.get("tags")), created_at=now, updated_at=now)
+                              tags=_split(cells.get("tags")),
+                              expenses=parse_expenses(cells.get("expenses", "")),
+                              remind_at=cells.get("remind_at", "").strip() or None,
+                              recurrence=cells.get("recurrence", "").strip() or None,
+                              created_at=now, updated_at=now)
                 entry.validate()
                 key = dedupe_key(entry.date, entry.time, entry.event, entry.summary)
                 if key in seen:

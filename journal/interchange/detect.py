@@ -2,8 +2,9 @@
 
 One command for every format, because users do not know (or care) what their phone called the
 file: ``contacts.vcf``, ``00001.vcf`` or ``export`` from WeChat, ``jrnl.json``, a colleague's
-hand-over ``张伟.json``. A known extension decides; otherwise the first bytes do (``BEGIN:VCARD``,
-a JSON object, a CSV header naming ``date`` and ``event``); anything else is one clear line.
+hand-over ``张伟.json``, jrnl's ``journal.txt``. A known extension decides; otherwise the first
+bytes do (``BEGIN:VCARD``, a JSON object, a CSV header naming ``date`` and ``event``, a jrnl header
+line ``[2026-11-20 09:30] …``); anything else is one clear line.
 """
 
 from __future__ import annotations
@@ -16,14 +17,19 @@ from journal.interchange.common import read_source
 from journal.service import Journal
 
 EXTENSIONS = {".csv": "csv", ".vcf": "vcard", ".vcard": "vcard", ".json": "json"}
-KNOWN = "CSV (.csv), vCard (.vcf), a jrnl export or a hand-over bundle (.json)"
+KNOWN = ("CSV (.csv), vCard (.vcf), a jrnl journal (its .txt file or `jrnl --export json`) or a "
+         "journal export / hand-over bundle (.json)")
 
 
 def sniff(path: Path, raw: bytes) -> str:
-    """``csv``, ``vcard`` or ``json`` for ``path`` whose content is ``raw``."""
+    """``csv``, ``vcard``, ``json`` or ``jrnl-text`` for ``path`` whose content is ``raw``."""
+    from journal.interchange.jrnl_text import looks_like_jrnl_text
+
     by_extension = EXTENSIONS.get(path.suffix.lower())
     if by_extension:
         return by_extension
+    if looks_like_jrnl_text(raw):
+        return "jrnl-text"
     head = raw[:4096]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         head = head.decode("utf-16", "ignore").encode("utf-8")
@@ -38,10 +44,25 @@ def sniff(path: Path, raw: bytes) -> str:
     raise ValidationError(f"{path}: unknown format (expected {KNOWN})")
 
 
-def import_file(journal: Journal, path: Path) -> tuple[str, Any]:
-    """Import ``path`` with the right importer; returns (format, its report)."""
+def import_file(journal: Journal, path: Path, *, tags_as: str = "tags",
+                timeformat: str | None = None) -> tuple[str, Any]:
+    """Import ``path`` with the right importer; returns (format, its report). ``tags_as`` and
+    ``timeformat`` are for jrnl files (see :mod:`.jrnl_import`, :mod:`.jrnl_text`)."""
     raw = read_source(path)
-    kind = sniff(path, raw)
+    # A jrnl timeformat says what the file is, even where its dates would not be recognised.
+    kind = "jrnl-text" if timeformat and path.suffix.lower() not in EXTENSIONS else sniff(path, raw)
+    if kind == "jrnl-text":
+        from journal.interchange.common import decode_text
+        from journal.interchange.jrnl_import import import_jrnl
+        from journal.interchange.jrnl_text import parse_journal
+
+        try:
+            items, notes = parse_journal(decode_text(raw, path), timeformat)
+        except ValidationError as exc:
+            raise ValidationError(f"{path}: {exc}") from None
+        report = import_jrnl(journal, path, {"entries": items}, tags_as=tags_as)
+        report.notes += [("file", note) for note in notes]
+        return kind, report
     if kind == "csv":
         from journal.interchange.csv_import import import_csv
 
@@ -57,7 +78,7 @@ def import_file(journal: Journal, path: Path) -> tuple[str, Any]:
     if looks_like_bundle(data):
         return "bundle", import_bundle(journal, path, data)
     if looks_like_jrnl(data):
-        return "jrnl", import_jrnl(journal, path, data)
+        return "jrnl", import_jrnl(journal, path, data, tags_as=tags_as)
     if isinstance(data, dict) and isinstance(data.get("entries"), dict):
         raise ValidationError(f"{path}: this is a journal data file, not an export: open it with "
                               "--file, or merge journals with `journal sync`")

@@ -4,8 +4,11 @@
 "time": "09:30", "title": "…", "body": "…", "tags": ["@client"], "starred": false}, …]}``.
 An entry's title (its first sentence, without the full stop) becomes the event, the body the summary, each ``@tag`` /
 ``#tag`` a tag without its symbol, and a star the tag ``starred`` (jrnl users filter by it). jrnl's
-tags are left as tags, not turned into contacts: ``@li_na`` may be a person, a project or a mood,
-and guessing would fill the contact list with noise.
+tags are left as tags unless asked otherwise: ``@li_na`` may be a person, a project or a mood, and
+guessing would fill the contact list with noise. With ``--tags-as contacts`` (or ``projects``) each
+``@tag`` links the entry to the contact (project) of that name — ``@Li_Na`` is ``Li Na``, spelled
+as the entry's text writes it — created when new; ``#tags`` stay tags. jrnl's plain-text journal
+file is read by :mod:`journal.interchange.jrnl_text` into the same items as its JSON export.
 
 Like the CSV import: every entry is checked first, the accepted ones are written in ONE transaction
 (a backup is taken just before the write), an entry equal to one already in the journal (date,
@@ -24,10 +27,11 @@ import orjson
 from journal.errors import JournalError, ValidationError
 from journal.interchange.common import ImportReport, describe_error
 from journal.interchange.csv_import import dedupe_key
-from journal.models import MAX_EVENT, Entry, utc_now
+from journal.models import KIND_LINK_FIELD, MAX_EVENT, Entry, utc_now
 from journal.service import Journal
 
 TAG_SYMBOLS = "@#"
+TAGS_AS = ("tags", "contacts", "projects")
 
 
 def looks_like_jrnl(data: Any) -> bool:
@@ -44,8 +48,17 @@ def _text(item: dict[str, Any], key: str) -> str:
     return value
 
 
-def jrnl_entry(item: Any, now: str) -> Entry:
-    """The entry a jrnl export item describes, validated; raises :class:`ValidationError`."""
+def _spelled(text: str) -> dict[str, str]:
+    """Each tag as the entry's text spells it (jrnl's JSON export lower-cases tags; a contact
+    named from one should read ``Li_Na``, not ``li_na``)."""
+    from journal.interchange.jrnl_text import tags_in
+
+    return {t.lower(): t for t in tags_in(text)}
+
+
+def jrnl_entry(item: Any, now: str, tags_as: str = "tags") -> tuple[Entry, list[str]]:
+    """The entry a jrnl export item describes, validated, and the names its ``@tags`` link to
+    (with ``tags_as`` contacts or projects); raises :class:`ValidationError`."""
     if not isinstance(item, dict):
         raise ValidationError(f"expected an object, found {type(item).__name__}")
     from journal.models import check_date, check_time
@@ -62,7 +75,13 @@ def jrnl_entry(item: Any, now: str) -> Entry:
     tags = item.get("tags") or []
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise ValidationError("tags must be a list of text")
-    names = [t.lstrip(TAG_SYMBOLS).strip() for t in tags]
+    links: list[str] = []
+    if tags_as != "tags":
+        spelled = _spelled(f"{_text(item, 'title')} {_text(item, 'body')}")
+        links = list(dict.fromkeys(" ".join(spelled.get(t.lower(), t)[1:].replace("_", " ").split())
+                                   for t in tags if t.startswith("@")))
+        tags = [t for t in tags if not t.startswith("@")]
+    names = [t.lstrip(TAG_SYMBOLS).strip().lower() for t in tags]
     starred = item.get("starred")
     if starred is not None and not isinstance(starred, bool):
         raise ValidationError(f"starred is {type(starred).__name__}, expected true or false")
@@ -72,7 +91,7 @@ def jrnl_entry(item: Any, now: str) -> Entry:
                   tags=[n for n in names if n], created_at=now, updated_at=now)
     entry.validate()
     orjson.dumps(entry.to_doc())  # lone surrogates would break the write of the whole file
-    return entry
+    return entry, [n for n in links if n]
 
 
 def parse_json(raw: bytes, path: Path) -> Any:
@@ -92,32 +111,48 @@ def parse_json(raw: bytes, path: Path) -> Any:
         raise ValidationError(f"{path}: JSON nested too deeply to be an export") from None
 
 
-def import_jrnl(journal: Journal, path: Path, data: Any) -> ImportReport:
-    """Import the parsed jrnl export ``data`` (read from ``path``) into ``journal``."""
+def import_jrnl(journal: Journal, path: Path, data: Any, *, tags_as: str = "tags") -> ImportReport:
+    """Import the parsed jrnl export ``data`` (read from ``path``) into ``journal``. Items may
+    carry the ``line`` they start on (the plain-text reader adds it) for the report."""
     if not looks_like_jrnl(data):
         raise ValidationError(f"{path}: not a jrnl export (expected an object with an "
                               "\"entries\" list, as `jrnl --export json` writes)")
+    if tags_as not in TAGS_AS:
+        raise ValidationError(f"--tags-as must be one of {', '.join(TAGS_AS)}")
     report = ImportReport("entries")
     now = utc_now()
-    accepted: list[Entry] = []
+    accepted: list[tuple[str, Entry, list[str]]] = []
     for number, item in enumerate(data["entries"], 1):
+        line = item.get("line") if isinstance(item, dict) else None
+        where = f"line {line}" if isinstance(line, int) else f"entry {number}"
         try:
-            accepted.append(jrnl_entry(item, now))
+            accepted.append((where, *jrnl_entry(item, now, tags_as)))
         except (JournalError, orjson.JSONEncodeError) as exc:
-            report.rejected.append((f"entry {number}", describe_error(exc)))
+            report.rejected.append((where, describe_error(exc)))
+    kind = tags_as[:-1]  # contact / project
     with journal.import_batch() as tx:
+        resolver = tx.resolver
         seen = {dedupe_key(d["date"], d.get("time"), d["event"], d.get("summary", ""))
                 for d in tx.tables.get("entries", {}).values()}
         new_docs: list[dict[str, Any]] = []
-        for entry in accepted:
+        for where, entry, links in accepted:
             key = dedupe_key(entry.date, entry.time, entry.event, entry.summary)
             if key in seen:
                 report.unchanged += 1
                 continue
+            if links:
+                try:
+                    ids = sorted({resolver.resolve(kind, name) for name in links})
+                except JournalError as exc:
+                    report.rejected.append((where, describe_error(exc)))
+                    continue
+                setattr(entry, KIND_LINK_FIELD[kind], ids)
             seen.add(key)
             new_docs.append(entry.to_doc())
-        if new_docs:
+        report.created = [f"{c.kind} {c.label}" for c in resolver.created]
+        if new_docs or resolver.created:
             report.backup = tx.backup("import")
+        if new_docs:
             tx.insert_many("entries", new_docs)
         report.imported = len(new_docs)
     return report

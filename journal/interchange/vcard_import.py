@@ -69,11 +69,18 @@ def read_card(card: Card, now: str) -> CardContact:
     emails = [strip_uri(p.value(), "mailto:") for p in card.all("EMAIL")]
     notes = "\n\n".join(n.value().strip() for n in card.all("NOTE") if n.value().strip())
     tags = [t for p in card.all("CATEGORIES") for t in p.values(",")]
+    tier = card.first("X-JOURNAL-TIER")  # written by `journal export --format vcard`
+    tier_name = tier.value().strip() if tier is not None else ""
+    if tier_name and tags and fold(tags[0]) == fold(tier_name):
+        tags = tags[1:]  # the tier leads CATEGORIES for phones; here it is the tier, not a tag
+    cadence = card.first("X-JOURNAL-CADENCE-DAYS")
+    cadence_text = cadence.value().strip() if cadence is not None else ""
+    cadence_days = int(cadence_text) if re.fullmatch(r"[0-9]{1,6}", cadence_text) else None
     birthday, warning = card_birthday(card)
     contact = Contact(name=name, title=title.value() if title is not None else "",
                       phones=[p for p in phones if p.strip()], emails=[e for e in emails if e.strip()],
                       birthday=birthday, notes=notes, tags=[t for t in tags if t.strip()],
-                      created_at=now, updated_at=now)
+                      tier=tier_name, cadence_days=cadence_days, created_at=now, updated_at=now)
     doc = contact.to_doc()  # validates: length limits, NUL, list shapes
     orjson.dumps(doc)  # lone surrogates (from odd charsets) would break the write of the whole file
     return CardContact(card.line, contact, organisation, [warning] if warning else [])
@@ -103,7 +110,8 @@ def merge_into(existing: dict[str, Any], new: Contact) -> tuple[dict[str, Any], 
     if tags:
         doc["tags"] = sorted(set(doc.get("tags", [])) | set(tags))
         added.append("tags " + ", ".join(tags))
-    for name, value in (("title", new.title), ("birthday", new.birthday), ("notes", new.notes)):
+    for name, value in (("title", new.title), ("birthday", new.birthday), ("notes", new.notes),
+                        ("tier", new.tier), ("cadence_days", new.cadence_days)):
         current = doc.get(name)
         if not value or current == value:
             continue
@@ -116,7 +124,8 @@ def merge_into(existing: dict[str, Any], new: Contact) -> tuple[dict[str, Any], 
         elif name == "notes" and value.strip() in current:
             continue
         else:
-            shown = value if len(value) <= 40 else value[:39] + "…"
+            said = str(value)
+            shown = said if len(said) <= 40 else said[:39] + "…"
             kept.append(f"{name} (the card says {shown!r})")
     return doc, added, kept
 
