@@ -381,3 +381,37 @@ def test_sync_brings_the_search_cache_up_to_date(pair: Pair) -> None:
     st = pair.a.stat()
     assert note is not None and note.stat == (st.st_ino, st.st_size, st.st_mtime_ns)
     assert len(open_journal(pair.a).index.search("第二")) == 1
+
+
+def test_an_unfinished_merge_is_announced_at_start_and_finished_by_sync(pair: Pair) -> None:
+    """A hand-typed `git pull` stopped on another file's conflict (MERGE_HEAD left behind): every
+    command says so in one line; sync says what to resolve, then finishes the merge and pushes."""
+    repo_a, repo_b = pair.a.parent, pair.b.parent
+    for repo, text in ((repo_b, "B\n"), (repo_a, "A\n")):
+        (repo / "notes.txt").write_text(text)
+        git(repo, "add", "notes.txt")
+        git(repo, "commit", "-qm", f"notes {text.strip()}")
+    git(repo_b, "push", "-q")
+    Journal(pair.b).add_entry(event="from B", date=DAY)
+    synced(pair.b)
+    pulled = subprocess.run(["git", "pull", "--no-rebase"], cwd=repo_a, capture_output=True,
+                            text=True, timeout=60)
+    assert pulled.returncode != 0 and (repo_a / ".git" / "MERGE_HEAD").exists()
+
+    listed = journal(pair.a, "list")
+    assert listed.returncode == 0 and "Visit ACME" in listed.stdout
+    assert listed.stderr.count("\n") == 1 and "left unfinished" in listed.stderr
+    assert "run `journal sync` to finish it" in listed.stderr
+    added, _ = Journal(pair.a).add_entry(event="written meanwhile", date=DAY)
+
+    stuck = sync.sync(pair.a)
+    assert not stuck.ok and stuck.needs_user and "notes.txt" in stuck.summary
+    (repo_a / "notes.txt").write_text("A and B\n")
+    git(repo_a, "add", "notes.txt")
+    done = sync.sync(pair.a)
+    assert done.ok and done.pushed and "finished a git merge" in done.summary, done
+    assert journal(pair.a, "list").stderr == ""
+    events = {e["event"] for e in pair.entries(pair.a).values()}
+    assert {"from B", "written meanwhile"} <= events and added.id in pair.entries(pair.a)
+    synced(pair.b)
+    assert_settled(pair)
