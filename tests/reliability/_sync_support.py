@@ -9,6 +9,7 @@ before it checks the file, so a late write by an orphaned git would be caught.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -25,7 +26,8 @@ PHASES = {"add": "commit", "commit": "commit", "fetch": "fetch", "index-pack": "
           "upload-pack": "fetch", "fetch-pack": "fetch", "rev-list": "fetch",
           "merge": "merge", "read-tree": "merge", "merge-file": "merge", "commit-tree": "merge",
           "write-tree": "merge", "update-index": "merge", "hash-object": "merge",
-          "update-ref": "merge", "merge-driver": "driver", "push": "push", "send-pack": "push",
+          "update-ref": "merge", "merge-base": "merge", "ls-tree": "merge", "cat-file": "merge",
+          "ls-files": "commit", "merge-driver": "driver", "push": "push", "send-pack": "push",
           "receive-pack": "push", "pack-objects": "push"}
 
 
@@ -136,6 +138,10 @@ def phase_of(argv: list[str]) -> str | None:
         if base in ("git", "git-remote-file") or base.startswith("git-"):
             sub = base[4:] if base.startswith("git-") and base != "git-remote-file" else \
                 next((w for w in words[i + 1:] if not w.startswith("-")), "")
+            if sub == "hash-object" and "-w" not in argv:
+                return "commit"  # checking what `git add` staged, before the commit
+            if sub == "update-ref" or (sub == "read-tree" and "-u" in argv):
+                return "merge-apply"  # bringing the merge into the working tree and the branch
             return PHASES.get(sub)
     return None
 
@@ -162,14 +168,9 @@ def start_sync(path: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 def kill_sync(proc: subprocess.Popen[bytes]) -> bool:
     """``kill -9`` the sync process alone (not its children); False if it had ended already."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        return False
-    proc.wait()
-    assert proc.stdout is not None and proc.stderr is not None
-    proc.stdout.close()
-    proc.stderr.close()
+    proc.communicate()
     return proc.returncode == -signal.SIGKILL
 
 
