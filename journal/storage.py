@@ -140,7 +140,8 @@ def _unparsable(raw: bytes, origin: str, exc: Exception) -> str:
                 "file to start afresh)")
     if raw.startswith(b"<<<<<<< ") or b"\n<<<<<<< " in raw or b"\n>>>>>>> " in raw:
         return (f"{origin}: the file holds git conflict markers from an unfinished merge; run "
-                "`journal sync --setup` then `git checkout --merge` on it, or `git merge --abort`")
+                "`journal sync` (it merges the file again and finishes the merge), or `git merge "
+                "--abort`")
     return f"{origin}: not valid JSON ({exc})"
 
 

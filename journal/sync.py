@@ -32,9 +32,18 @@ from journal.merge_driver import (
     merge_files,
     missing_program,
 )
-from journal.sync_guard import GitPaths, check_repository, make_private, shared
+from journal.sync_guard import (
+    GitPaths,
+    check_pushable,
+    check_repository,
+    check_staged,
+    make_private,
+    merge_attribute,
+    shared,
+)
 from journal.sync_merge import NeedsUser as _NeedsUser
 from journal.sync_merge import (
+    SyncStopped,
     apply_merge,
     finish_interrupted_merge,
     plan_merge,
@@ -72,10 +81,6 @@ class SyncResult:
 
 
 # -- git plumbing ----------------------------------------------------------------------------------
-
-
-class SyncStopped(JournalError):
-    """The sync was asked to stop (the app quitting): the git command running was ended."""
 
 
 def _git(cwd: Path, *args: str, timeout: float = LOCAL_TIMEOUT_S,
@@ -343,11 +348,11 @@ def _ensure_setup(repo: _Repo, *, force_driver: bool = False, ignore: bool = Tru
                            ("pull.rebase", "false")):  # a hand-typed `git pull` merges, never rebases
             repo.out("config", key, value, what="git config")
         notes.append(f"registered the journal merge driver in {repo.root}")
-    attribute = _merge_attribute(repo)
+    attribute = merge_attribute(repo)
     if attribute == "unspecified" and _append_lines(repo.root / ".gitattributes",
                                                     [f"{_attr_pattern(repo.rel)} merge={DRIVER}"]):
         notes.append(f"wrote {repo.rel} merge={DRIVER} to .gitattributes")
-        attribute = _merge_attribute(repo)
+        attribute = merge_attribute(repo)
     if attribute != DRIVER:
         how = {"unset": "not at all (-merge or binary)", "set": "as plain text",
                "unspecified": "as plain text"}.get(attribute, f"with merge={attribute}")
@@ -358,13 +363,6 @@ def _ensure_setup(repo: _Repo, *, force_driver: bool = False, ignore: bool = Tru
     if ignore and _append_lines(repo.root / ".gitignore", list(IGNORE_PATTERNS)):
         notes.append("added the lock, temp, cache and backup files to .gitignore")
     return notes
-
-
-def _merge_attribute(repo: _Repo) -> str:
-    """The ``merge`` attribute git applies to the data file: a driver name, ``set``, ``unset`` or
-    ``unspecified``."""
-    out = repo.out("check-attr", "-z", "merge", "--", repo.rel, what="git check-attr").split("\0")
-    return out[2] if len(out) >= 3 else "unspecified"
 
 
 def _attr_pattern(rel: str) -> str:
@@ -406,7 +404,7 @@ def setup(data_path: Path | str) -> SyncResult:
         with sync_lock(repo):
             notes = _ensure_setup(repo, force_driver=True)
             summary = f"the journal merge driver is registered in {repo.root}"
-            if repo.merging() and repo.rel in repo.unmerged():
+            if repo.rel in repo.unmerged():
                 if redo_conflicted(repo):
                     summary += f"; redid the merge of {repo.rel}: run `journal sync` to finish it"
                 else:
@@ -525,38 +523,11 @@ def _commit(repo: _Repo, message: str) -> bool:
         return False
     repo.out("add", "--", *paths, what="git add")
     if repo.data.exists():
-        _check_staged(repo)
+        check_staged(repo)
     if repo.git("diff", "--cached", "--quiet", "--", *paths).returncode == 0:
         return False
     repo.out("commit", "-q", "-m", message, "--", *paths, what="git commit")
     return True
-
-
-def _check_staged(repo: _Repo) -> None:
-    """What ``git add`` staged must be the file's very bytes (the caller holds the lock, and loading
-    the file under it checked them): an attribute such as ``eol``, ``ident``, ``filter`` or
-    ``working-tree-encoding`` would have git store something else than was checked."""
-    staged = repo.out("rev-parse", f":{repo.rel}", what="git rev-parse")
-    raw = repo.out("hash-object", "--no-filters", "--", repo.rel, what="git hash-object")
-    if staged != raw:
-        repo.git("reset", "-q", "--", repo.rel)
-        raise JournalError(f"git would store {repo.rel} changed by its attributes (see `git "
-                           f"check-attr -a -- {repo.rel}`): remove the eol, text, ident, filter or "
-                           "encoding attribute from .gitattributes, then sync again")
-
-
-def _check_pushable(repo: _Repo) -> None:
-    """Never push a data file that does not parse and validate (whatever made the commit)."""
-    from journal.storage import parse_bytes
-
-    found = repo.git("ls-tree", "HEAD", "--", repo.rel).stdout.split()
-    if len(found) >= 3:
-        raw = repo.raw("cat-file", "blob", found[2])
-        try:
-            parse_bytes(raw, f"{repo.rel} as committed in {repo.root}")
-        except JournalError as exc:
-            raise _NeedsUser(f"not pushing: {exc}; repair it (`journal doctor`), commit, then "
-                             "sync again") from None
 
 
 def _sync(repo: _Repo, message: str | None, *, allow_unrelated: bool = False) -> SyncResult:
@@ -601,7 +572,7 @@ def _sync_locked(repo: _Repo, message: str | None, allow_unrelated: bool,
                     details.append(note)
             if not repo.has("HEAD") or (repo.has(target) and _same_commit(repo, "HEAD", target)):
                 return _done(remote, remote_branch, details, committed, pulled, pushed=False)
-            _check_pushable(repo)
+            check_pushable(repo)
             push = repo.net("push", "--quiet", *([] if upstream else ["-u"]), remote,
                             f"HEAD:refs/heads/{remote_branch}")
             if push.returncode == 0:
@@ -666,7 +637,8 @@ def _unreachable(repo: _Repo, proc: subprocess.CompletedProcess[str], remote: st
 
 def _done(remote: str, branch: str, details: list[str], committed: bool, pulled: bool,
           *, pushed: bool) -> SyncResult:
-    parts = [d for d in details if d == "committed your changes" or d.startswith(("merged", "finished"))]
+    parts = [d for d in details if d == "committed your changes"
+             or d.startswith(("merged", "finished"))]
     if pushed:
         parts.append(f"pushed to {remote}")
     summary = f"synced with {remote}/{branch}: " + "; ".join(parts) if parts else \

@@ -12,6 +12,11 @@ And the journal is private data: its history in ``.git/objects`` must not be rea
 either. ``journal sync --init`` / ``--setup`` (and every sync) make the journal's folder and the git
 directory 0700, the config 0600, and switch ``core.sharedRepository`` off; git itself runs with
 umask 077 (see :mod:`journal.sync`), so what it creates later stays private too.
+
+Also here, the checks on what git would do with the data file itself: merge it with the driver
+(the ``merge`` attribute in effect, not our own line, which a later one can override), store the
+very bytes that were checked (no ``ident``, ``eol`` or filter altering them), push only a file
+that parses and validates.
 """
 
 from __future__ import annotations
@@ -21,8 +26,13 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from journal.errors import JournalError
+from journal.sync_merge import NeedsUser
+
+if TYPE_CHECKING:
+    from journal.sync import _Repo
 
 #: Values of ``core.sharedRepository`` that mean "not shared" (git's own spellings).
 _NOT_SHARED = {"", "false", "umask", "no", "off", "0"}
@@ -105,8 +115,8 @@ def check_repository(paths: GitPaths, *, uid: int | None = None) -> None:
             raise JournalError(f"cannot check {path} ({exc.strerror or exc}): not syncing") from None
         why = _who_else_can_write(st, uid)
         if why:
-            fix = (f"make it yours and private (`chmod {'700' if stat.S_ISDIR(st.st_mode) else '600'}"
-                   f" {path}`)" if st.st_uid in (uid, 0) else "use a repository of your own")
+            fix = (f"make it private (`chmod {'700' if stat.S_ISDIR(st.st_mode) else '600'} {path}`)"
+                   if st.st_uid in (uid, 0) else "use a repository of your own")
             raise JournalError(f"{path} ({what}) {why}, so they could make git run their commands: "
                                f"check it holds nothing you did not put there, {fix}, then sync "
                                "again")
@@ -132,3 +142,40 @@ def make_private(paths: GitPaths, data_folder: Path) -> list[str]:
 def shared(value: str) -> bool:
     """Whether a ``core.sharedRepository`` value shares the repository with other users."""
     return value.strip().lower() not in _NOT_SHARED
+
+
+# -- what git would store, merge and push ------------------------------------------------------------
+
+
+def merge_attribute(repo: _Repo) -> str:
+    """The ``merge`` attribute git applies to the data file: a driver name, ``set``, ``unset`` or
+    ``unspecified``."""
+    out = repo.out("check-attr", "-z", "merge", "--", repo.rel, what="git check-attr").split("\0")
+    return out[2] if len(out) >= 3 else "unspecified"
+
+
+def check_staged(repo: _Repo) -> None:
+    """What ``git add`` staged must be the file's very bytes (the caller holds the lock, and loading
+    the file under it checked them): an attribute such as ``eol``, ``ident``, ``filter`` or
+    ``working-tree-encoding`` would have git store something else than was checked."""
+    staged = repo.out("rev-parse", f":{repo.rel}", what="git rev-parse")
+    raw = repo.out("hash-object", "--no-filters", "--", repo.rel, what="git hash-object")
+    if staged != raw:
+        repo.git("reset", "-q", "--", repo.rel)
+        raise JournalError(f"git would store {repo.rel} changed by its attributes (see `git "
+                           f"check-attr -a -- {repo.rel}`): remove the eol, text, ident, filter or "
+                           "encoding attribute from .gitattributes, then sync again")
+
+
+def check_pushable(repo: _Repo) -> None:
+    """Never push a data file that does not parse and validate (whatever made the commit)."""
+    from journal.storage import parse_bytes
+
+    found = repo.git("ls-tree", "HEAD", "--", repo.rel).stdout.split()
+    if len(found) >= 3:
+        raw = repo.raw("cat-file", "blob", found[2])
+        try:
+            parse_bytes(raw, f"{repo.rel} as committed in {repo.root}")
+        except JournalError as exc:
+            raise NeedsUser(f"not pushing: {exc}; repair it (`journal doctor`), commit, then "
+                            "sync again") from None

@@ -48,6 +48,10 @@ class NeedsUser(JournalError):
     """A merge stopped for something only the user can decide."""
 
 
+class SyncStopped(JournalError):
+    """The sync was asked to stop (the app quitting): the git command running was ended."""
+
+
 @dataclass
 class Plan:
     """A merge computed but not applied: where HEAD goes and what the data file becomes."""
@@ -162,28 +166,24 @@ def plan_merge(repo: _Repo, target: str, short: str, allow_unrelated: bool) -> P
     if repo.git("merge-base", "--is-ancestor", theirs_id, head).returncode == 0:
         return None
     ours_entry, theirs_entry = _entry(repo, head, repo.rel), _entry(repo, theirs_id, repo.rel)
-    try:
-        if repo.git("merge-base", "--is-ancestor", head, theirs_id).returncode == 0:
-            raw = _blob(repo, theirs_entry)
-            if raw is not None:
-                _check(raw, f"the incoming version of {repo.rel}")
-            if raw is not None or ours_entry is None:  # (a deleted journal is merged, not taken)
-                return Plan(head, theirs_id, theirs_entry, raw, f"merged {short} (fast-forward)",
-                            f"journal: fast-forward to {short}")
-        base = repo.git("merge-base", head, theirs_id).stdout.strip()
-        if not base:
-            if not allow_unrelated:
-                raise NeedsUser(f"{short} has a history unrelated to this journal's (was it started "
-                                "on two machines?): run `journal sync --init` with the remote's URL "
-                                "to join them, or clone the remote instead")
-            base = _store_blob_tree(repo)
-        raw, what = _merge_data(_blob(repo, _entry(repo, base, repo.rel)), _blob(repo, ours_entry),
-                                _blob(repo, theirs_entry), repo.rel)
-    except JournalError as exc:
-        if isinstance(exc, NeedsUser):
-            raise
-        raise NeedsUser(f"could not merge {short}: {exc}; your journal is unchanged: repair that "
-                        "file where it was committed, then sync again") from None
+    theirs = _blob(repo, theirs_entry)
+    if repo.git("merge-base", "--is-ancestor", head, theirs_id).returncode == 0 \
+            and (theirs is not None or ours_entry is None):  # (a deleted journal is merged, not taken)
+        if theirs is not None:
+            with _incoming(short):
+                _check(theirs, f"the incoming version of {repo.rel}")
+        return Plan(head, theirs_id, theirs_entry, theirs, f"merged {short} (fast-forward)",
+                    f"journal: fast-forward to {short}")
+    base = repo.git("merge-base", head, theirs_id).stdout.strip()
+    if not base:
+        if not allow_unrelated:
+            raise NeedsUser(f"{short} has a history unrelated to this journal's (was it started on "
+                            "two machines?): run `journal sync --init` with the remote's URL to join "
+                            "them, or clone the remote instead")
+        base = _empty_tree(repo)
+    base_raw, ours = _blob(repo, _entry(repo, base, repo.rel)), _blob(repo, ours_entry)
+    with _incoming(short):
+        raw, what = _merge_data(base_raw, ours, theirs, repo.rel)
     mode = (ours_entry or theirs_entry or ("100644", ""))[0]
     entry = (mode, _store_blob(repo, raw)) if raw is not None else None
     tree = _merged_tree(repo, base, head, theirs_id, entry, short)
@@ -192,7 +192,17 @@ def plan_merge(repo: _Repo, target: str, short: str, allow_unrelated: bool) -> P
     return Plan(head, commit, entry, raw, f"merged {short} ({what})", f"journal: merge {short}")
 
 
-def _store_blob_tree(repo: _Repo) -> str:
+@contextlib.contextmanager
+def _incoming(short: str) -> Iterator[None]:
+    """A version that cannot be read or merged stops the sync before anything changed here."""
+    try:
+        yield
+    except JournalError as exc:
+        raise NeedsUser(f"could not merge {short}: {exc}; your journal is unchanged: repair that "
+                        "file where it was committed, then sync again") from None
+
+
+def _empty_tree(repo: _Repo) -> str:
     """The empty tree (the base of two unrelated histories), written so that git can read it."""
     return repo.raw("hash-object", "-w", "-t", "tree", "--stdin", stdin=b"").decode().strip()
 
@@ -312,21 +322,23 @@ def _first_line(proc: object) -> str:
 
 
 def finish_interrupted_merge(repo: _Repo) -> str | None:
-    """A git merge left unfinished (``MERGE_HEAD`` exists: a ``git pull`` that stopped on a conflict
-    or was killed, or an older journal's sync killed mid-merge). The data file is merged again
-    here from the three versions git recorded, keeping anything written to it since, then the merge
-    is committed if nothing else is conflicted. Returns a note, or None when there was none."""
+    """A git operation left unfinished: the data file conflicted in the index (a ``git pull``
+    without the driver, a ``git stash pop``), or ``MERGE_HEAD`` left behind (a ``git pull`` that
+    stopped on another file, a merge or an older journal's sync killed midway). The data file is
+    merged again here from the three versions git recorded, keeping anything written to it since;
+    then a merge is committed if nothing else is conflicted. Returns a note, or None."""
     from journal.storage import JournalStore
 
-    if not repo.merging():
-        return None
     unmerged = repo.unmerged()
+    redone = False
     if repo.rel in unmerged:
         if not redo_conflicted(repo):
-            raise NeedsUser(f"an unfinished git merge left {repo.rel} conflicted and the versions "
-                            "cannot be merged automatically: keep one with `git checkout --ours -- "
-                            f"{repo.rel}` (or --theirs), `git add` it, then `journal sync`")
-        unmerged = repo.unmerged()
+            raise NeedsUser(f"{repo.rel} is conflicted in git's index and its versions cannot be "
+                            f"merged automatically: keep one with `git checkout --ours -- {repo.rel}`"
+                            " (or --theirs), `git add` it, then `journal sync`")
+        unmerged, redone = repo.unmerged(), True
+    if not repo.merging():
+        return f"merged the conflicted {repo.rel} again" if redone else None
     if unmerged:
         raise NeedsUser(f"an unfinished git merge in {repo.root} still has conflicts in "
                         f"{', '.join(unmerged[:5])}: resolve them, `git add` them, then `journal sync`")
@@ -365,6 +377,8 @@ def redo_conflicted(repo: _Repo) -> bool:
             elif merged is None:
                 return False
             repo.out("add", "--", repo.rel, what="git add")
+    except SyncStopped:
+        raise
     except JournalError:
         return False
     return True

@@ -415,3 +415,23 @@ def test_an_unfinished_merge_is_announced_at_start_and_finished_by_sync(pair: Pa
     assert {"from B", "written meanwhile"} <= events and added.id in pair.entries(pair.a)
     synced(pair.b)
     assert_settled(pair)
+
+
+def test_a_conflict_left_by_git_stash_pop_is_merged_again_by_sync(pair: Pair) -> None:
+    """Not only a merge leaves the file conflicted: a `git stash pop` (here with a driver that
+    fails) does too, without MERGE_HEAD. The next sync merges the file again and goes on."""
+    repo_b = pair.b.parent
+    stashed, _ = Journal(pair.b).add_entry(event="stashed away", date=DAY)
+    git(repo_b, "stash", "-q")
+    kept, _ = Journal(pair.b).add_entry(event="committed meanwhile", date=DAY)
+    git(repo_b, "commit", "-qam", "by hand")
+    popped = subprocess.run(["git", "-c", "merge.journal.driver=false", "stash", "pop"], cwd=repo_b,
+                            capture_output=True, text=True, timeout=60)
+    assert popped.returncode != 0 and "journal.json" in git(repo_b, "diff", "--name-only",
+                                                            "--diff-filter=U")
+    done = sync.sync(pair.b)
+    assert done.ok and done.pushed, done
+    assert {stashed.id, kept.id} <= set(pair.entries(pair.b))
+    assert git(repo_b, "diff", "--name-only", "--diff-filter=U") == ""
+    synced(pair.a)
+    assert {stashed.id, kept.id} <= set(pair.entries(pair.a))
