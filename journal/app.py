@@ -373,8 +373,12 @@ class JournalApp(App[None]):
     def check_driver(self) -> None:
         """Warn when the journal sits in a git clone that lacks the merge driver (git config is
         not versioned, so a fresh clone does): a pull would then conflict line by line."""
-        from journal.sync.driver import driver_warning
+        from journal.sync.driver import driver_warning, merge_warning
 
+        unfinished = merge_warning(self.journal.path)
+        if unfinished:
+            self.notify(unfinished + " (or press s here).", title="Unfinished git merge",
+                        severity="warning", timeout=30, markup=False)
         warning = driver_warning(self.journal.path)
         if warning:
             self.notify(warning + ". Or press ctrl+p here and choose “Register the merge driver”.",
@@ -491,9 +495,11 @@ class JournalApp(App[None]):
         self.syncer.start("sync")
 
     async def action_quit(self) -> None:
-        """Quit; with sync-on-quit, sync first (q again quits without waiting)."""
-        if self.settings.sync_on_quit and self.ready:
-            self.syncer.quit()
+        """Quit. A sync still running is stopped cleanly first; with sync-on-quit, sync first (or
+        wait for the sync running). q again stops the sync; a third q quits at once."""
+        sync_first = self.settings.sync_on_quit and self.ready
+        if sync_first or self.syncer.running is not None or self.syncer.quit_after:
+            self.syncer.quit(sync_first=sync_first)
         else:
             self.exit()
 

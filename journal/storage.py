@@ -148,7 +148,8 @@ def _unparsable(raw: bytes, origin: str, exc: Exception) -> str:
                 "file to start afresh)")
     if raw.startswith(b"<<<<<<< ") or b"\n<<<<<<< " in raw or b"\n>>>>>>> " in raw:
         return (f"{origin}: the file holds git conflict markers from an unfinished merge; run "
-                "`journal sync --setup` then `git checkout --merge` on it, or `git merge --abort`")
+                "`journal sync` (it merges the file again and finishes the merge), or `git merge "
+                "--abort`")
     return f"{origin}: not valid JSON ({exc})"
 
 
@@ -485,6 +486,27 @@ class JournalStore:
         finally:
             release()
 
+    @contextlib.contextmanager
+    def locked_bytes(self) -> Iterator[LockedBytes]:
+        """Hold ``<file>.lock`` while working on the file as bytes, for as long as the caller needs:
+        ``journal sync`` applies a merge this way (what is on disk now, merged with what came in,
+        written back) and moves git's index and branch before any writer may change the file again."""
+        if self._work is not None:
+            raise RuntimeError("locked_bytes inside a journal transaction")
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        release = acquire_lock(self.lock_path, self.path)
+        try:
+            self._sweep_temp_files()
+            yield LockedBytes(self)
+        finally:
+            release()
+
+    def _write_validated(self, raw: bytes, origin: str) -> None:
+        """Replace the file with ``raw`` after a full parse and check (only while locked)."""
+        tables = parse_bytes(raw, origin)
+        self._snap, self._key = None, stat_key(self.path)
+        self._commit({name: TableState(parsed=table) for name, table in tables.items()})
+
     # -- backups ---------------------------------------------------------------------------
     def backup(self, reason: str) -> Path | None:
         """Keep a timestamped copy (0600) next to the data file before risky bulk changes; the
@@ -495,6 +517,25 @@ class JournalStore:
         """Backups of this file, newest first."""
         return list_backups(self.path)
 
+
+class LockedBytes:
+    """The data file's bytes while :meth:`JournalStore.locked_bytes` holds the lock."""
+
+    def __init__(self, store: JournalStore) -> None:
+        self._store = store
+
+    def read(self) -> bytes | None:
+        """What is on disk now (None: no file). Refuses anything but a regular file."""
+        path = self._store.path
+        if stat_key(path) is not None and not stat.S_ISREG(os.stat(path).st_mode):
+            raise StorageError(f"{path}: is not a regular file")
+        got = read_bytes(path)
+        return got[0] if got is not None else None
+
+    def write(self, raw: bytes, origin: str) -> None:
+        """Replace the file with ``raw``: parsed and checked in full first (``origin`` names it in
+        the error), then written atomically, privately and in the canonical form."""
+        self._store._write_validated(raw, origin)
 
 # The entries' layout in the file and the writer's change history, for the derived search cache,
 # which reads the file's bytes through this facade. Loaded on first use (PEP 562): a warm search

@@ -148,13 +148,14 @@ def warn_if_driver_missing(ctx: Context) -> None:
     """One line on stderr when the journal sits in a git clone that lacks the merge driver (git config
     is not versioned, so a fresh clone does): a pull would then conflict. Never fails the command."""
     try:
-        from journal.sync.driver import driver_warning  # = journal.sync.git's, lighter to import
+        from journal.sync.driver import driver_warning, merge_warning  # light to import
 
-        warning = driver_warning(ctx.path)
+        warnings = [merge_warning(ctx.path), driver_warning(ctx.path)]
     except Exception:  # a warning is not worth failing the user's command
         return
-    if warning:
-        ctx.note(f"journal: warning: {warning}")
+    for warning in warnings:
+        if warning:
+            ctx.note(f"journal: warning: {warning}")
 
 
 def main(argv: Sequence[str] | None = None, *, stdout=None, stderr=None) -> int:  # noqa: ANN001

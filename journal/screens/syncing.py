@@ -4,8 +4,13 @@
 in a daemon thread and the app stays responsive; the result comes back as one notification whose
 severity says whether the user has something to do. A daemon thread rather than a Textual worker: a
 worker runs in asyncio's default executor, which the interpreter joins at exit, so quitting during a
-hung ``git fetch`` would hang too. Git itself runs with a timeout and never prompts (see sync.py),
-and whatever it did is safe to leave: the journal lock is released when the process ends.
+hung ``git fetch`` would hang too. Git itself runs with a timeout and never prompts (see sync.py).
+
+Quitting while a sync runs stops it cleanly before the app exits: the git command running is ended,
+a merge being applied is finished (it is short and local), and only then does the app go. With
+sync-on-quit the app waits for the sync instead; ``q`` again stops it. Even an app killed mid-sync
+loses nothing (git never writes the journal file, see :mod:`journal.sync.locked_merge`), but a clean stop
+leaves no git command running behind the user's back.
 
 The per-machine switches (pull on open, sync on quit) live in :mod:`journal.settings`.
 """
@@ -71,8 +76,9 @@ class SyncRunner:
         self.app = app
         #: The job running now, if any.
         self.running: Job | None = None
-        #: Quit as soon as the running job is done (sync-on-quit).
+        #: Quit as soon as the running job is done (sync-on-quit, or a stop requested by quitting).
         self.quit_after = False
+        self._stop: threading.Event | None = None
 
     def start(self, job: Job = "sync", *, quiet: bool = False, url: str | None = None) -> bool:
         """Start ``job`` in the background (``url``: the remote of an ``init``); False (and a
@@ -86,11 +92,12 @@ class SyncRunner:
                      "init": "Setting up git sync…"}[job]
             self.app.notify(doing, markup=False, timeout=3)
         path = self.app.journal.path
-        threading.Thread(target=self._run, args=(job, path, url), name=f"journal-{job}",
+        self._stop = threading.Event()
+        threading.Thread(target=self._run, args=(job, path, url, self._stop), name=f"journal-{job}",
                          daemon=True).start()
         return True
 
-    def _run(self, job: Job, path: Path, url: str | None) -> None:
+    def _run(self, job: Job, path: Path, url: str | None, stop: threading.Event) -> None:
         """The thread: run git, then hand the result to the UI thread."""
         from journal.sync import git as sync
 
@@ -98,9 +105,9 @@ class SyncRunner:
             if job == "setup":
                 result = sync.setup(path)
             elif job == "init":
-                result = sync.init(path, url)
+                result = sync.init(path, url, cancel=stop)
             else:
-                result = sync.sync(path)
+                result = sync.sync(path, cancel=stop)
         except Exception as exc:  # noqa: BLE001 - an unexpected failure must not kill the app
             reason = str(exc) if isinstance(exc, JournalError) else f"{type(exc).__name__}: {exc}"
             result = sync.SyncResult(False, f"sync stopped: {reason}")
@@ -126,19 +133,37 @@ class SyncRunner:
         if result.pulled:
             self.app.announce_conflicts()
 
-    def quit(self) -> None:
-        """Sync, then quit; a second request quits at once (the sync may be waiting on a network
-        that is not there)."""
+    def quit(self, *, sync_first: bool) -> None:
+        """Quit once git is done. ``sync_first`` (sync-on-quit): sync, or wait for the sync already
+        running; otherwise stop a running job cleanly. A second request stops the job at once (the
+        network may not be there); a third quits without waiting (the stop itself may wait for the
+        journal's lock, held by another program)."""
         if self.quit_after:
+            if self.running is not None and self._stop is not None and not self._stop.is_set():
+                self._request_stop()
+                return
             self.app.exit(message="journal: quit before the sync finished; run `journal sync` "
                           "to push your changes")
             return
+        if self.running is None and not sync_first:
+            self.app.exit()
+            return
+        self.quit_after = True
         if self.running is None:
             self.start("sync", quiet=True)
-        # else: wait for the job already running (a sync started by hand or on open)
-        self.quit_after = True
-        self.app.notify("Syncing before quitting… press q again to quit now.", markup=False,
-                        timeout=30)
+            self.app.notify("Syncing before quitting… press q again to stop the sync and quit.",
+                            markup=False, timeout=30)
+        elif sync_first:
+            self.app.notify(f"Waiting for the {self.running} to finish before quitting… press q "
+                            "again to stop it and quit.", markup=False, timeout=30)
+        else:
+            self._request_stop()
+
+    def _request_stop(self) -> None:
+        assert self._stop is not None
+        self._stop.set()
+        self.app.notify(f"Stopping the {self.running} before quitting… (nothing is lost: the next "
+                        "`journal sync` finishes it)", markup=False, timeout=30)
 
 
 def toggle_setting(app: JournalApp, name: str) -> None:

@@ -22,7 +22,8 @@ from typing import Any
 
 from journal.errors import JournalError
 
-__all__ = ["DRIVER", "driver_command", "driver_warning", "merge_files", "missing_program"]
+__all__ = ["DRIVER", "driver_command", "driver_warning", "merge_files", "merge_warning",
+           "missing_program"]
 
 DRIVER = "journal"
 _ATTR_RE = re.compile(r"(^|\s)merge=journal(\s|$)")
@@ -224,6 +225,21 @@ def driver_warning(data_path: Path | str) -> str | None:
     except (OSError, ValueError, UnicodeError):
         return None
     return None
+
+
+def merge_warning(data_path: Path | str) -> str | None:
+    """One line if the repository holding the data file has a git merge left unfinished
+    (``MERGE_HEAD``: a ``git pull`` stopped by a conflict, a merge or an older sync killed midway),
+    which ``journal sync`` finishes; else None. One ``stat``; never raises."""
+    try:
+        path = Path(os.path.realpath(os.path.expanduser(str(data_path))))
+        found = _find_git_dir(path.parent)
+        if found is None or not (found[1] / "MERGE_HEAD").exists():
+            return None
+    except (OSError, ValueError, UnicodeError):
+        return None
+    return (f"a git merge in {found[0]} was left unfinished (a `git pull` that stopped, or a merge "
+            "that was interrupted): run `journal sync` to finish it")
 
 
 def _find_git_dir(start: Path) -> tuple[Path, Path] | None:

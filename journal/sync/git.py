@@ -5,8 +5,12 @@ Why git: users already have it, it works offline and it keeps history. The data 
 rebased. Git config is not versioned, so every clone must register the driver itself: :func:`sync` does it before merging,
 ``journal sync --setup`` does it by hand, and :func:`driver_warning` tells the user when a clone lacks it.
 
-Git runs with argument lists (never a shell), ``GIT_TERMINAL_PROMPT=0`` and a timeout, so a missing
-credential fails instead of hanging a TUI; its stderr is summarised into one line, not dumped.
+Git runs with argument lists (never a shell), ``GIT_TERMINAL_PROMPT=0``, umask 077 (what it creates
+stays private) and a timeout, so a missing credential fails instead of hanging a TUI; its stderr is
+summarised into one line, not dumped. Git never writes the data file: merges are computed aside and
+applied under the journal's lock (:mod:`journal.sync.locked_merge`), so a sync killed at any instant loses
+no write, and a repository whose config or hooks other users can change is refused
+(:mod:`journal.sync.guard`).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,9 +32,29 @@ from journal.sync.driver import (
     merge_files,
     missing_program,
 )
+from journal.sync.guard import (
+    GitPaths,
+    check_pushable,
+    check_repository,
+    check_staged,
+    make_private,
+    merge_attribute,
+    shared,
+)
+from journal.sync.locked_merge import NeedsUser as _NeedsUser
+from journal.sync.locked_merge import (
+    SyncStopped,
+    apply_merge,
+    finish_interrupted_merge,
+    plan_merge,
+    redo_conflicted,
+    sweep_temp_files,
+    sync_lock,
+)
 
 if TYPE_CHECKING:
     import subprocess
+    import threading
 
 __all__ = ["SyncResult", "driver_command", "driver_warning", "init", "merge_files", "setup", "sync"]
 
@@ -59,18 +84,77 @@ class SyncResult:
 
 
 def _git(cwd: Path, *args: str, timeout: float = LOCAL_TIMEOUT_S,
-         extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+         extra_env: dict[str, str] | None = None, stdin: bytes | None = None,
+         cancel: threading.Event | None = None,
+         pass_fds: tuple[int, ...] = ()) -> subprocess.CompletedProcess[str]:
+    """Run git; text out (undecodable bytes replaced). See :func:`_git_bytes`."""
+    import subprocess
+
+    proc = _git_bytes(cwd, *args, timeout=timeout, extra_env=extra_env, stdin=stdin, cancel=cancel,
+                      pass_fds=pass_fds)
+    return subprocess.CompletedProcess(proc.args, proc.returncode,
+                                       proc.stdout.decode("utf-8", "replace"),
+                                       proc.stderr.decode("utf-8", "replace"))
+
+
+def _git_bytes(cwd: Path, *args: str, timeout: float = LOCAL_TIMEOUT_S,
+               extra_env: dict[str, str] | None = None, stdin: bytes | None = None,
+               cancel: threading.Event | None = None,
+               pass_fds: tuple[int, ...] = ()) -> subprocess.CompletedProcess[bytes]:
+    """Run git with umask 077 and a timeout (status 124 when it ran out). With ``cancel``, git is
+    ended (SIGTERM: it removes its own lock files) as soon as the event is set, and
+    :class:`SyncStopped` raised. ``pass_fds``: descriptors git inherits (the sync lock)."""
     import subprocess
 
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_EDITOR": "true",
            **(extra_env or {})}
+    argv = ["git", *args]
     try:
-        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env=env,
-                              timeout=timeout, stdin=subprocess.DEVNULL, errors="replace")
+        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, pass_fds=pass_fds,
+                                stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
+                                **({"umask": 0o077} if os.name == "posix" else {}))
     except FileNotFoundError:
         raise JournalError("git is not installed (or not on PATH): install git to sync") from None
-    except subprocess.TimeoutExpired:
-        return subprocess.CompletedProcess(["git", *args], 124, "", f"fatal: timed out after {timeout:.0f} s")
+    deadline = time.monotonic() + timeout
+    feed = stdin
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            try:
+                out, err = proc.communicate(feed, timeout=max(0.0, min(left, 0.1) if cancel else left))
+                return subprocess.CompletedProcess(argv, proc.returncode, out, err)
+            except subprocess.TimeoutExpired:
+                feed = None  # already being written; communicate() carries on with it
+                if cancel is not None and cancel.is_set():
+                    _end(proc)
+                    raise SyncStopped("the sync was stopped before it finished; nothing is lost: "
+                                      "run `journal sync` to finish it") from None
+                if time.monotonic() >= deadline:
+                    _end(proc)
+                    return subprocess.CompletedProcess(argv, 124, b"",
+                                                       f"fatal: timed out after {timeout:.0f} s".encode())
+    except BaseException:
+        _end(proc)
+        raise
+
+
+def _end(proc: subprocess.Popen[bytes]) -> None:
+    """End git (SIGTERM first, so it removes its lock files) without waiting for its output: a
+    child of git (ssh) may hold the pipes open long after."""
+    import subprocess
+
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    for pipe in (proc.stdin, proc.stdout, proc.stderr):
+        if pipe is not None:
+            with contextlib.suppress(OSError):
+                pipe.close()
 
 
 def _gist(proc: subprocess.CompletedProcess[str]) -> str:
@@ -106,61 +190,128 @@ def _network_problem(proc: subprocess.CompletedProcess[str], remote: str) -> tup
 class _Repo:
     """The repository around the data file, and the few git operations sync needs."""
 
-    def __init__(self, root: Path, data: Path) -> None:
-        self.root, self.data = root, data
-        self.rel = data.relative_to(root).as_posix()
+    def __init__(self, paths: GitPaths, data: Path, cancel: threading.Event | None = None) -> None:
+        self.paths = paths
+        self.root, self.data = paths.root, data
+        self.git_dir, self.common_dir = paths.git_dir, paths.common_dir
+        self.rel = data.relative_to(paths.root).as_posix()
+        self.cancel = cancel
+        #: The sync lock's descriptor while held: local git commands inherit it (see sync.locked_merge).
+        self.hold_fd: int | None = None
         self._net_env: dict[str, str] | None = None
+        self._steady = 0
 
-    def git(self, *args: str, timeout: float = LOCAL_TIMEOUT_S) -> subprocess.CompletedProcess[str]:
-        return _git(self.root, *args, timeout=timeout)
+    def _options(self) -> dict[str, object]:
+        held = self.hold_fd is not None
+        return {"cancel": None if self._steady else self.cancel,
+                "pass_fds": (self.hold_fd,) if held else ()}
 
-    def out(self, *args: str, what: str) -> str:
-        proc = self.git(*args)
+    def _args(self, args: tuple[str, ...]) -> tuple[str, ...]:
+        # A git that holds the sync lock must not leave a detached `gc --auto` holding it too.
+        return ("-c", "gc.auto=0", "-c", "maintenance.auto=false", *args) \
+            if self.hold_fd is not None else args
+
+    def git(self, *args: str, timeout: float = LOCAL_TIMEOUT_S,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        return _git(self.root, *self._args(args), timeout=timeout, extra_env=env,
+                    **self._options())  # type: ignore[arg-type]
+
+    def git_bytes(self, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+        return _git_bytes(self.root, *self._args(args), stdin=stdin, **self._options())  # type: ignore[arg-type]
+
+    def raw(self, *args: str, stdin: bytes | None = None) -> bytes:
+        """Git's output as bytes (blobs); a failure is a :class:`JournalError`."""
+        proc = self.git_bytes(*args, stdin=stdin)
+        if proc.returncode != 0:
+            raise JournalError(f"git {args[0]} failed: {_gist_bytes(proc)}")
+        return proc.stdout
+
+    def out(self, *args: str, what: str, env: dict[str, str] | None = None) -> str:
+        proc = self.git(*args, env=env)
         if proc.returncode != 0:
             text = proc.stderr.lower()
             if "tell me who you are" in text or "identity unknown" in text:
                 raise JournalError('git needs your name and email for commits: run `git config '
                                    '--global user.name "Your Name"` and `git config --global '
                                    'user.email you@example.com`, then sync again')
+            if "index.lock" in text and "exists" in text:
+                raise JournalError(f"git's index in {self.root} is locked ({self.git_dir}/index.lock):"
+                                   " another git command is running there, or one was killed; if "
+                                   "none is running, delete that file, then sync again")
             raise JournalError(f"{what} failed: {_gist(proc)}")
         return proc.stdout.strip()
 
     def config(self, key: str) -> str:
         return self.git("config", "--get", key).stdout.strip()
 
+    def checkpoint(self) -> None:
+        """Stop here if the sync was asked to stop."""
+        if self.cancel is not None and self.cancel.is_set() and not self._steady:
+            raise SyncStopped("the sync was stopped before it finished; nothing is lost: run "
+                              "`journal sync` to finish it")
+
+    @contextlib.contextmanager
+    def uninterrupted(self) -> Iterator[None]:
+        """A step that must not be cut short by a stop request (applying a merge: short, local)."""
+        self._steady += 1
+        try:
+            yield
+        finally:
+            self._steady -= 1
+
     def net(self, *args: str) -> subprocess.CompletedProcess[str]:
         """Fetch or push: ssh must not prompt on the terminal (a TUI owns it), so it runs in batch
-        mode unless the user configured ssh for git themselves."""
+        mode unless the user configured ssh for git themselves. They do not inherit the sync lock
+        (a credential helper they start may live on for minutes)."""
+        self.checkpoint()
         if self._net_env is None:
             custom = "GIT_SSH_COMMAND" in os.environ or "GIT_SSH" in os.environ or self.config("core.sshCommand")
             self._net_env = {} if custom else {"GIT_SSH_COMMAND": "ssh -o BatchMode=yes -o ConnectTimeout=20"}
-        return _git(self.root, *args, timeout=NETWORK_TIMEOUT_S, extra_env=self._net_env)
+        return _git(self.root, *args, timeout=NETWORK_TIMEOUT_S, extra_env=self._net_env,
+                    cancel=self.cancel)
 
     def has(self, ref: str) -> bool:
         return self.git("rev-parse", "-q", "--verify", f"{ref}^{{commit}}").returncode == 0
 
     def unmerged(self) -> list[str]:
         out = self.git("diff", "--name-only", "--diff-filter=U", "-z").stdout
-        return [p for p in out.split("\0") if p]
+        return sorted({p for p in out.split("\0") if p})
 
     def merging(self) -> bool:
         return self.has("MERGE_HEAD")
+
+
+def _gist_bytes(proc: subprocess.CompletedProcess[bytes]) -> str:
+    import subprocess
+
+    return _gist(subprocess.CompletedProcess(proc.args, proc.returncode,
+                                             proc.stdout.decode("utf-8", "replace")[:2000],
+                                             proc.stderr.decode("utf-8", "replace")))
 
 
 def _real(data_path: Path | str) -> Path:
     return Path(os.path.realpath(os.path.expanduser(str(data_path))))
 
 
-def _open_repo(path: Path) -> _Repo | None:
+def _open_repo(path: Path, cancel: threading.Event | None = None) -> _Repo | None:
+    """The repository holding ``path`` (None if there is none), refused when other users can change
+    its config or hooks (:func:`journal.sync.guard.check_repository`): nothing in it runs before."""
     folder = path.parent
     if not folder.is_dir():
         return None
-    proc = _git(folder, "rev-parse", "--show-toplevel")
+    proc = _git(folder, "rev-parse", "--show-toplevel", "--absolute-git-dir", "--git-common-dir",
+                "--git-path", "hooks")
     if proc.returncode != 0:
         if "not a git repository" in proc.stderr.lower():
             return None
         raise JournalError(f"git cannot use {folder}: {_gist(proc)}")
-    return _Repo(_real(proc.stdout.strip()), path)
+    lines = proc.stdout.splitlines()
+    if len(lines) != 4:
+        raise JournalError(f"git cannot use {folder}: is it a bare repository?")
+    root, git_dir, common, hooks = (_real(folder / line) for line in lines)
+    paths = GitPaths(root, git_dir, common, hooks)
+    check_repository(paths)
+    return _Repo(paths, path, cancel)
 
 
 @contextlib.contextmanager
@@ -180,9 +331,16 @@ def _journal_lock(path: Path) -> Iterator[None]:
 def _ensure_setup(repo: _Repo, *, force_driver: bool = False, ignore: bool = True) -> list[str]:
     """Register the driver in this clone (when missing or broken, or always with ``force_driver``),
     make sure ``.gitattributes`` routes the file to it and (with ``ignore``; not on every sync, so a
-    pattern the user removed stays removed) that ``.gitignore`` hides the derived files.
-    Returns what it changed, for the details."""
-    notes = []
+    pattern the user removed stays removed) that ``.gitignore`` hides the derived files; keep the
+    repository private. Returns what it changed, for the details.
+
+    Whether the file goes to the driver is asked of git (the attribute in effect), not read from
+    our own line: a later line, ``.git/info/attributes`` or a nested ``.gitattributes`` can override
+    it, and then a hand-typed ``git pull`` would merge the file line by line. That is refused."""
+    notes = make_private(repo.paths, repo.data.parent)
+    if shared(repo.config("core.sharedRepository")):
+        repo.out("config", "core.sharedRepository", "false", what="git config")
+        notes.append("stopped sharing the repository with other users (core.sharedRepository)")
     current = repo.config(f"merge.{DRIVER}.driver")
     if force_driver or not current or missing_program(current):
         for key, value in ((f"merge.{DRIVER}.name", "journal: JSON-aware merge of the journal file"),
@@ -190,10 +348,18 @@ def _ensure_setup(repo: _Repo, *, force_driver: bool = False, ignore: bool = Tru
                            ("pull.rebase", "false")):  # a hand-typed `git pull` merges, never rebases
             repo.out("config", key, value, what="git config")
         notes.append(f"registered the journal merge driver in {repo.root}")
-    if repo.git("check-attr", "merge", "--", repo.rel).stdout.strip().endswith(f": {DRIVER}"):
-        pass
-    elif _append_lines(repo.root / ".gitattributes", [f"{_attr_pattern(repo.rel)} merge={DRIVER}"]):
+    attribute = merge_attribute(repo)
+    if attribute == "unspecified" and _append_lines(repo.root / ".gitattributes",
+                                                    [f"{_attr_pattern(repo.rel)} merge={DRIVER}"]):
         notes.append(f"wrote {repo.rel} merge={DRIVER} to .gitattributes")
+        attribute = merge_attribute(repo)
+    if attribute != DRIVER:
+        how = {"unset": "not at all (-merge or binary)", "set": "as plain text",
+               "unspecified": "as plain text"}.get(attribute, f"with merge={attribute}")
+        raise JournalError(f"git would merge {repo.rel} {how}, not with the journal merge driver: a "
+                           f"line in .gitattributes (or .git/info/attributes) overrides "
+                           f"`{_attr_pattern(repo.rel)} merge={DRIVER}`; remove it (`git check-attr "
+                           f"merge -- {repo.rel}` shows what is in effect), then sync again")
     if ignore and _append_lines(repo.root / ".gitignore", list(IGNORE_PATTERNS)):
         notes.append("added the lock, temp, cache and backup files to .gitignore")
     return notes
@@ -227,38 +393,30 @@ def _append_lines(path: Path, lines: list[str]) -> bool:
 
 
 def setup(data_path: Path | str) -> SyncResult:
-    """``journal sync --setup``: register the driver in this clone (with this program). If a merge
-    without the driver left the data file conflicted, redo that file's merge with the driver."""
+    """``journal sync --setup``: register the driver in this clone (with this program) and make the
+    repository private. If a merge without the driver left the data file conflicted, redo that
+    file's merge (here, under the journal's lock: git never writes the file)."""
     path = _real(data_path)
     try:
         repo = _open_repo(path)
         if repo is None:
             return SyncResult(False, NOT_A_REPO.format(path=path))
-        notes = _ensure_setup(repo, force_driver=True)
-        summary = f"the journal merge driver is registered in {repo.root}"
-        if repo.merging() and repo.rel in repo.unmerged():
-            if repo.git("checkout", "--merge", "--", repo.rel).returncode == 0 and _loads(path):
-                repo.out("add", "--", repo.rel, what="git add")
-                summary += f"; redid the merge of {repo.rel}: run `journal sync` to finish it"
-            else:
-                summary += f"; {repo.rel} still has a merge conflict git could not resolve"
-                return SyncResult(False, summary, notes, needs_user=True)
+        with sync_lock(repo):
+            notes = _ensure_setup(repo, force_driver=True)
+            summary = f"the journal merge driver is registered in {repo.root}"
+            if repo.rel in repo.unmerged():
+                if redo_conflicted(repo):
+                    summary += f"; redid the merge of {repo.rel}: run `journal sync` to finish it"
+                else:
+                    summary += f"; {repo.rel} still has a merge conflict git could not resolve"
+                    return SyncResult(False, summary, notes, needs_user=True)
     except JournalError as exc:
         return SyncResult(False, str(exc))
     return SyncResult(True, summary, notes)
 
 
-def _loads(path: Path) -> bool:
-    from journal.storage import load_file
-
-    try:
-        load_file(path)
-    except JournalError:
-        return False
-    return True
-
-
-def init(data_path: Path | str, url: str | None = None) -> SyncResult:
+def init(data_path: Path | str, url: str | None = None, *,
+         cancel: threading.Event | None = None) -> SyncResult:
     """``journal sync --init [URL]``: create the repository around the data file (or use the one it
     is in), set it up, commit, and with a URL set ``origin`` and sync (histories started separately
     on two machines may be joined: the driver merges the two journals document by document)."""
@@ -267,7 +425,7 @@ def init(data_path: Path | str, url: str | None = None) -> SyncResult:
     path = _real(data_path)
     notes: list[str] = []
     try:
-        repo = _open_repo(path)
+        repo = _open_repo(path, cancel)
         if repo is None:
             folder = path.parent
             if folder in (_real(Path.home()), Path(folder.anchor)):
@@ -278,16 +436,17 @@ def init(data_path: Path | str, url: str | None = None) -> SyncResult:
             proc = _git(folder, "init", "-q")
             if proc.returncode != 0:
                 raise JournalError(f"git init failed: {_gist(proc)}")
-            repo = _open_repo(path)
+            repo = _open_repo(path, cancel)
             assert repo is not None
             notes.append(f"created a git repository in {folder}")
         if not path.exists():
             JournalStore(path).replace_all(empty_tables())
             notes.append(f"created an empty journal {path}")
-        notes += _ensure_setup(repo)
-        with _journal_lock(path):
-            if _commit(repo, "journal: start syncing this journal"):
-                notes.append("committed the journal")
+        with sync_lock(repo):
+            notes += _ensure_setup(repo)
+            with _journal_lock(path):
+                if _commit(repo, "journal: start syncing this journal"):
+                    notes.append("committed the journal")
         if url:
             old = repo.config("remote.origin.url")
             if not old:
@@ -308,13 +467,15 @@ def init(data_path: Path | str, url: str | None = None) -> SyncResult:
 # -- sync ------------------------------------------------------------------------------------------
 
 
-def sync(data_path: Path | str, message: str | None = None) -> SyncResult:
+def sync(data_path: Path | str, message: str | None = None, *,
+         cancel: threading.Event | None = None) -> SyncResult:
     """``journal sync``: commit the data file if it changed → fetch → merge → push. Every outcome the
     user can meet (no repository, no remote, offline, a merge that needs them) is a result with a
-    one-line summary, not an exception, so the CLI and the TUI report it the same way."""
+    one-line summary, not an exception, so the CLI and the TUI report it the same way. Setting
+    ``cancel`` stops it at the next safe point (the app quitting)."""
     path = _real(data_path)
     try:
-        repo = _open_repo(path)
+        repo = _open_repo(path, cancel)
     except JournalError as exc:
         return SyncResult(False, str(exc))
     if repo is None:
@@ -361,6 +522,8 @@ def _commit(repo: _Repo, message: str) -> bool:
     if not paths:
         return False
     repo.out("add", "--", *paths, what="git add")
+    if repo.data.exists():
+        check_staged(repo)
     if repo.git("diff", "--cached", "--quiet", "--", *paths).returncode == 0:
         return False
     repo.out("commit", "-q", "-m", message, "--", *paths, what="git commit")
@@ -369,11 +532,25 @@ def _commit(repo: _Repo, message: str) -> bool:
 
 def _sync(repo: _Repo, message: str | None, *, allow_unrelated: bool = False) -> SyncResult:
     details: list[str] = []
+    try:
+        with sync_lock(repo):
+            return _sync_locked(repo, message, allow_unrelated, details)
+    except _NeedsUser as exc:
+        return SyncResult(False, str(exc), details, needs_user=True)
+    except JournalError as exc:
+        return SyncResult(False, str(exc), details)
+
+
+def _sync_locked(repo: _Repo, message: str | None, allow_unrelated: bool,
+                 details: list[str]) -> SyncResult:
     committed = pulled = False
     try:
+        sweep_temp_files(repo)
         branch = _branch(repo)
         details += _ensure_setup(repo, ignore=False)
-        _finish_merge(repo)
+        finished = finish_interrupted_merge(repo)
+        if finished:
+            details.append(finished)
         with _journal_lock(repo.data):
             committed = _commit(repo, message or _default_message())
         remote, remote_branch, upstream = _remote_of(repo, branch)
@@ -395,6 +572,7 @@ def _sync(repo: _Repo, message: str | None, *, allow_unrelated: bool = False) ->
                     details.append(note)
             if not repo.has("HEAD") or (repo.has(target) and _same_commit(repo, "HEAD", target)):
                 return _done(remote, remote_branch, details, committed, pulled, pushed=False)
+            check_pushable(repo)
             push = repo.net("push", "--quiet", *([] if upstream else ["-u"]), remote,
                             f"HEAD:refs/heads/{remote_branch}")
             if push.returncode == 0:
@@ -416,63 +594,27 @@ _REJECTED = ("[rejected]", "non-fast-forward", "fetch first", "failed to update 
              "stale info")
 
 
-class _NeedsUser(JournalError):
-    """A merge stopped for something only the user can decide."""
-
-
 def _same_commit(repo: _Repo, a: str, b: str) -> bool:
     return repo.git("rev-parse", a).stdout == repo.git("rev-parse", b).stdout
 
 
-def _finish_merge(repo: _Repo) -> None:
-    """A merge left unfinished by an earlier sync or a hand-typed ``git pull``: conclude it when
-    nothing is unmerged any more (e.g. after ``journal sync --setup`` redid the file), else stop."""
-    if not repo.merging():
-        return
-    unmerged = repo.unmerged()
-    if repo.rel in unmerged:
-        raise _NeedsUser(f"an unfinished git merge left {repo.rel} conflicted: run `journal sync "
-                         "--setup` to redo it with the journal merge driver, then `journal sync`")
-    if unmerged:
-        raise _NeedsUser(f"an unfinished git merge in {repo.root} still has conflicts in "
-                         f"{', '.join(unmerged[:5])}: resolve them, `git add` them, then `journal sync`")
-    repo.out("add", "--", repo.rel, what="git add")
-    repo.out("commit", "-q", "--no-edit", what="git commit (finishing the merge)")
-
-
 def _merge(repo: _Repo, target: str, allow_unrelated: bool) -> str | None:
-    """Merge ``target`` into HEAD with ``git merge`` (the driver does the data file; never a
-    rebase). Returns a note of what came in, None if nothing did; raises :class:`_NeedsUser`."""
+    """Bring ``target`` into HEAD (never a rebase; git never writes the data file, see
+    :mod:`journal.sync.locked_merge`). Returns a note of what came in, None if nothing did; raises
+    :class:`_NeedsUser`."""
+    short = target.removeprefix("refs/remotes/")
     if repo.has("HEAD") and repo.git("merge-base", "--is-ancestor", target, "HEAD").returncode == 0:
         return None
-    short = target.removeprefix("refs/remotes/")
     with _journal_lock(repo.data):
-        _commit(repo, _default_message())  # a write since the last commit
-        args = ["merge", "--ff", "--no-edit", "-m", f"journal: merge {short}"]
-        proc = repo.git(*args, *(["--allow-unrelated-histories"] if allow_unrelated else []), target)
-        if proc.returncode == 0:
-            with contextlib.suppress(OSError):
-                os.chmod(repo.data, 0o600)  # git's checkout wrote it with the umask's mode
-            merged = [line.split(": ", 2)[-1] for line in (proc.stderr + proc.stdout).splitlines()
-                      if line.startswith("journal: merged ")]
-            return f"merged {short}" + (f" ({'; '.join(merged)})" if merged else " (fast-forward)")
-        unmerged = repo.unmerged()
-        output = proc.stderr + proc.stdout
-        if "unrelated histories" in output:
-            raise _NeedsUser(f"{short} has a history unrelated to this journal's (was it started on "
-                             "two machines?): run `journal sync --init` with the remote's URL to join "
-                             "them, or clone the remote instead")
-        if repo.rel in unmerged:  # the driver could not read a side: do not leave a broken file
-            why = next((line.split(" automatically: ", 1)[-1].split("; git leaves")[0]
-                        for line in output.splitlines() if line.startswith("journal: cannot merge")),
-                       "the merge driver failed")
-            repo.git("merge", "--abort")
-            raise _NeedsUser(f"could not merge {short}: {why}; the merge was undone and your journal "
-                             "is unchanged: repair that file where it was committed, then sync again")
-        if unmerged:
-            raise _NeedsUser(f"merged {repo.rel}, but {', '.join(unmerged[:5])} conflict: resolve them, "
-                             "`git add` them and `git commit`, then `journal sync` again")
-        raise _NeedsUser(f"git merge {short} failed: {_gist(proc)}")
+        _commit(repo, _default_message())  # a write since the last commit goes out with this sync
+    if not repo.has("HEAD"):
+        raise _NeedsUser(f"{repo.root} has no commit yet: commit something, then sync again")
+    plan = plan_merge(repo, target, short, allow_unrelated)
+    if plan is None:
+        return None
+    repo.checkpoint()
+    apply_merge(repo, plan)
+    return plan.note
 
 
 def _unreachable(repo: _Repo, proc: subprocess.CompletedProcess[str], remote: str, target: str,
@@ -495,7 +637,8 @@ def _unreachable(repo: _Repo, proc: subprocess.CompletedProcess[str], remote: st
 
 def _done(remote: str, branch: str, details: list[str], committed: bool, pulled: bool,
           *, pushed: bool) -> SyncResult:
-    parts = [d for d in details if d == "committed your changes" or d.startswith("merged")]
+    parts = [d for d in details if d == "committed your changes"
+             or d.startswith(("merged", "finished"))]
     if pushed:
         parts.append(f"pushed to {remote}")
     summary = f"synced with {remote}/{branch}: " + "; ".join(parts) if parts else \

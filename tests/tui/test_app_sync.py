@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
+import os
 import subprocess
 import threading
 import warnings
@@ -263,3 +264,115 @@ async def test_settings_are_toggled_from_the_palette(sample_file: Path,
         assert "Sync when the app opens: turn off" in titles
         titles["Sync when the app quits: turn on"].callback()
     assert load_settings() == Settings(pull_on_open=True, sync_on_quit=True)
+
+
+# -- quitting while a sync runs -------------------------------------------------------------------
+
+
+def _remote_ref(repo: Path) -> str:
+    """origin/main as the clone records it (a loose ref file, else packed-refs)."""
+    loose = repo / ".git" / "refs" / "remotes" / "origin" / "main"
+    try:
+        return loose.read_text()
+    except FileNotFoundError:
+        packed = repo / ".git" / "packed-refs"
+        return next((line for line in packed.read_text().splitlines()
+                     if line.endswith(" refs/remotes/origin/main")), "")
+
+
+def _git_children() -> list[int]:
+    """git processes this test process started and that still run."""
+    found = []
+    for name in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{name}/stat", "rb") as handle:
+                raw = handle.read().decode()
+        except (OSError, ValueError):
+            continue
+        comm, fields = raw[raw.find("(") + 1:raw.rfind(")")], raw[raw.rfind(")") + 2:].split()
+        if comm.startswith("git") and fields[0] != "Z" and int(fields[1]) == os.getpid():
+            found.append(int(name))
+    return found
+
+
+@pytest.fixture
+def big_clones(tmp_path: Path, git_env: Path) -> Clones:
+    """Like ``clones``, with 20k entries: a merge then takes long enough to quit in the middle."""
+    from tests.reliability._support import seed
+
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    a = tmp_path / "A" / "journal.json"
+    seed(a, 20000)
+    entry, _ = Journal(a).add_entry(event="Visit ACME", date=DAY)
+    assert sync.init(a, str(remote)).ok
+    git(tmp_path, "clone", "-q", str(remote), "B")
+    b = tmp_path / "B" / "journal.json"
+    assert sync.setup(b).ok
+    return Clones(remote, a, b, entry.id)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads the process table from /proc")
+async def test_quitting_mid_merge_stops_the_sync_first_and_loses_nothing(big_clones: Clones) -> None:
+    """The issue's repro in the app: `s`, then `q` as the merge starts, then an add. The app exits
+    only once its sync has stopped (no git left running behind it), and the add is kept, also
+    after the next sync."""
+    clones = big_clones
+    Journal(clones.b).add_entry(event="from B", date=DAY)
+    assert sync.sync(clones.b).ok
+    Journal(clones.a).add_entry(event="from A", date=DAY)  # so that A's sync really merges
+    fetched_before = _remote_ref(clones.a.parent)
+    app = make_app(clones.a)
+    notes = Notes(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("s")
+        await until(pilot, lambda: _remote_ref(clones.a.parent) != fetched_before, timeout=60)
+        await pilot.press("q")  # the fetch is done: the merge is starting
+        await until(pilot, lambda: not app.is_running, timeout=60)
+    workers = [t for t in threading.enumerate() if t.name == "journal-sync"]
+    still_running = [t for t in workers if t.is_alive()] + _git_children()
+    acked, _ = Journal(clones.a).add_entry(event="right after quitting", date=DAY)
+    for worker in workers:  # (before the fix: the sync went on after the app had quit)
+        worker.join(120)
+    await until_no_git_children()
+    entries = Journal(clones.a).tables["entries"]
+    assert acked.id in entries, "an entry written after quitting was lost to the sync"
+    assert still_running == [], "the app quit while its sync still ran"
+    assert any("Stopping the sync" in n[1] for n in notes.seen), notes.seen
+    assert sync.sync(clones.a).ok
+    events = {e["event"] for e in Journal(clones.a).tables["entries"].values()}
+    assert {"from A", "from B", "right after quitting"} <= events
+
+
+async def until_no_git_children(timeout: float = 120) -> None:
+    waited = 0.0
+    while _git_children():
+        assert waited < timeout, "git commands started by the sync never ended"
+        await asyncio.sleep(0.05)
+        waited += 0.05
+
+
+async def test_q_again_quits_at_once_when_the_stop_itself_waits(
+        clones: Clones, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without sync-on-quit, q stops the running sync and waits for it; if that takes long (here a
+    sync that does not notice the stop), q again quits at once."""
+    release = threading.Event()
+
+    def stubborn(path: Path, cancel: threading.Event | None = None) -> sync.SyncResult:
+        release.wait(10)
+        return sync.SyncResult(True, "synced")
+
+    monkeypatch.setattr(sync, "sync", stubborn)
+    app = make_app(clones.a)
+    notes = Notes(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("s")
+        await until(pilot, lambda: app.syncer.running == "sync")
+        await pilot.press("q")
+        await pilot.pause(0.2)
+        assert app.is_running and any("Stopping the sync" in n[1] for n in notes.seen)
+        await pilot.press("q")
+        await until(pilot, lambda: not app.is_running, timeout=5)
+    release.set()

@@ -1,0 +1,181 @@
+"""Who else can steer git in the journal's repository, and keeping that repository private.
+
+Why: ``journal sync`` runs git, and git runs what the repository's config and hooks say (a merge
+driver, ``core.sshCommand``, ``core.fsmonitor``, a ``pre-commit`` hook ...). If another user can
+change ``.git/config`` or a hook — a clone made with umask 000, a folder shared with a group, a
+repository handed over by someone else — they choose a command our user will run. So sync refuses
+such a repository, with one line saying which path and how to fix it, before it runs any git
+command beyond locating the repository. The check is on modes and owners only (never on content:
+what was planted cannot be told from what the user wrote).
+
+And the journal is private data: its history in ``.git/objects`` must not be readable by others
+either. ``journal sync --init`` / ``--setup`` (and every sync) make the journal's folder and the git
+directory 0700, the config 0600, and switch ``core.sharedRepository`` off; git itself runs with
+umask 077 (see :mod:`journal.sync`), so what it creates later stays private too.
+
+Also here, the checks on what git would do with the data file itself: merge it with the driver
+(the ``merge`` attribute in effect, not our own line, which a later one can override), store the
+very bytes that were checked (no ``ident``, ``eol`` or filter altering them), push only a file
+that parses and validates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from journal.errors import JournalError
+from journal.sync.locked_merge import NeedsUser
+
+if TYPE_CHECKING:
+    from journal.sync.git import _Repo
+
+#: Values of ``core.sharedRepository`` that mean "not shared" (git's own spellings).
+_NOT_SHARED = {"", "false", "umask", "no", "off", "0"}
+
+
+@dataclass(frozen=True)
+class GitPaths:
+    """Where a repository keeps what steers git (from ``git rev-parse``)."""
+
+    root: Path  # the work tree
+    git_dir: Path  # this work tree's git directory
+    common_dir: Path  # config, hooks, objects (differs from git_dir in a linked worktree)
+    hooks: Path  # the hooks folder in effect (core.hooksPath or common_dir/hooks)
+
+    @property
+    def config(self) -> Path:
+        return self.common_dir / "config"
+
+
+def _my_uid() -> int:
+    return os.geteuid()
+
+
+def _private_group(gid: int, uid: int) -> bool:
+    """A user private group (Debian's and Ubuntu's default, with umask 002): the group named like
+    the user, the user's primary group, with no other members. Group-writable is then still only
+    the user."""
+    try:
+        import grp
+        import pwd
+
+        group, user = grp.getgrgid(gid), pwd.getpwuid(uid)
+    except (ImportError, KeyError):
+        return False
+    return (group.gr_name == user.pw_name and user.pw_gid == gid
+            and not set(group.gr_mem) - {user.pw_name})
+
+
+def _who_else_can_write(st: os.stat_result, uid: int) -> str | None:
+    """Why someone other than ``uid`` (and root) can change the file or folder, or None."""
+    if st.st_uid not in (uid, 0):
+        return f"belongs to another user (uid {st.st_uid})"
+    mode = stat.S_IMODE(st.st_mode)
+    if mode & 0o002:
+        return f"can be changed by every user (mode {mode:04o})"
+    if mode & 0o020 and not _private_group(st.st_gid, uid):
+        return f"can be changed by the users of group {_group_name(st.st_gid)} (mode {mode:04o})"
+    return None
+
+
+def _group_name(gid: int) -> str:
+    try:
+        import grp
+
+        return grp.getgrgid(gid).gr_name
+    except (ImportError, KeyError):
+        return str(gid)
+
+
+def check_repository(paths: GitPaths, *, uid: int | None = None) -> None:
+    """Raise :class:`JournalError` (one line) if another user can change the repository's config or
+    hooks, or a folder holding them (which lets them replace those files)."""
+    uid = _my_uid() if uid is None else uid
+    items = [(paths.root, "the repository's folder"), (paths.git_dir, "its git directory"),
+             (paths.common_dir, "its git directory"), (paths.config, "its git config"),
+             (paths.hooks, "its hooks folder")]
+    with contextlib.suppress(OSError):
+        items += [(entry, "a git hook") for entry in sorted(paths.hooks.iterdir())
+                  if not entry.name.endswith(".sample")]
+    seen: set[Path] = set()
+    for path, what in items:
+        if path in seen:
+            continue
+        seen.add(path)
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise JournalError(f"cannot check {path} ({exc.strerror or exc}): not syncing") from None
+        why = _who_else_can_write(st, uid)
+        if why:
+            fix = (f"make it private (`chmod {'700' if stat.S_ISDIR(st.st_mode) else '600'} {path}`)"
+                   if st.st_uid in (uid, 0) else "use a repository of your own")
+            raise JournalError(f"{path} ({what}) {why}, so they could make git run their commands: "
+                               f"check it holds nothing you did not put there, {fix}, then sync "
+                               "again")
+
+
+def make_private(paths: GitPaths, data_folder: Path) -> list[str]:
+    """Make the journal's folder and the git directory 0700 and the config 0600 (those we own);
+    returns what changed. (``core.sharedRepository`` is the caller's: see :func:`shared`.)"""
+    notes = []
+    uid = _my_uid()
+    for path, mode in ((data_folder, 0o700), (paths.git_dir, 0o700), (paths.common_dir, 0o700),
+                       (paths.config, 0o600)):
+        try:
+            st = os.stat(path)
+            if st.st_uid == uid and stat.S_IMODE(st.st_mode) & 0o077:
+                os.chmod(path, stat.S_IMODE(st.st_mode) & 0o700 | (mode & 0o700))
+                notes.append(f"made {path} private (mode {mode:04o})")
+        except OSError:
+            continue
+    return notes
+
+
+def shared(value: str) -> bool:
+    """Whether a ``core.sharedRepository`` value shares the repository with other users."""
+    return value.strip().lower() not in _NOT_SHARED
+
+
+# -- what git would store, merge and push ------------------------------------------------------------
+
+
+def merge_attribute(repo: _Repo) -> str:
+    """The ``merge`` attribute git applies to the data file: a driver name, ``set``, ``unset`` or
+    ``unspecified``."""
+    out = repo.out("check-attr", "-z", "merge", "--", repo.rel, what="git check-attr").split("\0")
+    return out[2] if len(out) >= 3 else "unspecified"
+
+
+def check_staged(repo: _Repo) -> None:
+    """What ``git add`` staged must be the file's very bytes (the caller holds the lock, and loading
+    the file under it checked them): an attribute such as ``eol``, ``ident``, ``filter`` or
+    ``working-tree-encoding`` would have git store something else than was checked."""
+    staged = repo.out("rev-parse", f":{repo.rel}", what="git rev-parse")
+    raw = repo.out("hash-object", "--no-filters", "--", repo.rel, what="git hash-object")
+    if staged != raw:
+        repo.git("reset", "-q", "--", repo.rel)
+        raise JournalError(f"git would store {repo.rel} changed by its attributes (see `git "
+                           f"check-attr -a -- {repo.rel}`): remove the eol, text, ident, filter or "
+                           "encoding attribute from .gitattributes, then sync again")
+
+
+def check_pushable(repo: _Repo) -> None:
+    """Never push a data file that does not parse and validate (whatever made the commit)."""
+    from journal.storage import parse_bytes
+
+    found = repo.git("ls-tree", "HEAD", "--", repo.rel).stdout.split()
+    if len(found) >= 3:
+        raw = repo.raw("cat-file", "blob", found[2])
+        try:
+            parse_bytes(raw, f"{repo.rel} as committed in {repo.root}")
+        except JournalError as exc:
+            raise NeedsUser(f"not pushing: {exc}; repair it (`journal doctor`), commit, then "
+                            "sync again") from None
