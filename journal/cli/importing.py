@@ -30,14 +30,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     exp = sub.add_parser(
         "export", help="hand a client over: a contact, organisation or project with its history",
-        description="md: the file and its full history, newest first, to read or paste into an "
-                    "e-mail. json: a self-contained bundle that `journal import` merges into "
+        description="md: the client file — profile, tier and cadence as they apply, owner and "
+                    "owner history, contacts and projects, open follow-ups, complaints, expenses — "
+                    "and its full history, newest first, to read or paste into an e-mail. json: a self-contained bundle that `journal import` merges into "
                     "another journal (ids kept; importing it again changes nothing).")
     exp.add_argument("kind", choices=sorted(EXPORT_KINDS))
     exp.add_argument("name", help="name, id or 'Name (Organisation)'")
     exp.add_argument("--format", choices=("md", "json"), default="md")
     exp.add_argument("-o", "--output", type=Path, metavar="FILE",
                      help="write to FILE (private, mode 0600) instead of the screen")
+    exp.add_argument("--today", help=argparse.SUPPRESS)
     exp.set_defaults(func=cmd_export)
 
 
@@ -121,8 +123,16 @@ def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
         raise JournalError(f"{args.output}: is the journal file itself; choose another file")
     kind = EXPORT_KINDS[args.kind]
     bundle = build_bundle(journal, kind, args.name)
-    data = (dump_bundle(bundle) if args.format == "json"
-            else render_markdown(bundle).encode("utf-8"))
+    if args.format == "json":
+        data = dump_bundle(bundle)
+    else:
+        from datetime import date
+
+        from journal.clients.dossier import build_dossier
+        from journal.dates import parse_date
+
+        today = parse_date(args.today) if args.today else date.today()
+        data = render_markdown(bundle, build_dossier(journal, bundle, today)).encode("utf-8")
     entries = len(bundle["entries"])
     if args.output is None:
         ctx.out(data.decode("utf-8").rstrip("\n"))

@@ -42,6 +42,8 @@ def entry_line(view: Mapping[str, Any]) -> str:
         text += "  · " + ", ".join(names)
     if view.get("tags"):
         text += "  " + " ".join(f"#{t}" for t in view["tags"])
+    if view.get("complaint"):
+        text += f"  (complaint, {view['complaint']})"
     if view.get("conflicts"):
         text += "  (!conflict)"
     return clean_line(text)
@@ -56,7 +58,17 @@ def entry_block(view: Mapping[str, Any]) -> str:
             lines.append(f"{key + ':':<10}" + ", ".join(view[key]))
     for expense in view.get("expenses", ()):
         lines.append(f"expense:  {expense['amount']} {expense['currency']} {expense['note']}".rstrip())
+    if view.get("complaint"):
+        lines.append(f"complaint: {view['complaint']}"
+                     + (f" on {view['resolved_on']}" if view.get("resolved_on") else ""))
+    handover = view.get("handover")
+    if handover:
+        lines.append(f"handover: {handover['from']} → {handover['to']}"
+                     + (f", witnessed by {handover['witness']}" if handover.get("witness") else ""))
     out = [clean_line(line) for line in lines]
+    if view.get("resolution"):
+        out.append(clean_line("resolution:"))
+        out.extend("  " + line for line in clean_lines(view["resolution"]))
     if view.get("summary"):
         out.append("")
         out.extend(clean_lines(view["summary"]))

@@ -292,6 +292,16 @@ class SearchIndex:
                 return date.fromisoformat(dates[p])
         return None
 
+    def positions_of(self, kind: str, doc_id: str) -> Sequence[int]:
+        """Ascending index positions of the entries linked to a document (for an organisation
+        also through its contacts and projects): :meth:`entries_for` as positions."""
+        return self._postings(kind).get(doc_id, [])
+
+    def entry_at(self, position: int) -> tuple[str, str, str, str]:
+        """(id, date, time, status) of the entry at an index position, from the columns."""
+        return (self._ids[position], self._dates[position], self._times[position],
+                self._status[position])
+
     def _postings(self, kind: str) -> dict[str, list[int]]:
         if kind == "contact":
             return self._by_contact

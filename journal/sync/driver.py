@@ -145,6 +145,8 @@ def _merge_split(base: bytes, ours: bytes, theirs: bytes) -> tuple[bytes, Any] |
     if any(s is None for s in splits):
         return None
     o_s, t_s = splits[1] or {}, splits[2] or {}
+    if _follows_merge(o_s, t_s):
+        return None
     reduced: list[dict[str, dict[str, Any]]] = [{}, {}, {}]
     try:
         for name in o_s.keys() | t_s.keys():
@@ -167,6 +169,25 @@ def _merge_split(base: bytes, ours: bytes, theirs: bytes) -> tuple[bytes, Any] |
             head = b'  "' + name.encode() + b'": '
             tables.append(head + (b"{\n" + b",\n".join(docs) + b"\n  }" if docs else b"{}"))
     return b"{\n" + b",\n".join(tables) + b"\n}\n", stats
+
+
+def _follows_merge(ours: dict[str, dict[str, bytes]], theirs: dict[str, dict[str, bytes]]) -> bool:
+    """Whether a document that differs between the sides mentions a contact, project or
+    organisation merged away on either side: its links must then follow the merge, which needs
+    the whole file (the general path), not just the differing documents."""
+    gone = frozenset(i.encode() for side in (ours, theirs) for i in side.get("merged", {}))
+    if not gone:
+        return False
+    from journal.clients.merging import mentions_merged
+
+    for name in ours.keys() | theirs.keys():
+        o, t = ours.get(name, {}), theirs.get(name, {})
+        for doc_id in o.keys() | t.keys():
+            mine, other = o.get(doc_id), t.get(doc_id)
+            if mine != other and (doc_id.encode() in gone or any(
+                    raw is not None and mentions_merged(raw, gone) for raw in (mine, other))):
+                return True
+    return False
 
 
 def _doc_bytes(doc_id: str, doc: Any) -> bytes:
@@ -246,7 +267,9 @@ def _describe(stats: Any) -> str:
              f"{stats.deleted} deleted" if stats.deleted else "",
              f"{stats.merged} edited on both sides" if stats.merged else "",
              f"{n} conflict{'s' if n != 1 else ''} recorded" if n else "",
-             f"{stats.revived} kept despite a deletion" if stats.revived else ""]
+             f"{stats.revived} kept despite a deletion" if stats.revived else "",
+             f"{stats.followed} moved to a merged contact/project/organisation"
+             if stats.followed else ""]
     return ", ".join(p for p in parts if p) or "no changes"
 
 
