@@ -27,6 +27,8 @@ so Chinese needs no spaces):
   project:授信          a project (same name forms)
   org:工商银行          an organisation: entries linked to it, its contacts or its projects
   tag:loan             a tag                     status:planned    done | planned | cancelled
+  tier:VIP             clients of a tier (VIP, A, 重要 …; a contact without one has its
+                       organisation's): entries linked to them
   on:2026-11-23        one day or a period: on:"last week", on:上周, on:2026-11, on:2026-W47
   from:2026-10 to:上个月 a range; dates: ISO, today, yesterday, last friday, 3 days ago, 昨天 …
 Any filter can be negated: -org:acme, -tag:vip, -on:2026-11.
@@ -79,7 +81,7 @@ def _intermixed(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 def register(sub: argparse._SubParsersAction) -> None:
     search = sub.add_parser(
         "search", help="find entries (words, \"phrases\", -word, contact: org: project: tag: "
-        "status: on: from: to:)", description="Find entries, newest first.",
+        "status: tier: on: from: to:)", description="Find entries, newest first.",
         epilog=QUERY_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     search.add_argument("query", nargs="*", metavar="QUERY", help="words and filters (see below)")
     search.add_argument("--format", choices=("text", "json", "md"), default="text")
@@ -155,6 +157,8 @@ def cmd_search(args: argparse.Namespace, ctx: Any) -> int:
     def work(cached: Any) -> int:
         from journal.search.render import Views
 
+        if any(t.field == "tier" for q in queries for t in q.terms):
+            cached.index.tiers = ctx.config.tiers
         errors: list[JournalError] = []
         for query in queries:
             try:
@@ -211,7 +215,8 @@ def _report(args: argparse.Namespace, ctx: Any, kind: Literal["week", "month"]) 
 
     def work(cached: Any) -> int:
         tables = cached.period_tables(start, next_period(kind, end)[1])
-        report = build_period_report(tables, start, end, today=today, kind=kind, index=cached.index)
+        report = build_period_report(tables, start, end, today=today, kind=kind, index=cached.index,
+                                     tiers=ctx.config.tiers, documents=cached.documents)
         rendered = {"md": render_markdown, "json": render_json, "text": render_text}[fmt](report)
         if args.output is None:
             ctx.stdout.write(rendered)

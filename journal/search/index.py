@@ -32,6 +32,7 @@ from datetime import date
 from itertools import accumulate
 from typing import Any, Literal
 
+from journal.config.model import DEFAULT_TIERS, TierTable
 from journal.errors import ValidationError
 from journal.names.matching import NameMatcher, gc_paused
 from journal.search.query import Query, Term, parse_query
@@ -398,10 +399,44 @@ class SearchIndex:
                 lo, hi = max(lo, a), min(hi, b)
         return lo, hi, gaps
 
+    #: The configuration's tier table, for ``tier:`` (set by callers that have a configuration).
+    tiers: TierTable = DEFAULT_TIERS
+
+    def client_tables(self) -> Mapping[str, Mapping[str, dict[str, Any]]]:
+        """Contacts and organisations in full (``tier:`` reads their tiers)."""
+        return self.tables
+
+    def _tier_postings(self, value: str) -> list[int]:
+        """Entries linked to a client of tier ``value`` (its name or a label): a contact of that
+        tier (its own, or its organisation's when it has none), or an organisation of it
+        (directly or through its contacts and projects, as ``org:``)."""
+        from journal.clients.cadence import contact_rhythm
+
+        tier = self.tiers.find(value)
+        wanted = fold(tier.name if tier is not None else value)
+        tables = self.client_tables()
+        orgs = tables.get("organisations") or {}
+        positions: set[int] = set()
+        found = False
+        for org_id, org in orgs.items():
+            if fold(str(org.get("tier") or "")) == wanted:
+                found = True
+                positions.update(self._by_org.get(org_id, ()))
+        for contact_id, contact in (tables.get("contacts") or {}).items():
+            org = orgs.get(contact.get("organisation_id") or "")
+            if fold(contact_rhythm(contact, org, self.tiers).tier) == wanted:
+                found = True
+                positions.update(self._by_contact.get(contact_id, ()))
+        if not found and tier is None:
+            raise ValidationError(f"unknown tier {value[:40]!r}: use {self.tiers.describe()}")
+        return sorted(positions)
+
     def _filter_postings(self, term: Term) -> list[int]:
         """Sorted positions one structured term selects (before negation)."""
         if term.field == "tag":
             return self._by_tag.get(fold(term.value.lstrip("#")), [])
+        if term.field == "tier":
+            return self._tier_postings(term.value)
         kind = {"contact": "contact", "project": "project", "org": "organisation"}[term.field]
         return self._postings(kind).get(self.resolve(kind, term.value), [])  # type: ignore[arg-type]
 

@@ -70,6 +70,12 @@ class LazyIndex(SearchIndex):
         setattr(self, name, value)
         return value
 
+    def client_tables(self) -> Mapping[str, Mapping[str, dict[str, Any]]]:
+        """The cache's copy of the small tables (``tables`` here holds names only)."""
+        if "_clients" not in self.__dict__:
+            self._clients = self._sections.json("tables", dict)
+        return self._clients
+
     def matcher(self, kind: str) -> NameMatcher:
         kind = "organisation" if kind == "org" else kind
         if kind not in self._matchers:
