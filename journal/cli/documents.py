@@ -141,8 +141,8 @@ def _last_seen(tables: Any, kind: str) -> dict[str, str]:
     last: dict[str, dict[str, str]] = {own_field: {}} | {KIND_LINK_FIELD[k]: {} for k in through}
     by_field = list(last.items())
     for doc in tables.get("entries", {}).values():
-        if doc["status"] != "done":
-            continue
+        if doc["status"] != "done" or "handover" in doc.get("tags", ()):
+            continue  # a hand-over records a new owner, not a meeting (journal.clients.cadence)
         date = doc["date"]
         for link_field, seen in by_field:
             for doc_id in doc.get(link_field, ()):

@@ -119,8 +119,8 @@ def fill_template(template: str, text: str) -> str:
     out = []
     for i, head in enumerate(heads):
         value = given[i].strip() if i < len(given) else ""
-        out.append(f"{head}{' ' if value and head[-1:] not in '：: ' else ''}{value}" if value
-                   else head)
+        glue = "" if not head or head[-1] in "：　" or head[-1].isspace() else " "
+        out.append(f"{head}{glue}{value}" if value else head)
     return "\n".join(out + given[len(heads):])
 
 

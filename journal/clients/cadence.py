@@ -8,7 +8,9 @@ tier's default.
 When we last saw a client is the latest **done** entry on or before today linked to it — for a
 contact, linked to the contact or directly to its organisation (a visit to the firm counts for the
 people there); for an organisation, linked to it directly or through its contacts and projects (the
-rule of ``org:`` searches and the reports). The next planned entry is found the same way.
+rule of ``org:`` searches and the reports). The next planned entry is found the same way. Entries
+tagged ``handover`` record a change of owner (``journal handover``), not a meeting: they do not
+count (remove the tag from one that was also a visit).
 
 Who is due: every contact with a rhythm, and every organisation with a rhythm of its own that none
 of its contacts follows (no contact inherits it: the firm is known only by its name, or all its
@@ -27,6 +29,8 @@ from typing import Any, Literal, Protocol
 
 from journal.config.model import TierTable
 
+#: Entries with this tag record a hand-over, not a contact with the client.
+HANDOVER_TAG = "handover"
 Tables = Mapping[str, Mapping[str, dict[str, Any]]]
 Kind = Literal["contact", "organisation"]
 
@@ -128,6 +132,8 @@ def scan_times(tables: Tables, today: date) -> Times:
             update, own, direct = _sooner, times.next, direct_next
         else:
             continue
+        if HANDOVER_TAG in (doc.get("tags") or ()):
+            continue
         touch = Touch(day, doc.get("time") or "", entry_id, str(doc.get("event", "")))
         orgs = set(doc.get("organisation_ids") or ())
         for org_id in orgs:
@@ -159,6 +165,7 @@ class EntryIndex(Protocol):
     """What :func:`index_times` needs of a :class:`journal.search.index.SearchIndex`."""
 
     def positions_of(self, kind: str, doc_id: str) -> Sequence[int]: ...
+    def positions_of_tag(self, tag: str) -> Sequence[int]: ...
     def entry_at(self, position: int) -> tuple[str, str, str, str]: ...
     def positions_between(self, start: date, end: date) -> range: ...
 
@@ -173,6 +180,7 @@ def index_times(index: EntryIndex, tables: Tables, today: date,
     (default: every contact and organisation)."""
     contacts = tables.get("contacts") or {}
     boundary = index.positions_between(today, today)
+    handovers = set(index.positions_of_tag(HANDOVER_TAG))
     direct_cache: dict[str, tuple[int | None, int | None]] = {}
 
     def walk(positions: Sequence[int], last: bool, test: Callable[[int], bool] | None = None
@@ -186,7 +194,7 @@ def index_times(index: EntryIndex, tables: Tables, today: date,
             candidates = positions[start:]
             wanted = "planned"
         for p in candidates:
-            if index.entry_at(p)[3] == wanted and (test is None or test(p)):
+            if index.entry_at(p)[3] == wanted and p not in handovers and (test is None or test(p)):
                 return p
         return None
 

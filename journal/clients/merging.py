@@ -83,11 +83,11 @@ def redirects(data: Mapping[str, Mapping[str, Any]]) -> dict[str, tuple[str, str
         table = data.get(KIND_TABLE[kind]) or {}
         seen = {old}
         target = record.get("into")
-        while isinstance(target, str) and target not in table and target not in seen:
-            seen.add(target)
-            nxt = records.get(target)
+        while isinstance(target, str) and target in records and target not in seen:
+            seen.add(target)  # merged on in turn (it may be back in its table: folded below)
+            nxt = records[target]
             target = nxt.get("into") if isinstance(nxt, Mapping) and nxt.get("kind") == kind else None
-        if isinstance(target, str) and target in table and target != old:
+        if isinstance(target, str) and target in table and target not in seen:
             out[old] = (kind, target)
     return out
 

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from journal.clients.cadence import HANDOVER_TAG
 from journal.config.model import Config
 from journal.errors import NotFoundError, ValidationError
 from journal.models import (
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
     from journal.storage import JournalStore, TablesView
 
 HANDOVER_EVENT = "客户移交 / Client hand-over"
-HANDOVER_TAG = "handover"
 
 
 @dataclass
@@ -124,8 +124,13 @@ class ClientUseCases:
         return changed
 
     def owner_of(self, doc: Mapping[str, Any]) -> str:
-        """Who looks after a client: its own owner, else the journal's owner from the config."""
-        return str(doc.get("owner") or "") or self.config.owner
+        """Who looks after a client: its own owner, else (a contact) its organisation's, else the
+        journal's owner from the configuration."""
+        own = str(doc.get("owner") or "")
+        if not own and doc.get("organisation_id"):
+            org = self.view.get("organisations", {}).get(doc["organisation_id"]) or {}
+            own = str(org.get("owner") or "")
+        return own or self.config.owner
 
     # -- cadence ---------------------------------------------------------------------------
     def client_times(self, today: date) -> Times:

@@ -62,6 +62,8 @@ def read_config_text(path: Path) -> str | None:
         raise ConfigError(f"{str(path)[:60]!r}: not a file name") from None
     try:
         info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise ConfigError(f"{path}: is a folder, not a configuration file")
         if not stat.S_ISREG(info.st_mode):
             raise ConfigError(f"{path}: not a regular file")
         if info.st_size > MAX_BYTES:

@@ -298,6 +298,10 @@ class SearchIndex:
         also through its contacts and projects): :meth:`entries_for` as positions."""
         return self._postings(kind).get(doc_id, [])
 
+    def positions_of_tag(self, tag: str) -> Sequence[int]:
+        """Ascending index positions of the entries carrying ``tag`` (compared folded)."""
+        return self._by_tag.get(fold(tag), [])
+
     def entry_at(self, position: int) -> tuple[str, str, str, str]:
         """(id, date, time, status) of the entry at an index position, from the columns."""
         return (self._ids[position], self._dates[position], self._times[position],
