@@ -31,21 +31,23 @@ FIELDS: dict[str, list[tuple[str, str, str]]] = {
                 ("title", "Title", "line"), ("tier", "Tier", "line"),
                 ("phones", "Phones", "list"), ("emails", "Emails", "list"),
                 ("birthday", "Birthday", "line"), ("cadence_days", "Visit every (days)", "int"),
-                ("tags", "Tags", "tags"), ("notes", "Notes", "text")],
+                ("owner", "Owner", "line"), ("tags", "Tags", "tags"), ("notes", "Notes", "text")],
     "project": [("name", "Name", "line"), ("organisation", "Organisation", "org"),
                 ("status", "Status", "status"), ("tags", "Tags", "tags"),
                 ("notes", "Notes", "text")],
     "organisation": [("name", "Name", "line"), ("industry", "Industry", "line"),
-                     ("address", "Address", "line"), ("tags", "Tags", "tags"),
-                     ("notes", "Notes", "text")],
+                     ("address", "Address", "line"), ("tier", "Tier", "line"),
+                     ("cadence_days", "Visit every (days)", "int"), ("owner", "Owner", "line"),
+                     ("tags", "Tags", "tags"), ("notes", "Notes", "text")],
 }
 
 
 #: Placeholders that say what a field takes (a new user cannot guess the birthday format).
-_HINTS = {"organisation": "type a name; → completes", "tier": "VIP, A, B, C…",
+_HINTS = {"organisation": "type a name; → completes", "tier": "VIP A B C / 重要 高 中 低",
           "phones": "comma-separated", "emails": "comma-separated",
-          "birthday": "MM-DD or YYYY-MM-DD", "cadence_days": "e.g. 14 (overdue after that)",
-          "tags": "space-separated"}
+          "birthday": "05-17, 1980-05-17 or 5月17日",
+          "cadence_days": "e.g. 14; empty: the tier's default",
+          "owner": "empty: you (the configuration's owner)", "tags": "space-separated"}
 
 
 def split_tags(text: str) -> list[str]:
@@ -167,9 +169,13 @@ class DocForm(VerticalScroll):
                     raise ValueError(f"{title}: expected a whole number of days, not {text!r}")
                 changes[name] = int(text) if text.strip() else None
             elif name == "birthday":
-                day = "".join(text.split())
-                # MM-DD (the year unknown) is stored as --MM-DD, as the CLI does
-                changes[name] = (f"--{day}" if len(day) == 5 and day[2] == "-" else day) or None
+                from journal.clients.birthdays import parse_birthday
+                from journal.errors import ValidationError
+
+                try:  # 05-17 (the year unknown) is stored as --05-17, as the CLI does
+                    changes[name] = parse_birthday(text)
+                except ValidationError as exc:
+                    raise ValueError(f"{title}: {exc}") from None
             elif kind == "line":
                 changes[name] = " ".join(text.split())
             else:
