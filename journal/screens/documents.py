@@ -316,7 +316,7 @@ class DocumentsScreen(JournalScreen):
         """The header above the tabs: name, organisation and the fields that matter most."""
         tables = self.journal.tables
         head = [plain(label(tables, self.KIND, doc_id), "bold $accent")]
-        extra = [doc.get(f) for f in ("title", "tier", "industry", "status") if doc.get(f)]
+        extra = [doc.get(f) for f in ("title", "industry", "status") if doc.get(f)]  # tier: below
         lines = [Content.assemble(*head, *[Content("  ·  "), plain(" · ".join(extra))]
                                   if extra else head)]
         details = [", ".join(doc.get(f, ())) for f in ("phones", "emails") if doc.get(f)]

@@ -195,3 +195,31 @@ async def test_a_broken_configuration_is_reported_and_the_defaults_apply(
         (note,) = notes.titled("Configuration")
         assert "tiers[1].cadence_days" in note[1] and note[2] == "error"
         assert app.config.tiers.canonical("重要") == "VIP"  # the defaults
+
+
+async def test_an_organisations_tier_cadence_and_owner_in_its_form(tmp_path: Path) -> None:
+    path = tmp_path / "journal.json"
+    Journal(path).add_document("organisation", "ACME")
+    app = make_app(path)
+    notes = Notes(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("o")
+        screen = docs_screen(app)
+        await until(pilot, lambda: screen.doc_id is not None)
+        await pilot.press("e")
+        form = screen.query_one("#doc-form")
+        form.query_one("#f-tier", Input).value = "Z"
+        await pilot.press("ctrl+s")
+        assert any("unknown tier 'Z'" in message for _, message, _ in notes.seen)
+        assert "tier" not in next(iter(load_file(path)["organisations"].values()))
+        form.query_one("#f-tier", Input).value = "重要"
+        form.query_one("#f-cadence_days", Input).value = "21"
+        form.query_one("#f-owner", Input).value = "王强"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "every 21 days" in text_of(screen.query_one("#doc-facts",
+                                                                               Static)))
+        assert "VIP · every 21 days · owner 王强 · never met — due" in text_of(
+            screen.query_one("#doc-facts", Static))
+    org = next(iter(load_file(path)["organisations"].values()))
+    assert (org["tier"], org["cadence_days"], org["owner"]) == ("VIP", 21, "王强")
