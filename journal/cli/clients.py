@@ -78,7 +78,14 @@ def _today(args: argparse.Namespace) -> date:
 
 def cells(text: str) -> int:
     """Terminal columns ``text`` takes (Chinese characters take two)."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _clean(text: str) -> str:
+    """:func:`clean_line`, skipped for text with nothing to escape (the usual case)."""
+    return text if text.isprintable() else clean_line(text)
 
 
 def pad(text: str, width: int) -> str:
@@ -126,9 +133,11 @@ def cmd_due(args: argparse.Namespace, ctx: Any) -> int:
 
     def work(cached: Any) -> int:
         tables = cached.tables
-        times = index_times(cached.index, tables, today, cached.documents,
-                            subjects=due_subjects(tables, tiers))
-        items = due_list(tables, tiers, times, today, days=args.days, tier=tier)
+        subjects = due_subjects(tables, tiers)
+        times = index_times(cached.index, tables, today, cached.documents, subjects=subjects,
+                            raw=cached.raw_documents)
+        items = due_list(tables, tiers, times, today, days=args.days, tier=tier,
+                         subjects=subjects)
         if args.format == "json":
             ctx.out(to_json([due_json(i) for i in items]))
             return 0
@@ -136,17 +145,19 @@ def cmd_due(args: argparse.Namespace, ctx: Any) -> int:
             ctx.note("nobody is due" + (f" within {counted(args.days, 'days')}" if args.days else "")
                      + (" in tier " + tier if tier else ""))
             return 0
-        width = min(36, max(cells(clean_line(_label(i.name, i.organisation))) for i in items))
-        for item in items:
+        labels = [_clean(_label(i.name, i.organisation)) for i in items]
+        width = min(36, max(cells(text) for text in labels))
+        lines = []
+        for item, who in zip(items, labels, strict=True):
             rhythm = item.rhythm
-            parts = [pad(due_state(item), 13),
-                     pad(clean_line(_label(item.name, item.organisation)), width),
+            parts = [pad(due_state(item), 13), pad(who, width),
                      pad(rhythm.tier or "-", 4), f"every {rhythm.cadence_days}d"]
             if item.last is not None:
                 parts.append(f"last {item.last.date} {first_line(item.last.event)}")
             if item.next is not None:
                 parts.append(f"next {item.next.date} {first_line(item.next.event)}")
-            ctx.out(clean_line("  ".join(parts)).rstrip())
+            lines.append(_clean("  ".join(parts)).rstrip())
+        ctx.stdout.write("\n".join(lines) + "\n")
         return 0
 
     return _with_cache(ctx, work)

@@ -178,9 +178,11 @@ def _rhythms(ctx: Any, kind: str, tables: Any) -> dict[str, Any]:
 
     tiers = ctx.journal.config.tiers
     orgs = tables.get("organisations", {})
+    by_org = {i: organisation_rhythm(d, tiers) for i, d in orgs.items()}
     if kind == "organisation":
-        return {i: organisation_rhythm(d, tiers) for i, d in orgs.items()}
-    return {i: contact_rhythm(d, orgs.get(d.get("organisation_id") or ""), tiers)
+        return by_org
+    return {i: contact_rhythm(d, orgs.get(org_id := d.get("organisation_id") or ""), tiers,
+                              by_org.get(org_id))
             for i, d in tables.get("contacts", {}).items()}
 
 

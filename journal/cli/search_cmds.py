@@ -216,7 +216,8 @@ def _report(args: argparse.Namespace, ctx: Any, kind: Literal["week", "month"]) 
     def work(cached: Any) -> int:
         tables = cached.period_tables(start, next_period(kind, end)[1])
         report = build_period_report(tables, start, end, today=today, kind=kind, index=cached.index,
-                                     tiers=ctx.config.tiers, documents=cached.documents)
+                                     tiers=ctx.config.tiers, documents=cached.documents,
+                                     raw_documents=cached.raw_documents)
         rendered = {"md": render_markdown, "json": render_json, "text": render_text}[fmt](report)
         if args.output is None:
             ctx.stdout.write(rendered)

@@ -28,6 +28,7 @@ from datetime import date, timedelta
 from typing import Any, Literal, Protocol
 
 from journal.config.model import TierTable
+from journal.text import fold
 
 #: Entries with this tag record a hand-over, not a contact with the client.
 HANDOVER_TAG = "handover"
@@ -59,9 +60,11 @@ def organisation_rhythm(org: Mapping[str, Any] | None, tiers: TierTable) -> Rhyt
 
 
 def contact_rhythm(contact: Mapping[str, Any], org: Mapping[str, Any] | None,
-                   tiers: TierTable) -> Rhythm:
+                   tiers: TierTable, inherited: Rhythm | None = None) -> Rhythm:
+    """``inherited``: :func:`organisation_rhythm` of ``org``, when the caller has it already."""
     own_tier = str(contact.get("tier") or "")
-    inherited = organisation_rhythm(org, tiers)
+    if inherited is None:
+        inherited = organisation_rhythm(org, tiers)
     tier, tier_from = (own_tier, "own") if own_tier else (
         (inherited.tier, "organisation") if inherited.tier else ("", ""))
     own = contact.get("cadence_days")
@@ -74,12 +77,6 @@ def contact_rhythm(contact: Mapping[str, Any], org: Mapping[str, Any] | None,
         source = "organisation" if inherited.cadence_from == "own" else "organisation tier"
         return Rhythm(tier, tier_from, inherited.cadence_days, source)
     return Rhythm(tier, tier_from)
-
-
-def inherits_rhythm(contact: Mapping[str, Any], tiers: TierTable) -> bool:
-    """Whether a contact follows its organisation's rhythm (has none of its own)."""
-    own = contact.get("cadence_days")
-    return not (isinstance(own, int) and own > 0) and not tiers.cadence(contact.get("tier"))
 
 
 # -- when we last and next met ----------------------------------------------------------------------
@@ -167,49 +164,88 @@ class EntryIndex(Protocol):
     def positions_of(self, kind: str, doc_id: str) -> Sequence[int]: ...
     def positions_of_tag(self, tag: str) -> Sequence[int]: ...
     def entry_at(self, position: int) -> tuple[str, str, str, str]: ...
+    def positions_of_status(self, status: str) -> Sequence[int]: ...
     def positions_between(self, start: date, end: date) -> range: ...
+
+
+#: Entries read at once while looking for an organisation's own latest entry.
+_BATCH = 32
 
 
 def index_times(index: EntryIndex, tables: Tables, today: date,
                 documents: Callable[[list[int]], Mapping[str, dict[str, Any]]],
-                subjects: Iterable[tuple[str, str]] | None = None) -> Times:
+                subjects: Iterable[tuple[str, str]] | None = None, *,
+                events: bool = True,
+                raw: Callable[[list[int]], list[bytes]] | None = None) -> Times:
     """:class:`Times` from the search index's posting lists: for each client a walk from today
     backwards (and forwards) to its first done (planned) entry, instead of a pass over every entry.
     ``documents`` reads entries by index position (to tell whether an organisation's entry links
     the organisation itself, and for the events shown); ``subjects``: (kind, id) pairs to compute
-    (default: every contact and organisation)."""
+    (default: every contact and organisation); ``events``: False leaves the touches' events
+    empty (one read fewer, for callers that only need dates); ``raw``: the entries' stored bytes
+    by position, when cheaper than parsing them (the search cache): an entry's bytes hold an
+    organisation's id only where it links that organisation, so only a hit is parsed to be sure.
+
+    An organisation's posting list holds the entries linked to it directly *or* through its
+    contacts and projects; a contact's touches include only the direct ones. An entry that is on
+    none of the members' lists is direct without reading it; the others are read in batches."""
     contacts = tables.get("contacts") or {}
     boundary = index.positions_between(today, today)
     handovers = set(index.positions_of_tag(HANDOVER_TAG))
+    done = set(index.positions_of_status("done")) - handovers
+    planned = set(index.positions_of_status("planned")) - handovers
     direct_cache: dict[str, tuple[int | None, int | None]] = {}
+    members: dict[str, list[tuple[str, str]]] = {}
+    for table, kind in (("contacts", "contact"), ("projects", "project")):
+        for doc_id, doc in (tables.get(table) or {}).items():
+            if doc.get("organisation_id"):
+                members.setdefault(doc["organisation_id"], []).append((kind, doc_id))
 
-    def walk(positions: Sequence[int], last: bool, test: Callable[[int], bool] | None = None
-             ) -> int | None:
-        if last:  # done, on or before today: backwards from the first position after today
-            start = bisect_left(positions, boundary.stop)
-            candidates: Iterable[int] = reversed(positions[:start])
-            wanted = "done"
-        else:  # planned, on or after today
-            start = bisect_left(positions, boundary.start)
-            candidates = positions[start:]
-            wanted = "planned"
-        for p in candidates:
-            if index.entry_at(p)[3] == wanted and p not in handovers and (test is None or test(p)):
-                return p
-        return None
+    def candidates(positions: Sequence[int], last: bool) -> Iterable[int]:
+        """Done entries up to today, newest first; or planned ones from today, soonest first."""
+        if last:
+            return filter(done.__contains__,
+                          reversed(positions[:bisect_left(positions, boundary.stop)]))
+        return filter(planned.__contains__, positions[bisect_left(positions, boundary.start):])
 
-    def links_org(org_id: str) -> Callable[[int], bool]:
-        def test(p: int) -> bool:
-            docs = documents([p])
-            doc = next(iter(docs.values()), {})
-            return org_id in (doc.get("organisation_ids") or ())
-        return test
+    def direct_walk(org_id: str, last: bool) -> int | None:
+        """The organisation's own latest done (or next planned) entry. An entry on none of its
+        members' lists links it directly: the first such one bounds the search, and only the
+        entries before it that are also on a member's list are read to see whether they link
+        the organisation too."""
+        through = through_members(org_id)
+        ambiguous: list[int] = []
+        bound = None
+        for p in candidates(index.positions_of("organisation", org_id), last):
+            if p not in through:
+                bound = p
+                break
+            ambiguous.append(p)
+        needle = org_id.encode()
+        for start in range(0, len(ambiguous), _BATCH):
+            batch = ambiguous[start:start + _BATCH]
+            if raw is not None:
+                batch = [p for p, piece in zip(batch, raw(batch), strict=True) if needle in piece]
+            docs = documents(batch) if batch else {}
+            for p in batch:
+                if org_id in (docs.get(index.entry_at(p)[0]) or {}).get("organisation_ids", ()):
+                    return p
+        return bound
+
+    through_cache: dict[str, set[int]] = {}
+
+    def through_members(org_id: str) -> set[int]:
+        if org_id not in through_cache:
+            through: set[int] = set()
+            for kind, member in members.get(org_id, ()):
+                through.update(index.positions_of(kind, member))
+            through_cache[org_id] = through
+        return through_cache[org_id]
 
     def direct(org_id: str) -> tuple[int | None, int | None]:
         if org_id not in direct_cache:
-            positions = index.positions_of("organisation", org_id)
-            direct_cache[org_id] = (walk(positions, True, links_org(org_id)),
-                                    walk(positions, False, links_org(org_id)))
+            direct_cache[org_id] = (direct_walk(org_id, True), direct_walk(org_id, False))
+            through_cache.pop(org_id, None)
         return direct_cache[org_id]
 
     wanted = subjects if subjects is not None else (
@@ -218,7 +254,8 @@ def index_times(index: EntryIndex, tables: Tables, today: date,
     chosen: dict[tuple[str, str], tuple[int | None, int | None]] = {}
     for kind, doc_id in wanted:
         positions = index.positions_of(kind, doc_id)
-        last, upcoming = walk(positions, True), walk(positions, False)
+        last = next(iter(candidates(positions, True)), None)
+        upcoming = next(iter(candidates(positions, False)), None)
         org_id = contacts.get(doc_id, {}).get("organisation_id") if kind == "contact" else None
         if org_id:
             via = direct(org_id)
@@ -226,7 +263,7 @@ def index_times(index: EntryIndex, tables: Tables, today: date,
             upcoming = min((p for p in (upcoming, via[1]) if p is not None), default=None)
         chosen[(kind, doc_id)] = (last, upcoming)
     found = sorted({p for pair in chosen.values() for p in pair if p is not None})
-    docs = documents(found) if found else {}
+    docs = documents(found) if found and events else {}
     times = Times()
     for key, pair in chosen.items():
         for p, table in zip(pair, (times.last, times.next), strict=True):
@@ -304,40 +341,48 @@ def client_standings(tables: Tables, tiers: TierTable, times: Times, today: date
     return out
 
 
-def due_subjects(tables: Tables, tiers: TierTable) -> list[tuple[str, str]]:
-    """The (kind, id) of every client :func:`due_list` considers (see the module docstring)."""
+def due_subjects(tables: Tables, tiers: TierTable) -> dict[tuple[str, str], Rhythm]:
+    """The (kind, id) of every client :func:`due_list` considers (see the module docstring),
+    with its rhythm."""
     contacts = tables.get("contacts") or {}
     orgs = tables.get("organisations") or {}
-    followed = {c.get("organisation_id") for c in contacts.values() if inherits_rhythm(c, tiers)}
-    subjects = [("contact", i) for i, c in contacts.items()
-                if contact_rhythm(c, orgs.get(c.get("organisation_id") or ""), tiers).cadence_days]
-    subjects += [("organisation", i) for i, o in orgs.items()
-                 if i not in followed and organisation_rhythm(o, tiers).cadence_days]
+    org_rhythms = {i: organisation_rhythm(o, tiers) for i, o in orgs.items()}
+    subjects: dict[tuple[str, str], Rhythm] = {}
+    followed: set[str] = set()
+    for contact_id, contact in contacts.items():
+        org_id = contact.get("organisation_id") or ""
+        rhythm = contact_rhythm(contact, orgs.get(org_id), tiers, org_rhythms.get(org_id))
+        if rhythm.cadence_days:
+            subjects[("contact", contact_id)] = rhythm
+            if rhythm.cadence_from.startswith("organisation"):
+                followed.add(org_id)
+    for org_id, rhythm in org_rhythms.items():
+        if rhythm.cadence_days and org_id not in followed:
+            subjects[("organisation", org_id)] = rhythm
     return subjects
 
 
 def due_list(tables: Tables, tiers: TierTable, times: Times, today: date, *, days: int = 0,
-             tier: str | None = None) -> list[DueItem]:
+             tier: str | None = None,
+             subjects: Mapping[tuple[str, str], Rhythm] | None = None) -> list[DueItem]:
     """Clients overdue, never met, or due within ``days`` days, most overdue first; ``tier``:
-    only clients of that (effective) tier."""
+    only clients of that (effective) tier; ``subjects``: :func:`due_subjects`, when the caller
+    has it already."""
     orgs = tables.get("organisations") or {}
     contacts = tables.get("contacts") or {}
     wanted = tiers.find(tier) if tier else None
     items = []
-    for kind, doc_id in due_subjects(tables, tiers):
+    subjects = subjects if subjects is not None else due_subjects(tables, tiers)
+    for (kind, doc_id), rhythm in subjects.items():
+        if tier is not None and not (tiers.find(rhythm.tier) is wanted if wanted is not None
+                                     else fold(rhythm.tier) == fold(tier)):
+            continue
         if kind == "contact":
             doc = contacts[doc_id]
-            org = orgs.get(doc.get("organisation_id") or "")
-            item = standing("contact", doc_id, doc, str((org or {}).get("name", "")),
-                            contact_rhythm(doc, org, tiers), times, today)
+            org = orgs.get(doc.get("organisation_id") or "") or {}
+            item = standing("contact", doc_id, doc, str(org.get("name", "")), rhythm, times, today)
         else:
-            doc = orgs[doc_id]
-            item = standing("organisation", doc_id, doc, "", organisation_rhythm(doc, tiers),
-                            times, today)
-        if tier is not None:
-            name = wanted.name if wanted is not None else " ".join(tier.split())
-            if item.rhythm.tier.casefold() != name.casefold():
-                continue
+            item = standing("organisation", doc_id, orgs[doc_id], "", rhythm, times, today)
         if item.days_over is None or item.days_over >= -days:
             items.append(item)
     items.sort(key=DueItem.sort_key)

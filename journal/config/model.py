@@ -51,6 +51,7 @@ class TierTable:
     def __init__(self, tiers: Iterable[Tier]) -> None:
         self.tiers: tuple[Tier, ...] = tuple(tiers)
         self._by_key: dict[str, Tier] = {}
+        self._seen: dict[str, Tier | None] = {}  # text as stored -> tier: lists ask 10k times
         for tier in self.tiers:
             for name in tier.names():
                 self._by_key.setdefault(fold(name), tier)
@@ -74,7 +75,11 @@ class TierTable:
         """The tier ``text`` names (its name or a label, case- and width-insensitive), or None."""
         if not text:
             return None
-        return self._by_key.get(fold(text))
+        try:
+            return self._seen[text]
+        except KeyError:
+            found = self._seen[text] = self._by_key.get(fold(text))
+            return found
 
     def canonical(self, text: str) -> str:
         """The stored name of the tier ``text`` names; "" for an empty text (no tier). A name the

@@ -34,12 +34,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from journal.clients.complaints import ComplaintSummary, complaints, summarise
-from journal.config.model import DEFAULT_TIERS, TierTable
 from journal.errors import ValidationError
 from journal.search.index import SearchIndex, entry_organisations
+
+if TYPE_CHECKING:
+    from journal.clients.complaints import ComplaintSummary
+    from journal.config.model import TierTable
 
 Documents = Callable[[list[int]], Mapping[str, dict[str, Any]]]
 
@@ -259,11 +261,13 @@ def _in_period(tables: Tables, names: _Names, start: date, end: date,
 def build_period_report(tables: Tables, start: date, end: date, *, today: date,
                         kind: Literal["week", "month"], index: SearchIndex | None = None,
                         tiers: TierTable | None = None,
-                        documents: Documents | None = None) -> Report:
+                        documents: Documents | None = None,
+                        raw_documents: Callable[[list[int]], list[bytes]] | None = None) -> Report:
     """Summarise ``start``..``end`` (inclusive), a week or a month, as seen on ``today``.
     ``index``: a :class:`SearchIndex` over the same ``tables``, when the caller has one (the TUI,
     a cached CLI): periods then come from bisects instead of a scan of every entry; ``documents``
-    reads entries by index position when ``tables`` holds only some (the cached CLI).
+    reads entries by index position when ``tables`` holds only some (the cached CLI), and
+    ``raw_documents`` their stored bytes (see :func:`journal.clients.cadence.index_times`).
     ``tiers``: the configuration's tier table (default: the default tiers)."""
     if kind not in ("week", "month"):
         raise ValidationError(f"unknown report kind {kind!r}: use week or month")
@@ -287,7 +291,9 @@ def build_period_report(tables: Tables, start: date, end: date, *, today: date,
         report.top_organisations = [g for g in by_org if g.id is not None][:TOP_N]
         report.top_projects = [g for g in by_project if g.id is not None][:TOP_N]
         report.overdue_contacts = overdue_contacts(tables, today, index=index, tiers=tiers,
-                                                   documents=documents)
+                                                   documents=documents, raw=raw_documents)
+        from journal.clients.complaints import complaints, summarise
+
         report.complaints = summarise(complaints(tables, today, start=start, end=end))
     return report
 
@@ -404,11 +410,13 @@ def _birthdays(names: _Names, start: date, end: date) -> list[Birthday]:
 
 
 def overdue_contacts(tables: Tables, today: date, *, index: SearchIndex | None = None,
-                     tiers: TierTable | None = None,
-                     documents: Documents | None = None) -> list[OverdueContact]:
+                     tiers: TierTable | None = None, documents: Documents | None = None,
+                     raw: Callable[[list[int]], list[bytes]] | None = None
+                     ) -> list[OverdueContact]:
     """Clients overdue on ``today``: see the module docstring. Without an ``index`` this scans
     every entry once (tens of milliseconds at 100k)."""
     from journal.clients.cadence import due_list, due_subjects, index_times, scan_times
+    from journal.config.model import DEFAULT_TIERS
 
     tiers = tiers if tiers is not None else DEFAULT_TIERS
     subjects = due_subjects(tables, tiers)
@@ -421,11 +429,12 @@ def overdue_contacts(tables: Tables, today: date, *, index: SearchIndex | None =
             ids = [index.entry_at(p)[0] for p in positions]
             return {i: entries[i] for i in ids if i in entries}
 
-        times = index_times(index, tables, today, documents or from_tables, subjects=subjects)
+        times = index_times(index, tables, today, documents or from_tables, subjects=subjects,
+                            events=False, raw=raw)
     else:
         times = scan_times(tables, today)
     out = []
-    for item in due_list(tables, tiers, times, today):
+    for item in due_list(tables, tiers, times, today, subjects=subjects):
         if item.days_over is not None and item.days_over <= 0:
             continue
         assert item.rhythm.cadence_days is not None

@@ -302,6 +302,10 @@ class SearchIndex:
         """Ascending index positions of the entries carrying ``tag`` (compared folded)."""
         return self._by_tag.get(fold(tag), [])
 
+    def positions_of_status(self, status: str) -> Sequence[int]:
+        """Ascending index positions of the entries with this status."""
+        return self._by_status.get(status, [])
+
     def entry_at(self, position: int) -> tuple[str, str, str, str]:
         """(id, date, time, status) of the entry at an index position, from the columns."""
         return (self._ids[position], self._dates[position], self._times[position],
