@@ -207,3 +207,34 @@ def test_links_made_on_another_machine_follow_the_merge_after_a_sync(pair: Pair)
     assert data["contacts"][kept]["emails"] == ["wf@example.com"]
     assert data["contacts"][kept]["phones"] == ["+86 1"]
     assert Journal(pair.b).linked_entry_ids("contact", kept) >= {call.id, pair.x}
+
+
+def test_a_link_left_by_a_merge_without_the_driver_is_found_and_moved(cli, jfile: Path) -> None:
+    kept, other = _two_wangfang(Journal(jfile))
+    assert cli("contact", "merge", kept, other).code == 0
+    data = load_file(jfile)  # as a line-based git merge might leave it: an entry linking B
+    data["entries"][E1] = {"date": "2026-11-20", "event": "stray", "status": "done",
+                           "contact_ids": [other], "created_at": T1, "updated_at": T1}
+    jfile.write_bytes(dump_canonical(data))
+    doctor = cli("doctor")
+    assert doctor.code == 1 and f"merged into {kept}; `journal contact merge {kept} {other}`" \
+        in doctor.out
+    assert "王芳 (绿源食品集团)" in cli("show", E1).out  # shown as the contact it went into
+    again = cli("contact", "merge", kept, other)
+    assert again.code == 0 and "moved 1 entry that still linked it" in again.out
+    assert load_file(jfile)["entries"][E1]["contact_ids"] == [kept]
+    assert cli("doctor").code == 0
+
+
+def test_a_bundle_naming_a_merged_contact_lands_on_the_kept_one(cli, jfile: Path,
+                                                               tmp_path: Path) -> None:
+    kept, other = _two_wangfang(Journal(jfile))
+    bundle = tmp_path / "b.json"
+    assert cli("export", "contact", other, "--format", "json", "-o", str(bundle)).code == 0
+    assert cli("contact", "merge", kept, other).code == 0  # merged after the colleague exported
+    result = cli("import", str(bundle))
+    assert result.code == 0, result
+    data = load_file(jfile)
+    assert other not in data["contacts"] and len(data["contacts"]) == 1
+    assert all(e["contact_ids"] == [kept] for e in data["entries"].values())
+    assert cli("doctor").code == 0
