@@ -317,8 +317,8 @@ class DocumentsScreen(JournalScreen):
         tables = self.journal.tables
         head = [plain(label(tables, self.KIND, doc_id), "bold $accent")]
         extra = [doc.get(f) for f in ("title", "industry", "status") if doc.get(f)]  # tier: below
-        lines = [Content.assemble(*head, *[Content("  ·  "), plain(" · ".join(extra))]
-                                  if extra else head)]
+        lines = [Content.assemble(*head, *([Content("  ·  "), plain(" · ".join(extra))]
+                                           if extra else []))]
         details = [", ".join(doc.get(f, ())) for f in ("phones", "emails") if doc.get(f)]
         if doc.get("address"):
             details.append(doc["address"].replace("\n", ", "))
