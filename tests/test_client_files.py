@@ -259,3 +259,13 @@ def test_add_with_a_template(cli, jfile: Path, private_config: Path) -> None:
     assert cli("add", "--template", "visit").code == 1  # only the configured templates now
     listed = cli("templates").out
     assert listed == "memo: Memo\n    Re:\n    Action:\n"
+
+
+def test_hand_over_file_names_stay_in_their_folder() -> None:
+    from journal.cli.clients import safe_file_name
+
+    assert safe_file_name("华辰精密 (苏州)") == "华辰精密 (苏州)"
+    assert safe_file_name("../../etc/passwd") == "_.._etc_passwd"
+    assert safe_file_name("a\x1b[31m\nb:c*?") == "a_[31m_b_c__"
+    assert safe_file_name("...") == "client" and safe_file_name(".hidden") == "hidden"
+    assert len(safe_file_name("名" * 300)) == 80
