@@ -34,6 +34,7 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from journal.config import Config, ConfigError, config_path, load_config
 from journal.errors import JournalError
 from journal.models import KIND_TABLE, Tables
 from journal.names.catalog import KIND_TITLES, NameCatalog, NameItem, build_catalog
@@ -42,10 +43,11 @@ from journal.screens.day import DayScreen
 from journal.screens.modes import MODES
 from journal.screens.syncing import SyncRunner, sync_commands
 from journal.service import Journal
-from journal.settings import load_settings
+from journal.settings import load_settings, settings_path
 from journal.widgets.render import plain
 
 if TYPE_CHECKING:
+    from journal.clients.cadence import DueItem, Times
     from journal.search.index import SearchIndex
 
 POLL_SECONDS = 1.5
@@ -123,9 +125,20 @@ class JournalApp(App[None]):
     ]
 
     def __init__(self, path: Path | str, *, today: date | None = None,
-                 poll_seconds: float = POLL_SECONDS) -> None:
+                 poll_seconds: float = POLL_SECONDS, config: Path | Config | None = None) -> None:
         super().__init__()
-        self.journal = Journal(path)
+        #: The user's configuration (journal.config); a bad file is reported once the app shows,
+        #: and the defaults apply meanwhile (the journal itself is still usable).
+        self.config_error = ""
+        config_file = config_path(config if isinstance(config, Path) else None)
+        if isinstance(config, Config):
+            self.config = config
+        else:
+            try:
+                self.config = load_config(config_file)
+            except ConfigError as exc:
+                self.config, self.config_error = Config(), str(exc)
+        self.journal = Journal(path, config=self.config)
         self._today = today
         self._poll_seconds = poll_seconds
         #: True once the data is loaded and the first screen chosen (welcome answered).
@@ -138,9 +151,12 @@ class JournalApp(App[None]):
         self._cache_tried = False
         self._conflicted: tuple[int, dict[str, frozenset[str]]] | None = None
         self._days: tuple[int, dict[str, list[str]]] | None = None
-        #: Per-machine settings (pull on open, sync on quit); see journal.settings.
-        self.settings = load_settings()
+        self._times: tuple[tuple[int, date], Times, dict[str, dict[str, DueItem]]] | None = None
+        #: Per-machine settings (pull on open, sync on quit), beside the configuration file.
+        self.settings_file = settings_path(config if isinstance(config, Path) else None)
+        self.settings = load_settings(self.settings_file)
         self.syncer = SyncRunner(self)
+        self._birthdays_told: date | None = None
 
     # -- shared state ---------------------------------------------------------------------
     @property
@@ -174,6 +190,33 @@ class JournalApp(App[None]):
                 threading.Thread(target=cached[1].matcher.prepare, name="journal-names",
                                  daemon=True).start()
         return cached[1]
+
+    def client_standings(self, kind: str) -> dict[str, DueItem]:
+        """Each contact's or organisation's rhythm, last and next contact and due date on
+        ``today`` (journal.clients.cadence), once per data generation and day: from the search
+        index's posting lists when it is built, else one pass over the entries."""
+        from journal.clients.cadence import client_standings, index_times, scan_times
+
+        key = (self.generation, self.today)
+        if self._times is None or self._times[0] != key:
+            tables = self.journal.tables
+            index = self.current_index()
+            if index is not None:
+                entries = tables.get("entries", {})
+
+                def documents(positions: list[int]) -> dict[str, dict[str, Any]]:
+                    ids = (index.entry_at(p)[0] for p in positions)
+                    return {i: entries[i] for i in ids if i in entries}
+
+                times = index_times(index, tables, self.today, documents)
+            else:
+                times = scan_times(tables, self.today)
+            self._times = (key, times, {})
+        cache = self._times[2]
+        if kind not in cache:
+            cache[kind] = {d.id: d for d in client_standings(
+                self.journal.tables, self.config.tiers, self._times[1], self.today, kind)}  # type: ignore[arg-type]
+        return cache[kind]
 
     def entry_ids_on(self, day: str) -> list[str]:
         """The ids of one day's entries in time order (untimed first), from the per-day lists
@@ -231,8 +274,10 @@ class JournalApp(App[None]):
         if len(tables.get("entries", {})) < BACKGROUND_INDEX_ENTRIES:
             from journal.search.index import SearchIndex
 
-            self._index = (generation, SearchIndex(tables))
-            return self._index[1]
+            index = SearchIndex(tables)
+            index.tiers = self.config.tiers  # for tier: searches
+            self._index = (generation, index)
+            return index
         if self._indexing != generation:
             self._indexing = generation
             # not @work: it names the worker after repr() of its arguments, and the repr of
@@ -291,6 +336,7 @@ class JournalApp(App[None]):
             self._indexing = None
         if index is None or generation != self.generation:
             return
+        index.tiers = self.config.tiers
         self._index = (generation, index)
         gc.freeze()
         for screen in self.screen_stack:
@@ -367,6 +413,11 @@ class JournalApp(App[None]):
         self.switch_mode("journal")
         self.set_timer(INDEX_DELAY_S, self.search_index)
         self.announce_conflicts()
+        self.announce_birthdays()
+        if self.config_error:
+            self.notify(self.config_error + " — using the defaults until it is fixed "
+                        "(`journal config check`).", title="Configuration", severity="error",
+                        timeout=20, markup=False)
         if self.settings.pull_on_open:
             self.syncer.start("sync")
 
@@ -393,11 +444,29 @@ class JournalApp(App[None]):
                         "conflict (marked ⚠). Press r on one, or ctrl+p → “Merge conflicts”.",
                         title="Merge conflicts", severity="warning", timeout=15, markup=False)
 
+    def announce_birthdays(self) -> None:
+        """A notification for each client whose birthday is today (once a day: an app left open
+        overnight says it the next morning)."""
+        today = self.today
+        if self._birthdays_told == today:
+            return
+        self._birthdays_told = today
+        try:
+            found = self.journal.birthdays(today, 0)
+        except JournalError:
+            return
+        for b in found:
+            who = f"{b.name} ({b.organisation})" if b.organisation else b.name
+            age = f" turns {b.turns}" if b.turns is not None else ""
+            self.notify(f"{who}{age} today. A greeting?", title="Birthday today 🎂",
+                        timeout=20, markup=False)
+
     # -- outside changes ------------------------------------------------------------------
     def _poll(self) -> None:
         """Refresh the visible screens when the file changed (another process, a git pull)."""
         if not self.ready:
             return
+        self.announce_birthdays()
         try:
             generation = self.generation
         except JournalError as exc:
@@ -539,8 +608,8 @@ class JournalApp(App[None]):
         yield from super().get_system_commands(screen)
 
 
-def run_app(path: Path, *, today: date | None = None) -> int:
-    """Run the TUI on ``path``; the exit code for the CLI."""
-    app = JournalApp(path, today=today)
+def run_app(path: Path, *, today: date | None = None, config: Path | None = None) -> int:
+    """Run the TUI on ``path`` (``config``: the ``--config`` file); the exit code for the CLI."""
+    app = JournalApp(path, today=today, config=config)
     app.run()
     return app.return_code or 0

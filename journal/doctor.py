@@ -44,11 +44,20 @@ def diagnose(tables: Mapping[str, Mapping[str, dict[str, Any]]]) -> tuple[list[s
                              "of journal, or edited by hand?)")
             if doc.get("conflicts"):
                 conflicted += 1
+    merged = tables.get("merged", {})
     for entry_id, entry in tables.get("entries", {}).items():
         for kind, link_field in KIND_LINK_FIELD.items():
             known = tables.get(KIND_TABLE[kind], {})
             for doc_id in entry.get(link_field, ()):
-                if doc_id not in known:
+                if doc_id in known:
+                    continue
+                into = merged.get(doc_id, {}).get("into")
+                if into in known:  # a file merged without the merge driver
+                    command = "org" if kind == "organisation" else kind
+                    problems.append(f"entries {entry_id}: {link_field} points at {kind} "
+                                    f"{doc_id}, merged into {into}; `journal {command} merge "
+                                    f"{into} {doc_id}` moves such links")
+                else:
                     problems.append(f"entries {entry_id}: {link_field} points at a missing "
                                     f"{kind} {doc_id}")
     orgs = tables.get("organisations", {})
@@ -57,6 +66,11 @@ def diagnose(tables: Mapping[str, Mapping[str, dict[str, Any]]]) -> tuple[list[s
             if doc.get("organisation_id") and doc["organisation_id"] not in orgs:
                 problems.append(f"{table} {doc_id}: organisation_id points at a missing "
                                 f"organisation {doc['organisation_id']}")
+    for old, record in merged.items():
+        kind = record.get("kind")
+        if kind in KIND_TABLE and record.get("into") not in tables.get(KIND_TABLE[kind], {}) \
+                and record.get("into") not in merged:
+            notes.append(f"merged {kind} {old} went into {record.get('into')}, which is gone")
     counts = ", ".join(counted(len(tables.get(t, {})), t) for t in
                        ("entries", "contacts", "projects", "organisations", "days"))
     notes.append(counts)

@@ -288,6 +288,20 @@ class Entry(Document):
     expenses: list[dict[str, Any]] = field(default_factory=list)
     remind_at: str | None = None
     recurrence: str | None = None
+    #: A client's complaint, tracked until ``resolved_on`` (open while that is empty).
+    complaint: bool = False
+    resolution: str = ""
+    resolved_on: str | None = None
+    #: A client hand-over (see journal.clients.handover): who handed over, received, witnessed.
+    handover_from: str = ""
+    handover_to: str = ""
+    handover_witness: str = ""
+
+    def to_doc(self) -> dict[str, Any]:
+        doc = super().to_doc()
+        if not doc.get("complaint"):  # stored only when true, like every other empty value
+            doc.pop("complaint", None)
+        return doc
 
     def validate(self) -> None:
         self.date = check_date(self.date)
@@ -307,7 +321,24 @@ class Entry(Document):
             raise ValidationError("invalid remind_at: expected YYYY-MM-DDTHH:MM")
         if self.recurrence is not None and not isinstance(self.recurrence, str):
             raise ValidationError("invalid recurrence: expected an RRULE string")
+        if not isinstance(self.complaint, bool):
+            raise ValidationError(f"invalid complaint {_short(self.complaint)}: expected true or false")
+        self.resolution = check_text(self.resolution, "resolution", limit=100_000)
+        if self.resolved_on is not None and self.resolved_on != "":
+            self.resolved_on = check_date(self.resolved_on, "resolved date")
+        else:
+            self.resolved_on = None
+        for name, what in (("handover_from", "handed over by"), ("handover_to", "received by"),
+                           ("handover_witness", "witnessed by")):
+            setattr(self, name, check_text(getattr(self, name), what, one_line=True, limit=MAX_NAME))
         self._validate_common()
+
+    @property
+    def complaint_state(self) -> str:
+        """``open`` or ``resolved`` for a complaint, "" for any other entry."""
+        if not self.complaint:
+            return ""
+        return "resolved" if self.resolved_on else "open"
 
 
 @dataclass
@@ -325,6 +356,8 @@ class Contact(Document):
     cadence_days: int | None = None
     notes: str = ""
     tags: list[str] = field(default_factory=list)
+    #: The colleague who looks after this client ("" = the journal's owner, from the config).
+    owner: str = ""
 
     def validate(self) -> None:
         self.name = check_text(self.name, "name", required=True, one_line=True, limit=MAX_NAME)
@@ -338,6 +371,7 @@ class Contact(Document):
                                               or check_cadence(self.cadence_days) is None):
             raise ValidationError(f"invalid cadence_days {_short(self.cadence_days)}: "
                                   "expected a whole number of days from 1 to 3660")
+        self.owner = check_text(self.owner, "owner", one_line=True, limit=MAX_NAME)
         self.notes = check_text(self.notes, "notes", limit=100_000)
         self.tags = check_str_list(self.tags, "tags")
         self._validate_common()
@@ -374,9 +408,16 @@ class Organisation(Document):
     address: str = ""
     notes: str = ""
     tags: list[str] = field(default_factory=list)
+    #: The client's tier and cadence; its contacts without their own inherit them.
+    tier: str = ""
+    cadence_days: int | None = None
+    owner: str = ""
 
     def validate(self) -> None:
         self.name = check_text(self.name, "name", required=True, one_line=True, limit=MAX_NAME)
+        self.tier = check_text(self.tier, "tier", one_line=True, limit=40)
+        self.cadence_days = check_cadence(self.cadence_days)
+        self.owner = check_text(self.owner, "owner", one_line=True, limit=MAX_NAME)
         self.industry = check_text(self.industry, "industry", one_line=True, limit=MAX_NAME)
         self.address = check_text(self.address, "address", limit=2000)
         self.notes = check_text(self.notes, "notes", limit=100_000)
@@ -406,8 +447,48 @@ def time_span(time: str | None, end_time: str | None, dash: str = "–") -> str:
         return ""
     return f"{time}{dash}{end_time}" if end_time else time
 
+
+@dataclass
+class MergeRecord(Document):
+    """What is left of a contact, project or organisation merged into another (keyed by the old
+    id): where it went. Links made to it on another machine before a sync follow to ``into``
+    (journal.sync.merge), and names shown for a stray link say who it is now."""
+
+    TABLE: ClassVar[str] = "merged"
+    kind: str = ""
+    into: str = ""
+    name: str = ""
+
+    def validate(self) -> None:
+        if self.kind not in KIND_TABLE:
+            raise ValidationError(f"invalid kind {_short(self.kind)}: use one of "
+                                  + ", ".join(KIND_TABLE))
+        into = check_optional_id(self.into, "into")
+        if into is None:
+            raise ValidationError("into must name the document it was merged into")
+        self.into = into
+        self.name = check_text(self.name, "name", one_line=True, limit=MAX_NAME)
+        self._validate_common()
+
+
+def entry_organisations(entry: Mapping[str, Any], contacts: Mapping[str, Mapping[str, Any]],
+                        projects: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """Organisation ids an entry concerns: linked directly, or through a linked contact's or
+    project's ``organisation_id``. Sorted. Search (``org:``) and the reports' per-client grouping
+    both use this so they always agree on what counts as work for a client."""
+    found = set(entry.get("organisation_ids") or ())
+    for cid in entry.get("contact_ids") or ():
+        org = contacts.get(cid, {}).get("organisation_id")
+        if org:
+            found.add(org)
+    for pid in entry.get("project_ids") or ():
+        org = projects.get(pid, {}).get("organisation_id")
+        if org:
+            found.add(org)
+    return sorted(found)
+
 MODEL_BY_TABLE: dict[str, type[Document]] = {
-    cls.TABLE: cls for cls in (Entry, Contact, Project, Organisation, DayNote)
+    cls.TABLE: cls for cls in (Entry, Contact, Project, Organisation, DayNote, MergeRecord)
 }
 #: The kinds of linkable documents, as users name them, and their tables.
 KIND_TABLE = {"contact": "contacts", "project": "projects", "organisation": "organisations"}

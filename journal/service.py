@@ -15,6 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from journal.clients.usecases import ClientUseCases, check_complaint
+from journal.config.model import Config
 from journal.errors import (
     AmbiguousNameError,
     DuplicateNameError,
@@ -116,11 +118,14 @@ class ImportBatch:
         return self._keep_backup(reason)
 
 
-class Journal:
-    """The journal file and everything one can do with it."""
+class Journal(ClientUseCases):
+    """The journal file and everything one can do with it. ``config``: the user's configuration,
+    or the path of its file (default: the usual place), read when first needed."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, config: Config | Path | None = None) -> None:
         self.store = JournalStore(path)
+        self._config_source = config
+        self._config: Config | None = None
 
     @property
     def path(self) -> Path:
@@ -151,12 +156,15 @@ class Journal:
     def add_entry(self, *, event: str, date: str, time: str | None = None,
                   end_time: str | None = None, summary: str = "", status: str = "done",
                   tags: Iterable[str] = (), links: LinkRequest | None = None,
+                  complaint: bool = False, resolution: str = "", resolved_on: str | None = None,
                   ) -> tuple[Entry, list[Created]]:
         """Add one entry, linking (or creating) the named projects, contacts and organisations."""
         now = utc_now()
         entry = Entry(date=date, time=time, end_time=end_time, event=event, summary=summary,
-                      status=status, tags=list(tags), created_at=now, updated_at=now)
+                      status=status, tags=list(tags), created_at=now, updated_at=now,
+                      complaint=complaint, resolution=resolution, resolved_on=resolved_on)
         entry.validate()  # fail on bad input before touching names
+        check_complaint(entry)
         with self.store.transaction() as tx:
             resolver = Resolver(tx, now)
             for name, ids in resolver.resolve_links(links or LinkRequest()).items():
@@ -234,7 +242,9 @@ class Journal:
             entry.tags = edit_tags(entry.tags, add_tags, remove_tags)
             entry.conflicts = conflicts
             entry.updated_at = now
-            tx.replace("entries", entry_id, entry.to_doc())
+            doc = entry.to_doc()
+            check_complaint(entry)
+            tx.replace("entries", entry_id, doc)
         return entry, resolver.created
 
     def delete_entry(self, ref: str) -> Entry:
@@ -310,6 +320,13 @@ class Journal:
             view[KIND_TABLE[kind]] = [label(tables, kind, i) for i in ids]
         if entry.expenses:
             view["expenses"] = entry.expenses
+        if entry.complaint:
+            view["complaint"] = entry.complaint_state
+            view["resolved_on"] = entry.resolved_on
+            view["resolution"] = entry.resolution
+        if entry.handover_to:
+            view["handover"] = {"from": entry.handover_from, "to": entry.handover_to,
+                                "witness": entry.handover_witness}
         if entry.conflicts:
             view["conflicts"] = entry.conflicts
         return view
@@ -350,6 +367,8 @@ class Journal:
         with self.store.transaction() as tx:
             resolver = Resolver(tx, now)
             values = dict(fields or {})
+            if "tier" in values:
+                values["tier"] = self.tier_name(values["tier"])
             if organisation and kind != "organisation":
                 values["organisation_id"] = resolver.resolve("organisation", organisation)
             doc = MODEL_BY_KIND[kind](name=name, **values, created_at=now, updated_at=now)
@@ -379,7 +398,7 @@ class Journal:
                 if name not in model.__dataclass_fields__ or name in ("id", "created_at",
                                                                       "updated_at", "conflicts"):
                     raise ValidationError(f"unknown {kind} field {name!r}")
-                setattr(doc, name, value)
+                setattr(doc, name, self.tier_name(value) if name == "tier" else value)
             if organisation is not None and kind != "organisation":
                 doc.organisation_id = (resolver.resolve("organisation", organisation)  # type: ignore[attr-defined]
                                        if organisation.strip() else None)
@@ -431,6 +450,11 @@ class Journal:
         with suppress(_Rehearsed), self.store.transaction() as tx:
             yield ImportBatch(tx, lambda reason: None)
             raise _Rehearsed
+
+    def keep_backup(self, reason: str) -> Path | None:
+        """Keep a copy of the file as it is now (0600, beside it) before a change that is hard
+        to undo by hand, such as merging two clients; the newest few are kept."""
+        return self.store.backup(reason)
 
     def exists(self) -> bool:
         """Whether the file exists yet (the first change creates it)."""

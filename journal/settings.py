@@ -3,7 +3,8 @@
 Why not in the journal file: the journal is synced between machines, but whether *this* laptop pulls
 when the app opens or pushes when it quits is a property of the machine (its network, its user's
 habits). So the settings live in ``settings.json`` in the platform's user config directory
-(``~/.config/journal/`` on Linux), or wherever ``$JOURNAL_CONFIG`` points (tests, portable set-ups).
+(``~/.config/journal/`` on Linux), beside the configuration file ``config.toml`` (``--config`` or
+``$JOURNAL_CONFIG`` move both; see :mod:`journal.config`).
 
 The file is optional and never worth a crash: a missing, unreadable or damaged file gives the
 defaults, unknown keys are kept when saving (a newer version's settings survive an older app), and a
@@ -26,14 +27,16 @@ ENV_CONFIG = "JOURNAL_CONFIG"
 FILE_NAME = "settings.json"
 
 
-def settings_path() -> Path:
-    """``$JOURNAL_CONFIG`` if set, else ``settings.json`` in the user config dir."""
+def settings_path(config: Path | None = None) -> Path:
+    """``settings.json`` beside the configuration file (``config``, from ``--config``, else
+    ``$JOURNAL_CONFIG``, else the user config dir: see :mod:`journal.config.files`). A ``.json``
+    value of ``$JOURNAL_CONFIG`` is the settings file itself, as older set-ups had it."""
     override = os.environ.get(ENV_CONFIG)
-    if override:
+    if config is None and override and Path(override).suffix.lower() == ".json":
         return Path(override).expanduser()
-    from platformdirs import user_config_dir
+    from journal.config.files import config_path
 
-    return Path(user_config_dir("journal", appauthor=False)) / FILE_NAME
+    return config_path(config).with_name(FILE_NAME)
 
 
 ENV_REPORTS = "JOURNAL_REPORTS"

@@ -18,6 +18,15 @@ class Result:
     err: str
 
 
+@pytest.fixture(autouse=True)
+def private_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test reads its configuration (config.toml) from tmp_path, never the developer's:
+    absent unless a test writes it, so the defaults apply."""
+    path = tmp_path / "config" / "config.toml"
+    monkeypatch.setenv("JOURNAL_CONFIG", str(path))
+    return path
+
+
 @pytest.fixture
 def jfile(tmp_path: Path) -> Path:
     return tmp_path / "journal.json"

@@ -64,11 +64,13 @@ def offered(words: list[str], jfile: Path, shell: str = "zsh") -> list[str]:
 
 # -- commands, options, choices -----------------------------------------------------------------
 def test_commands_and_their_actions(jfile: Path) -> None:
-    assert offered(["journal", "co"], jfile) == ["contact", "completion", "conflicts"]
+    assert offered(["journal", "co"], jfile) == ["contact", "complaints", "config", "completion",
+                                                  "conflicts"]
     everything = offered(["journal", ""], jfile)
     assert {"add", "search", "week", "sync", "org"} <= set(everything)
     assert "merge-driver" not in everything  # git runs it; nobody types it
-    assert offered(["journal", "contact", ""], jfile) == ["add", "list", "show", "edit", "delete"]
+    assert offered(["journal", "contact", ""], jfile) == ["add", "list", "show", "edit", "delete",
+                                                           "merge"]
     assert offered(["journal", "--file", "x.json", "se"], jfile) == ["search"]
     assert offered(["journal", "frobnicate", ""], jfile) == []
     _, lines = ask("zsh", ["journal", "ad"], jfile)
@@ -77,13 +79,14 @@ def test_commands_and_their_actions(jfile: Path) -> None:
 
 def test_options_of_the_command_being_typed(jfile: Path) -> None:
     assert offered(["journal", "add", "Visit", "--st"], jfile) == ["--status"]
-    assert offered(["journal", "-"], jfile) == ["-h", "--help", "-V", "--version", "--file"]
+    assert offered(["journal", "-"], jfile) == ["-h", "--help", "-V", "--version", "--file",
+                                                 "--config"]
     options = offered(["journal", "add", "Visit", "-"], jfile)
     assert {"-c", "--contact", "-p", "--project", "-o", "--org", "--summary"} <= set(options)
     assert "--today" not in offered(["journal", "search", "--t"], jfile)  # hidden from help too
     # given once already: not again, except the repeatable ones
     assert offered(["journal", "add", "Visit", "--status", "done", "--st"], jfile) == []
-    assert offered(["journal", "add", "Visit", "-c", "Li", "--con"], jfile) == ["--contact"]
+    assert offered(["journal", "add", "Visit", "-c", "Li", "--cont"], jfile) == ["--contact"]
     _, lines = ask("fish", ["journal", "add", "Visit", "--sum"], jfile)
     assert lines == ["words", "--summary\twhat happened"]
 
@@ -93,7 +96,7 @@ def test_choices(jfile: Path) -> None:
                                                                             "cancelled"]
     assert offered(["journal", "list", "--format", "j"], jfile) == ["json"]
     assert offered(["journal", "completion", ""], jfile) == list(SHELLS)
-    assert offered(["journal", "export", ""], jfile) == ["contact", "org", "project"]
+    assert offered(["journal", "export", ""], jfile)[:3] == ["contact:", "project:", "org:"]
 
 
 def test_free_text_gets_nothing(jfile: Path) -> None:
@@ -125,8 +128,8 @@ def test_names_where_an_argument_takes_them(book: Path) -> None:
     assert offered(["journal", "contact", "add", "Li"], book) == []  # a new name: nothing to offer
     assert offered(["journal", "project", "edit", "贷"], book) == ["贷款续期"]
     assert offered(["journal", "contact", "add", "Ann", "--org", "AC"], book) == ["ACME Corp"]
-    assert offered(["journal", "export", "org", "工"], book) == ["工商银行"]
-    assert offered(["journal", "export", "contact", "li"], book) == ["Li Na"]
+    assert offered(["journal", "export", "--org", "工"], book) == ["工商银行"]
+    assert offered(["journal", "export", "--contact", "li"], book) == ["Li Na"]
 
 
 def test_names_by_pinyin(book: Path) -> None:

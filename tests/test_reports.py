@@ -118,10 +118,10 @@ def test_month_top_lists_and_overdue_contacts() -> None:
     assert [(g.name, g.entries) for g in r.top_organisations] == [
         ("工商银行", 3), ("Acme | Corp", 2), ("建设银行", 2)]
     assert NO_ORGANISATION not in [g.name for g in r.top_organisations]
+    # never met first; E11 is after today: does not count. ZW2 (张伟 at 建设银行) has only a
+    # planned entry of its own, but E3 visited 建设银行 itself 6 days ago: that counts for its people
     assert [(o.name, o.last_contact, o.days_since, o.overdue_days) for o in r.overdue_contacts] == [
-        ("Carol", None, None, None), ("张伟", None, None, None),  # never met first (ZW2: planned only)
-        ("老王", date(2026, 10, 1), 50, 36)]  # E11 is after today: does not count
-    assert r.overdue_contacts[1].organisation == "建设银行"
+        ("Carol", None, None, None), ("老王", date(2026, 10, 1), 50, 36)]
     md_text = render_markdown(r)
     assert md_text.startswith("# November 2026\n")
     assert "## Top clients" in md_text and "## Overdue contacts" in md_text
@@ -288,12 +288,18 @@ def test_corpus_month_overdue_matches_brute_force() -> None:
     start, end = month_bounds(ANCHOR)
     r = build_period_report(CORPUS, start, end, today=ANCHOR, kind="month")
     expected = set()
+    defaults = {"VIP": 14, "A": 30, "B": 60, "C": 90}  # the default tiers' cadences
+    orgs = CORPUS["organisations"]
     for cid, c in CORPUS["contacts"].items():
-        if "cadence_days" not in c:
+        org = orgs.get(c.get("organisation_id") or "", {})
+        every = c.get("cadence_days") or defaults.get(c.get("tier") or "") \
+            or org.get("cadence_days") or defaults.get(org.get("tier") or "")
+        if not every:
             continue
         seen = [d["date"] for d in CORPUS["entries"].values() if d["status"] == "done"
-                and cid in d.get("contact_ids", []) and d["date"] <= ANCHOR.isoformat()]
-        if not seen or (ANCHOR - date.fromisoformat(max(seen))).days > c["cadence_days"]:
+                and (cid in d.get("contact_ids", []) or c.get("organisation_id")
+                     in d.get("organisation_ids", [])) and d["date"] <= ANCHOR.isoformat()]
+        if not seen or (ANCHOR - date.fromisoformat(max(seen))).days > every:
             expected.add(cid)
     assert {o.id for o in r.overdue_contacts} == expected
     overdue = [o.overdue_days for o in r.overdue_contacts if o.overdue_days is not None]

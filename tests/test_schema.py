@@ -6,11 +6,11 @@ from __future__ import annotations
 import dataclasses
 import typing
 
-from journal.datafile.validate import COMMON, DICTLIST, FIELDS, INT, NUM, REQUIRED, STR, STRLIST
+from journal.datafile.validate import BOOL, COMMON, DICTLIST, FIELDS, INT, NUM, REQUIRED, STR, STRLIST
 from journal.doctor import diagnose
 from journal.models import MODEL_BY_TABLE, Document
 
-KIND_OF_TYPE = {str: STR, int: INT, float: NUM, list[str]: STRLIST,
+KIND_OF_TYPE = {bool: BOOL, str: STR, int: INT, float: NUM, list[str]: STRLIST,
                 list[dict[str, typing.Any]]: DICTLIST}
 
 

@@ -322,7 +322,8 @@ def test_reports_through_the_cache_match_the_full_tables(tmp_path: Path, kind: s
     cached = open_journal(path)
     start, end = (iso_week_bounds if kind == "week" else month_bounds)(ANCHOR)
     via_cache = build_period_report(cached.period_tables(start, next_period(kind, end)[1]), start, end,
-                                    today=ANCHOR, kind=kind, index=cached.index)
+                                    today=ANCHOR, kind=kind, index=cached.index,
+                                    documents=cached.documents)
     direct = build_period_report(load_file(path), start, end, today=ANCHOR, kind=kind)
     assert render_json(via_cache) == render_json(direct)
     assert via_cache.totals.entries > 0 and (kind == "week" or via_cache.overdue_contacts)

@@ -265,7 +265,7 @@ def test_spliced_writes_are_byte_identical_to_a_full_dump(tmp_path: Path) -> Non
             view = long_lived.view()
             assert view.field_between("entries", "date", low, high).keys() >= \
                 {i for i, d in model["entries"].items() if low <= d["date"] <= high}
-        assert fresh.read() == {**{n: {} for n in ("contacts", "days", "entries",
+        assert fresh.read() == {**{n: {} for n in ("contacts", "days", "entries", "merged",
                                                    "organisations", "projects")}, **expected}
 
 

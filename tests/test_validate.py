@@ -23,6 +23,7 @@ ENTRY = "01KQ8E7V3Y6Q9R5T2W4X6Z8A0B"
 CONTACT = "01KQ8E7V3Y6Q9R5T2W4X6Z8A0C"
 PROJECT = "01KQ8E7V3Y6Q9R5T2W4X6Z8A0D"
 ORG = "01KQ8E7V3Y6Q9R5T2W4X6Z8A0E"
+GONE = "01KQ8E7V3Y6Q9R5T2W4X6Z8A0F"
 T = "2026-11-20T09:00:00.000000Z"
 
 
@@ -34,9 +35,13 @@ def _good() -> dict[str, Any]:
         "entries": {ENTRY: {"date": "2026-11-20", "time": "09:30", "end_time": "10:00",
                             "event": "Visit", "status": "done", "summary": "",
                             "contact_ids": [CONTACT], "project_ids": [PROJECT], "tags": ["vip"],
-                            "expenses": [{"amount": 12.5}], "created_at": T, "updated_at": T}},
+                            "expenses": [{"amount": 12.5}], "complaint": True,
+                            "resolved_on": "2026-11-21", "created_at": T, "updated_at": T}},
+        "merged": {GONE: {"kind": "contact", "into": CONTACT, "name": "张 伟", "created_at": T,
+                          "updated_at": T}},
         "meta": {"schema": {"schema_version": SCHEMA_VERSION}},
-        "organisations": {ORG: {"name": "ACME", "tags": [], "created_at": T, "updated_at": T}},
+        "organisations": {ORG: {"name": "ACME", "tags": [], "tier": "VIP", "cadence_days": 7,
+                                "created_at": T, "updated_at": T}},
         "projects": {PROJECT: {"name": "Loan", "status": "active", "created_at": T,
                                "updated_at": T}},
     }

@@ -22,11 +22,12 @@ from journal.errors import JournalError
 from journal.text import clean_line
 
 if TYPE_CHECKING:
+    from journal.config.model import Config
     from journal.service import Journal
 
 #: Modules (in journal.cli) that add sub-commands; each has ``register(subparsers)``.
-COMMAND_MODULES = ["entries", "documents", "importing", "maintenance", "completion", "search_cmds",
-                   "sync_cmds"]
+COMMAND_MODULES = ["entries", "documents", "importing", "maintenance", "clients", "settings_cmds",
+                   "completion", "search_cmds", "sync_cmds"]
 ENV_FILE = "JOURNAL_FILE"
 #: The names the program is installed under (pyproject's [project.scripts]); usage and help say
 #: the one that was typed, so what they suggest runs this program.
@@ -46,19 +47,40 @@ def default_path() -> Path:
 class Context:
     """What a command handler needs: the journal (opened on first use) and output."""
 
-    def __init__(self, path: Path, stdout=None, stderr=None) -> None:  # noqa: ANN001
+    def __init__(self, path: Path, stdout=None, stderr=None, config: Path | None = None) -> None:  # noqa: ANN001
         self.path = path
         self.stdout = stdout or sys.stdout
         self.stderr = stderr or sys.stderr
+        #: ``--config`` as given (None: $JOURNAL_CONFIG or the user config dir)
+        self.config_arg = config
         self._journal: Journal | None = None
+        self._config: Config | None = None
+
+    @property
+    def config_path(self) -> Path:
+        from journal.config.files import config_path
+
+        return config_path(self.config_arg)
 
     @property
     def journal(self) -> Journal:
         if self._journal is None:
             from journal.service import Journal
 
-            self._journal = Journal(self.path)
+            self._journal = Journal(self.path, config=self._config or self.config_path)
         return self._journal
+
+    @property
+    def config(self) -> Config:
+        """The user's configuration, read on first use (a bad file fails only the commands that
+        need it, with one line naming the file and the key)."""
+        if self._journal is not None:
+            return self._journal.config
+        if self._config is None:
+            from journal.config.files import load_config
+
+            self._config = load_config(self.config_path)
+        return self._config
 
     def out(self, text: str = "") -> None:
         print(text, file=self.stdout)
@@ -101,6 +123,9 @@ def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
     ``journal list --file X``)."""
     parser.add_argument("--file", type=Path, default=default, metavar="FILE",
                         help=f"journal file (default: ${ENV_FILE} or the user data dir)")
+    parser.add_argument("--config", type=Path, default=default, metavar="FILE",
+                        help="configuration file (default: $JOURNAL_CONFIG or config.toml in "
+                             "the user config dir; see `journal config`)")
 
 
 def _share_global_options(parser: argparse.ArgumentParser) -> None:
@@ -141,7 +166,7 @@ def run_tui(args: argparse.Namespace, ctx: Context) -> int:
     """Open the Textual app (imported only now: the CLI must start fast)."""
     from journal.app import run_app
 
-    return run_app(ctx.path)
+    return run_app(ctx.path, config=ctx.config_arg)
 
 
 def warn_if_driver_missing(ctx: Context) -> None:
@@ -181,7 +206,8 @@ def main(argv: Sequence[str] | None = None, *, stdout=None, stderr=None) -> int:
             args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, or a usage error already reported in one line
         return exc.code if isinstance(exc.code, int) else 2
-    ctx = Context(args.file if args.file is not None else default_path(), stdout, stderr)
+    ctx = Context(args.file if args.file is not None else default_path(), stdout, stderr,
+                  config=args.config)
     handler: Callable[[argparse.Namespace, Context], int] = getattr(args, "func", run_tui)
     if handler is not run_tui and not getattr(args, "skip_driver_check", False):
         warn_if_driver_missing(ctx)  # the TUI shows the same warning itself

@@ -20,7 +20,7 @@ KIND_OF_COMMAND = {"contact": "contact", "project": "project", "org": "organisat
 
 def _cadence(text: str) -> int:
     try:
-        return int(text)
+        return int(text)  # 0: no cadence of its own (cleared in _changes)
     except ValueError:
         raise argparse.ArgumentTypeError(f"cadence must be a whole number of days, not {text!r}") \
             from None
@@ -35,10 +35,16 @@ def _fields(parser: argparse.ArgumentParser, kind: str) -> None:
         parser.add_argument("--title")
         parser.add_argument("--phone", dest="phones", action="append", metavar="PHONE")
         parser.add_argument("--email", dest="emails", action="append", metavar="EMAIL")
-        parser.add_argument("--birthday", help="YYYY-MM-DD, or MM-DD when the year is unknown")
-        parser.add_argument("--tier", help="value tier, e.g. VIP, A, B, C")
+        parser.add_argument("--birthday", help="YYYY-MM-DD, MM-DD when the year is unknown, "
+                            "or 5月17日 ('' clears it)")
+    if kind in ("contact", "organisation"):
+        parser.add_argument("--tier", help="client tier: VIP, A, B, C or 重要, 高, 中, 低 (see "
+                            "`journal tiers`; '' clears it)")
         parser.add_argument("--cadence", dest="cadence_days", type=_cadence, metavar="DAYS",
-                            help="visit at least every DAYS days")
+                            help="be in touch at least every DAYS days (overrides the tier's; "
+                                 "0 clears it)")
+        parser.add_argument("--owner", metavar="NAME", help="the colleague who looks after this "
+                            "client (default: your name from the configuration)")
     if kind == "project":
         parser.add_argument("--status", choices=PROJECT_STATUSES)
     if kind == "organisation":
@@ -60,6 +66,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         add.set_defaults(func=cmd_add, kind=kind)
         lst = actions.add_parser("list", help=f"list {plural}")
         lst.add_argument("--format", choices=("text", "json"), default="text")
+        if kind in ("contact", "organisation"):
+            lst.add_argument("--tier", metavar="T", help="only this tier (as it applies: a "
+                             "contact without its own has its organisation's)")
+            lst.add_argument("--sort", choices=("name", "due", "last", "tier"), default="name",
+                             help="name (default); due: never met and most overdue first; "
+                                  "last: longest unseen first; tier: most valuable first")
+            lst.add_argument("--today", help=argparse.SUPPRESS)
         lst.set_defaults(func=cmd_list, kind=kind)
         show = actions.add_parser("show", help=f"show {article(kind)} and its history")
         hint(show.add_argument("name", help="name, id or 'Name (Organisation)'"), kind)
@@ -74,10 +87,22 @@ def register(sub: argparse._SubParsersAction) -> None:
         hint(delete.add_argument("name"), kind)
         delete.add_argument("--force", action="store_true", help="unlink it everywhere first")
         delete.set_defaults(func=cmd_delete, kind=kind)
+        merge = actions.add_parser(
+            "merge", help=f"merge a {kind} recorded twice into one",
+            description="Keep KEEP and merge OTHER into it: every link to OTHER moves to KEEP, "
+                        "KEEP's empty fields take OTHER's values, phones/e-mails/tags are "
+                        "united, and a field both hold differently keeps KEEP's value and "
+                        "records OTHER's as a conflict to choose from (`journal conflicts`). "
+                        "OTHER is removed; links another machine makes to it follow after a "
+                        "sync. A backup is kept first.")
+        merge.add_argument("keep", metavar="KEEP", help="the one to keep (name, id or "
+                           "'Name (Organisation)')")
+        merge.add_argument("other", metavar="OTHER", help="the one merged into it")
+        merge.set_defaults(func=cmd_merge, kind=kind)
 
 
 _FIELD_NAMES = ("title", "phones", "emails", "birthday", "tier", "cadence_days", "status",
-                "industry", "address", "notes", "tags")
+                "industry", "address", "notes", "tags", "owner")
 
 
 def _changes(args: argparse.Namespace) -> dict[str, Any]:
@@ -90,12 +115,13 @@ def _changes(args: argparse.Namespace) -> dict[str, Any]:
     if "phones" in changes:
         changes["phones"] = [check_phone(p) for p in changes["phones"] if p.strip()]
     if "birthday" in changes:
-        birthday = changes["birthday"].strip()
-        if birthday in ("", "-"):
-            birthday = None
-        elif len(birthday) == 5 and birthday[2] == "-":  # MM-DD: the year is unknown
-            birthday = f"--{birthday}"
-        changes["birthday"] = birthday
+        from journal.clients.birthdays import parse_birthday
+
+        changes["birthday"] = parse_birthday(changes["birthday"])
+    if changes.get("cadence_days") == 0:
+        changes["cadence_days"] = None
+    if "owner" in changes:
+        changes["owner"] = " ".join(changes["owner"].split())
     return changes
 
 
@@ -115,23 +141,33 @@ def cmd_add(args: argparse.Namespace, ctx: Any) -> int:
 def _last_seen(tables: Any, kind: str) -> dict[str, str]:
     """Date of the latest done entry per document (for a CRM list: who has not been seen lately).
 
-    For an organisation an entry counts when it is linked to it directly or through one of its
+    For a contact an entry counts when it is linked to it or directly to its organisation (the
+    rule of :mod:`journal.clients.cadence`). For an organisation an entry counts when it is linked to it directly or through one of its
     contacts or projects: the rule of `org show`, search's ``org:`` and the reports
     (:func:`journal.search.index.entry_organisations`). One pass over the entries takes the latest date per
     linked document of each kind; an organisation's is then the latest of its own and its members'."""
     own_field = KIND_LINK_FIELD[kind]
     through = ("contact", "project") if kind == "organisation" else ()
+    if kind == "contact":  # a visit to the firm counts for its people (journal.clients.cadence)
+        through = ("organisation",)
     last: dict[str, dict[str, str]] = {own_field: {}} | {KIND_LINK_FIELD[k]: {} for k in through}
     by_field = list(last.items())
     for doc in tables.get("entries", {}).values():
-        if doc["status"] != "done":
-            continue
+        if doc["status"] != "done" or "handover" in doc.get("tags", ()):
+            continue  # a hand-over records a new owner, not a meeting (journal.clients.cadence)
         date = doc["date"]
         for link_field, seen in by_field:
             for doc_id in doc.get(link_field, ()):
                 if date > seen.get(doc_id, ""):
                     seen[doc_id] = date
     result = last[own_field]
+    if kind == "contact":
+        by_org = last[KIND_LINK_FIELD["organisation"]]
+        for doc_id, doc in tables.get("contacts", {}).items():
+            date = by_org.get(doc.get("organisation_id") or "")
+            if date and date > result.get(doc_id, ""):
+                result[doc_id] = date
+        return result
     for sub_kind in through:
         members = tables.get(KIND_TABLE[sub_kind], {})
         for doc_id, date in last[KIND_LINK_FIELD[sub_kind]].items():
@@ -148,21 +184,90 @@ def _doc_json(tables: Any, kind: str, doc: Any) -> dict[str, Any]:
     return data
 
 
+def _rhythms(ctx: Any, kind: str, tables: Any) -> dict[str, Any]:
+    """Each contact's or organisation's tier and cadence as they apply."""
+    from journal.clients.cadence import contact_rhythm, organisation_rhythm
+
+    tiers = ctx.journal.config.tiers
+    orgs = tables.get("organisations", {})
+    by_org = {i: organisation_rhythm(d, tiers) for i, d in orgs.items()}
+    if kind == "organisation":
+        return by_org
+    return {i: contact_rhythm(d, orgs.get(org_id := d.get("organisation_id") or ""), tiers,
+                              by_org.get(org_id))
+            for i, d in tables.get("contacts", {}).items()}
+
+
+def due_text(days_over: int | None, cadence: int | None) -> str:
+    """``12 days over`` / ``due today`` / ``due in 3 days`` / ``never met, due``."""
+    if cadence is None:
+        return ""
+    if days_over is None:
+        return "never met, due"
+    if days_over > 0:
+        return f"{counted(days_over, 'days')} over"
+    return "due today" if days_over == 0 else f"due in {counted(-days_over, 'days')}"
+
+
 def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
+    from datetime import date, timedelta
+
     journal = ctx.journal
     tables = journal.view  # tables parsed as used: the day notes are not needed here
     docs = journal.documents(args.kind)
     last = _last_seen(tables, args.kind)
+    client = args.kind in ("contact", "organisation")
+    rhythms = _rhythms(ctx, args.kind, tables) if client else {}
+    today = date.today()
+    if client and args.today:
+        from journal.dates import parse_date
+
+        today = parse_date(args.today)
+    over: dict[str, int | None] = {}
+    for doc in docs:
+        rhythm = rhythms.get(doc.id)
+        if rhythm is not None and rhythm.cadence_days and doc.id in last:
+            due_on = date.fromisoformat(last[doc.id]) + timedelta(days=rhythm.cadence_days)
+            over[doc.id] = (today - due_on).days
+    if client and args.tier is not None:
+        wanted = journal.config.tiers.canonical(args.tier)
+        docs = [d for d in docs if rhythms[d.id].tier.casefold() == wanted.casefold()]
+    sort = getattr(args, "sort", "name")
+    if sort == "due":
+        docs.sort(key=lambda d: (rhythms[d.id].cadence_days is None, d.id in over,
+                                 -over.get(d.id, 0)))
+    elif sort == "last":
+        docs.sort(key=lambda d: last.get(d.id, ""))
+    elif sort == "tier":
+        docs.sort(key=lambda d: journal.config.tiers.rank(rhythms[d.id].tier))
     if args.format == "json":
-        ctx.out(to_json([_doc_json(tables, args.kind, d) | {"last_seen": last.get(d.id)}
-                         for d in docs]))
+        out = []
+        for d in docs:
+            item = _doc_json(tables, args.kind, d) | {"last_seen": last.get(d.id)}
+            rhythm = rhythms.get(d.id)
+            if rhythm is not None:
+                item |= {"tier_in_effect": rhythm.tier or None,
+                         "tier_from": rhythm.tier_from or None,
+                         "cadence_in_effect": rhythm.cadence_days,
+                         "cadence_from": rhythm.cadence_from or None,
+                         "owner_in_effect": journal.owner_of(tables[KIND_TABLE[args.kind]][d.id])
+                         or None,
+                         "days_over": over.get(d.id)}
+            out.append(item)
+        ctx.out(to_json(out))
         return 0
     for doc in docs:
-        details = [getattr(doc, "tier", ""), getattr(doc, "industry", ""),
+        rhythm = rhythms.get(doc.id)
+        tier = getattr(doc, "tier", "")
+        if rhythm is not None and rhythm.tier and rhythm.tier_from == "organisation":
+            tier = f"{rhythm.tier} (org)"
+        details = [tier, getattr(doc, "industry", ""),
                    getattr(doc, "status", "") if args.kind == "project" else ""]
-        if getattr(doc, "cadence_days", None):
-            details.append(f"every {doc.cadence_days}d")
+        cadence = rhythm.cadence_days if rhythm is not None else None
+        if cadence:
+            details.append(f"every {cadence}d")
         details.append(f"last {last[doc.id]}" if doc.id in last else "never seen")
+        details.append(due_text(over.get(doc.id), cadence))
         ctx.out(clean_line(f"{doc.id}  {label(tables, args.kind, doc.id)}  "
                            + "  ".join(d for d in details if d)))
     return 0
@@ -182,6 +287,10 @@ def cmd_show(args: argparse.Namespace, ctx: Any) -> int:
     data = _doc_json(tables, args.kind, doc)
     data.pop("organisation_id", None)
     extra = [("id", doc.id)]
+    if args.kind in ("contact", "organisation"):
+        extra += _standing_lines(ctx, args.kind, doc.id, tables)
+        for key in ("tier", "cadence_days", "owner"):
+            data.pop(key, None)
     if args.kind == "organisation":
         for sub_kind in ("contact", "project"):
             members = [label(tables, sub_kind, i) for i, d in
@@ -192,6 +301,64 @@ def cmd_show(args: argparse.Namespace, ctx: Any) -> int:
     ctx.out(f"\n{counted(len(views), 'entries')}, newest first:" if views else "\nno entries yet")
     for view in views:
         ctx.out(entry_line(view))
+    return 0
+
+
+_FROM = {"own": "", "tier": "the tier's", "organisation": "the organisation's",
+         "organisation tier": "the organisation's tier"}
+
+
+def _standing_lines(ctx: Any, kind: str, doc_id: str, tables: Any) -> list[tuple[str, str]]:
+    """Tier, cadence, owner and due date as they apply, for ``show``."""
+    from datetime import date
+
+    from journal.clients.cadence import client_standings
+
+    journal = ctx.journal
+    item = next(i for i in client_standings(tables, journal.config.tiers,
+                                            journal.client_times(date.today()), date.today(), kind)
+                if i.id == doc_id)
+    rhythm = item.rhythm
+    tier = rhythm.tier + (" (the organisation's)" if rhythm.tier_from == "organisation" else "")
+    cadence = ""
+    if rhythm.cadence_days:
+        source = _FROM.get(rhythm.cadence_from, "")
+        cadence = f"{rhythm.cadence_days} days" + (f" ({source})" if source else "")
+    due = ""
+    if item.state == "never":
+        due = "now (never met)"
+    elif item.due_on is not None:
+        due = f"{item.due_on} ({due_text(item.days_over, rhythm.cadence_days)})"
+    return [("tier", tier), ("visit every", cadence),
+            ("owner", journal.owner_of(tables[KIND_TABLE[kind]][doc_id])), ("due", due)]
+
+
+def cmd_merge(args: argparse.Namespace, ctx: Any) -> int:
+    from journal.text import clean_line as line
+
+    journal = ctx.journal
+    backup = journal.keep_backup("merge")
+    report = journal.merge_documents(args.kind, args.keep, args.other)
+    if report.again:
+        ctx.out(line(f"{report.gone_label} [{report.gone}] was merged into {report.kept_label} "
+                     f"before; moved {counted(report.entries, 'entries')} that still linked it"))
+        return 0
+    moved = counted(report.entries, "entries")
+    if report.members:
+        moved += f" and {counted(report.members, 'contacts and projects', 'contact or project')}"
+    ctx.out(line(f"merged {args.kind} {report.gone_label} [{report.gone}] into "
+                 f"{report.kept_label} [{report.kept}]: moved {moved}"))
+    if report.filled:
+        ctx.note(line(f"taken from the merged one: {', '.join(report.filled)}"))
+    for name, kept, other in report.differed:
+        ctx.note(line(f"differed: {name}: kept {kept!r}, the other had {other!r} (recorded; "
+                      f"`journal conflicts resolve {report.kept} --field {name} --take other` "
+                      "takes it)"))
+    for name in report.namesakes:
+        ctx.note(line(f"{report.kept_label} now has two contacts named {name}: if they are one "
+                      f"person, `journal contact merge` them too"))
+    if backup is not None:
+        ctx.note(f"backup kept: {backup}")
     return 0
 
 

@@ -32,12 +32,35 @@ def _entry_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:
     parser.add_argument("--end-time", help="HH:MM when it ended")
     parser.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
     parser.add_argument("--status", choices=ENTRY_STATUSES)
+    if editing:
+        complaint = parser.add_mutually_exclusive_group()
+        complaint.add_argument("--complaint", action="store_true", default=None,
+                               help="mark it as a client's complaint")
+        complaint.add_argument("--no-complaint", dest="complaint", action="store_false",
+                               help="not a complaint after all (clears its resolution)")
+    else:
+        parser.add_argument("--complaint", action="store_true",
+                            help="a client's complaint, open until --resolved")
+    resolved = parser.add_mutually_exclusive_group()
+    resolved.add_argument("--resolved", nargs="?", const="today", metavar="DATE",
+                          help="the complaint was resolved (on DATE, default today)")
+    if editing:
+        resolved.add_argument("--reopen", action="store_true",
+                              help="the complaint is open again (keeps the resolution text)")
+    parser.add_argument("--resolution", metavar="TEXT", help="how the complaint was resolved")
     _link_options(parser)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    add = sub.add_parser("add", help="log an entry", description="Log an entry; prints its id.")
-    add.add_argument("event", nargs="+", help="what it was, e.g. 'Visit to ACME'")
+    add = sub.add_parser(
+        "add", help="log an entry",
+        description="Log an entry; prints its id. --template KEY (see `journal templates`) "
+                    "writes the template's event unless one is given, its summary headings "
+                    "(each line of -s goes after one heading: -s '谈续贷\\n同意\\n下周提交材料'), "
+                    "and marks complaints.")
+    add.add_argument("event", nargs="*", help="what it was, e.g. 'Visit to ACME'")
+    add.add_argument("--template", metavar="KEY", help="an entry template from the "
+                     "configuration, e.g. visit, callback, complaint, daily")
     _entry_options(add, editing=False)
     add.set_defaults(func=cmd_add)
 
@@ -91,18 +114,48 @@ def _summary_arg(text: str) -> str:
     return text.replace("\\n", "\n")
 
 
+def fill_template(template: str, text: str) -> str:
+    """The template's summary with ``text`` written in: line i of ``text`` after heading line i
+    (``目的：`` + ``谈续贷``); lines beyond the headings follow them. No text: the headings."""
+    given = text.split("\n") if text else []
+    heads = template.split("\n") if template else []
+    out = []
+    for i, head in enumerate(heads):
+        value = given[i].strip() if i < len(given) else ""
+        glue = "" if not head or head[-1] in "：　" or head[-1].isspace() else " "
+        out.append(f"{head}{glue}{value}" if value else head)
+    return "\n".join(out + given[len(heads):])
+
+
+def _resolved_arg(text: str | None) -> str | None:
+    return None if text is None else parse_date_arg(text)
+
+
 def cmd_add(args: argparse.Namespace, ctx: Any) -> int:
     from datetime import date
 
     from journal.service import LinkRequest  # here, not at import: completion builds the parser
 
-    event = " ".join(args.event)
+    event = " ".join(args.event).strip()
+    summary = _summary_arg(args.summary or "")
+    complaint = args.complaint
+    if args.template is not None:
+        template = ctx.config.template(args.template)
+        event = event or template.event
+        summary = fill_template(template.summary, summary)
+        complaint = complaint or template.complaint
+    if not event:
+        raise ValidationError("event must not be empty: say what it was (journal add 'Visit to "
+                              "ACME') or use --template KEY")
+    resolved = _resolved_arg(args.resolved)
     entry, created = ctx.journal.add_entry(
         event=event, date=(parse_date_arg(args.date, planned=args.status == "planned")
                            if args.date else date.today().isoformat()),
         time=_time_arg(args.time), end_time=_time_arg(args.end_time),
-        summary=_summary_arg(args.summary or ""), status=args.status or "done", tags=args.tag,
-        links=LinkRequest(args.projects, args.contacts, args.organisations))
+        summary=summary, status=args.status or "done", tags=args.tag,
+        links=LinkRequest(args.projects, args.contacts, args.organisations),
+        complaint=complaint or resolved is not None or args.resolution is not None,
+        resolution=_summary_arg(args.resolution or ""), resolved_on=resolved)
     report_created(ctx, created)
     ctx.out(entry.id)
     return 0
@@ -175,6 +228,18 @@ def cmd_edit(args: argparse.Namespace, ctx: Any) -> int:
         changes["status"] = args.status
     from journal.service import LinkRequest
 
+    if args.complaint is not None:
+        changes["complaint"] = args.complaint
+        if not args.complaint:
+            if args.resolved is not None or args.resolution is not None:
+                raise ValidationError("--no-complaint clears the resolution; do not give one")
+            changes["resolution"], changes["resolved_on"] = "", None
+    if args.resolved is not None:
+        changes["resolved_on"] = _resolved_arg(args.resolved)
+    if args.reopen:
+        changes["resolved_on"] = None
+    if args.resolution is not None:
+        changes["resolution"] = _summary_arg(args.resolution)
     add = LinkRequest(args.projects, args.contacts, args.organisations)
     remove = LinkRequest(args.remove_projects, args.remove_contacts, args.remove_organisations)
     if not changes and not any(add.by_kind().values()) and not any(remove.by_kind().values()) \

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from journal.completion import QUERY, hint
 from journal.text import clean_line, counted
 
 #: Control characters (but tab and line breaks) that would act on a terminal showing an export.
@@ -72,20 +73,24 @@ def register(sub: argparse._SubParsersAction) -> None:
                        "client over", formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Export everything, or the entries a query selects (with the contacts,\n"
                     "projects and organisations they link to). `journal export contact|org|project\n"
-                    "NAME` hands one client over: its file and full history (md), or a bundle\n"
-                    "another journal imports (json).", epilog=EXPORT_HELP)
-    exp.add_argument("query", nargs="*", metavar="QUERY",
-                     help="words and filters, as for search; or KIND NAME for a hand-over")
+                    "NAME` hands one client over: the client file — profile, tier and cadence,\n"
+                    "owner history, contacts and projects, open items, complaints, expenses — and\n"
+                    "its full history (md), or a bundle another journal imports (json).",
+        epilog=EXPORT_HELP)
+    hint(exp.add_argument("query", nargs="*", metavar="QUERY",
+                     help="words and filters, as for search; or KIND NAME for a hand-over"), QUERY)
     exp.add_argument("--format", choices=EXPORT_FORMATS, default=None)
     exp.add_argument("-o", "--output", type=Path, metavar="FILE",
                      help="write to FILE (private, mode 0600) instead of the screen")
     exp.add_argument("--on", action="append", metavar="D", help="one day or period (2026-11, last week)")
     exp.add_argument("--from", dest="start", action="append", metavar="D", help="from this day/period")
     exp.add_argument("--to", dest="end", action="append", metavar="D", help="up to this day/period")
-    exp.add_argument("--contact", action="append", metavar="NAME", help="entries of this contact")
-    exp.add_argument("--project", action="append", metavar="NAME", help="entries of this project")
-    exp.add_argument("--org", action="append", metavar="NAME",
-                     help="entries of this organisation (and its contacts and projects)")
+    hint(exp.add_argument("--contact", action="append", metavar="NAME",
+                          help="entries of this contact"), "contact")
+    hint(exp.add_argument("--project", action="append", metavar="NAME",
+                          help="entries of this project"), "project")
+    hint(exp.add_argument("--org", action="append", metavar="NAME",
+                     help="entries of this organisation (and its contacts and projects)"), "organisation")
     exp.add_argument("--excel", action="store_true",
                      help="csv: a BOM so Excel reads UTF-8, and no cell Excel would run as a formula")
     exp.add_argument("--encoding", choices=("utf-8", "gb18030"), default="utf-8",
@@ -260,8 +265,16 @@ def _export_handover(args: argparse.Namespace, ctx: Any, fmt: str) -> int:
     journal = ctx.journal
     kind = EXPORT_KINDS[args.query[0]]
     bundle = build_bundle(journal, kind, args.query[1])
-    data = (dump_bundle(bundle) if fmt == "json"
-            else render_markdown(bundle).encode("utf-8"))
+    if fmt == "json":
+        data = dump_bundle(bundle)
+    else:
+        from datetime import date
+
+        from journal.clients.dossier import build_dossier
+        from journal.dates import parse_date
+
+        today = parse_date(args.today) if args.today else date.today()
+        data = render_markdown(bundle, build_dossier(journal, bundle, today)).encode("utf-8")
     entries = len(bundle["entries"])
     if args.output is None:
         ctx.out(data.decode("utf-8").rstrip("\n"))

@@ -40,6 +40,8 @@ def entry_line(view: Mapping[str, Any]) -> str:
         text += "  · " + ", ".join(names)
     if view.get("tags"):
         text += "  " + " ".join(f"#{t}" for t in view["tags"])
+    if view.get("complaint"):
+        text += f"  (complaint, {view['complaint']})"
     if view.get("conflicts"):
         text += "  (!conflict)"
     return clean_line(text)
@@ -58,7 +60,17 @@ def entry_block(view: Mapping[str, Any]) -> str:
     for expense in view.get("expenses", ()):
         lines.append(field("expense", f"{expense['amount']} {expense['currency']} "
                                       f"{expense['note']}").rstrip())
+    if view.get("complaint"):
+        lines.append(field("complaint", f"{view['complaint']}"
+                           + (f" on {view['resolved_on']}" if view.get("resolved_on") else "")))
+    handover = view.get("handover")
+    if handover:
+        lines.append(field("handover", f"{handover['from']} → {handover['to']}"
+                           + (f", witnessed by {handover['witness']}" if handover.get("witness") else "")))
     out = [clean_line(line) for line in lines]
+    if view.get("resolution"):
+        out.append(clean_line("resolution:"))
+        out.extend("  " + line for line in clean_lines(view["resolution"]))
     if view.get("summary"):
         out.append("")
         out.extend(clean_lines(view["summary"]))

@@ -34,6 +34,8 @@ def _query_help() -> str:
         ("org:工商银行", "an organisation: its entries and those of its contacts and projects"),
         ("tag:loan", "a tag"),
         ("status:planned", "done, planned or cancelled"),
+        ("tier:VIP", "clients of a tier (VIP, A, 重要 …; a contact without one has its "
+                     "organisation's): entries linked to them"),
         ("on:2026-11-23", 'one day or a period: on:"last week", on:上周, on:2026-11, on:2026-W47'),
         ("from:2026-10", "from a day or period on"),
         ("to:上个月", "up to a day or period; dates: ISO, today, yesterday, last friday, "
@@ -169,6 +171,8 @@ def cmd_search(args: argparse.Namespace, ctx: Any) -> int:
     def work(cached: Any) -> int:
         from journal.search.render import Views
 
+        if any(t.field == "tier" for q in queries for t in q.terms):
+            cached.index.tiers = ctx.config.tiers
         errors: list[JournalError] = []
         for query in queries:
             try:
@@ -233,7 +237,9 @@ def _report(args: argparse.Namespace, ctx: Any, kind: Literal["week", "month"]) 
 
     def work(cached: Any) -> int:
         tables = cached.period_tables(start, next_period(kind, end)[1])
-        report = build_period_report(tables, start, end, today=today, kind=kind, index=cached.index)
+        report = build_period_report(tables, start, end, today=today, kind=kind, index=cached.index,
+                                     tiers=ctx.config.tiers, documents=cached.documents,
+                                     raw_documents=cached.raw_documents)
         if fmt == "xlsx":
             from journal.reports.xlsx import render_xlsx
 

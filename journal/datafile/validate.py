@@ -23,27 +23,31 @@ _ID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 _TIME_RE = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]\Z")  # ASCII digits, no "\n" after
 
 STR, INT, NUM, STRLIST, DICTLIST = "text", "whole number", "number", "list of text", "list of objects"
+BOOL = "true or false"
 
 #: field -> expected kind, per table; fields marked required must be present.
 FIELDS: dict[str, dict[str, str]] = {
     "entries": {"date": STR, "time": STR, "end_time": STR, "event": STR, "summary": STR,
                 "project_ids": STRLIST, "contact_ids": STRLIST, "organisation_ids": STRLIST,
                 "tags": STRLIST, "status": STR, "expenses": DICTLIST, "remind_at": STR,
-                "recurrence": STR},
+                "recurrence": STR, "complaint": BOOL, "resolution": STR, "resolved_on": STR,
+                "handover_from": STR, "handover_to": STR, "handover_witness": STR},
     "contacts": {"name": STR, "organisation_id": STR, "title": STR, "phones": STRLIST,
                  "emails": STRLIST, "birthday": STR, "tier": STR, "cadence_days": INT,
-                 "notes": STR, "tags": STRLIST},
+                 "notes": STR, "tags": STRLIST, "owner": STR},
     "projects": {"name": STR, "organisation_id": STR, "status": STR, "notes": STR, "tags": STRLIST},
-    "organisations": {"name": STR, "industry": STR, "address": STR, "notes": STR, "tags": STRLIST},
+    "organisations": {"name": STR, "industry": STR, "address": STR, "notes": STR, "tags": STRLIST,
+                      "tier": STR, "cadence_days": INT, "owner": STR},
     "days": {"note": STR},
+    "merged": {"kind": STR, "into": STR, "name": STR},
 }
 COMMON = {"created_at": STR, "updated_at": STR, "conflicts": DICTLIST}
 REQUIRED = {"entries": ("date", "event", "status"), "contacts": ("name",), "projects": ("name",),
-            "organisations": ("name",), "days": ()}
+            "organisations": ("name",), "days": (), "merged": ("kind", "into")}
 ENTRY_STATUSES = frozenset(("done", "planned", "cancelled"))
 
 
-_TYPE_OF_KIND = {STR: str, INT: int, NUM: float, STRLIST: list, DICTLIST: list}
+_TYPE_OF_KIND = {STR: str, INT: int, NUM: float, STRLIST: list, DICTLIST: list, BOOL: bool}
 #: per table: field -> (container type, element type or None); built once from FIELDS.
 _SPECS = {
     table: {name: (_TYPE_OF_KIND[kind], str if kind == STRLIST else dict if kind == DICTLIST

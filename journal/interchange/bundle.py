@@ -144,6 +144,7 @@ class _Merger:
         self.names: dict[str, dict[tuple[str, str | None], list[str]]] = {}
         #: per table: [new, merged] (references that only resolve links are not counted)
         self.counts: dict[str, list[int]] = {}
+        self._redirects: dict[str, tuple[str, str]] | None = None
 
     def _names(self, table: str) -> dict[tuple[str, str | None], list[str]]:
         if table not in self.names:
@@ -162,6 +163,9 @@ class _Merger:
             return self.id_map[bundle_id]
         if self.tx.get(table, bundle_id) is not None:
             return bundle_id
+        moved = self._merged_into(table, bundle_id)
+        if moved is not None:
+            return moved
         if bundle_id in self.refs.get(table, {}) and (table, bundle_id) not in self.failed:
             self.failed.add((table, bundle_id))  # a reference cycle ends here, refused
             target = self.take(table, bundle_id, self.refs[table][bundle_id], reference=True)
@@ -169,6 +173,18 @@ class _Merger:
                 self.failed.discard((table, bundle_id))
             return target
         return None
+
+    def _merged_into(self, table: str, doc_id: str) -> str | None:
+        """The document ``doc_id`` was merged into in this journal (journal.clients.merging),
+        if it was."""
+        if table == "entries":
+            return None
+        from journal.clients.merging import redirects
+
+        if self._redirects is None:
+            self._redirects = redirects(self.tx.tables)
+        found = self._redirects.get(doc_id)
+        return found[1] if found is not None and KIND_TABLE[found[0]] == table else None
 
     def _valid(self, table: str, bundle_id: str, doc: Any) -> dict[str, Any]:
         """The incoming document validated, with its links mapped to the receiver's ids."""
@@ -206,6 +222,10 @@ class _Merger:
             self.report.rejected.append((where, describe_error(exc)))
             return None
         target = bundle_id if self.tx.get(table, bundle_id) is not None else None
+        if target is None and table in DOC_TABLES:
+            target = self._merged_into(table, bundle_id)  # merged here since the sender had it
+            if target is not None:
+                self.id_map[bundle_id] = target
         if target is None and table in DOC_TABLES:
             key = (fold(incoming["name"]), incoming.get("organisation_id"))
             same = self._names(table).get(key, [])

@@ -35,9 +35,14 @@ _QUALIFIED_RE = re.compile(r"^(?P<name>.+?)\s*[(（](?P<org>[^()（）]+)[)）]\
 
 def label(tables: Mapping[str, Mapping[str, dict[str, Any]]], kind: str, doc_id: str) -> str:
     """How a document is shown: its name, plus the organisation for contacts and projects so that
-    namesakes can be told apart. A dangling id shows as ``?<id>``."""
+    namesakes can be told apart. An id merged into another document shows as that one (a link
+    made on another machine before the merge reached it); a dangling id as ``?<id>``."""
     doc = tables.get(KIND_TABLE[kind], {}).get(doc_id)
     if doc is None:
+        merged = tables.get("merged", {}).get(doc_id)
+        into = merged.get("into") if merged else None
+        if into and into != doc_id and into in tables.get(KIND_TABLE[kind], {}):
+            return label(tables, kind, into)
         return f"?{doc_id}"
     name = doc["name"]
     org_id = doc.get("organisation_id")

@@ -156,8 +156,25 @@ def render_markdown(r: Report) -> str:
     out += _md_list(f"Planned for {_next_name(r)}", (
         line for e in r.planned_next for line in _md_entry(e, with_day=True, summary=False)))
     out += _md_list("Overdue contacts", (f"- {md(_overdue(o))}" for o in r.overdue_contacts))
+    if r.complaints is not None and r.complaints.total:
+        c = r.complaints
+        out += ["## Complaints", "", _complaints_line(c), "",
+                "| Client | Complaints | Open | Median days to resolve |", "|---|---:|---:|---:|"]
+        out += [f"| {md(g.name, start=False)} | {g.count} | {g.open} | {_days(g.median_days)} |"
+                for g in c.by_client] + [""]
     out += _md_list(f"Birthdays {_next_name(r)}", (f"- {md(_birthday(b))}" for b in r.birthdays_next))
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _days(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}"
+
+
+def _complaints_line(c: Any) -> str:
+    median = (f"; the resolved ones took {_days(c.median_days)} days (median)"
+              if c.median_days is not None else "; none resolved yet")
+    return (f"{c.total} complaint{'s' if c.total != 1 else ''} in the period, "
+            f"{c.open} still open{median}.")
 
 
 def _overdue(o: Any) -> str:
@@ -241,6 +258,11 @@ def render_text(r: Report) -> str:
     out += _txt_section("Still open", flat(r.still_open))
     out += _txt_section(f"Planned for {_next_name(r)}", flat(r.planned_next))
     out += _txt_section("Overdue contacts", [f"  {clean_line(_overdue(o))}" for o in r.overdue_contacts])
+    if r.complaints is not None and r.complaints.total:
+        c = r.complaints
+        out += _txt_section("Complaints", [f"  {_complaints_line(c)}"] + [
+            f"  {clean_line(g.name)}: {g.count}, {g.open} open, median {_days(g.median_days)} "
+            "days to resolve" for g in c.by_client])
     out += _txt_section(f"Birthdays {_next_name(r)}", [f"  {clean_line(_birthday(b))}" for b in r.birthdays_next])
     return "\n".join(out) + "\n"
 

@@ -16,23 +16,34 @@ Counting rules, chosen so the numbers mean what a manager reporting upwards mean
   contact's or project's organisation (the same rule as search's ``org:``), so one meeting with
   two clients appears under both; one with none under "(no organisation)".
 * "Still open" is every planned entry of the period — if it happened, it should be marked done.
-* Overdue contacts (monthly): contacts with ``cadence_days`` whose last done entry on or before
-  ``today`` is more than ``cadence_days`` ago, or who were never met; never-met first, then by
-  how many days overdue.
+* Overdue contacts (monthly): the clients :func:`journal.clients.cadence.due_list` finds overdue
+  on ``today`` — a cadence of their own, their tier's (from the configuration) or their
+  organisation's; the last done entry on or before ``today`` linked to them or directly to their
+  organisation more than that many days ago, or never met; never-met first, then by how many days
+  overdue.
+* Complaints (monthly): the complaint entries dated in the period — how many, how many are still
+  open, and the median days the resolved ones took, overall and per client
+  (:mod:`journal.clients.complaints`).
 """
 
 from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from journal.errors import ValidationError
 from journal.search.index import SearchIndex, entry_organisations
+
+if TYPE_CHECKING:
+    from journal.clients.complaints import ComplaintSummary
+    from journal.config.model import TierTable
+
+Documents = Callable[[list[int]], Mapping[str, dict[str, Any]]]
 
 __all__ = [
     "Birthday", "ContactMet", "Day", "Group", "OverdueContact", "Ref", "Report", "ReportEntry",
@@ -160,6 +171,7 @@ class Report:
     top_organisations: list[Group] = field(default_factory=list)  # months only
     top_projects: list[Group] = field(default_factory=list)  # months only
     overdue_contacts: list[OverdueContact] = field(default_factory=list)  # months only
+    complaints: ComplaintSummary | None = None  # months only
 
     def entries(self) -> dict[str, ReportEntry]:
         """The period's entries by id (groups refer to them by id)."""
@@ -247,10 +259,16 @@ def _in_period(tables: Tables, names: _Names, start: date, end: date,
 
 # -- building ---------------------------------------------------------------------------------------
 def build_period_report(tables: Tables, start: date, end: date, *, today: date,
-                        kind: Literal["week", "month"], index: SearchIndex | None = None) -> Report:
+                        kind: Literal["week", "month"], index: SearchIndex | None = None,
+                        tiers: TierTable | None = None,
+                        documents: Documents | None = None,
+                        raw_documents: Callable[[list[int]], list[bytes]] | None = None) -> Report:
     """Summarise ``start``..``end`` (inclusive), a week or a month, as seen on ``today``.
     ``index``: a :class:`SearchIndex` over the same ``tables``, when the caller has one (the TUI,
-    a cached CLI): periods then come from bisects instead of a scan of every entry."""
+    a cached CLI): periods then come from bisects instead of a scan of every entry; ``documents``
+    reads entries by index position when ``tables`` holds only some (the cached CLI), and
+    ``raw_documents`` their stored bytes (see :func:`journal.clients.cadence.index_times`).
+    ``tiers``: the configuration's tier table (default: the default tiers)."""
     if kind not in ("week", "month"):
         raise ValidationError(f"unknown report kind {kind!r}: use week or month")
     if start > end:
@@ -272,7 +290,11 @@ def build_period_report(tables: Tables, start: date, end: date, *, today: date,
     if kind == "month":
         report.top_organisations = [g for g in by_org if g.id is not None][:TOP_N]
         report.top_projects = [g for g in by_project if g.id is not None][:TOP_N]
-        report.overdue_contacts = overdue_contacts(tables, today, index=index)
+        report.overdue_contacts = overdue_contacts(tables, today, index=index, tiers=tiers,
+                                                   documents=documents, raw=raw_documents)
+        from journal.clients.complaints import complaints, summarise
+
+        report.complaints = summarise(complaints(tables, today, start=start, end=end))
     return report
 
 
@@ -387,36 +409,36 @@ def _birthdays(names: _Names, start: date, end: date) -> list[Birthday]:
     return sorted(out, key=lambda b: (b.date, b.name, b.id))
 
 
-def overdue_contacts(tables: Tables, today: date, *,
-                     index: SearchIndex | None = None) -> list[OverdueContact]:
-    """Contacts with a visiting cadence that are due: see the module docstring. Without an
-    ``index`` this scans every entry once (tens of milliseconds at 100k)."""
-    names = _Names(tables)
-    cadence = {cid: d["cadence_days"] for cid, d in names.contacts.items()
-               if isinstance(d.get("cadence_days"), int) and d["cadence_days"] > 0}
-    if not cadence:
+def overdue_contacts(tables: Tables, today: date, *, index: SearchIndex | None = None,
+                     tiers: TierTable | None = None, documents: Documents | None = None,
+                     raw: Callable[[list[int]], list[bytes]] | None = None
+                     ) -> list[OverdueContact]:
+    """Clients overdue on ``today``: see the module docstring. Without an ``index`` this scans
+    every entry once (tens of milliseconds at 100k)."""
+    from journal.clients.cadence import due_list, due_subjects, index_times, scan_times
+    from journal.config.model import DEFAULT_TIERS
+
+    tiers = tiers if tiers is not None else DEFAULT_TIERS
+    subjects = due_subjects(tables, tiers)
+    if not subjects:
         return []
-    last: dict[str, date | None] = {}
     if index is not None:
-        last = {cid: index.last_done(cid, today) for cid in cadence}
+        entries = tables.get("entries") or {}
+
+        def from_tables(positions: list[int]) -> dict[str, dict[str, Any]]:
+            ids = [index.entry_at(p)[0] for p in positions]
+            return {i: entries[i] for i in ids if i in entries}
+
+        times = index_times(index, tables, today, documents or from_tables, subjects=subjects,
+                            events=False, raw=raw)
     else:
-        limit = today.isoformat()
-        latest: dict[str, str] = {}
-        for doc in (tables.get("entries") or {}).values():
-            day = doc.get("date", "")
-            if doc.get("status") != "done" or day > limit:
-                continue
-            for cid in doc.get("contact_ids") or ():
-                if cid in cadence and latest.get(cid, "") < day:
-                    latest[cid] = day
-        last = {cid: date.fromisoformat(d) for cid, d in latest.items()}
+        times = scan_times(tables, today)
     out = []
-    for cid, every in cadence.items():
-        seen = last.get(cid)
-        since = (today - seen).days if seen else None
-        if since is not None and since <= every:
+    for item in due_list(tables, tiers, times, today, subjects=subjects):
+        if item.days_over is not None and item.days_over <= 0:
             continue
-        doc = names.contacts[cid]
-        out.append(OverdueContact(cid, str(doc.get("name", "")), names.org_of(names.contacts, cid),
-                                  every, seen, since, since - every if since is not None else None))
-    return sorted(out, key=lambda o: (o.overdue_days is not None, -(o.overdue_days or 0), o.name, o.id))
+        assert item.rhythm.cadence_days is not None
+        out.append(OverdueContact(item.id, item.name, item.organisation, item.rhythm.cadence_days,
+                                  date.fromisoformat(item.last.date) if item.last else None,
+                                  item.days_since, item.days_over))
+    return out

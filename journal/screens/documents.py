@@ -55,6 +55,10 @@ class DocumentsScreen(JournalScreen):
         Binding("e", "edit", "Edit", tooltip="Edit the fields"),
         Binding("d", "delete", "Delete", tooltip="Delete it (entries stay)"),
         Binding("f", "focus_filter", "Filter", tooltip="Filter the list by name"),
+        Binding("m", "merge", "Merge", tooltip="Merge another one (the same client recorded "
+                "twice) into this one"),
+        Binding("u", "sort_due", "Due first", tooltip="Sort by when each is due for a visit "
+                "(again: by name)"),
         Binding("escape", "back", "Back", show=False, tooltip="Back to the list"),
         # from the filter box only (check_action): down into the list, as on the search screen
         Binding("down", "focus_list", "List", show=False, tooltip="Into the list"),
@@ -66,6 +70,8 @@ class DocumentsScreen(JournalScreen):
         self._pending: Timer | None = None
         #: Keys on their way into the filter (on_key): the keys behind them follow, bound or not.
         self._typing = 0
+        #: Contacts and organisations: most overdue first instead of by name (u).
+        self.due_first = False
 
     def compose(self) -> ComposeResult:
         yield NavBar(self.MODE)
@@ -191,15 +197,38 @@ class DocumentsScreen(JournalScreen):
         query = self.query_one("#docs-filter", Input).value
         catalog = self.japp.name_catalog(self.KIND)
         everything = catalog.items
-        matches = catalog.match(query)
-        self.names.set_items(matches, select=keep)
+        matches = list(catalog.match(query))
+        notes = self._due_notes()
+        if self.due_first and notes is not None:
+            standings = self.japp.client_standings(self.KIND)
+            matches.sort(key=lambda item: standings[item.id].sort_key()
+                         if item.id in standings else (3, 0, "", ""))
+        self.names.set_items(matches, select=keep, notes=notes)
         shown = f"{len(matches)} of {len(everything)}" if query.strip() else f"{len(everything)}"
+        order = ", most overdue first" if self.due_first and notes is not None else ""
         self.query_one("#docs-count", Static).update(
-            Content(f"{shown} {KIND_TITLES[self.KIND].lower()}"))
+            Content(f"{shown} {KIND_TITLES[self.KIND].lower()}{order}"))
         if immediate:
             self._show(self.names.selected_key)
         else:
             self._highlighted()
+
+    def _due_notes(self) -> dict[str, tuple[str, bool]] | None:
+        """Per contact or organisation, when it is due (``12d over``, ``never met``, ``in 3d``;
+        urgent when overdue or never met); None for projects."""
+        if self.KIND not in ("contact", "organisation"):
+            return None
+        notes: dict[str, tuple[str, bool]] = {}
+        for doc_id, item in self.japp.client_standings(self.KIND).items():
+            state = item.state
+            if state == "never":
+                notes[doc_id] = ("never met", True)
+            elif state in ("overdue", "due"):
+                notes[doc_id] = (f"{item.days_over}d over" if item.days_over else "due today",
+                                 True)
+            elif state == "soon" and item.days_over is not None:
+                notes[doc_id] = (f"in {-item.days_over}d", False)
+        return notes
 
     @on(Input.Changed, "#docs-filter")
     def _filter_changed(self) -> None:
@@ -286,16 +315,18 @@ class DocumentsScreen(JournalScreen):
     def facts(self, doc_id: str, doc: dict, entry_ids: list[str]) -> Content:
         """The header above the tabs: name, organisation and the fields that matter most."""
         tables = self.journal.tables
-        head = plain(label(tables, self.KIND, doc_id), "bold $accent")
-        extra = [doc.get(f) for f in ("title", "tier", "industry", "status") if doc.get(f)]
-        lines = [Content.assemble(head, "  ·  ", plain(" · ".join(extra))) if extra else head]
+        head = [plain(label(tables, self.KIND, doc_id), "bold $accent")]
+        extra = [doc.get(f) for f in ("title", "industry", "status") if doc.get(f)]  # tier: below
+        lines = [Content.assemble(*head, *([Content("  ·  "), plain(" · ".join(extra))]
+                                           if extra else []))]
         details = [", ".join(doc.get(f, ())) for f in ("phones", "emails") if doc.get(f)]
         if doc.get("address"):
             details.append(doc["address"].replace("\n", ", "))
         if details:
             lines.append(plain("  ".join(details), "$text-muted"))
-        if entry_ids:
-            lines.append(self._cadence(doc, entry_ids))
+        standing = self._standing_line(doc_id, doc, entry_ids)
+        if standing is not None:
+            lines.append(standing)
         if doc.get("conflicts"):
             fields = sorted({str(r.get("field", "")) for r in doc["conflicts"]
                              if isinstance(r, dict)})
@@ -304,9 +335,46 @@ class DocumentsScreen(JournalScreen):
                 plain(", ".join(fields), "$text-warning"), (" — press r", "$text-warning")))
         return Content("\n").join(lines)
 
-    def _cadence(self, doc: dict, entry_ids: list[str]) -> Content:
-        """When we last and next meet; overdue when the last contact is older than the cadence
-        the user set for this client."""
+    def _standing_line(self, doc_id: str, doc: dict, entry_ids: list[str]) -> Content | None:
+        """Tier, cadence and owner as they apply, when we last met and next meet, and whether a
+        visit is overdue (journal.clients.cadence)."""
+        if self.KIND == "project":
+            return self._project_dates(entry_ids)
+        item = self.japp.client_standings(self.KIND).get(doc_id)
+        if item is None:
+            return None
+        rhythm = item.rhythm
+        parts = []
+        if rhythm.tier:
+            parts.append(rhythm.tier + (" (organisation's)" if rhythm.tier_from == "organisation"
+                                        else ""))
+        if rhythm.cadence_days:
+            parts.append(f"every {rhythm.cadence_days} days")
+        owner = self.journal.owner_of(doc)
+        if owner:
+            parts.append(f"owner {owner}")
+        if item.last is not None:
+            ago = item.days_since or 0
+            when = {0: "today", 1: "yesterday"}.get(ago, f"{ago} days ago")
+            parts.append(f"last {item.last.date} ({when})")
+        state = item.state
+        if state == "never":
+            parts.append("never met — due")
+        elif state == "overdue":
+            parts.append(f"{item.days_over} days overdue")
+        elif state == "due":
+            parts.append("due today")
+        elif item.due_on is not None:
+            parts.append(f"due {item.due_on}")
+        if item.next is not None:
+            parts.append(f"next {item.next.date} {item.next.event}")
+        if not parts:
+            return None
+        return plain(" · ".join(parts), "$warning" if state in ("never", "overdue", "due")
+                     else "$text-muted")
+
+    def _project_dates(self, entry_ids: list[str]) -> Content | None:
+        """When a project was last worked on and what is planned next."""
         entries = self.journal.tables["entries"]
         today = self.japp.today.isoformat()
         docs = [entries[i] for i in entry_ids]  # newest first
@@ -314,18 +382,13 @@ class DocumentsScreen(JournalScreen):
                     None)
         future = [d for d in docs if d["date"] >= today and d.get("status") == "planned"]
         parts = []
-        overdue = False
         if past is not None:
             ago = (self.japp.today - date.fromisoformat(past["date"])).days
             when = {0: "today", 1: "yesterday"}.get(ago, f"{ago} days ago")
             parts.append(f"last {past['date']} ({when})")
-            cadence = doc.get("cadence_days")
-            if cadence:
-                overdue = ago > cadence
-                parts.append(f"every {cadence} days" + (" — overdue" if overdue else ""))
         if future:
             parts.append(f"next {future[-1]['date']} {future[-1]['event']}")
-        return plain(" · ".join(parts), "$warning" if overdue else "$text-muted")
+        return plain(" · ".join(parts), "$text-muted") if parts else None
 
     def show_document(self, doc_id: str) -> None:
         """Select ``doc_id`` (clearing a filter that hides it)."""
@@ -443,9 +506,56 @@ class DocumentsScreen(JournalScreen):
                                     plain(label(tables, self.KIND, doc_id), "bold"), "?", note)
         self.app.push_screen(ConfirmScreen(question, yes="Delete"), answered)
 
+    def action_sort_due(self) -> None:
+        self.due_first = not self.due_first
+        self._filter(keep=self.doc_id)
+        self.notify("Most overdue first." if self.due_first else "By name.", markup=False,
+                    timeout=2)
+
+    def action_merge(self) -> None:
+        """Pick the other record of this client; confirm; merge it into the one shown."""
+        self._show_highlighted()
+        if self.doc_id is None:
+            return
+        from journal.screens.merging import MergePickScreen
+
+        keep = self.doc_id
+        tables = self.journal.tables
+        kept_label = label(tables, self.KIND, keep)
+
+        def picked(other: str | None) -> None:
+            if not other:
+                return
+            other_label = label(self.journal.tables, self.KIND, other)
+            question = Content.assemble(
+                "Merge ", plain(other_label, "bold"), " into ", plain(kept_label, "bold"), "?\n\n",
+                (f"Its entries move to {kept_label}; fields {kept_label} lacks are taken from it; "
+                 "values both have differently are kept as a merge conflict to choose from (r). "
+                 f"{other_label} is then removed.", "$text-muted"))
+
+            def answered(yes: bool | None) -> None:
+                if not yes:
+                    return
+                with self.japp.guard():
+                    self.journal.keep_backup("merge")
+                    report = self.journal.merge_documents(self.KIND, keep, other)
+                    differed = (f" {len(report.differed)} differing value(s) kept as a conflict "
+                                "(r to choose)." if report.differed else "")
+                    self.notify(f"Merged: {report.entries} entries moved." + differed,
+                                markup=False, timeout=8)
+                    self.japp.refresh_visible()
+                    self.show_document(keep)
+
+            self.app.push_screen(ConfirmScreen(question, yes="Merge"), answered)
+
+        self.app.push_screen(MergePickScreen(self.KIND, keep, kept_label,
+                                             lambda: self.japp.name_catalog(self.KIND)), picked)
+
     def can_act(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("edit", "delete") and self.doc_id is None:
+        if action in ("edit", "delete", "merge") and self.doc_id is None:
             return None
+        if action == "sort_due" and self.KIND == "project":
+            return False
         if action == "focus_list":
             return self._in_filter()
         return super().can_act(action, parameters)
@@ -472,6 +582,12 @@ class DocumentsScreen(JournalScreen):
             yield SystemCommand(f"Edit {self.KIND}", "Edit the fields (e)", self.action_edit)
             yield SystemCommand(f"Delete {self.KIND}", f"Delete this {self.KIND} (d)",
                                 self.action_delete)
+            yield SystemCommand(f"Merge another {self.KIND} into this one",
+                                f"The same {self.KIND} recorded twice (m)", self.action_merge)
+        if self.KIND != "project":
+            yield SystemCommand("Sort by name" if self.due_first else "Sort by due (most "
+                                "overdue first)", "Toggle the list's order (u)",
+                                self.action_sort_due)
         yield from self.conflict_commands()
 
 

@@ -21,7 +21,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from journal.dates import format_date_human, parse_date, parse_time
 from journal.errors import JournalError
@@ -87,6 +88,10 @@ class EditorScreen(ModalScreen[str | None]):
         self.start_picks = picks
         self._auto_status = doc["status"]
         self._initial: tuple[Any, ...] | None = None
+        #: the summary a template last filled in (replaced when another event is chosen, as
+        #: long as the user has not written anything of their own)
+        self._template_text: str | None = None
+        self._complaint_touched = False
 
     @property
     def japp(self) -> JournalApp:
@@ -109,12 +114,26 @@ class EditorScreen(ModalScreen[str | None]):
                 yield Static(id="when-hint", classes="hint")
                 with Horizontal(classes="form-row"):
                     yield Label("Event", classes="form-label")
-                    yield Input(doc["event"], placeholder="Client visit, call, meeting…",
-                                id="event", compact=True)
+                    events = [name for t in self.japp.config.templates.values()
+                              for name in t.events()]
+                    yield Input(doc["event"], placeholder="Client visit, 拜访记录, call… "
+                                "(→ completes a template's event)", id="event", compact=True,
+                                suggester=SuggestFromList(events, case_sensitive=False))
                 with Horizontal(classes="form-row"):
                     yield Label("Tags", classes="form-label")
                     yield Input(" ".join(doc.get("tags", ())), id="tags", compact=True,
                                 placeholder="space-separated, e.g. loan vip")
+                with Horizontal(classes="form-row", id="complaint-row"):
+                    yield Label("Complaint", classes="form-label")
+                    yield Checkbox("a client's complaint", bool(doc.get("complaint")),
+                                   id="complaint", compact=True)
+                    yield Label("Resolved", classes="form-label-short complaint-detail")
+                    yield Input(doc.get("resolved_on") or "", placeholder="date, empty: open",
+                                id="resolved", compact=True, classes="date complaint-detail")
+                with Horizontal(classes="form-row complaint-detail", id="resolution-row"):
+                    yield Label("Resolution", classes="form-label")
+                    yield Input(doc.get("resolution", ""), id="resolution", compact=True,
+                                placeholder="how it was resolved")
                 for kind, title in _PICKERS:
                     yield NamePicker(kind, title, lambda k=kind: self.japp.name_catalog(k),
                                      self.start_picks[kind], id=f"pick-{kind}")
@@ -129,6 +148,7 @@ class EditorScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self._initial = self._snapshot()
+        self._show_complaint()
         self._check()
         self.query_one("#event" if self.base is None else "#summary").focus()
 
@@ -140,7 +160,9 @@ class EditorScreen(ModalScreen[str | None]):
         picks = tuple(tuple(p.ref for p in self.query_one(f"#pick-{k}", NamePicker).picks)
                       for k, _ in _PICKERS)
         return (texts, picks, self.query_one("#status", Select).value,
-                self.query_one("#summary", TextArea).text)
+                self.query_one("#summary", TextArea).text,
+                self.query_one("#complaint", Checkbox).value,
+                self.query_one("#resolved", Input).value, self.query_one("#resolution", Input).value)
 
     def values(self) -> FormValues:
         """The form's values in stored form, with a reason per field that cannot be saved."""
@@ -165,6 +187,19 @@ class EditorScreen(ModalScreen[str | None]):
         fields["tags"] = split_tags(self.query_one("#tags", Input).value)
         fields["status"] = str(self.query_one("#status", Select).value)
         fields["summary"] = self.query_one("#summary", TextArea).text.rstrip()
+        fields["complaint"] = self.query_one("#complaint", Checkbox).value
+        fields["resolved_on"], fields["resolution"] = None, ""
+        if fields["complaint"]:
+            fields["resolution"] = " ".join(self.query_one("#resolution", Input).value.split())
+            text = self.query_one("#resolved", Input).value.strip()
+            try:
+                fields["resolved_on"] = parse_date(text, today=self.today).isoformat() if text \
+                    else None
+            except JournalError as exc:
+                errors["resolved"] = str(exc)
+            if fields["resolved_on"] and fields.get("date") and fields["resolved_on"] < fields["date"]:
+                errors["resolved"] = (f"resolved on {fields['resolved_on']}, before the complaint "
+                                      f"itself ({fields['date']})")
         links = {k: self.query_one(f"#pick-{k}", NamePicker).picks for k, _ in _PICKERS}
         return FormValues(fields, links, errors)
 
@@ -172,7 +207,7 @@ class EditorScreen(ModalScreen[str | None]):
         """Show the parsed date (or what is wrong with it) and the other problems inline."""
         values = self.values()
         hint = self.query_one("#when-hint", Static)
-        problems = [values.errors[k] for k in ("date", "time") if k in values.errors]
+        problems = [values.errors[k] for k in ("date", "time", "resolved") if k in values.errors]
         if problems:
             hint.update(plain(" · ".join(problems)))
         else:
@@ -180,9 +215,28 @@ class EditorScreen(ModalScreen[str | None]):
             hint.update(plain(f"{format_date_human(day)}"
                               + (f" at {values.fields['time']}" if values.fields["time"] else "")))
         hint.set_class(bool(problems), "error")
-        for name in ("date", "time", "event"):
+        for name in ("date", "time", "event", "resolved"):
             self.query_one(f"#{name}", Input).set_class(name in values.errors, "-invalid")
         return values
+
+    # -- templates and complaints ---------------------------------------------------------
+    def _apply_template(self) -> None:
+        """Choosing an event that has a template (拜访记录, Client visit, 投诉处理…) fills an empty
+        summary with its headings, and marks a complaint template's entry as a complaint."""
+        template = self.japp.config.template_for_event(self.query_one("#event", Input).value)
+        if template is None:
+            return
+        summary = self.query_one("#summary", TextArea)
+        if template.summary and (not summary.text.strip() or summary.text == self._template_text):
+            summary.load_text(template.summary)
+            self._template_text = template.summary
+        if template.complaint and self.base is None and not self._complaint_touched:
+            self.query_one("#complaint", Checkbox).value = True
+
+    def _show_complaint(self) -> None:
+        shown = self.query_one("#complaint", Checkbox).value
+        for widget in self.query(".complaint-detail"):
+            widget.display = shown
 
     @on(Input.Changed, "#date")
     def _date_changed(self) -> None:
@@ -199,9 +253,21 @@ class EditorScreen(ModalScreen[str | None]):
 
     @on(Input.Changed, "#time")
     @on(Input.Changed, "#event")
-    def _changed(self) -> None:
+    @on(Input.Changed, "#resolved")
+    def _changed(self, event: Input.Changed) -> None:
+        if event.input.id == "event":
+            self._apply_template()
         self._check()
         self.query_one("#editor-errors", Static).update("")
+
+    @on(Checkbox.Changed, "#complaint")
+    def _complaint_changed(self, event: Checkbox.Changed) -> None:
+        if self._initial is None:  # still being built
+            return
+        if self.query_one("#complaint", Checkbox).has_focus:
+            self._complaint_touched = True  # the user's choice; a template no longer sets it
+        self._show_complaint()
+        self._check()
 
     @on(Input.Submitted)
     def _next_field(self, event: Input.Submitted) -> None:
@@ -243,7 +309,8 @@ class EditorScreen(ModalScreen[str | None]):
         """Only what changed, links as additions and removals (so concurrent link edits merge)."""
         assert self.base is not None and self.entry_id is not None
         base = self.base
-        defaults: dict[str, Any] = {"time": None, "summary": "", "tags": []}
+        defaults: dict[str, Any] = {"time": None, "summary": "", "tags": [], "complaint": False,
+                                    "resolved_on": None, "resolution": ""}
         changes = {name: value for name, value in values.fields.items()
                    if value != base.get(name, defaults.get(name))}
         tables = self.japp.journal.tables

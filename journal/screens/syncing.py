@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Literal
 from textual.app import SystemCommand
 
 from journal.errors import JournalError
-from journal.settings import Settings, save_settings, settings_path
+from journal.settings import Settings, save_settings
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
@@ -171,7 +171,7 @@ def toggle_setting(app: JournalApp, name: str) -> None:
     settings: Settings = app.settings
     setattr(settings, name, not getattr(settings, name))
     try:
-        where = save_settings(settings)
+        where = save_settings(settings, app.settings_file)
     except JournalError as exc:
         setattr(settings, name, not getattr(settings, name))
         app.notify(str(exc), title="Settings", severity="error", markup=False, timeout=10)
@@ -196,7 +196,7 @@ def sync_commands(app: JournalApp) -> Iterator[SystemCommand]:
     for name, title in SETTING_TITLES.items():
         state = "on" if getattr(app.settings, name) else "off"
         yield SystemCommand(f"{title}: turn {'off' if state == 'on' else 'on'}",
-                            f"Now {state}; a setting of this machine, in {settings_path()}",
+                            f"Now {state}; a setting of this machine, in {app.settings_file}",
                             _toggle(app, name))
 
 

@@ -32,7 +32,9 @@ from datetime import date
 from itertools import accumulate
 from typing import Any, Literal
 
+from journal.config.model import DEFAULT_TIERS, TierTable
 from journal.errors import ValidationError
+from journal.models import entry_organisations  # noqa: F401 - part of this module's interface
 from journal.names.matching import NameMatcher, gc_paused
 from journal.search.query import Query, Term, parse_query
 from journal.text import fold
@@ -56,23 +58,6 @@ _SCAN_SHARE = 4  # use the whole-blob scan when the candidates exceed 1/_SCAN_SH
 def _norm(text: str) -> str:
     """:func:`fold` without its cache (haystacks are unique; the cache would only churn)."""
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
-def entry_organisations(entry: Mapping[str, Any], contacts: Mapping[str, Mapping[str, Any]],
-                        projects: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    """Organisation ids an entry concerns: linked directly, or through a linked contact's or
-    project's ``organisation_id``. Sorted. Search (``org:``) and the reports' per-client grouping
-    both use this so they always agree on what counts as work for a client."""
-    found = set(entry.get("organisation_ids") or ())
-    for cid in entry.get("contact_ids") or ():
-        org = contacts.get(cid, {}).get("organisation_id")
-        if org:
-            found.add(org)
-    for pid in entry.get("project_ids") or ():
-        org = projects.get(pid, {}).get("organisation_id")
-        if org:
-            found.add(org)
-    return sorted(found)
 
 
 NameInfo = tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]], dict[str, str]]
@@ -283,6 +268,24 @@ class SearchIndex:
                 return date.fromisoformat(dates[p])
         return None
 
+    def positions_of(self, kind: str, doc_id: str) -> Sequence[int]:
+        """Ascending index positions of the entries linked to a document (for an organisation
+        also through its contacts and projects): :meth:`entries_for` as positions."""
+        return self._postings(kind).get(doc_id, [])
+
+    def positions_of_tag(self, tag: str) -> Sequence[int]:
+        """Ascending index positions of the entries carrying ``tag`` (compared folded)."""
+        return self._by_tag.get(fold(tag), [])
+
+    def positions_of_status(self, status: str) -> Sequence[int]:
+        """Ascending index positions of the entries with this status."""
+        return self._by_status.get(status, [])
+
+    def entry_at(self, position: int) -> tuple[str, str, str, str]:
+        """(id, date, time, status) of the entry at an index position, from the columns."""
+        return (self._ids[position], self._dates[position], self._times[position],
+                self._status[position])
+
     def _postings(self, kind: str) -> dict[str, list[int]]:
         if kind == "contact":
             return self._by_contact
@@ -429,11 +432,45 @@ class SearchIndex:
                 lo, hi = max(lo, a), min(hi, b)
         return lo, hi, gaps
 
+    #: The configuration's tier table, for ``tier:`` (set by callers that have a configuration).
+    tiers: TierTable = DEFAULT_TIERS
+
+    def client_tables(self) -> Mapping[str, Mapping[str, dict[str, Any]]]:
+        """Contacts and organisations in full (``tier:`` reads their tiers)."""
+        return self.tables
+
+    def _tier_postings(self, value: str) -> list[int]:
+        """Entries linked to a client of tier ``value`` (its name or a label): a contact of that
+        tier (its own, or its organisation's when it has none), or an organisation of it
+        (directly or through its contacts and projects, as ``org:``)."""
+        from journal.clients.cadence import contact_rhythm
+
+        tier = self.tiers.find(value)
+        wanted = fold(tier.name if tier is not None else value)
+        tables = self.client_tables()
+        orgs = tables.get("organisations") or {}
+        positions: set[int] = set()
+        found = False
+        for org_id, org in orgs.items():
+            if fold(str(org.get("tier") or "")) == wanted:
+                found = True
+                positions.update(self._by_org.get(org_id, ()))
+        for contact_id, contact in (tables.get("contacts") or {}).items():
+            org = orgs.get(contact.get("organisation_id") or "")
+            if fold(contact_rhythm(contact, org, self.tiers).tier) == wanted:
+                found = True
+                positions.update(self._by_contact.get(contact_id, ()))
+        if not found and tier is None:
+            raise ValidationError(f"unknown tier {value[:40]!r}: use {self.tiers.describe()}")
+        return sorted(positions)
+
     def _filter_postings(self, term: Term, ids: Sequence[str]) -> list[int]:
         """Sorted positions one structured term selects (before negation); a name term's
         ``ids`` are its candidates (several only while :meth:`_narrow` tries them together)."""
         if term.field == "tag":
             return self._by_tag.get(fold(term.value.lstrip("#")), [])
+        if term.field == "tier":
+            return self._tier_postings(term.value)
         postings = self._postings(_NAME_FIELDS[term.field])
         if len(ids) == 1:
             return postings.get(ids[0], [])

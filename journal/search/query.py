@@ -1,7 +1,7 @@
 """The search query language, parsed without looking at any data.
 
 ``client visit -cancelled "quarterly review" contact:张伟 org:"工商银行" tag:loan status:done
-on:"last week" from:2026-11 to:上个月``
+tier:VIP on:"last week" from:2026-11 to:上个月``
 
 Parsing is separate from evaluation (:mod:`journal.search.index`) so the TUI can parse on every keystroke,
 highlight the words and show which filters are active before any name is resolved, and so a name or
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 __all__ = ["FIELDS", "Query", "Term", "join_arguments", "parse_query"]
 
 #: Canonical field names. ``text`` is a free word or phrase.
-FIELDS = ("text", "contact", "project", "org", "tag", "status", "on", "from", "to")
+FIELDS = ("text", "contact", "project", "org", "tag", "status", "tier", "on", "from", "to")
 
 # What users type before the colon -> canonical field. Chinese aliases because the people this is
 # for type 客户:工商 as naturally as org:工商 (NFKC already turned a full-width colon into ':').
@@ -34,6 +34,7 @@ _ALIASES = {
     "客户": "org", "机构": "org",
     "tag": "tag", "标签": "tag",
     "status": "status", "状态": "status",
+    "tier": "tier", "级别": "tier", "等级": "tier", "分级": "tier",
     "on": "on", "date": "on", "日期": "on",
     "from": "from", "since": "from",
     "to": "to", "until": "to",

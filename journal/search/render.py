@@ -104,6 +104,14 @@ class Views:
             view["expenses"] = [{"amount": x.get("amount"),
                                  "currency": _one_line(x.get("currency") or ""),
                                  "note": _one_line(x.get("note") or "")} for x in doc["expenses"]]
+        if doc.get("complaint"):
+            view["complaint"] = "resolved" if doc.get("resolved_on") else "open"
+            view["resolved_on"] = doc.get("resolved_on") or None
+            view["resolution"] = doc.get("resolution") or ""
+        if doc.get("handover_to"):
+            view["handover"] = {"from": _one_line(doc.get("handover_from") or ""),
+                                "to": _one_line(doc["handover_to"]),
+                                "witness": _one_line(doc.get("handover_witness") or "")}
         if doc.get("conflicts"):
             view["conflicts"] = [dict(c) for c in doc["conflicts"]]
         return view
@@ -120,7 +128,9 @@ class Views:
                   *self._labels("organisation", doc.get("organisation_ids"))]
         return _compose(entry_id, doc["date"], doc.get("time") or None, doc.get("end_time") or None,
                         doc.get("status") or "done", event, doc.get("summary") or "", linked,
-                        self._tag_list(doc.get("tags")), bool(doc.get("conflicts")), words, colour)
+                        self._tag_list(doc.get("tags")), bool(doc.get("conflicts")), words, colour,
+                        ("resolved" if doc.get("resolved_on") else "open") if doc.get("complaint")
+                        else "")
 
 
 def entry_view(entry_id: str, doc: Mapping[str, Any],
@@ -208,12 +218,12 @@ def text_line(view: Mapping[str, Any], words: Sequence[str], colour: bool) -> st
     linked = [*view.get("contacts", ()), *view.get("projects", ()), *view.get("organisations", ())]
     return _compose(view["id"], view["date"], view.get("time"), view.get("end_time"), view["status"],
                     view["event"], view.get("summary") or "", linked, view.get("tags") or (),
-                    bool(view.get("conflicts")), words, colour)
+                    bool(view.get("conflicts")), words, colour, view.get("complaint") or "")
 
 
 def _compose(entry_id: str, day: str, time: str | None, end_time: str | None, status: str,
              event: str, summary: str, linked: Sequence[str], tags: Sequence[str], conflict: bool,
-             words: Sequence[str], colour: bool) -> str:
+             words: Sequence[str], colour: bool, complaint: str = "") -> str:
     when = f"{day} {time_span(time, end_time, '-')}".rstrip()
     head = f"{entry_id}  {when:<22} {_STATUS_MARK.get(status, '')}"
     body = event
@@ -224,6 +234,8 @@ def _compose(entry_id: str, day: str, time: str | None, end_time: str | None, st
         body += "  · " + ", ".join(linked)
     if tags:
         body += "  " + " ".join(f"#{t}" for t in tags)
+    if complaint:
+        body += f"  (complaint, {complaint})"
     if conflict:
         body += "  (!conflict)"
     body = _clean(body)

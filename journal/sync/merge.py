@@ -9,6 +9,9 @@ sides, field by field. The rules (see docs/data-format.md and DESIGN.md, "Git sy
 * added on one side → kept; added on both sides with different content → merged against an empty doc;
 * deleted on one side and unchanged on the other → deleted; deleted on one side and edited on the
   other → kept with the edit (edits win over deletes: nothing is lost);
+* a contact, project or organisation merged into another on one side (a ``merged`` record): the
+  other side's links to it move to the kept one, and its edits are folded in
+  (:func:`journal.clients.merging.follow_merges`);
 * edited on both → field by field: a one-sided change wins; link/set fields merge additions and
   removals of both sides; ``created_at`` is the earliest, ``updated_at`` the latest,
   ``schema_version`` the highest; any other field changed differently on both sides takes the value
@@ -64,6 +67,9 @@ class MergeStats:
     conflicted: int = 0
     #: Deleted on one side but kept because the other side edited it.
     revived: int = 0
+    #: Documents changed to follow a contact/project/organisation merge (links moved to the kept
+    #: document, edits of the merged-away one folded into it): see journal.clients.merging.
+    followed: int = 0
 
     def describe(self) -> str:
         """One human line; ``"no changes"`` when the merge brought nothing new."""
@@ -74,6 +80,7 @@ class MergeStats:
             f"{self.merged} edited on both sides" if self.merged else "",
             f"{self.conflicted} conflict{'s' if self.conflicted != 1 else ''}" if self.conflicted else "",
             f"{self.revived} kept despite a deletion" if self.revived else "",
+            f"{self.followed} moved to a merged contact/project/organisation" if self.followed else "",
         ]
         return ", ".join(p for p in parts if p) or "no changes"
 
@@ -110,6 +117,10 @@ def merge_data_with_stats(
         if name not in ours and name not in theirs:
             continue  # a table both sides dropped
         out[name] = _merge_table(name, _table(base, name), _table(ours, name), _table(theirs, name), stamp, stats)
+    if out.get("merged"):  # a document merged on one side: the other side's links follow it
+        from journal.clients.merging import follow_merges
+
+        stats.followed += follow_merges(out, stamp)
     return out, stats
 
 

@@ -41,21 +41,23 @@ FIELDS: dict[str, list[tuple[str, str, str]]] = {
                 ("title", "Title", "line"), ("tier", "Tier", "line"),
                 ("phones", "Phones", "list"), ("emails", "Emails", "list"),
                 ("birthday", "Birthday", "line"), ("cadence_days", "Visit every (days)", "int"),
-                ("tags", "Tags", "tags"), ("notes", "Notes", "text")],
+                ("owner", "Owner", "line"), ("tags", "Tags", "tags"), ("notes", "Notes", "text")],
     "project": [("name", "Name", "line"), ("organisation", "Organisation", "org"),
                 ("status", "Status", "status"), ("tags", "Tags", "tags"),
                 ("notes", "Notes", "text")],
     "organisation": [("name", "Name", "line"), ("industry", "Industry", "line"),
-                     ("address", "Address", "line"), ("tags", "Tags", "tags"),
-                     ("notes", "Notes", "text")],
+                     ("address", "Address", "line"), ("tier", "Tier", "line"),
+                     ("cadence_days", "Visit every (days)", "int"), ("owner", "Owner", "line"),
+                     ("tags", "Tags", "tags"), ("notes", "Notes", "text")],
 }
 
 
 #: Placeholders that say what a field takes (a new user cannot guess the birthday format).
-_HINTS = {"organisation": "type a name; → completes", "tier": "VIP, A, B, C…",
+_HINTS = {"organisation": "type a name; → completes", "tier": "VIP A B C / 重要 高 中 低",
           "phones": "comma-separated", "emails": "comma-separated",
-          "birthday": "MM-DD or YYYY-MM-DD", "cadence_days": "e.g. 14 (overdue after that)",
-          "tags": "space-separated"}
+          "birthday": "05-17, 1980-05-17 or 5月17日",
+          "cadence_days": "e.g. 14; empty: the tier's default",
+          "owner": "empty: you (the configuration's owner)", "tags": "space-separated"}
 
 
 def split_tags(text: str) -> list[str]:
@@ -66,12 +68,6 @@ def split_tags(text: str) -> list[str]:
 def split_list(text: str) -> list[str]:
     """Phones and e-mails: separated by commas or semicolons (a phone may hold spaces)."""
     return sorted({t.strip() for t in _LIST_SPLIT.split(text) if t.strip()})
-
-
-def birthday_value(text: str) -> str | None:
-    """The stored form of a typed birthday: ``05-17`` (the year unknown) is ``--05-17``."""
-    day = "".join(text.split())
-    return (f"--{day}" if len(day) == 5 and day[2] == "-" else day) or None
 
 
 def field_value(name: str, kind: str, text: str) -> Any:
@@ -85,8 +81,11 @@ def field_value(name: str, kind: str, text: str) -> Any:
         return split_tags(text)
     if kind == "int":
         return check_cadence(text)
-    if name == "birthday":
-        return check_birthday(birthday_value(text))
+    if name == "birthday":  # 05-17, 5月17日 (the year unknown) is stored as --05-17, as the CLI does
+        from journal.clients.birthdays import parse_birthday
+
+        value = parse_birthday(text)
+        return None if value is None else check_birthday(value)
     if name == "name" and not text.strip():
         raise ValidationError("the name must not be empty")
     if kind == "line":

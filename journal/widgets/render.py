@@ -68,6 +68,18 @@ def entry_detail(tables: Tables, doc: Mapping[str, Any]) -> Content:
     for expense in doc.get("expenses", ()):
         parts += [("Expense: ", "$text-muted"),
                   clean_line(f"{expense['amount']} {expense['currency']} {expense['note']}"), "\n"]
+    if doc.get("complaint"):
+        resolved = doc.get("resolved_on")
+        parts += [("Complaint: ", "$text-muted"),
+                  (f"resolved {resolved}", "$text-success") if resolved else ("open", "bold $text-warning")]
+        if doc.get("resolution"):
+            parts.append(" — " + " ".join(clean_line(line) for line in doc["resolution"].splitlines()))
+        parts.append("\n")
+    if doc.get("handover_to"):
+        witness = f", witnessed by {doc['handover_witness']}" if doc.get("handover_witness") else ""
+        parts += [("Hand-over: ", "$text-muted"),
+                  clean_line(f"{doc.get('handover_from') or '?'} → {doc['handover_to']}{witness}"),
+                  "\n"]
     summary = doc.get("summary") or ""
     if summary:
         parts.append("\n")

@@ -70,6 +70,12 @@ class LazyIndex(SearchIndex):
         setattr(self, name, value)
         return value
 
+    def client_tables(self) -> Mapping[str, Mapping[str, dict[str, Any]]]:
+        """The cache's copy of the small tables (``tables`` here holds names only)."""
+        if "_clients" not in self.__dict__:
+            self._clients = self._sections.json("tables", dict)
+        return self._clients
+
     def matcher(self, kind: str) -> NameMatcher:
         kind = "organisation" if kind == "org" else kind
         if kind not in self._matchers:
@@ -118,23 +124,34 @@ class CachedJournal:
         where = [(region + off[k], length[k] + 6) for k in (posfile[p] for p in positions)]
         return self._read_pieces(where, [ids[p] for p in positions])
 
-    def _read_pieces(self, where: list[tuple[int, int]], expected: list[str]) -> dict[str, dict[str, Any]]:
-        """The entries whose pieces lie at ``where`` ((start, length) each), checked to be the
-        ids ``expected``, in that order."""
-        if not where:
-            return {}
+    def raw_documents(self, positions: Iterable[int]) -> list[bytes]:
+        """The stored bytes of the entries at index ``positions`` (each ``<id>": {...}``), not
+        parsed: for a quick test of what a document mentions. Unchecked; parse to be sure."""
+        positions = list(positions)
+        if not positions:
+            return []
+        posfile, off, length, region = self._locations()
+        where = [(region + off[k], length[k] + 6) for k in (posfile[p] for p in positions)]
+        return [bytes(chunk) for chunk in self._chunks(where)]
+
+    def _chunks(self, where: list[tuple[int, int]]) -> list[Any]:
+        """The bytes at ``where`` ((start, length) each), from the data file or the cache."""
         data: bytes | FileBytes | None = self._data if self.sections.canonical else self.sections.raw("docs")
         if data is None:
             raise CacheCorrupt("no data file to read documents from")
         if isinstance(data, FileBytes):
             if len(where) * 16 < self.sections.n:  # a few: read just those
-                chunks: list[Any] = [data.read(start, n) for start, n in where]
-                data = None
-            else:  # many: one read of the whole file is quicker
-                data = data.read(0, data.size)
-        if data is not None:
-            source = memoryview(data)
-            chunks = [source[start:start + n] for start, n in where]
+                return [data.read(start, n) for start, n in where]
+            data = data.read(0, data.size)  # many: one read of the whole file is quicker
+        source = memoryview(data)
+        return [source[start:start + n] for start, n in where]
+
+    def _read_pieces(self, where: list[tuple[int, int]], expected: list[str]) -> dict[str, dict[str, Any]]:
+        """The entries whose pieces lie at ``where`` ((start, length) each), checked to be the
+        ids ``expected``, in that order."""
+        if not where:
+            return {}
+        chunks = self._chunks(where)
         try:
             docs = orjson.loads(b'{"' + b',"'.join(chunks) + b"}")
         except orjson.JSONDecodeError as exc:

@@ -1,0 +1,264 @@
+"""`journal config`, `journal tiers`, `journal templates`: the user's configuration file.
+
+``journal tiers`` edits the file for the user (it is regenerated whole, documented, written
+atomically and privately); ``journal config`` says where it is, writes a documented starting file,
+and checks one the user edited by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from typing import Any
+
+from journal.cli.render import to_json
+from journal.errors import ValidationError
+from journal.text import clean_line, clean_lines, counted
+
+
+def _cadence(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"cadence must be a whole number of days, not {text!r}") \
+            from None
+    if not 0 < value <= 3660:
+        raise argparse.ArgumentTypeError(f"cadence must be from 1 to 3660 days, not {value}")
+    return value
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    config = sub.add_parser(
+        "config", help="the configuration file: where it is, a documented start, checking it",
+        description="The configuration (your name, client tiers and their cadence, entry "
+                    "templates) is one TOML file, config.toml beside the app's settings "
+                    "(~/.config/journal/ on Linux; --config FILE or $JOURNAL_CONFIG elsewhere).")
+    config.add_argument("action", nargs="?", choices=("show", "path", "init", "check"),
+                        default="show", help="show (default): the values in effect; path: the "
+                        "file's location; init: write a documented file with the defaults; "
+                        "check: validate the file")
+    config.add_argument("--owner", metavar="NAME", help="with init: your name (the default "
+                        "owner of clients, who hands them over)")
+    config.add_argument("--force", action="store_true", help="with init: replace an existing file")
+    config.set_defaults(func=cmd_config)
+
+    tiers = sub.add_parser(
+        "tiers", help="show or edit the client tiers and their default cadence",
+        description="Tiers are ordered, most valuable first. A contact or organisation stores the "
+                    "tier's name; labels are other names you may type (重要 for VIP).")
+    actions = tiers.add_subparsers(dest="action", metavar="ACTION", parser_class=type(tiers))
+    tiers.set_defaults(func=cmd_tiers_show, format="text")
+    show = actions.add_parser("show", help="the table (the default)")
+    show.add_argument("--format", choices=("text", "json"), default="text")
+    show.set_defaults(func=cmd_tiers_show)
+    for name, helptext in (("add", "add a tier"), ("set", "change a tier")):
+        act = actions.add_parser(name, help=helptext)
+        act.add_argument("tier", metavar="NAME")
+        act.add_argument("--cadence", type=_cadence, metavar="DAYS",
+                         help="default days between contacts")
+        act.add_argument("--labels", metavar="A,B", help="other names for it, comma-separated "
+                         "('' for none)")
+        if name == "set":
+            act.add_argument("--no-cadence", action="store_true", help="no default cadence")
+            act.add_argument("--name", dest="new_name", metavar="NEW",
+                             help="rename it (contacts and organisations that carry it too)")
+        else:
+            where = act.add_mutually_exclusive_group()
+            where.add_argument("--before", metavar="TIER", help="place it before this tier")
+            where.add_argument("--after", metavar="TIER", help="place it after this tier")
+        act.set_defaults(func=cmd_tiers_add if name == "add" else cmd_tiers_set)
+    remove = actions.add_parser("remove", help="remove a tier")
+    remove.add_argument("tier", metavar="NAME")
+    remove.add_argument("--force", action="store_true",
+                        help="even when contacts or organisations carry it (they keep the name)")
+    remove.set_defaults(func=cmd_tiers_remove)
+    order = actions.add_parser("order", help="put the tiers in this order (name every one)")
+    order.add_argument("names", nargs="+", metavar="NAME")
+    order.set_defaults(func=cmd_tiers_order)
+
+    templates = sub.add_parser("templates", help="list the entry templates (journal add "
+                               "--template KEY)")
+    templates.add_argument("--format", choices=("text", "json"), default="text")
+    templates.set_defaults(func=cmd_templates)
+
+
+# -- config --------------------------------------------------------------------------------------
+def cmd_config(args: argparse.Namespace, ctx: Any) -> int:
+    from journal.config import Config, render_config, save_config
+
+    path = ctx.config_path
+    if args.owner is not None and args.action != "init":
+        raise ValidationError("--owner goes with `journal config init`")
+    if args.action == "path":
+        ctx.out(str(path))
+        return 0
+    if args.action == "init":
+        if path.exists() and not args.force:
+            raise ValidationError(f"{path}: exists already; `journal config check` validates it "
+                                  "(--force replaces it with the defaults)")
+        owner = " ".join((args.owner or "").split())
+        save_config(Config(owner=owner), path)
+        ctx.out(f"wrote {path}")
+        return 0
+    config = ctx.config  # a bad file fails here, naming the key
+    if args.action == "check":
+        state = "no file: the defaults apply" if not path.exists() else "valid"
+        ctx.out(f"{path}: {state} ({counted(len(config.tiers), 'tiers')}, "
+                f"{counted(len(config.templates), 'templates')})")
+        return 0
+    ctx.out(f"# {path}" + ("" if path.exists() else " (no file yet: these are the defaults; "
+                           "`journal config init` writes them)"))
+    ctx.stdout.write(render_config(config).split("\n", 3)[3])
+    return 0
+
+
+# -- tiers ---------------------------------------------------------------------------------------
+def _tier_rows(ctx: Any) -> list[dict[str, Any]]:
+    tables = ctx.journal.view if ctx.journal.exists() else {}
+    counts: dict[str, list[int]] = {}
+    for index, table in enumerate(("contacts", "organisations")):
+        for doc in (tables.get(table) or {}).values():
+            tier = ctx.config.tiers.find(doc.get("tier"))
+            if tier is not None:
+                counts.setdefault(tier.name, [0, 0])[index] += 1
+    return [{"name": t.name, "labels": list(t.labels), "cadence_days": t.cadence_days,
+             "contacts": counts.get(t.name, [0, 0])[0],
+             "organisations": counts.get(t.name, [0, 0])[1]} for t in ctx.config.tiers]
+
+
+def cmd_tiers_show(args: argparse.Namespace, ctx: Any) -> int:
+    rows = _tier_rows(ctx)
+    if args.format == "json":
+        ctx.out(to_json(rows))
+        return 0
+    if not rows:
+        ctx.out("no tiers configured (`journal tiers add NAME --cadence DAYS` adds one)")
+        return 0
+    width = max(len(r["name"]) for r in rows)
+    for rank, row in enumerate(rows, start=1):
+        cadence = f"every {row['cadence_days']} days" if row["cadence_days"] else "no cadence"
+        labels = f" ({', '.join(row['labels'])})" if row["labels"] else ""
+        ctx.out(clean_line(f"{rank}. {row['name']:<{width}}  {cadence:<16}  "
+                           f"{counted(row['contacts'], 'contacts')}, "
+                           f"{counted(row['organisations'], 'organisations')}{labels}"))
+    ctx.note(f"from {ctx.config_path}" if ctx.config_path.exists()
+             else f"the defaults (no {ctx.config_path} yet)")
+    return 0
+
+
+def _labels(text: str | None) -> tuple[str, ...] | None:
+    if text is None:
+        return None
+    return tuple(dict.fromkeys(" ".join(p.split()) for p in text.replace("，", ",").split(",")
+                               if p.strip()))
+
+
+def _save_tiers(ctx: Any, tiers: list[Any], message: str) -> int:
+    from journal.config import TierTable, save_config
+    from journal.config.files import parse_config_text, render_config
+
+    config = dataclasses.replace(ctx.config, tiers=TierTable(tiers))
+    parse_config_text(render_config(config), "the tiers")  # duplicate names fail here, unsaved
+    save_config(config, ctx.config_path)
+    if ctx._journal is not None:
+        ctx._journal._config = config
+    ctx._config = config
+    ctx.out(clean_line(message))
+    return 0
+
+
+def _tier_index(ctx: Any, name: str) -> int:
+    tiers = ctx.config.tiers
+    found = tiers.find(name)
+    if found is None:
+        raise ValidationError(f"no tier {name.strip()[:40]!r}: the tiers are {tiers.describe()}")
+    return list(tiers).index(found)
+
+
+def cmd_tiers_add(args: argparse.Namespace, ctx: Any) -> int:
+    from journal.config import Tier
+
+    tiers = list(ctx.config.tiers)
+    name = " ".join(args.tier.split())
+    if not name:
+        raise ValidationError("a tier needs a name")
+    if ctx.config.tiers.find(name) is not None:
+        raise ValidationError(f"tier {name!r} exists already (`journal tiers set {name}` "
+                              "changes it)")
+    at = len(tiers)
+    if args.before:
+        at = _tier_index(ctx, args.before)
+    elif args.after:
+        at = _tier_index(ctx, args.after) + 1
+    tiers.insert(at, Tier(name, _labels(args.labels) or (), args.cadence))
+    return _save_tiers(ctx, tiers, f"added tier {name}")
+
+
+def cmd_tiers_set(args: argparse.Namespace, ctx: Any) -> int:
+    if args.cadence is not None and args.no_cadence:
+        raise ValidationError("use either --cadence or --no-cadence")
+    if args.cadence is None and not args.no_cadence and args.labels is None and not args.new_name:
+        raise ValidationError("nothing to change: give --cadence, --no-cadence, --labels or --name")
+    tiers = list(ctx.config.tiers)
+    at = _tier_index(ctx, args.tier)
+    tier = tiers[at]
+    changes: dict[str, Any] = {}
+    if args.cadence is not None or args.no_cadence:
+        changes["cadence_days"] = args.cadence
+    if args.labels is not None:
+        changes["labels"] = _labels(args.labels)
+    renamed = 0
+    if args.new_name:
+        new = " ".join(args.new_name.split())
+        other = ctx.config.tiers.find(new)
+        if not new or (other is not None and other is not tier):
+            raise ValidationError(f"cannot rename tier {tier.name} to {new!r}: "
+                                  + ("empty name" if not new else f"{new!r} names tier {other.name}"))
+        changes["name"] = new
+        changes["labels"] = tuple(x for x in changes.get("labels", tier.labels)
+                                  if x.casefold() != new.casefold())
+        renamed = ctx.journal.rename_tier(tier.name, new) if ctx.journal.exists() else 0
+    tiers[at] = dataclasses.replace(tier, **changes)
+    note = f"; {counted(renamed, 'contacts and organisations', 'contact or organisation')} " \
+           "now carry the new name" if renamed else ""
+    return _save_tiers(ctx, tiers, f"changed tier {tiers[at].name}{note}")
+
+
+def cmd_tiers_remove(args: argparse.Namespace, ctx: Any) -> int:
+    tiers = list(ctx.config.tiers)
+    at = _tier_index(ctx, args.tier)
+    row = _tier_rows(ctx)[at]
+    used = row["contacts"] + row["organisations"]
+    if used and not args.force:
+        raise ValidationError(f"tier {row['name']} is carried by {counted(row['contacts'], 'contacts')} "
+                              f"and {counted(row['organisations'], 'organisations')}; --force "
+                              "removes it anyway (they keep the name, without a default cadence)")
+    removed = tiers.pop(at)
+    return _save_tiers(ctx, tiers, f"removed tier {removed.name}")
+
+
+def cmd_tiers_order(args: argparse.Namespace, ctx: Any) -> int:
+    tiers = list(ctx.config.tiers)
+    order = [_tier_index(ctx, name) for name in args.names]
+    if sorted(order) != list(range(len(tiers))):
+        raise ValidationError(f"name every tier once, in the new order: {ctx.config.tiers.describe()}")
+    return _save_tiers(ctx, [tiers[i] for i in order],
+                       "tiers now: " + ", ".join(tiers[i].name for i in order))
+
+
+# -- templates -------------------------------------------------------------------------------------
+def cmd_templates(args: argparse.Namespace, ctx: Any) -> int:
+    templates = list(ctx.config.templates.values())
+    if args.format == "json":
+        ctx.out(to_json([{"key": t.key, "event": t.event, "aliases": list(t.aliases),
+                          "summary": t.summary, "complaint": t.complaint} for t in templates]))
+        return 0
+    if not templates:
+        ctx.out("no templates configured (see `journal config`)")
+    for t in templates:
+        extra = f" (also: {', '.join(t.aliases)})" if t.aliases else ""
+        flag = "  [complaint]" if t.complaint else ""
+        ctx.out(clean_line(f"{t.key}: {t.event}{extra}{flag}"))
+        for line in clean_lines(t.summary):
+            ctx.out(f"    {line}")
+    return 0
