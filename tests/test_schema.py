@@ -6,7 +6,17 @@ from __future__ import annotations
 import dataclasses
 import typing
 
-from journal.datafile.validate import BOOL, COMMON, DICTLIST, FIELDS, INT, NUM, REQUIRED, STR, STRLIST
+from journal.datafile.validate import (
+    BOOL,
+    COMMON,
+    DICTLIST,
+    FIELDS,
+    INT,
+    NUM,
+    REQUIRED,
+    STR,
+    STRLIST,
+)
 from journal.doctor import diagnose
 from journal.models import MODEL_BY_TABLE, Document
 
