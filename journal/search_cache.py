@@ -30,7 +30,6 @@ Validity (the JSON file stays the only source of truth):
 
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
 import time
@@ -59,6 +58,7 @@ from journal.search_cache_format import (
 )
 from journal.search_names import NameMatcher
 from journal.storage import CACHE_DIR, Tables, derived_note, remember_validated, resolve_data_path
+from journal.storage_private import read_side, sweep_temp_files, usable_cache_folder, write_private
 
 __all__ = ["CacheCorrupt", "CachedJournal", "open_journal"]
 
@@ -134,47 +134,28 @@ class KeyNote:
 
 def read_note(path: Path) -> KeyNote | None:
     try:
-        data = orjson.loads(path.read_bytes())
+        data = orjson.loads(read_side(path) or b"null")
         key = tuple(int(x) for x in data["stat"])
         if data.get("format") != FORMAT or len(key) != 3:
             return None
         return KeyNote((key[0], key[1], key[2]), str(data["digest"]), bool(data["racy"]))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):
         return None
 
 
 def _write_private(path: Path, data: bytes | Iterable[bytes]) -> bool:
     """Write ``data`` to ``path`` atomically, mode 0600; False when that is impossible (a
-    read-only folder): the cache is only a speed-up. No fsync: a torn or zeroed file after a
-    crash fails its CRCs and is rebuilt."""
-    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}-{os.urandom(4).hex()}")
+    read-only folder, a cache folder that is not ours): the cache is only a speed-up. No fsync:
+    a torn or zeroed file after a crash fails its CRCs and is rebuilt."""
+    if not usable_cache_folder(path.parent):
+        return False
     try:
-        path.parent.mkdir(mode=0o700, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                for chunk in ([data] if isinstance(data, bytes) else data):
-                    out.write(chunk)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise
+        write_private(path, data, durable=False)
     except OSError:
         return False
-    _sweep(path)
+    # Writers of the cache take no lock, so only old temp files are surely debris.
+    sweep_temp_files(path, older_than_s=_STALE_TMP_S)
     return True
-
-
-def _sweep(path: Path) -> None:
-    """Remove temp files that writers killed mid-write left behind (they hold private data)."""
-    prefix, limit = f"{path.name}.tmp-", time.time() - _STALE_TMP_S
-    with contextlib.suppress(OSError):
-        for entry in os.scandir(path.parent):
-            if entry.name.startswith(prefix):
-                with contextlib.suppress(OSError):
-                    if entry.stat(follow_symlinks=False).st_mtime < limit:
-                        os.unlink(entry.path)
 
 
 def racy(mtime_ns: int, read_ns: int) -> bool:

@@ -360,6 +360,16 @@ class Journal:
             tx.remove(table, doc.id)
         return doc, len(entries) + len(members)
 
+    # -- files the user asks for ------------------------------------------------------------
+    def save_file(self, path: Path, data: bytes) -> None:
+        """Write a summary or an export the user asked for to ``path``: readable by them only
+        (0600: it is client data), atomically (a crash leaves the old file or the new one), and
+        never over the journal itself or one of its own files."""
+        from journal.storage import atomic_write, check_output_path
+
+        check_output_path(path, self.path)
+        atomic_write(path, data)
+
     # -- day notes --------------------------------------------------------------------------
     def day_note(self, day: str) -> str:
         doc = self.view.get_doc("days", day)

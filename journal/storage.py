@@ -43,18 +43,24 @@ from journal.storage_io import (  # noqa: F401 - re-exported: the public names o
     acquire_lock,
     atomic_write,
     backup_file,
+    check_output_path,
     list_backups,
     new_id,
     read_bytes,
     resolve_data_path,
     stat_key,
 )
+from journal.storage_private import (  # noqa: F401 - CACHE_DIR re-exported
+    CACHE_DIR,
+    read_side,
+    sweep_temp_files,
+    write_side,
+)
 from journal.storage_raw import DUMP_OPTIONS, RawLayoutError, RawTable, loads, member_header
 from journal.storage_tables import Snapshot, TableState, TablesView, Working, encode
 from journal.validate import check_tables
 
 TABLES = ("contacts", "days", "entries", "meta", "organisations", "projects")
-CACHE_DIR = ".journal-cache"
 
 Tables = dict[str, dict[str, dict[str, Any]]]
 
@@ -76,17 +82,17 @@ def derived_note(path: Path, kind: str) -> Path:
 
 
 def write_note(path: Path, kind: str, text: bytes) -> None:
-    """Replace the derived note ``kind`` about the data file ``path`` (mode 0600)."""
-    note = derived_note(path, kind)
-    try:
-        note.parent.mkdir(mode=0o700, exist_ok=True)
-        tmp = note.with_name(f"{note.name}.{os.getpid()}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(text)
-        os.replace(tmp, note)
-    except OSError:
-        pass  # only a speed-up; without it the next load parses and validates in full
+    """Replace the derived note ``kind`` about the data file ``path`` (mode 0600, in the private
+    cache folder; skipped when there is none: a note only saves time)."""
+    write_side(path, f"{path.name}.{kind}", text)
+
+
+def read_note(path: Path, kind: str, limit: int | None = None) -> bytes | None:
+    """The derived note ``kind`` about the data file ``path``, or None when there is no usable one
+    (missing, not a regular file of ours, too large, in a folder that is not ours)."""
+    if limit is None:
+        return read_side(derived_note(path, kind))
+    return read_side(derived_note(path, kind), limit)
 
 
 def remember_validated(path: Path, key: StatKey, crc: int) -> None:
@@ -99,7 +105,7 @@ def remember_validated(path: Path, key: StatKey, crc: int) -> None:
 
 def _validated_before(path: Path, raw: bytes, key: StatKey) -> bool:
     try:
-        note = orjson.loads(derived_note(path, "validated").read_bytes())
+        note = orjson.loads(read_note(path, "validated") or b"null")
         return isinstance(note, dict) and note.get("key") == list(key) \
             and note.get("crc32") == zlib.crc32(raw)
     except (OSError, orjson.JSONDecodeError):
@@ -300,7 +306,7 @@ class JournalStore:
         """The layout note written with this very file (same stat key and crc32), or None. Only
         then are the bytes known to be our own canonical, validated output."""
         try:
-            note = orjson.loads(self._note_path("layout").read_bytes())
+            note = orjson.loads(read_note(self.path, "layout") or b"null")
             if isinstance(note, dict) and note.get("key") == list(key) \
                     and note.get("crc32") == zlib.crc32(raw):
                 return note
@@ -339,14 +345,11 @@ class JournalStore:
     def _note_path(self, kind: str) -> Path:
         return derived_note(self.path, kind)
 
-    def _trusted_path(self) -> Path:
-        return self._note_path("written")
-
     def _trusted_key(self) -> StatKey | None:
         try:
-            parts = self._trusted_path().read_text().split()
+            parts = (read_note(self.path, "written") or b"").decode().split()
             return (int(parts[0]), int(parts[1]), int(parts[2]))
-        except (OSError, ValueError, IndexError):
+        except (ValueError, IndexError):
             return None
 
     def _remember_written(self, key: StatKey, crc: int, spans: dict[str, tuple[int, int]]) -> None:
@@ -397,14 +400,7 @@ class JournalStore:
         """Delete temp files left by writers that died mid-write (SIGKILL, power loss). Only the
         lock holder writes one and we hold the lock, so any that exist are debris; each is a full
         copy of the journal (private data), and they would otherwise pile up with every crash."""
-        prefix = f"{self.path.name}.tmp-"
-        try:
-            names = [e.name for e in os.scandir(self.path.parent) if e.name.startswith(prefix)]
-        except OSError:
-            return
-        for name in names:
-            with contextlib.suppress(OSError):
-                os.unlink(self.path.parent / name)
+        sweep_temp_files(self.path)
 
     def _commit(self, states: dict[str, TableState],
                 changes: dict[str, dict[str, Any]] | None = None) -> None:

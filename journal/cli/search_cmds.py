@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from journal.errors import JournalError, StorageError, ValidationError
+from journal.errors import JournalError, ValidationError
 
 QUERY_HELP = """\
 query language (all terms must match; words are case- and width-insensitive substrings,
@@ -236,26 +236,10 @@ def _format_of(path: Path | None) -> str | None:
 
 
 def _check_output(path: Path, data_path: Path) -> None:
-    """Refuse a target that is the journal itself (by any name) or a folder."""
-    from journal.storage import BACKUP_DIR, CACHE_DIR, resolve_data_path
+    """Refuse a target that is the journal itself (by any name), one of its own files, or a folder."""
+    from journal.storage import check_output_path
 
-    if path.is_dir():
-        raise ValidationError(f"{path}: is a folder; give a file name for -o")
-    try:
-        same = os.path.samefile(path, data_path)
-    except OSError:
-        same = False
-    try:
-        same = same or Path(os.path.realpath(path)) == resolve_data_path(data_path)
-    except StorageError:
-        pass
-    if same:
-        raise ValidationError(f"{path}: is the journal file itself; choose another file for -o")
-    data = resolve_data_path(data_path)
-    target = Path(os.path.realpath(path))
-    if target == data.with_name(data.name + ".lock") or target.parent.name in (CACHE_DIR, BACKUP_DIR) \
-            and target.parent.parent == data.parent:
-        raise ValidationError(f"{path}: belongs to the journal's own files; choose another file for -o")
+    check_output_path(path, data_path)
 
 
 def _write_report(path: Path, text: str) -> None:

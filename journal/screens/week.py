@@ -7,7 +7,6 @@ The same Markdown that ``journal week`` prints, so what the user sees is what th
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,19 +19,12 @@ from textual.content import Content
 from textual.widgets import Footer, Static
 
 from journal.dates import format_date_human, iso_week_bounds
+from journal.errors import JournalError
 from journal.reports import build_period_report, render_markdown
 from journal.screens.base import JournalScreen
 from journal.screens.dialogs import PromptScreen
 from journal.widgets.navbar import NavBar
 from journal.widgets.report_view import render_report
-
-
-def write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` readable by the owner only (also when the file existed)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        os.fchmod(handle.fileno(), 0o600)
-        handle.write(text)
 
 
 class WeekScreen(JournalScreen):
@@ -115,10 +107,9 @@ class WeekScreen(JournalScreen):
                 return
             path = Path(text).expanduser()
             try:
-                write_private(path, self.markdown)
-            except OSError as exc:
-                self.notify(f"Cannot write {path}: {exc.strerror or exc}", severity="error",
-                            markup=False)
+                self.japp.journal.save_file(path, self.markdown.encode("utf-8"))
+            except JournalError as exc:
+                self.notify(f"Not saved: {exc}", severity="error", markup=False)
                 return
             self.notify(f"Saved {path}", markup=False)
 
