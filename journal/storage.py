@@ -44,6 +44,7 @@ from journal.storage_io import (  # noqa: F401 - re-exported: the public names o
     atomic_write,
     backup_file,
     check_output_path,
+    key_of,
     list_backups,
     new_id,
     read_bytes,
@@ -348,7 +349,7 @@ class JournalStore:
     def _trusted_key(self) -> StatKey | None:
         try:
             parts = (read_note(self.path, "written") or b"").decode().split()
-            return (int(parts[0]), int(parts[1]), int(parts[2]))
+            return (int(parts[0]), int(parts[1]), int(parts[2]), int(parts[3]))
         except (ValueError, IndexError):
             return None
 

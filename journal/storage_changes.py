@@ -36,7 +36,7 @@ MAX_STEPS = 256
 MAX_DOCS = 1000  # documents kept over all steps (a few hundred kB of JSON)
 
 Doc = dict[str, Any]
-Key = tuple[int, int, int]
+Key = tuple[int, ...]  # storage_io.StatKey
 Changes = dict[str, dict[str, Doc | None]]
 
 

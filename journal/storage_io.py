@@ -30,7 +30,11 @@ from journal.storage_raw import Buffer
 BACKUPS_KEPT = 10
 LOCK_TIMEOUT_S = 20.0
 
-StatKey = tuple[int, int, int]
+#: (inode, size, mtime_ns, ctime_ns): what says, without reading it, that a file is the one we
+#: knew. The ctime is there because no program can set it (``os.utime`` sets only atime and
+#: mtime, and any write or utime moves the ctime to "now"), so an in-place rewrite that keeps the
+#: inode, the size and puts the mtime back still changes the key.
+StatKey = tuple[int, int, int, int]
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -45,7 +49,7 @@ def new_id() -> str:
 
 
 def read_bytes(path: Path) -> tuple[bytes, StatKey] | None:
-    """The file's bytes and the (inode, size, mtime_ns) of exactly those bytes (fstat of the open
+    """The file's bytes and the :data:`StatKey` of exactly those bytes (fstat of the open
     file: a replace between a stat and the read cannot pair one version's key with another's
     bytes); None when there is no file. Opened without blocking and checked to be a regular file
     on the open descriptor: a FIFO put in its place would hang the read, a device never end."""
@@ -67,7 +71,7 @@ def read_bytes(path: Path) -> tuple[bytes, StatKey] | None:
             raw = handle.read()
     except OSError as exc:
         raise StorageError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    return raw, (st.st_ino, st.st_size, st.st_mtime_ns)
+    return raw, key_of(st)
 
 
 def atomic_write(path: Path, raw: bytes | Sequence[Buffer], *, previous_mtime_ns: int = 0) -> StatKey:
@@ -83,18 +87,23 @@ def atomic_write(path: Path, raw: bytes | Sequence[Buffer], *, previous_mtime_ns
     except OSError as exc:
         raise StorageError(f"{path}: cannot write ({exc.strerror or exc}); the file was left "
                            "unchanged") from None
-    return stat_key(path) or (0, 0, 0)
+    return stat_key(path) or (0, 0, 0, 0)
 
 
 def stat_key(path: Path) -> StatKey | None:
-    """(inode, size, mtime_ns) of ``path``, or None when it does not exist."""
+    """The :data:`StatKey` of ``path``, or None when it does not exist."""
     try:
         st = os.stat(path)
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise StorageError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
+    return key_of(st)
+
+
+def key_of(st: os.stat_result) -> StatKey:
+    """The :data:`StatKey` of a stat result."""
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def resolve_data_path(path: Path) -> Path:
