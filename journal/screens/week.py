@@ -81,7 +81,15 @@ class WeekScreen(JournalScreen):
         self.sync(force=True)
 
     def action_week(self, delta: int) -> None:
-        self.show_week(self.monday + timedelta(weeks=delta))
+        try:
+            monday = self.monday + timedelta(weeks=delta)
+            monday + timedelta(days=13)  # a summary also lists what is planned the week after
+        except OverflowError:
+            edge = "ends on 9999-12-31" if delta > 0 else "starts on 0001-01-01"
+            self.notify(f"The calendar {edge}: there is no week to show beyond it.",
+                        severity="warning", markup=False)
+            return
+        self.show_week(monday)
 
     def action_this_week(self) -> None:
         self.show_week(self.japp.today)
