@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from journal.errors import AmbiguousNameError, NotFoundError, ValidationError
+from journal.errors import AmbiguousNameError, NotFoundError, StorageError, ValidationError
 from journal.models import (
     KIND_LINK_FIELD,
     KIND_TABLE,
@@ -29,7 +29,7 @@ from journal.models import (
     utc_now,
 )
 from journal.names import MODEL_BY_KIND, Created, LinkRequest, NameIndex, Resolver, label
-from journal.storage import JournalStore, Tables, TablesView
+from journal.storage import JournalStore, Snapshot, Tables, TablesView
 from journal.text import fold
 
 #: the importers (interchange/) resolve names inside their own transactions with it
@@ -63,8 +63,15 @@ CONFLICT_TABLES = ("entries", "contacts", "projects", "organisations", "days")
 class Journal:
     """The journal file and everything one can do with it."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, keep_last_good: bool = False) -> None:
         self.store = JournalStore(path)
+        #: Reads serve the data as last read when the file has become unreadable since (conflict
+        #: markers from a ``git pull`` without the merge driver, a half-written hand edit):
+        #: what a long-open UI wants, so that what is on screen stays while :attr:`problem` says
+        #: why. Writes still refuse such a file. Off for the CLI, which reports and stops.
+        self.keep_last_good = keep_last_good
+        #: Why the file cannot be read now (one line with the path and how to fix it), or None.
+        self.problem: str | None = None
 
     @property
     def path(self) -> Path:
@@ -73,20 +80,48 @@ class Journal:
     @property
     def tables(self) -> Tables:
         """The current data (refreshed if the file changed on disk), every table parsed; read-only."""
-        return self.store.read()
+        try:
+            tables = self.store.read()
+        except StorageError as exc:
+            return self._last_good(exc).full()
+        self.problem = None
+        return tables
 
     @property
     def view(self) -> TablesView:
         """The current data with each table parsed only when used as a whole (read-only). The use
         cases below read through it: a one-shot command on a 100k-entry journal usually needs the
         contacts and a few entries, and parsing (and later freeing) the rest cost most of its time."""
-        return self.store.view()
+        try:
+            view = self.store.view()
+        except StorageError as exc:
+            return TablesView(self._last_good(exc))
+        self.problem = None
+        return view
 
     @property
     def generation(self) -> int:
-        """Changes whenever the data changes; UIs and indexes compare it to know when to rebuild."""
-        self.store.refresh()
+        """Changes whenever the data changes; UIs and indexes compare it to know when to rebuild.
+        With :attr:`keep_last_good`, an unreadable file leaves it (and the data) as it was."""
+        try:
+            self.store.refresh()
+        except StorageError as exc:
+            self._last_good(exc)
+        else:
+            self.problem = None
         return self.store.generation
+
+    def check_file(self) -> str | None:
+        """Why the file cannot be read now, or None when it can (reads it if it changed)."""
+        self.generation  # noqa: B018 - refreshes, and sets or clears the problem
+        return self.problem
+
+    def _last_good(self, exc: StorageError) -> Snapshot:
+        snapshot = self.store.last_good() if self.keep_last_good else None
+        if snapshot is None:
+            raise exc
+        self.problem = str(exc)
+        return snapshot
 
     def label(self, kind: str, doc_id: str) -> str:
         return label(self.view, kind, doc_id)

@@ -257,6 +257,10 @@ class JournalStore:
         self._snap: Snapshot | None = None
         self._key: StatKey | None = None
         self._work: Working | None = None  # while a transaction runs
+        #: The stat key and error of the last file version found unreadable: asked again (the
+        #: app polls, every key press checks), the same file is not read and parsed again.
+        self._bad: tuple[StatKey, str] | None = None
+        self._last_good: Snapshot | None = None
         #: Increases whenever the data in memory changes (reload or commit); caches key on it.
         self.generation = 0
 
@@ -284,10 +288,26 @@ class JournalStore:
     def exists(self) -> bool:
         return self.path.exists()
 
+    def last_good(self) -> Snapshot | None:
+        """The data as last read successfully (None before the first read), whatever the file holds
+        now: what a long-open UI keeps showing while the file cannot be read (a ``git pull``
+        without the merge driver left conflict markers in it). Never written back."""
+        return self._last_good
+
     def _current(self) -> Snapshot:
         key = stat_key(self.path)
         if self._snap is not None and key == self._key:
             return self._snap
+        if self._bad is not None and key == self._bad[0]:
+            raise StorageError(self._bad[1])
+        try:
+            return self._load(key)
+        except StorageError as exc:
+            if key is not None:
+                self._bad = (key, str(exc))
+            raise
+
+    def _load(self, key: StatKey | None) -> Snapshot:
         if key is not None and not stat.S_ISREG(os.stat(self.path).st_mode):
             raise StorageError(f"{self.path}: is not a regular file")
         got = read_bytes(self.path) if key is not None else None
@@ -299,7 +319,8 @@ class JournalStore:
             known = note is not None or _validated_before(self.path, raw, key)
             snap = (self._raw_snapshot(raw, note) if note else None) or Snapshot.of_tables(
                 parse_bytes(raw, str(self.path), validated=known))
-        self._snap, self._key = snap, key
+        self._snap, self._key, self._bad = snap, key, None
+        self._last_good = snap
         self.generation += 1
         return snap
 
@@ -420,7 +441,7 @@ class JournalStore:
         self._key = atomic_write(self.path, pieces, previous_mtime_ns=before[2] if before else 0)
         self._remember_written(self._key, crc, spans)
         self._remember_changes(before, self._key, crc, spans, changes)
-        self._snap = Snapshot(_complete(states))
+        self._snap = self._last_good = Snapshot(_complete(states))
         self.generation += 1
 
     def replace_all(self, data: Tables) -> None:
