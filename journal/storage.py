@@ -230,8 +230,13 @@ class Transaction:
 
         The new document is a new object: documents already handed out (an editor's starting
         point, a search index) never change under their holders, unlike TinyDB's in-place
-        ``update``."""
-        self._work.put(table, doc_id, dict(doc))
+        ``update``.
+
+        A replacement that moves ``updated_at`` on is an edit: the fields it changes are stamped
+        with that time in ``edited_at`` (journal.field_times), which merges compare per field."""
+        from journal.field_times import stamp_edit
+
+        self._work.put(table, doc_id, stamp_edit(self._work.get(table, doc_id), dict(doc)))
 
     def remove(self, table: str, doc_id: str) -> None:
         self._work.put(table, doc_id, None)

@@ -23,6 +23,7 @@ _ID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 _TIME_RE = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]\Z")  # ASCII digits, no "\n" after
 
 STR, INT, NUM, STRLIST, DICTLIST = "text", "whole number", "number", "list of text", "list of objects"
+STRMAP = "object of text"
 
 #: field -> expected kind, per table; fields marked required must be present.
 FIELDS: dict[str, dict[str, str]] = {
@@ -37,13 +38,13 @@ FIELDS: dict[str, dict[str, str]] = {
     "organisations": {"name": STR, "industry": STR, "address": STR, "notes": STR, "tags": STRLIST},
     "days": {"note": STR},
 }
-COMMON = {"created_at": STR, "updated_at": STR, "conflicts": DICTLIST}
+COMMON = {"created_at": STR, "updated_at": STR, "conflicts": DICTLIST, "edited_at": STRMAP}
 REQUIRED = {"entries": ("date", "event", "status"), "contacts": ("name",), "projects": ("name",),
             "organisations": ("name",), "days": ()}
 ENTRY_STATUSES = frozenset(("done", "planned", "cancelled"))
 
 
-_TYPE_OF_KIND = {STR: str, INT: int, NUM: float, STRLIST: list, DICTLIST: list}
+_TYPE_OF_KIND = {STR: str, INT: int, NUM: float, STRLIST: list, DICTLIST: list, STRMAP: dict}
 #: per table: field -> (container type, element type or None); built once from FIELDS.
 _SPECS = {
     table: {name: (_TYPE_OF_KIND[kind], str if kind == STRLIST else dict if kind == DICTLIST
@@ -102,6 +103,11 @@ def _type_problem(table: str, doc_id: str, doc: dict[str, Any]) -> str | None:
             if container is float and kind is int:
                 continue
             return f"{table} {doc_id}: field {name!r} has the wrong type ({kind.__name__})"
+        if container is dict:  # edited_at: field -> timestamp
+            for item in value.values():
+                if type(item) is not str:
+                    return (f"{table} {doc_id}: field {name!r} holds a {type(item).__name__}, "
+                            "expected str")
         if element is not None:
             for item in value:
                 if type(item) is not element:
@@ -296,6 +302,8 @@ def _docs_ok(table: str, docs: Any) -> bool:
             elif name in spec:
                 container = spec[name][0]
                 if kind is not container and (container is not float or kind is not int):
+                    return False
+                if kind is dict and not all(type(v) is str for v in value.values()):
                     return False
         for name in required:
             if name not in doc:

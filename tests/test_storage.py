@@ -65,11 +65,13 @@ def test_one_edit_touches_only_that_entrys_lines_in_git_diff(jfile: Path) -> Non
                           capture_output=True, text=True).stdout
     changed = [line for line in diff.splitlines()
                if line[:1] in "+-" and not line.startswith(("+++", "---"))]
-    assert len(changed) == 3, diff
+    assert len(changed) == 6, diff  # the summary, updated_at, and when the summary changed
     assert '+      "summary": "new summary",' in changed
     assert sorted(line[0] for line in changed if '"updated_at"' in line) == ["+", "-"]
+    assert changed[:3] == ['+      "edited_at": {', f'+        "summary": {changed[-1].split(": ")[1]}',
+                           "+      },"]
     hunks = [line for line in diff.splitlines() if line.startswith("@@")]
-    assert len(hunks) <= 2  # the new summary line and the updated_at line of that one entry
+    assert len(hunks) <= 2  # all within that one entry
 
 
 def test_outside_change_is_seen_and_kept(jfile: Path) -> None:

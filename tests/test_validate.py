@@ -128,6 +128,10 @@ BAD: dict[str, tuple[Any, str]] = {
     "contact name empty": (_with(("contacts", CONTACT, "name"), ""),
                            f"contacts {CONTACT}: field 'name' is empty"),
     "event empty": (_with(("entries", ENTRY, "event"), ""), f"entries {ENTRY}: field 'event' is empty"),
+    "edited_at a list": (_with(("entries", ENTRY, "edited_at"), ["summary"]),
+                         f"entries {ENTRY}: field 'edited_at' has the wrong type (list)"),
+    "edited_at a number inside": (_with(("contacts", CONTACT, "edited_at"), {"name": 5}),
+                                  f"contacts {CONTACT}: field 'edited_at' holds a int, expected str"),
     "event a number": (_with(("entries", ENTRY, "event"), 5),
                        f"entries {ENTRY}: field 'event' has the wrong type (int)"),
     "links a string": (_with(("entries", ENTRY, "contact_ids"), CONTACT),
@@ -196,6 +200,7 @@ def test_fields_it_does_not_know_and_nulls_in_optional_text_fields_are_accepted(
     data["entries"][ENTRY].update({"mood": ["x", 1], "rating": 4, "time": None, "summary": None,
                                    "end_time": "", "expenses": [{"amount": 3, "extra": [1]}]})
     data["contacts"][CONTACT]["cadence_days"] = None
+    data["contacts"][CONTACT]["edited_at"] = {"name": T, "unknown field": T}
     data["contacts"][CONTACT]["extra"] = {"a": 1}
     data["other"] = {"anything": 1}
     assert check_tables(data, SCHEMA_VERSION) is None
