@@ -26,7 +26,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import actions, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
@@ -35,7 +35,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from journal.config import Config, ConfigError, config_path, load_config
-from journal.errors import JournalError
+from journal.errors import JournalError, StorageError
 from journal.models import KIND_TABLE, Tables
 from journal.names.catalog import KIND_TITLES, NameCatalog, NameItem, build_catalog
 from journal.screens.base import EntryDefaults, JournalScreen
@@ -65,6 +65,11 @@ BUILD_SWITCH_INTERVAL_S = 0.001
 PREPARE_NAMES_FROM = 2000
 #: Actions that leave the current screen: refused while a dialog is open.
 _NAVIGATION = {"mode", "new_entry", "help", "sync", "conflicts"}
+#: Actions of the app and its main screens that still run while the file cannot be read: they
+#: neither read the journal nor write it (sync has its own checks and may be the repair).
+_SAFE_WHEN_UNREADABLE = frozenset({"quit", "help", "command_palette", "sync", "bell",
+                                   "focus_filter", "focus_list", "focus_results", "toggle_focus",
+                                   "back"})
 
 
 def _scan_entries(entries: dict[str, dict[str, Any]]) -> tuple[dict[str, list[str]],
@@ -138,7 +143,10 @@ class JournalApp(App[None]):
                 self.config = load_config(config_file)
             except ConfigError as exc:
                 self.config, self.config_error = Config(), str(exc)
-        self.journal = Journal(path, config=self.config)
+        # A file that becomes unreadable while the app is open (conflict markers from a pull
+        # without the merge driver) keeps what is on screen: reads serve the data as last read,
+        # writes refuse, and the app says why (see file_ok).
+        self.journal = Journal(path, config=self.config, keep_last_good=True)
         self._today = today
         self._poll_seconds = poll_seconds
         #: True once the data is loaded and the first screen chosen (welcome answered).
@@ -345,11 +353,53 @@ class JournalApp(App[None]):
 
     @contextlib.contextmanager
     def guard(self) -> Iterator[None]:
-        """Show a user error as a notification instead of crashing."""
+        """Show a user error as a notification instead of crashing; a file that cannot be read
+        any more as the dialog that says what happened and how to repair it."""
         try:
             yield
+        except StorageError as exc:
+            if self.journal.check_file() is not None:
+                self.show_file_problem()
+            else:  # the lock, a full disk ...: the file itself is fine
+                self.notify(str(exc), title="journal", severity="error", markup=False, timeout=8)
         except JournalError as exc:
             self.notify(str(exc), title="journal", severity="error", markup=False, timeout=8)
+
+    # -- a file that became unreadable while the app is open ----------------------------------
+    def file_ok(self) -> bool:
+        """True when the journal file can be read now; otherwise show why (once per press) and
+        return False: the caller then does nothing, so what is on screen stays and nothing is
+        written."""
+        if self.journal.check_file() is None:
+            return True
+        self.show_file_problem()
+        return False
+
+    def show_file_problem(self) -> None:
+        """The dialog with what happened, `journal doctor`, and how to repair the file."""
+        from journal.screens.dialogs import FileProblemScreen
+
+        problem = self.journal.problem
+        if problem is None or isinstance(self.screen, FileProblemScreen):
+            return
+        self.clear_notifications()  # the poll's short notice of the same problem
+        self.push_screen(FileProblemScreen(problem))
+
+    async def run_action(self, action: str | actions.ActionParseResult,
+                         default_namespace: Any = None, namespaces: Any = None) -> bool:
+        """Every key bound on the app or a main screen first checks that the file can still be
+        read: if not, the key shows the problem instead of acting on stale data (lists, inputs
+        and dialogs keep their own keys)."""
+        if self.ready and isinstance(action, str):
+            try:
+                destination, name, _ = actions.parse(action)
+            except actions.ActionError:
+                destination, name = "", ""
+            target = {"app": self, "screen": self.screen}.get(destination, default_namespace)
+            if isinstance(target, JournalScreen | JournalApp | None) \
+                    and name not in _SAFE_WHEN_UNREADABLE and not self.file_ok():
+                return True
+        return await super().run_action(action, default_namespace, namespaces)
 
     # -- start-up -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -469,13 +519,20 @@ class JournalApp(App[None]):
         self.announce_birthdays()
         try:
             generation = self.generation
-        except JournalError as exc:
-            if str(exc) != self._last_error:  # say it once, not every poll
-                self._last_error = str(exc)
-                self.notify(str(exc), title="journal", severity="error", markup=False,
-                            timeout=15)
+        except JournalError as exc:  # not even the data as last read (should not happen)
+            problem: str | None = str(exc)
+        else:
+            problem = self.journal.problem
+        if problem is not None:
+            if problem != self._last_error:  # say it once, not every poll
+                self._last_error = problem
+                self.notify(f"{problem}. What you see stays as it was and nothing is saved; run "
+                            "`journal doctor` for details.", title="The journal file cannot be read",
+                            severity="error", markup=False, timeout=15)
             return
-        self._last_error = ""
+        if self._last_error:
+            self._last_error = ""
+            self.notify("The journal file can be read again.", title="journal", markup=False)
         if generation != self._seen_generation:
             self._seen_generation = generation
             for screen in self.screen_stack:
@@ -512,6 +569,8 @@ class JournalApp(App[None]):
     def edit_entry(self, entry_id: str) -> None:
         from journal.screens.editor import EditorScreen
 
+        if not self.file_ok():
+            return
         self.push_screen(EditorScreen(entry_id=entry_id), self._entry_saved)
 
     def _entry_saved(self, entry_id: str | None) -> None:
@@ -522,6 +581,8 @@ class JournalApp(App[None]):
 
     def delete_entry(self, entry_id: str) -> None:
         """Ask, then delete."""
+        if not self.file_ok():
+            return
         doc = self.journal.tables.get("entries", {}).get(entry_id)
         if doc is None:
             return
@@ -541,6 +602,8 @@ class JournalApp(App[None]):
 
     async def show_entry(self, entry_id: str) -> None:
         """Open the day view on the entry's date with the entry selected."""
+        if not self.file_ok():
+            return
         await self.switch_mode("journal")
         screen = self.main_screen()
         if isinstance(screen, DayScreen):
@@ -550,6 +613,8 @@ class JournalApp(App[None]):
         """Open a contact, project or organisation in its screen."""
         from journal.screens.documents import DocumentsScreen
 
+        if not self.file_ok():
+            return
         await self.switch_mode(KIND_TABLE[kind])  # each kind's screen is named for its table
         screen = self.main_screen()
         if isinstance(screen, DocumentsScreen):
@@ -576,6 +641,8 @@ class JournalApp(App[None]):
         """Open the dialog that picks the values of a document's conflicting fields."""
         from journal.screens.conflicts import ResolveScreen
 
+        if not self.file_ok():
+            return
         self.push_screen(ResolveScreen(table, doc_id), lambda _: self.refresh_visible())
 
     def action_conflicts(self) -> None:
@@ -591,21 +658,34 @@ class JournalApp(App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every action in the command palette, with the screen's own ones first."""
         if self.ready and isinstance(screen, JournalScreen) and screen.live:
-            yield from screen.commands()
+            yield from map(self._checked, screen.commands())
         if self.ready:
-            yield SystemCommand("New entry", "Write a new entry (n)", self.action_new_entry)
+            yield self._checked(SystemCommand("New entry", "Write a new entry (n)",
+                                              self.action_new_entry))
             for mode, title, key in (("journal", "Journal", "j"), ("search", "Search", "/"),
                                      ("contacts", "Contacts", "c"), ("projects", "Projects", "p"),
                                      ("organisations", "Organisations", "o"),
                                      ("week", "Week summary", "w")):
-                yield SystemCommand(f"Go to {title}", f"Show the {title.lower()} screen ({key})",
-                                    partial(self.action_mode, mode))
+                yield self._checked(SystemCommand(
+                    f"Go to {title}", f"Show the {title.lower()} screen ({key})",
+                    partial(self.action_mode, mode)))
             yield SystemCommand("Help", "Keys and tips (?)", self.action_help)
             count = sum(len(ids) for ids in self.conflicted().values())
-            yield SystemCommand(f"Merge conflicts ({count})", "Documents that kept another "
-                                "machine's value: choose which to keep", self.action_conflicts)
+            yield self._checked(SystemCommand(
+                f"Merge conflicts ({count})", "Documents that kept another machine's value: "
+                "choose which to keep", self.action_conflicts))
             yield from sync_commands(self)
         yield from super().get_system_commands(screen)
+
+
+    def _checked(self, command: SystemCommand) -> SystemCommand:
+        """A palette command that, like a key, first checks that the file can still be read."""
+        callback = command.callback
+
+        def checked() -> Any:
+            return callback() if self.file_ok() else None
+
+        return command._replace(callback=checked)
 
 
 def run_app(path: Path, *, today: date | None = None, config: Path | None = None) -> int:

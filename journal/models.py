@@ -208,6 +208,17 @@ def _check_conflicts(value: object) -> list[dict[str, Any]]:
     return [dict(c) for c in value]
 
 
+def _check_edited_at(value: object) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                              for k, v in value.items()):
+        raise ValidationError("invalid edited_at: expected {field: timestamp}")
+    for name, stamp in value.items():
+        check_timestamp(stamp, f"edited_at of {name}")
+    return dict(value)
+
+
 def _check_expenses(value: object) -> list[dict[str, Any]]:
     if value is None:
         return []
@@ -227,8 +238,8 @@ def _check_expenses(value: object) -> list[dict[str, Any]]:
 
 
 def lean(doc: dict[str, Any]) -> dict[str, Any]:
-    """Drop empty values (None, "", []) — the stored form omits them."""
-    return {k: v for k, v in doc.items() if v is not None and v != "" and v != []}
+    """Drop empty values (None, "", [], {}) — the stored form omits them."""
+    return {k: v for k, v in doc.items() if v is not None and v != "" and v != [] and v != {}}
 
 
 @dataclass
@@ -240,6 +251,8 @@ class Document:
     created_at: str = ""
     updated_at: str = ""
     conflicts: list[dict[str, Any]] = field(default_factory=list)
+    #: When each field last changed, if since creation (journal.field_times; set by storage).
+    edited_at: dict[str, str] = field(default_factory=dict)
 
     def validate(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -268,6 +281,7 @@ class Document:
         self.created_at = check_timestamp(self.created_at, "created_at")
         self.updated_at = check_timestamp(self.updated_at, "updated_at")
         self.conflicts = _check_conflicts(self.conflicts)
+        self.edited_at = _check_edited_at(self.edited_at)
 
 
 @dataclass

@@ -21,6 +21,7 @@ from journal.errors import (
     AmbiguousNameError,
     DuplicateNameError,
     NotFoundError,
+    StorageError,
     ValidationError,
 )
 from journal.models import (
@@ -40,6 +41,7 @@ from journal.models import (
 from journal.names.resolve import Created, LinkRequest, NameIndex, Resolver, label
 from journal.storage import (
     JournalStore,
+    Snapshot,
     Tables,
     TablesView,
     Transaction,
@@ -122,10 +124,18 @@ class Journal(ClientUseCases):
     """The journal file and everything one can do with it. ``config``: the user's configuration,
     or the path of its file (default: the usual place), read when first needed."""
 
-    def __init__(self, path: Path | str, config: Config | Path | None = None) -> None:
+    def __init__(self, path: Path | str, config: Config | Path | None = None, *,
+                 keep_last_good: bool = False) -> None:
         self.store = JournalStore(path)
         self._config_source = config
         self._config: Config | None = None
+        #: Reads serve the data as last read when the file has become unreadable since (conflict
+        #: markers from a ``git pull`` without the merge driver, a half-written hand edit):
+        #: what a long-open UI wants, so that what is on screen stays while :attr:`problem` says
+        #: why. Writes still refuse such a file. Off for the CLI, which reports and stops.
+        self.keep_last_good = keep_last_good
+        #: Why the file cannot be read now (one line with the path and how to fix it), or None.
+        self.problem: str | None = None
 
     @property
     def path(self) -> Path:
@@ -134,20 +144,48 @@ class Journal(ClientUseCases):
     @property
     def tables(self) -> Tables:
         """The current data (refreshed if the file changed on disk), every table parsed; read-only."""
-        return self.store.read()
+        try:
+            tables = self.store.read()
+        except StorageError as exc:
+            return self._last_good(exc).full()
+        self.problem = None
+        return tables
 
     @property
     def view(self) -> TablesView:
         """The current data with each table parsed only when used as a whole (read-only). The use
         cases below read through it: a one-shot command on a 100k-entry journal usually needs the
         contacts and a few entries, and parsing (and later freeing) the rest cost most of its time."""
-        return self.store.view()
+        try:
+            view = self.store.view()
+        except StorageError as exc:
+            return TablesView(self._last_good(exc))
+        self.problem = None
+        return view
 
     @property
     def generation(self) -> int:
-        """Changes whenever the data changes; UIs and indexes compare it to know when to rebuild."""
-        self.store.refresh()
+        """Changes whenever the data changes; UIs and indexes compare it to know when to rebuild.
+        With :attr:`keep_last_good`, an unreadable file leaves it (and the data) as it was."""
+        try:
+            self.store.refresh()
+        except StorageError as exc:
+            self._last_good(exc)
+        else:
+            self.problem = None
         return self.store.generation
+
+    def check_file(self) -> str | None:
+        """Why the file cannot be read now, or None when it can (reads it if it changed)."""
+        self.generation  # noqa: B018 - refreshes, and sets or clears the problem
+        return self.problem
+
+    def _last_good(self, exc: StorageError) -> Snapshot:
+        snapshot = self.store.last_good() if self.keep_last_good else None
+        if snapshot is None:
+            raise exc
+        self.problem = str(exc)
+        return snapshot
 
     def label(self, kind: str, doc_id: str) -> str:
         return label(self.view, kind, doc_id)

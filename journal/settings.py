@@ -14,7 +14,6 @@ textual.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 from dataclasses import dataclass, field, fields
@@ -94,21 +93,18 @@ def load_settings(path: Path | None = None) -> Settings:
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> Path:
-    """Write ``settings`` atomically (temp file + rename, mode 0600); returns the path.
+    """Write ``settings`` atomically through the storage layer's private writer (temp file +
+    rename, mode 0600); returns the path.
 
     Raises :class:`JournalError` with the path and the reason when it cannot be written."""
     path = path or settings_path()
     data = {**settings.extra, **{name: getattr(settings, name) for name in _KNOWN}}
     text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    from journal.storage import write_private
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, path)
+        write_private(path, text.encode("utf-8"))
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         raise JournalError(f"cannot save settings to {path}: {exc.strerror or exc}") from None
     return path

@@ -42,6 +42,8 @@ from journal.datafile.canonical import (  # noqa: F401 - doc_text, split_documen
     member_header,
     split_documents,
 )
+from journal.datafile.field_times import FIELD as EDITED_AT  # noqa: F401 - for the sync merge
+from journal.datafile.field_times import field_stamp, merged_times  # noqa: F401
 from journal.datafile.files import (  # noqa: F401 - re-exported: the public names of storage
     BACKUP_DIR,
     BACKUPS_KEPT,
@@ -51,6 +53,8 @@ from journal.datafile.files import (  # noqa: F401 - re-exported: the public nam
     acquire_lock,
     atomic_write,
     backup_file,
+    check_output_path,
+    key_of,
     list_backups,
     new_id,
     read_bytes,
@@ -58,6 +62,15 @@ from journal.datafile.files import (  # noqa: F401 - re-exported: the public nam
     stat_key,
 )
 from journal.datafile.outputs import check_output, write_output  # noqa: F401 - re-exported
+from journal.datafile.private import (  # noqa: F401 - re-exported for the derived caches
+    open_side,
+    read_side,
+    sweep_temp_files,
+    trusted_folder,
+    usable_cache_folder,
+    write_private,
+    write_side,
+)
 from journal.datafile.tables import Snapshot, TableState, TablesView, Working, encode
 from journal.datafile.validate import check_tables
 from journal.errors import StorageError
@@ -84,17 +97,17 @@ def derived_note(path: Path, kind: str) -> Path:
 
 
 def write_note(path: Path, kind: str, text: bytes) -> None:
-    """Replace the derived note ``kind`` about the data file ``path`` (mode 0600)."""
-    note = derived_note(path, kind)
-    try:
-        note.parent.mkdir(mode=0o700, exist_ok=True)
-        tmp = note.with_name(f"{note.name}.{os.getpid()}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(text)
-        os.replace(tmp, note)
-    except OSError:
-        pass  # only a speed-up; without it the next load parses and validates in full
+    """Replace the derived note ``kind`` about the data file ``path`` (mode 0600, in the private
+    cache folder; skipped when there is none: a note only saves time)."""
+    write_side(path, f"{path.name}.{kind}", text)
+
+
+def read_note(path: Path, kind: str, limit: int | None = None) -> bytes | None:
+    """The derived note ``kind`` about the data file ``path``, or None when there is no usable one
+    (missing, not a regular file of ours, too large, in a folder that is not ours)."""
+    if limit is None:
+        return read_side(derived_note(path, kind))
+    return read_side(derived_note(path, kind), limit)
 
 
 def remember_validated(path: Path, key: StatKey, crc: int) -> None:
@@ -107,7 +120,7 @@ def remember_validated(path: Path, key: StatKey, crc: int) -> None:
 
 def _validated_before(path: Path, raw: bytes, key: StatKey) -> bool:
     try:
-        note = orjson.loads(derived_note(path, "validated").read_bytes())
+        note = orjson.loads(read_note(path, "validated") or b"null")
         return isinstance(note, dict) and note.get("key") == list(key) \
             and note.get("crc32") == zlib.crc32(raw)
     except (OSError, orjson.JSONDecodeError):
@@ -263,8 +276,13 @@ class Transaction:
 
         The new document is a new object: documents already handed out (an editor's starting
         point, a search index) never change under their holders, unlike TinyDB's in-place
-        ``update``."""
-        self._work.put(table, doc_id, dict(doc))
+        ``update``.
+
+        A replacement that moves ``updated_at`` on is an edit: the fields it changes are stamped
+        with that time in ``edited_at`` (journal.field_times), which merges compare per field."""
+        from journal.datafile.field_times import stamp_edit
+
+        self._work.put(table, doc_id, stamp_edit(self._work.get(table, doc_id), dict(doc)))
 
     def remove(self, table: str, doc_id: str) -> None:
         self._work.put(table, doc_id, None)
@@ -290,6 +308,10 @@ class JournalStore:
         self._snap: Snapshot | None = None
         self._key: StatKey | None = None
         self._work: Working | None = None  # while a transaction runs
+        #: The stat key and error of the last file version found unreadable: asked again (the
+        #: app polls, every key press checks), the same file is not read and parsed again.
+        self._bad: tuple[StatKey, str] | None = None
+        self._last_good: Snapshot | None = None
         #: Increases whenever the data in memory changes (reload or commit); caches key on it.
         self.generation = 0
 
@@ -317,10 +339,26 @@ class JournalStore:
     def exists(self) -> bool:
         return self.path.exists()
 
+    def last_good(self) -> Snapshot | None:
+        """The data as last read successfully (None before the first read), whatever the file holds
+        now: what a long-open UI keeps showing while the file cannot be read (a ``git pull``
+        without the merge driver left conflict markers in it). Never written back."""
+        return self._last_good
+
     def _current(self) -> Snapshot:
         key = stat_key(self.path)
         if self._snap is not None and key == self._key:
             return self._snap
+        if self._bad is not None and key == self._bad[0]:
+            raise StorageError(self._bad[1])
+        try:
+            return self._load(key)
+        except StorageError as exc:
+            if key is not None:
+                self._bad = (key, str(exc))
+            raise
+
+    def _load(self, key: StatKey | None) -> Snapshot:
         if key is not None and not stat.S_ISREG(os.stat(self.path).st_mode):
             raise StorageError(f"{self.path}: is not a regular file")
         got = read_bytes(self.path) if key is not None else None
@@ -332,7 +370,8 @@ class JournalStore:
             known = note is not None or _validated_before(self.path, raw, key)
             snap = (self._raw_snapshot(raw, note) if note else None) or Snapshot.of_tables(
                 parse_bytes(raw, str(self.path), validated=known))
-        self._snap, self._key = snap, key
+        self._snap, self._key, self._bad = snap, key, None
+        self._last_good = snap
         self.generation += 1
         return snap
 
@@ -340,7 +379,7 @@ class JournalStore:
         """The layout note written with this very file (same stat key and crc32), or None. Only
         then are the bytes known to be our own canonical, validated output."""
         try:
-            note = orjson.loads(self._note_path("layout").read_bytes())
+            note = orjson.loads(read_note(self.path, "layout") or b"null")
             if isinstance(note, dict) and note.get("key") == list(key) \
                     and note.get("crc32") == zlib.crc32(raw):
                 return note
@@ -379,14 +418,11 @@ class JournalStore:
     def _note_path(self, kind: str) -> Path:
         return derived_note(self.path, kind)
 
-    def _trusted_path(self) -> Path:
-        return self._note_path("written")
-
     def _trusted_key(self) -> StatKey | None:
         try:
-            parts = self._trusted_path().read_text().split()
-            return (int(parts[0]), int(parts[1]), int(parts[2]))
-        except (OSError, ValueError, IndexError):
+            parts = (read_note(self.path, "written") or b"").decode().split()
+            return (int(parts[0]), int(parts[1]), int(parts[2]), int(parts[3]))
+        except (ValueError, IndexError):
             return None
 
     def _remember_written(self, key: StatKey, crc: int, spans: dict[str, tuple[int, int]]) -> None:
@@ -437,14 +473,7 @@ class JournalStore:
         """Delete temp files left by writers that died mid-write (SIGKILL, power loss). Only the
         lock holder writes one and we hold the lock, so any that exist are debris; each is a full
         copy of the journal (private data), and they would otherwise pile up with every crash."""
-        prefix = f"{self.path.name}.tmp-"
-        try:
-            names = [e.name for e in os.scandir(self.path.parent) if e.name.startswith(prefix)]
-        except OSError:
-            return
-        for name in names:
-            with contextlib.suppress(OSError):
-                os.unlink(self.path.parent / name)
+        sweep_temp_files(self.path)
 
     def _commit(self, states: dict[str, TableState],
                 changes: dict[str, dict[str, Any]] | None = None) -> None:
@@ -463,7 +492,7 @@ class JournalStore:
         self._key = atomic_write(self.path, pieces, previous_mtime_ns=before[2] if before else 0)
         self._remember_written(self._key, crc, spans)
         self._remember_changes(before, self._key, crc, spans, changes)
-        self._snap = Snapshot(_complete(states))
+        self._snap = self._last_good = Snapshot(_complete(states))
         self.generation += 1
 
     def replace_all(self, data: Tables) -> None:

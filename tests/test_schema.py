@@ -16,12 +16,13 @@ from journal.datafile.validate import (
     REQUIRED,
     STR,
     STRLIST,
+    STRMAP,
 )
 from journal.doctor import diagnose
 from journal.models import MODEL_BY_TABLE, Document
 
 KIND_OF_TYPE = {bool: BOOL, str: STR, int: INT, float: NUM, list[str]: STRLIST,
-                list[dict[str, typing.Any]]: DICTLIST}
+                list[dict[str, typing.Any]]: DICTLIST, dict[str, str]: STRMAP}
 
 
 def model_kinds(model: type[Document]) -> dict[str, str]:

@@ -23,11 +23,12 @@ from journal.reports.render import render_json
 from journal.reports.summary import build_period_report, next_period
 from journal.search.cache.build import build_sections, canonical_bytes
 from journal.search.cache.format import Sections
-from journal.search.cache.reader import cache_paths, open_journal
+from journal.search.cache.reader import cache_paths, open_journal, read_note
 from journal.search.cache.refresh import refresh
 from journal.search.index import SearchIndex
 from journal.storage import dump_canonical, load_file
 from tests.corpus import ANCHOR, generate_tables
+from tests.helpers import settle
 from tests.test_search import ATOMS
 
 TABLES = generate_tables(3000, 300, seed=7)
@@ -265,6 +266,28 @@ def test_in_place_change_within_one_timestamp_is_caught(tmp_path: Path) -> None:
     same_results(path, ["Q", "client visi", "visit"])
 
 
+def test_settled_file_rewritten_in_place_with_its_mtime_put_back_is_not_served_stale(
+        tmp_path: Path) -> None:
+    """Long after the last write (the key is settled, not racy), another program rewrites the file
+    in place: same inode, same size, and the nanosecond mtime put back with utime. Only the ctime
+    (which utime cannot set) shows the change, and it is part of the key."""
+    path = tmp_path / "journal.json"
+    raw = write(path, TABLES)
+    settle(path)
+    open_journal(path)
+    assert not read_note(cache_paths(path)[1]).racy
+    st = path.stat()
+    evil = raw.replace(b'"event": "', b'"event": "EVIL', 1).replace(b'"Client visit', b'"Client v', 1)
+    assert len(evil) == len(raw)
+    with open(path, "r+b") as handle:
+        handle.write(evil)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (path.stat().st_ino, path.stat().st_size, path.stat().st_mtime_ns) == \
+        (st.st_ino, st.st_size, st.st_mtime_ns)
+    assert len(open_journal(path).index.search("EVIL")) == 1
+    same_results(path, ["EVIL", "client v", "visit"])
+
+
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "flip", "empty", "header"])
 def test_a_damaged_cache_is_ignored_and_rebuilt(tmp_path: Path, damage: str) -> None:
     path = tmp_path / "journal.json"
@@ -338,8 +361,8 @@ def test_a_file_the_cache_validated_is_not_validated_again_by_the_storage(
 
     path = tmp_path / "journal.json"
     write(path, TABLES)
-    settled = path.stat().st_mtime_ns - 10 * 10**9
-    os.utime(path, ns=(settled, settled))
+    settle(path)
+    settled = path.stat().st_mtime_ns
     open_journal(path)
     assert derived_note(path, "validated").exists()
     checked: list[int] = []

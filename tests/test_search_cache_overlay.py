@@ -24,8 +24,9 @@ from journal.search.cache.build import build_sections, canonical_bytes
 from journal.search.cache.overlay import OVERLAY_MAX, OverlayJournal
 from journal.search.cache.reader import cache_paths, open_journal
 from journal.service import Journal
-from journal.storage import JournalStore, derived_note, load_file
+from journal.storage import JournalStore, derived_note, key_of, load_file
 from tests.corpus import generate_tables
+from tests.helpers import settle
 from tests.test_search_cache import same_results
 
 TABLES = generate_tables(1500, 150, seed=11)
@@ -39,8 +40,7 @@ def fresh_journal(tmp_path: Path) -> tuple[Path, Journal]:
     """A journal written by someone else (no history), with its search cache built."""
     path = tmp_path / "journal.json"
     path.write_bytes(canonical_bytes(TABLES))
-    past = path.stat().st_mtime_ns - 10 * 10**9  # written a while ago: its stat key is settled
-    os.utime(path, ns=(past, past))
+    settle(path)  # written a while ago: its stat key is settled
     open_journal(path)
     return path, Journal(path)
 
@@ -210,8 +210,7 @@ def test_history_chains_commits_and_is_private(tmp_path: Path) -> None:
     assert len(steps) == 3 and [s["count"] for s in steps] == [1, 1, 1]
     assert all(a["to"] == b["from"] for a, b in zip(steps, steps[1:], strict=False))
     now = os.stat(path)
-    chain = changes_between(derived_note(path, "changes"), (start.st_ino, start.st_size, start.st_mtime_ns),
-                            (now.st_ino, now.st_size, now.st_mtime_ns))
+    chain = changes_between(derived_note(path, "changes"), key_of(start), key_of(now))
     assert chain is not None and chain.changes["entries"][first.id] is None
     assert chain.changes["entries"][second.id]["event"] == "two"
     assert os.stat(derived_note(path, "changes")).st_mode & 0o777 == 0o600

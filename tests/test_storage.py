@@ -6,6 +6,7 @@ import os
 import random
 import stat
 import subprocess
+import time
 from pathlib import Path
 
 import orjson
@@ -64,11 +65,13 @@ def test_one_edit_touches_only_that_entrys_lines_in_git_diff(jfile: Path) -> Non
                           capture_output=True, text=True).stdout
     changed = [line for line in diff.splitlines()
                if line[:1] in "+-" and not line.startswith(("+++", "---"))]
-    assert len(changed) == 3, diff
+    assert len(changed) == 6, diff  # the summary, updated_at, and when the summary changed
     assert '+      "summary": "new summary",' in changed
     assert sorted(line[0] for line in changed if '"updated_at"' in line) == ["+", "-"]
+    assert changed[:3] == ['+      "edited_at": {', f'+        "summary": {changed[-1].split(": ")[1]}',
+                           "+      },"]
     hunks = [line for line in diff.splitlines() if line.startswith("@@")]
-    assert len(hunks) <= 2  # the new summary line and the updated_at line of that one entry
+    assert len(hunks) <= 2  # all within that one entry
 
 
 def test_outside_change_is_seen_and_kept(jfile: Path) -> None:
@@ -347,3 +350,22 @@ def test_text_orjson_cannot_encode_is_refused_and_nothing_is_written(jfile: Path
     assert jfile.read_bytes() == before
     journal.set_day_note("2026-11-20", "good note")
     assert Journal(jfile).day_note("2026-11-20") == "good note"
+
+
+def test_an_open_journal_notices_an_in_place_rewrite_that_put_the_mtime_back(jfile: Path) -> None:
+    """A process holding the data in memory (the app) compares the file's stat key with the one it
+    loaded: inode, size and mtime can all be kept by an in-place rewrite, the ctime cannot."""
+    journal = Journal(jfile)
+    _add(journal, 3)
+    settled = time.time_ns() - 60 * 10**9
+    os.utime(jfile, ns=(settled, settled))
+    entry_id = next(iter(journal.tables["entries"]))
+    event = journal.tables["entries"][entry_id]["event"]
+    st = jfile.stat()
+    raw = jfile.read_bytes()
+    forged = raw.replace(f'"event": "{event}"'.encode(), f'"event": "{event[::-1]}"'.encode(), 1)
+    assert forged != raw and len(forged) == len(raw)
+    with open(jfile, "r+b") as out:
+        out.write(forged)
+    os.utime(jfile, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert journal.tables["entries"][entry_id]["event"] == event[::-1]

@@ -379,7 +379,7 @@ def test_sync_brings_the_search_cache_up_to_date(pair: Pair) -> None:
     synced(pair.a)
     note = read_note(cache_paths(pair.a)[1])
     st = pair.a.stat()
-    assert note is not None and note.stat == (st.st_ino, st.st_size, st.st_mtime_ns)
+    assert note is not None and note.stat == (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
     assert len(open_journal(pair.a).index.search("第二")) == 1
 
 

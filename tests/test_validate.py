@@ -109,6 +109,34 @@ BAD: dict[str, tuple[Any, str]] = {
                     f"entries {ENTRY}: missing field 'status'"),
     "contact name missing": (_without(("contacts", CONTACT, "name")),
                              f"contacts {CONTACT}: missing field 'name'"),
+    "links null": (_with(("entries", ENTRY, "contact_ids"), None),
+                   f"entries {ENTRY}: field 'contact_ids' is null, expected a list (or no field)"),
+    "tags null": (_with(("organisations", ORG, "tags"), None),
+                  f"organisations {ORG}: field 'tags' is null, expected a list (or no field)"),
+    "expenses null": (_with(("entries", ENTRY, "expenses"), None),
+                      f"entries {ENTRY}: field 'expenses' is null, expected a list (or no field)"),
+    "expense empty": (_with(("entries", ENTRY, "expenses"), [{}]),
+                      f"entries {ENTRY}: field 'expenses': an expense's amount is missing, "
+                      "expected a number"),
+    "expense amount text": (_with(("entries", ENTRY, "expenses"), [{"amount": "12"}]),
+                            f"entries {ENTRY}: field 'expenses': an expense's amount is a str, "
+                            "expected a number"),
+    "expense amount a bool": (_with(("entries", ENTRY, "expenses"), [{"amount": True}]),
+                              f"entries {ENTRY}: field 'expenses': an expense's amount is a bool, "
+                              "expected a number"),
+    "expense currency a number": (
+        _with(("entries", ENTRY, "expenses"), [{"amount": 1}, {"amount": 2, "currency": 5}]),
+        f"entries {ENTRY}: field 'expenses': an expense's currency is a int, expected text"),
+    "conflict without field": (_with(("contacts", CONTACT, "conflicts"), [{"value": "x"}]),
+                               f"contacts {CONTACT}: field 'conflicts': a conflict record's field "
+                               "is missing, expected text"),
+    "contact name empty": (_with(("contacts", CONTACT, "name"), ""),
+                           f"contacts {CONTACT}: field 'name' is empty"),
+    "event empty": (_with(("entries", ENTRY, "event"), ""), f"entries {ENTRY}: field 'event' is empty"),
+    "edited_at a list": (_with(("entries", ENTRY, "edited_at"), ["summary"]),
+                         f"entries {ENTRY}: field 'edited_at' has the wrong type (list)"),
+    "edited_at a number inside": (_with(("contacts", CONTACT, "edited_at"), {"name": 5}),
+                                  f"contacts {CONTACT}: field 'edited_at' holds a int, expected str"),
     "event a number": (_with(("entries", ENTRY, "event"), 5),
                        f"entries {ENTRY}: field 'event' has the wrong type (int)"),
     "links a string": (_with(("entries", ENTRY, "contact_ids"), CONTACT),
@@ -172,10 +200,12 @@ def test_ids_that_only_add_up_to_good_ones_are_refused(keys: list[str]) -> None:
     assert check_tables_reference(data, SCHEMA_VERSION) == f"entries: {bad[:30]!r} is not a valid id"
 
 
-def test_fields_it_does_not_know_and_nulls_in_optional_fields_are_accepted() -> None:
+def test_fields_it_does_not_know_and_nulls_in_optional_text_fields_are_accepted() -> None:
     data = _good()
-    data["entries"][ENTRY].update({"mood": ["x", 1], "rating": 4, "time": None, "tags": None,
-                                   "end_time": ""})
+    data["entries"][ENTRY].update({"mood": ["x", 1], "rating": 4, "time": None, "summary": None,
+                                   "end_time": "", "expenses": [{"amount": 3, "extra": [1]}]})
+    data["contacts"][CONTACT]["cadence_days"] = None
+    data["contacts"][CONTACT]["edited_at"] = {"name": T, "unknown field": T}
     data["contacts"][CONTACT]["extra"] = {"a": 1}
     data["other"] = {"anything": 1}
     assert check_tables(data, SCHEMA_VERSION) is None

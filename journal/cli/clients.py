@@ -99,8 +99,10 @@ def _label(name: str, organisation: str) -> str:
 # -- due -------------------------------------------------------------------------------------------
 def due_state(item: Any) -> str:
     """``12 days over`` / ``never met`` / ``due today`` / ``in 3 days``."""
-    if item.days_over is None:
+    if item.last is None:
         return "never met"
+    if item.days_over is None:  # a cadence past the calendar's end
+        return "not due"
     if item.days_over > 0:
         return f"{counted(item.days_over, 'days')} over"
     return "due today" if item.days_over == 0 else f"in {counted(-item.days_over, 'days')}"

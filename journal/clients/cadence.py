@@ -298,7 +298,8 @@ class DueItem:
             return ""
         if self.last is None:
             return "never"
-        assert self.days_over is not None
+        if self.days_over is None:  # the cadence runs past the calendar's end: never due
+            return "ok"
         return "overdue" if self.days_over > 0 else "due" if self.days_over == 0 else "soon" \
             if self.days_over > -8 else "ok"
 
@@ -306,8 +307,10 @@ class DueItem:
         """Never met first, then most days over, then soonest due; no rhythm last."""
         if self.rhythm.cadence_days is None:
             return (2, 0, self.name, self.id)
-        if self.days_over is None:
+        if self.last is None:
             return (0, 0, self.name, self.id)
+        if self.days_over is None:  # a cadence past the calendar's end: as if it had none
+            return (2, 0, self.name, self.id)
         return (1, -self.days_over, self.name, self.id)
 
 
@@ -318,8 +321,11 @@ def standing(kind: Kind, doc_id: str, doc: Mapping[str, Any], organisation: str,
     if last is not None:
         since = (today - date.fromisoformat(last.date)).days
         if rhythm.cadence_days is not None:
-            due_on = date.fromisoformat(last.date) + timedelta(days=rhythm.cadence_days)
-            days_over = (today - due_on).days
+            try:
+                due_on = date.fromisoformat(last.date) + timedelta(days=rhythm.cadence_days)
+                days_over = (today - due_on).days
+            except OverflowError:  # a cadence past the calendar's end (a hand-edited file)
+                due_on = days_over = None
     return DueItem(kind, doc_id, str(doc.get("name", "")), organisation, rhythm, last, upcoming,
                    due_on, days_over, since)
 

@@ -29,12 +29,14 @@ from typing import Any
 
 import orjson
 
+from journal.datafile.private import CHANGES_LIMIT, read_side
+
 FORMAT = 1
 MAX_STEPS = 256
 MAX_DOCS = 1000  # documents kept over all steps (a few hundred kB of JSON)
 
 Doc = dict[str, Any]
-Key = tuple[int, int, int]
+Key = tuple[int, ...]  # storage_io.StatKey
 Changes = dict[str, dict[str, Doc | None]]
 
 
@@ -55,9 +57,12 @@ class Chain:
 
 def _steps(note: Path) -> list[dict[str, Any]]:
     """The recorded steps, oldest first; [] when there is no usable note."""
+    raw = read_side(note, CHANGES_LIMIT)  # a FIFO or a foreign file here is no history at all
+    if raw is None:
+        return []
     try:
-        data = orjson.loads(note.read_bytes())
-    except (OSError, orjson.JSONDecodeError):
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
         return []
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("steps"), list):
         return []

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import stat
 import time
 from collections.abc import Callable, Sequence
@@ -16,15 +15,26 @@ from datetime import datetime
 from pathlib import Path
 
 from journal.datafile.canonical import Buffer
+from journal.datafile.private import (
+    BACKUP_DIR,
+    CACHE_DIR,
+    TEMP_MARK,
+    backup_folder,
+    open_side,
+    sweep_folder_temps,
+    trusted_folder,
+    write_private,
+)
 from journal.errors import StorageError
 
-BACKUP_DIR = ".journal-backups"
-#: the derived caches' and notes' folder beside the data file (git-ignored; only ever a speed-up)
-CACHE_DIR = ".journal-cache"
 BACKUPS_KEPT = 10
 LOCK_TIMEOUT_S = 20.0
 
-StatKey = tuple[int, int, int]
+#: (inode, size, mtime_ns, ctime_ns): what says, without reading it, that a file is the one we
+#: knew. The ctime is there because no program can set it (``os.utime`` sets only atime and
+#: mtime, and any write or utime moves the ctime to "now"), so an in-place rewrite that keeps the
+#: inode, the size and puts the mtime back still changes the key.
+StatKey = tuple[int, int, int, int]
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -39,29 +49,29 @@ def new_id() -> str:
 
 
 def read_bytes(path: Path) -> tuple[bytes, StatKey] | None:
-    """The file's bytes and the (inode, size, mtime_ns) of exactly those bytes (fstat of the open
+    """The file's bytes and the :data:`StatKey` of exactly those bytes (fstat of the open
     file: a replace between a stat and the read cannot pair one version's key with another's
-    bytes); None when there is no file."""
+    bytes); None when there is no file. Opened without blocking and checked to be a regular file
+    on the open descriptor: a FIFO put in its place would hang the read, a device never end."""
     try:
-        with open(path, "rb") as handle:
-            st = os.fstat(handle.fileno())
-            raw = handle.read()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         return None
     except IsADirectoryError:
         raise StorageError(f"{path}: is a directory, not a journal file") from None
     except OSError as exc:
         raise StorageError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    return raw, (st.st_ino, st.st_size, st.st_mtime_ns)
-
-
-def _fsync_dir(directory: Path) -> None:
-    with contextlib.suppress(OSError):  # some file systems cannot fsync a directory
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    try:
+        with open(fd, "rb") as handle:
+            st = os.fstat(fd)
+            if stat.S_ISDIR(st.st_mode):
+                raise StorageError(f"{path}: is a directory, not a journal file")
+            if not stat.S_ISREG(st.st_mode):
+                raise StorageError(f"{path}: is not a regular file")
+            raw = handle.read()
+    except OSError as exc:
+        raise StorageError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    return raw, key_of(st)
 
 
 def atomic_write(path: Path, raw: bytes | Sequence[Buffer], *, previous_mtime_ns: int = 0) -> StatKey:
@@ -72,40 +82,28 @@ def atomic_write(path: Path, raw: bytes | Sequence[Buffer], *, previous_mtime_ns
     The new file gets a fresh nanosecond mtime (> ``previous_mtime_ns``) so that change detection by
     (inode, size, mtime_ns) cannot mistake two different writes for one. Returns the new stat key.
     """
-    directory = path.parent
-    tmp = directory / f"{path.name}.tmp-{os.getpid()}-{new_id()[-8:]}"
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            for piece in [raw] if isinstance(raw, bytes | bytearray | memoryview) else raw:
-                view = memoryview(piece)
-                while view:
-                    written = os.write(fd, view)
-                    view = view[written:]
-            os.fsync(fd)
-            stamp = max(time.time_ns(), previous_mtime_ns + 1)
-            os.utime(fd, ns=(stamp, stamp))
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
+        write_private(path, raw, stamp_after_ns=previous_mtime_ns)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         raise StorageError(f"{path}: cannot write ({exc.strerror or exc}); the file was left "
                            "unchanged") from None
-    _fsync_dir(directory)
-    return stat_key(path) or (0, 0, 0)
+    return stat_key(path) or (0, 0, 0, 0)
 
 
 def stat_key(path: Path) -> StatKey | None:
-    """(inode, size, mtime_ns) of ``path``, or None when it does not exist."""
+    """The :data:`StatKey` of ``path``, or None when it does not exist."""
     try:
         st = os.stat(path)
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise StorageError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
+    return key_of(st)
+
+
+def key_of(st: os.stat_result) -> StatKey:
+    """The :data:`StatKey` of a stat result."""
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def resolve_data_path(path: Path) -> Path:
@@ -130,6 +128,27 @@ def resolve_data_path(path: Path) -> Path:
     return path.absolute()
 
 
+def check_output_path(path: Path, data_path: Path) -> None:
+    """Refuse ``path`` as the target of a report or an export the user asked for when it is a
+    folder, the journal file itself (by any name) or one of its own files (lock, cache, backups):
+    writing there would replace the journal with a summary."""
+    from journal.errors import ValidationError
+
+    if path.is_dir():
+        raise ValidationError(f"{path}: is a folder; give a file name")
+    try:
+        same = os.path.samefile(path, data_path)
+    except (OSError, ValueError):
+        same = False
+    data = resolve_data_path(data_path)
+    target = Path(os.path.realpath(path))
+    if same or target == data:
+        raise ValidationError(f"{path}: is the journal file itself; choose another file")
+    if target == data.with_name(data.name + ".lock") or target.parent.name in (CACHE_DIR, BACKUP_DIR) \
+            and target.parent.parent == data.parent:
+        raise ValidationError(f"{path}: belongs to the journal's own files; choose another file")
+
+
 def acquire_lock(lock_path: Path, data_path: Path) -> Callable[[], None]:
     """Take the exclusive lock on ``<file>.lock`` (not on the data file, whose inode every write
     replaces); return the function that releases it.
@@ -151,7 +170,17 @@ def acquire_lock(lock_path: Path, data_path: Path) -> Callable[[], None]:
             return lock.release
         import fcntl
 
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        # Never through a link, never blocking on a FIFO; and only a regular file of ours: a lock
+        # file planted by another user would let them hold every writer off for good.
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK
+                     | os.O_CLOEXEC, 0o600)
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid():
+            os.close(fd)
+            what = "is not a regular file" if not stat.S_ISREG(st.st_mode) else \
+                f"belongs to another user (uid {st.st_uid})"
+            raise StorageError(f"{lock_path}: {what}; move it aside and try again (nothing was "
+                               "changed)")
         delay = 0.002
         while True:
             try:
@@ -173,8 +202,9 @@ def acquire_lock(lock_path: Path, data_path: Path) -> Callable[[], None]:
 
 
 def backup_file(path: Path, reason: str) -> Path | None:
-    """Keep a timestamped copy (0600) next to the data file before risky bulk changes; the
-    newest :data:`BACKUPS_KEPT` are kept. Returns the copy's path (None if no file yet)."""
+    """Keep a timestamped copy (0600) in the private backups folder before risky bulk changes; the
+    newest :data:`BACKUPS_KEPT` are kept. Returns the copy's path (None if no file yet). Raises
+    :class:`StorageError` when no backup can be made (the change that wanted it is then refused)."""
     if not path.exists():
         return None
     # Open the source first, without blocking (a FIFO in its place would hang the open) and
@@ -186,32 +216,38 @@ def backup_file(path: Path, reason: str) -> Path | None:
     if not stat.S_ISREG(os.fstat(src_fd).st_mode):
         os.close(src_fd)
         raise StorageError(f"{path}: is not a regular file")
-    folder = path.parent / BACKUP_DIR
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    target = folder / f"{path.stem}.{stamp}.{reason}{path.suffix or '.json'}"
     with open(src_fd, "rb") as src:
-        fd = -1
+        folder = backup_folder(path, create=True)
+        assert folder is not None
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        target = folder / f"{path.stem}.{stamp}.{reason}{path.suffix or '.json'}"
         try:
-            folder.mkdir(mode=0o700, exist_ok=True)
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as out:
-                shutil.copyfileobj(src, out)
-                out.flush()
-                os.fsync(out.fileno())
+            # through the one private writer: a copy killed half-way is a temp file, not a
+            # truncated "backup" someone might restore
+            write_private(target, iter(lambda: src.read(1 << 20), b""))
         except OSError as exc:
-            if fd >= 0:  # ours, half-written: not a backup anyone should restore
-                with contextlib.suppress(OSError):
-                    target.unlink()
             raise StorageError(f"cannot write a backup to {folder} ({exc.strerror or exc}); "
                                "nothing was changed") from None
+    sweep_folder_temps(folder, older_than_s=3600)
     for old in list_backups(path)[BACKUPS_KEPT:]:
         with contextlib.suppress(OSError):
             old.unlink()
     return target
 
+
 def list_backups(path: Path) -> list[Path]:
-    """Backups of this file, newest first."""
+    """Backups of this file, newest first: regular files of ours in the private backups folder
+    (anything else found there is not a backup of ours). Raises :class:`StorageError` when the
+    folder belongs to someone else."""
     folder = path.parent / BACKUP_DIR
-    if not folder.is_dir():
+    if not trusted_folder(folder) and backup_folder(path, create=False) is None:
         return []
-    return sorted(folder.glob(f"{path.stem}.*"), key=lambda p: p.name, reverse=True)
+    found = []
+    for candidate in folder.glob(f"{path.stem}.*"):
+        if TEMP_MARK in candidate.name:
+            continue
+        fd = open_side(candidate)
+        if fd is not None:
+            os.close(fd)
+            found.append(candidate)
+    return sorted(found, key=lambda p: p.name, reverse=True)

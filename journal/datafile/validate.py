@@ -24,6 +24,7 @@ _TIME_RE = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]\Z")  # ASCII digits, no "\
 
 STR, INT, NUM, STRLIST, DICTLIST = "text", "whole number", "number", "list of text", "list of objects"
 BOOL = "true or false"
+STRMAP = "object of text"
 
 #: field -> expected kind, per table; fields marked required must be present.
 FIELDS: dict[str, dict[str, str]] = {
@@ -41,13 +42,14 @@ FIELDS: dict[str, dict[str, str]] = {
     "days": {"note": STR},
     "merged": {"kind": STR, "into": STR, "name": STR},
 }
-COMMON = {"created_at": STR, "updated_at": STR, "conflicts": DICTLIST}
+COMMON = {"created_at": STR, "updated_at": STR, "conflicts": DICTLIST, "edited_at": STRMAP}
 REQUIRED = {"entries": ("date", "event", "status"), "contacts": ("name",), "projects": ("name",),
             "organisations": ("name",), "days": (), "merged": ("kind", "into")}
 ENTRY_STATUSES = frozenset(("done", "planned", "cancelled"))
 
 
-_TYPE_OF_KIND = {STR: str, INT: int, NUM: float, STRLIST: list, DICTLIST: list, BOOL: bool}
+_TYPE_OF_KIND = {STR: str, INT: int, NUM: float, STRLIST: list, DICTLIST: list, BOOL: bool,
+                 STRMAP: dict}
 #: per table: field -> (container type, element type or None); built once from FIELDS.
 _SPECS = {
     table: {name: (_TYPE_OF_KIND[kind], str if kind == STRLIST else dict if kind == DICTLIST
@@ -57,25 +59,70 @@ _SPECS = {
 }
 
 
+def _expense_problem(item: dict[str, Any]) -> str | None:
+    """What readers need of one expense: a number to add up, and text (if anything) beside it."""
+    amount = item.get("amount")
+    kind = type(amount)
+    if kind is not int and kind is not float:
+        return f"an expense's amount is {_kind_name(amount)}, expected a number"
+    for name in ("currency", "note"):
+        value = item.get(name)
+        if value is not None and type(value) is not str:
+            return f"an expense's {name} is {_kind_name(value)}, expected text"
+    return None
+
+
+def _conflict_problem(item: dict[str, Any]) -> str | None:
+    """A recorded merge conflict must at least name its field (the app lists them by field)."""
+    if type(item.get("field")) is not str:
+        return f"a conflict record's field is {_kind_name(item.get('field'))}, expected text"
+    return None
+
+
+def _kind_name(value: Any) -> str:
+    return "missing" if value is None else f"a {type(value).__name__}"
+
+
+#: Objects inside list fields that readers take apart: what each must hold.
+_ELEMENT_PROBLEM = {"expenses": _expense_problem, "conflicts": _conflict_problem}
+
+
 def _type_problem(table: str, doc_id: str, doc: dict[str, Any]) -> str | None:
     """The first field of ``doc`` whose type is wrong. Written as a tight loop over exact types
-    (``type(v) is str``) because it runs for every document on every load."""
+    (``type(v) is str``) because it runs for every document on every load.
+
+    ``null`` stands for "not set" in a text or number field, but not in a list field: readers
+    iterate those, and this program never writes a null there (empty lists are left out)."""
     spec = _SPECS[table]
     for name, value in doc.items():
         expected = spec.get(name)
-        if expected is None or value is None:
+        if expected is None:
             continue
+        if value is None:
+            if expected[1] is None:
+                continue
+            return f"{table} {doc_id}: field {name!r} is null, expected a list (or no field)"
         container, element = expected
         kind = type(value)
         if kind is not container:
             if container is float and kind is int:
                 continue
             return f"{table} {doc_id}: field {name!r} has the wrong type ({kind.__name__})"
+        if container is dict:  # edited_at: field -> timestamp
+            for item in value.values():
+                if type(item) is not str:
+                    return (f"{table} {doc_id}: field {name!r} holds a {type(item).__name__}, "
+                            "expected str")
         if element is not None:
             for item in value:
                 if type(item) is not element:
                     return (f"{table} {doc_id}: field {name!r} holds a {type(item).__name__}, "
                             f"expected {element.__name__}")
+            check = _ELEMENT_PROBLEM.get(name)
+            for item in value if check else ():
+                problem = check(item)
+                if problem:
+                    return f"{table} {doc_id}: field {name!r}: {problem}"
     return None
 
 
@@ -83,8 +130,11 @@ def _check_doc(table: str, doc_id: str, doc: Any) -> str | None:
     if type(doc) is not dict:
         return f"{table} {doc_id!r}: expected an object, found {type(doc).__name__}"
     for name in REQUIRED[table]:
-        if doc.get(name) is None:  # null is as missing: readers index required fields directly
+        value = doc.get(name)
+        if value is None:  # null is as missing: readers index required fields directly
             return f"{table} {doc_id}: missing field {name!r}"
+        if value == "":  # as missing too: lean documents drop "" (a name exported would vanish)
+            return f"{table} {doc_id}: field {name!r} is empty"
     problem = _type_problem(table, doc_id, doc)
     if problem:
         return problem
@@ -236,7 +286,7 @@ def _docs_ok(table: str, docs: Any) -> bool:
         for name, value in doc.items():
             kind = type(value)
             if kind is str:
-                if name in not_text:
+                if name in not_text or not value and name in required:
                     return False
             elif kind is list:
                 element = list_of.get(name)
@@ -247,12 +297,18 @@ def _docs_ok(table: str, docs: Any) -> bool:
                     for item in value:
                         if type(item) is not element:
                             return False
+                    if value and name in _ELEMENT_PROBLEM:
+                        check = _ELEMENT_PROBLEM[name]
+                        if any(map(check, value)):
+                            return False
             elif kind is _NONE:
-                if name in required:  # null is as missing
+                if name in required or name in list_of:  # null is as missing; lists never null
                     return False
             elif name in spec:
                 container = spec[name][0]
                 if kind is not container and (container is not float or kind is not int):
+                    return False
+                if kind is dict and not all(type(v) is str for v in value.values()):
                     return False
         for name in required:
             if name not in doc:

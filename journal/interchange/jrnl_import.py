@@ -94,6 +94,21 @@ def jrnl_entry(item: Any, now: str, tags_as: str = "tags") -> tuple[Entry, list[
     return entry, [n for n in links if n]
 
 
+class _NumberTooLong(ValueError):
+    def __init__(self, digits: int) -> None:
+        super().__init__(digits)
+        self.digits = digits
+
+
+def _bounded_int(text: str) -> int:
+    """A JSON integer, refused beyond 64 bits: the data file cannot hold one (orjson writes 64-bit
+    integers only), and Python refuses to even read one of over 4300 digits (ValueError)."""
+    value = int(text) if len(text) <= 21 else None
+    if value is None or not -(2**63) <= value < 2**64:
+        raise _NumberTooLong(len(text.lstrip("-")))
+    return value
+
+
 def parse_json(raw: bytes, path: Path) -> Any:
     """JSON as the standard allows it (UTF-8); one clear line for anything else. The stdlib parser
     rather than orjson: it accepts an escaped lone surrogate in one entry, which then rejects that
@@ -103,7 +118,10 @@ def parse_json(raw: bytes, path: Path) -> Any:
     except UnicodeDecodeError as exc:
         raise ValidationError(f"{path}: not UTF-8 JSON (bad byte at offset {exc.start})") from None
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_bounded_int)
+    except _NumberTooLong as exc:
+        raise ValidationError(f"{path}: holds a whole number of {exc.digits} digits; no value in "
+                              "an export is that large (damaged file?)") from None
     except json.JSONDecodeError as exc:
         raise ValidationError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno} column "
                               f"{exc.colno}; truncated file?)") from None

@@ -192,6 +192,9 @@ def next_period(kind: str, end: date) -> tuple[date, date]:
     """The week or month after the one ending on ``end``."""
     from journal.dates import iso_week_bounds, month_bounds  # lazy: dateutil only when reporting
 
+    if end >= date.max:  # a report shows what is planned for the next period: there is none
+        raise ValidationError(f"no {kind} comes after {end.isoformat()} (the calendar ends "
+                              f"there), so there is no report for it: choose an earlier {kind}")
     first = end + timedelta(days=1)
     return iso_week_bounds(first) if kind == "week" else month_bounds(first)
 

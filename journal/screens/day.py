@@ -144,7 +144,13 @@ class DayScreen(JournalScreen):
             self.japp.edit_entry(event.key)
 
     def action_day(self, delta: int) -> None:
-        self.show_day(self.day + timedelta(days=delta))
+        try:
+            day = self.day + timedelta(days=delta)
+        except OverflowError:
+            edge = "ends on 9999-12-31" if delta > 0 else "starts on 0001-01-01"
+            self.notify(f"The calendar {edge}.", severity="warning", markup=False)
+            return
+        self.show_day(day)
 
     def action_today(self) -> None:
         self.show_day(self.japp.today)

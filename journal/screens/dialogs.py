@@ -157,3 +157,42 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(Content("\n").join(Content(tip) for tip in _TIPS))
             yield Static(Content(f"journal {journal.__version__} · ctrl+p: every command · "
                                  "escape: close"), classes="hint", id="help-hint")
+
+
+class FileProblemScreen(ModalScreen[None]):
+    """The journal file became unreadable while the app was open (a ``git pull`` without the merge
+    driver left conflict markers in it, a hand edit broke the JSON): say what happened, that
+    nothing was written, and how to repair it. What was on screen stays as it was."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter,q", "dismiss(None)", "Close")]
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self.problem = problem
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog file-problem"):
+            yield Label(Content.styled("The journal file cannot be read", "bold $error"))
+            with VerticalScroll():
+                yield Static(plain(self.problem), classes="dialog-text", id="problem-text")
+                yield Static(Content(FILE_PROBLEM_ADVICE), classes="dialog-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(Content("OK (esc)"), id="ok")
+
+    def on_mount(self) -> None:
+        self.query_one("#ok", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self) -> None:
+        self.dismiss(None)
+
+
+#: What the app says under the reason whenever the file cannot be read while it is open.
+FILE_PROBLEM_ADVICE = (
+    "Nothing was written: you see the journal as it was last read, and nothing is saved until "
+    "the file is sound again.\n"
+    "Every problem: `journal doctor` in a terminal. Repair: fix the place named above; after a git "
+    "pull or merge, `git merge --abort` (or `journal sync --setup`, then `git checkout --merge` on "
+    "the file); or put a backup back (`journal backups`, `journal restore`). The app picks up the "
+    "repaired file by itself."
+)

@@ -25,7 +25,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from journal.dates import format_date_human, parse_date, parse_time
-from journal.errors import JournalError
+from journal.errors import JournalError, StorageError
 from journal.models import ENTRY_STATUSES, KIND_LINK_FIELD, KIND_TABLE
 from journal.names.resolve import label
 from journal.screens.base import EntryDefaults
@@ -299,7 +299,10 @@ class EditorScreen(ModalScreen[str | None]):
                 entry, created = self._save_edit(values)
         except JournalError as exc:
             self.query_one("#editor-errors", Static).update(plain(str(exc)))
-            self.notify(str(exc), severity="error", markup=False, timeout=8)
+            if isinstance(exc, StorageError) and self.japp.journal.check_file() is not None:
+                self.japp.show_file_problem()  # what happened and how to repair; the form stays
+            else:
+                self.notify(str(exc), severity="error", markup=False, timeout=8)
             return
         names = ", ".join(f"{c.kind} {c.label}" for c in created)
         self.notify(f"Saved. Created {names}." if names else "Saved.", markup=False)

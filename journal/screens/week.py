@@ -32,14 +32,6 @@ from journal.widgets.navbar import NavBar
 from journal.widgets.report_view import ReportText
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` readable by the owner only (also when the file existed)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        os.fchmod(handle.fileno(), 0o600)
-        handle.write(text)
-
-
 class WeekScreen(JournalScreen):
     """One ISO week's summary; browse weeks, save it, copy it."""
 
@@ -91,7 +83,15 @@ class WeekScreen(JournalScreen):
         self.sync(force=True)
 
     def action_week(self, delta: int) -> None:
-        self.show_week(self.monday + timedelta(weeks=delta))
+        try:
+            monday = self.monday + timedelta(weeks=delta)
+            monday + timedelta(days=13)  # a summary also lists what is planned the week after
+        except OverflowError:
+            edge = "ends on 9999-12-31" if delta > 0 else "starts on 0001-01-01"
+            self.notify(f"The calendar {edge}: there is no week to show beyond it.",
+                        severity="warning", markup=False)
+            return
+        self.show_week(monday)
 
     def action_this_week(self) -> None:
         self.show_week(self.japp.today)
@@ -122,10 +122,12 @@ class WeekScreen(JournalScreen):
             try:
                 if path.parent == folder:
                     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-                write_private(path, self.markdown)
+                self.japp.journal.write_output(path, self.markdown.encode("utf-8"))
             except OSError as exc:
                 self.notify(f"Cannot write {path}: {exc.strerror or exc}", severity="error",
                             markup=False)
+            except JournalError as exc:
+                self.notify(f"Not saved: {exc}", severity="error", markup=False)
                 return
             self.notify(f"Saved {path}", markup=False)
             if path.parent != folder and not os.environ.get(ENV_REPORTS):

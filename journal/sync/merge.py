@@ -8,14 +8,17 @@ sides, field by field. The rules (see docs/data-format.md and DESIGN.md, "Git sy
 
 * added on one side → kept; added on both sides with different content → merged against an empty doc;
 * deleted on one side and unchanged on the other → deleted; deleted on one side and edited on the
-  other → kept with the edit (edits win over deletes: nothing is lost);
+  other → kept with the edit (edits win over deletes: nothing is lost); deleted on one side while
+  the other linked a document to it → kept (the link wins too: nothing points at nothing);
 * a contact, project or organisation merged into another on one side (a ``merged`` record): the
   other side's links to it move to the kept one, and its edits are folded in
   (:func:`journal.clients.merging.follow_merges`);
 * edited on both → field by field: a one-sided change wins; link/set fields merge additions and
   removals of both sides; ``created_at`` is the earliest, ``updated_at`` the latest,
   ``schema_version`` the highest; any other field changed differently on both sides takes the value
-  from the document with the later ``updated_at`` and keeps the losing value in ``conflicts``.
+  changed later — by the field's own time in ``edited_at`` (journal.field_times), or the
+  document's ``updated_at`` in files written before fields had times — and keeps the losing value
+  in ``conflicts``; ``edited_at`` itself records, per field, the time of the value kept.
 
 Everything here is pure (no I/O): the result depends only on the arguments, never on dict order, and
 swapping ours/theirs gives the same result, so two machines merging the same histories agree byte for
@@ -24,7 +27,7 @@ byte. Both inputs must already be in the same schema version (storage migrates b
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -32,6 +35,7 @@ from typing import Any
 import orjson
 
 from journal.errors import StorageError
+from journal.storage import EDITED_AT, field_stamp, merged_times
 
 __all__ = ["MergeStats", "is_set_field", "merge_data", "merge_data_with_stats", "merge_docs", "utc_now"]
 
@@ -117,6 +121,7 @@ def merge_data_with_stats(
         if name not in ours and name not in theirs:
             continue  # a table both sides dropped
         out[name] = _merge_table(name, _table(base, name), _table(ours, name), _table(theirs, name), stamp, stats)
+    _keep_linked(base, ours, theirs, out, stats)
     if out.get("merged"):  # a document merged on one side: the other side's links follow it
         from journal.clients.merging import follow_merges
 
@@ -180,6 +185,58 @@ def _merge_table(
     return out
 
 
+def _links(doc: Mapping[str, Any]) -> Iterator[str]:
+    """The ids a document links to: its ``*_ids`` lists and ``*_id`` fields."""
+    for key, value in doc.items():
+        if key.endswith("_ids") and isinstance(value, list):
+            yield from (v for v in value if isinstance(v, str))
+        elif key.endswith("_id") and isinstance(value, str):
+            yield value
+
+
+def _keep_linked(base: Mapping[str, Any], ours: Mapping[str, Any], theirs: Mapping[str, Any],
+                 out: Data, stats: MergeStats) -> None:
+    """A document deleted on one side is kept when the other side linked a document to it since
+    the common ancestor (a contact deleted with ``--force`` on one machine while the other logged
+    a new entry with it): the link wins, as an edit wins over a delete, and nothing is left
+    pointing at nothing. A document kept so keeps what it links to as well (its organisation).
+
+    Only documents the two sides disagree on are looked at: a link added on one side makes its
+    document differ from the other side's (so the merge driver's fast path, which never parses
+    documents equal on both sides, decides the same)."""
+    deleted: dict[str, tuple[str, Mapping[str, Any]]] = {}  # id -> (table, side that kept it)
+    for name, docs in out.items():
+        o, t = _table(ours, name), _table(theirs, name)
+        for doc_id in _table(base, name):
+            if doc_id not in docs and (doc_id in o) != (doc_id in t):
+                deleted[doc_id] = (name, ours if doc_id in o else theirs)
+    if not deleted:
+        return
+    # (merged document, its table and id, or None for a document kept whole from one side)
+    pending: list[tuple[Mapping[str, Any], str, str | None]] = [
+        (doc, name, doc_id) for name, docs in out.items() for doc_id, doc in docs.items()
+        if _table(ours, name).get(doc_id) != _table(theirs, name).get(doc_id)]
+    while pending and deleted:
+        doc, name, doc_id = pending.pop()
+        for target in set(_links(doc)) & deleted.keys():
+            table, keeper = deleted[target]
+            if doc_id is not None:  # the keeping side must have added this link
+                kept_doc = _table(keeper, name).get(doc_id)
+                base_doc = _table(base, name).get(doc_id)
+                if not isinstance(kept_doc, Mapping) or target not in set(_links(kept_doc)) or \
+                        isinstance(base_doc, Mapping) and target in set(_links(base_doc)):
+                    continue
+            del deleted[target]
+            out[table][target] = revived = _lean(_doc(_table(keeper, table)[target],
+                                                      f"{table}/{target}"))
+            stats.revived += 1
+            if keeper is ours:
+                stats.deleted -= 1
+            else:
+                stats.added += 1
+            pending.append((revived, table, None))
+
+
 def _merge_present(
     base: Mapping[str, Any] | None, ours: Mapping[str, Any], theirs: Mapping[str, Any], now: str
 ) -> tuple[Doc, str, int]:
@@ -197,39 +254,50 @@ def _merge_present(
 
 def _merge_fields(base: Mapping[str, Any], ours: Mapping[str, Any], theirs: Mapping[str, Any], now: str) -> tuple[Doc, int]:
     """Field-by-field merge of a document edited on both sides; returns it and the number of values
-    that lost and went into ``conflicts``."""
-    ours_stamp, theirs_stamp = _stamp(ours), _stamp(theirs)
+    that lost and went into ``conflicts``.
+
+    "The later change wins" is decided per field, by when each side last changed that field
+    (``edited_at``, see journal.field_times): a later edit of another field of the document does
+    not make a side win this one. Documents written before fields were tracked fall back to their
+    ``updated_at``."""
     out: Doc = {}
     lost: list[Doc] = []
+    stamps: dict[str, str] = {}  # when each field of the result last changed
     for key in sorted(set(base) | set(ours) | set(theirs)):
-        if key == "conflicts":
+        if key == "conflicts" or key == EDITED_AT:
             continue
         bv, ov, tv = _norm(base.get(key)), _norm(ours.get(key)), _norm(theirs.get(key))
-        if ov == tv:
-            value = ov
+        os_, ts_ = field_stamp(ours, key), field_stamp(theirs, key)
+        stamp = max(os_, ts_)
+        if ov == tv:  # in place since the earlier of the two (a side without times overstates)
+            value, stamp = ov, min(os_, ts_)
         elif key in _STAMP_FIELDS and (special := _stamp_field(key, ov, tv)) is not _NO:
             value = special
         elif ov == bv:
-            value = tv
+            value, stamp = tv, ts_
         elif tv == bv:
-            value = ov
+            value, stamp = ov, os_
         elif is_set_field(key) and (merged := _merge_set(bv, ov, tv)) is not None:
             value = merged
         else:
-            if ours_stamp != theirs_stamp:
-                ours_wins = ours_stamp > theirs_stamp
-            else:  # same second on both machines: any fixed choice will do, as long as it is symmetric
-                ours_wins = _canon(ov) > _canon(tv)
-            value, loser, loser_stamp = (ov, tv, theirs_stamp) if ours_wins else (tv, ov, ours_stamp)
+            # the same instant on both machines: any fixed choice will do, as long as it is symmetric
+            ours_wins = os_ > ts_ if os_ != ts_ else _canon(ov) > _canon(tv)
+            value, loser, loser_stamp = (ov, tv, ts_) if ours_wins else (tv, ov, os_)
+            stamp = os_ if ours_wins else ts_
             record: Doc = {"field": key, "value": _copy(loser), "recorded_at": now}
             if loser_stamp:
                 record["updated_at"] = loser_stamp
             lost.append(record)
+        if key not in _STAMP_FIELDS:
+            stamps[key] = stamp
         if not _is_empty(value):
             out[key] = _copy(value)
     conflicts = _merge_conflicts(base.get("conflicts"), ours.get("conflicts"), theirs.get("conflicts"), lost)
     if conflicts:
         out["conflicts"] = conflicts
+    times = merged_times(ours, theirs, stamps, out.get("created_at"))
+    if times:
+        out[EDITED_AT] = times
     return out, len(lost)
 
 
@@ -244,11 +312,6 @@ def _stamp_field(key: str, ov: Any, tv: Any) -> Any:
         return min(present) if key == "created_at" else max(present)
     except TypeError:  # mixed types in a damaged file: fall back to the generic rule
         return _NO
-
-
-def _stamp(doc: Mapping[str, Any]) -> str:
-    value = doc.get("updated_at")
-    return value if isinstance(value, str) else ""
 
 
 def _merge_set(bv: Any, ov: Any, tv: Any) -> list[Any] | None:

@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 
 from journal.search.index import IndexState
+from journal.storage import open_side, trusted_folder
 
 FORMAT = 1
 MAGIC = b"journal-search-cache\n"
@@ -89,10 +90,18 @@ class Sections:
 
     @classmethod
     def open(cls, path: Path) -> Sections | None:
-        """The cache file at ``path``, or None when it is missing or not one of ours."""
+        """The cache file at ``path``, or None when it is missing or not one of ours (not a
+        regular file of ours in a folder of ours: a FIFO or a link to a device in its place must
+        neither hang nor flood the command). Sections are read by offset, each bounded by its
+        stated length and checked against its CRC."""
+        if not trusted_folder(path.parent):
+            return None
+        fd = open_side(path)
+        if fd is None:
+            return None
         try:
-            with open(path, "rb") as f:
-                if f.readline() != MAGIC:
+            with open(fd, "rb") as f:
+                if f.readline(len(MAGIC)) != MAGIC:
                     return None
                 header = orjson.loads(f.readline(64 * 1024))
                 base = f.tell()
@@ -110,9 +119,12 @@ class Sections:
         try:
             offset, length, crc = self.header["sections"][name]
             start = self._base + offset
+            size = self._buffer.size if isinstance(self._buffer, FileBytes) else len(self._buffer)
+            if not 0 <= start <= start + length <= size:  # never allocate what a header claims
+                raise ValueError("outside the file")
             data = (self._buffer.read(start, length) if isinstance(self._buffer, FileBytes)
                     else self._buffer[start:start + length])
-        except (KeyError, TypeError, ValueError, OSError) as exc:
+        except (KeyError, TypeError, ValueError, OSError, OverflowError) as exc:
             raise CacheCorrupt(f"section {name}: {exc}") from None
         if len(data) != length or zlib.crc32(data) != crc:
             raise CacheCorrupt(f"section {name}: bad length or CRC")

@@ -30,7 +30,6 @@ Validity (the JSON file stays the only source of truth):
 
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
 import time
@@ -52,10 +51,16 @@ from journal.search.cache.format import (
 from journal.search.cache.view import CachedJournal
 from journal.storage import (
     CACHE_DIR,
+    StatKey,
     derived_note,
+    key_of,
     parse_bytes,
+    read_side,
     remember_validated,
     resolve_data_path,
+    sweep_temp_files,
+    usable_cache_folder,
+    write_private,
 )
 
 __all__ = ["CacheCorrupt", "CachedJournal", "open_journal"]
@@ -74,54 +79,35 @@ def cache_paths(path: Path) -> tuple[Path, Path]:
 # -- the key note -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class KeyNote:
-    stat: tuple[int, int, int]
+    stat: StatKey
     digest: str
     racy: bool
 
 
 def read_note(path: Path) -> KeyNote | None:
     try:
-        data = orjson.loads(path.read_bytes())
+        data = orjson.loads(read_side(path) or b"null")
         key = tuple(int(x) for x in data["stat"])
-        if data.get("format") != FORMAT or len(key) != 3:
+        if data.get("format") != FORMAT or len(key) != 4:
             return None
-        return KeyNote((key[0], key[1], key[2]), str(data["digest"]), bool(data["racy"]))
-    except (OSError, ValueError, KeyError, TypeError):
+        return KeyNote((key[0], key[1], key[2], key[3]), str(data["digest"]), bool(data["racy"]))
+    except (ValueError, KeyError, TypeError):
         return None
 
 
 def _write_private(path: Path, data: bytes | Iterable[bytes]) -> bool:
     """Write ``data`` to ``path`` atomically, mode 0600; False when that is impossible (a
-    read-only folder): the cache is only a speed-up. No fsync: a torn or zeroed file after a
-    crash fails its CRCs and is rebuilt."""
-    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}-{os.urandom(4).hex()}")
+    read-only folder, a cache folder that is not ours): the cache is only a speed-up. No fsync:
+    a torn or zeroed file after a crash fails its CRCs and is rebuilt."""
+    if not usable_cache_folder(path.parent):
+        return False
     try:
-        path.parent.mkdir(mode=0o700, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                for chunk in ([data] if isinstance(data, bytes) else data):
-                    out.write(chunk)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise
+        write_private(path, data, durable=False)
     except OSError:
         return False
-    _sweep(path)
+    # Writers of the cache take no lock, so only old temp files are surely debris.
+    sweep_temp_files(path, older_than_s=_STALE_TMP_S)
     return True
-
-
-def _sweep(path: Path) -> None:
-    """Remove temp files that writers killed mid-write left behind (they hold private data)."""
-    prefix, limit = f"{path.name}.tmp-", time.time() - _STALE_TMP_S
-    with contextlib.suppress(OSError):
-        for entry in os.scandir(path.parent):
-            if entry.name.startswith(prefix):
-                with contextlib.suppress(OSError):
-                    if entry.stat(follow_symlinks=False).st_mtime < limit:
-                        os.unlink(entry.path)
 
 
 def racy(mtime_ns: int, read_ns: int) -> bool:
@@ -133,9 +119,15 @@ def racy(mtime_ns: int, read_ns: int) -> bool:
     return read_ns - mtime_ns < (RACY_FINE_NS if mtime_ns % 1_000_000 else RACY_NS)
 
 
-def write_note(path: Path, key: tuple[int, int, int], digest: str, read_ns: int) -> None:
+def changed_ns(key: StatKey) -> int:
+    """When the file last changed by its stamps: the later of mtime and ctime (an in-place
+    rewrite whose mtime was put back shows only in the ctime)."""
+    return max(key[2], key[3])
+
+
+def write_note(path: Path, key: StatKey, digest: str, read_ns: int) -> None:
     _write_private(path, orjson.dumps({"format": FORMAT, "stat": list(key), "digest": digest,
-                                       "racy": racy(key[2], read_ns)}))
+                                       "racy": racy(changed_ns(key), read_ns)}))
 
 
 # -- building ---------------------------------------------------------------------------------------
@@ -190,7 +182,7 @@ def open_journal(path: Path | str, *, rebuild: bool = False) -> CachedJournal:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise StorageError(f"{path}: is not a regular file")
-        key = (st.st_ino, st.st_size, st.st_mtime_ns)
+        key = key_of(st)
         cache_file, note_file = cache_paths(path)
         note = None if rebuild else read_note(note_file)
         raw: bytes | None = None
@@ -200,7 +192,7 @@ def open_journal(path: Path | str, *, rebuild: bool = False) -> CachedJournal:
                 read_ns = time.time_ns()
                 raw = _read_all(fd, st.st_size)
                 digest = _sha256(raw)
-                if digest == note.digest and not racy(key[2], read_ns):
+                if digest == note.digest and not racy(changed_ns(key), read_ns):
                     write_note(note_file, key, digest, read_ns)
                     _vouch(path, key, raw, read_ns)
             sections = Sections.open(cache_file) if digest == note.digest else None
@@ -229,15 +221,15 @@ def open_journal(path: Path | str, *, rebuild: bool = False) -> CachedJournal:
         os.close(fd)
 
 
-def _vouch(path: Path, key: tuple[int, int, int], raw: bytes, read_ns: int) -> None:
+def _vouch(path: Path, key: StatKey, raw: bytes, read_ns: int) -> None:
     """Tell the storage layer that these bytes are a valid journal: a build validated them in
     full, a refresh validated what changed since a version that was (and a cache is only ever
     made from a valid file). Not for bytes that may still change under the same stat key."""
-    if not racy(key[2], read_ns):
+    if not racy(changed_ns(key), read_ns):
         remember_validated(path, key, zlib.crc32(raw))
 
 
-def _overlaid(path: Path, fd: int, key: tuple[int, int, int], note: KeyNote,
+def _overlaid(path: Path, fd: int, key: StatKey, note: KeyNote,
               cache_file: Path) -> tuple[CachedJournal | None, bytes | None]:
     """The cache with the changes this program made since it was built laid over it
     (journal.search.cache.overlay), when the storage layer's change history leads from the
@@ -248,7 +240,7 @@ def _overlaid(path: Path, fd: int, key: tuple[int, int, int], note: KeyNote,
     if chain is None:
         return None, None
     raw = None
-    if racy(key[2], time.time_ns()):  # the key alone does not prove the bytes: check them
+    if racy(changed_ns(key), time.time_ns()):  # the key alone does not prove the bytes: check them
         raw = _read_all(fd, key[1])
         if zlib.crc32(raw) != chain.crc32:
             return None, raw
