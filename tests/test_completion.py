@@ -21,6 +21,7 @@ from journal.completion import names as names_module
 from journal.completion.names import load_names
 from journal.completion.protocol import answer, bash_quote, unquote
 from journal.storage import derived_note
+from tests.helpers import settle
 
 SEP = "\x1f"
 PAST = time.time() - 3600  # a data file stamped well outside the racy window
@@ -37,7 +38,7 @@ def book(cli, jfile: Path) -> Path:
                  ("contact", "add", "Esc\x1b[31mape"), ("org", "add", "A/S Nordic"),
                  ("project", "add", "贷款续期", "--org", "工商银行")):
         assert cli(*args).code == 0, args
-    os.utime(jfile, (PAST, PAST))
+    settle(jfile)
     return jfile
 
 
@@ -256,7 +257,7 @@ def test_names_list_keeps_pinyin_of_unchanged_names(book: Path, cli,
     real = search_names.pinyin_keys
     monkeypatch.setattr(search_names, "pinyin_keys", lambda n: computed.append(n) or real(n))
     assert cli("contact", "add", "王芳").code == 0
-    os.utime(book, (PAST, PAST))
+    settle(book)
     assert offered(["journal", "add", "x", "-c", "wf"], book) == ["王芳"]
     assert computed == ["王芳"]
 

@@ -45,8 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     complaints.set_defaults(func=cmd_complaints)
 
     handover = sub.add_parser(
-        "handover", help="hand a client over to a colleague: record it, set the owner, write "
-        "the client file and a bundle",
+        "handover", help="hand a client over to a colleague, with its file",
         description="Records the hand-over as an entry linked to the client (who handed over, "
                     "received, witnessed), makes the colleague its owner (for an organisation, "
                     "its contacts' too), and writes the client file (NAME-DATE.md) and a bundle "

@@ -23,26 +23,28 @@ _ONE = {"documents and entries": "document or entry"}
 
 EXPORT_HELP = """\
 formats (default: what the -o file's extension says, else md):
-  csv     entries in the import's columns (imports back); --excel: BOM and formula guard for
-          Excel; --encoding gb18030 for older Chinese Excel
-  xlsx    a workbook: Entries (real dates and times), Contacts, Projects, Organisations, Day notes
-  json    everything with ids; `journal import` merges it back without duplicates
+  csv     entries in the import's columns (imports back); --excel: BOM and
+          formula guard for Excel; --encoding gb18030 for older Chinese Excel
+  xlsx    a workbook: Entries (real dates and times), Contacts, Projects,
+          Organisations, Day notes
+  json    everything with ids; `journal import` merges it back, no duplicates
   md      a diary by month and day, with links, tags, expenses and day notes
-  ics     planned entries (and recurring series) with reminders, plus birthdays, for a calendar;
-          a status: filter (status:done, -status:cancelled) exports those entries instead
+  ics     planned entries (and recurring series) with reminders, plus
+          birthdays; a status: filter (status:done) exports those instead
   vcard   contacts (vCard 4.0; --vcard3 for older phones)
 
-the filters are those of `journal search` (see `journal search --help`): words, "phrases",
--word, contact: project: org: tag: status: on: from: to:, or the options below. A filtered
-export carries the contacts, projects and organisations its entries link to.
+the filters are those of `journal search` (see `journal search --help`):
+words, "phrases", -word, contact: project: org: tag: status: on: from: to:,
+or the options below. A filtered export carries the contacts, projects and
+organisations its entries link to.
 
 examples:
-  journal export -o journal.xlsx                       # everything, as a workbook
+  journal export -o journal.xlsx                   # everything, as a workbook
   journal export --format csv --excel from:2026-01 -o 2026.csv
-  journal export --org 工商银行 -o 工商银行.md           # one client's diary
+  journal export --org 工商银行 -o 工商银行.md       # one client's diary
   journal export status:planned from:today -o plans.ics
   journal export --format vcard --vcard3 from:2026-01 -o met-in-2026.vcf
-  journal export org 华辰精密 --format json -o 华辰.json   # a client hand-over (see README)
+  journal export org 华辰精密 --format json -o 华辰.json  # a hand-over
 """
 
 
@@ -50,7 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     from journal.cli.search_cmds import _intermixed
 
     imp = sub.add_parser(
-        "import", help="import entries (CSV, jrnl), contacts (vCard) or a journal/hand-over JSON",
+        "import", help="import entries, contacts (vCard) or a JSON export",
         description="The format is taken from the extension, else the content. CSV header: "
                     "date,time,event,summary,projects,contacts,organisations (lists separated by "
                     "';'), UTF-8 or GB18030. vCard 2.1/3.0/4.0 (.vcf) from phones and Outlook: "
@@ -69,8 +71,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp.set_defaults(func=cmd_import)
 
     exp = sub.add_parser(
-        "export", help="export the journal or a part (csv, xlsx, json, md, ics, vcard), or hand a "
-                       "client over", formatter_class=argparse.RawDescriptionHelpFormatter,
+        "export", help="export (csv xlsx json md ics vcard) or hand a client over",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Export everything, or the entries a query selects (with the contacts,\n"
                     "projects and organisations they link to). `journal export contact|org|project\n"
                     "NAME` hands one client over: the client file — profile, tier and cadence,\n"

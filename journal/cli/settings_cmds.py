@@ -29,7 +29,7 @@ def _cadence(text: str) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     config = sub.add_parser(
-        "config", help="the configuration file: where it is, a documented start, checking it",
+        "config", help="the configuration file: show, path, init, check",
         description="The configuration (your name, client tiers and their cadence, entry "
                     "templates) is one TOML file, config.toml beside the app's settings "
                     "(~/.config/journal/ on Linux; --config FILE or $JOURNAL_CONFIG elsewhere).")

@@ -102,7 +102,7 @@ def load_names(path: Path) -> Names:
         after = stat_key(path)
     except (JournalError, OSError):
         return _empty()
-    if after == key and not _racy(key[2]):
+    if after == key and not _racy(key):
         _write_list(path, key, names)
     return names
 
@@ -111,12 +111,12 @@ def _empty() -> Names:
     return {kind: NameList() for kind in NAME_KINDS}
 
 
-def _racy(mtime_ns: int) -> bool:
-    """Whether the file could still change within its mtime's tick unseen (see the module
-    docstring); the search cache applies the same rule to its key."""
-    from journal.search.cache.reader import racy
+def _racy(key: tuple[int, ...]) -> bool:
+    """Whether the file could still change within its last stamp's tick unseen (see the module
+    docstring); the search cache applies the same rule to its key (mtime or ctime, the later)."""
+    from journal.search.cache.reader import changed_ns, racy
 
-    return racy(mtime_ns, time.time_ns())
+    return racy(changed_ns(key), time.time_ns())
 
 
 # -- building -------------------------------------------------------------------------------------
@@ -174,7 +174,7 @@ def _description(kind: str, doc: Mapping[str, Any], org: str) -> str:
 
 
 # -- the list on disk -----------------------------------------------------------------------------
-def _read_list(path: Path) -> tuple[tuple[int, int, int], Names] | None:
+def _read_list(path: Path) -> tuple[tuple[int, ...], Names] | None:
     from journal.storage import derived_note
 
     try:
@@ -183,15 +183,15 @@ def _read_list(path: Path) -> tuple[tuple[int, int, int], Names] | None:
                 or data.get("program") != __version__:  # another version may derive them otherwise
             return None
         key = tuple(int(x) for x in data["key"])
-        if len(key) != 3:
+        if len(key) != 4:  # (inode, size, mtime_ns, ctime_ns): journal.storage.StatKey
             return None
         names = {kind: NameList.from_columns(data["names"][kind]) for kind in NAME_KINDS}
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return (key[0], key[1], key[2]), names
+    return key, names
 
 
-def _write_list(path: Path, key: tuple[int, int, int], names: Names) -> None:
+def _write_list(path: Path, key: tuple[int, ...], names: Names) -> None:
     from journal.storage import write_note
 
     data = {"format": FORMAT, "program": __version__, "key": list(key),
