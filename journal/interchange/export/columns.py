@@ -6,7 +6,7 @@ organisations,status,tags``) so a CSV export imports back as it was, then ``expe
 version, or by another machine, is exported rather than silently dropped), then ``id``. Links are
 names — ``Name (Organisation)`` when the name alone could be someone else — because that is what
 a person reading a spreadsheet, and the CSV import, understand. Bookkeeping (``created_at``,
-``updated_at``, merge ``conflicts``) is left out: it is not the user's content.
+``updated_at``, merge ``conflicts``, per-field ``edited_at``) is left out: it is not the user's content.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import orjson
 from journal.interchange.export.scope import Doc, ExportData
 
 #: Never exported as columns: the document's bookkeeping, or links shown by name instead.
-BOOKKEEPING = frozenset({"created_at", "updated_at", "conflicts"})
+BOOKKEEPING = frozenset({"created_at", "updated_at", "conflicts", "edited_at"})
 _ISO_CURRENCY = re.compile(r"[A-Z]{3}")
 
 
