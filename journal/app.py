@@ -189,7 +189,7 @@ class JournalApp(App[None]):
             tables = self.journal.tables
             by_day, in_entries = _scan_entries(tables.get("entries", {}))
             found = {"entries": in_entries}
-            for name in ("contacts", "projects", "organisations", "days"):
+            for name in ("contacts", "projects", "organisations", "days", "reviews"):
                 found[name] = frozenset(i for i, d in tables.get(name, {}).items()
                                         if d.get("conflicts"))
             self._days = (generation, by_day)

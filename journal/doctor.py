@@ -42,7 +42,7 @@ def diagnose(tables: Mapping[str, Mapping[str, dict[str, Any]]]) -> tuple[list[s
                 problems.append(f"{table} {doc_id}: organisation_id points at a missing "
                                 f"organisation {doc['organisation_id']}")
     counts = ", ".join(counted(len(tables.get(t, {})), t) for t in
-                       ("entries", "contacts", "projects", "organisations", "days"))
+                       ("entries", "contacts", "projects", "organisations", "days", "reviews"))
     notes.append(counts)
     if conflicted:
         notes.append(f"merge conflicts recorded in {counted(conflicted, 'documents')} "

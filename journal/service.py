@@ -57,7 +57,7 @@ class Conflict:
 
 
 #: Tables whose documents can carry merge conflicts, in the order they are listed.
-CONFLICT_TABLES = ("entries", "contacts", "projects", "organisations", "days")
+CONFLICT_TABLES = ("entries", "contacts", "projects", "organisations", "days", "reviews")
 
 
 class Journal:
@@ -389,7 +389,9 @@ class Journal:
             hits = sorted((i, d) for i, d in tables.get(table, {}).items() if d.get("conflicts"))
             for doc_id, doc in hits:
                 name = (f"{doc['date']} {doc['event']}" if table == "entries" else
-                        f"day note {doc_id}" if table == "days" else label(tables, kinds[table], doc_id))
+                        f"day note {doc_id}" if table == "days" else
+                        f"review {doc_id}" if table == "reviews" else
+                        label(tables, kinds[table], doc_id))
                 by_field: dict[str, list[dict[str, Any]]] = {}
                 for record in doc["conflicts"]:
                     by_field.setdefault(str(record.get("field", "")), []).append(record)

@@ -53,7 +53,7 @@ from journal.datafile.validate import check_tables
 from journal.errors import StorageError
 from journal.models import SCHEMA_VERSION
 
-TABLES = ("contacts", "days", "entries", "meta", "organisations", "projects")
+TABLES = ("contacts", "days", "entries", "meta", "organisations", "projects", "reviews")
 CACHE_DIR = ".journal-cache"
 
 Tables = dict[str, dict[str, dict[str, Any]]]

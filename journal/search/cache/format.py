@@ -19,12 +19,12 @@ import orjson
 
 from journal.search.index import IndexState
 
-FORMAT = 1
+FORMAT = 2  # 2: the small tables include the written reviews
 MAGIC = b"journal-search-cache\n"
 
 
 #: The tables the cache keeps whole (every table but the entries).
-SMALL_TABLES = ("contacts", "days", "meta", "organisations", "projects")
+SMALL_TABLES = ("contacts", "days", "meta", "organisations", "projects", "reviews")
 
 
 class CacheCorrupt(Exception):
