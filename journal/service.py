@@ -24,11 +24,13 @@ from journal.models import (
     Entry,
     check_date,
     edit_tags,
+    effective_origin,
     lean,
     tag_set,
     utc_now,
 )
 from journal.names.resolve import MODEL_BY_KIND, Created, LinkRequest, NameIndex, Resolver, label
+from journal.routine.usecases import RoutineUseCases, conflict_records
 from journal.storage import JournalStore, Tables, TablesView
 from journal.text import fold
 
@@ -60,8 +62,9 @@ class Conflict:
 CONFLICT_TABLES = ("entries", "contacts", "projects", "organisations", "days", "reviews")
 
 
-class Journal:
-    """The journal file and everything one can do with it."""
+class Journal(RoutineUseCases):
+    """The journal file and everything one can do with it (the daily routine's use cases —
+    ticking, carrying over, reviews — come from :class:`RoutineUseCases`)."""
 
     def __init__(self, path: Path | str) -> None:
         self.store = JournalStore(path)
@@ -95,11 +98,18 @@ class Journal:
     def add_entry(self, *, event: str, date: str, time: str | None = None,
                   end_time: str | None = None, summary: str = "", status: str = "done",
                   tags: Iterable[str] = (), links: LinkRequest | None = None,
+                  priority: str = "", origin: str | None = None,
+                  expenses: Iterable[Mapping[str, Any]] = (),
                   ) -> tuple[Entry, list[Created]]:
-        """Add one entry, linking (or creating) the named projects, contacts and organisations."""
+        """Add one entry, linking (or creating) the named projects, contacts and organisations.
+        ``origin`` defaults to "planned" for an entry written down as planned, else to nothing
+        (it came up on the day); ticking it off later keeps it."""
         now = utc_now()
+        if origin is None:
+            origin = "planned" if status == "planned" else ""
         entry = Entry(date=date, time=time, end_time=end_time, event=event, summary=summary,
-                      status=status, tags=list(tags), created_at=now, updated_at=now)
+                      status=status, tags=list(tags), priority=priority, origin=origin,
+                      expenses=[dict(x) for x in expenses], created_at=now, updated_at=now)
         entry.validate()  # fail on bad input before touching names
         with self.store.transaction() as tx:
             resolver = Resolver(tx, now)
@@ -129,8 +139,13 @@ class Journal:
     def edit_entry(self, ref: str, changes: Mapping[str, Any], *,
                    add: LinkRequest | None = None, remove: LinkRequest | None = None,
                    add_tags: Iterable[str] = (), remove_tags: Iterable[str] = (),
+                   add_expenses: Iterable[Mapping[str, Any]] = (),
                    base: Mapping[str, Any] | None = None) -> tuple[Entry, list[Created]]:
         """Change fields, links and tags of an entry.
+
+        Setting the status to planned here re-plans the entry: unless ``changes`` says otherwise,
+        its origin becomes "planned" too (ticking, unlike this, never changes the origin).
+        ``add_expenses`` are appended, under the lock, to the expenses the entry has then.
 
         ``base`` is the document as the caller saw it (the TUI editor's starting point): a field that
         someone else changed meanwhile and this edit changes too keeps this edit, and the other value
@@ -175,6 +190,9 @@ class Journal:
                     linked -= ids
                 setattr(entry, link_field, sorted(linked))
             entry.tags = edit_tags(entry.tags, add_tags, remove_tags)
+            if changes.get("status") == "planned" and "origin" not in changes:
+                entry.origin = "planned"
+            entry.expenses = [*entry.expenses, *(dict(x) for x in add_expenses)]
             entry.conflicts = conflicts
             entry.updated_at = now
             tx.replace("entries", entry_id, entry.to_doc())
@@ -247,7 +265,10 @@ class Journal:
         view: dict[str, Any] = {
             "id": entry.id, "date": entry.date, "time": entry.time, "end_time": entry.end_time,
             "event": entry.event, "summary": entry.summary, "status": entry.status,
-            "tags": entry.tags}
+            "tags": entry.tags, "priority": entry.priority or "normal",
+            "origin": effective_origin({"origin": entry.origin, "status": entry.status})}
+        if entry.carried_from:
+            view["carried_from"] = entry.carried_from
         for kind in KINDS:
             ids = getattr(entry, KIND_LINK_FIELD[kind])
             view[KIND_TABLE[kind]] = [label(tables, kind, i) for i in ids]
@@ -365,17 +386,23 @@ class Journal:
         doc = self.view.get_doc("days", day)
         return doc.get("note", "") if doc else ""
 
-    def set_day_note(self, day: str, note: str) -> None:
+    def set_day_note(self, day: str, note: str, *, base: str | None = None) -> None:
+        """Save the day's note (its 小结); an empty one removes it. ``base``: the text the
+        editor started from — a different note saved meanwhile elsewhere is kept as a conflict
+        (and is not removed by saving an empty one)."""
         check_date(day, "day")
+        note = note.rstrip()
         now = utc_now()
         with self.store.transaction() as tx:
             current = tx.get("days", day)
             if not note.strip():
-                if current is not None:
+                if current is not None and (base is None or current.get("note", "") == base):
                     tx.remove("days", day)
                 return
             created = current.get("created_at", now) if current else now
-            doc = DayNote(id=day, note=note, created_at=created, updated_at=now).to_doc()
+            conflicts = conflict_records(current or {}, base, note, "note", now)
+            doc = DayNote(id=day, note=note, created_at=created, updated_at=now,
+                          conflicts=conflicts).to_doc()
             tx.replace("days", day, doc)
 
     # -- merge conflicts ------------------------------------------------------------------------

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from journal.service import Journal
 
 #: Modules (in journal.cli) that add sub-commands; each has ``register(subparsers)``.
-COMMAND_MODULES = ["entries", "documents", "importing", "maintenance"]
+COMMAND_MODULES = ["entries", "routine", "documents", "importing", "maintenance"]
 OPTIONAL_COMMAND_MODULES = ["search_cmds", "sync_cmds"]
 ENV_FILE = "JOURNAL_FILE"
 

@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 
 from journal.models import KIND_TABLE
+from journal.routine.expenses import format_expense
 from journal.text import clean_line, clean_lines, first_line
 
 _STATUS_MARK = {"done": "", "planned": "[planned] ", "cancelled": "[cancelled] "}
@@ -31,9 +32,19 @@ def when(view: Mapping[str, Any]) -> str:
     return f"{view['date']} {time:<11}".rstrip() if time else view["date"]
 
 
+def _marks(view: Mapping[str, Any]) -> str:
+    """``[high] `` / ``[low] `` and ``[from 11-20] `` before an entry's event."""
+    out = f"[{view['priority']}] " if view.get("priority") in ("high", "low") else ""
+    if view.get("carried_from"):
+        out += f"[from {view['carried_from'][0][5:]}] "
+    return out
+
+
 def entry_line(view: Mapping[str, Any]) -> str:
-    """One line per entry: id, when, status, event, first summary line, linked names."""
-    text = f"{view['id']}  {when(view):<22} {_STATUS_MARK.get(view['status'], '')}{view['event']}"
+    """One line per entry: id, when, status, priority, where it was carried from, event, first
+    summary line, linked names."""
+    text = (f"{view['id']}  {when(view):<22} {_STATUS_MARK.get(view['status'], '')}"
+            f"{_marks(view)}{view['event']}")
     summary = first_line(view.get("summary") or "")
     if summary:
         text += f" — {summary}"
@@ -50,12 +61,18 @@ def entry_line(view: Mapping[str, Any]) -> str:
 def entry_block(view: Mapping[str, Any]) -> str:
     """The full entry, for ``journal show``."""
     lines = [f"{when(view)}  {view['event']}", f"id:       {view['id']}",
-             f"status:   {view['status']}"]
+             f"status:   {view['status']}"
+             + (" (planned ahead)" if view.get("origin") == "planned" and view["status"] != "planned"
+                else "")]
+    if view.get("priority") in ("high", "low"):
+        lines.append(f"priority: {view['priority']}")
+    if view.get("carried_from"):
+        lines.append(f"carried:  from {', '.join(view['carried_from'])}")
     for key in ("contacts", "projects", "organisations", "tags"):
         if view.get(key):
             lines.append(f"{key + ':':<10}" + ", ".join(view[key]))
     for expense in view.get("expenses", ()):
-        lines.append(f"expense:  {expense['amount']} {expense['currency']} {expense['note']}".rstrip())
+        lines.append(f"expense:  {format_expense(expense)}")
     out = [clean_line(line) for line in lines]
     if view.get("summary"):
         out.append("")

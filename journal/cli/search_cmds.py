@@ -11,7 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -91,19 +91,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     _intermixed(search)
 
     for kind, example in (("week", "2026-W47, 2026-11-23 (its week), last week, 上周"),
-                          ("month", "2026-11, nov 2026, last month, 上个月")):
+                          ("month", "2026-11, nov 2026, last month, 上个月"),
+                          ("quarter", "2026-Q4, Q4, last quarter, 上季度")):
         report = sub.add_parser(
-            kind, help=f"summary of a {kind} (default: this {kind})",
-            description=f"Summary of a {kind}: totals, day by day, by client and project, people "
-                        f"met, what is still open and planned next"
-                        + (", top clients and overdue contacts." if kind == "month" else "."))
+            kind, help=f"summary of a {kind} (default: this {kind}); --edit writes its review",
+            description=f"Summary of a {kind}: your written review first, then totals, plan "
+                        "against done, "
+                        + ("month by month" if kind == "quarter" else "day by day")
+                        + ", by client and project, people met, what is still open, carried "
+                        "over and planned next"
+                        + ("" if kind == "week" else ", top clients and overdue contacts")
+                        + f". --edit opens $EDITOR on the {kind}'s written review.")
         report.add_argument("period", nargs="*", metavar=kind.upper(), help=f"e.g. {example}")
         report.add_argument("--format", choices=("md", "json", "text"), default=None,
                             help="default: md, or what the -o file's extension says")
         report.add_argument("-o", "--output", type=Path, metavar="FILE",
                             help="write the summary to FILE (mode 0600) instead of printing it")
+        report.add_argument("-e", "--edit", action="store_true",
+                            help=f"write the {kind}'s review in $EDITOR (stored in the journal)")
         report.add_argument("--today", help=argparse.SUPPRESS)
-        report.set_defaults(func=cmd_week if kind == "week" else cmd_month)
+        report.set_defaults(func=cmd_report, kind=kind)
         _intermixed(report)
 
 
@@ -116,7 +123,7 @@ def _today(args: argparse.Namespace) -> date:
     return date.today()
 
 
-def _with_cache(ctx: Any, work: Callable[[Any], int]) -> int:
+def with_cache(ctx: Any, work: Callable[[Any], int]) -> int:
     """Run ``work`` on the cached journal; a cache found inconsistent on the way is rebuilt once
     (its checks run lazily, as columns are decoded)."""
     from journal.names.matching import gc_paused
@@ -168,7 +175,7 @@ def cmd_search(args: argparse.Namespace, ctx: Any) -> int:
         _print_results(args, ctx, views, cached.documents(positions), query.words)
         return 0
 
-    return _with_cache(ctx, work)
+    return with_cache(ctx, work)
 
 
 def _print_results(args: argparse.Namespace, ctx: Any, views: Any, docs: dict[str, dict[str, Any]],
@@ -189,28 +196,29 @@ def _print_results(args: argparse.Namespace, ctx: Any, views: Any, docs: dict[st
         ctx.stdout.write("\n".join(lines) + "\n")
 
 
-def cmd_week(args: argparse.Namespace, ctx: Any) -> int:
-    return _report(args, ctx, "week")
+def cmd_report(args: argparse.Namespace, ctx: Any) -> int:
+    return _report(args, ctx, args.kind)
 
 
-def cmd_month(args: argparse.Namespace, ctx: Any) -> int:
-    return _report(args, ctx, "month")
-
-
-def _report(args: argparse.Namespace, ctx: Any, kind: Literal["week", "month"]) -> int:
-    from journal.dates import parse_month, parse_week
+def _report(args: argparse.Namespace, ctx: Any, kind: Literal["week", "month", "quarter"]) -> int:
+    from journal.dates import parse_month, parse_quarter, parse_week
     from journal.reports.render import render_json, render_markdown, render_text
-    from journal.reports.summary import build_period_report, next_period
+    from journal.reports.summary import build_period_report, entries_needed_until
 
     today = _today(args)
     text = " ".join(args.period).strip() or None
-    start, end = (parse_week if kind == "week" else parse_month)(text, today=today)
+    parse = {"week": parse_week, "month": parse_month, "quarter": parse_quarter}[kind]
+    start, end = parse(text, today=today)
+    if args.edit:
+        if args.output is not None or args.format is not None:
+            raise ValidationError("--edit writes the review; print the summary without it")
+        return _edit_review(ctx, kind, start, end)
     fmt = args.format or _format_of(args.output) or "md"
     if args.output is not None:
         _check_output(args.output, ctx.path)
 
     def work(cached: Any) -> int:
-        tables = cached.period_tables(start, next_period(kind, end)[1])
+        tables = cached.period_tables(start, entries_needed_until(kind, end))
         report = build_period_report(tables, start, end, today=today, kind=kind, index=cached.index)
         rendered = {"md": render_markdown, "json": render_json, "text": render_text}[fmt](report)
         if args.output is None:
@@ -220,7 +228,37 @@ def _report(args: argparse.Namespace, ctx: Any, kind: Literal["week", "month"]) 
             ctx.out(f"wrote {kind} {report.label} ({fmt}) to {args.output}")
         return 0
 
-    return _with_cache(ctx, work)
+    return with_cache(ctx, work)
+
+
+def _edit_review(ctx: Any, kind: Literal["week", "month", "quarter"], start: date,
+                 end: date) -> int:
+    """Open $EDITOR on the period's written review (headings to start from when there is none)
+    and store what was written."""
+    from journal.cli.editor import edit_text
+    from journal.routine.reviews import is_chinese, is_unwritten, review_id, template
+
+    journal = ctx.journal
+    rid = review_id(kind, start)
+    current = journal.review(rid)
+    if current:
+        initial = current + "\n"
+    else:
+        # the language of the last two months' entries up to the period's end
+        since = (end - timedelta(days=60)).isoformat()
+        recent = journal.dated_entry_docs(since, end.isoformat()) or {}
+        events = [str(d.get("event", "")) for d in recent.values()
+                  if since <= d.get("date", "") <= end.isoformat()][-300:]
+        initial = template(kind, is_chinese(events))
+    text = edit_text(initial, name=f"review-{rid}.md")
+    if text.rstrip() == current.rstrip() or (not current and is_unwritten(text)):
+        ctx.note(f"the review of {rid} is unchanged" if current
+                 else f"nothing written: no review saved for {rid}")
+        return 0
+    kept = journal.set_review(rid, text, base=current)
+    ctx.note(f"saved the review of {rid} (`journal {kind} {rid}` shows it)" if kept
+             else f"deleted the review of {rid}")
+    return 0
 
 
 def _format_of(path: Path | None) -> str | None:
