@@ -160,38 +160,51 @@ def cmd_search(args: argparse.Namespace, ctx: Any) -> int:
     today = _today(args)
 
     def work(cached: Any) -> int:
+        from journal.search.notes import merge_hits, search_notes
         from journal.search.render import Views
 
         errors: list[JournalError] = []
         for query in queries:
             try:
                 positions = cached.index.search_positions(query, today=today, limit=args.limit)
+                notes = search_notes(cached.tables, query, today=today)
                 break
             except JournalError as exc:  # unknown name, bad date: try the next reading
                 errors.append(exc)
         else:
             raise errors[0]
         views = Views(cached.index.tables)
-        _print_results(args, ctx, views, cached.documents(positions), query.words)
+        docs = cached.documents(positions)
+        if notes:  # day notes and reviews, merged by date into the entries' order
+            order = merge_hits([(i, d["date"]) for i, d in docs.items()], notes, args.limit)
+            by_key = {n.row_key: n for n in notes}
+            rows: list[Any] = [by_key.get(k) or (k, docs[k]) for k in order]
+        else:
+            rows = list(docs.items())
+        _print_results(args, ctx, views, rows, query.words)
         return 0
 
     return with_cache(ctx, work)
 
 
-def _print_results(args: argparse.Namespace, ctx: Any, views: Any, docs: dict[str, dict[str, Any]],
+def _print_results(args: argparse.Namespace, ctx: Any, views: Any, rows: list[Any],
                    words: list[str]) -> None:
+    """``rows``: (entry id, document) pairs and note hits (journal.search.notes.NoteHit)."""
+    from journal.search.notes import NoteHit, note_line, note_markdown, note_view
     from journal.search.render import markdown_item, query_words
 
     if args.format == "json":
         from journal.cli.render import to_json
 
-        ctx.out(to_json([views.view(i, d) for i, d in docs.items()]))
+        ctx.out(to_json([note_view(r) if isinstance(r, NoteHit) else views.view(*r) for r in rows]))
         return
     if args.format == "md":
-        lines = [line for i, d in docs.items() for line in markdown_item(views.view(i, d))]
+        lines = [line for r in rows for line in (
+            note_markdown(r) if isinstance(r, NoteHit) else markdown_item(views.view(*r)))]
     else:
         colour, folded = _colour(args, ctx.stdout), query_words(words)
-        lines = [views.text(i, d, folded, colour) for i, d in docs.items()]
+        lines = [note_line(r, folded, colour) if isinstance(r, NoteHit)
+                 else views.text(r[0], r[1], folded, colour) for r in rows]
     if lines:
         ctx.stdout.write("\n".join(lines) + "\n")
 
