@@ -1,7 +1,9 @@
 """Import entries from CSV — what a Chinese Excel or a bank's export gives the user.
 
-Header ``date,time,event,summary,projects,contacts,organisations`` (``status`` and ``tags`` optional);
-lists inside a cell are separated by ``;`` (full-width ``；`` too). Encoding: UTF-8 with or without BOM,
+Header ``date,time,event,summary,projects,contacts,organisations`` (``end_time``, ``status``, ``tags``,
+``priority`` and ``expenses`` optional); lists inside a cell are separated by ``;`` (full-width ``；``
+too). ``time`` may be a range (``9:00-10:00``, ``9点-10点半``); ``expenses`` holds expenses as typed
+for ``--expense`` (``120 CNY 午餐; 35 打车``, the default currency when none is given). Encoding: UTF-8 with or without BOM,
 else GB18030 (a damaged UTF-8 file is refused, not read as mojibake). All rows are checked first and
 the accepted ones written in ONE transaction, so a 25k-row file costs one write. A row equal to an existing entry (same date, time,
 event and summary) is skipped, which makes importing the same file twice a no-op. The backup is
@@ -24,7 +26,7 @@ from journal.storage import new_id
 
 REQUIRED_COLUMNS = ("date", "event")
 KNOWN_COLUMNS = ("date", "time", "end_time", "event", "summary", "projects", "contacts",
-                 "organisations", "status", "tags")
+                 "organisations", "status", "tags", "priority", "expenses")
 _ALIASES = {"organizations": "organisations", "orgs": "organisations", "project": "projects",
             "contact": "contacts", "organisation": "organisations", "tag": "tags"}
 _SPLIT_RE = re.compile(r"[;；]")
@@ -58,8 +60,10 @@ def dedupe_key(date: str, time: str | None, event: str, summary: str) -> tuple[s
 def import_csv(journal: Journal, path: Path, raw: bytes | None = None) -> ImportReport:
     """Import ``path`` (whose bytes are ``raw`` if already read) into ``journal``; see the module
     docstring."""
-    from journal.dates import DateError, parse_date, parse_time
+    from journal.dates import DateError, parse_date, parse_time, parse_time_range
     from journal.interchange.common import read_source
+    from journal.routine.config import load_routine_config
+    from journal.routine.expenses import parse_expenses
 
     text = decode(read_source(path) if raw is None else raw, path)
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -76,6 +80,7 @@ def import_csv(journal: Journal, path: Path, raw: bytes | None = None) -> Import
                               f"{','.join(KNOWN_COLUMNS[:8])})")
     report = ImportReport()
     now = utc_now()
+    currency: str | None = None  # the configured default, read when a row has expenses
     with journal.store.transaction() as tx:
         resolver = _Resolver(tx, now)
         seen = {dedupe_key(d["date"], d.get("time"), d["event"], d.get("summary", ""))
@@ -96,12 +101,23 @@ def import_csv(journal: Journal, path: Path, raw: bytes | None = None) -> Import
             cells = dict(zip(columns, row, strict=False))
             try:
                 date = parse_date(cells.get("date", "")).isoformat()
-                time = parse_time(cells["time"]) if cells.get("time", "").strip() else None
-                end = parse_time(cells["end_time"]) if cells.get("end_time", "").strip() else None
+                time, end = (parse_time_range(cells["time"]) if cells.get("time", "").strip()
+                             else (None, None))
+                if cells.get("end_time", "").strip():
+                    if end is not None:
+                        raise ValidationError("time is a range and end_time is given too")
+                    end = parse_time(cells["end_time"])
+                spent = []
+                if cells.get("expenses", "").strip():
+                    currency = currency or load_routine_config().default_currency
+                    spent = parse_expenses(cells["expenses"], currency)
+                status = (cells.get("status") or "done").strip().lower()
                 entry = Entry(date=date, time=time, end_time=end, event=cells.get("event", ""),
-                              summary=cells.get("summary", "").strip(),
-                              status=(cells.get("status") or "done").strip().lower(),
-                              tags=_split(cells.get("tags")), created_at=now, updated_at=now)
+                              summary=cells.get("summary", "").strip(), status=status,
+                              origin="planned" if status == "planned" else "",
+                              priority=(cells.get("priority") or "").strip().lower(),
+                              expenses=spent, tags=_split(cells.get("tags")), created_at=now,
+                              updated_at=now)
                 entry.validate()
                 key = dedupe_key(entry.date, entry.time, entry.event, entry.summary)
                 if key in seen:

@@ -102,6 +102,10 @@ def _entry_lines(bundle: dict[str, Any], entry: dict[str, Any]) -> list[str]:
             lines.append(f"{label}: {', '.join(_inline(n) for n in names)}  ")
     if entry.get("tags"):
         lines.append("Tags: " + ", ".join(_inline(t) for t in entry["tags"]) + "  ")
+    if entry.get("priority") in ("high", "low"):
+        lines.append(f"Priority: {entry['priority']}  ")
+    if entry.get("carried_from"):
+        lines.append(f"Carried over from: {', '.join(sorted(entry['carried_from']))}  ")
     for expense in entry.get("expenses", ()):
         lines.append(f"Expense: {expense['amount']} {_inline(expense['currency'])} "
                      f"{_inline(expense['note'])}".rstrip() + "  ")

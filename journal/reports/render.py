@@ -134,8 +134,14 @@ def _group_line(g: Group, fmt: Callable[[str], str]) -> str:
             f"{g.done} done{hours}" + (f"; {plan}" if plan else "") + _money_note(g.plan.expenses))
 
 
+_MONTH_HEAD = ("Month", "Hours", "Planned", "As planned", "Carried", "Cancelled", "Open",
+               "Came up")
+
+
 def _month_rows(months: list[PeriodFigures]) -> list[list[str]]:
-    return [[m.label, str(m.entries), str(m.done), _hours(m.minutes) if m.minutes else "—",
+    """A quarter's months, narrow enough for 80 columns (done = as planned + came up)."""
+    return [[f"{_MONTHS[m.start.month - 1]} {m.start.year}",
+             f"{m.minutes // 60}h{m.minutes % 60:02d}" if m.minutes else "—",
              *_plan_cells(m.plan)] for m in months]
 
 
@@ -192,7 +198,7 @@ def render_markdown(r: Report) -> str:
         out += ["## Plan and done", "", *_md_table(_PLAN_HEAD, [_plan_cells(r.plan)])]
     if r.kind == "quarter":
         out += ["## Month by month", ""]
-        out += _md_table(("Month", "Entries", "Done", "Hours", *_PLAN_HEAD), _month_rows(r.months))
+        out += _md_table(_MONTH_HEAD, _month_rows(r.months))
     else:
         out += ["## Day by day", ""]
     if not r.days and r.kind != "quarter":
@@ -280,7 +286,7 @@ def render_text(r: Report) -> str:
     if r.plan.any:
         out.append(f"Plan: {_plan_line(r.plan)}")
     if r.kind == "quarter":
-        rows = [["Month", "Entries", "Done", "Hours", *_PLAN_HEAD], *_month_rows(r.months)]
+        rows = [list(_MONTH_HEAD), *_month_rows(r.months)]
         widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
         out += _txt_section("Month by month", [
             "  " + "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in

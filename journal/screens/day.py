@@ -57,12 +57,11 @@ class DayScreen(JournalScreen):
     AUTO_FOCUS = "#day-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         # priority: the table would otherwise take left/right to scroll sideways.
-        Binding("left,left_square_bracket", "day(-1)", "Prev", key_display="←",
-                tooltip="Previous day",
-                priority=True),
-        Binding("right,right_square_bracket", "day(1)", "Next", key_display="→",
-                tooltip="Next day",
-                priority=True),
+        # one footer item for both (80 columns are full): ? lists them apart
+        Binding("left,left_square_bracket", "day(-1)", "Day", key_display="←→",
+                tooltip="Previous day", priority=True),
+        Binding("right,right_square_bracket", "day(1)", "Next", show=False, key_display="→",
+                tooltip="Next day", priority=True),
         Binding("x,space", "tick", "Tick", key_display="x",
                 tooltip="Tick the selected entry off (planned ↔ done)"),
         Binding("greater_than_sign", "carry", "Carry", key_display=">",
@@ -145,9 +144,9 @@ class DayScreen(JournalScreen):
         plan = [i for i in ids if effective_origin(docs[i]) == "planned"]
         if plan:
             done = sum(1 for i in plan if docs[i].get("status") == "done")
-            count += f"  ·  plan: {done} of {len(plan)} done"
+            count += f"  ·  plan {done}/{len(plan)} done"
         if self.leftovers:
-            count += f"  ·  {len(self.leftovers)} left over from earlier days"
+            count += f"  ·  {len(self.leftovers)} left over"
         if self.order == "priority":
             count += "  ·  by priority"
         self.query_one("#day-header", Static).update(Content.assemble(

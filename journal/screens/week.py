@@ -65,9 +65,9 @@ class PeriodScreen(JournalScreen):
     KIND: ClassVar[Kind] = "week"
     AUTO_FOCUS = "#week-body"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left,left_square_bracket", "period(-1)", "Prev", key_display="←",
+        Binding("left,left_square_bracket", "period(-1)", "Prev", key_display="←→",
                 tooltip="Previous period", priority=True),
-        Binding("right,right_square_bracket", "period(1)", "Next", key_display="→",
+        Binding("right,right_square_bracket", "period(1)", "Next", show=False, key_display="→",
                 tooltip="Next period", priority=True),
         Binding("t", "this_period", "Now", tooltip="Back to the current period"),
         Binding("e", "edit_review", "Review", tooltip="Write the period's review (in place)"),
@@ -116,7 +116,7 @@ class PeriodScreen(JournalScreen):
                                      index=self.japp.current_index())
         self.markdown = render_markdown(report)
         now = " · now" if self.first <= self.japp.today <= self.last else ""
-        written = "" if report.review else " · no review yet: e writes it"
+        written = "" if report.review else " · e: write the review"
         self.query_one("#week-header", Static).update(Content.assemble(
             (self.period_title(), "bold"),
             (f"  {format_date_human(self.first)} – {format_date_human(self.last)}",
@@ -149,7 +149,8 @@ class PeriodScreen(JournalScreen):
             events = [str(d.get("event", "")) for d in recent.values()
                       if lo <= d.get("date", "") <= self.last.isoformat()]
             text = template(self.kind, is_chinese(events))
-        self.review_editor.open(f"Review {self.review_id} · {self.period_title()}", text, start=saved)
+        self.review_editor.open(f"Review {self.review_id} · {self.period_title()}", text,
+                                start=saved, cursor=None if saved else (1, 0))
 
     @on(InlineEditor.Saved, "#review-editor")
     def _review_saved(self, event: InlineEditor.Saved) -> None:

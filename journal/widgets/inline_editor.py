@@ -76,16 +76,18 @@ class InlineEditor(Vertical):
     def is_open(self) -> bool:
         return self.has_class("-open")
 
-    def open(self, title: str, text: str, *, start: str | None = None) -> None:
-        """Show ``text`` to edit under ``title``. ``start``: what counts as unchanged (the saved
-        text, when ``text`` is a template to fill in)."""
+    def open(self, title: str, text: str, *, start: str | None = None,
+             cursor: tuple[int, int] | None = None) -> None:
+        """Show ``text`` to edit under ``title``. ``start``: the text as saved (what the service
+        compares with, when ``text`` is a template to fill in); ``cursor``: where typing starts
+        (default: the end)."""
         self.start_text = text if start is None else start
         self._opened_with = text
         self.query_one("#inline-title", Static).update(plain(title))
         self.text_area.load_text(text)
         self.add_class("-open")
         self.text_area.focus()
-        self.text_area.move_cursor(self.text_area.document.end)
+        self.text_area.move_cursor(cursor or self.text_area.document.end)
 
     def close(self) -> None:
         self.remove_class("-open")

@@ -85,7 +85,7 @@ def _table(rows: list[str]) -> list[Content]:
         line: list[Content | str] = ["  "]
         for i, cell in enumerate(row):
             pad = " " * (widths[i] - cell_len(cell.plain))
-            line += [cell.stylize("bold $text-primary") if number == 0 else cell, pad, "   "]
+            line += [cell.stylize("bold $text-primary") if number == 0 else cell, pad, "  "]
         out.append(Content.assemble(*line).rstrip())
     return out
 

@@ -54,7 +54,7 @@ async def test_day_view_shows_todays_entries_in_time_order(sample_file: Path) ->
         assert "王芳 (绿源食品集团)" in shown[1]  # linked names, contact with organisation
         header = text_of(screen.query_one("#day-header", Static))
         assert "Mon 23 Nov 2026" in header and "today" in header
-        assert "plan: 1 of 4 done" in header and "1 left over from earlier days" in header
+        assert "plan 1/4 done" in header and "1 left over" in header
         detail = text_of(screen.query_one("#detail-text", Static))
         assert "晨会 Morning stand-up" in detail
 
