@@ -126,8 +126,10 @@ def merge_hits(entries: Sequence[tuple[str, str]], notes: Iterable[NoteHit],
 
 
 def snippet(text: str, words: Sequence[str]) -> str:
-    """The first line of ``text`` holding one of the folded ``words``, else its first line."""
+    """The first line of ``text`` holding one of the folded ``words``, else its first line;
+    Markdown headings (a review's 问题与风险) only when no other line will do."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
+    lines = [x for x in lines if not x.startswith("#")] + [x for x in lines if x.startswith("#")]
     for line in lines:
         if any(w in _folded(line) for w in words):
             return line
