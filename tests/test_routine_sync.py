@@ -9,7 +9,12 @@ from datetime import date
 from journal.service import Journal
 from journal.storage import load_file
 
-from .test_sync import Pair, assert_settled, git_env, journal, pair, synced  # noqa: F401
+from . import test_sync
+from .test_sync import Pair, assert_settled, journal, synced
+
+# the two clones and the hermetic git set-up of test_sync, as fixtures here too
+pair = test_sync.pair
+git_env = test_sync.git_env
 
 WEEK = "2026-W47"  # the week of DAY (2026-11-20) in test_sync
 
