@@ -165,6 +165,7 @@ async def test_the_mouse_works_too(sample_file: Path) -> None:
         assert second is not None and second != first
         await pilot.click("#day-table", offset=(10, 2))  # again on the selected row: open it
         assert isinstance(app.screen, EditorScreen)
+        await until(pilot, lambda: app.screen.query_one("#cancel").region.width > 0)  # laid out
         await pilot.click("#cancel")
         assert app.screen is screen
         await pilot.click("NavBar", offset=(45, 0))  # "p Projects" in the top line
