@@ -272,7 +272,10 @@ def test_search_finds_notes_and_reviews(cli, jfile: Path) -> None:  # noqa: ANN0
     assert len(cli("search", "风险", "on:2026-Q3", "--today", TODAY).out.splitlines()) == 0
     only_entries = cli("search", "风险", "status:done", "--today", TODAY).out.splitlines()
     assert len(only_entries) == 1 and "风险评估会" in only_entries[0]
-    data = json.loads(cli("search", "风险", "--format", "json", "--today", TODAY).out)
+    entries_only = json.loads(cli("search", "风险", "--format", "json", "--today", TODAY).out)
+    assert [v["event"] for v in entries_only] == ["风险评估会"]  # JSON: what `list` shows
+    assert len(cli("search", "风险", "--no-notes", "--today", TODAY).out.splitlines()) == 1
+    data = json.loads(cli("search", "风险", "--format", "json", "--notes", "--today", TODAY).out)
     assert data[0] == {"kind": "review", "period": "2026-W48", "from": "2026-11-23",
                        "to": "2026-11-29", "text": "## 问题与风险\n- 风险：材料不全"}
     assert data[2] == {"kind": "day-note", "date": "2026-11-20", "note": "问题：华辰的风险敞口太大"}

@@ -86,6 +86,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     search.add_argument("-n", "--limit", type=int, metavar="N", help="only the N newest")
     search.add_argument("--color", "--colour", action="store_true",
                         help="highlight matches even when the output is not a terminal")
+    search.add_argument("--notes", action=argparse.BooleanOptionalAction, default=None,
+                        help="list matching day notes and reviews among the entries (default: "
+                             "yes for text and md, no for json, which lists entries as `journal "
+                             "list` does)")
     search.add_argument("--today", help=argparse.SUPPRESS)
     search.set_defaults(func=cmd_search)
     _intermixed(search)
@@ -167,7 +171,8 @@ def cmd_search(args: argparse.Namespace, ctx: Any) -> int:
         for query in queries:
             try:
                 positions = cached.index.search_positions(query, today=today, limit=args.limit)
-                notes = search_notes(cached.tables, query, today=today)
+                with_notes = args.notes if args.notes is not None else args.format != "json"
+                notes = search_notes(cached.notes(), query, today=today) if with_notes else []
                 break
             except JournalError as exc:  # unknown name, bad date: try the next reading
                 errors.append(exc)
