@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import stat
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -180,6 +180,9 @@ def test_an_editor_that_fails_saves_nothing(cli, jfile: Path, monkeypatch: pytes
                                             tmp_path: Path) -> None:
     cli("note", "kept", "--today", TODAY)
     before = jfile.read_bytes()
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))  # where the text to edit is put
     editor(tmp_path, monkeypatch, "open(path, 'w').write('lost'); sys.exit(3)\n")
     failed = cli("note", "--edit", "--today", TODAY)
     assert failed.code == 1 and "status 3" in failed.err and jfile.read_bytes() == before
@@ -189,7 +192,7 @@ def test_an_editor_that_fails_saves_nothing(cli, jfile: Path, monkeypatch: pytes
     editor(tmp_path, monkeypatch, "open(path, 'wb').write(b'\\xff\\xfe bad')\n")
     binary = cli("note", "--edit", "--today", TODAY)
     assert binary.code == 1 and "not UTF-8" in binary.err and jfile.read_bytes() == before
-    assert not list(Path(os.environ.get("TMPDIR", "/tmp")).glob("journal-edit-*/note-*"))
+    assert list(temp.iterdir()) == []  # the private copies are gone
 
 
 def test_week_review_in_the_editor_with_chinese_headings(cli, jfile: Path,  # noqa: ANN001
