@@ -14,7 +14,6 @@ from typing import Any
 import orjson
 
 from journal.models import KIND_TABLE
-from journal.routine.expenses import format_expense
 from journal.text import clean_line, clean_lines, first_line
 
 _STATUS_MARK = {"done": "", "planned": "[planned] ", "cancelled": "[cancelled] "}
@@ -71,8 +70,10 @@ def entry_block(view: Mapping[str, Any]) -> str:
     for key in ("contacts", "projects", "organisations", "tags"):
         if view.get(key):
             lines.append(f"{key + ':':<10}" + ", ".join(view[key]))
-    for expense in view.get("expenses", ()):
-        lines.append(f"expense:  {format_expense(expense)}")
+    if view.get("expenses"):
+        from journal.routine.expenses import format_expense  # only here: it imports decimal
+
+        lines += [f"expense:  {format_expense(expense)}" for expense in view["expenses"]]
     out = [clean_line(line) for line in lines]
     if view.get("summary"):
         out.append("")

@@ -164,7 +164,6 @@ def cmd_search(args: argparse.Namespace, ctx: Any) -> int:
     today = _today(args)
 
     def work(cached: Any) -> int:
-        from journal.search.notes import merge_hits, search_notes
         from journal.search.render import Views
 
         errors: list[JournalError] = []
@@ -172,7 +171,7 @@ def cmd_search(args: argparse.Namespace, ctx: Any) -> int:
             try:
                 positions = cached.index.search_positions(query, today=today, limit=args.limit)
                 with_notes = args.notes if args.notes is not None else args.format != "json"
-                notes = search_notes(cached.notes(), query, today=today) if with_notes else []
+                notes = _notes(cached, query, today) if with_notes else []
                 break
             except JournalError as exc:  # unknown name, bad date: try the next reading
                 errors.append(exc)
@@ -181,6 +180,8 @@ def cmd_search(args: argparse.Namespace, ctx: Any) -> int:
         views = Views(cached.index.tables)
         docs = cached.documents(positions)
         if notes:  # day notes and reviews, merged by date into the entries' order
+            from journal.search.notes import merge_hits
+
             order = merge_hits([(i, d["date"]) for i, d in docs.items()], notes, args.limit)
             by_key = {n.row_key: n for n in notes}
             rows: list[Any] = [by_key.get(k) or (k, docs[k]) for k in order]
@@ -192,24 +193,36 @@ def cmd_search(args: argparse.Namespace, ctx: Any) -> int:
     return with_cache(ctx, work)
 
 
+def _notes(cached: Any, query: Any, today: date) -> list[Any]:
+    """The day notes and reviews matching ``query`` (none to look at: nothing imported)."""
+    tables = cached.notes()
+    if not any(tables.values()):
+        return []
+    from journal.search.notes import search_notes
+
+    return search_notes(tables, query, today=today)
+
+
 def _print_results(args: argparse.Namespace, ctx: Any, views: Any, rows: list[Any],
                    words: list[str]) -> None:
-    """``rows``: (entry id, document) pairs and note hits (journal.search.notes.NoteHit)."""
-    from journal.search.notes import NoteHit, note_line, note_markdown, note_view
+    """``rows``: (entry id, document) pairs, and note hits (journal.search.notes.NoteHit)."""
     from journal.search.render import markdown_item, query_words
 
+    if any(not isinstance(r, tuple) for r in rows):  # notes among them
+        from journal.search import notes
     if args.format == "json":
         from journal.cli.render import to_json
 
-        ctx.out(to_json([note_view(r) if isinstance(r, NoteHit) else views.view(*r) for r in rows]))
+        ctx.out(to_json([views.view(*r) if isinstance(r, tuple) else notes.note_view(r)
+                         for r in rows]))
         return
     if args.format == "md":
         lines = [line for r in rows for line in (
-            note_markdown(r) if isinstance(r, NoteHit) else markdown_item(views.view(*r)))]
+            markdown_item(views.view(*r)) if isinstance(r, tuple) else notes.note_markdown(r))]
     else:
         colour, folded = _colour(args, ctx.stdout), query_words(words)
-        lines = [note_line(r, folded, colour) if isinstance(r, NoteHit)
-                 else views.text(r[0], r[1], folded, colour) for r in rows]
+        lines = [views.text(r[0], r[1], folded, colour) if isinstance(r, tuple)
+                 else notes.note_line(r, folded, colour) for r in rows]
     if lines:
         ctx.stdout.write("\n".join(lines) + "\n")
 

@@ -4,6 +4,9 @@ Each one is a single storage transaction (lock, reload if changed, apply, one wr
 other change: ticking five entries, carrying a day's plan or saving a review never loses what
 another process wrote meanwhile. They take ``today`` as a parameter so that the CLI, the app (whose
 date can be pinned) and tests agree on what "in the future" means.
+
+The rules they apply are imported when first used: every command imports the service, and most
+(``add``, ``search``) never tick, carry or review anything.
 """
 
 from __future__ import annotations
@@ -15,16 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 from journal.errors import NotFoundError, ValidationError
 from journal.models import ENTRY_STATUSES, Entry, Review, check_review_id, utc_now
-from journal.routine.config import DEFAULT_WEEKEND
-from journal.routine.reviews import is_unwritten
-from journal.routine.status import check_not_future, toggled
-from journal.routine.workdays import carry_target
 
 if TYPE_CHECKING:
     from journal.storage import JournalStore, TablesView
 
 #: How far back the home screen looks for plans left unfinished.
 LEFTOVER_DAYS = 14
+#: Saturday and Sunday (journal.routine.config.DEFAULT_WEEKEND, without importing it).
+_WEEKEND = frozenset({5, 6})
 
 
 @dataclass
@@ -79,6 +80,8 @@ class RoutineUseCases:
         ``status``, all or none: an unknown id, or an entry dated after today being marked done
         without ``force``, changes nothing. Entries already in that status are left as they are
         (and reported unchanged). The origin is never touched (see journal.routine.status)."""
+        from journal.routine.status import check_not_future
+
         if status not in ENTRY_STATUSES:
             raise ValidationError(f"invalid status {status!r}: use one of {', '.join(ENTRY_STATUSES)}")
         ids = list(dict.fromkeys(self.get_entry(ref).id for ref in refs))
@@ -105,15 +108,19 @@ class RoutineUseCases:
 
     def toggle_done(self, ref: str, *, today: date, force: bool = False) -> StatusChange:
         """The tick: planned ↔ done (a cancelled entry becomes done)."""
+        from journal.routine.status import toggled
+
         entry = self.get_entry(ref)
         return self.set_status([entry.id], toggled(entry.status), today=today, force=force)[0]
 
     # -- carrying over ------------------------------------------------------------------------
     def carry_over(self, source: date, target: date | None = None, *, today: date,
-                   weekend: Collection[int] = DEFAULT_WEEKEND) -> CarryResult:
+                   weekend: Collection[int] = _WEEKEND) -> CarryResult:
         """Move the still-planned entries of ``source`` to ``target`` (default: the next working
         day, never a day already past; see journal.routine.workdays.carry_target). Each moved
         entry keeps its time and remembers the day it left in ``carried_from``."""
+        from journal.routine.workdays import carry_target
+
         target = target or carry_target(source, today, weekend)
         if target <= source:
             raise ValidationError(f"carry-over moves work forward: {target.isoformat()} is not "
@@ -166,6 +173,8 @@ class RoutineUseCases:
         """Save (or, for an empty or unwritten text, remove) the written review of a period;
         True if something is stored afterwards. ``base``: the text the editor started from —
         if another process saved a different one meanwhile, it is kept as a conflict."""
+        from journal.routine.reviews import is_unwritten
+
         check_review_id(period_id)
         text = text.rstrip()
         keep = bool(text.strip()) and not is_unwritten(text)

@@ -29,6 +29,7 @@ from textual.widgets import Footer, Static
 from journal.dates import format_date_human, parse_date
 from journal.errors import JournalError
 from journal.models import effective_origin
+from journal.routine.usecases import LEFTOVER_DAYS
 from journal.screens.base import EntryDefaults, JournalScreen
 from journal.screens.dialogs import ConfirmScreen, PromptScreen
 from journal.widgets.entry_detail import EntryDetail
@@ -116,8 +117,7 @@ class DayScreen(JournalScreen):
         docs = self.journal.tables.get("entries", {})
         ids = order_ids(self.japp.entry_ids_on(day), docs, self.order)
         today = self.japp.today
-        self.leftovers = ([e.id for e in self.journal.unfinished_before(self.day)]
-                          if self.day == today else [])
+        self.leftovers = self._leftovers(docs) if self.day == today else []
         self._header(ids, docs)
         note = self.journal.day_note(day)
         note_widget = self.query_one("#day-note", Static)
@@ -136,6 +136,16 @@ class DayScreen(JournalScreen):
         self.query_one("#day-empty").display = not rows
         self.table.display = bool(rows)
         self._show_detail()
+
+    def _leftovers(self, docs: dict[str, dict[str, Any]]) -> list[str]:
+        """Plans of the last two weeks still unticked, oldest first (what
+        Journal.unfinished_before finds), from the app's per-day lists: no pass over the
+        journal on every refresh."""
+        found = []
+        for back in range(LEFTOVER_DAYS, 0, -1):
+            day = (self.day - timedelta(days=back)).isoformat()
+            found += [i for i in self.japp.entry_ids_on(day) if docs[i].get("status") == "planned"]
+        return found
 
     def _header(self, ids: list[str], docs: dict[str, dict[str, Any]]) -> None:
         today = self.japp.today

@@ -24,7 +24,7 @@ from textual.widgets import Footer, Input, Static
 
 from journal.errors import JournalError
 from journal.screens.base import JournalScreen
-from journal.search.notes import parse_note_key
+from journal.search.notes import NoteIndex, parse_note_key
 from journal.widgets.entry_detail import EntryDetail
 from journal.widgets.entry_list import EntryList
 from journal.widgets.navbar import NavBar
@@ -60,6 +60,8 @@ class SearchScreen(JournalScreen):
         self._limit = FIRST_RESULTS
         #: Milliseconds the last query took in the index (read by the benchmark).
         self.last_ms = 0.0
+        #: Day notes and reviews folded for searching, per data generation.
+        self._notes: tuple[int, NoteIndex] | None = None
         self._status_text = _HINT
 
     def compose(self) -> ComposeResult:
@@ -156,10 +158,13 @@ class SearchScreen(JournalScreen):
 
     def _with_notes(self, text: str, ids: list[str]) -> list[str]:
         """``ids`` (newest first) with the matching day notes and reviews merged in by date."""
-        from journal.search.notes import merge_hits, search_notes
+        from journal.search.notes import NoteIndex, merge_hits
 
         tables = self.journal.tables
-        notes = search_notes(tables, text, today=self.japp.today)
+        generation = self.japp.generation
+        if self._notes is None or self._notes[0] != generation:
+            self._notes = (generation, NoteIndex(tables))
+        notes = self._notes[1].search(text, today=self.japp.today)
         if not notes:
             return ids
         entries = tables.get("entries", {})

@@ -22,7 +22,7 @@ from journal.errors import JournalError
 from journal.search.query import Query, parse_query
 from journal.text import fold
 
-__all__ = ["NoteHit", "merge_hits", "note_key", "note_line", "note_markdown", "note_view",
+__all__ = ["NoteHit", "NoteIndex", "merge_hits", "note_key", "note_line", "note_markdown", "note_view",
            "parse_note_key", "search_notes", "snippet"]
 
 _ENTRY_ONLY = frozenset({"contact", "project", "org", "tag", "status"})
@@ -60,53 +60,76 @@ def _folded(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
-def _range_ok(query: Query, start: str, end: str, today: date | None) -> bool:
+def _ranges(query: Query, today: date | None) -> list[tuple[str, str, bool]]:
+    """The query's date filters as (first day, last day, negated), parsed once per search."""
     from journal.dates import parse_period
 
+    out = []
     for term in query.terms:
         if term.field not in ("on", "from", "to"):
             continue
         a, b = parse_period(term.value, today=today)
-        lo = a.isoformat() if term.field != "to" else "0000-00-00"
-        hi = b.isoformat() if term.field != "from" else "9999-99-99"
-        overlaps = start <= hi and end >= lo
-        if overlaps == term.negated:
-            return False
-    return True
+        out.append((a.isoformat() if term.field != "to" else "0000-00-00",
+                    b.isoformat() if term.field != "from" else "9999-99-99", term.negated))
+    return out
+
+
+def _range_ok(ranges: list[tuple[str, str, bool]], start: str, end: str) -> bool:
+    """Whether a note spanning ``start``..``end`` overlaps every positive range and no negated
+    one."""
+    return all((start <= hi and end >= lo) != negated for lo, hi, negated in ranges)
+
+
+class NoteIndex:
+    """The day notes and reviews of one version of the journal with their text folded once, so
+    search-as-you-type does not fold a decade of notes on every keystroke (a few milliseconds
+    instead of ~30 for 3,650 notes)."""
+
+    def __init__(self, tables: Tables) -> None:
+        from journal.routine.reviews import review_period
+
+        self._items: list[tuple[NoteHit, str]] = []
+        for day, doc in (tables.get("days") or {}).items():
+            text = str(doc.get("note") or "")
+            if text.strip():
+                self._items.append((NoteHit("day", day, day, day, text), _folded(text)))
+        for period, doc in (tables.get("reviews") or {}).items():
+            text = str(doc.get("text") or "")
+            try:
+                _, first, last = review_period(period)
+            except JournalError:  # a week 53 in a year without one: not shown rather than fatal
+                continue
+            if text.strip():
+                hit = NoteHit("review", period, last.isoformat(), first.isoformat(), text)
+                self._items.append((hit, _folded(text)))
+        self._items.sort(key=lambda item: (item[0].date, item[0].kind == "day", item[0].key),
+                         reverse=True)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def search(self, query: str | Query, *, today: date | None = None) -> list[NoteHit]:
+        """The notes matching ``query``, newest first (see the module docstring). Date filters
+        are checked as the entry search checks them (bad ones raise the same errors)."""
+        q = parse_query(query) if isinstance(query, str) else query
+        if not q or not self._items or any(t.field in _ENTRY_ONLY and not t.negated
+                                           for t in q.terms):
+            return []
+        words = [w for w in map(fold, q.words) if w]
+        excluded = [w for w in map(fold, q.excluded_words) if w]
+        ranges = _ranges(q, today)
+        hits = []
+        for hit, folded in self._items:
+            if any(w not in folded for w in words) or any(w in folded for w in excluded):
+                continue
+            if not ranges or _range_ok(ranges, hit.start, hit.date):
+                hits.append(hit)
+        return hits
 
 
 def search_notes(tables: Tables, query: str | Query, *, today: date | None = None) -> list[NoteHit]:
-    """Day notes and reviews matching ``query``, newest first (see the module docstring).
-    Date filters are checked as the entry search checks them (bad ones raise the same errors)."""
-    from journal.routine.reviews import review_period
-
-    q = parse_query(query) if isinstance(query, str) else query
-    if not q or any(t.field in _ENTRY_ONLY and not t.negated for t in q.terms):
-        return []
-    words = [w for w in map(fold, q.words) if w]
-    excluded = [w for w in map(fold, q.excluded_words) if w]
-    candidates: list[NoteHit] = []
-    for day, doc in (tables.get("days") or {}).items():
-        text = str(doc.get("note") or "")
-        if text.strip():
-            candidates.append(NoteHit("day", day, day, day, text))
-    for period, doc in (tables.get("reviews") or {}).items():
-        text = str(doc.get("text") or "")
-        try:
-            _, first, last = review_period(period)
-        except JournalError:  # a week 53 in a year without one: not shown rather than fatal
-            continue
-        if text.strip():
-            candidates.append(NoteHit("review", period, last.isoformat(), first.isoformat(), text))
-    hits = []
-    for hit in candidates:
-        folded = _folded(hit.text)
-        if any(w not in folded for w in words) or any(w in folded for w in excluded):
-            continue
-        if _range_ok(q, hit.start, hit.date, today):
-            hits.append(hit)
-    hits.sort(key=lambda h: (h.date, h.kind == "day", h.key), reverse=True)
-    return hits
+    """Day notes and reviews matching ``query``, newest first (a one-off :class:`NoteIndex`)."""
+    return NoteIndex(tables).search(query, today=today)
 
 
 def merge_hits(entries: Sequence[tuple[str, str]], notes: Iterable[NoteHit],
