@@ -209,7 +209,12 @@ class EditorScreen(ModalScreen[str | None]):
                 if end == fields["time"]:
                     errors["end"] = "it ends when it starts"
         except JournalError as exc:
-            errors["end"] = str(exc)
+            try:
+                is_range = parse_time_range(end_text)[1] is not None
+            except JournalError:
+                is_range = False
+            errors["end"] = ("End takes one time: type the range in Time" if is_range
+                             else str(exc))
         fields["event"] = " ".join(self.query_one("#event", Input).value.split())
         if not fields["event"]:
             errors["event"] = "the event must not be empty (what happened, in a few words)"

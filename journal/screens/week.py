@@ -117,12 +117,20 @@ class PeriodScreen(JournalScreen):
         self.markdown = render_markdown(report)
         now = " · now" if self.first <= self.japp.today <= self.last else ""
         written = "" if report.review else " · e: write the review"
+        conflict = self.conflict_target() is not None
         self.query_one("#week-header", Static).update(Content.assemble(
-            (self.period_title(), "bold"),
+            ("⚠ " if conflict else "", "bold $warning"), (self.period_title(), "bold"),
             (f"  {format_date_human(self.first)} – {format_date_human(self.last)}",
              "$text-muted"), (now, "$accent"), (written, "$text-muted")))
         self.query_one("#week-markdown", Static).update(render_report(self.markdown, title=False))
         self.query_one("#week-body", VerticalScroll).scroll_home(animate=False)
+        self.update_resolve_binding()
+
+    def conflict_target(self) -> tuple[str, str] | None:
+        """The review shown, when a merge left another machine's text in it (r resolves)."""
+        if self.review_id in self.japp.conflicted().get("reviews", frozenset()):
+            return ("reviews", self.review_id)
+        return None
 
     def show_period(self, day: date, *, quarter: bool = False) -> None:
         """Show the period holding ``day`` (the month screen shows its quarter if asked)."""
@@ -223,6 +231,7 @@ class PeriodScreen(JournalScreen):
                             self.action_save)
         yield SystemCommand(f"Copy {name} summary", "Copy the Markdown to the clipboard (y)",
                             self.action_copy)
+        yield from self.conflict_commands()
 
 
 class WeekScreen(PeriodScreen):

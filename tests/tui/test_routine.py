@@ -269,3 +269,25 @@ async def test_month_screen_and_its_quarter(sample_file: Path) -> None:
         await pilot.press("Q")
         assert screen.kind == "month"
         assert screen.first == date(2027, 1, 1)
+
+
+async def test_a_review_that_kept_another_machines_text_is_resolved_with_r(
+        sample_file: Path) -> None:
+    from journal.screens.conflicts import ResolveScreen
+
+    journal = Journal(sample_file)
+    journal.set_review("2026-W48", "mine")
+    Journal(sample_file).set_review("2026-W48", "the other laptop's")
+    journal.set_review("2026-W48", "mine, later", base="mine")  # records the other as a conflict
+    app = make_app(sample_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("w")
+        screen = app.main_screen()
+        assert text_of(screen.query_one("#week-header", Static)).startswith("⚠ Week 48")
+        assert screen.check_action("resolve", ())
+        await pilot.press("r")
+        assert isinstance(app.screen, ResolveScreen)
+        await pilot.press("down", "enter")  # keep the other laptop's text
+        await until(pilot, lambda: Journal(sample_file).review("2026-W48") == "the other laptop's")
+        assert "conflicts" not in Journal(sample_file).tables["reviews"]["2026-W48"]
