@@ -27,9 +27,12 @@ so Chinese needs no spaces):
   project:授信          a project (same name forms)
   org:工商银行          an organisation: entries linked to it, its contacts or its projects
   tag:loan             a tag                     status:planned    done | planned | cancelled
-  on:2026-11-23        one day or a period: on:"last week", on:上周, on:2026-11, on:2026-W47
+  on:2026-11-23        one day or a period: on:"last week", on:上周, on:2026-11, on:2026-W47,
+                       on:2026-Q4
   from:2026-10 to:上个月 a range; dates: ISO, today, yesterday, last friday, 3 days ago, 昨天 …
 Any filter can be negated: -org:acme, -tag:vip, -on:2026-11.
+Day notes (小结) and written reviews holding the words are listed among the entries
+(--no-notes leaves them out; JSON lists entries only unless --notes).
 
 examples:
   journal search 拜访 org:工商银行 from:"this month"
