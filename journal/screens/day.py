@@ -126,9 +126,8 @@ class DayScreen(JournalScreen):
             note_widget.update(Content.assemble(mark, ("小结 ", "bold"),
                                                 plain(note.replace("\n", " · "))))
         else:
-            note_widget.update(Content.styled("No note for this day yet: N writes its 小结 "
-                                              "(lessons, problems, what is still open).",
-                                              "$text-muted"))
+            note_widget.update(Content.styled("No 小结 for this day yet: N writes it (lessons, "
+                                              "problems, what is open).", "$text-muted"))
         note_widget.display = not self.note_editor.is_open and (bool(note) or self.day <= today)
         self.table.day = day
         rows = ids + self.leftovers
