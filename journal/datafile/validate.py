@@ -48,7 +48,7 @@ ENTRY_STATUSES = frozenset(("done", "planned", "cancelled"))
 #: stored as nothing)
 PRIORITIES = frozenset(("high", "low"))
 ORIGINS = frozenset(("planned",))
-_MARKS = frozenset({"p", "o"} | {"p" + p for p in PRIORITIES} | {"o" + o for o in ORIGINS})
+_MARKS = frozenset({"p" + p for p in PRIORITIES} | {"o" + o for o in ORIGINS})
 #: tables keyed by something other than a ULID: a day, a review period
 _KEYED_BY = {"days": "a date", "reviews": "a period (2026-W47, 2026-11, 2026-Q4)"}
 
@@ -282,18 +282,18 @@ def _docs_ok(table: str, docs: Any) -> bool:
                 add_time(doc["time"])
             if "end_time" in doc:
                 add_time(doc["end_time"])
-            if "priority" in doc:
+            if "priority" in doc and doc["priority"]:  # null and "" are as missing
                 add_mark("p" + doc["priority"])
-            if "origin" in doc:
+            if "origin" in doc and doc["origin"]:
                 add_mark("o" + doc["origin"])
-            if "carried_from" in doc:
+            if "carried_from" in doc and doc["carried_from"]:
                 for day in doc["carried_from"]:
                     add_day(day)
     if not entries:
         return True
     if not statuses <= ENTRY_STATUSES:
         return False
-    if not marks <= _MARKS:
+    if not marks <= _MARKS:  # (an empty value was left out above)
         return False
     for day in days:
         if len(day) != 10 or not _valid_day(day):
