@@ -25,6 +25,17 @@ if TYPE_CHECKING:
 #: Modules (in journal.cli) that add sub-commands; each has ``register(subparsers)``.
 COMMAND_MODULES = ["entries", "documents", "importing", "maintenance"]
 OPTIONAL_COMMAND_MODULES = ["search_cmds", "sync_cmds"]
+#: The commands each module registers. A command builds only its own module's parsers: building
+#: all of them imported every command's dependencies (the service layer, the models) and ran
+#: argparse over ~150 options, a third of a warm ``journal search``. tests/test_cli_start.py
+#: checks that this table matches what the modules register.
+COMMANDS = {"entries": ("add", "list", "show", "edit", "delete"),
+            "documents": ("contact", "project", "org"),
+            "importing": ("import", "export"),
+            "maintenance": ("doctor", "backups", "restore"),
+            "search_cmds": ("search", "week", "month"),
+            "sync_cmds": ("sync", "merge-driver", "conflicts")}
+MODULE_OF = {command: module for module, names in COMMANDS.items() for command in names}
 ENV_FILE = "JOURNAL_FILE"
 
 
@@ -80,14 +91,19 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"journal: {clean_line(message)} (see `{self.prog} --help`)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or (``command``: a name from :data:`COMMANDS`) one that knows only the
+    commands of that command's module: what ``main`` builds once it has seen the command word."""
     parser = _Parser(prog="journal", description="A work journal and personal CRM.")
     parser.add_argument("--file", type=Path, default=None,
                         help=f"journal file (default: ${ENV_FILE} or the user data dir)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     tui = sub.add_parser("tui", help="open the full-screen app (the default)")
     tui.set_defaults(func=run_tui)
-    for name in COMMAND_MODULES + OPTIONAL_COMMAND_MODULES:
+    modules = COMMAND_MODULES + OPTIONAL_COMMAND_MODULES
+    if command in MODULE_OF:
+        modules = [MODULE_OF[command]]
+    for name in modules:
         try:
             module = importlib.import_module(f"journal.cli.{name}")
         except ModuleNotFoundError as exc:
@@ -96,6 +112,22 @@ def build_parser() -> argparse.ArgumentParser:
             raise
         module.register(sub)
     return parser
+
+
+def command_word(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names, when it can be told without a parser: the first word after
+    the global options (``--file PATH``, ``--file=PATH``); None for anything else (``--help``, an
+    unknown option, no command), which then gets the whole parser and its messages."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--file":
+            i += 2
+        elif arg.startswith("--file="):
+            i += 1
+        else:
+            return arg if arg in MODULE_OF else None
+    return None
 
 
 def run_tui(args: argparse.Namespace, ctx: Context) -> int:
@@ -128,7 +160,7 @@ def main(argv: Sequence[str] | None = None, *, stdout=None, stderr=None) -> int:
             print(f"journal: argument '{clean_line(arg[:60])}' is not valid UTF-8 text (check the "
                   "encoding of the terminal or script)", file=stderr or sys.stderr)
             return 2
-    parser = build_parser()
+    parser = build_parser(command_word(argv))
     try:
         with contextlib.redirect_stdout(stdout or sys.stdout), \
                 contextlib.redirect_stderr(stderr or sys.stderr):
