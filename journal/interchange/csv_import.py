@@ -102,7 +102,7 @@ def import_csv(journal: Journal, path: Path, raw: bytes | None = None) -> Import
                               summary=cells.get("summary", "").strip(),
                               status=(cells.get("status") or "done").strip().lower(),
                               tags=_split(cells.get("tags")), created_at=now, updated_at=now)
-                entry.validate()
+                doc = entry.to_doc()  # validates (once: it is most of the cost of a row)
                 key = dedupe_key(entry.date, entry.time, entry.event, entry.summary)
                 if key in seen:
                     report.duplicates += 1
@@ -113,10 +113,11 @@ def import_csv(journal: Journal, path: Path, raw: bytes | None = None) -> Import
             except (DateError, JournalError) as exc:
                 report.rejected.append((line, str(exc)))
                 continue
-            for name, ids in links.items():
-                setattr(entry, name, ids)
+            for name, ids in links.items():  # resolved ids: what the model's check_ids keeps
+                if ids:
+                    doc[name] = sorted(set(ids))
             seen.add(key)
-            new_docs.append((new_id(), entry.to_doc()))
+            new_docs.append((new_id(), doc))
         if new_docs or resolver.created:
             report.backup = journal.store.backup("import")
         if new_docs:

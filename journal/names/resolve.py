@@ -60,6 +60,11 @@ class NameIndex:
         self.by_name: dict[str, list[str]] = defaultdict(list)
         for doc_id, doc in self.docs.items():
             self.by_name[fold(doc["name"])].append(doc_id)
+        # A CSV names the same people (``Name (Organisation)``) row after row: each text is
+        # read and folded once. Folding an organisation's name for every namesake of every
+        # row made a 100k-row import superlinear.
+        self._folded: dict[str, str] = {}
+        self._refs: dict[str, tuple[str | None, str, tuple[str, str] | None]] = {}
 
     @property
     def docs(self) -> Mapping[str, dict[str, Any]]:
@@ -71,23 +76,42 @@ class NameIndex:
         rebuilding per creation was quadratic)."""
         self.by_name[fold(name)].append(doc_id)
 
+    def _fold(self, name: str) -> str:
+        folded = self._folded.get(name)
+        if folded is None:
+            folded = self._folded[name] = fold(name)
+        return folded
+
+    def _qualified(self, name: str, wanted_org: str) -> list[str]:
+        """Ids of the documents named ``name`` (folded) whose organisation is named
+        ``wanted_org`` (folded), as the documents are now."""
+        docs, orgs, folded = self.docs, self.tables.get("organisations", {}), self._fold
+        found = []
+        for doc_id in self.by_name.get(name, ()):
+            doc = docs.get(doc_id)
+            org_id = doc.get("organisation_id") if doc is not None else None
+            org = orgs.get(org_id) if org_id else None
+            if org is not None and folded(org["name"]) == wanted_org:
+                found.append(doc_id)
+        return sorted(found)
+
     def find(self, ref: str) -> list[str]:
         """All ids ``ref`` designates exactly: an id, a name, or ``Name (Organisation)``."""
         ref = ref.strip()
-        if ULID_RE.match(ref.upper()) and ref.upper() in self.docs:
-            return [ref.upper()]
-        ids = self.by_name.get(fold(ref), [])
+        parsed = self._refs.get(ref)
+        if parsed is None:
+            upper = ref.upper()
+            match = _QUALIFIED_RE.match(ref) if self.kind != "organisation" else None
+            parsed = self._refs[ref] = (upper if ULID_RE.match(upper) else None, self._fold(ref),
+                                        (fold(match["name"]), fold(match["org"])) if match else None)
+        as_id, key, qualified = parsed
+        if as_id is not None and as_id in self.docs:
+            return [as_id]
+        ids = self.by_name.get(key, [])
         if ids:
             return sorted(ids)
-        match = _QUALIFIED_RE.match(ref)
-        if match and self.kind != "organisation":
-            wanted_org = fold(match["org"])
-            orgs = self.tables.get("organisations", {})
-            return sorted(
-                doc_id for doc_id in self.by_name.get(fold(match["name"]), [])
-                if (org_id := self.docs[doc_id].get("organisation_id")) and org_id in orgs
-                and fold(orgs[org_id]["name"]) == wanted_org
-            )
+        if qualified is not None:
+            return self._qualified(*qualified)
         return []
 
     def resolve(self, ref: str) -> str:
