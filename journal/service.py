@@ -66,6 +66,20 @@ class Journal:
     def __init__(self, path: Path | str) -> None:
         self.store = JournalStore(path)
 
+    def warm_search_cache(self) -> None:
+        """Leave the derived search cache (journal.search.cache) describing the file as this
+        journal last wrote or read it, from the data in memory: after an import or a restore of
+        100k entries the first ``journal search`` / ``week`` would otherwise parse, validate and
+        index the whole file again. Only a speed-up: nothing is raised."""
+        try:
+            written = self.store.written()
+            if written is not None:
+                from journal.search.cache.reader import prime
+
+                prime(self.store.path, *written)
+        except Exception:  # noqa: BLE001 - the next search builds the cache itself
+            pass
+
     @property
     def path(self) -> Path:
         return self.store.path

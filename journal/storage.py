@@ -24,7 +24,7 @@ import contextlib
 import os
 import stat
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -276,6 +276,18 @@ class JournalStore:
 
     def exists(self) -> bool:
         return self.path.exists()
+
+    def written(self) -> tuple[bytes, StatKey, Callable[[], Tables]] | None:
+        """The file's bytes, their stat key and a function giving every table parsed, as this
+        store last wrote or loaded them — when the file still holds exactly that version (else
+        None): what a derived cache can be built from without parsing and validating the file
+        again (see ``Journal.warm_search_cache``)."""
+        if self._work is not None or self._snap is None or self._key is None:
+            return None
+        got = read_bytes(self.path)
+        if got is None or got[1] != self._key:
+            return None
+        return got[0], got[1], self._snap.full
 
     def _current(self) -> Snapshot:
         key = stat_key(self.path)

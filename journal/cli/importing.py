@@ -63,6 +63,7 @@ def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
 
     _regular_file(args.source)
     kind, report = import_file(ctx.journal, args.source)
+    ctx.journal.warm_search_cache()  # the next search is quick: it finds the import indexed
     if kind == "csv":
         return _report_csv(report, ctx)
     for name in report.created:

@@ -92,16 +92,15 @@ def cmd_sync(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def _refresh_search_cache(path: Any) -> None:
-    """Bring the search cache (when there is one) up to what the sync brought in, so that the
-    next `journal search` / `week` is quick: a sync waits on the network anyway, while the first
-    search after another machine's changes would otherwise pay for the refresh (~0.5 s at 100k
-    entries). Only a speed-up: any problem is left for the next command to meet."""
+    """Bring the search cache up to what the sync brought in (or make it, on a fresh clone),
+    so that the next `journal search` / `week` and the app's search are quick: a sync waits on
+    the network anyway, while the first search after another machine's changes would otherwise
+    pay for the refresh (~0.5 s at 100k entries) or the whole build. Only a speed-up: any
+    problem is left for the next command to meet."""
     try:
-        from journal.search.cache.reader import cache_paths, open_journal
-        from journal.storage import resolve_data_path
+        from journal.search.cache.reader import open_journal
 
-        if cache_paths(resolve_data_path(path))[0].exists():
-            open_journal(path)
+        open_journal(path)
     except Exception:  # noqa: BLE001 - a damaged merge result is reported by the next command
         pass
 

@@ -35,7 +35,7 @@ import os
 import stat
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,13 +52,14 @@ from journal.search.cache.format import (
 from journal.search.cache.view import CachedJournal
 from journal.storage import (
     CACHE_DIR,
+    Tables,
     derived_note,
     parse_bytes,
     remember_validated,
     resolve_data_path,
 )
 
-__all__ = ["CacheCorrupt", "CachedJournal", "open_journal"]
+__all__ = ["CacheCorrupt", "CachedJournal", "open_journal", "prime"]
 
 RACY_NS = 2_000_000_000  # coarse file systems stamp mtimes in 1-2 s ticks
 RACY_FINE_NS = 50_000_000  # finer ones with the kernel's clock tick: 1-16 ms
@@ -139,10 +140,11 @@ def write_note(path: Path, key: tuple[int, int, int], digest: str, read_ns: int)
 
 
 # -- building ---------------------------------------------------------------------------------------
-def _build(path: Path, raw: bytes, digest: str,
-          old: Sections | None) -> tuple[Sections, list[bytes]]:
+def _build(path: Path, raw: bytes, digest: str, old: Sections | None,
+           tables: Callable[[], Tables] | None = None) -> tuple[Sections, list[bytes]]:
     """The cache for ``raw`` (the data file's bytes, SHA-256 ``digest``): refreshed from ``old``
-    when possible, else built in full. Raises StorageError for an invalid file."""
+    when possible, else built in full — from ``tables()`` when given (what ``raw`` holds,
+    parsed and validated already). Raises StorageError for an invalid file."""
     if old is not None and old.canonical:
         from journal.search.cache.refresh import refresh
 
@@ -154,8 +156,9 @@ def _build(path: Path, raw: bytes, digest: str,
             return refreshed
     from journal.search.cache.build import build_sections, canonical_bytes
 
-    tables = parse_bytes(raw, str(path))  # validated in full: a cold build is rare
-    return build_sections(tables, digest, canonical_bytes(tables) == raw, raw)
+    # validated in full: a cold build is rare
+    data = parse_bytes(raw, str(path)) if tables is None else tables()
+    return build_sections(data, digest, canonical_bytes(data) == raw, raw)
 
 
 # -- opening ----------------------------------------------------------------------------------------
@@ -227,6 +230,29 @@ def open_journal(path: Path | str, *, rebuild: bool = False) -> CachedJournal:
         return CachedJournal(path, sections, raw)
     finally:
         os.close(fd)
+
+
+def prime(path: Path | str, raw: bytes, key: tuple[int, int, int],
+          tables: Callable[[], Tables]) -> None:
+    """Leave the cache up to date for ``raw``, the data file's bytes at stat ``key``, which
+    hold ``tables()`` — a valid journal this process has in memory (it just wrote or loaded it):
+    what the next ``journal search`` / ``week`` would otherwise build after an import, a restore
+    or a sync, without parsing and validating the file again. Only a speed-up: a cache that
+    cannot be written is left alone."""
+    path = resolve_data_path(Path(path))
+    cache_file, note_file = cache_paths(path)
+    read_ns = time.time_ns()
+    digest = _sha256(raw)
+    note = read_note(note_file)
+    if note is not None and note.stat == key and note.digest == digest and not note.racy:
+        return
+    old = Sections.open(cache_file)
+    if old is not None and old.digest == digest:
+        write_note(note_file, key, digest, read_ns)
+        return
+    _, payload = _build(path, raw, digest, old, tables)
+    if payload is not None and _write_private(cache_file, payload):
+        write_note(note_file, key, digest, read_ns)
 
 
 def _vouch(path: Path, key: tuple[int, int, int], raw: bytes, read_ns: int) -> None:
