@@ -154,11 +154,11 @@ def _build(path: Path, raw: bytes, digest: str, old: Sections | None,
             refreshed = None
         if refreshed is not None:
             return refreshed
-    from journal.search.cache.build import build_sections, canonical_bytes
+    from journal.search.cache.build import build_sections, is_canonical
 
     # validated in full: a cold build is rare
     data = parse_bytes(raw, str(path)) if tables is None else tables()
-    return build_sections(data, digest, canonical_bytes(data) == raw, raw)
+    return build_sections(data, digest, is_canonical(data, raw), raw)
 
 
 # -- opening ----------------------------------------------------------------------------------------
