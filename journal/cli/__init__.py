@@ -52,10 +52,14 @@ def default_path() -> Path:
 class Context:
     """What a command handler needs: the journal (opened on first use) and output."""
 
-    def __init__(self, path: Path, stdout=None, stderr=None) -> None:  # noqa: ANN001
+    def __init__(self, path: Path, stdout=None, stderr=None, *,  # noqa: ANN001
+                 standalone: bool = False) -> None:
         self.path = path
         self.stdout = stdout or sys.stdout
         self.stderr = stderr or sys.stderr
+        #: True in the ``journal`` program itself (not when called in-process): it may leave
+        #: work that need not delay the answer to a child process (the first search's cache).
+        self.standalone = standalone
         self._journal: Journal | None = None
 
     @property
@@ -150,7 +154,8 @@ def warn_if_driver_missing(ctx: Context) -> None:
         ctx.note(f"journal: warning: {warning}")
 
 
-def main(argv: Sequence[str] | None = None, *, stdout=None, stderr=None) -> int:  # noqa: ANN001
+def main(argv: Sequence[str] | None = None, *, stdout=None, stderr=None,  # noqa: ANN001
+         standalone: bool = False) -> int:
     """Entry point of the ``journal`` script; returns the exit code."""
     argv = sys.argv[1:] if argv is None else list(argv)
     for arg in argv:
@@ -167,7 +172,8 @@ def main(argv: Sequence[str] | None = None, *, stdout=None, stderr=None) -> int:
             args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, or a usage error already reported in one line
         return exc.code if isinstance(exc.code, int) else 2
-    ctx = Context(args.file if args.file is not None else default_path(), stdout, stderr)
+    ctx = Context(args.file if args.file is not None else default_path(), stdout, stderr,
+                  standalone=standalone)
     handler: Callable[[argparse.Namespace, Context], int] = getattr(args, "func", run_tui)
     if handler is not run_tui and not getattr(args, "skip_driver_check", False):
         warn_if_driver_missing(ctx)  # the TUI shows the same warning itself
@@ -187,4 +193,4 @@ def main(argv: Sequence[str] | None = None, *, stdout=None, stderr=None) -> int:
 
 
 def entry_point() -> None:
-    sys.exit(main())
+    sys.exit(main(standalone=True))

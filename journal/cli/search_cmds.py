@@ -118,15 +118,41 @@ def _today(args: argparse.Namespace) -> date:
 
 def _with_cache(ctx: Any, work: Callable[[Any], int]) -> int:
     """Run ``work`` on the cached journal; a cache found inconsistent on the way is rebuilt once
-    (its checks run lazily, as columns are decoded)."""
+    (its checks run lazily, as columns are decoded). Without a usable cache the answer comes
+    from the parsed file and the cache is built after it (journal.search.cache.cold): by a
+    child process in the ``journal`` program, which then ends at once."""
     from journal.names.matching import gc_paused
     from journal.search.cache.reader import CacheCorrupt, open_journal
 
     with gc_paused():  # a command allocates ~100k objects and frees them at exit: no cycles
+        cached = open_journal(ctx.path, defer=True)
         try:
-            return work(open_journal(ctx.path))
-        except CacheCorrupt:
-            return work(open_journal(ctx.path, rebuild=True))
+            try:
+                code = work(cached)
+            except CacheCorrupt:
+                cached = open_journal(ctx.path, rebuild=True, defer=True)
+                code = work(cached)
+        except JournalError:  # an unknown name, a bad date: the next try finds the cache ready
+            _build_cache(ctx, cached, None)
+            raise
+        _build_cache(ctx, cached, code)
+        return code
+
+
+def _build_cache(ctx: Any, cached: Any, code: int | None) -> None:
+    """After a command answered from the parsed file (no cache yet), build the cache: in a
+    child process in the ``journal`` program, which then ends at once with ``code`` (None: an
+    error is still to be reported, so it carries on), else here and now."""
+    if not getattr(cached, "cold", False):
+        return
+    if ctx.standalone:
+        ctx.stdout.flush()
+        ctx.stderr.flush()
+        if cached.build_in_background():
+            if code is not None:
+                os._exit(code)  # the parsed file is the child's now: do not free it here
+            return
+    cached.build_cache()
 
 
 def _colour(args: argparse.Namespace, stream: Any) -> bool:
@@ -210,8 +236,11 @@ def _report(args: argparse.Namespace, ctx: Any, kind: Literal["week", "month"]) 
         _check_output(args.output, ctx.path)
 
     def work(cached: Any) -> int:
-        tables = cached.period_tables(start, next_period(kind, end)[1])
-        report = build_period_report(tables, start, end, today=today, kind=kind, index=cached.index)
+        if getattr(cached, "cold", False):  # every entry parsed, no index: the report scans them
+            tables, index = cached.all_tables, None
+        else:
+            tables, index = cached.period_tables(start, next_period(kind, end)[1]), cached.index
+        report = build_period_report(tables, start, end, today=today, kind=kind, index=index)
         rendered = {"md": render_markdown, "json": render_json, "text": render_text}[fmt](report)
         if args.output is None:
             ctx.stdout.write(rendered)

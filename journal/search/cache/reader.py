@@ -38,6 +38,7 @@ import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -140,25 +141,107 @@ def write_note(path: Path, key: tuple[int, int, int], digest: str, read_ns: int)
 
 
 # -- building ---------------------------------------------------------------------------------------
+def _refreshed(old: Sections | None, raw: bytes, digest: str) -> tuple[Sections, list[bytes]] | None:
+    """The cache ``old`` brought up to ``raw`` (SHA-256 ``digest``) from what changed, or None
+    when only a full build will do."""
+    if old is None or not old.canonical:
+        return None
+    from journal.search.cache.refresh import refresh
+
+    try:
+        return refresh(old, raw, digest)
+    except (CacheCorrupt, ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
 def _build(path: Path, raw: bytes, digest: str, old: Sections | None,
            tables: Callable[[], Tables] | None = None) -> tuple[Sections, list[bytes]]:
     """The cache for ``raw`` (the data file's bytes, SHA-256 ``digest``): refreshed from ``old``
     when possible, else built in full — from ``tables()`` when given (what ``raw`` holds,
     parsed and validated already). Raises StorageError for an invalid file."""
-    if old is not None and old.canonical:
-        from journal.search.cache.refresh import refresh
-
-        try:
-            refreshed = refresh(old, raw, digest)
-        except (CacheCorrupt, ValueError, KeyError, TypeError, IndexError):
-            refreshed = None
-        if refreshed is not None:
-            return refreshed
+    refreshed = _refreshed(old, raw, digest)
+    if refreshed is not None:
+        return refreshed
     from journal.search.cache.build import build_sections, is_canonical
 
     # validated in full: a cold build is rare
     data = parse_bytes(raw, str(path)) if tables is None else tables()
     return build_sections(data, digest, is_canonical(data, raw), raw)
+
+
+# -- a build in progress ----------------------------------------------------------------------------
+# A first search answers from the parsed file and leaves the build to a child process
+# (journal.search.cache.cold); the child holds an exclusive lock on ``<file>.search-build`` while it
+# works, and a command that would build the cache too waits for it instead.
+BUILD_WAIT_S = 20.0
+
+
+def _build_lock(path: Path, *, create: bool) -> int | None:
+    """An open descriptor of the build lock file (created when ``create``), or None: missing,
+    not a regular file, or not ours (a planted file is ignored, never followed)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    if create:
+        flags |= os.O_CREAT
+    try:
+        if create:
+            (path.parent / CACHE_DIR).mkdir(mode=0o700, exist_ok=True)
+        fd = os.open(path.parent / CACHE_DIR / f"{path.name}.search-build", flags, 0o600)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISREG(st.st_mode) and (not hasattr(os, "getuid") or st.st_uid == os.getuid()):
+            return fd
+    except OSError:
+        pass
+    os.close(fd)
+    return None
+
+
+def hold_build_lock(path: Path) -> int | None:
+    """Take the build lock of the data file ``path`` (resolved) without waiting: the open
+    descriptor holding it (closing every copy of it releases the lock), or None when another
+    process is building or locks are unavailable."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no background builds either
+        return None
+    fd = _build_lock(path, create=True)
+    if fd is None:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def wait_for_build(path: Path, timeout: float = BUILD_WAIT_S) -> bool:
+    """Wait (up to ``timeout`` seconds) while another process builds the cache of ``path``;
+    True when one was building (the cache may be ready now)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return False
+    fd = _build_lock(path, create=False)
+    if fd is None:
+        return False
+    try:
+        deadline, waited = time.monotonic() + timeout, False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                return waited
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    return waited
+                waited = True
+                time.sleep(0.02)
+            except OSError:
+                return waited
+    finally:
+        os.close(fd)
 
 
 # -- opening ----------------------------------------------------------------------------------------
@@ -178,10 +261,15 @@ def _sha256(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def open_journal(path: Path | str, *, rebuild: bool = False) -> CachedJournal:
+def open_journal(path: Path | str, *, rebuild: bool = False, defer: bool = False,
+                 _waited: bool = False) -> Any:
     """The journal at ``path`` served from its cache, refreshing the cache first when the file
     changed (see the module docstring). Raises :class:`StorageError` for a file that cannot be
-    read or is not a valid journal, exactly as loading it would."""
+    read or is not a valid journal, exactly as loading it would.
+
+    ``defer``: when the cache has to be built in full, return a
+    :class:`~journal.search.cache.cold.ColdJournal` over the parsed file instead, which answers
+    a search, week or month at once and builds the cache when asked (``build_cache``)."""
     path = resolve_data_path(Path(path))
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -213,6 +301,8 @@ def open_journal(path: Path | str, *, rebuild: bool = False) -> CachedJournal:
             served, raw = _overlaid(path, fd, key, note, cache_file)
             if served is not None:
                 return served
+        if not _waited and wait_for_build(path):  # another process built it meanwhile?
+            return open_journal(path, rebuild=rebuild, defer=defer, _waited=True)
         read_ns = time.time_ns()
         if raw is None:
             raw = _read_all(fd, st.st_size)
@@ -223,13 +313,38 @@ def open_journal(path: Path | str, *, rebuild: bool = False) -> CachedJournal:
             _vouch(path, key, raw, read_ns)
             return CachedJournal(path, old, raw)
 
-        sections, payload = _build(path, raw, digest, old)
+        if defer:  # a refresh is quick; a full build is left to the caller (see ColdJournal)
+            refreshed = _refreshed(old, raw, digest)
+            if refreshed is None:
+                return _cold(path, key, raw, digest, read_ns)
+            sections, payload = refreshed
+        else:
+            sections, payload = _build(path, raw, digest, old)
         if payload is not None and _write_private(cache_file, payload):
             write_note(note_file, key, digest, read_ns)
         _vouch(path, key, raw, read_ns)
         return CachedJournal(path, sections, raw)
     finally:
         os.close(fd)
+
+
+def _cold(path: Path, key: tuple[int, int, int], raw: bytes, digest: str, read_ns: int) -> Any:
+    """The parsed, validated file as a ColdJournal, whose ``build_cache`` builds and writes the
+    cache from the same data (no second parse)."""
+    from journal.search.cache.cold import ColdJournal
+
+    tables = parse_bytes(raw, str(path))  # validated in full, as a build would
+    _vouch(path, key, raw, read_ns)
+
+    def build() -> None:
+        from journal.search.cache.build import build_sections, is_canonical
+
+        cache_file, note_file = cache_paths(path)
+        _, payload = build_sections(tables, digest, is_canonical(tables, raw), raw)
+        if _write_private(cache_file, payload):
+            write_note(note_file, key, digest, read_ns)
+
+    return ColdJournal(path, tables, build)
 
 
 def prime(path: Path | str, raw: bytes, key: tuple[int, int, int],
