@@ -2,12 +2,15 @@
 cache, warm ones, `add`, CSV import, printing 20k results, the app's launch and memory.
 
     .venv/bin/python bench/bench_cold.py [--entries 100000] [--contacts 10000] [--runs 3]
-                                         [--import-sizes 25000,100000] [--skip-app]
+                                         [--import-sizes 25000,100000] [--skip-app] [--code DIR]
 
 Every row is a whole process (interpreter start-up and imports included), timed with
-``time.perf_counter`` around it; its peak resident memory comes from ``os.wait4`` (the kernel's
-``ru_maxrss`` of that one child). Each cell is the median of ``--runs`` runs. The floors are
-measured in the same run, as whole processes too:
+``time.perf_counter`` around it; its CPU time (user + system) and peak resident memory come from
+GNU time (``/usr/bin/time``), else ``os.wait4``. Each cell is the median of ``--runs`` runs. A
+first search leaves the cache to a child process: the bench waits for it (its build lock) before
+the next run, and times a build on its own as a row of its own. ``--code DIR`` runs the journal
+of another checkout (``git archive REV | tar -x -C DIR``), for a before/after at the same load.
+The floors are measured in the same run, as whole processes too:
 
 * *parse* — ``orjson.loads`` of the data file (what any reader of a JSON journal must pay);
 * *python* — ``python -c pass``; *--help* — ``journal --help`` (start-up and argument parsing);
@@ -55,6 +58,7 @@ class Sample:
     wall: float
     peak_mb: float
     lines: int
+    cpu: float = 0.0
 
 
 @dataclass
@@ -75,49 +79,70 @@ class Row:
     def peak(self) -> float:
         return statistics.median(s.peak_mb for s in self.samples)
 
+    @property
+    def cpu(self) -> float:
+        return statistics.median(s.cpu for s in self.samples)
+
 
 TIME = "/usr/bin/time"  # GNU time: its own few MB are all it adds to a child's peak
 
 
-def spawn(cmd: list[str], env: dict[str, str], out: Any, err: Any) -> tuple[float, int, float]:
-    """Run ``cmd`` to its end: (wall seconds, exit code, peak RSS in MB).
+def spawn(cmd: list[str], env: dict[str, str], out: Any, err: Any) -> tuple[float, int, float, float]:
+    """Run ``cmd`` to its end: (wall seconds, exit code, peak RSS in MB, CPU seconds).
 
     The peak comes from GNU time's ``%M`` when it is installed: Linux carries the peak of the
     image a process replaces into its own, so measured straight from this (larger) process a
     small child would show this one's peak. Without it, ``os.wait4``'s ``ru_maxrss``."""
     with tempfile.NamedTemporaryFile(prefix="bench-time-") as peak:
-        timed = [TIME, "-q", "-o", peak.name, "-f", "%M", *cmd] if os.access(TIME, os.X_OK) else cmd
+        timed = [TIME, "-q", "-o", peak.name, "-f", "%M %U %S", *cmd] if os.access(TIME, os.X_OK) else cmd
         t0 = time.perf_counter()
         proc = subprocess.Popen(timed, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
                                 cwd=ROOT)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
         proc.returncode = code = os.waitstatus_to_exitcode(status)
-        kb = usage.ru_maxrss
+        kb, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
         if timed is not cmd:
             text = Path(peak.name).read_text().split()
-            kb = int(text[-1]) if text and text[-1].isdigit() else kb
-    return wall, code, kb / 1024
+            if len(text) >= 3 and text[-3].isdigit():
+                kb, cpu = int(text[-3]), float(text[-2]) + float(text[-1])
+    return wall, code, kb / 1024, cpu
 
 
 def run(cmd: list[str], env: dict[str, str]) -> Sample:
     """One whole process: wall seconds, its own peak RSS (MB) and how many lines it printed."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        wall, code, peak = spawn(cmd, env, out, err)
+        wall, code, peak, cpu = spawn(cmd, env, out, err)
         if code != 0:
             err.seek(0)
             raise SystemExit(f"{' '.join(cmd[:5])} failed ({code}): "
                              f"{err.read().decode(errors='replace').strip()[-500:]}")
         out.seek(0)
         lines = out.read().count(b"\n")
-    return Sample(wall, peak, lines)
+    return Sample(wall, peak, lines, cpu)
+
+
+def wait_built(data: Path) -> None:
+    """Wait while a child process builds the search cache of ``data`` (it holds an exclusive
+    lock on ``.journal-cache/<file>.search-build``; older versions of journal have none)."""
+    import fcntl
+
+    try:
+        fd = os.open(data.parent / ".journal-cache" / f"{data.name}.search-build", os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+    finally:
+        os.close(fd)
 
 
 def repeat(row: Row, runs: int, once: Callable[[], Sample]) -> Row:
     for _ in range(runs):
         row.samples.append(once())
     print(f"  {row.work}: {', '.join(f'{s.wall:.3f}' for s in row.samples)} s; "
-          f"peak {row.peak:.0f} MB; {row.samples[-1].lines} lines", file=sys.stderr, flush=True)
+          f"cpu {row.cpu:.2f} s; peak {row.peak:.0f} MB; {row.samples[-1].lines} lines",
+          file=sys.stderr, flush=True)
     return row
 
 
@@ -227,6 +252,10 @@ async def app_child(path: Path | None, started: float) -> None:
         while journal.search_index() is None:
             await asyncio.sleep(0.01)
         print(f"index_s={time.time() - started:.3f}")
+        status = Path("/proc/self/status")
+        if status.exists():  # the resident memory now, once the launch's peak has passed
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+            print(f"rss_mb={int(fields['VmRSS'].split()[0]) / 1024:.0f}")
 
 
 def app_run(path: Path | None, env: dict[str, str]) -> tuple[Sample, dict[str, float]]:
@@ -235,14 +264,14 @@ def app_run(path: Path | None, env: dict[str, str]) -> tuple[Sample, dict[str, f
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.time()
         cmd = [sys.executable, __file__, "--app-child", str(path or ""), "--started", str(started)]
-        _, code, peak = spawn(cmd, env, out, err)
+        _, code, peak, cpu = spawn(cmd, env, out, err)
         out.seek(0)
         text = out.read().decode()
         if code != 0:
             err.seek(0)
             raise SystemExit(f"app child failed: {err.read().decode(errors='replace')[-1500:]}")
     values = {k: float(v) for k, v in (line.split("=", 1) for line in text.split() if "=" in line)}
-    return Sample(values["usable_s"], peak, 0), values
+    return Sample(values["usable_s"], peak, 0, cpu), values
 
 
 # -- the table ------------------------------------------------------------------------------------
@@ -251,10 +280,10 @@ def fmt_s(seconds: float) -> str:
 
 
 def print_table(rows: list[Row]) -> None:
-    print("| work | now | target | floor | ratio |")
+    print("| work | now: wall (cpu), peak | target | floor | ratio |")
     print("|---|---:|---|---|---:|")
     for row in rows:
-        now = f"{fmt_s(row.wall)}, {row.peak:.0f} MB"
+        now = f"{fmt_s(row.wall)} ({fmt_s(row.cpu)}), {row.peak:.0f} MB"
         ratio = f"{row.wall / row.floor_s:.2f}×" if row.floor_s else "–"
         met = []
         if row.limit_s is not None:
@@ -281,6 +310,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--import-sizes", default="25000,100000")
     parser.add_argument("--skip-app", action="store_true")
+    parser.add_argument("--code", type=Path, help="run the journal package of this source tree")
     parser.add_argument("--app-child", help=argparse.SUPPRESS)
     parser.add_argument("--started", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -300,6 +330,8 @@ def main() -> None:
         cache = data.parent / ".journal-cache"
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env |= {"JOURNAL_FILE": str(data), "NO_COLOR": "1", "PYTHONPYCACHEPREFIX": str(work / "pyc")}
+        if args.code:
+            env["PYTHONPATH"] = str(args.code.resolve())
         py = [sys.executable]
         journal = [*py, "-m", "journal"]
         run([*journal, "--help"], env)  # compile the bytecode once
@@ -310,15 +342,18 @@ def main() -> None:
 
         parse = repeat(Row("floor: orjson parse of the file"), runs,
                        lambda: run([*py, "-c", PARSE, str(data)], env))
+        paused = repeat(Row("floor: the same parse with the garbage collector paused"), runs,
+                        lambda: run([*py, "-c", "import gc; gc.disable(); " + PARSE, str(data)], env))
         bare = repeat(Row("floor: `python -c pass`"), runs + 2, lambda: run([*py, "-c", "pass"], env))
         helped = repeat(Row("floor: `journal --help`"), runs + 2, lambda: run([*journal, "--help"], env))
         rewrite = repeat(Row("floor: copy + fsync + rename of the file"), runs,
                          lambda: run([*py, "-c", REWRITE, str(data)], env))
         parse_s = parse.wall
-        floors = [parse, bare, helped, rewrite]
+        floors = [parse, paused, bare, helped, rewrite]
 
         def cold(argv: list[str]) -> Callable[[], Sample]:
             def once() -> Sample:
+                wait_built(data)
                 shutil.rmtree(cache, ignore_errors=True)
                 return run([*journal, *argv], env)
             return once
@@ -328,6 +363,13 @@ def main() -> None:
             row.target, row.floor, row.floor_s = "≤ 1.5× parse, ≤ 400 MB", f"parse {fmt_s(parse_s)}", parse_s
             row.limit_s, row.peak_limit_mb = 1.5 * parse_s, 400
             rows.append(row)
+        build = f"from journal.search.cache.reader import open_journal; open_journal({str(data)!r})"
+        row = repeat(Row("the cache build on its own (the first search leaves it to a child)"), runs,
+                     lambda: (wait_built(data), shutil.rmtree(cache, ignore_errors=True),
+                              run([*py, "-c", build], env))[-1])
+        row.floor, row.floor_s = f"parse {fmt_s(parse_s)}", parse_s
+        rows.append(row)
+        wait_built(data)
         for argv in (SEARCH, WEEK, MONTH):
             row = repeat(Row(f"warm `{' '.join(argv[:2])}`"), runs + 2, lambda a=argv: run([*journal, *a], env))
             row.target, row.limit_s = "≤ 0.2 s", 0.2
@@ -360,16 +402,19 @@ def main() -> None:
                            lambda: app_run(None, app_env)[0])
             floors.append(empty)
             index_s: list[float] = []
+            rss_mb: list[float] = []
 
             def launch() -> Sample:
                 sample, values = app_run(data, app_env)
                 index_s.append(values["index_s"])
+                rss_mb.append(values.get("rss_mb", sample.peak_mb))
                 return sample
 
             row = repeat(Row("app usable after launch"), runs, launch)
             row.target, row.limit_s, row.peak_limit_mb = "≤ 1.0 s, ≤ 300 MB", 1.0, 300
             row.floor, row.floor_s = f"empty app {fmt_s(empty.wall)}", empty.wall
-            row.work += f" (search index ready at {statistics.median(index_s):.2f} s)"
+            row.work += (f" (search index ready at {statistics.median(index_s):.2f} s; resident "
+                         f"memory then {statistics.median(rss_mb):.0f} MB, the peak is the launch's)")
             rows.append(row)
 
         for n, csv_path in sorted(csvs.items()):
@@ -406,15 +451,17 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     load_after = os.getloadavg()
-    print(f"\n{args.entries} entries, {args.contacts} contacts ({source.stat().st_size / 2**20:.1f} MB); "
+    code = f"journal from {args.code}" if args.code else "this checkout's journal"
+    print(f"\n{code}; {args.entries} entries, {args.contacts} contacts ({source.stat().st_size / 2**20:.1f} MB); "
           f"whole processes, medians of {args.runs} runs (warm rows {args.runs + 2}); bytecode cache on; "
           f"{os.cpu_count()} CPUs, load average {load_before[0]:.2f} before, {load_after[0]:.2f} after; "
           f"calibration: 10M-iteration loop = {calibration():.2f} s CPU (0.35-0.5 s idle)\n")
     print_table(rows)
     print("\nFloors:\n")
-    print("| floor | time | peak |\n|---|---:|---:|")
+    print("| floor | wall (cpu) | peak |\n|---|---:|---:|")
     for row in floors:
-        print(f"| {row.work.removeprefix('floor: ')} | {fmt_s(row.wall)} | {row.peak:.0f} MB |")
+        print(f"| {row.work.removeprefix('floor: ')} | {fmt_s(row.wall)} ({fmt_s(row.cpu)}) | "
+              f"{row.peak:.0f} MB |")
 
 
 if __name__ == "__main__":

@@ -110,3 +110,32 @@ def test_created_documents_are_found_by_label_at_once(tmp_path: Path) -> None:
         assert first == again != other
         assert [c.label for c in resolver.created] == ["李娜 (工商银行)", "招商银行", "李娜 (招商银行)"]
         assert resolver.resolve("contact", "李娜 (招商银行)") == other
+
+
+def _entries_table(raw: bytes) -> tuple[int, int]:
+    head = b'\n  "entries": '
+    start = raw.find(head) + len(head)
+    return start, raw.find(b"\n  },\n", start) + len(b"\n  }")
+
+
+@pytest.mark.parametrize("chunk", [1, 300, 5000, 1 << 30])
+def test_a_table_parsed_in_pieces_is_the_table(chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parsing a big table a few megabytes at a time (the app's launch) gives the same dict, in
+    the same order, as parsing it at once — and the same error for a damaged one."""
+    import orjson
+
+    from journal.datafile import canonical
+    from journal.datafile.canonical import RawTable
+    from journal.storage import dump_canonical
+    from tests.corpus import generate_tables
+
+    monkeypatch.setattr(canonical, "_PARSE_CHUNK", chunk)
+    raw = dump_canonical(generate_tables(200, 20, seed=3))
+    start, end = _entries_table(raw)
+    parsed = RawTable(raw, start, end).materialize()
+    expected = orjson.loads(raw)["entries"]
+    assert parsed == expected and list(parsed) == list(expected)
+    middle = raw.find(b'"event"', (start + end) // 2)
+    broken = raw[:middle] + b'"event" "no colon"' + raw[middle + len(b'"event":'):]
+    with pytest.raises(orjson.JSONDecodeError):
+        RawTable(broken, *_entries_table(broken)).materialize()
