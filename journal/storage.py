@@ -193,6 +193,12 @@ class Transaction:
 
     def __init__(self, work: Working) -> None:
         self._work = work
+        self._edits: dict[str, int] = {}
+
+    def edits(self, *tables: str) -> int:
+        """How many documents of ``tables`` this change replaced or removed so far (inserts not
+        counted): lookups built over the documents know when to look again."""
+        return sum(self._edits.get(table, 0) for table in tables)
 
     @property
     def tables(self) -> TablesView:
@@ -225,9 +231,11 @@ class Transaction:
         point, a search index) never change under their holders, unlike TinyDB's in-place
         ``update``."""
         self._work.put(table, doc_id, dict(doc))
+        self._edits[table] = self._edits.get(table, 0) + 1
 
     def remove(self, table: str, doc_id: str) -> None:
         self._work.put(table, doc_id, None)
+        self._edits[table] = self._edits.get(table, 0) + 1
 
 
 def _complete(states: dict[str, TableState]) -> dict[str, TableState]:

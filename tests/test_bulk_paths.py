@@ -1,6 +1,6 @@
 """The shortcuts that keep a 100k-row import linear give the answers of the general code: ISO
 dates and times read without the grammar, ``Name (Organisation)`` lookups that see an edit made
-in the same transaction, ids minted with a cached time prefix."""
+in the same transaction, ids minted with a cached time prefix, big tables parsed in pieces."""
 
 from __future__ import annotations
 
@@ -92,12 +92,17 @@ def test_an_edit_in_the_same_transaction_is_seen(tmp_path: Path) -> None:
     afterwards is found under the new one and no longer under the old."""
     journal = _journal(tmp_path)
     with journal.store.transaction() as tx:
-        index = NameIndex(tx.tables, "contact")
+        index = NameIndex(tx.tables, "contact", lambda: tx.edits("contacts", "organisations"))
         (icbc,) = index.find("张伟 (工商银行)")
         ccb_org = journal.resolve("organisation", "建设银行")
         tx.replace("contacts", icbc, {**tx.get("contacts", icbc), "organisation_id": ccb_org})
         assert index.find("张伟 (工商银行)") == []
         assert icbc in index.find("张伟 (建设银行)") and len(index.find("张伟 (建设银行)")) == 2
+        (ccb,) = [i for i in index.find("张伟 (建设银行)") if i != icbc]
+        tx.replace("organisations", ccb_org, {**tx.get("organisations", ccb_org), "name": "CCB"})
+        assert index.find("张伟 (建设银行)") == [] and len(index.find("张伟 (ccb)")) == 2
+        tx.remove("contacts", ccb)
+        assert index.find("张伟 (CCB)") == [icbc]
 
 
 def test_created_documents_are_found_by_label_at_once(tmp_path: Path) -> None:

@@ -13,14 +13,9 @@ from pathlib import Path
 import pytest
 
 from journal.cli import main
+from journal.search.cache.background import hold_build_lock, wait_for_build
 from journal.search.cache.cold import ColdJournal, candidates
-from journal.search.cache.reader import (
-    cache_paths,
-    hold_build_lock,
-    open_journal,
-    read_note,
-    wait_for_build,
-)
+from journal.search.cache.reader import cache_paths, open_journal, read_note
 from journal.search.index import SearchIndex
 from journal.search.query import parse_query
 from journal.storage import load_file

@@ -93,3 +93,24 @@ def test_a_cache_that_cannot_be_written_does_not_fail_the_import(cli, jfile: Pat
     result = cli("import", str(_csv(tmp_path / "a.csv", 30)))
     assert result.code == 0 and "imported 30 entries" in result.out
     assert "Client visit #7" in cli("search", "#7").out
+
+
+def test_the_program_leaves_the_indexing_to_a_child(tmp_path: Path) -> None:
+    """`journal import` as a program prints its report and ends; a child indexes the import
+    under the build lock, which a search waits on."""
+    import os
+    import subprocess
+    import sys
+
+    from journal.search.cache.background import wait_for_build
+
+    path = tmp_path / "journal.json"
+    env = {**os.environ, "JOURNAL_FILE": str(path)}
+    done = subprocess.run([sys.executable, "-m", "journal", "import", str(_csv(tmp_path / "a.csv", 200))],
+                          capture_output=True, text=True, env=env, timeout=120, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0 and "imported 200 entries" in done.stdout
+    wait_for_build(path)
+    _warm(path)
+    found = subprocess.run([sys.executable, "-m", "journal", "search", "#150"], capture_output=True,
+                           text=True, env=env, timeout=120, stdin=subprocess.DEVNULL)
+    assert found.returncode == 0 and "Client visit #150" in found.stdout

@@ -73,6 +73,19 @@ class Context:
     def out(self, text: str = "") -> None:
         print(text, file=self.stdout)
 
+    def warm_search_cache(self, code: int) -> int:
+        """After a command that wrote the journal (an import, a restore), leave the search
+        cache up to date for the next search. The ``journal`` program leaves that to a child
+        process and ends here, at once, with ``code``; called in-process it is done now."""
+        if self.standalone:
+            self.stdout.flush()
+            self.stderr.flush()
+            if self.journal.warm_search_cache(detached=True):
+                os._exit(code)
+            return code
+        self.journal.warm_search_cache()
+        return code
+
     def note(self, text: str) -> None:
         """A side remark (created documents, warnings) on stderr, so stdout stays scriptable.
         One line, control characters escaped: notes quote user text (names, CSV cells)."""

@@ -59,11 +59,15 @@ def _regular_file(path: Path) -> None:
 
 
 def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
+    # the next search is quick: it finds the import indexed
+    return ctx.warm_search_cache(_import(args, ctx))
+
+
+def _import(args: argparse.Namespace, ctx: Any) -> int:
     from journal.interchange.detect import import_file
 
     _regular_file(args.source)
     kind, report = import_file(ctx.journal, args.source)
-    ctx.journal.warm_search_cache()  # the next search is quick: it finds the import indexed
     if kind == "csv":
         return _report_csv(report, ctx)
     for name in report.created:

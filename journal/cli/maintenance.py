@@ -59,7 +59,6 @@ def cmd_restore(args: argparse.Namespace, ctx: Any) -> int:
                               f"{args.backup} ({counted(entries, 'entries')})")
     saved = store.backup("restore")
     store.replace_all(data)
-    ctx.journal.warm_search_cache()  # the next search finds the restored journal indexed
     ctx.out(f"restored {counted(entries, 'entries')} from {args.backup}"
             + (f"; the previous file is kept as {saved}" if saved else ""))
-    return 0
+    return ctx.warm_search_cache(0)  # the next search finds the restored journal indexed

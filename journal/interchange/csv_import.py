@@ -48,7 +48,10 @@ def decode(raw: bytes, path: Path | str = "the file") -> str:
 
 
 def _split(cell: str | None) -> list[str]:
-    return [part.strip() for part in _SPLIT_RE.split(cell or "") if part.strip()]
+    if not cell or (";" not in cell and "；" not in cell):  # the usual cell: one name or none
+        part = cell.strip() if cell else ""
+        return [part] if part else []
+    return [part.strip() for part in _SPLIT_RE.split(cell) if part.strip()]
 
 
 def dedupe_key(date: str, time: str | None, event: str, summary: str) -> tuple[str, str, str, str]:

@@ -8,15 +8,12 @@ entries that can hold its first word — found by comparing that word with each 
 text and with the names of what entries link to. The real :class:`SearchIndex` then runs the
 whole query over just those candidates, so results, their order and every error are the index's
 own. The cache is built afterwards from the same parsed data: by the ``journal`` program in a
-detached child process once the answer is printed (:meth:`ColdJournal.build_in_background`;
-a command that needs the cache meanwhile waits for it), else right away.
+detached child process once the answer is printed (journal.search.cache.background; a command
+that needs the cache meanwhile waits for it), else right away.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
@@ -175,39 +172,11 @@ class ColdJournal:
         self._build()
 
     def build_in_background(self) -> bool:
-        """Leave the build to a detached child process (a fork: it has the parsed data already),
-        holding the build lock so that a command needing the cache meanwhile waits for it. True
-        when the build is taken care of — by the child, by another process building it now, or
-        not at all because the cache folder cannot be written: the caller should then end at
-        once with ``os._exit`` (its output flushed), without freeing the parsed file that the
-        child now owns. False when no child can be made (no ``fork``, threads running): build in
-        this process instead."""
-        if not hasattr(os, "fork") or threading.active_count() > 1:
-            return False
-        from journal.search.cache.reader import hold_build_lock
+        """Leave the build to a detached child (see journal.search.cache.background): True when
+        the caller should now end at once with ``os._exit``."""
+        from journal.search.cache.background import build_detached
 
-        lock = hold_build_lock(self.path)
-        if lock is None:  # someone else is building, or the cache could not be written anyway
-            return True
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(lock)
-            return False
-        if pid:
-            return True
-        try:  # the child: off the terminal, its output nowhere, polite, then gone
-            os.setsid()
-            null = os.open(os.devnull, os.O_RDWR)
-            for fd in (0, 1, 2):
-                os.dup2(null, fd)
-            os.closerange(3, lock)
-            os.closerange(lock + 1, 1 << 16)
-            with contextlib.suppress(OSError):
-                os.nice(10)
-            self._build()
-        finally:
-            os._exit(0)
+        return build_detached(self.path, self._build)
 
 
 __all__ = ["ColdJournal", "candidates"]

@@ -43,6 +43,7 @@ from typing import Any
 import orjson
 
 from journal.errors import StorageError
+from journal.search.cache.background import wait_for_build
 from journal.search.cache.format import (
     FORMAT,
     SMALL_TABLES,
@@ -167,81 +168,6 @@ def _build(path: Path, raw: bytes, digest: str, old: Sections | None,
     # validated in full: a cold build is rare
     data = parse_bytes(raw, str(path)) if tables is None else tables()
     return build_sections(data, digest, is_canonical(data, raw), raw)
-
-
-# -- a build in progress ----------------------------------------------------------------------------
-# A first search answers from the parsed file and leaves the build to a child process
-# (journal.search.cache.cold); the child holds an exclusive lock on ``<file>.search-build`` while it
-# works, and a command that would build the cache too waits for it instead.
-BUILD_WAIT_S = 20.0
-
-
-def _build_lock(path: Path, *, create: bool) -> int | None:
-    """An open descriptor of the build lock file (created when ``create``), or None: missing,
-    not a regular file, or not ours (a planted file is ignored, never followed)."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    if create:
-        flags |= os.O_CREAT
-    try:
-        if create:
-            (path.parent / CACHE_DIR).mkdir(mode=0o700, exist_ok=True)
-        fd = os.open(path.parent / CACHE_DIR / f"{path.name}.search-build", flags, 0o600)
-    except OSError:
-        return None
-    try:
-        st = os.fstat(fd)
-        if stat.S_ISREG(st.st_mode) and (not hasattr(os, "getuid") or st.st_uid == os.getuid()):
-            return fd
-    except OSError:
-        pass
-    os.close(fd)
-    return None
-
-
-def hold_build_lock(path: Path) -> int | None:
-    """Take the build lock of the data file ``path`` (resolved) without waiting: the open
-    descriptor holding it (closing every copy of it releases the lock), or None when another
-    process is building or locks are unavailable."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: no background builds either
-        return None
-    fd = _build_lock(path, create=True)
-    if fd is None:
-        return None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        os.close(fd)
-        return None
-    return fd
-
-
-def wait_for_build(path: Path, timeout: float = BUILD_WAIT_S) -> bool:
-    """Wait (up to ``timeout`` seconds) while another process builds the cache of ``path``;
-    True when one was building (the cache may be ready now)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        return False
-    fd = _build_lock(path, create=False)
-    if fd is None:
-        return False
-    try:
-        deadline, waited = time.monotonic() + timeout, False
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-                return waited
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    return waited
-                waited = True
-                time.sleep(0.02)
-            except OSError:
-                return waited
-    finally:
-        os.close(fd)
 
 
 # -- opening ----------------------------------------------------------------------------------------
