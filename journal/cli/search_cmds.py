@@ -202,9 +202,16 @@ def _print_results(args: argparse.Namespace, ctx: Any, views: Any, docs: dict[st
     from journal.search.render import markdown_item, query_words
 
     if args.format == "json":
-        from journal.cli.render import to_json
+        import orjson
 
-        ctx.out(to_json([views.view(i, d) for i, d in docs.items()]))
+        data = orjson.dumps([views.view(i, d) for i, d in docs.items()],
+                            option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+        binary = getattr(ctx.stdout, "buffer", None)
+        if binary is None:  # a text stream (in-process callers): what `to_json` prints
+            ctx.stdout.write(data.decode())
+        else:  # 20k results are 10 MB of UTF-8: written as they are, not decoded and encoded
+            ctx.stdout.flush()
+            binary.write(data)
         return
     if args.format == "md":
         lines = [line for i, d in docs.items() for line in markdown_item(views.view(i, d))]
