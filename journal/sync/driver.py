@@ -191,65 +191,6 @@ def _follows_merge(ours: dict[str, dict[str, bytes]], theirs: dict[str, dict[str
     return False
 
 
-def _doc_bytes(doc_id: str, doc: Any) -> bytes:
-    """One document as it appears inside the canonical file (indented for its depth)."""
-    import orjson
-
-    body = orjson.dumps({doc_id: doc}, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
-    return b"\n".join(b"  " + line for line in body[2:-2].split(b"\n"))
-
-
-def _split(raw: bytes) -> dict[str, dict[str, bytes]] | None:
-    """``{table: {id: the document's exact bytes}}`` of a file in the layout storage writes (orjson,
-    2-space indent, sorted keys, one trailing newline), found by scanning for the fixed indentation
-    of table and document keys; None at the first sign of any other layout. String values hold no
-    raw newlines in JSON, so a line indented by exactly 4 spaces is always a document key or the
-    closing brace of a document."""
-    if not raw.startswith(b'{\n  "') or not raw.endswith(b"\n}\n"):
-        return None
-    tables: dict[str, dict[str, bytes]] = {}
-    pos, last_name = 1, b""
-    while True:  # pos is at the newline before a table key
-        key_end = raw.find(b'": ', pos + 4)
-        name = raw[pos + 4:key_end]
-        if not raw.startswith(b'\n  "', pos) or key_end < 0 or b"\\" in name or b'"' in name \
-                or name <= last_name:
-            return None
-        last_name, docs, prev = name, {}, b""
-        tables[name.decode()] = docs
-        if raw.startswith(b"{}", key_end + 3):
-            end = key_end + 5
-        elif raw.startswith(b"{\n", key_end + 3):
-            p = key_end + 4
-            while True:  # p is at the newline before a document key
-                id_end = raw.find(b'": ', p + 6)
-                doc_id = raw[p + 6:id_end]
-                if not raw.startswith(b'\n    "', p) or id_end < 0 or b"\\" in doc_id \
-                        or b'"' in doc_id or doc_id <= prev:
-                    return None
-                prev = doc_id
-                if raw.startswith(b"{}", id_end + 3):
-                    doc_end = id_end + 5
-                elif raw.startswith(b"{\n", id_end + 3) and (close := raw.find(b"\n    }", id_end)) > 0:
-                    doc_end = close + 6
-                else:
-                    return None
-                docs[doc_id.decode()] = raw[p + 1:doc_end]
-                if raw.startswith(b",\n", doc_end):
-                    p = doc_end + 1
-                    continue
-                if not raw.startswith(b"\n  }", doc_end):
-                    return None
-                end = doc_end + 4
-                break
-        else:
-            return None
-        if raw.startswith(b",\n", end):
-            pos = end + 1
-            continue
-        return tables if end == len(raw) - 3 else None
-
-
 def _latest_stamp(*datas: Any) -> str:
     latest = ""
     for data in datas:
