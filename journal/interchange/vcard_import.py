@@ -24,6 +24,7 @@ from typing import Any
 import orjson
 
 from journal.errors import JournalError, ValidationError
+from journal.i18n import N_, _
 from journal.interchange.common import (
     ImportReport,
     decode_text,
@@ -61,7 +62,7 @@ def read_card(card: Card, now: str) -> CardContact:
         raise ValidationError(card.error)
     name = card_name(card)
     if not name.strip():
-        raise ValidationError("the card has no name (FN or N)")
+        raise ValidationError(_("the card has no name (FN or N)"))
     org = card.first("ORG")
     organisation = org.values()[0].strip() if org is not None else ""
     title = card.first("TITLE")
@@ -153,7 +154,7 @@ def import_vcard(journal: Journal, path: Path, raw: bytes | None = None) -> Impo
         cards = parse_cards(text)
     except ValidationError as exc:
         raise ValidationError(f"{path}: {exc}") from None
-    report = ImportReport("contacts")
+    report = ImportReport(N_("contacts"))
     now = utc_now()
     with journal.import_batch() as tx:
         resolver = tx.resolver

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from journal.errors import AmbiguousNameError, NotFoundError, ValidationError
+from journal.i18n import _
 from journal.models import KIND_TABLE
 from journal.text import fold
 
@@ -169,7 +170,7 @@ class NameMatcher:
 
     def __init__(self, kind: str, tables: Mapping[str, Mapping[str, dict[str, Any]]]) -> None:
         if kind not in KINDS:
-            raise ValueError(f"unknown kind {kind!r}")
+            raise ValueError(_("unknown kind {kind!r}").format(kind=kind))
         self.kind = "organisation" if kind == "org" else kind
         self.docs: Mapping[str, dict[str, Any]] = tables.get(KINDS[kind]) or {}
         self.orgs: Mapping[str, dict[str, Any]] = tables.get("organisations") or {}
@@ -370,12 +371,12 @@ class NameMatcher:
     def resolve(self, text: str) -> str:
         """Exactly one id for ``text``, or NotFoundError / AmbiguousNameError (candidates filled)."""
         if not isinstance(text, str) or not text.strip():
-            raise ValidationError(f"empty {self.kind} name")
+            raise ValidationError(_("empty {kind} name").format(kind=self.kind))
         ids = self.candidates(text)
         if len(ids) == 1:
             return ids[0]
         if not ids:
-            raise NotFoundError(f"no {self.kind} matches {text.strip()!r}")
+            raise NotFoundError(_("no {kind} matches {strip!r}").format(kind=self.kind, strip=text.strip()))
         raise self.ambiguous(text, ids)
 
     def ambiguous(self, text: str, ids: list[str], *, hint: str = "") -> AmbiguousNameError:

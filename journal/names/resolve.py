@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from journal.errors import AmbiguousNameError, NotFoundError, ValidationError
+from journal.i18n import _
+from journal.i18n.terms import kind_name
 from journal.models import (
     KIND_LINK_FIELD,
     KIND_TABLE,
@@ -107,7 +109,7 @@ class NameIndex:
         if len(ids) == 1:
             return ids[0]
         if not ids:
-            raise NotFoundError(f"no {self.kind} named {ref.strip()!r}")
+            raise NotFoundError(_("no {kind} named {strip!r}").format(kind=self.kind, strip=ref.strip()))
         raise self.ambiguous(ref, ids)
 
     def ambiguous(self, ref: str, ids: list[str]) -> AmbiguousNameError:
@@ -160,14 +162,14 @@ class Resolver:
     def resolve(self, kind: str, ref: str, *, default_org: str | None = None) -> str:
         ref = ref.strip()
         if not ref:
-            raise ValidationError(f"empty {kind} name")
+            raise ValidationError(_("empty {kind} name").format(kind=kind_name(kind)))
         ids = self.index(kind).find(ref)
         if len(ids) == 1:
             return ids[0]
         if len(ids) > 1:
             raise self.index(kind).ambiguous(ref, ids)
         if ULID_RE.match(ref.upper()):
-            raise NotFoundError(f"no {kind} with id {ref}")
+            raise NotFoundError(_("no {kind} with id {ref}").format(kind=kind_name(kind), ref=ref))
         return self._create(kind, ref, default_org)
 
     def _create(self, kind: str, ref: str, default_org: str | None) -> str:
