@@ -151,9 +151,23 @@ def _literal_parts(node: ast.AST) -> list[str] | None:
     return None
 
 
+_STYLE_WORDS = {"bold", "italic", "underline", "reverse", "dim", "strike", "blink", "on", "not",
+                "none", "default", "b", "i", "u"}
+_MARKUP_TAG_RE = re.compile(r"\[[@/$a-z][^\]]*\]|\[/\]")
+
+
+def _is_style(text: str) -> bool:
+    """A Textual/Rich style (``bold $accent``, ``italic $text-muted``, ``{} bold``)."""
+    tokens = text.replace("{}", "").split()
+    return bool(tokens) and all(t in _STYLE_WORDS or t.startswith(("$", "#")) for t in tokens)
+
+
 def _is_prose(text: str, formatted: bool = False) -> bool:
     """Reads as words for a person: two language words, or one capitalised word; in an f-string
-    any word beside a value (``f"{n} days"``)."""
+    any word beside a value (``f"{n} days"``). Styles and markup tags are not words."""
+    if _is_style(text):
+        return False
+    text = _MARKUP_TAG_RE.sub(" ", text)
     found = words(text)
     if not found:
         return False
@@ -165,7 +179,7 @@ def _is_prose(text: str, formatted: bool = False) -> bool:
         return False  # an identifier, a key name, a path, an id or a CSS selector
     if len(found) >= 2 and " " in stripped:
         return True
-    return bool(re.match(r"[A-Z][a-z]", found[0])) and not re.fullmatch(r"[A-Z][A-Za-z0-9]*", stripped) \
+    return bool(re.match(r"[A-Z][a-z]", found[0])) and not re.fullmatch(r"[A-Z][a-z]+[A-Z]\w*", stripped) \
         or len(found) >= 2
 
 
@@ -306,6 +320,8 @@ class _Scanner(ast.NodeVisitor):
         for node in ast.walk(tree):
             if id(node) in self._exempt:
                 continue
+            if isinstance(node, ast.JoinedStr):  # its pieces are judged with it, not alone
+                self._exempt.update(id(v) for v in node.values)
             parts = _literal_parts(node)
             if parts is None:
                 continue

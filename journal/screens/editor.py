@@ -30,6 +30,7 @@ from journal.models import ENTRY_STATUSES, KIND_LINK_FIELD, KIND_TABLE
 from journal.names.resolve import label
 from journal.screens.base import EntryDefaults
 from journal.screens.dialogs import ConfirmScreen
+from journal.screens.translated import TranslatedBindings
 from journal.service import LinkRequest
 from journal.widgets.doc_form import split_tags
 from journal.widgets.picker import NamePicker, Pick
@@ -56,7 +57,7 @@ class FormValues:
     errors: dict[str, str]
 
 
-class EditorScreen(ModalScreen[str | None]):
+class EditorScreen(TranslatedBindings, ModalScreen[str | None]):
     """New entry (``entry_id`` None) or edit; dismisses with the saved entry's id, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
