@@ -15,7 +15,8 @@ from typing import Any
 
 from journal import __version__
 from journal.errors import JournalError
-from journal.i18n import _
+from journal.i18n import _, ngettext
+from journal.i18n.terms import kind_name
 from journal.models import KIND_LINK_FIELD, KIND_TABLE, MODEL_BY_TABLE, SCHEMA_VERSION
 from journal.text import clean_line, counted
 
@@ -40,8 +41,12 @@ def diagnose(tables: Mapping[str, Mapping[str, dict[str, Any]]]) -> tuple[list[s
                 problems.append(str(exc))
             unknown = sorted(set(doc) - known) if isinstance(doc, dict) else []
             if unknown:
-                notes.append(_("{table} {doc_id}: unknown field{value} {join} (kept as is; "
-                               "from a newer version of journal, or edited by hand?)").format(table=table, doc_id=doc_id, value='s' if len(unknown) > 1 else '', join=', '.join(map(repr, unknown))))
+                notes.append(ngettext(
+                    "{table} {doc_id}: unknown field {fields} (kept as is; from a newer version "
+                    "of journal, or edited by hand?)",
+                    "{table} {doc_id}: unknown fields {fields} (kept as is; from a newer version "
+                    "of journal, or edited by hand?)", len(unknown)).format(
+                        table=table, doc_id=doc_id, fields=", ".join(map(repr, unknown))))
             if doc.get("conflicts"):
                 conflicted += 1
     merged = tables.get("merged", {})
@@ -56,10 +61,10 @@ def diagnose(tables: Mapping[str, Mapping[str, dict[str, Any]]]) -> tuple[list[s
                     command = "org" if kind == "organisation" else kind
                     problems.append(_("entries {entry_id}: {link_field} points at {kind} "
                                       "{doc_id}, merged into {into}; `journal {command} merge "
-                                      "{into} {doc_id}` moves such links").format(entry_id=entry_id, link_field=link_field, kind=kind, doc_id=doc_id, into=into, command=command))
+                                      "{into} {doc_id}` moves such links").format(entry_id=entry_id, link_field=link_field, kind=kind_name(kind), doc_id=doc_id, into=into, command=command))
                 else:
                     problems.append(_("entries {entry_id}: {link_field} points at a missing "
-                                      "{kind} {doc_id}").format(entry_id=entry_id, link_field=link_field, kind=kind, doc_id=doc_id))
+                                      "{kind} {doc_id}").format(entry_id=entry_id, link_field=link_field, kind=kind_name(kind), doc_id=doc_id))
     orgs = tables.get("organisations", {})
     for table in ("contacts", "projects"):
         for doc_id, doc in tables.get(table, {}).items():
@@ -70,7 +75,7 @@ def diagnose(tables: Mapping[str, Mapping[str, dict[str, Any]]]) -> tuple[list[s
         kind = record.get("kind")
         if kind in KIND_TABLE and record.get("into") not in tables.get(KIND_TABLE[kind], {}) \
                 and record.get("into") not in merged:
-            notes.append(_("merged {kind} {old} went into {get}, which is gone").format(kind=kind, old=old, get=record.get('into')))
+            notes.append(_("merged {kind} {old} went into {get}, which is gone").format(kind=kind_name(kind), old=old, get=record.get('into')))
     counts = ", ".join(counted(len(tables.get(t, {})), t) for t in
                        ("entries", "contacts", "projects", "organisations", "days"))
     notes.append(counts)

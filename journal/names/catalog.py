@@ -12,13 +12,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from journal.i18n import N_
 from journal.models import KIND_TABLE
 from journal.names.matching import NameMatcher, id_prefix_hits
 from journal.names.resolve import label
 from journal.text import fold
 
 #: The kinds shown in the UI, with the words used for them.
-KIND_TITLES = {"contact": "Contacts", "project": "Projects", "organisation": "Organisations"}
+#: The title of each kind's list (shown through ``journal.i18n._``).
+KIND_TITLES = {"contact": N_("Contacts"), "project": N_("Projects"),
+               "organisation": N_("Organisations")}
 
 
 @dataclass(frozen=True, slots=True)

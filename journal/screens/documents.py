@@ -42,7 +42,7 @@ from journal.widgets.entry_list import EntryList
 from journal.widgets.name_list import NameList
 from journal.widgets.navbar import NavBar
 from journal.widgets.picker import Pick
-from journal.widgets.render import plain
+from journal.widgets.render import plain, sentence
 
 
 class DocumentsScreen(JournalScreen):
@@ -82,7 +82,7 @@ class DocumentsScreen(JournalScreen):
                 # select_on_focus off: a name typed from the list puts its first character in
                 # the box and focuses it; selecting on focus would let the next key replace it
                 # (f selects the old filter itself, so typing after f still starts afresh)
-                yield Input(placeholder=_("Filter {lower}…").format(lower=KIND_TITLES[self.KIND].lower()),
+                yield Input(placeholder=_("Filter {lower}…").format(lower=_(KIND_TITLES[self.KIND]).lower()),
                             id="docs-filter", compact=True, select_on_focus=False)
                 yield NameList(id="docs-list")
                 yield Static(id="docs-count", classes="hint")
@@ -209,7 +209,7 @@ class DocumentsScreen(JournalScreen):
         shown = _("{n_matches} of {n_everything}").format(n_matches=len(matches), n_everything=len(everything)) if query.strip() else f"{len(everything)}"
         order = _(", most overdue first") if self.due_first and notes is not None else ""
         self.query_one("#docs-count", Static).update(
-            Content(f"{shown} {KIND_TITLES[self.KIND].lower()}{order}"))
+            Content(f"{shown} {_(KIND_TITLES[self.KIND]).lower()}{order}"))
         if immediate:
             self._show(self.names.selected_key)
         else:
@@ -277,12 +277,14 @@ class DocumentsScreen(JournalScreen):
         if doc is None or doc_id is None:
             query = self.query_one("#docs-filter", Input).value.strip()
             if query and self.japp.name_items(self.KIND):  # typed a name that is not there
+                before, _mark, after = _("No {kind} matches “{query}”. Escape clears the filter; "
+                                         "then a adds a new one.").partition("{query}")
                 facts.update(Content.assemble(
-                    (_("No {KIND} matches “").format(KIND=self.KIND), "$text-muted"), plain(query, "$text-muted"),
-                    (_("”. Escape clears the filter; then a adds a new one."), "$text-muted")))
+                    (before.format(kind=kind_name(self.KIND)), "$text-muted"),
+                    plain(query, "$text-muted"), (after, "$text-muted")))
             else:
                 facts.update(Content.styled(_("No {KIND} here yet. Press a to add one, or "
-                                              "link one from an entry (n).").format(KIND=self.KIND), "$text-muted"))
+                                              "link one from an entry (n).").format(KIND=kind_name(self.KIND)), "$text-muted"))
             table.set_entries([])
             self.update_resolve_binding()
             return
@@ -483,7 +485,7 @@ class DocumentsScreen(JournalScreen):
                 self.show_document(doc.id)
                 self.action_edit()
 
-        self.app.push_screen(PromptScreen(_("New {KIND}").format(KIND=self.KIND), placeholder=_("Name")), named)
+        self.app.push_screen(PromptScreen(_("New {KIND}").format(KIND=kind_name(self.KIND)), placeholder=_("Name")), named)
 
     def action_delete(self) -> None:
         self._show_highlighted()
@@ -501,11 +503,12 @@ class DocumentsScreen(JournalScreen):
                 return
             with self.japp.guard():
                 self.journal.delete_document(self.KIND, doc_id, force=True)
-                self.notify(_("Deleted {KIND}.").format(KIND=self.KIND), markup=False)
+                self.notify(_("Deleted {KIND}.").format(KIND=kind_name(self.KIND)), markup=False)
                 self.japp.refresh_visible()
 
-        question = Content.assemble(_("Delete {KIND} ").format(KIND=self.KIND),
-                                    plain(label(tables, self.KIND, doc_id), "bold"), "?", note)
+        before, _mark, after = _("Delete {kind} {name}?").partition("{name}")
+        question = Content.assemble(before.format(kind=kind_name(self.KIND)),
+                                    plain(label(tables, self.KIND, doc_id), "bold"), after, note)
         self.app.push_screen(ConfirmScreen(question, yes=_("Delete")), answered)
 
     def action_sort_due(self) -> None:
@@ -530,7 +533,8 @@ class DocumentsScreen(JournalScreen):
                 return
             other_label = label(self.journal.tables, self.KIND, other)
             question = Content.assemble(
-                _("Merge "), plain(other_label, "bold"), " into ", plain(kept_label, "bold"), "?\n\n",
+                sentence(_("Merge {other} into {kept}?"), other=plain(other_label, "bold"),
+                         kept=plain(kept_label, "bold")), "\n\n",
                 (_("Its entries move to {kept_label}; fields {kept_label} lacks are taken "
                    "from it; values both have differently are kept as a merge conflict to "
                    "choose from (r). {other_label} is then removed.").format(kept_label=kept_label, other_label=other_label), "$text-muted"))
@@ -580,13 +584,13 @@ class DocumentsScreen(JournalScreen):
         self.update_resolve_binding()
 
     def commands(self) -> Iterable[SystemCommand]:
-        yield SystemCommand(_("Add {KIND}").format(KIND=self.KIND), _("Create a new {KIND} (a)").format(KIND=self.KIND), self.action_add)
+        yield SystemCommand(_("Add {KIND}").format(KIND=kind_name(self.KIND)), _("Create a new {KIND} (a)").format(KIND=kind_name(self.KIND)), self.action_add)
         if self.doc_id is not None:
-            yield SystemCommand(_("Edit {KIND}").format(KIND=self.KIND), _("Edit the fields (e)"), self.action_edit)
-            yield SystemCommand(_("Delete {KIND}").format(KIND=self.KIND), _("Delete this {KIND} (d)").format(KIND=self.KIND),
+            yield SystemCommand(_("Edit {KIND}").format(KIND=kind_name(self.KIND)), _("Edit the fields (e)"), self.action_edit)
+            yield SystemCommand(_("Delete {KIND}").format(KIND=kind_name(self.KIND)), _("Delete this {KIND} (d)").format(KIND=kind_name(self.KIND)),
                                 self.action_delete)
-            yield SystemCommand(_("Merge another {KIND} into this one").format(KIND=self.KIND),
-                                _("The same {KIND} recorded twice (m)").format(KIND=self.KIND), self.action_merge)
+            yield SystemCommand(_("Merge another {KIND} into this one").format(KIND=kind_name(self.KIND)),
+                                _("The same {KIND} recorded twice (m)").format(KIND=kind_name(self.KIND)), self.action_merge)
         if self.KIND != "project":
             yield SystemCommand(_("Sort by name") if self.due_first else _("Sort by due (most "
                                 "overdue first)"), _("Toggle the list's order (u)"),

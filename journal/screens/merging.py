@@ -18,6 +18,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from journal.i18n import N_, _
+from journal.i18n.terms import kind_name
 from journal.names.catalog import NameCatalog
 from journal.screens.translated import TranslatedBindings
 from journal.widgets.render import plain
@@ -44,8 +45,8 @@ class MergePickScreen(TranslatedBindings, ModalScreen[str | None]):
         with Vertical(classes="dialog merge"):
             yield Label(Content.assemble((_("Merge into "), "bold"), plain(self.keep_label, "bold $accent")))
             yield Static(plain(_("Type any part of the other {kind}'s name; enter merges it "
-                                 "into this one (after you confirm).").format(kind=self.kind)), classes="hint")
-            yield Input(placeholder=_("the other {kind}…").format(kind=self.kind), id="merge-filter", compact=True)
+                                 "into this one (after you confirm).").format(kind=kind_name(self.kind))), classes="hint")
+            yield Input(placeholder=_("the other {kind}…").format(kind=kind_name(self.kind)), id="merge-filter", compact=True)
             yield OptionList(id="merge-options")
 
     def on_mount(self) -> None:

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from journal.sync.git import SyncResult
 
 Job = Literal["sync", "setup", "init"]
+#: What each job is called in messages ("A sync is already running").
+_JOB_NAMES = {"sync": N_("sync"), "setup": N_("set-up"), "init": N_("set-up")}
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ class SyncRunner:
         """Start ``job`` in the background (``url``: the remote of an ``init``); False (and a
         note) if one is already running."""
         if self.running is not None:
-            self.app.notify(_("A {running} is already running.").format(running=self.running), markup=False, timeout=3)
+            self.app.notify(_("A {running} is already running.").format(running=_(_JOB_NAMES.get(self.running or '', 'sync'))), markup=False, timeout=3)
             return False
         self.running = job
         if not quiet:
@@ -156,7 +158,7 @@ class SyncRunner:
                             markup=False, timeout=30)
         elif sync_first:
             self.app.notify(_("Waiting for the {running} to finish before quitting… press q "
-                              "again to stop it and quit.").format(running=self.running), markup=False, timeout=30)
+                              "again to stop it and quit.").format(running=_(_JOB_NAMES.get(self.running or '', 'sync'))), markup=False, timeout=30)
         else:
             self._request_stop()
 
@@ -164,7 +166,7 @@ class SyncRunner:
         assert self._stop is not None
         self._stop.set()
         self.app.notify(_("Stopping the {running} before quitting… (nothing is lost: the next "
-                          "`journal sync` finishes it)").format(running=self.running), markup=False, timeout=30)
+                          "`journal sync` finishes it)").format(running=_(_JOB_NAMES.get(self.running or '', 'sync'))), markup=False, timeout=30)
 
 
 def toggle_setting(app: JournalApp, name: str) -> None:

@@ -146,3 +146,18 @@ def value_lines(tables: Tables, field: str, value: Any) -> list[str]:
 def plain(text: str, style: str = "") -> Content:
     """User text as content for labels and options: shown literally, one line."""
     return Content.styled(clean_line(text), style) if style else Content(clean_line(text))
+
+
+def sentence(template: str, **parts: Content | str) -> Content:
+    """A translated ``template`` (``"Merge {other} into {kept}?"``) with each ``{name}`` replaced
+    by a Content (styled user text, never parsed as markup): the words stay in the order the
+    language puts them, which may differ from English."""
+    import re
+
+    pieces: list[Content | str] = []
+    for i, piece in enumerate(re.split(r"\{(\w+)\}", template)):
+        if i % 2:
+            pieces.append(parts[piece])
+        elif piece:
+            pieces.append(piece)
+    return Content.assemble(*pieces)
