@@ -38,6 +38,7 @@ from journal.models import (
     tag_set,
     utc_now,
 )
+from journal.names.order import name_order
 from journal.names.resolve import Created, LinkRequest, NameIndex, Resolver, label
 from journal.storage import (
     JournalStore,
@@ -50,7 +51,7 @@ from journal.storage import (
     new_id,
     write_output,
 )
-from journal.text import article, fold
+from journal.text import article
 
 KINDS = ("project", "contact", "organisation")
 #: what an entry id or a handle typed for one can consist of (upper-cased)
@@ -391,10 +392,10 @@ class Journal(ClientUseCases):
         return MODEL_BY_KIND[kind].from_doc(doc_id, self.view[KIND_TABLE[kind]][doc_id])
 
     def documents(self, kind: str) -> list[Document]:
-        """All documents of a kind, sorted by folded name."""
+        """All documents of a kind, sorted by name (by pinyin in Chinese: names.order)."""
         model = MODEL_BY_KIND[kind]
         docs = [model.from_doc(i, d) for i, d in self.view.get(KIND_TABLE[kind], {}).items()]
-        docs.sort(key=lambda d: (fold(d.name), d.id))  # type: ignore[attr-defined]
+        docs.sort(key=lambda d: (name_order(d.name), d.id))  # type: ignore[attr-defined]
         return docs
 
     def add_document(self, kind: str, name: str, fields: Mapping[str, Any] | None = None,

@@ -44,7 +44,7 @@ from journal.models import KIND_TABLE
 from journal.text import fold
 
 __all__ = ["KINDS", "MIN_ID_PREFIX", "NameMatcher", "gc_paused", "id_prefix_hits",
-           "pinyin_keys"]
+           "pinyin_keys", "pinyin_readings"]
 
 #: kind -> table, with ``org`` (the search's short word) for organisations
 KINDS = KIND_TABLE | {"org": KIND_TABLE["organisation"]}
@@ -104,6 +104,11 @@ def _readings(ch: str) -> tuple[str, ...]:
             if v and v.isascii() and v.isalpha() and v not in out:
                 out.append(v)
     return tuple(out)
+
+
+def pinyin_readings(ch: str) -> tuple[str, ...]:
+    """Tone-less readings of one Chinese character, the usual one first; () for any other."""
+    return _readings(ch) if ord(ch) > 0x2E7F else ()
 
 
 @lru_cache(maxsize=65536)
