@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from journal.errors import NotFoundError, ValidationError
+from journal.i18n import _
 from journal.text import fold
 
 #: The journal's content: table name -> document id -> lean document (see Document.to_doc).
@@ -44,13 +45,13 @@ def _short(value: object) -> str:
 def check_date(value: object, what: str = "date") -> str:
     """Return ``value`` if it is a real ISO date (``2026-02-30`` is not), else raise."""
     if not isinstance(value, str):
-        raise ValidationError(f"invalid {what} {_short(value)}: expected YYYY-MM-DD")
+        raise ValidationError(_("invalid {what} {short}: expected YYYY-MM-DD").format(what=what, short=_short(value)))
     try:
         parsed = date.fromisoformat(value)
     except ValueError as exc:
-        raise ValidationError(f"invalid {what} {_short(value)}: {exc}") from None
+        raise ValidationError(_("invalid {what} {short}: {exc}").format(what=what, short=_short(value), exc=exc)) from None
     if len(value) != 10 or parsed.isoformat() != value:
-        raise ValidationError(f"invalid {what} {_short(value)}: expected YYYY-MM-DD")
+        raise ValidationError(_("invalid {what} {short}: expected YYYY-MM-DD").format(what=what, short=_short(value)))
     return value
 
 
@@ -59,7 +60,8 @@ def check_time(value: object, what: str = "time") -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str) or not _TIME_RE.match(value):
-        raise ValidationError(f"invalid {what} {_short(value)}: expected HH:MM between 00:00 and 23:59")
+        raise ValidationError(_("invalid {what} {short}: expected HH:MM between 00:00 and "
+                                "23:59").format(what=what, short=_short(value)))
     return value
 
 
@@ -87,7 +89,7 @@ def check_email(value: str) -> str:
     for input: stored documents are not held to it (an import keeps what the phone exported)."""
     text = unicodedata.normalize("NFKC", value).strip()
     if not _EMAIL_RE.match(text):
-        raise ValidationError(f"invalid e-mail {_short(value)}: expected name@example.com")
+        raise ValidationError(_("invalid e-mail {short}: expected name@example.com").format(short=_short(value)))
     return text
 
 
@@ -98,8 +100,8 @@ def check_phone(value: str) -> str:
     text = " ".join(unicodedata.normalize("NFKC", value).split())
     digits = sum(ch.isdigit() for ch in text)
     if not _PHONE_RE.match(text) or not 5 <= digits <= 24:
-        raise ValidationError(f"invalid phone {_short(value)}: expected at least 5 digits with "
-                              "spaces or + ( ) - . /, e.g. +86 138 1234 5678")
+        raise ValidationError(_("invalid phone {short}: expected at least 5 digits with "
+                                "spaces or + ( ) - . /, e.g. +86 138 1234 5678").format(short=_short(value)))
     return text
 
 
@@ -112,12 +114,12 @@ def check_cadence(value: object) -> int | None:
         if not text:
             return None
         if not text.isdigit():
-            raise ValidationError(f"invalid cadence {_short(value)}: expected a whole number of "
-                                  "days from 1 to 3660")
+            raise ValidationError(_("invalid cadence {short}: expected a whole number of days "
+                                    "from 1 to 3660").format(short=_short(value)))
         value = int(text)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= 3660:
-        raise ValidationError(f"invalid cadence_days {_short(value)}: "
-                              "expected a whole number of days from 1 to 3660")
+        raise ValidationError(_("invalid cadence_days {short}: expected a whole number of "
+                                "days from 1 to 3660").format(short=_short(value)))
     return value
 
 
@@ -127,15 +129,15 @@ def check_text(value: object, what: str, *, required: bool = False, one_line: bo
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise ValidationError(f"invalid {what}: expected text, got {type(value).__name__}")
+        raise ValidationError(_("invalid {what}: expected text, got {name__}").format(what=what, name__=type(value).__name__))
     if "\x00" in value:
-        raise ValidationError(f"invalid {what}: contains a NUL character")
+        raise ValidationError(_("invalid {what}: contains a NUL character").format(what=what))
     if one_line:
         value = " ".join(value.split()) if ("\n" in value or "\r" in value) else value.strip()
     if required and not value.strip():
-        raise ValidationError(f"{what} must not be empty")
+        raise ValidationError(_("{what} must not be empty").format(what=what))
     if limit is not None and len(value) > limit:
-        raise ValidationError(f"{what} is too long ({len(value)} characters, at most {limit})")
+        raise ValidationError(_("{what} is too long ({n_value} characters, at most {limit})").format(what=what, n_value=len(value), limit=limit))
     return value
 
 
@@ -144,7 +146,7 @@ def check_str_list(value: object, what: str) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-        raise ValidationError(f"invalid {what}: expected a list of text")
+        raise ValidationError(_("invalid {what}: expected a list of text").format(what=what))
     return sorted({check_text(v, what, one_line=True).strip() for v in value} - {""})
 
 
@@ -154,7 +156,7 @@ def tag_set(tags: Iterable[str], what: str) -> set[str]:
     for tag in tags:
         clean = check_text(tag, what, one_line=True).strip()
         if not clean:
-            raise ValidationError(f"empty {what}")
+            raise ValidationError(_("empty {what}").format(what=what))
         result.add(clean)
     return result
 
@@ -167,7 +169,7 @@ def edit_tags(current: Iterable[str], add: set[str], remove: set[str]) -> list[s
     for tag in remove:
         hits = {t for t in tags if fold(t) == fold(tag)}
         if not hits:
-            raise NotFoundError(f"entry has no tag {tag!r}")
+            raise NotFoundError(_("entry has no tag {tag!r}").format(tag=tag))
         tags -= hits
     return sorted(tags)
 
@@ -177,7 +179,7 @@ def check_ids(value: object, what: str) -> list[str]:
     ids = check_str_list(value, what)
     for doc_id in ids:
         if not ULID_RE.match(doc_id):
-            raise ValidationError(f"invalid {what}: {_short(doc_id)} is not an id")
+            raise ValidationError(_("invalid {what}: {short} is not an id").format(what=what, short=_short(doc_id)))
     return ids
 
 
@@ -185,17 +187,17 @@ def check_optional_id(value: object, what: str) -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str) or not ULID_RE.match(value):
-        raise ValidationError(f"invalid {what}: {_short(value)} is not an id")
+        raise ValidationError(_("invalid {what}: {short} is not an id").format(what=what, short=_short(value)))
     return value
 
 
 def check_timestamp(value: object, what: str) -> str:
     if not isinstance(value, str) or len(value) < 20:
-        raise ValidationError(f"invalid {what}: {_short(value)} is not a timestamp")
+        raise ValidationError(_("invalid {what}: {short} is not a timestamp").format(what=what, short=_short(value)))
     try:
         datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise ValidationError(f"invalid {what}: {_short(value)} is not a timestamp") from None
+        raise ValidationError(_("invalid {what}: {short} is not a timestamp").format(what=what, short=_short(value))) from None
     return value
 
 
@@ -204,7 +206,7 @@ def _check_conflicts(value: object) -> list[dict[str, Any]]:
         return []
     if not isinstance(value, list) or not all(isinstance(c, dict) and isinstance(c.get("field"), str)
                                               for c in value):
-        raise ValidationError("invalid conflicts: expected a list of {field, value, ...} records")
+        raise ValidationError(_("invalid conflicts: expected a list of {field, value, ...} records"))
     return [dict(c) for c in value]
 
 
@@ -213,7 +215,7 @@ def _check_edited_at(value: object) -> dict[str, str]:
         return {}
     if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str)
                                               for k, v in value.items()):
-        raise ValidationError("invalid edited_at: expected {field: timestamp}")
+        raise ValidationError(_("invalid edited_at: expected {field: timestamp}"))
     for name, stamp in value.items():
         check_timestamp(stamp, f"edited_at of {name}")
     return dict(value)
@@ -223,14 +225,14 @@ def _check_expenses(value: object) -> list[dict[str, Any]]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise ValidationError("invalid expenses: expected a list")
+        raise ValidationError(_("invalid expenses: expected a list"))
     result = []
     for item in value:
         if not isinstance(item, dict):
-            raise ValidationError("invalid expenses: each expense is {amount, currency, note}")
+            raise ValidationError(_("invalid expenses: each expense is {amount, currency, note}"))
         amount = item.get("amount")
         if isinstance(amount, bool) or not isinstance(amount, (int, float)):
-            raise ValidationError(f"invalid expense amount {_short(amount)}: expected a number")
+            raise ValidationError(_("invalid expense amount {short}: expected a number").format(short=_short(amount)))
         result.append({"amount": amount,
                        "currency": check_text(item.get("currency"), "expense currency", one_line=True),
                        "note": check_text(item.get("note"), "expense note", one_line=True)})
@@ -267,7 +269,7 @@ class Document:
     def from_doc(cls, doc_id: str, doc: Mapping[str, Any]) -> Any:
         """Build from a stored document, applying the defaults of omitted fields, and validate."""
         if not isinstance(doc, Mapping):
-            raise ValidationError(f"{cls.TABLE} {doc_id}: expected an object")
+            raise ValidationError(_("{TABLE} {doc_id}: expected an object").format(TABLE=cls.TABLE, doc_id=doc_id))
         known = {f.name for f in fields(cls)} - {"id"}
         kwargs = {k: v for k, v in doc.items() if k in known and v is not None}
         obj = cls(id=doc_id, **kwargs)
@@ -328,15 +330,15 @@ class Entry(Document):
         self.organisation_ids = check_ids(self.organisation_ids, "organisation_ids")
         self.tags = check_str_list(self.tags, "tags")
         if self.status not in ENTRY_STATUSES:
-            raise ValidationError(f"invalid status {_short(self.status)}: use one of "
-                                  + ", ".join(ENTRY_STATUSES))
+            raise ValidationError(_("invalid status {status}: use one of {known}").format(
+                status=_short(self.status), known=", ".join(ENTRY_STATUSES)))
         self.expenses = _check_expenses(self.expenses)
         if self.remind_at is not None and not isinstance(self.remind_at, str):
-            raise ValidationError("invalid remind_at: expected YYYY-MM-DDTHH:MM")
+            raise ValidationError(_("invalid remind_at: expected YYYY-MM-DDTHH:MM"))
         if self.recurrence is not None and not isinstance(self.recurrence, str):
-            raise ValidationError("invalid recurrence: expected an RRULE string")
+            raise ValidationError(_("invalid recurrence: expected an RRULE string"))
         if not isinstance(self.complaint, bool):
-            raise ValidationError(f"invalid complaint {_short(self.complaint)}: expected true or false")
+            raise ValidationError(_("invalid complaint {short}: expected true or false").format(short=_short(self.complaint)))
         self.resolution = check_text(self.resolution, "resolution", limit=100_000)
         if self.resolved_on is not None and self.resolved_on != "":
             self.resolved_on = check_date(self.resolved_on, "resolved date")
@@ -383,8 +385,8 @@ class Contact(Document):
         self.tier = check_text(self.tier, "tier", one_line=True, limit=40)
         if self.cadence_days is not None and (isinstance(self.cadence_days, str)
                                               or check_cadence(self.cadence_days) is None):
-            raise ValidationError(f"invalid cadence_days {_short(self.cadence_days)}: "
-                                  "expected a whole number of days from 1 to 3660")
+            raise ValidationError(_("invalid cadence_days {short}: expected a whole number of "
+                                    "days from 1 to 3660").format(short=_short(self.cadence_days)))
         self.owner = check_text(self.owner, "owner", one_line=True, limit=MAX_NAME)
         self.notes = check_text(self.notes, "notes", limit=100_000)
         self.tags = check_str_list(self.tags, "tags")
@@ -406,8 +408,8 @@ class Project(Document):
         self.name = check_text(self.name, "name", required=True, one_line=True, limit=MAX_NAME)
         self.organisation_id = check_optional_id(self.organisation_id, "organisation_id")
         if self.status not in PROJECT_STATUSES:
-            raise ValidationError(f"invalid project status {_short(self.status)}: use one of "
-                                  + ", ".join(PROJECT_STATUSES))
+            raise ValidationError(_("invalid project status {status}: use one of {known}").format(
+                status=_short(self.status), known=", ".join(PROJECT_STATUSES)))
         self.notes = check_text(self.notes, "notes", limit=100_000)
         self.tags = check_str_list(self.tags, "tags")
         self._validate_common()
@@ -475,11 +477,11 @@ class MergeRecord(Document):
 
     def validate(self) -> None:
         if self.kind not in KIND_TABLE:
-            raise ValidationError(f"invalid kind {_short(self.kind)}: use one of "
-                                  + ", ".join(KIND_TABLE))
+            raise ValidationError(_("invalid kind {kind}: use one of {known}").format(
+                kind=_short(self.kind), known=", ".join(KIND_TABLE)))
         into = check_optional_id(self.into, "into")
         if into is None:
-            raise ValidationError("into must name the document it was merged into")
+            raise ValidationError(_("into must name the document it was merged into"))
         self.into = into
         self.name = check_text(self.name, "name", one_line=True, limit=MAX_NAME)
         self._validate_common()
