@@ -209,7 +209,8 @@ class DocumentsScreen(JournalScreen):
         shown = _("{n_matches} of {n_everything}").format(n_matches=len(matches), n_everything=len(everything)) if query.strip() else f"{len(everything)}"
         order = _(", most overdue first") if self.due_first and notes is not None else ""
         self.query_one("#docs-count", Static).update(
-            Content(f"{shown} {_(KIND_TITLES[self.KIND]).lower()}{order}"))
+            Content(_("{count} {title}{order}").format(
+                count=shown, title=_(KIND_TITLES[self.KIND]).lower(), order=order)))
         if immediate:
             self._show(self.names.selected_key)
         else:
