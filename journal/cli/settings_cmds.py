@@ -137,12 +137,15 @@ def cmd_tiers_show(args: argparse.Namespace, ctx: Any) -> int:
     if not rows:
         ctx.out(_("no tiers configured (`journal tiers add NAME --cadence DAYS` adds one)"))
         return 0
-    width = max(len(r["name"]) for r in rows)
+    from journal.cli.clients import cells, pad
+
+    width = max(cells(r["name"]) for r in rows)
     for rank, row in enumerate(rows, start=1):
-        cadence = _("every {cadence_days} days").format(cadence_days=row['cadence_days']) if row["cadence_days"] else _("no cadence")
+        cadence = (_("every {cadence_days} days").format(cadence_days=row["cadence_days"])
+                   if row["cadence_days"] else _("no cadence"))
         labels = f" ({', '.join(row['labels'])})" if row["labels"] else ""
-        ctx.out(clean_line(f"{rank}. {row['name']:<{width}}  {cadence:<16}  "
-                           f"{counted(row['contacts'], _('contacts'))}, "
+        ctx.out(clean_line(f"{rank}. {pad(row['name'], width)}  {pad(cadence, 16)}  "
+                           f"{counted(row['contacts'], _('contacts'))}{_(', ')}"
                            f"{counted(row['organisations'], _('organisations'))}{labels}"))
     ctx.note(_("from {config_path}").format(config_path=ctx.config_path) if ctx.config_path.exists()
              else _("the defaults (no {config_path} yet)").format(config_path=ctx.config_path))

@@ -9,12 +9,18 @@ from journal.i18n import N_, _
 
 KIND_NAMES = {
     "contact": N_("contact"), "project": N_("project"), "organisation": N_("organisation"),
-    "org": N_("organisation"), "entry": N_("entry"),
-    "contacts": N_("contacts"), "projects": N_("projects"), "organisations": N_("organisations"),
-    "entries": N_("entries"), "notes": N_("day notes"),
+    "org": N_("organisation"), "entry": N_("entry"), "notes": N_("day notes"),
 }
+#: The plural as a title (``Contacts``), not as counted (``3 contacts``: Chinese puts a measure
+#: word there, ``3个联系人``), so it is a text of its own.
+KIND_PLURALS = {"contacts": N_("Contacts"), "projects": N_("Projects"),
+                "organisations": N_("Organisations"), "entries": N_("Entries")}
 
 
 def kind_name(kind: str) -> str:
-    """``contact`` → ``contact`` / ``联系人``; a word it does not know is shown as given."""
+    """``contact`` → ``contact`` / ``联系人``; ``contacts`` → ``contacts`` / ``联系人``; a word it
+    does not know is shown as given."""
+    if kind in KIND_PLURALS:
+        text = _(KIND_PLURALS[kind])
+        return text.lower() if text.isascii() else text
     return _(KIND_NAMES.get(kind, kind))
