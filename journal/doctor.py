@@ -77,7 +77,7 @@ def diagnose(tables: Mapping[str, Mapping[str, dict[str, Any]]]) -> tuple[list[s
                 and record.get("into") not in merged:
             notes.append(_("merged {kind} {old} went into {get}, which is gone").format(kind=kind_name(kind), old=old, get=record.get('into')))
     counts = ", ".join(counted(len(tables.get(t, {})), t) for t in
-                       ("entries", "contacts", "projects", "organisations", "days"))
+                       ("entries", "contacts", "projects", "organisations", "days", "reviews"))
     notes.append(counts)
     if conflicted:
         notes.append(_("merge conflicts recorded in {counted} (see `journal conflicts`)").format(counted=counted(conflicted, _('documents'))))

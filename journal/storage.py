@@ -77,7 +77,8 @@ from journal.errors import StorageError
 from journal.i18n import _
 from journal.models import SCHEMA_VERSION, Tables
 
-TABLES = ("contacts", "days", "entries", "merged", "meta", "organisations", "projects")
+TABLES = ("contacts", "days", "entries", "merged", "meta", "organisations", "projects",
+          "reviews")
 
 
 

@@ -148,6 +148,11 @@ def _entry_lines(bundle: dict[str, Any], entry: dict[str, Any]) -> list[str]:
             lines.append(f"{label}: {', '.join(_inline(n) for n in names)}  ")
     if entry.get("tags"):
         lines.append(_("Tags: ") + ", ".join(_inline(t) for t in entry["tags"]) + "  ")
+    if entry.get("priority") in ("high", "low"):
+        lines.append(_("Priority: {priority}").format(priority=_(entry["priority"])) + "  ")
+    if entry.get("carried_from"):
+        lines.append(_("Carried over from: {days}").format(
+            days=", ".join(sorted(entry["carried_from"]))) + "  ")
     if entry.get("complaint"):
         state = _("resolved {resolved_on}").format(resolved_on=entry['resolved_on']) if entry.get("resolved_on") else "open"
         lines.append(_("Complaint: {state}").format(state=state) + (f" — {_inline(entry['resolution'])}"

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 _KIND_OF_TABLE = {table: kind for kind, table in KIND_TABLE.items()}
 _WHAT = {"entries": N_("entry"), "contacts": N_("contact"), "projects": N_("project"),
-         "organisations": N_("organisation"), "days": N_("day note")}
+         "organisations": N_("organisation"), "days": N_("day note"), "reviews": N_("review")}
 
 
 def field_title(name: str) -> str:
@@ -52,6 +52,8 @@ def describe_doc(tables: Mapping[str, Any], table: str, doc_id: str) -> str:
         return "entry " + " ".join(p for p in parts if p)
     if table == "days":
         return _("day note {doc_id}").format(doc_id=doc_id)
+    if table == "reviews":
+        return _("review {doc_id}").format(doc_id=doc_id)
     return f"{_(_WHAT.get(table, table))} {label(tables, _KIND_OF_TABLE[table], doc_id)}"
 
 
