@@ -24,3 +24,13 @@ def kind_name(kind: str) -> str:
         text = _(KIND_PLURALS[kind])
         return text.lower() if text.isascii() else text
     return _(KIND_NAMES.get(kind, kind))
+
+
+#: Stored values shown as words: an entry's status and priority.
+VALUE_NAMES = {"done": N_("done"), "planned": N_("planned"), "cancelled": N_("cancelled"),
+               "high": N_("high"), "low": N_("low"), "normal": N_("normal")}
+
+
+def value_name(value: str) -> str:
+    """``planned`` → ``planned`` / ``计划``; other text as given."""
+    return _(VALUE_NAMES[value]) if value in VALUE_NAMES else value

@@ -17,6 +17,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from journal.i18n import N_, _
+from journal.i18n.terms import value_name
 from journal.models import KIND_LINK_FIELD, KIND_TABLE, time_span
 from journal.text import clean_line, counted, first_line
 
@@ -149,7 +150,7 @@ def _entry_lines(bundle: dict[str, Any], entry: dict[str, Any]) -> list[str]:
     if entry.get("tags"):
         lines.append(_("Tags: ") + ", ".join(_inline(t) for t in entry["tags"]) + "  ")
     if entry.get("priority") in ("high", "low"):
-        lines.append(_("Priority: {priority}").format(priority=_(entry["priority"])) + "  ")
+        lines.append(_("Priority: {priority}").format(priority=value_name(entry["priority"])) + "  ")
     if entry.get("carried_from"):
         lines.append(_("Carried over from: {days}").format(
             days=", ".join(sorted(entry["carried_from"]))) + "  ")
