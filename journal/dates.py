@@ -512,9 +512,9 @@ def _time_range(s: str) -> tuple[tuple[int, int], tuple[int, int] | None]:
                 start = shifted
     length = (_minutes(end) - _minutes(start)) % (24 * 60)
     if length == 0:
-        raise _Bad(f"it starts and ends at {start[0]:02d}:{start[1]:02d}")
+        raise _Bad(_("it starts and ends at {start:02d}:{start2:02d}").format(start=start[0], start2=start[1]))
     if _minutes(end) < _minutes(start) and length > _MAX_OVERNIGHT_MIN:
-        raise _Bad("it ends before it starts")
+        raise _Bad(_("it ends before it starts"))
     return start, end
 
 

@@ -78,7 +78,7 @@ def check_priority(value: object) -> str:
     if value is None or value in ("", "normal"):
         return ""
     if value not in PRIORITIES:
-        raise ValidationError(f"invalid priority {_short(value)}: use high, normal or low")
+        raise ValidationError(_("invalid priority {short}: use high, normal or low").format(short=_short(value)))
     return str(value)
 
 
@@ -87,7 +87,7 @@ def check_origin(value: object) -> str:
     if value is None or value in ("", "unplanned"):
         return ""
     if value != "planned":
-        raise ValidationError(f"invalid origin {_short(value)}: use planned or unplanned")
+        raise ValidationError(_("invalid origin {short}: use planned or unplanned").format(short=_short(value)))
     return "planned"
 
 
@@ -104,18 +104,18 @@ def check_review_id(value: object) -> str:
     """A review period id: ``2026-W47`` (an ISO week that exists), ``2026-11`` or ``2026-Q4``."""
     match = REVIEW_ID_RE.match(value) if isinstance(value, str) else None
     if match is None:
-        raise ValidationError(f"invalid review period {_short(value)}: expected 2026-W47, 2026-11 "
-                              "or 2026-Q4")
+        raise ValidationError(_("invalid review period {short}: expected 2026-W47, 2026-11 or "
+                                "2026-Q4").format(short=_short(value)))
     year = int(match["y"])
     if match["w"] is not None:
         weeks = date(year, 12, 28).isocalendar().week
         if not 1 <= int(match["w"]) <= weeks:
-            raise ValidationError(f"invalid review period {_short(value)}: {year} has weeks "
-                                  f"1..{weeks}")
+            raise ValidationError(_("invalid review period {short}: {year} has weeks "
+                                    "1..{weeks}").format(short=_short(value), year=year, weeks=weeks))
     elif match["m"] is not None and not 1 <= int(match["m"]) <= 12:
-        raise ValidationError(f"invalid review period {_short(value)}: no month {match['m']}")
+        raise ValidationError(_("invalid review period {short}: no month {m}").format(short=_short(value), m=match['m']))
     if year < 1:
-        raise ValidationError(f"invalid review period {_short(value)}: no year 0")
+        raise ValidationError(_("invalid review period {short}: no year 0").format(short=_short(value)))
     return str(value)
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "journal"
 
 #: Modules whose every literal is checked as prose (rule 2), relative to the package.
-INTERFACE = ("cli/", "screens/", "widgets/", "app.py", "reports/render.py", "doctor.py",
+INTERFACE = ("cli/", "screens/", "widgets/", "app.py", "reports/", "doctor.py",
              "clients/dossier.py", "interchange/handover_md.py", "interchange/dry_run.py",
              "sync/", "search/render.py")
 #: Not checked: the translation layer itself, and dev tools.
@@ -78,6 +78,10 @@ ALLOWED: dict[str, str] = {
     "ssh -o BatchMode=yes -o ConnectTimeout=20": "a command",
     "HEAD:refs/heads/{}": "a git ref",
     "{} merge={}": "a .gitattributes line",
+    '"term sheet"': "an example of the query language",
+    "2026-W47, 2026-11-23 (its week), last week, 上周": "examples of what the user types",
+    "2026-11, nov 2026, last month, 上个月": "examples of what the user types",
+    "2026-Q4, Q4, last quarter, 上季度": "examples of what the user types",
     "1970-01-01T00:00:00.000000Z": "a timestamp",
     " merge=": "a .gitattributes line",
     "{} -P -m journal merge-driver %O %A %B %P": "the merge driver's command line",
@@ -88,6 +92,8 @@ ALLOWED: dict[str, str] = {
 #: config values (history shared with every machine stays in one language).
 CODE_CONSTANTS: dict[str, set[str]] = {
     "sync/git.py": {"_AUTH", "_NETWORK", "_REJECTED", "_STALE"},
+    # the report as data (its JSON): English names; the renderers show dates through i18n.formats
+    "reports/summary.py": {"_MONTHS", "_WEEKDAYS"},
 }
 #: Literals that are data written for every machine (commit messages, git config descriptions):
 #: (path, text prefix).

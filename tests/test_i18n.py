@@ -200,4 +200,4 @@ def test_money_as_readers_expect(zh: None) -> None:
     assert money(88, "usd") == "88.00美元"
     assert money("12", "THB") == "12.00 THB"
     set_language("en")
-    assert money("1234.5", "CNY") == "CNY 1,234.50"
+    assert money("1234.5", "CNY") == "1,234.50 CNY"

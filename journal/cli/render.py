@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 
+from journal.i18n import _
 from journal.models import KIND_TABLE, time_span
 from journal.text import clean_line, clean_lines, first_line
 
@@ -51,7 +52,7 @@ def entry_line(view: Mapping[str, Any]) -> str:
     if view.get("tags"):
         text += "  " + " ".join(f"#{t}" for t in view["tags"])
     if view.get("complaint"):
-        text += f"  (complaint, {view['complaint']})"
+        text += _("  (complaint, {complaint})").format(complaint=view['complaint'])
     if view.get("conflicts"):
         text += "  (!conflict)"
     return clean_line(text)
@@ -92,8 +93,7 @@ def entry_block(view: Mapping[str, Any]) -> str:
         out.append("")
         out.extend(clean_lines(view["summary"]))
     for conflict in view.get("conflicts", ()):
-        out.append(clean_line(f"conflict: {conflict['field']} also had {conflict.get('value')!r} "
-                              f"(edited {conflict.get('updated_at', '?')})"))
+        out.append(clean_line(_("conflict: {field} also had {get!r} (edited {get2})").format(field=conflict['field'], get=conflict.get('value'), get2=conflict.get('updated_at', '?'))))
     return "\n".join(out)
 
 
@@ -124,10 +124,10 @@ def report_created(ctx: Any, created: Iterable[Any]) -> None:
 
     tables = ctx.journal.view
     for doc in created:
-        line = f"created {doc.kind} {clean_line(doc.label)} [{doc.id}]"
+        line = _("created {kind} {label} [{id}]").format(kind=doc.kind, label=clean_line(doc.label), id=doc.id)
         name = str(tables[KIND_TABLE[doc.kind]].get(doc.id, {}).get("name", ""))
         matcher = NameMatcher(doc.kind, tables)
         alike = [f"{clean_line(matcher.label(i))} [{i}]" for i in matcher.similar(name, doc.id)]
         if alike:
-            line += f"; similar {doc.kind} already there: {', '.join(alike)}"
+            line += _("; similar {kind} already there: {join}").format(kind=doc.kind, join=', '.join(alike))
         ctx.note(line)

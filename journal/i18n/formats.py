@@ -1,6 +1,6 @@
 """Dates, weeks, months, quarters, numbers and money as a reader of the interface language writes
 them: ``Sat 5 Dec 2026`` / ``2026年12月5日 星期六``, ``Week 49`` / ``第49周``, ``Q4 2026`` /
-``2026年第四季度``, ``CNY 1,234.50`` / ``1,234.50元``.
+``2026年第四季度``, ``1,234.50 CNY`` / ``1,234.50元``.
 
 Names come from tables here, never from ``strftime`` (whose words follow the process locale, which
 need not be the interface language). Stored values never pass through here: the journal keeps ISO
@@ -84,9 +84,31 @@ def week_label(week: int, year: int | None = None) -> str:
     return f"Week {week}, {year}" if year is not None else f"Week {week}"
 
 
-def month_label(year: int, month: int) -> str:
-    """``December 2026``; ``2026年12月``."""
-    return f"{year}年{month}月" if chinese() else f"{month_name(month)} {year}"
+def week_title(year: int, week: int) -> str:
+    """A week report's name: ``Week 2026-W49``; ``2026年第49周``."""
+    return week_label(week, year) if chinese() else f"Week {year}-W{week:02d}"
+
+
+def quarter_title(year: int, quarter: int) -> str:
+    """A quarter report's name: ``Quarter 2026-Q4``; ``2026年第四季度``."""
+    return quarter_label(year, quarter) if chinese() else f"Quarter {year}-Q{quarter}"
+
+
+def period_name(kind: str, start: date) -> str:
+    """The week (``2026-W49`` / ``2026年第49周``), month (``December 2026`` / ``2026年12月``) or
+    quarter (``2026-Q4`` / ``2026年第四季度``) that begins on ``start``, as a short label."""
+    if kind == "week":
+        iso = start.isocalendar()
+        return week_label(iso.week, iso.year) if chinese() else f"{iso.year}-W{iso.week:02d}"
+    if kind == "quarter":
+        q = (start.month - 1) // 3 + 1
+        return quarter_label(start.year, q) if chinese() else f"{start.year}-Q{q}"
+    return month_label(start.year, start.month)
+
+
+def month_label(year: int, month: int, *, short: bool = False) -> str:
+    """``December 2026`` (``short``: ``Dec 2026``); ``2026年12月``."""
+    return f"{year}年{month}月" if chinese() else f"{month_name(month, short=short)} {year}"
 
 
 def quarter_label(year: int, quarter: int) -> str:
@@ -100,8 +122,8 @@ def number(value: int | float | Decimal, decimals: int = 0) -> str:
 
 
 def money(amount: int | float | Decimal | str, currency: str = "") -> str:
-    """``CNY 1,234.50``; ``1,234.50元`` / ``1,234.50美元``: two decimals, thousands grouped; an
-    unknown currency keeps its code (``1,234.50 THB``)."""
+    """``1,234.50 CNY``; ``1,234.50元`` / ``1,234.50美元``: two decimals, thousands grouped; a
+    currency Chinese has no word for keeps its code (``1,234.50 THB``)."""
     try:
         value = Decimal(str(amount))
     except (InvalidOperation, ValueError):
@@ -113,4 +135,4 @@ def money(amount: int | float | Decimal | str, currency: str = "") -> str:
             return text
         word = _ZH_CURRENCIES.get(code)
         return f"{text}{word}" if word else f"{text} {code}"
-    return f"{code} {text}" if code else text
+    return f"{text} {code}" if code else text

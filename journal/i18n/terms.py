@@ -10,6 +10,7 @@ from journal.i18n import N_, _
 KIND_NAMES = {
     "contact": N_("contact"), "project": N_("project"), "organisation": N_("organisation"),
     "org": N_("organisation"), "entry": N_("entry"), "notes": N_("day notes"),
+    "week": N_("week"), "month": N_("month"), "quarter": N_("quarter"),
 }
 #: The plural as a title (``Contacts``), not as counted (``3 contacts``: Chinese puts a measure
 #: word there, ``3个联系人``), so it is a text of its own.

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from journal.errors import JournalError, ValidationError
+from journal.i18n import _
 from journal.models import Entry, utc_now
 from journal.service import Journal, LinkRequest
 
@@ -72,9 +73,9 @@ def json_expenses(cell: str) -> list[dict[str, Any]]:
     try:
         items = json.loads(cell)
     except ValueError:
-        raise ValidationError(f"expenses {cell[:40]!r}: not a JSON list") from None
+        raise ValidationError(_("expenses {cell!r}: not a JSON list").format(cell=cell[:40])) from None
     if not isinstance(items, list):
-        raise ValidationError("expenses: expected a list")
+        raise ValidationError(_("expenses: expected a list"))
     return items
 
 
@@ -95,14 +96,13 @@ def import_csv(journal: Journal, path: Path, raw: bytes | None = None) -> Import
     try:
         header = next(reader)
     except StopIteration:
-        raise ValidationError(f"{path}: the file is empty") from None
+        raise ValidationError(_("{path}: the file is empty").format(path=path)) from None
     except csv.Error as exc:
-        raise ValidationError(f"{path}: not a CSV file ({exc})") from None
+        raise ValidationError(_("{path}: not a CSV file ({exc})").format(path=path, exc=exc)) from None
     columns = [_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in header]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
-        raise ValidationError(f"{path}: header lacks {', '.join(missing)} (expected "
-                              f"{','.join(KNOWN_COLUMNS[:8])})")
+        raise ValidationError(_("{path}: header lacks {join} (expected {join2})").format(path=path, join=', '.join(missing), join2=','.join(KNOWN_COLUMNS[:8])))
     report = ImportReport()
     now = utc_now()
     currency: str | None = None  # the configured default, read when a row has typed expenses
@@ -130,7 +130,7 @@ def import_csv(journal: Journal, path: Path, raw: bytes | None = None) -> Import
                              else (None, None))
                 if cells.get("end_time", "").strip():
                     if end is not None:
-                        raise ValidationError("time is a range and end_time is given too")
+                        raise ValidationError(_("time is a range and end_time is given too"))
                     end = parse_time(cells["end_time"])
                 spent = []
                 cell = cells.get("expenses", "").strip()
