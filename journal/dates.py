@@ -347,6 +347,19 @@ def _dated_weekday(m: re.Match[str], today: date) -> _Span:
     return span
 
 
+@_rule(r"(?P<rest>.+?[日号0-9]) ?(?:周|星期|礼拜)(?P<cwd>[一二三四五六日天1-7])")
+def _dated_cn_weekday(m: re.Match[str], today: date) -> _Span:
+    """``2026年11月23日 星期一`` (what :func:`format_date_human` prints in Chinese): the weekday
+    must agree."""
+    span = _resolve(m["rest"], today)
+    if span.kind != "day" or span.relative:
+        raise _NoMatch
+    if span.start.weekday() != _CN_WD[m["cwd"]]:
+        raise _Bad(_("{isoformat} is a {title}").format(isoformat=span.start.isoformat(),
+                                                        title=weekday_name(span.start)))
+    return span
+
+
 @_rule(r"(?P<q>上+|下+|本|这)个?(?:(?P<w>周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])?|月)")
 def _cn_relative(m: re.Match[str], today: date) -> _Span:
     """``上周五``, ``下下周``, ``上个月``: weeks are calendar (ISO) weeks, not "7 days ago"."""
@@ -540,8 +553,10 @@ def duration_minutes(start: str | None, end: str | None) -> int | None:
 
 
 def format_date_human(d: date, *, today: date | None = None) -> str:
-    """``Mon 23 Nov 2026`` for headers. Names come from our own tables, not ``strftime``, whose
-    output follows the process locale; the text does not depend on ``today`` (accepted for symmetry
-    with the parsers) so reports are reproducible. :func:`parse_date` reads it back."""
-    d = _today(d)
-    return f"{_WEEKDAYS[d.weekday()][:3].title()} {d.day} {_MONTHS[d.month - 1][:3].title()} {d.year:04d}"
+    """``Mon 23 Nov 2026`` / ``2026年11月23日 星期一`` (the interface language) for headers. Names
+    come from our own tables, not ``strftime``, whose output follows the process locale; the text
+    does not depend on ``today`` (accepted for symmetry with the parsers) so reports are
+    reproducible. :func:`parse_date` reads both back."""
+    from journal.i18n.formats import full_date
+
+    return full_date(_today(d))

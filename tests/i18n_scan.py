@@ -78,6 +78,7 @@ ALLOWED: dict[str, str] = {
     "ssh -o BatchMode=yes -o ConnectTimeout=20": "a command",
     "HEAD:refs/heads/{}": "a git ref",
     "{} merge={}": "a .gitattributes line",
+    "ddd yyyy-mm-dd": "an Excel number format",
     '"term sheet"': "an example of the query language",
     "2026-W47, 2026-11-23 (its week), last week, 上周": "examples of what the user types",
     "2026-11, nov 2026, last month, 上个月": "examples of what the user types",

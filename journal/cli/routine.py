@@ -10,7 +10,7 @@ from typing import Any
 
 from journal.cli.render import entry_line
 from journal.errors import ValidationError
-from journal.i18n import _
+from journal.i18n import _, ngettext
 
 
 def _hidden_today(parser: argparse.ArgumentParser) -> None:
@@ -99,10 +99,12 @@ def cmd_carry(args: argparse.Namespace, ctx: Any) -> int:
     weekend = load_routine_config().weekend if target is None else ()
     result = ctx.journal.carry_over(source, target, today=today, weekend=weekend)
     if not result.moved:
-        ctx.out(_("nothing to carry: no planned entries left on {format_date_human}").format(format_date_human=format_date_human(source)))
+        ctx.out(_("nothing to carry: no planned entries left on {day}").format(day=format_date_human(source)))
         return 0
     count = len(result.moved)
-    ctx.out(_("moved {count} entr{value} from {format_date_human} to {format_date_human2}:").format(count=count, value='y' if count == 1 else 'ies', format_date_human=format_date_human(source), format_date_human2=format_date_human(result.target)))
+    ctx.out(ngettext("moved {count} entry from {source} to {target}:",
+                     "moved {count} entries from {source} to {target}:", count).format(
+        count=count, source=format_date_human(source), target=format_date_human(result.target)))
     for entry in result.moved:
         ctx.out(entry_line(ctx.journal.entry_view(entry)))
     return 0
@@ -135,8 +137,8 @@ def cmd_note(args: argparse.Namespace, ctx: Any) -> int:
     current = journal.day_note(key)
     if args.clear:
         journal.set_day_note(key, "", base=current)
-        ctx.note(_("deleted the note of {format_date_human}").format(format_date_human=format_date_human(day)) if current
-                 else _("{format_date_human} had no note").format(format_date_human=format_date_human(day)))
+        ctx.note(_("deleted the note of {day}").format(day=format_date_human(day)) if current
+                 else _("{day} had no note").format(day=format_date_human(day)))
         return 0
     if args.edit:
         from journal.cli.editor import edit_text
@@ -146,18 +148,18 @@ def cmd_note(args: argparse.Namespace, ctx: Any) -> int:
         if current:
             ctx.out(current)
         else:
-            ctx.note(_("no note for {format_date_human} (write one: journal note {key} TEXT)").format(format_date_human=format_date_human(day), key=key))
+            ctx.note(_("no note for {day} (write one: journal note {key} TEXT)").format(day=format_date_human(day), key=key))
         return 0
     else:
         new = sys.stdin.read() if text == "-" else text.replace("\\n", "\n")
         if args.append and current:
             new = f"{current.rstrip()}\n{new}"
     if new.rstrip() == current.rstrip():
-        ctx.note(_("the note of {format_date_human} is unchanged").format(format_date_human=format_date_human(day)))
+        ctx.note(_("the note of {day} is unchanged").format(day=format_date_human(day)))
         return 0
     journal.set_day_note(key, new, base=current)
-    ctx.note(_("saved the note of {format_date_human}").format(format_date_human=format_date_human(day)) if new.strip()
-             else _("deleted the note of {format_date_human}").format(format_date_human=format_date_human(day)))
+    ctx.note(_("saved the note of {day}").format(day=format_date_human(day)) if new.strip()
+             else _("deleted the note of {day}").format(day=format_date_human(day)))
     return 0
 
 

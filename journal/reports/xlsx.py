@@ -64,7 +64,7 @@ class _Sheet:
             else:
                 cell.value = value
                 if isinstance(value, date):
-                    cell.number_format = _("ddd yyyy-mm-dd")
+                    cell.number_format = "ddd yyyy-mm-dd"
                 elif isinstance(value, float):
                     cell.number_format = "#,##0.00"
             cell.alignment = self.wrap if isinstance(value, str) and len(value) > 30 else self.top
