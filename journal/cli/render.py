@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 
 from journal.i18n import _
+from journal.i18n.terms import kind_name
 from journal.models import KIND_TABLE, time_span
 from journal.text import clean_line, clean_lines, first_line
 
@@ -124,10 +125,10 @@ def report_created(ctx: Any, created: Iterable[Any]) -> None:
 
     tables = ctx.journal.view
     for doc in created:
-        line = _("created {kind} {label} [{id}]").format(kind=doc.kind, label=clean_line(doc.label), id=doc.id)
+        line = _("created {kind} {label} [{id}]").format(kind=kind_name(doc.kind), label=clean_line(doc.label), id=doc.id)
         name = str(tables[KIND_TABLE[doc.kind]].get(doc.id, {}).get("name", ""))
         matcher = NameMatcher(doc.kind, tables)
         alike = [f"{clean_line(matcher.label(i))} [{i}]" for i in matcher.similar(name, doc.id)]
         if alike:
-            line += _("; similar {kind} already there: {join}").format(kind=doc.kind, join=', '.join(alike))
+            line += _("; similar {kind} already there: {join}").format(kind=kind_name(doc.kind), join=_(', ').join(alike))
         ctx.note(line)

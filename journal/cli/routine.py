@@ -11,6 +11,7 @@ from typing import Any
 from journal.cli.render import entry_line
 from journal.errors import ValidationError
 from journal.i18n import _, ngettext
+from journal.i18n.terms import value_name
 
 
 def _hidden_today(parser: argparse.ArgumentParser) -> None:
@@ -84,7 +85,7 @@ def cmd_status(args: argparse.Namespace, ctx: Any) -> int:
                                      force=getattr(args, "force", False))
     for change in changes:
         if not change.changed:
-            ctx.note(_("entry {id} was already {status}").format(id=change.entry.id, status=change.entry.status))
+            ctx.note(_("entry {id} was already {status}").format(id=change.entry.id, status=value_name(change.entry.status)))
         ctx.out(entry_line(ctx.journal.entry_view(change.entry)))
     return 0
 
