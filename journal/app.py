@@ -35,16 +35,20 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from journal.config import Config, ConfigError, config_path, load_config
+from journal.dates import format_date_human
 from journal.errors import JournalError, StorageError
+from journal.i18n import N_, _
+from journal.i18n.terms import kind_name
 from journal.models import KIND_TABLE, Tables
 from journal.names.catalog import KIND_TITLES, NameCatalog, NameItem, build_catalog
 from journal.screens.base import EntryDefaults, JournalScreen
 from journal.screens.day import DayScreen
 from journal.screens.modes import MODES
 from journal.screens.syncing import SyncRunner, sync_commands
+from journal.screens.translated import translated_command
 from journal.service import Journal
 from journal.settings import load_settings, settings_path
-from journal.widgets.render import plain
+from journal.widgets.render import plain, sentence
 
 if TYPE_CHECKING:
     from journal.clients.cadence import DueItem, Times
@@ -102,9 +106,9 @@ class DocumentCommands(Provider):
             for item in app.name_catalog(kind).match(query, limit=8):
                 score = matcher.match(item.label) or 0.3
                 yield Hit(score, Content.assemble(matcher.highlight(item.label),
-                                                  (f"  {kind}", "dim")),
+                                                  (f"  {kind_name(kind)}", "dim")),
                           partial(app.open_document, kind, item.id), text=item.label,
-                          help=f"Open this {kind}")
+                          help=_("Open this {kind}").format(kind=kind_name(kind)))
 
 
 class JournalApp(App[None]):
@@ -117,17 +121,17 @@ class JournalApp(App[None]):
     COMMANDS = App.COMMANDS | {DocumentCommands}
     MODES: ClassVar[dict[str, Any]] = MODES  # each screen imported when first shown
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
-        Binding("n", "new_entry", "New", tooltip="New entry"),
-        Binding("slash", "mode('search')", "Search", show=False),
+        Binding("n", "new_entry", N_("New"), tooltip=N_("New entry")),
+        Binding("slash", "mode('search')", N_("Search"), show=False),
         Binding("j", "mode('journal')", "Journal", show=False),
-        Binding("c", "mode('contacts')", "Contacts", show=False),
-        Binding("p", "mode('projects')", "Projects", show=False),
-        Binding("o", "mode('organisations')", "Orgs", show=False, tooltip="Organisations"),
-        Binding("w", "mode('week')", "Week", show=False, tooltip="Week summary and review"),
-        Binding("m", "mode('month')", "Month", show=False, tooltip="Month summary and review"),
-        Binding("s", "sync", "Sync", tooltip="Sync with git: commit, pull, merge, push"),
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "quit", "Quit"),
+        Binding("c", "mode('contacts')", N_("Contacts"), show=False),
+        Binding("p", "mode('projects')", N_("Projects"), show=False),
+        Binding("o", "mode('organisations')", N_("Orgs"), show=False, tooltip=N_("Organisations")),
+        Binding("w", "mode('week')", N_("Week"), show=False, tooltip=N_("Week summary and review")),
+        Binding("m", "mode('month')", N_("Month"), show=False, tooltip=N_("Month summary and review")),
+        Binding("s", "sync", N_("Sync"), tooltip=N_("Sync with git: commit, pull, merge, push")),
+        Binding("question_mark", "help", N_("Help")),
+        Binding("q", "quit", N_("Quit")),
     ]
 
     def __init__(self, path: Path | str, *, today: date | None = None,
@@ -292,7 +296,7 @@ class JournalApp(App[None]):
             # not @work: it names the worker after repr() of its arguments, and the repr of
             # 100k entries cost half a second of the UI thread at launch
             self.run_worker(partial(self._build_index, generation, tables), thread=True,
-                            group="index", description="search index")
+                            group="index", description=_("search index"))
         return None
 
     def _build_index(self, generation: int, tables: Tables) -> None:
@@ -307,7 +311,7 @@ class JournalApp(App[None]):
         except Exception as exc:  # noqa: BLE001 - without search the journal still works
             index = None
             reason = str(exc) if isinstance(exc, JournalError) else f"{type(exc).__name__}: {exc}"
-            self._from_thread(partial(self.notify, f"Search is unavailable: {reason}",
+            self._from_thread(partial(self.notify, _("Search is unavailable: {reason}").format(reason=reason),
                                       severity="error", markup=False))
         finally:
             sys.setswitchinterval(interval)
@@ -393,7 +397,7 @@ class JournalApp(App[None]):
         and dialogs keep their own keys)."""
         if self.ready and isinstance(action, str):
             try:
-                destination, name, _ = actions.parse(action)
+                destination, name, _params = actions.parse(action)
             except actions.ActionError:
                 destination, name = "", ""
             target = {"app": self, "screen": self.screen}.get(destination, default_namespace)
@@ -404,7 +408,7 @@ class JournalApp(App[None]):
 
     # -- start-up -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static(Content.assemble("Opening ", plain(str(self.journal.path)), " …"),
+        yield Static(Content.assemble(_("Opening "), plain(str(self.journal.path)), " …"),
                      id="loading")
 
     def on_mount(self) -> None:
@@ -466,8 +470,9 @@ class JournalApp(App[None]):
         self.announce_conflicts()
         self.announce_birthdays()
         if self.config_error:
-            self.notify(self.config_error + " — using the defaults until it is fixed "
-                        "(`journal config check`).", title="Configuration", severity="error",
+            self.notify(_("{problem} — using the defaults until it is fixed (`journal config "
+                          "check`).").format(problem=self.config_error), title=_("Configuration"),
+                        severity="error",
                         timeout=20, markup=False)
         if self.settings.pull_on_open:
             self.syncer.start("sync")
@@ -479,21 +484,23 @@ class JournalApp(App[None]):
 
         unfinished = merge_warning(self.journal.path)
         if unfinished:
-            self.notify(unfinished + " (or press s here).", title="Unfinished git merge",
+            self.notify(_("{problem} (or press s here).").format(problem=unfinished),
+                        title=_("Unfinished git merge"),
                         severity="warning", timeout=30, markup=False)
         warning = driver_warning(self.journal.path)
         if warning:
-            self.notify(warning + ". Or press ctrl+p here and choose “Register the merge driver”.",
-                        title="Git sync is not set up in this clone", severity="warning",
+            self.notify(_("{problem}. Or press ctrl+p here and choose “Register the merge "
+                          "driver”.").format(problem=warning),
+                        title=_("Git sync is not set up in this clone"), severity="warning",
                         timeout=30, markup=False)
 
     def announce_conflicts(self) -> None:
         """Say once (at start, after a pull) that merges left values to choose."""
         count = sum(len(ids) for ids in self.conflicted().values())
         if count:
-            self.notify(f"{count} document{'s' if count != 1 else ''} kept values from a merge "
-                        "conflict (marked ⚠). Press r on one, or ctrl+p → “Merge conflicts”.",
-                        title="Merge conflicts", severity="warning", timeout=15, markup=False)
+            self.notify(_("{count} document{value} kept values from a merge conflict (marked "
+                          "⚠). Press r on one, or ctrl+p → “Merge conflicts”.").format(count=count, value='s' if count != 1 else ''),
+                        title=_("Merge conflicts"), severity="warning", timeout=15, markup=False)
 
     def announce_birthdays(self) -> None:
         """A notification for each client whose birthday is today (once a day: an app left open
@@ -508,8 +515,8 @@ class JournalApp(App[None]):
             return
         for b in found:
             who = f"{b.name} ({b.organisation})" if b.organisation else b.name
-            age = f" turns {b.turns}" if b.turns is not None else ""
-            self.notify(f"{who}{age} today. A greeting?", title="Birthday today 🎂",
+            age = _(" turns {turns}").format(turns=b.turns) if b.turns is not None else ""
+            self.notify(_("{who}{age} today. A greeting?").format(who=who, age=age), title=_("Birthday today 🎂"),
                         timeout=20, markup=False)
 
     # -- outside changes ------------------------------------------------------------------
@@ -527,13 +534,13 @@ class JournalApp(App[None]):
         if problem is not None:
             if problem != self._last_error:  # say it once, not every poll
                 self._last_error = problem
-                self.notify(f"{problem}. What you see stays as it was and nothing is saved; run "
-                            "`journal doctor` for details.", title="The journal file cannot be read",
+                self.notify(_("{problem}. What you see stays as it was and nothing is saved; "
+                              "run `journal doctor` for details.").format(problem=problem), title=_("The journal file cannot be read"),
                             severity="error", markup=False, timeout=15)
             return
         if self._last_error:
             self._last_error = ""
-            self.notify("The journal file can be read again.", title="journal", markup=False)
+            self.notify(_("The journal file can be read again."), title="journal", markup=False)
         if generation != self._seen_generation:
             self._seen_generation = generation
             for screen in self.screen_stack:
@@ -590,7 +597,7 @@ class JournalApp(App[None]):
         def apply(force: bool) -> None:
             with self.guard():
                 change = self.journal.toggle_done(entry_id, today=self.today, force=force)
-                what = "Done" if change.entry.status == "done" else "Planned again"
+                what = _("Done") if change.entry.status == "done" else _("Planned again")
                 self.notify(f"{what}: {change.entry.event}", markup=False, timeout=3)
             after()
 
@@ -613,7 +620,7 @@ class JournalApp(App[None]):
         from journal.routine.reviews import review_period
         from journal.screens.week import PeriodScreen
 
-        period, first, _ = review_period(key)
+        period, first, _last = review_period(key)
         mode = "month" if period == "quarter" else period
         await self.switch_mode(mode)
         screen = self.main_screen()
@@ -632,14 +639,14 @@ class JournalApp(App[None]):
             if yes:
                 with self.guard():
                     self.journal.delete_entry(entry_id)
-                    self.notify("Entry deleted.", markup=False)
+                    self.notify(_("Entry deleted."), markup=False)
                 self.refresh_visible()
 
         from journal.screens.dialogs import ConfirmScreen
 
-        question = Content.assemble("Delete ", plain(f"“{doc['event']}”", "bold"),
-                                    f" on {doc['date']}?")
-        self.push_screen(ConfirmScreen(question, yes="Delete"), answered)
+        question = sentence(_("Delete {event} on {date}?"), event=plain(f"“{doc['event']}”", "bold"),
+                            date=format_date_human(date.fromisoformat(doc["date"])))
+        self.push_screen(ConfirmScreen(question, yes=_("Delete")), answered)
 
     async def show_entry(self, entry_id: str) -> None:
         """Open the day view on the entry's date with the entry selected."""
@@ -701,23 +708,24 @@ class JournalApp(App[None]):
         if self.ready and isinstance(screen, JournalScreen) and screen.live:
             yield from map(self._checked, screen.commands())
         if self.ready:
-            yield self._checked(SystemCommand("New entry", "Write a new entry (n)",
+            yield self._checked(SystemCommand(_("New entry"), _("Write a new entry (n)"),
                                               self.action_new_entry))
-            for mode, title, key in (("journal", "Journal", "j"), ("search", "Search", "/"),
-                                     ("contacts", "Contacts", "c"), ("projects", "Projects", "p"),
-                                     ("organisations", "Organisations", "o"),
-                                     ("week", "Week summary", "w"),
-                                     ("month", "Month summary", "m")):
+            for mode, title, key in (("journal", _("Journal"), "j"), ("search", _("Search"), "/"),
+                                     ("contacts", _("Contacts"), "c"), ("projects", _("Projects"), "p"),
+                                     ("organisations", _("Organisations"), "o"),
+                                     ("week", _("Week summary"), "w"),
+                                     ("month", _("Month summary"), "m")):
                 yield self._checked(SystemCommand(
-                    f"Go to {title}", f"Show the {title.lower()} screen ({key})",
+                    _("Go to {title}").format(title=title), _("Show the {lower} screen ({key})").format(
+                        lower=title.lower() if title.isascii() else title, key=key),
                     partial(self.action_mode, mode)))
-            yield SystemCommand("Help", "Keys and tips (?)", self.action_help)
+            yield SystemCommand(_("Help"), _("Keys and tips (?)"), self.action_help)
             count = sum(len(ids) for ids in self.conflicted().values())
             yield self._checked(SystemCommand(
-                f"Merge conflicts ({count})", "Documents that kept another machine's value: "
-                "choose which to keep", self.action_conflicts))
+                _("Merge conflicts ({count})").format(count=count), _("Documents that kept another machine's value: "
+                "choose which to keep"), self.action_conflicts))
             yield from sync_commands(self)
-        yield from super().get_system_commands(screen)
+        yield from map(translated_command, super().get_system_commands(screen))
 
 
     def _checked(self, command: SystemCommand) -> SystemCommand:

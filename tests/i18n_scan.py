@@ -79,6 +79,7 @@ ALLOWED: dict[str, str] = {
     "HEAD:refs/heads/{}": "a git ref",
     "{} merge={}": "a .gitattributes line",
     "ddd yyyy-mm-dd": "an Excel number format",
+    "[@click=app.mode('{}')][{}] [$accent]{}[/] $title [/][/]": "markup; the title is a variable",
     '"term sheet"': "an example of the query language",
     "2026-W47, 2026-11-23 (its week), last week, 上周": "examples of what the user types",
     "2026-11, nov 2026, last month, 上个月": "examples of what the user types",

@@ -186,8 +186,8 @@ class JournalScreen(TranslatedBindings, Screen[None]):
             if discard:
                 event.editor.close()
 
-        self.app.push_screen(ConfirmScreen("Discard what you typed?", yes="Discard",
-                                           no="Keep editing"), answered)
+        self.app.push_screen(ConfirmScreen(_("Discard what you typed?"), yes=_("Discard"),
+                                           no=_("Keep editing")), answered)
 
     def on_descendant_focus(self) -> None:
         """What ``r`` acts on may follow the focus (a document or an entry of its cross-index)."""

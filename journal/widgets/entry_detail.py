@@ -13,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from journal.i18n import _
 from journal.search.notes import parse_note_key
 from journal.widgets.render import Tables, entry_detail, note_detail
 
@@ -47,5 +48,5 @@ class EntryDetail(VerticalScroll):
         doc = tables.get("entries", {}).get(entry_id) if entry_id else None
         self.query_one("#detail-text", Static).update(
             entry_detail(tables, doc) if doc is not None
-            else Content.styled("No entry selected.", "$text-muted"))
+            else Content.styled(_("No entry selected."), "$text-muted"))
         self.scroll_home(animate=False)

@@ -9,10 +9,12 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
+from journal.i18n import N_, _
+
 #: (mode, key, title) in the order shown.
-NAV = (("journal", "j", "Journal"), ("search", "/", "Search"), ("contacts", "c", "Contacts"),
-       ("projects", "p", "Projects"), ("organisations", "o", "Orgs"), ("week", "w", "Week"),
-       ("month", "m", "Month"))
+NAV = (("journal", "j", N_("Journal")), ("search", "/", N_("Search")), ("contacts", "c", N_("Contacts")),
+       ("projects", "p", N_("Projects")), ("organisations", "o", N_("Orgs")), ("week", "w", N_("Week")),
+       ("month", "m", N_("Month")))
 
 
 class NavBar(Static):
@@ -31,5 +33,6 @@ class NavBar(Static):
         for mode, key, title in NAV:
             style = "bold $text on $primary" if mode == current else "$text-muted"
             parts.append(Content.from_markup(
-                f"[@click=app.mode('{mode}')][{style}] [$accent]{key}[/] {title} [/][/]"))
+                f"[@click=app.mode('{mode}')][{style}] [$accent]{key}[/] $title [/][/]",
+                title=_(title)))
         return Content.assemble(*parts)

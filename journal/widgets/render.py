@@ -15,6 +15,7 @@ import orjson
 from textual.content import Content
 
 from journal.dates import duration_minutes, format_date_human
+from journal.i18n import _
 from journal.models import KIND_LINK_FIELD, effective_origin, time_span
 from journal.names.resolve import label
 from journal.routine.expenses import format_expense
@@ -55,18 +56,18 @@ def _plan_facts(doc: Mapping[str, Any]) -> list[str | tuple[str, str]]:
     minutes = duration_minutes(doc.get("time"), doc.get("end_time"))
     if minutes:
         hours, rest = divmod(minutes, 60)
-        facts.append(f"{hours} h {rest:02d} min" if hours and rest else f"{hours} h" if hours
-                     else f"{rest} min")
+        facts.append(_("{hours} h {rest:02d} min").format(hours=hours, rest=rest) if hours and rest else f"{hours} h" if hours
+                     else _("{rest} min").format(rest=rest))
     planned = effective_origin(doc) == "planned"
     status = doc.get("status", "done")
     if status == "done":
-        facts.append("done as planned" if planned else "came up on the day")
+        facts.append(_("done as planned") if planned else _("came up on the day"))
     if doc.get("carried_from"):
         days = sorted(doc["carried_from"])
-        facts.append(f"carried over from {format_date_human(date.fromisoformat(days[0]))}"
-                     + (f" ({len(days)} times)" if len(days) > 1 else ""))
+        facts.append(_("carried over from {format_date_human}").format(format_date_human=format_date_human(date.fromisoformat(days[0])))
+                     + (_(" ({n_days} times)").format(n_days=len(days)) if len(days) > 1 else ""))
     if doc.get("priority") in ("high", "low"):
-        facts.append(f"{doc['priority']} priority")
+        facts.append(_("{priority} priority").format(priority=doc['priority']))
     return [(" · ".join(facts), "$text-muted"), "\n"] if facts else []
 
 
@@ -80,27 +81,27 @@ def entry_detail(tables: Tables, doc: Mapping[str, Any]) -> Content:
     parts.append("\n")
     parts += _plan_facts(doc)
     parts += conflict_notes(tables, doc)
-    for kind, title in (("contact", "Contacts"), ("organisation", "Organisations"),
-                        ("project", "Projects")):
+    for kind, title in (("contact", _("Contacts")), ("organisation", _("Organisations")),
+                        ("project", _("Projects"))):
         ids = doc.get(KIND_LINK_FIELD[kind], ())
         if ids:
             names = ", ".join(label(tables, kind, i) for i in ids)
             parts += [(f"{title}: ", "$text-muted"), clean_line(names), "\n"]
     if doc.get("tags"):
-        parts += [("Tags: ", "$text-muted"), clean_line(" ".join(f"#{t}" for t in doc["tags"])),
+        parts += [(_("Tags: "), "$text-muted"), clean_line(" ".join(f"#{t}" for t in doc["tags"])),
                   "\n"]
     for expense in doc.get("expenses", ()):
-        parts += [("Expense: ", "$text-muted"), clean_line(format_expense(expense)), "\n"]
+        parts += [(_("Expense: "), "$text-muted"), clean_line(format_expense(expense)), "\n"]
     if doc.get("complaint"):
         resolved = doc.get("resolved_on")
-        parts += [("Complaint: ", "$text-muted"),
-                  (f"resolved {resolved}", "$text-success") if resolved else ("open", "bold $text-warning")]
+        parts += [(_("Complaint: "), "$text-muted"),
+                  (_("resolved {resolved}").format(resolved=resolved), "$text-success") if resolved else ("open", "bold $text-warning")]
         if doc.get("resolution"):
             parts.append(" — " + " ".join(clean_line(line) for line in doc["resolution"].splitlines()))
         parts.append("\n")
     if doc.get("handover_to"):
-        witness = f", witnessed by {doc['handover_witness']}" if doc.get("handover_witness") else ""
-        parts += [("Hand-over: ", "$text-muted"),
+        witness = _(", witnessed by {handover_witness}").format(handover_witness=doc['handover_witness']) if doc.get("handover_witness") else ""
+        parts += [(_("Hand-over: "), "$text-muted"),
                   clean_line(f"{doc.get('handover_from') or '?'} → {doc['handover_to']}{witness}"),
                   "\n"]
     summary = doc.get("summary") or ""
@@ -112,11 +113,11 @@ def entry_detail(tables: Tables, doc: Mapping[str, Any]) -> Content:
 
 def note_detail(kind: str, key: str, text: str) -> Content:
     """A day note or a review in the detail pane (search results)."""
-    title = (f"Day note · {format_date_human(date.fromisoformat(key))}" if kind == "day"
-             else f"Review {key}")
+    title = (_("Day note · {format_date_human}").format(format_date_human=format_date_human(date.fromisoformat(key))) if kind == "day"
+             else _("Review {key}").format(key=key))
     body = "\n".join(clean_line(line) for line in text.splitlines())
     return Content.assemble((title, "bold $accent"), "\n\n", body, "\n\n",
-                            ("enter opens it", "$text-muted"))
+                            (_("enter opens it"), "$text-muted"))
 
 
 def conflict_notes(tables: Tables, doc: Mapping[str, Any]) -> list[str | tuple[str, str]]:
@@ -126,15 +127,16 @@ def conflict_notes(tables: Tables, doc: Mapping[str, Any]) -> list[str | tuple[s
     if not records:
         return []
     parts: list[str | tuple[str, str]] = [
-        ("⚠ Merge conflict", "bold $text-warning"),
-        (" — the later edit is shown; press r to choose\n", "$text-warning")]
+        (_("⚠ Merge conflict"), "bold $text-warning"),
+        (_(" — the later edit is shown; press r to choose\n"), "$text-warning")]
     for record in records:
         name = str(record.get("field", "?"))
         lines = value_lines(tables, name, record.get("value"))
         more = " …" if len(lines) > 1 else ""
         stamp = local_time(record.get("updated_at"))
-        parts += [(f"  {name.replace('_', ' ')}: ", "$text-muted"), "other machine had ",
-                  (f"“{lines[0][:80]}{more}”", "italic"),
+        before, _mark, after = _("other machine had {value}").partition("{value}")
+        parts += [(f"  {name.replace('_', ' ')}: ", "$text-muted"), before,
+                  (f"“{lines[0][:80]}{more}”", "italic"), after,
                   (f" ({stamp})" if stamp else "", "$text-muted"), "\n"]
     return parts
 
@@ -171,7 +173,7 @@ def value_lines(tables: Tables, field: str, value: Any) -> list[str]:
         lines = [orjson.dumps(value).decode()]
     cut = [clean_line(line)[:300] for line in lines[:MAX_VALUE_LINES]]
     if len(lines) > MAX_VALUE_LINES:
-        cut.append(f"… ({len(lines) - MAX_VALUE_LINES} more lines)")
+        cut.append(_("… ({value} more lines)").format(value=len(lines) - MAX_VALUE_LINES))
     return cut
 
 
