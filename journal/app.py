@@ -37,7 +37,7 @@ from textual.widgets import Static
 from journal.config import Config, ConfigError, config_path, load_config
 from journal.dates import format_date_human
 from journal.errors import JournalError, StorageError
-from journal.i18n import N_, _
+from journal.i18n import N_, _, ngettext
 from journal.i18n.terms import kind_name
 from journal.models import KIND_TABLE, Tables
 from journal.names.catalog import KIND_TITLES, NameCatalog, NameItem, build_catalog
@@ -408,7 +408,7 @@ class JournalApp(App[None]):
 
     # -- start-up -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static(Content.assemble(_("Opening "), plain(str(self.journal.path)), " …"),
+        yield Static(sentence(_("Opening {path} …"), path=plain(str(self.journal.path))),
                      id="loading")
 
     def on_mount(self) -> None:
@@ -498,8 +498,11 @@ class JournalApp(App[None]):
         """Say once (at start, after a pull) that merges left values to choose."""
         count = sum(len(ids) for ids in self.conflicted().values())
         if count:
-            self.notify(_("{count} document{value} kept values from a merge conflict (marked "
-                          "⚠). Press r on one, or ctrl+p → “Merge conflicts”.").format(count=count, value='s' if count != 1 else ''),
+            self.notify(ngettext(
+                "{count} document kept values from a merge conflict (marked ⚠). Press r on "
+                "one, or ctrl+p → “Merge conflicts”.",
+                "{count} documents kept values from a merge conflict (marked ⚠). Press r on "
+                "one, or ctrl+p → “Merge conflicts”.", count).format(count=count),
                         title=_("Merge conflicts"), severity="warning", timeout=15, markup=False)
 
     def announce_birthdays(self) -> None:

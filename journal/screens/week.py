@@ -32,6 +32,7 @@ from journal.dates import format_date_human, iso_week_bounds, month_bounds, quar
 from journal.errors import JournalError
 from journal.i18n import N_, _, chinese
 from journal.i18n.formats import period_name, quarter_label, week_label
+from journal.i18n.terms import kind_name
 from journal.reports.render import render_markdown
 from journal.reports.summary import build_period_report, next_period
 from journal.routine.reviews import is_chinese, is_unwritten, review_id, template
@@ -149,7 +150,7 @@ class PeriodScreen(JournalScreen):
             day = step(self.kind, self.first, delta)
         except OverflowError:
             edge = _("ends on 9999-12-31") if delta > 0 else _("starts on 0001-01-01")
-            self.notify(_("The calendar {edge}: there is no {kind} to show beyond it.").format(edge=edge, kind=self.kind),
+            self.notify(_("The calendar {edge}: there is no {kind} to show beyond it.").format(edge=edge, kind=kind_name(self.kind)),
                         severity="warning", markup=False)
             return
         self.show_period(day)
@@ -192,7 +193,10 @@ class PeriodScreen(JournalScreen):
     # -- saving and copying the summary ----------------------------------------------------
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.markdown)
-        self.notify(_("{capitalize} summary copied to the clipboard.").format(capitalize=self.kind.capitalize()), markup=False)
+        self.notify({"week": _("Week summary copied to the clipboard."),
+                     "month": _("Month summary copied to the clipboard."),
+                     "quarter": _("Quarter summary copied to the clipboard.")}[self.kind],
+                    markup=False)
 
     def action_save(self) -> None:
         """Ask where, offering the reports folder (journal.settings.reports_folder; made on
@@ -229,7 +233,7 @@ class PeriodScreen(JournalScreen):
                 with contextlib.suppress(JournalError):  # only a convenience for next time
                     save_settings(self.japp.settings)
 
-        self.app.push_screen(PromptScreen(_("Save the {kind} summary as").format(kind=self.kind), value=str(default),
+        self.app.push_screen(PromptScreen(_PERIOD_WORDS[self.kind]()["save as"], value=str(default),
                                           check=check, hint=_("Markdown file, readable by you only")),
                              chosen)
 
@@ -240,18 +244,18 @@ class PeriodScreen(JournalScreen):
         return super().can_act(action, parameters)
 
     def commands(self) -> Iterable[SystemCommand]:
-        name = self.kind
-        yield SystemCommand(_("Previous {name}").format(name=name), _("Show the {name} before (← or [)").format(name=name),
+        words = _PERIOD_WORDS[self.kind]()
+        yield SystemCommand(words["previous"], _("Show the one before (← or [)"),
                             lambda: self.action_period(-1))
-        yield SystemCommand(_("Next {name}").format(name=name), _("Show the {name} after (→ or ])").format(name=name),
+        yield SystemCommand(words["next"], _("Show the one after (→ or ])"),
                             lambda: self.action_period(1))
-        yield SystemCommand(_("This {name}").format(name=name), _("Back to the current {name} (t)").format(name=name),
+        yield SystemCommand(words["this"], _("Back to the current one (t)"),
                             self.action_this_period)
-        yield SystemCommand(_("Write the {name}'s review").format(name=name), _("Work, problems and risks, plans (e)"),
+        yield SystemCommand(words["review"], _("Work, problems and risks, plans (e)"),
                             self.action_edit_review)
-        yield SystemCommand(_("Save {name} summary…").format(name=name), _("Write it to a Markdown file (ctrl+s)"),
+        yield SystemCommand(words["save"], _("Write it to a Markdown file (ctrl+s)"),
                             self.action_save)
-        yield SystemCommand(_("Copy {name} summary").format(name=name), _("Copy the Markdown to the clipboard (y)"),
+        yield SystemCommand(words["copy"], _("Copy the Markdown to the clipboard (y)"),
                             self.action_copy)
         yield from self.conflict_commands()
 
@@ -289,3 +293,21 @@ class MonthScreen(PeriodScreen):
         yield from super().commands()
         yield SystemCommand(_("Month / quarter"), _("Switch between the month and its quarter (Q)"),
                             self.action_quarter)
+
+
+#: What the palette and the prompts call each period's commands: whole phrases per period, since
+#: languages name them differently (本周 / 本月 / 本季度; 周报 / 月报 / 季报).
+_PERIOD_WORDS = {
+    "week": lambda: {"previous": _("Previous week"), "next": _("Next week"), "this": _("This week"),
+                     "review": _("Write the week's review"), "save": _("Save the week summary…"),
+                     "copy": _("Copy the week summary"), "save as": _("Save the week summary as")},
+    "month": lambda: {"previous": _("Previous month"), "next": _("Next month"),
+                      "this": _("This month"), "review": _("Write the month's review"),
+                      "save": _("Save the month summary…"), "copy": _("Copy the month summary"),
+                      "save as": _("Save the month summary as")},
+    "quarter": lambda: {"previous": _("Previous quarter"), "next": _("Next quarter"),
+                        "this": _("This quarter"), "review": _("Write the quarter's review"),
+                        "save": _("Save the quarter summary…"),
+                        "copy": _("Copy the quarter summary"),
+                        "save as": _("Save the quarter summary as")},
+}

@@ -67,7 +67,8 @@ def _plan_facts(doc: Mapping[str, Any]) -> list[str | tuple[str, str]]:
         facts.append(_("carried over from {format_date_human}").format(format_date_human=format_date_human(date.fromisoformat(days[0])))
                      + (_(" ({n_days} times)").format(n_days=len(days)) if len(days) > 1 else ""))
     if doc.get("priority") in ("high", "low"):
-        facts.append(_("{priority} priority").format(priority=doc['priority']))
+        facts.append(_("high priority") if doc["priority"] == "high" else
+                     _("low priority") if doc["priority"] == "low" else doc["priority"])
     return [(" · ".join(facts), "$text-muted"), "\n"] if facts else []
 
 
