@@ -31,7 +31,7 @@ INTERFACE = ("cli/", "screens/", "widgets/", "app.py", "reports/", "doctor.py",
 #: Not checked: the translation layer itself, and dev tools.
 SKIP = ("i18n/",)
 
-_MARKERS = {"_", "N_", "ngettext"}
+_MARKERS = {"_", "N_", "ngettext", "pgettext", "NC_"}
 _SHOW_FUNCS = {"print", "notify", "out", "note", "Label", "Static", "Button", "Checkbox",
                "RadioButton", "Tab", "TabPane", "Markdown", "Digits", "ProgressBar", "Rule",
                "Collapsible", "Switch", "update", "set_title", "bell_message", "Notice",

@@ -13,12 +13,12 @@ from typing import Any
 
 import orjson
 
-from journal.i18n import _
-from journal.i18n.terms import kind_name
+from journal.i18n import N_, _
+from journal.i18n.terms import kind_name, value_name
 from journal.models import KIND_TABLE, time_span
 from journal.text import clean_line, clean_lines, first_line
 
-_STATUS_MARK = {"done": "", "planned": "[planned] ", "cancelled": "[cancelled] "}
+_STATUS_MARK = {"done": "", "planned": N_("[planned] "), "cancelled": N_("[cancelled] ")}
 
 
 def to_json(items: Any) -> str:
@@ -33,16 +33,16 @@ def when(view: Mapping[str, Any]) -> str:
 
 def _marks(view: Mapping[str, Any]) -> str:
     """``[high] `` / ``[low] `` and ``[from 11-20] `` before an entry's event."""
-    out = f"[{view['priority']}] " if view.get("priority") in ("high", "low") else ""
+    out = f"[{value_name(view['priority'])}] " if view.get("priority") in ("high", "low") else ""
     if view.get("carried_from"):
-        out += f"[from {view['carried_from'][0][5:]}] "
+        out += _("[from {day}] ").format(day=view["carried_from"][0][5:])
     return out
 
 
 def entry_line(view: Mapping[str, Any]) -> str:
     """One line per entry: id, when, status, priority, where it was carried from, event, first
     summary line, linked names."""
-    text = (f"{view['id']}  {when(view):<22} {_STATUS_MARK.get(view['status'], '')}"
+    text = (f"{view['id']}  {when(view):<22} {_(_STATUS_MARK.get(view['status'], '')) if view['status'] != 'done' else ''}"
             f"{_marks(view)}{view['event']}")
     summary = first_line(view.get("summary") or "")
     if summary:

@@ -13,7 +13,9 @@ Use:
   already mixed with the data);
 - ``ngettext("{n} entry", "{n} entries", n).format(n=n)`` where English needs a plural;
 - ``N_("Quit")`` marks a text defined before the language is known (a class attribute, a module
-  table); whoever shows it calls ``_(text)`` then.
+  table); whoever shows it calls ``_(text)`` then;
+- ``pgettext("navigation", "Month")`` where one English word means two things (its context tells
+  the translator which); ``NC_`` marks such a text for later, as ``N_`` does.
 
 ``python -m journal.i18n`` brings the catalog in step with the code (new texts added untranslated,
 texts no longer used dropped); tests/test_i18n.py fails on a text shown without the layer, on an
@@ -24,7 +26,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "N_", "_", "chinese", "language", "ngettext", "set_language"]
+__all__ = ["LANGUAGES", "NC_", "N_", "_", "chinese", "language", "ngettext", "pgettext",
+           "set_language"]
 
 #: The interface languages: code -> the language's own name.
 LANGUAGES = {"en": "English", "zh": "简体中文"}
@@ -84,3 +87,16 @@ def ngettext(singular: str, plural: str, n: int) -> str:
         if isinstance(found, list) and found:
             return found[0]
     return singular if n == 1 else plural
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the interface language, as meant in ``context``."""
+    if not _table:
+        return message
+    found = _table.get(f"{context}\x04{message}")
+    return found if isinstance(found, str) else message
+
+
+def NC_(context: str, message: str) -> str:  # noqa: N802 - gettext's naming
+    """Marks ``message`` (in ``context``) for the catalog without translating it."""
+    return message

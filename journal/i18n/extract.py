@@ -32,10 +32,12 @@ class Marked:
     plural: str | None
     path: str
     line: int
+    context: str | None = None
 
     @property
     def key(self) -> str | tuple[str, str]:
-        return (self.msgid, self.plural) if self.plural is not None else self.msgid
+        msgid = self.msgid if self.context is None else f"{self.context}\x04{self.msgid}"
+        return (msgid, self.plural) if self.plural is not None else msgid
 
 
 class MarkError(ValueError):
@@ -60,6 +62,13 @@ def marked_in(source: str, path: str) -> Iterator[Marked]:
             text = _literal(node.args[0])
             if text is not None:
                 yield Marked(text, None, path, node.lineno)
+        elif name in ("pgettext", "NC_") and len(node.args) >= 2:
+            context, text = _literal(node.args[0]), _literal(node.args[1])
+            if isinstance(node.args[1], ast.JoinedStr) or context is None:
+                raise MarkError(f"{path}:{node.lineno}: {name}() needs a literal context and "
+                                "text (not an f-string)")
+            if text is not None:  # a variable: its text is marked where it is defined (NC_)
+                yield Marked(text, None, path, node.lineno, context)
         elif name == "ngettext" and len(node.args) >= 2:
             one, many = _literal(node.args[0]), _literal(node.args[1])
             if one is not None and many is not None:
@@ -90,10 +99,11 @@ def updated_entries(existing: list[PoEntry], marked: list[Marked]) -> list[PoEnt
         if mark.path not in paths:
             paths.append(mark.path)
     entries = [header]
-    for key in sorted(first, key=lambda k: (first[k].path, first[k].msgid, first[k].plural or "")):
+    for key in sorted(first, key=lambda k: (first[k].path, first[k].msgid, first[k].plural or "",
+                                            first[k].context or "")):
         mark = first[key]
         previous = old.get(key)
-        entry = PoEntry(mark.msgid, mark.plural, references=files[key])
+        entry = PoEntry(mark.msgid, mark.plural, references=files[key], context=mark.context)
         if previous is not None:
             entry.msgstr = previous.msgstr or [""]
             entry.flags = set(previous.flags)

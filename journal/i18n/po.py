@@ -6,8 +6,9 @@ install, a wheel and a source checkout all behave alike) and nothing generated t
 Parsing the whole Chinese catalog takes about a millisecond per hundred entries, and English (the
 source language) never reads it. The format handled is the part of GNU gettext's that catalogs
 use: ``msgctxt``-free entries, ``msgid`` / ``msgid_plural`` / ``msgstr`` / ``msgstr[N]``,
-continued strings, C escapes, ``#`` comments and the ``fuzzy`` flag (a fuzzy entry is not yet a
-translation, so the reader leaves it out).
+continued strings, C escapes, ``msgctxt`` (the same English word meaning two things: the
+navigation bar's "Month" is 月报, a table column's is 月份), ``#`` comments and the ``fuzzy`` flag
+(a fuzzy entry is not yet a translation, so the reader leaves it out).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class PoEntry:
 
     msgid: str
     msgid_plural: str | None = None
+    context: str | None = None
     msgstr: list[str] = field(default_factory=lambda: [""])
     references: list[str] = field(default_factory=list)
     flags: set[str] = field(default_factory=set)
@@ -39,7 +41,8 @@ class PoEntry:
 
     @property
     def key(self) -> str | tuple[str, str]:
-        return (self.msgid, self.msgid_plural) if self.msgid_plural is not None else self.msgid
+        msgid = self.msgid if self.context is None else f"{self.context}\x04{self.msgid}"
+        return (msgid, self.msgid_plural) if self.msgid_plural is not None else msgid
 
     @property
     def translated(self) -> bool:
@@ -64,6 +67,7 @@ def parse_po(text: str) -> list[PoEntry]:
     pending_refs: list[str] = []
     pending_flags: set[str] = set()
     pending_comments: list[str] = []
+    pending_context: str | None = None
 
     def finish() -> None:
         nonlocal current
@@ -89,12 +93,16 @@ def parse_po(text: str) -> list[PoEntry]:
         if match := _KEYWORD_RE.match(line):
             keyword, index, value = match[1], match[2], _unquote(match[3], number)
             if keyword == "msgctxt":
-                raise PoError(f"line {number}: msgctxt is not used in this project's catalogs")
+                finish()
+                pending_context = value
+                target = None
+                continue
             if keyword == "msgid":
                 finish()
                 current = PoEntry(value, references=pending_refs, flags=pending_flags,
-                                  comments=pending_comments)
+                                  comments=pending_comments, context=pending_context)
                 pending_refs, pending_flags, pending_comments = [], set(), []
+                pending_context = None
                 target = ("msgid", 0)
                 continue
             if current is None:
@@ -165,6 +173,8 @@ def render_po(entries: list[PoEntry]) -> str:
             lines.append("#: " + " ".join(entry.references))
         if entry.flags:
             lines.append("#, " + ", ".join(sorted(entry.flags)))
+        if entry.context is not None:
+            lines += _field("msgctxt", entry.context)
         lines += _field("msgid", entry.msgid)
         if entry.msgid_plural is not None:
             lines += _field("msgid_plural", entry.msgid_plural)

@@ -149,7 +149,8 @@ class DayScreen(JournalScreen):
 
     def _header(self, ids: list[str], docs: dict[str, dict[str, Any]]) -> None:
         today = self.japp.today
-        relative = {0: "today", -1: "yesterday", 1: "tomorrow"}.get((self.day - today).days, "")
+        relative = {0: _("today"), -1: _("yesterday"), 1: _("tomorrow")}.get(
+            (self.day - today).days, "")
         count = (ngettext("{n} entry", "{n} entries", len(ids)).format(n=len(ids)) if ids
                  else _("no entries"))
         plan = [i for i in ids if effective_origin(docs[i]) == "planned"]

@@ -9,12 +9,14 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from journal.i18n import N_, _
+from journal.i18n import NC_, pgettext
 
 #: (mode, key, title) in the order shown.
-NAV = (("journal", "j", N_("Journal")), ("search", "/", N_("Search")), ("contacts", "c", N_("Contacts")),
-       ("projects", "p", N_("Projects")), ("organisations", "o", N_("Orgs")), ("week", "w", N_("Week")),
-       ("month", "m", N_("Month")))
+NAV = (("journal", "j", NC_("navigation", "Journal")), ("search", "/", NC_("navigation", "Search")),
+       ("contacts", "c", NC_("navigation", "Contacts")),
+       ("projects", "p", NC_("navigation", "Projects")),
+       ("organisations", "o", NC_("navigation", "Orgs")), ("week", "w", NC_("navigation", "Week")),
+       ("month", "m", NC_("navigation", "Month")))
 
 
 class NavBar(Static):
@@ -34,5 +36,5 @@ class NavBar(Static):
             style = "bold $text on $primary" if mode == current else "$text-muted"
             parts.append(Content.from_markup(
                 f"[@click=app.mode('{mode}')][{style}] [$accent]{key}[/] $title [/][/]",
-                title=_(title)))
+                title=pgettext("navigation", title)))
         return Content.assemble(*parts)

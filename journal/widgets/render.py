@@ -16,6 +16,7 @@ from textual.content import Content
 
 from journal.dates import duration_minutes, format_date_human
 from journal.i18n import _
+from journal.i18n.terms import value_name
 from journal.models import KIND_LINK_FIELD, effective_origin, time_span
 from journal.names.resolve import label
 from journal.routine.expenses import format_expense
@@ -78,7 +79,7 @@ def entry_detail(tables: Tables, doc: Mapping[str, Any]) -> Content:
     head = " ".join(p for p in (doc["date"], when(doc)) if p)
     parts += [(head, "bold $accent"), "  ", (clean_line(doc["event"]), "bold")]
     if doc.get("status", "done") != "done":
-        parts += ["  ", (f"[{doc['status']}]", "italic $warning")]
+        parts += ["  ", (f"[{value_name(doc['status'])}]", "italic $warning")]
     parts.append("\n")
     parts += _plan_facts(doc)
     parts += conflict_notes(tables, doc)
@@ -87,7 +88,7 @@ def entry_detail(tables: Tables, doc: Mapping[str, Any]) -> Content:
         ids = doc.get(KIND_LINK_FIELD[kind], ())
         if ids:
             names = ", ".join(label(tables, kind, i) for i in ids)
-            parts += [(f"{title}: ", "$text-muted"), clean_line(names), "\n"]
+            parts += [(f"{title}{_(': ')}", "$text-muted"), clean_line(names), "\n"]
     if doc.get("tags"):
         parts += [(_("Tags: "), "$text-muted"), clean_line(" ".join(f"#{t}" for t in doc["tags"])),
                   "\n"]
