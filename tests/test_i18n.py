@@ -119,15 +119,17 @@ def test_po_round_trip_with_escapes_plurals_and_fuzzy() -> None:
     entries = [PoEntry("", msgstr=["Language: zh_CN\n"]),
                PoEntry('say "hi"\n\tnow\\', msgstr=["说“你好”\n\t现在\\"], references=["a.py"]),
                PoEntry("{n} entry", "{n} entries", ["{n} 条记录"]),
-               PoEntry("draft", msgstr=["草稿"], flags={"fuzzy"})]
+               PoEntry("draft", msgstr=["草稿"], flags={"fuzzy"}),
+               PoEntry("Month", msgstr=["月报"], context="navigation")]
     text = render_po(entries)
     again = parse_po(text)
-    assert [(e.msgid, e.msgid_plural, e.msgstr, e.flags) for e in again] == \
-        [(e.msgid, e.msgid_plural, e.msgstr, e.flags) for e in entries]
+    assert [(e.msgid, e.msgid_plural, e.msgstr, e.flags, e.context) for e in again] == \
+        [(e.msgid, e.msgid_plural, e.msgstr, e.flags, e.context) for e in entries]
     table = load_translations(text)
     assert table['say "hi"\n\tnow\\'] == "说“你好”\n\t现在\\"
     assert table[("{n} entry", "{n} entries")] == ["{n} 条记录"]
     assert "draft" not in table  # fuzzy: not yet a translation
+    assert table["navigation\x04Month"] == "月报"  # msgctxt: the same word, another meaning
 
 
 def test_runtime_lookup(zh: None) -> None:

@@ -33,11 +33,11 @@ class PoEntry:
 
     msgid: str
     msgid_plural: str | None = None
-    context: str | None = None
     msgstr: list[str] = field(default_factory=lambda: [""])
     references: list[str] = field(default_factory=list)
     flags: set[str] = field(default_factory=set)
     comments: list[str] = field(default_factory=list)
+    context: str | None = None
 
     @property
     def key(self) -> str | tuple[str, str]:
