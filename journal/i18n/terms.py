@@ -29,7 +29,8 @@ def kind_name(kind: str) -> str:
 
 #: Stored values shown as words: an entry's status and priority.
 VALUE_NAMES = {"done": N_("done"), "planned": N_("planned"), "cancelled": N_("cancelled"),
-               "high": N_("high"), "low": N_("low"), "normal": N_("normal")}
+               "high": N_("high"), "low": N_("low"), "normal": N_("normal"),
+               "active": N_("active"), "paused": N_("paused")}
 
 
 def value_name(value: str) -> str:

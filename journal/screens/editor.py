@@ -133,7 +133,7 @@ class EditorScreen(TranslatedBindings, ModalScreen[str | None]):
                     yield Label(_("End"), classes="form-label-short")
                     yield Input(doc.get("end_time") or "", placeholder="HH:MM", id="end",
                                 compact=True, classes="end")
-                    yield Select([(s, s) for s in ENTRY_STATUSES], value=doc["status"],
+                    yield Select([(value_name(s), s) for s in ENTRY_STATUSES], value=doc["status"],
                                  allow_blank=False, id="status", compact=True)
                 yield Static(id="when-hint", classes="hint")
                 with Horizontal(classes="form-row"):

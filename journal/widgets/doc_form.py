@@ -23,6 +23,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from journal.errors import ValidationError
 from journal.i18n import N_, _
+from journal.i18n.terms import value_name
 from journal.models import (
     PROJECT_STATUSES,
     check_birthday,
@@ -134,7 +135,7 @@ class DocForm(VerticalScroll):
                 if kind == "text":
                     yield TextArea(id=f"f-{name}", compact=True, soft_wrap=True)
                 elif kind == "status":
-                    yield Select([(s, s) for s in PROJECT_STATUSES], allow_blank=False,
+                    yield Select([(value_name(s), s) for s in PROJECT_STATUSES], allow_blank=False,
                                  id=f"f-{name}", compact=True)
                 else:
                     suggester = NameSuggester(self._organisations) if kind == "org" else None
