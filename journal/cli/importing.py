@@ -121,6 +121,11 @@ def _regular_file(path: Path) -> None:
 
 
 def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
+    # the next search is quick: it finds the import indexed
+    return ctx.warm_search_cache(_import(args, ctx))
+
+
+def _import(args: argparse.Namespace, ctx: Any) -> int:
     from journal.interchange.detect import import_file
 
     _regular_file(args.source)

@@ -134,15 +134,41 @@ def _today(args: argparse.Namespace) -> date:
 
 def _with_cache(ctx: Any, work: Callable[[Any], int]) -> int:
     """Run ``work`` on the cached journal; a cache found inconsistent on the way is rebuilt once
-    (its checks run lazily, as columns are decoded)."""
+    (its checks run lazily, as columns are decoded). Without a usable cache the answer comes
+    from the parsed file and the cache is built after it (journal.search.cache.cold): by a
+    child process in the ``journal`` program, which then ends at once."""
     from journal.names.matching import gc_paused
     from journal.search.cache.reader import CacheCorrupt, open_journal
 
     with gc_paused():  # a command allocates an object per entry and frees them at exit: no cycles
+        cached = open_journal(ctx.path, defer=True)
         try:
-            return work(open_journal(ctx.path))
-        except CacheCorrupt:
-            return work(open_journal(ctx.path, rebuild=True))
+            try:
+                code = work(cached)
+            except CacheCorrupt:
+                cached = open_journal(ctx.path, rebuild=True, defer=True)
+                code = work(cached)
+        except JournalError:  # an unknown name, a bad date: the next try finds the cache ready
+            _build_cache(ctx, cached, None)
+            raise
+        _build_cache(ctx, cached, code)
+        return code
+
+
+def _build_cache(ctx: Any, cached: Any, code: int | None) -> None:
+    """After a command answered from the parsed file (no cache yet), build the cache: in a
+    child process in the ``journal`` program, which then ends at once with ``code`` (None: an
+    error is still to be reported, so it carries on), else here and now."""
+    if not getattr(cached, "cold", False):
+        return
+    if ctx.standalone:
+        ctx.stdout.flush()
+        ctx.stderr.flush()
+        if cached.build_in_background():
+            if code is not None:
+                os._exit(code)  # the parsed file is the child's now: do not free it here
+            return
+    cached.build_cache()
 
 
 def _colour(args: argparse.Namespace, stream: Any) -> bool:
@@ -196,9 +222,16 @@ def _print_results(args: argparse.Namespace, ctx: Any, views: Any, docs: dict[st
     from journal.search.render import markdown_item, query_words
 
     if args.format == "json":
-        from journal.cli.render import to_json
+        import orjson
 
-        ctx.out(to_json([views.view(i, d) for i, d in docs.items()]))
+        data = orjson.dumps([views.view(i, d) for i, d in docs.items()],
+                            option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+        binary = getattr(ctx.stdout, "buffer", None)
+        if binary is None:  # a text stream (in-process callers): what `to_json` prints
+            ctx.stdout.write(data.decode())
+        else:  # 20k results are 10 MB of UTF-8: written as they are, not decoded and encoded
+            ctx.stdout.flush()
+            binary.write(data)
         return
     if args.format == "md":
         lines = [line for i, d in docs.items() for line in markdown_item(views.view(i, d))]
@@ -236,10 +269,15 @@ def _report(args: argparse.Namespace, ctx: Any, kind: Literal["week", "month"]) 
                               "the output to a file)")
 
     def work(cached: Any) -> int:
-        tables = cached.period_tables(start, next_period(kind, end)[1])
-        report = build_period_report(tables, start, end, today=today, kind=kind, index=cached.index,
-                                     tiers=ctx.config.tiers, documents=cached.documents,
-                                     raw_documents=cached.raw_documents)
+        if getattr(cached, "cold", False):  # every entry parsed, no index: the report scans them
+            report = build_period_report(cached.all_tables, start, end, today=today, kind=kind,
+                                         tiers=ctx.config.tiers)
+        else:
+            tables = cached.period_tables(start, next_period(kind, end)[1])
+            report = build_period_report(tables, start, end, today=today, kind=kind,
+                                         index=cached.index, tiers=ctx.config.tiers,
+                                         documents=cached.documents,
+                                         raw_documents=cached.raw_documents)
         if fmt == "xlsx":
             from journal.reports.xlsx import render_xlsx
 
