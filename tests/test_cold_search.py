@@ -25,7 +25,8 @@ from tests.test_search_cache import QUERIES, TABLES, outcome, write
 TODAY = ANCHOR.isoformat()
 MORE = ["contact:nobody", "contact:zw", "org:工商银行", "tag:#loan", "tag:nosuch", "on:2026-11-20",
         "from:2026-11 -visit", "status:planned", "status:bogus", "on:someday", "visit status:done",
-        "project:授信 拜访", "-visit -call", "工商 contact:张伟"]
+        "project:授信 拜访", "-visit -call", "工商 contact:张伟", "tier:VIP", "tier:A visit",
+        "-tier:VIP visit", "tier:nosuch"]
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +87,25 @@ def test_commands_print_the_same_without_and_with_a_cache(journal_file: Path, ar
     assert cache_paths(journal_file)[0].exists()  # in-process: built right after the answer
     second = main(["--file", str(journal_file), *argv]), capsys.readouterr()
     assert first == second
+
+
+def test_the_configured_tiers_apply_without_a_cache(journal_file: Path, private_config: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """``tier:`` reads the configuration's tier table (here a label only it knows) whether the
+    answer comes from the parsed file or from the cache."""
+    private_config.parent.mkdir(parents=True, exist_ok=True)
+    private_config.write_text("[[tiers]]\nname = 'VIP'\nlabels = ['贵宾']\ncadence_days = 7\n"
+                              "[[tiers]]\nname = 'A'\n", encoding="utf-8")
+    argv = ["--file", str(journal_file), "search", "tier:贵宾", "--format", "json"]
+    _cold(journal_file)
+    first = main(argv), capsys.readouterr()
+    assert first[0] == 0 and json.loads(first[1].out)
+    assert cache_paths(journal_file)[0].exists()
+    assert (main(argv), capsys.readouterr()) == first
+    month = ["--file", str(journal_file), "month", "--today", TODAY, "--format", "json"]
+    _cold(journal_file)
+    cold_month = main(month), capsys.readouterr()
+    assert (main(month), capsys.readouterr()) == cold_month
 
 
 def test_a_failed_query_still_leaves_the_cache(journal_file: Path,

@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from journal.config.model import DEFAULT_TIERS, TierTable
 from journal.errors import JournalError
 from journal.names.matching import NameMatcher
 from journal.search.index import SearchIndex, entry_text, name_info, status_named
@@ -31,11 +32,12 @@ Tables = Mapping[str, Mapping[str, dict[str, Any]]]
 def candidates(tables: Tables, query: Query, today: date | None = None,
                matchers: dict[str, NameMatcher] | None = None) -> list[str] | None:
     """Ids of the entries that can match ``query`` — a superset of its results — found by one
-    positive term: a contact, project or organisation (each name resolved as the index resolves
-    it, with ``matchers`` kept for it), a tag, the longest word, a status or a date range; None
-    when no term narrows them (every entry is a candidate). A term whose name, status or date
-    does not resolve gives no candidates: the index then reports it, as it would over every
-    entry."""
+    positive term: a contact, project or organisation (the entries of every document the name
+    can stand for, as the index finds them, with ``matchers`` kept for it: of namesakes the
+    index keeps the one the rest of the query narrows to), a tag, the longest word, a status or
+    a date range; None when no term narrows them (every entry is a candidate). A term whose
+    name, status or date does not resolve gives no candidates: the index then reports it, as it
+    would over every entry."""
     entries = tables.get("entries") or {}
     positive = [t for t in query.terms if not t.negated]
     try:
@@ -46,7 +48,7 @@ def candidates(tables: Tables, query: Query, today: date | None = None,
                     matcher = (matchers or {}).get(kind) or NameMatcher(kind, tables)
                     if matchers is not None:
                         matchers[kind] = matcher
-                    return _linked(tables, kind, matcher.resolve(term.value))
+                    return _linked(tables, kind, set(matcher.candidates(term.value)))
         for term in positive:
             if term.field == "tag":
                 return _tagged(entries, fold(term.value.lstrip("#")))
@@ -70,16 +72,18 @@ def candidates(tables: Tables, query: Query, today: date | None = None,
     return None
 
 
-def _linked(tables: Tables, kind: str, doc_id: str) -> list[str]:
-    """Entries linked to one document; to an organisation also through its contacts and
-    projects (what ``org:`` means)."""
+def _linked(tables: Tables, kind: str, doc_ids: set[str]) -> list[str]:
+    """Entries linked to any of some documents; to an organisation also through its contacts
+    and projects (what ``org:`` means)."""
     field = {"contact": "contact_ids", "project": "project_ids"}.get(kind)
     entries = tables.get("entries") or {}
     if field is not None:
-        return [i for i, d in entries.items() if doc_id in (d.get(field) or ())]
-    contacts = {c for c, d in (tables.get("contacts") or {}).items() if d.get("organisation_id") == doc_id}
-    projects = {p for p, d in (tables.get("projects") or {}).items() if d.get("organisation_id") == doc_id}
-    return [i for i, d in entries.items() if doc_id in (d.get("organisation_ids") or ())
+        return [i for i, d in entries.items() if _links(d.get(field), doc_ids)]
+    contacts = {c for c, d in (tables.get("contacts") or {}).items()
+                if d.get("organisation_id") in doc_ids}
+    projects = {p for p, d in (tables.get("projects") or {}).items()
+                if d.get("organisation_id") in doc_ids}
+    return [i for i, d in entries.items() if _links(d.get("organisation_ids"), doc_ids)
             or _links(d.get("contact_ids"), contacts) or _links(d.get("project_ids"), projects)]
 
 
@@ -120,6 +124,9 @@ class _ColdIndex:
     query's candidates (positions refer to that index, which :meth:`ColdJournal.documents`
     reads)."""
 
+    #: The configuration's tier table, for ``tier:`` (as :attr:`SearchIndex.tiers`).
+    tiers: TierTable = DEFAULT_TIERS
+
     def __init__(self, owner: ColdJournal) -> None:
         self._owner = owner
         self.tables = owner.names
@@ -132,6 +139,7 @@ class _ColdIndex:
         ids = candidates(self._owner.all_tables, q, today, matchers)
         subset = entries if ids is None else {i: entries[i] for i in ids}
         index = SearchIndex({**self._owner.names, "entries": subset}, matchers=matchers)
+        index.tiers = self.tiers
         self._owner.last_index = index
         return index.search_positions(q, today=today, limit=limit)
 
