@@ -108,6 +108,20 @@ def test_the_configured_tiers_apply_without_a_cache(journal_file: Path, private_
     assert (main(month), capsys.readouterr()) == cold_month
 
 
+@pytest.mark.parametrize("argv", [["due", "--today", TODAY, "--format", "json"],
+                                  ["export", "--format", "json", "visit"],
+                                  ["export", "--format", "csv", "--org", "工商银行"]])
+def test_commands_that_need_the_index_build_the_cache_first(
+        journal_file: Path, argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """``due`` and ``export`` read the cache's posting lists: without a cache they build it
+    before they answer (they never get the parsed file's stand-in)."""
+    _cold(journal_file)
+    first = main(["--file", str(journal_file), *argv]), capsys.readouterr()
+    assert first[0] == 0 and first[1].out and not first[1].err
+    assert cache_paths(journal_file)[0].exists()
+    assert (main(["--file", str(journal_file), *argv]), capsys.readouterr()) == first
+
+
 def test_a_failed_query_still_leaves_the_cache(journal_file: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     _cold(journal_file)

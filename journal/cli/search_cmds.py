@@ -132,21 +132,23 @@ def _today(args: argparse.Namespace) -> date:
     return date.today()
 
 
-def _with_cache(ctx: Any, work: Callable[[Any], int]) -> int:
+def _with_cache(ctx: Any, work: Callable[[Any], int], *, cold: bool = False) -> int:
     """Run ``work`` on the cached journal; a cache found inconsistent on the way is rebuilt once
-    (its checks run lazily, as columns are decoded). Without a usable cache the answer comes
-    from the parsed file and the cache is built after it (journal.search.cache.cold): by a
-    child process in the ``journal`` program, which then ends at once."""
+    (its checks run lazily, as columns are decoded). ``cold``: ``work`` can also take a
+    :class:`~journal.search.cache.cold.ColdJournal` (search, week, month): without a usable
+    cache the answer then comes from the parsed file and the cache is built after it, by a
+    child process in the ``journal`` program, which then ends at once. Other commands (due,
+    export) need the cache's index and get the cache built first."""
     from journal.names.matching import gc_paused
     from journal.search.cache.reader import CacheCorrupt, open_journal
 
     with gc_paused():  # a command allocates an object per entry and frees them at exit: no cycles
-        cached = open_journal(ctx.path, defer=True)
+        cached = open_journal(ctx.path, defer=cold)
         try:
             try:
                 code = work(cached)
             except CacheCorrupt:
-                cached = open_journal(ctx.path, rebuild=True, defer=True)
+                cached = open_journal(ctx.path, rebuild=True, defer=cold)
                 code = work(cached)
         except JournalError:  # an unknown name, a bad date: the next try finds the cache ready
             _build_cache(ctx, cached, None)
@@ -214,7 +216,7 @@ def cmd_search(args: argparse.Namespace, ctx: Any) -> int:
             ctx.note(f"no entries match {' '.join(args.query)!r}")
         return 0
 
-    return _with_cache(ctx, work)
+    return _with_cache(ctx, work, cold=True)
 
 
 def _print_results(args: argparse.Namespace, ctx: Any, views: Any, docs: dict[str, dict[str, Any]],
@@ -294,7 +296,7 @@ def _report(args: argparse.Namespace, ctx: Any, kind: Literal["week", "month"]) 
             ctx.out(f"wrote {kind} {report.label} ({fmt}) to {args.output}")
         return 0
 
-    return _with_cache(ctx, work)
+    return _with_cache(ctx, work, cold=True)
 
 
 def _format_of(path: Path | None) -> str | None:
