@@ -30,7 +30,8 @@ def test_the_table_names_what_each_module_registers(module: str) -> None:
 def test_the_whole_parser_knows_every_command() -> None:
     every = {name for names in COMMANDS.values() for name in names}
     assert _commands(build_parser()) == every | {"tui"}
-    assert _commands(build_parser(command="search")) == {"tui", "search", "week", "month"}
+    assert _commands(build_parser(command="search")) == {"tui", "search", "week", "month",
+                                                         "quarter"}
 
 
 @pytest.mark.parametrize(("argv", "word"), [

@@ -26,21 +26,22 @@ if TYPE_CHECKING:
     from journal.service import Journal
 
 #: Modules (in journal.cli) that add sub-commands; each has ``register(subparsers)``.
-COMMAND_MODULES = ["entries", "documents", "importing", "maintenance", "clients", "settings_cmds",
-                   "completion", "search_cmds", "sync_cmds"]
+COMMAND_MODULES = ["entries", "routine", "documents", "importing", "maintenance", "clients",
+                   "settings_cmds", "completion", "search_cmds", "sync_cmds"]
 #: The commands each module registers. A command builds only its own module's parsers: building
 #: all of them imported every command's dependencies (the service layer, the models) and ran
 #: argparse over every option, a third of a warm ``journal search``. tests/test_cli_start.py
 #: checks that this table matches what the modules register; a command missing from it still
 #: works (it gets the whole parser), only slower to start.
 COMMANDS = {"entries": ("add", "list", "show", "edit", "delete"),
+            "routine": ("done", "undone", "cancel", "carry", "note", "expenses"),
             "documents": ("contact", "project", "org"),
             "importing": ("import", "export"),
             "maintenance": ("doctor", "backups", "restore"),
             "clients": ("due", "birthdays", "complaints", "handover"),
             "settings_cmds": ("config", "tiers", "templates"),
             "completion": ("completion",),
-            "search_cmds": ("search", "week", "month"),
+            "search_cmds": ("search", "week", "month", "quarter"),
             "sync_cmds": ("sync", "merge-driver", "conflicts")}
 MODULE_OF = {command: module for module, names in COMMANDS.items() for command in names}
 ENV_FILE = "JOURNAL_FILE"

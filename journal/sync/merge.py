@@ -43,7 +43,8 @@ Doc = dict[str, Any]
 Data = dict[str, dict[str, Doc]]
 
 #: Fields that are sets of values although they are not links (whose names end in ``_ids``).
-SET_FIELDS = frozenset({"tags", "phones", "emails"})
+#: ``carried_from`` (the days an entry was carried away from) grows on both machines alike.
+SET_FIELDS = frozenset({"tags", "phones", "emails", "carried_from"})
 #: Fields with their own rule; never subject to "later updated_at wins".
 _STAMP_FIELDS = frozenset({"created_at", "updated_at", "schema_version"})
 

@@ -22,6 +22,7 @@ from typing import Any
 from journal.config.model import DEFAULT_TIERS, TierTable
 from journal.errors import JournalError
 from journal.names.matching import NameMatcher
+from journal.search.cache.format import NOTE_TABLES
 from journal.search.index import SearchIndex, entry_text, name_info, status_named
 from journal.search.query import Query, parse_query
 from journal.text import fold
@@ -165,6 +166,10 @@ class ColdJournal:
     def tables(self) -> dict[str, Any]:
         """Every table but the entries (as :attr:`CachedJournal.tables`: entries empty)."""
         return {**self.names, "entries": {}}
+
+    def notes(self) -> Tables:
+        """Day notes and reviews, as :meth:`CachedJournal.notes` gives them."""
+        return {name: self.all_tables.get(name) or {} for name in NOTE_TABLES}
 
     def documents(self, positions: Iterable[int]) -> dict[str, dict[str, Any]]:
         """Entry id -> document for positions of the last search's index."""
