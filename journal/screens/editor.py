@@ -48,6 +48,7 @@ from journal.widgets.render import plain
 
 if TYPE_CHECKING:
     from journal.app import JournalApp
+    from journal.session import JournalSession
 
 _PICKERS = (("contact", "Contacts"), ("organisation", "Organisations"), ("project", "Projects"))
 _PRIORITIES = (("high", "high"), ("normal", ""), ("low", "low"))
@@ -115,6 +116,10 @@ class EditorScreen(ModalScreen[str | None]):
     def japp(self) -> JournalApp:
         return cast("JournalApp", self.app)
 
+    @property
+    def session(self) -> JournalSession:
+        return self.japp.session
+
     def compose(self) -> ComposeResult:
         doc = self.start
         with Vertical(classes="dialog editor"):
@@ -156,7 +161,7 @@ class EditorScreen(ModalScreen[str | None]):
                     yield Input(doc.get("resolution", ""), id="resolution", compact=True,
                                 placeholder="how it was resolved")
                 for kind, title in _PICKERS:
-                    yield NamePicker(kind, title, lambda k=kind: self.japp.name_catalog(k),
+                    yield NamePicker(kind, title, lambda k=kind: self.session.name_catalog(k),
                                      self.start_picks[kind], id=f"pick-{kind}")
                 with Horizontal(classes="form-row"):
                     yield Label("Priority", classes="form-label")
