@@ -25,7 +25,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "journal"
 
 #: Modules whose every literal is checked as prose (rule 2), relative to the package.
-INTERFACE = ("cli/", "screens/", "widgets/", "app.py", "reports/", "doctor.py",
+INTERFACE = ("cli/", "screens/", "widgets/", "app/", "reports/", "doctor.py",
              "clients/dossier.py", "interchange/handover_md.py", "interchange/dry_run.py",
              "sync/", "search/render.py")
 #: Not checked: the translation layer itself, and dev tools.
@@ -261,6 +261,9 @@ class _Scanner(ast.NodeVisitor):
         if name in _MARKERS:
             self._exempt_tree(node)
             return
+        if name == "partial" and node.args and _call_name(ast.Call(node.args[0], [], [])) in _SHOW_FUNCS:
+            for arg in node.args[1:2]:  # partial(self.notify, "text"): shown later
+                self._sink.add(id(arg))
         if name in ("TypeVar", "namedtuple") or (name == "Binding" and not node.keywords):
             pass
         # a Binding's description is shown (the footer, the help): it must be marked

@@ -51,7 +51,7 @@ examples:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from journal.cli.search_cmds import _intermixed
+    from journal.cli.search_cmds import intermixed
 
     imp = sub.add_parser(
         "import", help=_("import entries, contacts (vCard) or a JSON export"),
@@ -102,7 +102,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     exp.add_argument("--vcard3", action="store_true", help=_("vcard: version 3.0 for older phones"))
     exp.add_argument("--today", help=argparse.SUPPRESS)
     exp.set_defaults(func=cmd_export)
-    _intermixed(exp)
+    intermixed(exp)
 
 
 def _regular_file(path: Path) -> None:
@@ -123,6 +123,13 @@ def _regular_file(path: Path) -> None:
 
 
 def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
+    code = _import(args, ctx)
+    if args.dry_run:  # a rehearsal leaves nothing behind, not even a cache
+        return code
+    return ctx.warm_search_cache(code)  # the next search is quick: it finds the import indexed
+
+
+def _import(args: argparse.Namespace, ctx: Any) -> int:
     from journal.interchange.detect import import_file
 
     _regular_file(args.source)

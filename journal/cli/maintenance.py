@@ -66,4 +66,4 @@ def cmd_restore(args: argparse.Namespace, ctx: Any) -> int:
     else:
         ctx.out(_("restored {entries} from {backup}").format(
             entries=counted(entries, _("entries")), backup=args.backup))
-    return 0
+    return ctx.warm_search_cache(0)  # the next search finds the restored journal indexed

@@ -31,6 +31,7 @@ from journal.widgets.picker import Pick
 if TYPE_CHECKING:
     from journal.app import JournalApp
     from journal.service import Journal
+    from journal.session import JournalSession
 
 
 @dataclass
@@ -71,6 +72,12 @@ class JournalScreen(TranslatedBindings, Screen[None]):
     @property
     def journal(self) -> Journal:
         return self.japp.journal
+
+    @property
+    def session(self) -> JournalSession:
+        """What the screen reads (a day's entries, conflicts, names, client standings, the
+        index), kept per data generation: journal.session."""
+        return self.japp.session
 
     @property
     def live(self) -> bool:
@@ -147,7 +154,7 @@ class JournalScreen(TranslatedBindings, Screen[None]):
 
     def entry_conflict(self, entry_id: str | None) -> tuple[str, str] | None:
         """``("entries", entry_id)`` if that entry carries conflicts."""
-        if entry_id and entry_id in self.japp.conflicted()["entries"]:
+        if entry_id and entry_id in self.session.conflicted()["entries"]:
             return ("entries", entry_id)
         return None
 

@@ -116,13 +116,13 @@ class DayScreen(JournalScreen):
         select, self._select_later = select or self._select_later, None
         day = self.day.isoformat()
         docs = self.journal.tables.get("entries", {})
-        ids = order_ids(self.japp.entry_ids_on(day), docs, self.order)
+        ids = order_ids(self.session.entry_ids_on(day), docs, self.order)
         today = self.japp.today
         self.leftovers = self._leftovers(docs) if self.day == today else []
         self._header(ids, docs)
         note = self.journal.day_note(day)
         note_widget = self.query_one("#day-note", Static)
-        mark = ("⚠ ", "bold $warning") if day in self.japp.conflicted()["days"] else ""
+        mark = ("⚠ ", "bold $warning") if day in self.session.conflicted()["days"] else ""
         if note:
             note_widget.update(Content.assemble(mark, ("小结 ", "bold"),
                                                 plain(note.replace("\n", " · "))))
@@ -144,7 +144,7 @@ class DayScreen(JournalScreen):
         found = []
         for back in range(LEFTOVER_DAYS, 0, -1):
             day = (self.day - timedelta(days=back)).isoformat()
-            found += [i for i in self.japp.entry_ids_on(day) if docs[i].get("status") == "planned"]
+            found += [i for i in self.session.entry_ids_on(day) if docs[i].get("status") == "planned"]
         return found
 
     def _header(self, ids: list[str], docs: dict[str, dict[str, Any]]) -> None:
@@ -174,7 +174,7 @@ class DayScreen(JournalScreen):
         """The selected entry's conflicts, else the day note's."""
         target = self.entry_conflict(self.table.selected_id)
         day = self.day.isoformat()
-        if target is None and day in self.japp.conflicted()["days"]:
+        if target is None and day in self.session.conflicted()["days"]:
             target = ("days", day)
         return target
 

@@ -51,6 +51,7 @@ from journal.widgets.render import plain
 
 if TYPE_CHECKING:
     from journal.app import JournalApp
+    from journal.session import JournalSession
 
 _PICKERS = (("contact", N_("Contacts")), ("organisation", N_("Organisations")), ("project", N_("Projects")))
 _PRIORITIES = (("high", "high"), ("normal", ""), ("low", "low"))
@@ -118,6 +119,10 @@ class EditorScreen(TranslatedBindings, ModalScreen[str | None]):
     def japp(self) -> JournalApp:
         return cast("JournalApp", self.app)
 
+    @property
+    def session(self) -> JournalSession:
+        return self.japp.session
+
     def compose(self) -> ComposeResult:
         doc = self.start
         with Vertical(classes="dialog editor"):
@@ -159,7 +164,7 @@ class EditorScreen(TranslatedBindings, ModalScreen[str | None]):
                     yield Input(doc.get("resolution", ""), id="resolution", compact=True,
                                 placeholder=_("how it was resolved"))
                 for kind, title in _PICKERS:
-                    yield NamePicker(kind, _(title), lambda k=kind: self.japp.name_catalog(k),
+                    yield NamePicker(kind, _(title), lambda k=kind: self.session.name_catalog(k),
                                      self.start_picks[kind], id=f"pick-{kind}")
                 with Horizontal(classes="form-row"):
                     yield Label(_("Priority"), classes="form-label")

@@ -116,7 +116,7 @@ class PeriodScreen(JournalScreen):
         # the search index, when built, turns the report's scan of every entry into two bisects
         report = build_period_report(self.journal.tables, self.first, self.last,
                                      today=self.japp.today, kind=self.kind,
-                                     index=self.japp.current_index(),
+                                     index=self.session.current_index(),
                                      tiers=self.japp.config.tiers)
         self.markdown = render_markdown(report)
         now = _(" · now") if self.first <= self.japp.today <= self.last else ""
@@ -132,7 +132,7 @@ class PeriodScreen(JournalScreen):
 
     def conflict_target(self) -> tuple[str, str] | None:
         """The review shown, when a merge left another machine's text in it (r resolves)."""
-        if self.review_id in self.japp.conflicted().get("reviews", frozenset()):
+        if self.review_id in self.session.conflicted().get("reviews", frozenset()):
             return ("reviews", self.review_id)
         return None
 

@@ -64,7 +64,7 @@ def merge_files(base: Path, ours: Path, theirs: Path, name: str | None = None) -
                      "checkout --ours -- {label}` (or --theirs), then `git add {label}`").format(label=label, exc=exc))
     review = _(" — review with `journal conflicts`") if stats.conflicted else ""
     return 0, _("journal: merged {label}: {changes}{review}").format(
-        label=label, changes=_describe(stats), review=review)
+        label=label, changes=describe_merge(stats), review=review)
 
 
 def _read_regular(path: Path) -> bytes:
@@ -207,7 +207,7 @@ def _latest_stamp(*datas: Any) -> str:
     return latest or "1970-01-01T00:00:00.000000Z"
 
 
-def _describe(stats: Any) -> str:
+def describe_merge(stats: Any) -> str:
     n = stats.conflicted
     parts = [_("{n} added").format(n=stats.added) if stats.added else "",
              _("{n} updated").format(n=stats.updated) if stats.updated else "",

@@ -10,7 +10,7 @@ A big file is parsed in a thread while the first frame is already on screen, so 
 at once even on a 100k-entry journal.
 
 Git sync (``s``, the command palette, and the per-machine settings pull-on-open / sync-on-quit) runs
-in :mod:`journal.screens.syncing`; merge conflicts are marked ⚠ and resolved in
+in :mod:`journal.app.syncing`; merge conflicts are marked ⚠ and resolved in
 :mod:`journal.screens.conflicts`.
 """
 
@@ -18,55 +18,41 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import sys
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from textual import actions, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.command import Hit, Hits, Provider
-from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from journal.app.indexing import IndexBuilding
+from journal.app.palette import DocumentCommands
+from journal.app.syncing import SyncRunner, sync_commands
 from journal.config import Config, ConfigError, config_path, load_config
 from journal.dates import format_date_human
 from journal.errors import JournalError, StorageError
 from journal.i18n import N_, _, ngettext
-from journal.i18n.terms import kind_name
-from journal.models import KIND_TABLE, Tables
-from journal.names.catalog import KIND_TITLES, NameCatalog, NameItem, build_catalog
+from journal.models import KIND_TABLE
 from journal.screens.base import EntryDefaults, JournalScreen
 from journal.screens.day import DayScreen
 from journal.screens.modes import MODES
-from journal.screens.syncing import SyncRunner, sync_commands
 from journal.screens.translated import translated_command
 from journal.service import Journal
+from journal.session import JournalSession
 from journal.settings import load_settings, settings_path
 from journal.widgets.render import plain, sentence
-
-if TYPE_CHECKING:
-    from journal.clients.cadence import DueItem, Times
-    from journal.search.index import SearchIndex
 
 POLL_SECONDS = 1.5
 #: Files above this size are parsed in a thread, behind a first frame.
 BACKGROUND_LOAD_BYTES = 2_000_000
-#: Journals with more entries than this build their search index in a thread.
-BACKGROUND_INDEX_ENTRIES = 20_000
 #: After launch, the index is built once the user had this long to look at the first screen
 #: (or at once when a screen needs it): the build makes the UI share the CPU for a second or two.
 INDEX_DELAY_S = 1.0
-#: Thread switch interval while the index is built, so the UI thread gets the GIL back in a
-#: millisecond rather than five (Python's default) whenever a key arrives.
-BUILD_SWITCH_INTERVAL_S = 0.001
-#: From this many names of a kind, the name matcher's tables are built in a thread.
-PREPARE_NAMES_FROM = 2000
 #: Actions that leave the current screen: refused while a dialog is open.
 _NAVIGATION = {"mode", "new_entry", "help", "sync", "conflicts"}
 #: Actions of the app and its main screens that still run while the file cannot be read: they
@@ -76,42 +62,7 @@ _SAFE_WHEN_UNREADABLE = frozenset({"quit", "help", "command_palette", "sync", "b
                                    "back"})
 
 
-def _scan_entries(entries: dict[str, dict[str, Any]]) -> tuple[dict[str, list[str]],
-                                                                  frozenset[str]]:
-    """One pass over the entries: their ids per date, and the ids of those with conflicts."""
-    by_day: dict[str, list[str]] = {}
-    conflicted: list[str] = []
-    listed = by_day.get
-    for entry_id, doc in entries.items():
-        day = doc["date"]
-        ids = listed(day)
-        if ids is None:
-            by_day[day] = [entry_id]
-        else:
-            ids.append(entry_id)
-        if "conflicts" in doc and doc["conflicts"]:
-            conflicted.append(entry_id)
-    return by_day, frozenset(conflicted)
-
-
-class DocumentCommands(Provider):
-    """Command-palette hits for contacts, projects and organisations by name ("open 张伟")."""
-
-    async def search(self, query: str) -> Hits:
-        app = self.app
-        if not isinstance(app, JournalApp) or not app.ready or not query.strip():
-            return
-        matcher = self.matcher(query)
-        for kind in KIND_TITLES:
-            for item in app.name_catalog(kind).match(query, limit=8):
-                score = matcher.match(item.label) or 0.3
-                yield Hit(score, Content.assemble(matcher.highlight(item.label),
-                                                  (f"  {kind_name(kind)}", "dim")),
-                          partial(app.open_document, kind, item.id), text=item.label,
-                          help=_("Open this {kind}").format(kind=kind_name(kind)))
-
-
-class JournalApp(App[None]):
+class JournalApp(IndexBuilding):
     """The journal TUI. ``today`` pins the date (tests, snapshots); otherwise the real date."""
 
     CSS_PATH = "app.tcss"
@@ -158,13 +109,10 @@ class JournalApp(App[None]):
         self.ready = False
         self._seen_generation = -1
         self._last_error = ""
-        self._items: dict[str, tuple[int, NameCatalog]] = {}
-        self._index: tuple[int, SearchIndex] | None = None
+        #: What the screens read, kept per data generation (journal.session: no Textual there).
+        self.session = JournalSession(self.journal, self.config, lambda: self.today)
         self._indexing: int | None = None
         self._cache_tried = False
-        self._conflicted: tuple[int, dict[str, frozenset[str]]] | None = None
-        self._days: tuple[int, dict[str, list[str]]] | None = None
-        self._times: tuple[tuple[int, date], Times, dict[str, dict[str, DueItem]]] | None = None
         #: Per-machine settings (pull on open, sync on quit), beside the configuration file.
         self.settings_file = settings_path(config if isinstance(config, Path) else None)
         self.settings = load_settings(self.settings_file)
@@ -180,181 +128,6 @@ class JournalApp(App[None]):
     @property
     def generation(self) -> int:
         return self.journal.generation
-
-    def name_items(self, kind: str) -> list[NameItem]:
-        """Names of one kind, built once per data generation."""
-        return self.name_catalog(kind).items
-
-    def name_catalog(self, kind: str) -> NameCatalog:
-        """Names of one kind with the search's matcher, built once per data generation (with the
-        search index's matcher when the index is current: its pinyin may come precomputed from
-        the search cache, where computing it costs ~0.3 s at 10k contacts)."""
-        generation = self.generation
-        cached = self._items.get(kind)
-        if cached is None or cached[0] != generation:
-            index = self.current_index()
-            tables = self.journal.tables
-            matcher = index.matcher(kind) if index is not None else None
-            cached = (generation, build_catalog(tables, kind, matcher))
-            self._items[kind] = cached
-            if matcher is None and len(cached[1].items) >= PREPARE_NAMES_FROM:
-                # spell the names' pinyin before the first keystroke needs it (once a session:
-                # the spellings are remembered per name, see search_names.pinyin_keys)
-                threading.Thread(target=cached[1].matcher.prepare, name="journal-names",
-                                 daemon=True).start()
-        return cached[1]
-
-    def client_standings(self, kind: str) -> dict[str, DueItem]:
-        """Each contact's or organisation's rhythm, last and next contact and due date on
-        ``today`` (journal.clients.cadence), once per data generation and day: from the search
-        index's posting lists when it is built, else one pass over the entries."""
-        from journal.clients.cadence import client_standings, index_times, scan_times
-
-        key = (self.generation, self.today)
-        if self._times is None or self._times[0] != key:
-            tables = self.journal.tables
-            index = self.current_index()
-            if index is not None:
-                entries = tables.get("entries", {})
-
-                def documents(positions: list[int]) -> dict[str, dict[str, Any]]:
-                    ids = (index.entry_at(p)[0] for p in positions)
-                    return {i: entries[i] for i in ids if i in entries}
-
-                times = index_times(index, tables, self.today, documents)
-            else:
-                times = scan_times(tables, self.today)
-            self._times = (key, times, {})
-        cache = self._times[2]
-        if kind not in cache:
-            cache[kind] = {d.id: d for d in client_standings(
-                self.journal.tables, self.config.tiers, self._times[1], self.today, kind)}  # type: ignore[arg-type]
-        return cache[kind]
-
-    def entry_ids_on(self, day: str) -> list[str]:
-        """The ids of one day's entries in time order (untimed first), from the per-day lists
-        made by the one pass per data generation that also finds conflicts (see
-        :meth:`conflicted`, which the day view needs anyway), so browsing days stays quick at 100k
-        entries. Should the file change in between: two bisects in the search index when it is
-        current, else one pass over the raw documents (no model objects)."""
-        self.conflicted()
-        days = self._days
-        entries = self.journal.tables.get("entries", {})
-        if days is not None and days[0] == self.generation:
-            ids = [i for i in days[1].get(day, ()) if i in entries]
-            return sorted(ids, key=lambda i: (entries[i].get("time") or "", i))
-        index = self.current_index()
-        if index is not None:  # only when already built: a save must not wait for a rebuild
-            moment = date.fromisoformat(day)
-            return index.between(moment, moment)
-        entries = self.journal.tables.get("entries", {})
-        hits = [(d.get("time") or "", i) for i, d in entries.items() if d["date"] == day]
-        return [i for _, i in sorted(hits)]
-
-    def conflicted(self) -> dict[str, frozenset[str]]:
-        """Ids of the documents carrying recorded merge conflicts, per table (once per generation:
-        one pass over the journal). The same pass over the entries lists
-        each day's entries for :meth:`entry_ids_on`: the day view needs both before its first
-        frame, and visiting every document twice costs more than once."""
-        generation = self.generation
-        if self._conflicted is None or self._conflicted[0] != generation:
-            tables = self.journal.tables
-            by_day, in_entries = _scan_entries(tables.get("entries", {}))
-            found = {"entries": in_entries}
-            for name in ("contacts", "projects", "organisations", "days", "reviews"):
-                found[name] = frozenset(i for i, d in tables.get(name, {}).items()
-                                        if d.get("conflicts"))
-            self._days = (generation, by_day)
-            self._conflicted = (generation, found)
-        return self._conflicted[1]
-
-    def current_index(self) -> SearchIndex | None:
-        """The search index if it is built for the current data; never starts a build."""
-        if self._index is not None and self._index[0] == self.generation:
-            return self._index[1]
-        return None
-
-    def search_index(self) -> SearchIndex | None:
-        """The search index over the current data, or None while a big one is being built.
-
-        Building takes over a second at 100k entries (bench/bench_tui.py), so above :data:`BACKGROUND_INDEX_ENTRIES` it runs in
-        a thread on the data as loaded, and the screens hear ``index_ready()`` when it is there.
-        """
-        generation = self.generation
-        if self._index is not None and self._index[0] == generation:
-            return self._index[1]
-        tables = self.journal.tables
-        if len(tables.get("entries", {})) < BACKGROUND_INDEX_ENTRIES:
-            from journal.search.index import SearchIndex
-
-            index = SearchIndex(tables)
-            index.tiers = self.config.tiers  # for tier: searches
-            self._index = (generation, index)
-            return index
-        if self._indexing != generation:
-            self._indexing = generation
-            # not @work: it names the worker after repr() of its arguments, and the repr of
-            # 100k entries cost half a second of the UI thread at launch
-            self.run_worker(partial(self._build_index, generation, tables), thread=True,
-                            group="index", description=_("search index"))
-        return None
-
-    def _build_index(self, generation: int, tables: Tables) -> None:
-        """Build in a thread: ``tables`` is a snapshot the store never changes (a write makes new
-        tables), so the UI thread may go on reading and writing meanwhile."""
-        from journal.search.index import SearchIndex
-
-        interval = sys.getswitchinterval()
-        sys.setswitchinterval(BUILD_SWITCH_INTERVAL_S)
-        try:
-            index: SearchIndex | None = self._cached_index() or SearchIndex(tables)
-        except Exception as exc:  # noqa: BLE001 - without search the journal still works
-            index = None
-            reason = str(exc) if isinstance(exc, JournalError) else f"{type(exc).__name__}: {exc}"
-            self._from_thread(partial(self.notify, _("Search is unavailable: {reason}").format(reason=reason),
-                                      severity="error", markup=False))
-        finally:
-            sys.setswitchinterval(interval)
-        self._from_thread(partial(self._index_built, generation, index))
-
-    def _from_thread(self, callback: Callable[[], object]) -> None:
-        """Hand a worker's result to the UI thread as a message, not with ``call_from_thread``
-        (which waits for it, and raises or blocks when the app quit meanwhile): a message to an
-        app that is closing is simply dropped — there is nobody left to show it to."""
-        with contextlib.suppress(RuntimeError):  # the event loop is already closed
-            self.call_later(callback)
-
-    def _cached_index(self) -> SearchIndex | None:
-        """The index from the derived search cache that ``journal search`` keeps next to the file
-        (journal.search.cache.reader), when there is one: opening it takes milliseconds where building
-        takes a second of a thread that competes with the UI for the GIL. It describes the file as
-        it is now; if that is not the data of the build's generation, ``_index_built`` drops it.
-        Only for the first index of a session (a stale cache is refreshed on the way, which keeps
-        it useful for the next launch and the CLI): after the app's own writes an in-memory build
-        is as quick. None (build in memory) when there is no cache or it cannot be used."""
-        if self._cache_tried:
-            return None
-        self._cache_tried = True
-        try:
-            from journal.search.cache.reader import cache_paths, open_journal
-
-            if not cache_paths(self.journal.path)[0].exists():
-                return None
-            return open_journal(self.journal.path).index
-        except Exception:  # noqa: BLE001 - only a speed-up: any problem means build in memory
-            return None
-
-    def _index_built(self, generation: int, index: SearchIndex | None) -> None:
-        if self._indexing == generation:
-            self._indexing = None
-        if index is None or generation != self.generation:
-            return
-        index.tiers = self.config.tiers
-        self._index = (generation, index)
-        gc.freeze()
-        for screen in self.screen_stack:
-            if isinstance(screen, JournalScreen):
-                screen.index_built()
 
     @contextlib.contextmanager
     def guard(self) -> Iterator[None]:
@@ -429,7 +202,7 @@ class JournalApp(App[None]):
         gc.disable()
         try:
             self.journal.tables  # noqa: B018 - parse the file now, off the UI thread
-            self.conflicted()  # one more pass over the data, here rather than on the UI thread
+            self.session.conflicted()  # one more pass over the data, here, not on the UI thread
         except JournalError as exc:
             gc.enable()
             self._from_thread(partial(self._fail, exc))
@@ -496,7 +269,7 @@ class JournalApp(App[None]):
 
     def announce_conflicts(self) -> None:
         """Say once (at start, after a pull) that merges left values to choose."""
-        count = sum(len(ids) for ids in self.conflicted().values())
+        count = self.session.conflict_count()
         if count:
             self.notify(ngettext(
                 "{count} document kept values from a merge conflict (marked ⚠). Press r on "
@@ -723,13 +496,12 @@ class JournalApp(App[None]):
                         lower=title.lower() if title.isascii() else title, key=key),
                     partial(self.action_mode, mode)))
             yield SystemCommand(_("Help"), _("Keys and tips (?)"), self.action_help)
-            count = sum(len(ids) for ids in self.conflicted().values())
+            count = self.session.conflict_count()
             yield self._checked(SystemCommand(
                 _("Merge conflicts ({count})").format(count=count), _("Documents that kept another machine's value: "
                 "choose which to keep"), self.action_conflicts))
             yield from sync_commands(self)
         yield from map(translated_command, super().get_system_commands(screen))
-
 
     def _checked(self, command: SystemCommand) -> SystemCommand:
         """A palette command that, like a key, first checks that the file can still be read."""
