@@ -374,7 +374,8 @@ class JournalApp(IndexBuilding):
             with self.guard():
                 change = self.journal.toggle_done(entry_id, today=self.today, force=force)
                 what = _("Done") if change.entry.status == "done" else _("Planned again")
-                self.notify(f"{what}: {change.entry.event}", markup=False, timeout=3)
+                self.notify(_("{what}: {event}").format(what=what, event=change.entry.event),
+                            markup=False, timeout=3)
             after()
 
         if doc.get("status") != "done" and doc["date"] > self.today.isoformat():

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
-from journal.i18n import N_, _, ngettext
+from journal.i18n import N_, NC_, _, ngettext, pgettext
 from journal.i18n.formats import (
     date_range,
     day_month_weekday,
@@ -158,8 +158,8 @@ def _hours_note(r: Report) -> str:
     return note
 
 
-_PLAN_HEAD = (N_("Planned"), N_("Done as planned"), N_("Carried over"), N_("Cancelled"),
-              N_("Still open"), N_("Came up"))
+_PLAN_HEAD = (NC_("report column", "Planned"), NC_("report column", "Done as planned"), NC_("report column", "Carried over"), NC_("report column", "Cancelled"),
+              NC_("report column", "Still open"), NC_("report column", "Came up"))
 
 
 def _plan_cells(p: PlanFigures) -> list[str]:
@@ -181,8 +181,8 @@ def _group_line(g: Group, fmt: Callable[[str], str]) -> str:
             + (_("; {plan}").format(plan=plan) if plan else "") + _money_note(g.plan.expenses))
 
 
-_MONTH_HEAD = (N_("Month"), N_("Hours"), N_("Planned"), N_("As planned"), N_("Carried"),
-               N_("Cancelled"), N_("Open"), N_("Came up"))
+_MONTH_HEAD = (NC_("report column", "Month"), NC_("report column", "Hours"), NC_("report column", "Planned"), NC_("report column", "As planned"), NC_("report column", "Carried"),
+               NC_("report column", "Cancelled"), NC_("report column", "Open"), NC_("report column", "Came up"))
 
 
 def _month_rows(months: list[PeriodFigures]) -> list[list[str]]:
@@ -224,7 +224,7 @@ def _md_list(title: str, items: Iterable[str]) -> list[str]:
 
 
 def _md_table(head: Iterable[str], rows: Iterable[list[str]]) -> list[str]:
-    head = [_(h) for h in head]
+    head = [_column(h) for h in head]
     return ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head),
             *("| " + " | ".join(md(c, start=False) for c in row) + " |" for row in rows), ""]
 
@@ -237,7 +237,7 @@ def render_markdown(r: Report) -> str:
     review = _review_lines(r)
     if review:
         out += [*review, "---", ""]
-    out += ["| " + " | ".join(_(h) for h in _TOTALS_HEAD) + " |",
+    out += ["| " + " | ".join(_column(h) for h in _TOTALS_HEAD) + " |",
             "|---:|---:|---:|---:|---:|---|",
             f"| {t.entries} | {t.done} | {t.planned} | {t.cancelled} | {_hours_note(r)} | "
             f"{md(_money(t.expenses), start=False) or '—'} |", ""]
@@ -276,7 +276,7 @@ def render_markdown(r: Report) -> str:
     if r.complaints is not None and r.complaints.total:
         c = r.complaints
         out += [f"## {_('Complaints')}", "", _complaints_line(c), "",
-                "| " + " | ".join(_(h) for h in _COMPLAINTS_HEAD) + " |", "|---|---:|---:|---:|"]
+                "| " + " | ".join(_column(h) for h in _COMPLAINTS_HEAD) + " |", "|---|---:|---:|---:|"]
         out += [f"| {md(g.name, start=False)} | {g.count} | {g.open} | {_days(g.median_days)} |"
                 for g in c.by_client] + [""]
     out += _md_list(_("Birthdays {next}").format(next=_next_name(r)),
@@ -318,6 +318,12 @@ def _met(m: Any, fmt: Callable[[str], str]) -> str:
     return _("{who}: {n}×, last {day}").format(who=who, n=m.meetings, day=_day(m.last))
 
 
+def _column(head: str) -> str:
+    """A table column's heading: short words whose meaning the table gives ("Open" = still
+    open, not "open it"), so translated in their own context."""
+    return pgettext("report column", head)
+
+
 def _weekday_heading(d: date) -> str:
     """A day's heading inside a report: ``Monday 23 Nov`` / ``11月23日 星期一``."""
     from journal.i18n import chinese
@@ -328,9 +334,9 @@ def _weekday_heading(d: date) -> str:
     return f"{weekday_name(d)} {day_month(d)}"
 
 
-_TOTALS_HEAD = (N_("Entries"), N_("Done"), N_("Still planned"), N_("Cancelled"),
-                N_("Hours (done)"), N_("Expenses (done)"))
-_COMPLAINTS_HEAD = (N_("Client"), N_("Complaints"), N_("Open"), N_("Median days to resolve"))
+_TOTALS_HEAD = (NC_("report column", "Entries"), NC_("report column", "Done"), NC_("report column", "Still planned"), NC_("report column", "Cancelled"),
+                NC_("report column", "Hours (done)"), NC_("report column", "Expenses (done)"))
+_COMPLAINTS_HEAD = (NC_("report column", "Client"), NC_("report column", "Complaints"), NC_("report column", "Open"), NC_("report column", "Median days to resolve"))
 
 
 # -- plain text ------------------------------------------------------------------------------------
@@ -376,7 +382,7 @@ def render_text(r: Report) -> str:
     if r.plan.any:
         out.append(_("Plan: {plan}").format(plan=_plan_line(r.plan)))
     if r.kind == "quarter":
-        rows = [[_(h) for h in _MONTH_HEAD], *_month_rows(r.months)]
+        rows = [[_column(h) for h in _MONTH_HEAD], *_month_rows(r.months)]
         widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
         out += _txt_section(_("Month by month"), [
             "  " + "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in

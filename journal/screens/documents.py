@@ -360,7 +360,7 @@ class DocumentsScreen(JournalScreen):
             parts.append(_("owner {owner}").format(owner=owner))
         if item.last is not None:
             ago = item.days_since or 0
-            when = {0: "today", 1: "yesterday"}.get(ago, f"{ago} days ago")
+            when = {0: _("today"), 1: _("yesterday")}.get(ago) or _("{n} days ago").format(n=ago)
             parts.append(_("last {date} ({when})").format(date=item.last.date, when=when))
         state = item.state
         if state == "never":
@@ -389,7 +389,7 @@ class DocumentsScreen(JournalScreen):
         parts = []
         if past is not None:
             ago = (self.japp.today - date.fromisoformat(past["date"])).days
-            when = {0: "today", 1: "yesterday"}.get(ago, f"{ago} days ago")
+            when = {0: _("today"), 1: _("yesterday")}.get(ago) or _("{n} days ago").format(n=ago)
             parts.append(_("last {date} ({when})").format(date=past['date'], when=when))
         if future:
             parts.append(_("next {date} {event}").format(date=future[-1]['date'], event=future[-1]['event']))

@@ -294,7 +294,7 @@ class EditorScreen(TranslatedBindings, ModalScreen[str | None]):
             minutes = duration_minutes(start, end)
             if minutes:
                 hours, rest = divmod(minutes, 60)
-                length = (_("{hours} h {rest:02d} min").format(hours=hours, rest=rest) if hours and rest else f"{hours} h" if hours
+                length = (_("{hours} h {rest:02d} min").format(hours=hours, rest=rest) if hours and rest else _("{hours} h").format(hours=hours) if hours
                           else _("{rest} min").format(rest=rest))
                 when = f", {start}–{end} ({length})"
             spent = values.fields.get("expenses") or []

@@ -57,7 +57,7 @@ def _plan_facts(doc: Mapping[str, Any]) -> list[str | tuple[str, str]]:
     minutes = duration_minutes(doc.get("time"), doc.get("end_time"))
     if minutes:
         hours, rest = divmod(minutes, 60)
-        facts.append(_("{hours} h {rest:02d} min").format(hours=hours, rest=rest) if hours and rest else f"{hours} h" if hours
+        facts.append(_("{hours} h {rest:02d} min").format(hours=hours, rest=rest) if hours and rest else _("{hours} h").format(hours=hours) if hours
                      else _("{rest} min").format(rest=rest))
     planned = effective_origin(doc) == "planned"
     status = doc.get("status", "done")
