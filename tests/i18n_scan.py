@@ -25,7 +25,9 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "journal"
 
 #: Modules whose every literal is checked as prose (rule 2), relative to the package.
-INTERFACE = ("cli/", "screens/", "widgets/", "app/", "reports/", "doctor.py",
+INTERFACE = ("cli/", "screens/", "widgets/", "app/", "reports/", "doctor.py", "interchange/bundle.py", "interchange/csv_import.py",
+             "interchange/detect.py", "interchange/vcard_import.py", "interchange/jrnl_import.py",
+             "interchange/common.py",
              "clients/dossier.py", "interchange/handover_md.py", "interchange/dry_run.py",
              "sync/", "search/render.py")
 #: Not checked: the translation layer itself, and dev tools.
@@ -109,6 +111,9 @@ NEUTRAL_DATA: set[tuple[str, str]] = {
     ("sync/locked_merge.py", "git commit (finishing the merge)"),
 }
 
+#: Errors that are bugs, not messages for a user.
+_BUG_ERRORS = {"NotImplementedError", "AssertionError", "TypeError", "AttributeError", "KeyError",
+               "RuntimeError"}
 #: Where a ValueError means a derived file does not fit (it is rebuilt, the user never sees it).
 _INTERNAL_VALUE_ERRORS = ("search/cache/",)
 
@@ -286,6 +291,9 @@ class _Scanner(ast.NodeVisitor):
         receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
         if name in ("out", "note") and not (isinstance(receiver, ast.Name) and receiver.id == "ctx"):
             name = ""  # only the CLI context's out/note show text (a repo's ``out`` runs git)
+        if (name.endswith("Error") and name not in _BUG_ERRORS and node.args
+                and not (name == "ValueError" and self.path.startswith(_INTERNAL_VALUE_ERRORS))):
+            self._sink.add(id(node.args[0]))  # an error made here is shown wherever it is raised
         if name == "counted":  # counted(3, "entries"): the noun is shown
             for arg in node.args[1:]:
                 self._sink.add(id(arg))

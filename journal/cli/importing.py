@@ -170,9 +170,12 @@ def _import(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def _position(item: tuple[str, str]) -> int:
-    """The number in ``line 12`` / ``entry 3``, so report lines follow the file; others first."""
-    number = item[0].rpartition(" ")[2]
-    return int(number) if number.isdigit() else 0
+    """The number in ``line 12`` / ``entry 3`` (``第 12 行``), so report lines follow the file;
+    others first."""
+    import re
+
+    found = re.search(r"\d+", item[0])
+    return int(found[0]) if found else 0
 
 
 def _report_csv(report: Any, ctx: Any, dry_run: bool = False) -> int:

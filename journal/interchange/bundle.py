@@ -250,7 +250,7 @@ class _Merger:
         try:
             merged = merge_docs(None, current, incoming, now=max(stamps))
         except RecursionError:  # journal.sync.merge copies recursively; only a crafted file nests so
-            self.report.rejected.append((where, "the journal's copy is nested too deeply to merge"))
+            self.report.rejected.append((where, _("the journal's copy is nested too deeply to merge")))
             return None
         if merged == current:
             self.report.unchanged += 1
@@ -267,9 +267,10 @@ class _Merger:
         return target
 
     def describe(self) -> str:
-        parts = [f"{table} {new} new, {merged} merged" for table, (new, merged) in
-                 sorted(self.counts.items())]
-        return "; ".join(parts) or "nothing new"
+        parts = [_("{table}: {new} new, {merged} merged").format(
+                     table=kind_name(table), new=new, merged=merged)
+                 for table, (new, merged) in sorted(self.counts.items())]
+        return _("; ").join(parts) or _("nothing new")
 
 
 def import_bundle(journal: Journal, path: Path, data: Any) -> ImportReport:
@@ -288,10 +289,8 @@ def import_bundle(journal: Journal, path: Path, data: Any) -> ImportReport:
     report = ImportReport(N_("documents and entries"))
     subject = data.get("subject")
     if isinstance(subject, dict) and isinstance(subject.get("name"), str):
-        report.notes.append(("bundle", f"hand-over of {str(subject.get('kind'))[:20]} "
-                                       f"{subject['name'][:80]}: {counted(len(full['contacts']), _('contacts'))}, "
-                                       f"{counted(len(full['projects']), _('projects'))}, "
-                                       f"{counted(len(full['entries']), _('entries'))}"))
+        report.notes.append(("bundle", _("hand-over of {get} {name}: {counted}, {counted2}, "
+                                         "{counted3}").format(get=str(subject.get('kind'))[:20], name=subject['name'][:80], counted=counted(len(full['contacts']), _('contacts')), counted2=counted(len(full['projects']), _('projects')), counted3=counted(len(full['entries']), _('entries')))))
     with journal.import_batch() as tx:
         merger = _Merger(tx, report, refs)
         for table in DOC_TABLES:  # organisations first: contacts and projects point at them

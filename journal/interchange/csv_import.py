@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from journal.errors import JournalError, ValidationError
-from journal.i18n import _
+from journal.i18n import N_, _
 from journal.models import Entry, utc_now
 from journal.service import Journal, LinkRequest
 
@@ -47,12 +47,15 @@ class ImportReport:
     backup: Path | None = None
 
 
-def decode(raw: bytes, path: Path | str = "the file") -> str:
+_THE_FILE = N_("the file")
+
+
+def decode(raw: bytes, path: Path | str = _THE_FILE) -> str:
     """UTF-8 (BOM or not) first, since it is strict; GB18030 (a superset of GBK/GB2312) next; a
     damaged UTF-8 file is refused rather than read as GB18030 mojibake (see common.decode_text)."""
     from journal.interchange.common import decode_text
 
-    return decode_text(raw, path)
+    return decode_text(raw, _(path) if path == _THE_FILE else path)
 
 
 def _split(cell: str | None) -> list[str]:
@@ -121,7 +124,7 @@ def import_csv(journal: Journal, path: Path, raw: bytes | None = None) -> Import
             except StopIteration:
                 break
             except csv.Error as exc:
-                report.rejected.append((reader.line_num, f"malformed CSV: {exc}"))
+                report.rejected.append((reader.line_num, _("malformed CSV: {exc}").format(exc=exc)))
                 break
             line = reader.line_num
             if not any(cell.strip() for cell in row):

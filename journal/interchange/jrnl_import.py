@@ -143,7 +143,7 @@ def import_jrnl(journal: Journal, path: Path, data: Any, *, tags_as: str = "tags
     accepted: list[tuple[str, Entry, list[str]]] = []
     for number, item in enumerate(data["entries"], 1):
         line = item.get("line") if isinstance(item, dict) else None
-        where = f"line {line}" if isinstance(line, int) else f"entry {number}"
+        where = _("line {line}").format(line=line) if isinstance(line, int) else _("entry {number}").format(number=number)
         try:
             accepted.append((where, *jrnl_entry(item, now, tags_as)))
         except (JournalError, orjson.JSONEncodeError) as exc:

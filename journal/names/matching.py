@@ -40,6 +40,7 @@ from typing import Any
 
 from journal.errors import AmbiguousNameError, NotFoundError, ValidationError
 from journal.i18n import _
+from journal.i18n.terms import kind_name
 from journal.models import KIND_TABLE
 from journal.text import fold
 
@@ -388,10 +389,13 @@ class NameMatcher:
         """The error for ``text`` matching ``ids``: every candidate with its organisation and id
         (the first :data:`_MAX_LISTED`), and how to name one; ``hint`` adds another way."""
         candidates = [(i, self.label(i)) for i in ids]
-        listed = ", ".join(f"{lbl} [{i}]" for i, lbl in candidates[:_MAX_LISTED])
+        listed = _(", ").join(f"{lbl} [{i}]" for i, lbl in candidates[:_MAX_LISTED])
         if len(candidates) > _MAX_LISTED:
-            listed += f", … and {len(candidates) - _MAX_LISTED} more"
-        how = "the id" if self.kind == "organisation" else 'the id or "Name (Organisation)"'
+            listed += _(", … and {n} more").format(n=len(candidates) - _MAX_LISTED)
+        message = (_("{kind} {text!r} is ambiguous: {listed} — use the id{hint}")
+                   if self.kind == "organisation" else
+                   _('{kind} {text!r} is ambiguous: {listed} — use the id or "Name '
+                     '(Organisation)"{hint}'))
         return AmbiguousNameError(
-            f"{self.kind} {text.strip()!r} is ambiguous: {listed} — use {how}{hint}", candidates,
-            kind=self.kind, text=text.strip())
+            message.format(kind=kind_name(self.kind), text=text.strip(), listed=listed, hint=hint),
+            candidates, kind=self.kind, text=text.strip())

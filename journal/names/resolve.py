@@ -156,10 +156,15 @@ class NameIndex:
 
         candidates = [(i, label(self.tables, self.kind, i)) for i in ids]
         listed = "; ".join(f"{text} [{i}]" for i, text in candidates)
-        how = ("more of the id" if id_prefix_hits(ref, ids) == sorted(ids)
-               else "the id" if self.kind == "organisation" else "the id or 'Name (Organisation)'")
-        return AmbiguousNameError(
-            f"{self.kind} {ref.strip()!r} matches {len(ids)}: {listed} — give {how}", candidates)
+        if id_prefix_hits(ref, ids) == sorted(ids):
+            message = _("{kind} {ref!r} matches {n}: {listed} — give more of the id")
+        elif self.kind == "organisation":
+            message = _("{kind} {ref!r} matches {n}: {listed} — give the id")
+        else:
+            message = _("{kind} {ref!r} matches {n}: {listed} — give the id or 'Name "
+                        "(Organisation)'")
+        return AmbiguousNameError(message.format(kind=kind_name(self.kind), ref=ref.strip(),
+                                                 n=len(ids), listed=listed), candidates)
 
 
 @dataclass
