@@ -47,7 +47,7 @@ from journal.widgets.picker import NamePicker, Pick
 from journal.widgets.render import plain
 
 if TYPE_CHECKING:
-    from journal.app import JournalApp
+    from journal.screens.host import JournalHost
     from journal.session import JournalSession
 
 _PICKERS = (("contact", "Contacts"), ("organisation", "Organisations"), ("project", "Projects"))
@@ -113,8 +113,8 @@ class EditorScreen(ModalScreen[str | None]):
         self._currency: str | None = None
 
     @property
-    def japp(self) -> JournalApp:
-        return cast("JournalApp", self.app)
+    def japp(self) -> JournalHost:
+        return cast("JournalHost", self.app)
 
     @property
     def session(self) -> JournalSession:

@@ -20,7 +20,7 @@ from journal.interchange.sample import load_sample
 from journal.widgets.render import plain
 
 if TYPE_CHECKING:
-    from journal.app import JournalApp
+    from journal.screens.host import JournalHost
 
 _TEXT = (
     "journal keeps your visits, calls and meetings — and the people, clients and projects they "
@@ -38,7 +38,7 @@ class WelcomeScreen(Screen[bool]):
     ]
 
     def compose(self) -> ComposeResult:
-        path = str(cast("JournalApp", self.app).journal.path)
+        path = str(cast("JournalHost", self.app).journal.path)
         with Center(), Vertical(classes="dialog welcome"):
             yield Static(Content.styled("Welcome to journal", "bold $accent"))
             yield Static(Content(_TEXT))
@@ -52,7 +52,7 @@ class WelcomeScreen(Screen[bool]):
 
     @on(Button.Pressed, "#sample")
     def action_sample(self) -> None:
-        app = cast("JournalApp", self.app)
+        app = cast("JournalHost", self.app)
         with app.guard():
             load_sample(app.journal, app.today)
             self.notify("Sample data loaded: a fortnight around today.", markup=False)
