@@ -5,8 +5,8 @@ driver, ``core.sshCommand``, ``core.fsmonitor``, a ``pre-commit`` hook ...). If 
 change ``.git/config`` or a hook — a clone made with umask 000, a folder shared with a group, a
 repository handed over by someone else — they choose a command our user will run. So sync refuses
 such a repository, with one line saying which path and how to fix it, before it runs any git
-command beyond locating the repository (:func:`open_repo`). The check is on modes and owners only (never on content:
-what was planted cannot be told from what the user wrote).
+command beyond locating the repository (:func:`open_repo`). The check is on modes and owners only
+(never on content: what was planted cannot be told from what the user wrote).
 
 And the journal is private data: its history in ``.git/objects`` must not be readable by others
 either. ``journal sync --init`` / ``--setup`` (and every sync) make the journal's folder and the git
