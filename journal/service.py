@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from journal.agenda.usecases import AgendaUseCases
 from journal.clients.usecases import ClientUseCases, check_complaint
 from journal.config.model import Config
 from journal.errors import (
@@ -39,6 +40,8 @@ from journal.models import (
     utc_now,
 )
 from journal.names.resolve import Created, LinkRequest, NameIndex, Resolver, label
+from journal.recurrence.usecases import RecurrenceUseCases
+from journal.reminders.usecases import ReminderUseCases
 from journal.storage import (
     JournalStore,
     Snapshot,
@@ -120,9 +123,10 @@ class ImportBatch:
         return self._keep_backup(reason)
 
 
-class Journal(ClientUseCases):
+class Journal(ClientUseCases, RecurrenceUseCases, ReminderUseCases, AgendaUseCases):
     """The journal file and everything one can do with it. ``config``: the user's configuration,
-    or the path of its file (default: the usual place), read when first needed."""
+    or the path of its file (default: the usual place), read when first needed. Repeating
+    entries, reminders, follow-ups and the agenda come from the mixins."""
 
     def __init__(self, path: Path | str, config: Config | Path | None = None, *,
                  keep_last_good: bool = False) -> None:
@@ -195,12 +199,20 @@ class Journal(ClientUseCases):
                   end_time: str | None = None, summary: str = "", status: str = "done",
                   tags: Iterable[str] = (), links: LinkRequest | None = None,
                   complaint: bool = False, resolution: str = "", resolved_on: str | None = None,
+                  recurrence: str | None = None, remind_at: str | None = None,
                   ) -> tuple[Entry, list[Created]]:
-        """Add one entry, linking (or creating) the named projects, contacts and organisations."""
+        """Add one entry, linking (or creating) the named projects, contacts and organisations.
+
+        ``recurrence`` (a stored rule: journal.recurrence.rules.parse_repeat) makes it a series:
+        planned, starting on the rule's first day on or after ``date``. ``remind_at``: when to
+        remind (journal.reminders.timing.parse_remind), for a series its first occurrence."""
         now = utc_now()
+        if recurrence is not None:
+            date, status = _series_start(recurrence, date), "planned"
         entry = Entry(date=date, time=time, end_time=end_time, event=event, summary=summary,
                       status=status, tags=list(tags), created_at=now, updated_at=now,
-                      complaint=complaint, resolution=resolution, resolved_on=resolved_on)
+                      complaint=complaint, resolution=resolution, resolved_on=resolved_on,
+                      recurrence=recurrence, remind_at=remind_at)
         entry.validate()  # fail on bad input before touching names
         check_complaint(entry)
         with self.store.transaction() as tx:
@@ -211,7 +223,10 @@ class Journal(ClientUseCases):
         return entry, resolver.created
 
     def get_entry(self, ref: str) -> Entry:
-        """An entry by id, or by a unique prefix or suffix of its id (at least 4 characters)."""
+        """An entry by id, or by a unique prefix or suffix of its id (at least 4 characters); an
+        occurrence of a repeating entry by ``SERIES_ID@YYYY-MM-DD`` (journal.recurrence)."""
+        if "@" in ref:
+            return self.get_occurrence(ref)
         view = self.view
         key = ref.strip().upper()
         doc = view.get_doc("entries", key) if _ID_TEXT.fullmatch(key) else None
@@ -242,6 +257,14 @@ class Journal(ClientUseCases):
         transaction to the entry as read under the lock: a caller that computed the new tag list
         itself from an earlier read would drop a tag another process added meanwhile.
         """
+        if "@" in ref:  # one occurrence: an exception on its series
+            if add or remove or add_tags or remove_tags:
+                raise ValidationError("links and tags belong to the whole series: edit the series "
+                                      f"({ref.split('@')[0]}) to change them")
+            change = self.edit_occurrence(ref, changes)
+            if change.occurrence is None:  # pragma: no cover - an edit deletes nothing
+                raise NotFoundError(f"occurrence {ref} vanished")
+            return change.occurrence, []
         add_tags, remove_tags = tag_set(add_tags, "tag"), tag_set(remove_tags, "tag to remove")
         if add_tags & remove_tags:
             raise ValidationError(f"tag {sorted(add_tags & remove_tags)[0]!r} is both added and "
@@ -287,6 +310,9 @@ class Journal(ClientUseCases):
 
     def delete_entry(self, ref: str) -> Entry:
         entry = self.get_entry(ref)
+        if "@" in entry.id:
+            self.delete_occurrence(entry.id)
+            return entry
         with self.store.transaction() as tx:
             if tx.get("entries", entry.id) is None:
                 raise NotFoundError(f"no entry with id {entry.id}")
@@ -294,10 +320,29 @@ class Journal(ClientUseCases):
         return entry
 
     def entries_between(self, start: str | None = None, end: str | None = None) -> list[Entry]:
-        """Entries with start <= date <= end, in time order (untimed entries first in a day)."""
-        return self.entries_where(lambda _id, d: (start is None or d["date"] >= start)
-                                  and (end is None or d["date"] <= end),
-                                  among=self.dated_entry_docs(start, end))
+        """Entries with start <= date <= end, in time order (untimed entries first in a day).
+        A repeating entry is listed as its occurrences in the period (when the period is open,
+        from its first day to a year after the last entry or today): see journal.recurrence."""
+        found = self.entries_where(lambda _id, d: (start is None or d["date"] >= start)
+                                   and (end is None or d["date"] <= end) and not d.get("recurrence"),
+                                   among=self.dated_entry_docs(start, end))
+        series = self.series()
+        single = [Entry.from_doc(i, d) for i, d in self._between_docs(start, end).items()
+                  if d.get("recurrence") and i not in series]  # a rule not understood: one entry
+        if not series and not single:
+            return found
+        low = date.fromisoformat(start) if start else min(
+            (date.fromisoformat(d["date"]) for d in series.values()), default=date.today())
+        high = date.fromisoformat(end) if end else date.today().replace(
+            year=date.today().year + 1)
+        found += single + self.occurrences_between(low, high)
+        found.sort(key=entry_sort_key)
+        return found
+
+    def _between_docs(self, start: str | None, end: str | None) -> dict[str, Any]:
+        docs = self.view.mentioning("entries", ['"recurrence"'])
+        return {i: d for i, d in docs.items() if (start is None or d["date"] >= start)
+                and (end is None or d["date"] <= end)}
 
     def dated_entry_docs(self, start: str | None, end: str | None) -> dict[str, Any] | None:
         """For a period of up to two months (a day, a week, a month: what one lists), a superset
@@ -358,6 +403,25 @@ class Journal(ClientUseCases):
             view[KIND_TABLE[kind]] = [label(tables, kind, i) for i in ids]
         if entry.expenses:
             view["expenses"] = entry.expenses
+        if entry.recurrence:
+            from journal.recurrence.rules import describe_rule
+
+            view["repeat"] = describe_rule(entry.recurrence)
+            view["recurrence"] = entry.recurrence
+        if "@" in entry.id:
+            series_id, _, day = entry.id.partition("@")
+            view["series"] = series_id
+            view["occurrence"] = day
+        if entry.remind_at:
+            view["remind_at"] = entry.remind_at
+            view["reminded"] = entry.reminded == entry.remind_at
+        if entry.follows_id:
+            view["follows"] = entry.follows_id
+        ups = self.follow_ups_of(entry.id) if not entry.recurrence else []
+        if ups:
+            view["follow_ups"] = [{"id": e.id, "date": e.date, "event": e.event, "status": e.status}
+                                  for e in ups]
+            view["open_follow_ups"] = sum(e.status == "planned" for e in ups)
         if entry.complaint:
             view["complaint"] = entry.complaint_state
             view["resolved_on"] = entry.resolved_on
@@ -585,6 +649,9 @@ class Journal(ClientUseCases):
             current = tx.get(table, target)
             if current is None:
                 raise NotFoundError(f"{table} {target} was deleted meanwhile")
+            if "exceptions" in taken and isinstance(taken["exceptions"], dict):
+                # an occurrence's lost change: put back that occurrence, keep the others
+                taken["exceptions"] = {**(current.get("exceptions") or {}), **taken["exceptions"]}
             doc = {k: v for k, v in current.items() if k not in taken} | taken
             doc["conflicts"] = [r for r in current.get("conflicts", []) if r.get("field") not in fields]
             doc["updated_at"] = utc_now()
@@ -606,6 +673,19 @@ class Journal(ClientUseCases):
         if not hits:
             raise NotFoundError(f"no recorded conflicts for {ref.strip()!r}")
         return hits
+
+
+def _series_start(rule: str, day: str) -> str:
+    """A new series starts on its rule's first day on or after ``day``."""
+    from journal.recurrence.expand import first_on_or_after
+
+    try:
+        first = first_on_or_after(rule, date.fromisoformat(check_date(day)))
+    except ValueError as exc:
+        raise ValidationError(f"invalid recurrence {rule[:60]!r}: {exc}") from None
+    if first is None:
+        raise ValidationError(f"the rule {rule[:60]!r} never repeats from {day}")
+    return first.isoformat()
 
 
 def entry_sort_key(entry: Entry) -> tuple[str, str, str]:
