@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from journal.recurrence.expand import occurrence_dates
+from journal.recurrence.expand import build_rule, occurrence_dates
 from journal.recurrence.rules import WEEKDAY_CODES, join_parts, rule_parts
 
 __all__ = ["OVERRIDABLE", "Doc", "is_occurrence_day", "is_series", "occurrence_doc",
@@ -71,9 +71,9 @@ def is_series(doc: Mapping[str, Any]) -> bool:
     if not rule or not isinstance(rule, str):
         return False
     try:
-        occurrence_dates(rule, date.fromisoformat(doc["date"]), date(1, 1, 1), date(1, 1, 1))
+        build_rule(rule, date.fromisoformat(doc["date"]))
         return True
-    except (ValueError, TypeError, KeyError, OverflowError):
+    except (ValueError, TypeError, KeyError, OverflowError, AttributeError, IndexError):
         return False
 
 
