@@ -10,7 +10,12 @@ from journal.recurrence.rules import parse_repeat
 from journal.service import Journal
 from journal.storage import load_file
 from journal.sync.merge import merge_data
-from tests.test_sync import Pair, assert_settled, git_env, journal, pair, synced  # noqa: F401
+from tests import test_sync
+from tests.test_sync import Pair, assert_settled, journal, synced
+
+# the two clones of tests/test_sync.py
+git_env = test_sync.git_env
+pair = test_sync.pair
 
 T0, T1, T2 = "2026-12-01T08:00:00.000000Z", "2026-12-02T08:00:00.000000Z", "2026-12-03T08:00:00.000000Z"
 SID = "01KB0000000000000000000000"
