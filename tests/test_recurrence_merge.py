@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 from journal.recurrence.rules import parse_repeat
 from journal.service import Journal
