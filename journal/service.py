@@ -385,6 +385,16 @@ class Journal(ClientUseCases, RecurrenceUseCases, ReminderUseCases, AgendaUseCas
         return {entry_id: doc for entry_id, doc in candidates.items()
                 if any(set(doc.get(f, ())) & ids for f, ids in targets.items())}
 
+    def links_to(self, kind: str, doc_id: str, doc: Mapping[str, Any]) -> bool:
+        """Whether an entry document is linked to a document (an organisation also through the
+        entry's contacts and projects), as :meth:`linked_entry_docs` counts it."""
+        if kind == "organisation":
+            from journal.models import entry_organisations
+
+            view = self.view
+            return doc_id in entry_organisations(doc, view.get("contacts", {}), view.get("projects", {}))
+        return doc_id in (doc.get(KIND_LINK_FIELD[kind]) or ())
+
     def linked_entries(self, kind: str, doc_id: str) -> list[Entry]:
         """The cross-index: every linked entry, newest first."""
         out = [Entry.from_doc(i, d) for i, d in self.linked_entry_docs(kind, doc_id).items()]

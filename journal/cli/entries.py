@@ -185,14 +185,21 @@ def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
     # Only the entries of a short period or linked to a name are read (found in the file without
     # parsing the other 100k: see Journal.dated_entry_docs, linked_entry_docs); None means all.
     among = journal.dated_entry_docs(start, end)
+    # repeating entries are listed as their occurrences (journal.recurrence)
+    occurrences = journal.occurrence_docs_in(start, end)
     for kind in KINDS:
         ref = getattr(args, kind)
         if ref:
-            docs = journal.linked_entry_docs(kind, journal.find(kind, ref))
+            doc_id = journal.find(kind, ref)
+            docs = journal.linked_entry_docs(kind, doc_id)
             among = docs if among is None else {i: d for i, d in among.items() if i in docs}
+            occurrences = {i: d for i, d in occurrences.items() if journal.links_to(kind, doc_id, d)}
+    series = journal.series()
+    if occurrences:
+        among = {**(journal.view.get("entries", {}) if among is None else among), **occurrences}
     entries = journal.entries_where(
-        lambda _id, d: (start is None or d["date"] >= start) and (end is None or d["date"] <= end),
-        among=among)
+        lambda _id, d: (start is None or d["date"] >= start) and (end is None or d["date"] <= end)
+        and _id not in series, among=among)
     if args.limit is not None:
         entries = entries[-args.limit:] if args.limit else []
     views = [journal.entry_view(e) for e in entries]

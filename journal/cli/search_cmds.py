@@ -176,15 +176,15 @@ def cmd_search(args: argparse.Namespace, ctx: Any) -> int:
         errors: list[JournalError] = []
         for query in queries:
             try:
-                positions = cached.index.search_positions(query, today=today, limit=args.limit)
+                found = cached.search(query, today=today, limit=args.limit)
                 break
             except JournalError as exc:  # unknown name, bad date: try the next reading
                 errors.append(exc)
         else:
             raise errors[0]
         views = Views(cached.index.tables)
-        _print_results(args, ctx, views, cached.documents(positions), query.words)
-        if not positions and args.format != "json":  # JSON says it with []
+        _print_results(args, ctx, views, found, query.words)
+        if not found and args.format != "json":  # JSON says it with []
             ctx.note(f"no entries match {' '.join(args.query)!r}")
         return 0
 

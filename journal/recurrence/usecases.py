@@ -71,6 +71,18 @@ class RecurrenceUseCases:
             out.update(occurrences(series_id, doc, start, end))
         return out
 
+    def occurrence_docs_in(self, start: str | None, end: str | None) -> dict[str, dict[str, Any]]:
+        """:meth:`occurrence_docs` for a period that may be open: from the first series' start,
+        to a year after today."""
+        series = self.series()
+        if not series:
+            return {}
+        low = date.fromisoformat(start) if start else min(date.fromisoformat(d["date"])
+                                                          for d in series.values())
+        today = date.today()
+        high = date.fromisoformat(end) if end else today + timedelta(days=366)
+        return self.occurrence_docs(low, high)
+
     def occurrences_between(self, start: date, end: date) -> list[Entry]:
         """Occurrences from ``start`` to ``end`` as entries, in time order."""
         docs = self.occurrence_docs(start, end)

@@ -251,13 +251,27 @@ def _sort_key(e: ReportEntry) -> tuple[date, str, str]:
 
 def _in_period(tables: Tables, names: _Names, start: date, end: date,
                index: SearchIndex | None) -> list[ReportEntry]:
+    """The entries of a period. A repeating entry counts as its occurrences there (virtual
+    documents with ``@`` in their ids, which the caller put in ``tables``), never as itself."""
     entries = tables.get("entries") or {}
+    lo, hi = start.isoformat(), end.isoformat()
     if index is not None:
-        found = [names.entry(i, entries[i]) for i in index.between(start, end)]
+        found = [names.entry(i, entries[i]) for i in index.between(start, end)
+                 if i in entries and not _is_series(entries[i])]
+        found += [names.entry(i, d) for i, d in entries.items()
+                  if "@" in i and lo <= d.get("date", "") <= hi]
     else:
-        lo, hi = start.isoformat(), end.isoformat()
-        found = [names.entry(i, d) for i, d in entries.items() if lo <= d.get("date", "") <= hi]
+        found = [names.entry(i, d) for i, d in entries.items()
+                 if lo <= d.get("date", "") <= hi and not _is_series(d)]
     return sorted(found, key=_sort_key)
+
+
+def _is_series(doc: Mapping[str, Any]) -> bool:
+    if not doc.get("recurrence"):
+        return False
+    from journal.recurrence.series import is_series
+
+    return is_series(doc)
 
 
 # -- building ---------------------------------------------------------------------------------------
