@@ -258,7 +258,8 @@ class Journal(ClientUseCases, RecurrenceUseCases, ReminderUseCases, AgendaUseCas
         itself from an earlier read would drop a tag another process added meanwhile.
         """
         if "@" in ref:  # one occurrence: an exception on its series
-            if add or remove or add_tags or remove_tags:
+            if any((add or LinkRequest()).by_kind().values()) \
+                    or any((remove or LinkRequest()).by_kind().values()) or add_tags or remove_tags:
                 raise ValidationError("links and tags belong to the whole series: edit the series "
                                       f"({ref.split('@')[0]}) to change them")
             change = self.edit_occurrence(ref, changes)
@@ -427,6 +428,9 @@ class Journal(ClientUseCases, RecurrenceUseCases, ReminderUseCases, AgendaUseCas
             view["reminded"] = entry.reminded == entry.remind_at
         if entry.follows_id:
             view["follows"] = entry.follows_id
+            with suppress(NotFoundError, ValidationError):
+                followed = self.get_entry(entry.follows_id)
+                view["follows_event"] = f"{followed.date} {followed.event}"
         ups = self.follow_ups_of(entry.id) if not entry.recurrence else []
         if ups:
             view["follow_ups"] = [{"id": e.id, "date": e.date, "event": e.event, "status": e.status}

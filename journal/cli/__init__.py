@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 #: Modules (in journal.cli) that add sub-commands; each has ``register(subparsers)``.
 COMMAND_MODULES = ["entries", "documents", "importing", "maintenance", "clients", "settings_cmds",
-                   "completion", "search_cmds", "sync_cmds"]
+                   "completion", "search_cmds", "sync_cmds", "followthrough"]
 ENV_FILE = "JOURNAL_FILE"
 #: The names the program is installed under (pyproject's [project.scripts]); usage and help say
 #: the one that was typed, so what they suggest runs this program.

@@ -32,6 +32,18 @@ def _entry_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:
     parser.add_argument("--end-time", help="HH:MM when it ended")
     parser.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
     parser.add_argument("--status", choices=ENTRY_STATUSES)
+    parser.add_argument("--repeat", metavar="RULE",
+                        help="repeat it: daily, weekly on mon,thu, every 2 weeks, monthly on the "
+                             "15th, monthly on the second tuesday, yearly, workdays, 每周一, "
+                             "每月15号, ... until DATE / N times, or FREQ=..."
+                        + ("; none: stop repeating" if editing else ""))
+    parser.add_argument("--remind", metavar="WHEN",
+                        help="remind before the start: 15m, 1h, 1d, or at 09:00 / "
+                             "'2026-12-06 18:00'" + ("; none: no reminder" if editing else ""))
+    if editing:
+        parser.add_argument("--scope", choices=("this", "following", "all"), default=None,
+                            help="for an occurrence (ID@DATE): change only it (default), it and "
+                                 "the following ones, or the whole series")
     if editing:
         complaint = parser.add_mutually_exclusive_group()
         complaint.add_argument("--complaint", action="store_true", default=None,
@@ -92,6 +104,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     delete = sub.add_parser("delete", help="delete an entry")
     delete.add_argument("id")
     delete.add_argument("--yes", action="store_true", help="really delete")
+    delete.add_argument("--scope", choices=("this", "following", "all"),
+                        help="for an occurrence (ID@DATE): only it (default), it and the "
+                             "following ones, or the whole series")
     delete.set_defaults(func=cmd_delete)
 
 
@@ -127,6 +142,28 @@ def fill_template(template: str, text: str) -> str:
     return "\n".join(out + given[len(heads):])
 
 
+def repeat_arg(text: str, day: str) -> tuple[str, str]:
+    """``--repeat``: (the series' first day on or after ``day``, its stored rule)."""
+    from datetime import date
+
+    from journal.recurrence.expand import first_on_or_after
+    from journal.recurrence.rules import parse_repeat
+
+    start = date.fromisoformat(day)
+    rule = parse_repeat(text, start=start, today=date.today())
+    first = first_on_or_after(rule, start)
+    if first is None:
+        raise ValidationError(f"--repeat {text!r} gives no day from {day} on")
+    return first.isoformat(), rule
+
+
+def remind_arg(text: str, day: str, time: str | None) -> str | None:
+    """``--remind``: the ``remind_at`` of an entry on ``day`` at ``time`` (None: no reminder)."""
+    from journal.reminders.timing import parse_remind
+
+    return parse_remind(text, day=day, time=time)
+
+
 def _resolved_arg(text: str | None) -> str | None:
     return None if text is None else parse_date_arg(text)
 
@@ -148,11 +185,20 @@ def cmd_add(args: argparse.Namespace, ctx: Any) -> int:
         raise ValidationError("event must not be empty: say what it was (journal add 'Visit to "
                               "ACME') or use --template KEY")
     resolved = _resolved_arg(args.resolved)
+    planned = args.status == "planned" or args.repeat is not None
+    day = parse_date_arg(args.date, planned=planned) if args.date else date.today().isoformat()
+    time = _time_arg(args.time)
+    recurrence = None
+    if args.repeat is not None:
+        if args.status not in (None, "planned"):
+            raise ValidationError("a repeating entry is planned: tick its occurrences off with "
+                                  "`journal done ID@DATE`")
+        day, recurrence = repeat_arg(args.repeat, day)
+    remind_at = remind_arg(args.remind, day, time) if args.remind is not None else None
     entry, created = ctx.journal.add_entry(
-        event=event, date=(parse_date_arg(args.date, planned=args.status == "planned")
-                           if args.date else date.today().isoformat()),
-        time=_time_arg(args.time), end_time=_time_arg(args.end_time),
-        summary=summary, status=args.status or "done", tags=args.tag,
+        event=event, date=day,
+        time=time, end_time=_time_arg(args.end_time), recurrence=recurrence, remind_at=remind_at,
+        summary=summary, status="planned" if recurrence else args.status or "done", tags=args.tag,
         links=LinkRequest(args.projects, args.contacts, args.organisations),
         complaint=complaint or resolved is not None or args.resolution is not None,
         resolution=_summary_arg(args.resolution or ""), resolved_on=resolved)
@@ -247,8 +293,36 @@ def cmd_edit(args: argparse.Namespace, ctx: Any) -> int:
         changes["resolved_on"] = None
     if args.resolution is not None:
         changes["resolution"] = _summary_arg(args.resolution)
+    current = ctx.journal.get_entry(args.id) if (args.repeat or args.remind or args.scope) else None
+    if args.repeat is not None:
+        assert current is not None
+        if "@" in current.id:
+            raise ValidationError("--repeat belongs to the series: edit "
+                                  f"{current.id.split('@')[0]} (or use --scope all)")
+        if args.repeat.strip().lower() in CLEAR:
+            changes["recurrence"] = None
+        else:
+            first, changes["recurrence"] = repeat_arg(args.repeat, changes.get("date", current.date))
+            changes["date"], changes["status"] = first, changes.get("status", "planned")
+    if args.remind is not None:
+        assert current is not None
+        changes["remind_at"] = remind_arg(args.remind, changes.get("date", current.date),
+                                          changes.get("time", current.time))
     add = LinkRequest(args.projects, args.contacts, args.organisations)
     remove = LinkRequest(args.remove_projects, args.remove_contacts, args.remove_organisations)
+    if args.scope not in (None, "this"):
+        assert current is not None
+        if "@" not in current.id:
+            raise ValidationError("--scope is for an occurrence of a repeating entry (ID@DATE)")
+        if any(add.by_kind().values()) or any(remove.by_kind().values()) or args.tag or args.remove_tag:
+            raise ValidationError("links and tags: edit the series itself "
+                                  f"({current.id.split('@')[0]})")
+        change = ctx.journal.edit_occurrence(current.id, changes, scope=args.scope)
+        if change.new_series_id:
+            ctx.note(f"split the series: {change.new_series_id} repeats from {current.id.split('@')[1]}")
+        shown = change.occurrence or ctx.journal.get_entry(change.series_id)
+        ctx.out(entry_line(ctx.journal.entry_view(shown)))
+        return 0
     if not changes and not any(add.by_kind().values()) and not any(remove.by_kind().values()) \
             and not args.tag and not args.remove_tag:
         raise ValidationError("nothing to change: give at least one option (see journal edit --help)")
@@ -266,6 +340,11 @@ def cmd_delete(args: argparse.Namespace, ctx: Any) -> int:
     if not args.yes:
         raise ValidationError(f"not deleted: add --yes to delete entry {entry.id} "
                               f"({entry.date} {entry.event[:40]})")
+    if "@" in entry.id:
+        ctx.note(ctx.journal.delete_occurrence(entry.id, scope=args.scope or "this"))
+        return 0
+    if args.scope:
+        raise ValidationError("--scope is for an occurrence of a repeating entry (ID@DATE)")
     ctx.journal.delete_entry(entry.id)
-    ctx.note(f"deleted entry {entry.id}")
+    ctx.note(f"deleted entry {entry.id}" + (" (the whole series)" if entry.recurrence else ""))
     return 0
