@@ -124,6 +124,7 @@ class JournalApp(App[None]):
         Binding("p", "mode('projects')", "Projects", show=False),
         Binding("o", "mode('organisations')", "Orgs", show=False, tooltip="Organisations"),
         Binding("w", "mode('week')", "Week", show=False, tooltip="Week summary"),
+        Binding("k", "mode('calendar')", "Calendar", show=False, tooltip="Month calendar"),
         Binding("s", "sync", "Sync", tooltip="Sync with git: commit, pull, merge, push"),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
@@ -665,7 +666,8 @@ class JournalApp(App[None]):
             for mode, title, key in (("journal", "Journal", "j"), ("search", "Search", "/"),
                                      ("contacts", "Contacts", "c"), ("projects", "Projects", "p"),
                                      ("organisations", "Organisations", "o"),
-                                     ("week", "Week summary", "w")):
+                                     ("week", "Week summary", "w"),
+                                     ("calendar", "Calendar", "k")):
                 yield self._checked(SystemCommand(
                     f"Go to {title}", f"Show the {title.lower()} screen ({key})",
                     partial(self.action_mode, mode)))

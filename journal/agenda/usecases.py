@@ -117,6 +117,15 @@ class AgendaUseCases:
             agenda.birthdays = self.birthdays(today, BIRTHDAY_DAYS)
         return agenda
 
+    def day_counts(self, start: date, end: date) -> dict[str, tuple[int, int]]:
+        """Per day from ``start`` to ``end``: (entries, of which planned), occurrences of
+        repeating entries included — what the calendar's month grid shows."""
+        counts: dict[str, tuple[int, int]] = {}
+        for entry in self.entries_between(start.isoformat(), end.isoformat()):
+            total, planned = counts.get(entry.date, (0, 0))
+            counts[entry.date] = (total + 1, planned + (entry.status == "planned"))
+        return counts
+
     def _follow_up_entries(self) -> list[Entry]:
         docs: dict[str, Any] = self.view.mentioning("entries", [FOLLOWS_NEEDLE])
         return [Entry.from_doc(i, d) for i, d in docs.items() if d.get("follows_id")]

@@ -50,6 +50,12 @@ def _week() -> Screen[Any]:
     return WeekScreen()
 
 
+def _calendar() -> Screen[Any]:
+    from journal.screens.calendar import CalendarScreen
+
+    return CalendarScreen()
+
+
 MODES: dict[str, Callable[[], Screen[Any]]] = {
     "journal": _journal, "search": _search, "contacts": _contacts, "projects": _projects,
-    "organisations": _organisations, "week": _week}
+    "organisations": _organisations, "week": _week, "calendar": _calendar}
