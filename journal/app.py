@@ -21,7 +21,7 @@ import gc
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -51,6 +51,8 @@ if TYPE_CHECKING:
     from journal.search.index import SearchIndex
 
 POLL_SECONDS = 1.5
+#: How often the app looks for reminders that came due (journal.reminders).
+REMINDER_SECONDS = 20.0
 #: Files above this size are parsed in a thread, behind a first frame.
 BACKGROUND_LOAD_BYTES = 2_000_000
 #: Journals with more entries than this build their search index in a thread.
@@ -166,12 +168,24 @@ class JournalApp(App[None]):
         self.settings = load_settings(self.settings_file)
         self.syncer = SyncRunner(self)
         self._birthdays_told: date | None = None
+        #: Reminders the dialog showed this session, as (id, remind_at): shown once (a snooze
+        #: moves remind_at, so a snoozed one comes back when due again).
+        self._reminders_shown: set[tuple[str, str]] = set()
+        #: Occurrences of repeating entries worked out so far for this data generation, per
+        #: month shown ("2026-12"), and all of them together (see entry_tables).
+        self._occurrences: tuple[int, dict[str, dict[str, dict[str, Any]]], dict[str, Any]] | None = None
+        self._series: tuple[int, dict[str, dict[str, Any]]] | None = None
 
     # -- shared state ---------------------------------------------------------------------
     @property
     def today(self) -> date:
         """The pinned date, or the real one (an app left open overnight moves on)."""
         return self._today or date.today()
+
+    def now(self) -> datetime:
+        """The current moment to the minute (on the pinned date when there is one)."""
+        moment = datetime.now().replace(second=0, microsecond=0)
+        return datetime.combine(self._today, moment.time()) if self._today else moment
 
     @property
     def generation(self) -> int:
@@ -227,7 +241,58 @@ class JournalApp(App[None]):
                 self.journal.tables, self.config.tiers, self._times[1], self.today, kind)}  # type: ignore[arg-type]
         return cache[kind]
 
+    # -- repeating entries: their occurrences are shown as entries ---------------------------
+    def series_docs(self) -> dict[str, dict[str, Any]]:
+        """The repeating entries (once per data generation)."""
+        generation = self.generation
+        if self._series is None or self._series[0] != generation:
+            self._series = (generation, self.journal.series())
+        return self._series[1]
+
+    def occurrences_in_month(self, day: str) -> dict[str, dict[str, Any]]:
+        """The virtual documents of the occurrences in ``day``'s month (and the week either side:
+        a day view steps over the month's edge), worked out once per data generation."""
+        from datetime import timedelta
+
+        generation = self.generation
+        if self._occurrences is None or self._occurrences[0] != generation:
+            self._occurrences = (generation, {}, {})
+        months, every = self._occurrences[1], self._occurrences[2]
+        key = day[:7]
+        if key not in months:
+            series = self.series_docs()
+            first = date.fromisoformat(key + "-01")
+            start, end = first - timedelta(days=7), first + timedelta(days=38)
+            months[key] = self.journal.occurrence_docs(start, end) if series else {}
+            every.update(months[key])
+        return months[key]
+
+    def entry_tables(self) -> Tables:
+        """The tables as the entry lists and panes read them: the entries with the occurrences
+        worked out so far added (ids ``SERIES_ID@DAY``), so a day view, a search result or the
+        agenda can show an occurrence like any entry."""
+        from collections import ChainMap
+
+        tables = self.journal.tables
+        if self._occurrences is None or self._occurrences[0] != self.generation \
+                or not self._occurrences[2]:
+            return tables
+        return {**tables, "entries": ChainMap(tables.get("entries", {}),  # type: ignore[dict-item]
+                                              self._occurrences[2])}
+
     def entry_ids_on(self, day: str) -> list[str]:
+        """:meth:`stored_ids_on` without the repeating entries themselves, with their occurrences
+        on that day, in time order."""
+        series = self.series_docs()
+        ids = self.stored_ids_on(day)
+        if not series:
+            return ids
+        entries = self.journal.tables.get("entries", {})
+        found = {i: entries[i] for i in ids if i not in series}
+        found.update({i: d for i, d in self.occurrences_in_month(day).items() if d["date"] == day})
+        return sorted(found, key=lambda i: (found[i].get("time") or "", i))
+
+    def stored_ids_on(self, day: str) -> list[str]:
         """The ids of one day's entries in time order (untimed first), from the per-day lists
         made by the one pass per data generation that also finds conflicts (see
         :meth:`conflicted`, which the day view needs anyway), so browsing days stays quick at 100k
@@ -465,6 +530,8 @@ class JournalApp(App[None]):
         self.set_timer(INDEX_DELAY_S, self.search_index)
         self.announce_conflicts()
         self.announce_birthdays()
+        self.check_reminders()
+        self.set_interval(REMINDER_SECONDS, self.check_reminders)
         if self.config_error:
             self.notify(self.config_error + " — using the defaults until it is fixed "
                         "(`journal config check`).", title="Configuration", severity="error",
@@ -511,6 +578,30 @@ class JournalApp(App[None]):
             age = f" turns {b.turns}" if b.turns is not None else ""
             self.notify(f"{who}{age} today. A greeting?", title="Birthday today 🎂",
                         timeout=20, markup=False)
+
+    def check_reminders(self) -> None:
+        """Show the reminders due and not shown yet this session in the reminder dialog (at
+        start: those missed while the app was closed). Not over another dialog: the next check
+        shows them."""
+        if not self.ready or isinstance(self.screen, ModalScreen) or self.journal.problem:
+            return
+        try:
+            due = self.journal.due_reminders(self.now())
+        except JournalError:
+            return
+        fresh = [r for r in due if (r.id, r.remind_at) not in self._reminders_shown]
+        if not fresh:
+            return
+        self._reminders_shown.update((r.id, r.remind_at) for r in fresh)
+        from journal.screens.reminders import ReminderScreen
+
+        self.bell()
+        self.push_screen(ReminderScreen(fresh), self._reminder_closed)
+
+    def _reminder_closed(self, entry_id: str | None) -> None:
+        self.refresh_visible()
+        if entry_id:
+            self.call_later(self.show_entry, entry_id)
 
     # -- outside changes ------------------------------------------------------------------
     def _poll(self) -> None:

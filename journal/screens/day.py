@@ -60,10 +60,10 @@ class DayScreen(JournalScreen):
         yield Static(id="day-note")
         with Container(id="day-body"):
             with Container(id="day-list"):
-                yield EntryList(lambda: self.journal.tables, id="day-table")
+                yield EntryList(self.japp.entry_tables, id="day-table")
                 yield Static(Content.styled("No entries on this day. Press n to write one.",
                                             "$text-muted"), id="day-empty")
-            yield EntryDetail(lambda: self.journal.tables, lambda: self.japp.generation,
+            yield EntryDetail(self.japp.entry_tables, lambda: self.japp.generation,
                               id="day-detail")
         yield Footer(compact=True)
 
@@ -76,7 +76,7 @@ class DayScreen(JournalScreen):
         select, self._select_later = select or self._select_later, None
         day = self.day.isoformat()
         ids = self.japp.entry_ids_on(day)
-        docs = self.journal.tables.get("entries", {})
+        docs = self.japp.entry_tables().get("entries", {})
         today = self.japp.today
         relative = {0: "today", -1: "yesterday", 1: "tomorrow"}.get((self.day - today).days, "")
         count = f"{len(ids)} entr{'y' if len(ids) == 1 else 'ies'}" if ids else "no entries"
@@ -122,6 +122,11 @@ class DayScreen(JournalScreen):
     def show_entry(self, entry_id: str) -> None:
         """Jump to the entry's day with the entry selected (from search, a cross-index, a save)."""
         doc = self.journal.tables.get("entries", {}).get(entry_id)
+        if doc is None and "@" in entry_id:  # an occurrence of a repeating entry
+            try:
+                doc = {"date": self.journal.get_entry(entry_id).date}
+            except JournalError:
+                doc = None
         if doc is not None:
             self.show_day(date.fromisoformat(doc["date"]), select=entry_id)
             if self.live:

@@ -74,7 +74,8 @@ class EditorScreen(ModalScreen[str | None]):
         if entry_id is not None:
             # The document as it is now: the store never changes a handed-out document, so this
             # stays the starting point the service compares against when saving.
-            self.base = tables["entries"][entry_id]
+            self.base = self.japp.entry_tables()["entries"].get(entry_id) or \
+                self.japp.journal.get_entry(entry_id).to_doc()  # an occurrence not shown yet
             doc = self.base
             picks = {kind: [Pick(i, label(tables, kind, i)) for i in doc.get(field, ())]
                      for kind, field in KIND_LINK_FIELD.items()}
