@@ -175,6 +175,7 @@ class JournalApp(App[None]):
         #: month shown ("2026-12"), and all of them together (see entry_tables).
         self._occurrences: tuple[int, dict[str, dict[str, dict[str, Any]]], dict[str, Any]] | None = None
         self._series: tuple[int, dict[str, dict[str, Any]]] | None = None
+        self._follows: tuple[int, dict[str, list[dict[str, Any]]]] | None = None
 
     # -- shared state ---------------------------------------------------------------------
     @property
@@ -279,6 +280,20 @@ class JournalApp(App[None]):
             return tables
         return {**tables, "entries": ChainMap(tables.get("entries", {}),  # type: ignore[dict-item]
                                               self._occurrences[2])}
+
+    def follow_ups_of(self, entry_id: str) -> list[dict[str, Any]]:
+        """The entries that follow ``entry_id`` up (documents with their ids), by date; from one
+        pass over the entries per data generation."""
+        generation = self.generation
+        if self._follows is None or self._follows[0] != generation:
+            by_target: dict[str, list[dict[str, Any]]] = {}
+            for i, d in self.journal.view.mentioning("entries", ['"follows_id"']).items():
+                if d.get("follows_id"):
+                    by_target.setdefault(d["follows_id"], []).append({**d, "id": i})
+            for items in by_target.values():
+                items.sort(key=lambda d: (d["date"], d.get("time") or "", d["id"]))
+            self._follows = (generation, by_target)
+        return self._follows[1].get(entry_id, [])
 
     def entry_ids_on(self, day: str) -> list[str]:
         """:meth:`stored_ids_on` without the repeating entries themselves, with their occurrences
@@ -691,6 +706,45 @@ class JournalApp(App[None]):
         question = Content.assemble("Delete ", plain(f"“{doc['event']}”", "bold"),
                                     f" on {doc['date']}?")
         self.push_screen(ConfirmScreen(question, yes="Delete"), answered)
+
+    def follow_up(self, entry_id: str) -> None:
+        """Ask when (``7d``, ``2w``, ``friday``, ``2026-12-15``; an event after a comma), then plan
+        a follow-up of the entry with its contacts, projects and organisations, linked back."""
+        if not self.file_ok():
+            return
+        from journal.screens.dialogs import PromptScreen
+
+        def when(text: str) -> tuple[date, str | None]:
+            from journal.agenda.followups import parse_in
+            from journal.dates import parse_date
+
+            head, _, event = text.partition(",")
+            try:
+                day = parse_in(head, self.today)
+            except JournalError:
+                day = parse_date(head.strip(), today=self.today, prefer="future")
+            return day, event.strip() or None
+
+        def check(text: str) -> str | None:
+            try:
+                when(text)
+            except JournalError as exc:
+                return str(exc)
+            return None
+
+        def chosen(text: str | None) -> None:
+            if not text:
+                return
+            with self.guard():
+                day, event = when(text)
+                entry = self.journal.follow_up(entry_id, day, event=event)
+                self.notify(f"Follow-up planned on {entry.date}: {entry.event}", markup=False)
+                self.refresh_visible()
+
+        self.push_screen(PromptScreen(
+            "Follow up on", value="7d", placeholder="7d, 2w, 1m, friday, 2026-12-15",
+            check=check, hint="when: 3d, 2w, 1m, 下周一, 2026-12-15 — then optionally , what to do"),
+            chosen)
 
     async def show_entry(self, entry_id: str) -> None:
         """Open the day view on the entry's date with the entry selected."""

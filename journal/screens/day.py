@@ -44,6 +44,8 @@ class DayScreen(JournalScreen):
         Binding("t", "today", "Today", show=False),
         Binding("g", "goto", "Go to", tooltip="Go to a date (ISO, yesterday, last friday…)"),
         Binding("e", "edit", "Edit", tooltip="Edit the selected entry (or enter)"),
+        Binding("F", "follow_up", "Follow up", show=False, key_display="F",
+                tooltip="Plan a follow-up of the selected entry (same people, linked back)"),
         # not in the footer (80 columns are full; ? and ctrl+p list it): deleting is rare
         Binding("d", "delete", "Delete", show=False, tooltip="Delete the selected entry"),
     ]
@@ -64,6 +66,7 @@ class DayScreen(JournalScreen):
                 yield Static(Content.styled("No entries on this day. Press n to write one.",
                                             "$text-muted"), id="day-empty")
             yield EntryDetail(self.japp.entry_tables, lambda: self.japp.generation,
+                              follow_ups=self.japp.follow_ups_of,
                               id="day-detail")
         yield Footer(compact=True)
 
@@ -180,12 +183,16 @@ class DayScreen(JournalScreen):
         if self.table.selected_id:
             self.japp.edit_entry(self.table.selected_id)
 
+    def action_follow_up(self) -> None:
+        if self.table.selected_id:
+            self.japp.follow_up(self.table.selected_id)
+
     def action_delete(self) -> None:
         if self.table.selected_id:
             self.japp.delete_entry(self.table.selected_id)
 
     def can_act(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("edit", "delete") and not self.table.selected_id:
+        if action in ("edit", "delete", "follow_up") and not self.table.selected_id:
             return None  # shown greyed out: there is nothing to act on
         return super().can_act(action, parameters)
 
@@ -198,6 +205,8 @@ class DayScreen(JournalScreen):
                             self.action_goto)
         if self.table.selected_id:
             yield SystemCommand("Edit entry", "Edit the selected entry (e)", self.action_edit)
+            yield SystemCommand("Follow up…", "Plan a follow-up of the selected entry (F)",
+                                self.action_follow_up)
             yield SystemCommand("Delete entry", "Delete the selected entry (d)",
                                 self.action_delete)
         yield from self.conflict_commands()

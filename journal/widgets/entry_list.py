@@ -130,7 +130,7 @@ class EntryList(LineList):
             elif key == "time":
                 out.append(Segment(fit(doc.get("time") or "", size), self.style("strong")))
             elif key == "event":
-                mark = STATUS_MARK.get(status, "")
+                mark = STATUS_MARK.get(status, "") + ("↻ " if doc.get("series") else "")
                 if mark and size > len(mark) + 4:  # the mark, then as much of the event as fits
                     out += [Segment(mark, event_style)]
                     size -= len(mark)

@@ -95,3 +95,25 @@ async def test_escape_leaves_them_due_and_the_day_lists_occurrences(tmp_path: Pa
         assert isinstance(screen, DayScreen)
         assert pilot.app.entry_ids_on("2026-11-23") == [f"{ids['series']}@2026-11-23", ids["soon"]]
         assert ids["series"] not in pilot.app.entry_ids_on("2026-11-23")
+
+
+async def test_follow_up_key_plans_a_linked_entry_shown_both_ways(tmp_path: Path) -> None:
+    from journal.names.resolve import LinkRequest
+
+    path = tmp_path / "journal.json"
+    visit = Journal(path).add_entry(event="Visit ACME", date="2026-11-23", time="10:00",
+                                    links=LinkRequest(contacts=["张伟"]))[0].id
+    async with make_app(path).run_test(size=(120, 32)) as pilot:
+        await ready(pilot)
+        screen = pilot.app.main_screen()
+        assert screen.selected_entry() == visit
+        await pilot.press("F")
+        await until(pilot, lambda: type(pilot.app.screen).__name__ == "PromptScreen")
+        await pilot.press("ctrl+a", "ctrl+k", *"3d, Send the term sheet", "enter")
+        await until(pilot, lambda: len(Journal(path).follow_ups_of(visit)) == 1)
+        up = Journal(path).follow_ups_of(visit)[0]
+        assert (up.date, up.event, up.status, up.follows_id) == ("2026-11-26", "Send the term sheet",
+                                                                  "planned", visit)
+        detail = screen.query_one("#detail-text")
+        await until(pilot, lambda: "Follow-ups: 1 open" in detail.content.plain)
+        assert "2026-11-26 Send the term sheet" in detail.content.plain
