@@ -402,8 +402,10 @@ class Journal(ClientUseCases, RecurrenceUseCases, ReminderUseCases, AgendaUseCas
         out.sort(key=entry_sort_key, reverse=True)
         return out
 
-    def entry_view(self, entry: Entry) -> dict[str, Any]:
-        """The entry as shown to people and scripts: links as names, not ids."""
+    def entry_view(self, entry: Entry,
+                   follow_ups: Mapping[str, list[Entry]] | None = None) -> dict[str, Any]:
+        """The entry as shown to people and scripts: links as names, not ids. ``follow_ups``:
+        :meth:`follow_up_index` when viewing many entries (else this entry's are looked up)."""
         tables = self.view
         view: dict[str, Any] = {
             "id": entry.id, "date": entry.date, "time": entry.time, "end_time": entry.end_time,
@@ -431,7 +433,8 @@ class Journal(ClientUseCases, RecurrenceUseCases, ReminderUseCases, AgendaUseCas
             with suppress(NotFoundError, ValidationError):
                 followed = self.get_entry(entry.follows_id)
                 view["follows_event"] = f"{followed.date} {followed.event}"
-        ups = self.follow_ups_of(entry.id) if not entry.recurrence else []
+        ups = (follow_ups.get(entry.id, []) if follow_ups is not None
+               else self.follow_ups_of(entry.id) if not entry.recurrence else [])
         if ups:
             view["follow_ups"] = [{"id": e.id, "date": e.date, "event": e.event, "status": e.status}
                                   for e in ups]

@@ -172,3 +172,23 @@ def test_a_window_years_after_the_start_gives_the_same_days_as_walking_from_it(r
 def test_first_day_on_or_after() -> None:
     assert first_on_or_after("FREQ=WEEKLY;BYDAY=MO", d("2026-12-09")) == d("2026-12-14")
     assert first_on_or_after("FREQ=DAILY;COUNT=1", d("2026-12-09"), d("2026-12-10")) is None
+
+
+@pytest.mark.parametrize("rule", ["FREQ=DAILY", "FREQ=DAILY;INTERVAL=3", "FREQ=DAILY;INTERVAL=7;UNTIL=20270110",
+                                  "FREQ=WEEKLY", "FREQ=WEEKLY;INTERVAL=2", "FREQ=WEEKLY;BYDAY=MO,TH",
+                                  "FREQ=WEEKLY;INTERVAL=2;BYDAY=SU,MO", "FREQ=WEEKLY;INTERVAL=3;BYDAY=FR,SA",
+                                  "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;UNTIL=20261231",
+                                  "FREQ=WEEKLY;INTERVAL=4;BYDAY=WE;WKST=MO"])
+@pytest.mark.parametrize("anchor", ["2019-01-31", "2020-02-29", "2021-07-15", "2026-11-29", "2026-12-01"])
+@pytest.mark.parametrize(("start", "end"), [("2026-11-20", "2027-03-01"), ("2019-01-01", "2019-03-01"),
+                                            ("2026-12-01", "2026-12-01")])
+def test_daily_and_weekly_by_arithmetic_give_dateutils_days(rule: str, anchor: str, start: str,
+                                                            end: str) -> None:
+    from datetime import datetime, timedelta
+
+    from dateutil.rrule import rrulestr
+
+    walked = [x.date().isoformat() for x in rrulestr(rule, dtstart=datetime.fromisoformat(anchor))
+              .between(datetime.fromisoformat(start), datetime.fromisoformat(end) + timedelta(hours=23),
+                       inc=True)]
+    assert days(rule, anchor, start, end) == walked

@@ -80,6 +80,15 @@ class AgendaUseCases:
         found = [Entry.from_doc(i, d) for i, d in docs.items() if d.get("follows_id") == target]
         return sorted(found, key=lambda e: (e.date, e.time or "", e.id))
 
+    def follow_up_index(self) -> dict[str, list[Entry]]:
+        """Per followed-up entry id, its follow-ups by date (one search of the file for all)."""
+        index: dict[str, list[Entry]] = {}
+        for entry in self._follow_up_entries():
+            index.setdefault(str(entry.follows_id), []).append(entry)
+        for items in index.values():
+            items.sort(key=lambda e: (e.date, e.time or "", e.id))
+        return index
+
     def follow_up_counts(self) -> dict[str, tuple[int, int]]:
         """Per followed-up entry id: (follow-ups, of which still planned)."""
         counts: dict[str, tuple[int, int]] = {}

@@ -248,7 +248,8 @@ def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
         and _id not in series, among=among)
     if args.limit is not None:
         entries = entries[-args.limit:] if args.limit else []
-    views = [journal.entry_view(e) for e in entries]
+    follow_ups = journal.follow_up_index() if entries else {}
+    views = [journal.entry_view(e, follow_ups) for e in entries]
     if args.format == "json":
         ctx.out(to_json(views))
     else:

@@ -89,6 +89,9 @@ def occurrence_dates(rule: str, anchor: date, start: date, end: date,
     most ``limit`` of them. Raises ValueError for a rule dateutil cannot read."""
     if end < start or end < anchor:
         return []
+    fast = _simple_days(rule, anchor, max(start, anchor), end, limit)
+    if fast is not None:
+        return fast
     built = _moved(build_rule(rule, anchor), anchor, max(start, anchor))
     low, high = _midnight(max(start, anchor)), _midnight(end) + timedelta(hours=23, minutes=59)
     found = islice(built.xafter(low, inc=True) if hasattr(built, "xafter")
@@ -98,6 +101,86 @@ def occurrence_dates(rule: str, anchor: date, start: date, end: date,
         if moment > high:
             break
         out.append(moment.date())
+    return out
+
+
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+@lru_cache(maxsize=4096)
+def _simple(rule: str) -> tuple[str, int, frozenset[int] | None, date | None] | None:
+    """(freq, interval, weekdays, until) of a plain daily or weekly rule — the common ones, whose
+    days are simple arithmetic — or None for anything else (dateutil walks those)."""
+    text = rule.strip()
+    if "\n" in text:
+        return None
+    if text.upper().startswith("RRULE:"):
+        text = text[6:]
+    parts: dict[str, str] = {}
+    for item in text.split(";"):
+        name, sep, value = item.partition("=")
+        if not sep:
+            return None
+        parts[name.strip().upper()] = value.strip().upper()
+    freq = parts.pop("FREQ", "")
+    interval = parts.pop("INTERVAL", "1")
+    until = parts.pop("UNTIL", None)
+    byday = parts.pop("BYDAY", None)
+    if parts.pop("WKST", "MO") != "MO" or parts or freq not in ("DAILY", "WEEKLY") \
+            or not interval.isdigit() or int(interval) < 1:
+        return None
+    days = None
+    if byday is not None:
+        codes = byday.split(",")
+        if freq != "WEEKLY" or not all(c in _WEEKDAYS for c in codes):
+            return None
+        days = frozenset(_WEEKDAYS.index(c) for c in codes)
+    end = None
+    if until is not None:
+        if len(until) < 8 or not until[:8].isdigit():
+            return None
+        try:
+            end = date(int(until[:4]), int(until[4:6]), int(until[6:8]))
+        except ValueError:
+            return None
+    return freq, int(interval), days, end
+
+
+def _simple_days(rule: str, anchor: date, start: date, end: date, limit: int) -> list[date] | None:
+    """:func:`occurrence_dates` by arithmetic for the rules :func:`_simple` reads (the same days
+    dateutil gives: tests/test_recurrence_rules.py compares them), else None."""
+    plain = _simple(rule)
+    if plain is None:
+        return None
+    freq, interval, weekdays, until = plain
+    if until is not None:
+        end = min(end, until)
+    out: list[date] = []
+    if end < start:
+        return out
+    if freq == "DAILY":
+        first = anchor.toordinal() + -(-(start.toordinal() - anchor.toordinal()) // interval) * interval
+        for ordinal in range(first, end.toordinal() + 1, interval):
+            out.append(date.fromordinal(ordinal))
+            if len(out) >= limit:
+                break
+        return out
+    weekdays = weekdays if weekdays is not None else frozenset({anchor.weekday()})
+    week0 = anchor.toordinal() - anchor.weekday()  # the Monday of the first week
+    ordinal = start.toordinal()
+    last = end.toordinal()
+    while ordinal <= last:
+        monday = ordinal - date.fromordinal(ordinal).weekday()
+        weeks = (monday - week0) // 7
+        if weeks % interval:
+            ordinal = monday + 7 * (interval - weeks % interval)  # the next week that counts
+            continue
+        day = date.fromordinal(ordinal)
+        if day.weekday() in weekdays and day >= anchor:
+            out.append(day)
+            if len(out) >= limit:
+                break
+        ordinal += 1
     return out
 
 

@@ -14,13 +14,20 @@ work recorded).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
 from journal.errors import AmbiguousNameError
 from journal.names.matching import NameMatcher
-from journal.recurrence.series import is_series, occurrences
+from journal.recurrence.expand import occurrence_dates
+from journal.recurrence.series import (
+    is_occurrence_day,
+    is_series,
+    occurrence_doc,
+    occurrence_id,
+    occurrences,
+)
 from journal.search.index import SearchIndex, sort_key
 from journal.search.query import Query, parse_query
 
@@ -111,8 +118,7 @@ class OccurrenceIndex(SearchIndex):
     """A :class:`SearchIndex` over occurrence documents, naming people as ``main`` does."""
 
     def __init__(self, docs: Mapping[str, Doc], main: SearchIndex) -> None:
-        names = {t: main.tables.get(t) or {} for t in ("contacts", "projects", "organisations")}
-        super().__init__({**names, "entries": dict(docs)})
+        super().__init__({**_linked_names(main.tables, docs.values()), "entries": dict(docs)})
         self._main = main
         self.tiers = main.tiers
 
@@ -123,26 +129,132 @@ class OccurrenceIndex(SearchIndex):
         return self._main.client_tables()
 
 
+def _linked_names(tables: Mapping[str, Mapping[str, Any]],
+                  docs: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The contacts, projects and organisations ``docs`` link to (and those's organisations):
+    all that the haystacks of a few hundred occurrences need of 10k names."""
+    contacts, projects, orgs = (tables.get(t) or {} for t in ("contacts", "projects", "organisations"))
+    out: dict[str, dict[str, Any]] = {"contacts": {}, "projects": {}, "organisations": {}}
+    for doc in docs:
+        for field, table, source in (("contact_ids", "contacts", contacts),
+                                     ("project_ids", "projects", projects)):
+            for i in doc.get(field) or ():
+                if i in source:
+                    out[table][i] = source[i]
+                    org = source[i].get("organisation_id")
+                    if org and org in orgs:
+                        out["organisations"][org] = orgs[org]
+        for i in doc.get("organisation_ids") or ():
+            if i in orgs:
+                out["organisations"][i] = orgs[i]
+    return out
+
+
 def with_occurrences(index: SearchIndex, series: Mapping[str, Doc], query: str | Query, *,
                      today: date, limit: int | None,
                      documents: Callable[[list[int]], dict[str, Doc]]) -> dict[str, Doc]:
     """The hits of ``query``, newest first, as id -> document: the stored entries found by
     ``index`` (without the series themselves, read through ``documents``) merged with the
-    occurrences found in their period."""
+    occurrences found in their period.
+
+    The occurrences a series gives without an exception share everything but their day, so the
+    query (less its dates) is tested once per series, on one of them; only the series that match
+    are expanded, into days of the period outside the negated ones. Occurrences with an exception
+    are tested one by one."""
     q = parse_query(query) if isinstance(query, str) else query
     if not series:
         return documents(index.search_positions(q, today=today, limit=limit))
     wanted = None if limit is None else limit + len(series)
     positions = index.search_positions(q, today=today, limit=wanted)
     stored = {i: d for i, d in documents(positions).items() if i not in series}
-    low, high = search_window(q, today)
-    virtual = occurrence_docs(series, low, high, changed_anywhen=True)
-    hits: dict[str, Doc] = {}
-    if virtual and (limit is None or limit > 0):
-        small = OccurrenceIndex(virtual, index)
+    low, high, named = _window(q, today)
+    gaps = _gaps(q, today)
+    undated = Query(tuple(t for t in q.terms if t.field not in _DATE_FIELDS))
+    probes: dict[str, Doc] = {}
+    changed: dict[str, Doc] = {}
+    for series_id, doc in series.items():
+        probes[series_id] = occurrence_doc(series_id, doc, doc["date"])
+        changed.update(_changed(series_id, doc, low, high, named))
+    hits: dict[str, tuple[str, str, str | None]] = {}  # sort key -> (series, day, None|changed id)
+    if limit is None or limit > 0:
+        small = OccurrenceIndex({**probes, **changed}, index)
         try:
-            hits = {i: virtual[i] for i in small.search(q, today=today, limit=limit)}
+            matched = small.search(undated, today=today)
         except AmbiguousNameError:  # the stored entries told the namesakes apart; these cannot
-            hits = {}
-    merged = sorted({**stored, **hits}.items(), key=lambda kv: sort_key(*kv), reverse=True)
-    return dict(merged[:limit] if limit is not None else merged)
+            matched = []
+        for found in matched:
+            if found in changed:
+                day = changed[found]["date"]
+                series_id, _, key = found.partition("@")
+                if changed[found].get("status") != "done" and not is_occurrence_day(series[series_id], key):
+                    continue  # the rule no longer gives it (journal.recurrence.series)
+                if not any(a <= day <= b for a, b in gaps):
+                    hits[sort_key(found, changed[found])] = (found.split("@")[0], day, found)
+                continue
+            doc = series[found]
+            skip = set(doc.get("exceptions") or ())
+            time = doc.get("time") or ""
+            for d in occurrence_dates(doc["recurrence"], date.fromisoformat(doc["date"]), low, high):
+                day = d.isoformat()
+                if day in skip or any(a <= day <= b for a, b in gaps):
+                    continue
+                vid = occurrence_id(found, day)
+                hits[f"{day}{time} {vid}"] = (found, day, None)
+    keys = sorted({*(sort_key(i, d) for i, d in stored.items()), *hits}, reverse=True)
+    if limit is not None:
+        keys = keys[:limit]
+    by_key = {sort_key(i, d): (i, d) for i, d in stored.items()}
+    out: dict[str, Doc] = {}
+    for key in keys:
+        if key in by_key:
+            entry_id, doc = by_key[key]
+            out[entry_id] = doc
+            continue
+        series_id, day, changed_id = hits[key]
+        if changed_id is not None:
+            out[changed_id] = changed[changed_id]
+        else:
+            out[occurrence_id(series_id, day)] = occurrence_doc(series_id, series[series_id], day)
+    return out
+
+
+_DATE_FIELDS = ("on", "from", "to")
+
+
+def _window(q: Query, today: date) -> tuple[date, date, bool]:
+    low, high = search_window(q, today)
+    return low, high, any(t.field in _DATE_FIELDS and not t.negated for t in q.terms)
+
+
+def _gaps(q: Query, today: date) -> list[tuple[str, str]]:
+    """The periods a query's negated date terms leave out, as ISO day ranges."""
+    from journal.dates import parse_period
+
+    out = []
+    for term in q.terms:
+        if term.field in _DATE_FIELDS and term.negated:
+            start, end = parse_period(term.value, today=today)
+            low = "0000-01-01" if term.field == "to" else start.isoformat()
+            high = "9999-12-31" if term.field == "from" else end.isoformat()
+            out.append((low, high))
+    return out
+
+
+def _changed(series_id: str, doc: Mapping[str, Any], low: date, high: date,
+             named: bool) -> dict[str, Doc]:
+    """The occurrences of a series with an exception (ticked, edited, moved) that a search may
+    show: in the period when the query names one, else whenever they are. Whether the rule still
+    gives an undone one is checked only for those the query finds."""
+    exceptions = doc.get("exceptions") or {}
+    if not exceptions:
+        return {}
+    out: dict[str, Doc] = {}
+    for day in sorted(exceptions):
+        change = exceptions[day]
+        if not isinstance(change, Mapping) or change.get("skip"):
+            continue
+        occurrence = occurrence_doc(series_id, doc, day, change)
+        if named and not low.isoformat() <= occurrence["date"] <= high.isoformat():
+            continue
+        out[occurrence_id(series_id, day)] = occurrence
+    return out
