@@ -60,9 +60,16 @@ class RecurrenceUseCases:
     # -- reading ---------------------------------------------------------------------------
     def series(self) -> dict[str, dict[str, Any]]:
         """Every repeating entry (id -> stored document): a search of the file's bytes for the
-        field, so the 100k other entries are not parsed."""
-        docs = self.view.mentioning("entries", [SERIES_NEEDLE])
-        return {i: d for i, d in docs.items() if d.get("recurrence") and is_series(d)}
+        field, so the 100k other entries are not parsed; kept while the data is the same."""
+        view = self.view
+        generation = self.store.generation
+        memo = getattr(self, "_series_memo", None)
+        if memo is not None and memo[0] == generation:
+            return memo[1]
+        docs = view.mentioning("entries", [SERIES_NEEDLE])
+        found = {i: d for i, d in docs.items() if d.get("recurrence") and is_series(d)}
+        self._series_memo = (generation, found)
+        return found
 
     def occurrence_docs(self, start: date, end: date) -> dict[str, dict[str, Any]]:
         """The virtual documents of every occurrence from ``start`` to ``end`` (id -> document)."""
