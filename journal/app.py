@@ -281,6 +281,31 @@ class JournalApp(App[None]):
         return {**tables, "entries": ChainMap(tables.get("entries", {}),  # type: ignore[dict-item]
                                               self._occurrences[2])}
 
+    def search_entries(self, index: SearchIndex, text: str, limit: int | None) -> list[str]:
+        """Entry ids ``text`` finds, newest first, occurrences of repeating entries included
+        (journal.search.occurrences); the occurrences found are kept for :meth:`entry_tables`."""
+        series = self.series_docs()
+        if not series:
+            return index.search(text, today=self.today, limit=limit)
+        from journal.search.occurrences import with_occurrences
+
+        entries = self.journal.tables.get("entries", {})
+
+        def documents(positions: list[int]) -> dict[str, dict[str, Any]]:
+            ids = index.ids_at(positions)
+            return {i: entries[i] for i in ids if i in entries}
+
+        found = with_occurrences(index, series, text, today=self.today, limit=limit,
+                                 documents=documents)
+        self._remember_occurrences({i: d for i, d in found.items() if "@" in i})
+        return list(found)
+
+    def _remember_occurrences(self, docs: dict[str, dict[str, Any]]) -> None:
+        generation = self.generation
+        if self._occurrences is None or self._occurrences[0] != generation:
+            self._occurrences = (generation, {}, {})
+        self._occurrences[2].update(docs)
+
     def follow_ups_of(self, entry_id: str) -> list[dict[str, Any]]:
         """The entries that follow ``entry_id`` up (documents with their ids), by date; from one
         pass over the entries per data generation."""

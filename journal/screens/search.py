@@ -87,9 +87,9 @@ class SearchScreen(JournalScreen):
         yield Input(placeholder="Search: " + _HINT, id="search-query")
         yield Static(Content.styled(_HINT, "$text-muted"), id="search-status")
         with Container(id="search-body"):
-            yield EntryList(lambda: self.journal.tables, show_date=True, id="search-results")
-            yield EntryDetail(lambda: self.journal.tables, lambda: self.japp.generation,
-                              id="search-detail")
+            yield EntryList(self.japp.entry_tables, show_date=True, id="search-results")
+            yield EntryDetail(self.japp.entry_tables, lambda: self.japp.generation,
+                              follow_ups=self.japp.follow_ups_of, id="search-detail")
         yield Footer(compact=True)
 
     @property
@@ -156,7 +156,7 @@ class SearchScreen(JournalScreen):
         self._limit = FIRST_RESULTS
         started = time.perf_counter()
         try:
-            ids = index.search(text, today=self.japp.today, limit=self._limit)
+            ids = self.japp.search_entries(index, text, self._limit)
         except AmbiguousNameError as exc:
             self._status(ambiguity(exc))
             return
@@ -180,7 +180,7 @@ class SearchScreen(JournalScreen):
             return list(self.results.entry_ids)
         self._limit *= 4
         try:
-            return index.search(self.query_input.value, today=self.japp.today, limit=self._limit)
+            return self.japp.search_entries(index, self.query_input.value, self._limit)
         except JournalError:
             return list(self.results.entry_ids)
 

@@ -82,3 +82,26 @@ async def test_walking_off_the_month_turns_the_page(tmp_path: Path) -> None:
         await until(pilot, lambda: screen.day == date(2026, 12, 7))
         title = screen.query_one("#calendar-title", Static).content.plain
         assert title.startswith("December 2026")
+
+
+async def test_search_finds_occurrences_and_opens_their_day(tmp_path: Path) -> None:
+    from journal.screens.search import SearchScreen
+
+    path = tmp_path / "journal.json"
+    make_journal(path)
+    sid = Journal(path).series()
+    (series_id,) = sid
+    async with make_app(path).run_test(size=(120, 32)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash")
+        await until(pilot, lambda: isinstance(pilot.app.main_screen(), SearchScreen)
+                    and pilot.app.main_screen().live)
+        screen = pilot.app.main_screen()
+        await pilot.press(*"weekly report")
+        results = screen.query_one("#search-results")
+        await until(pilot, lambda: bool(results.entry_ids))
+        assert results.entry_ids[0] == f"{series_id}@2026-12-18"  # the coming month, newest first
+        assert series_id not in results.entry_ids
+        assert f"{series_id}@2026-11-20" in results.entry_ids
+        detail = screen.query_one("#detail-text")
+        await until(pilot, lambda: "Repeats: ↻ every week on Friday" in detail.content.plain)
