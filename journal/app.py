@@ -320,6 +320,15 @@ class JournalApp(App[None]):
             self._follows = (generation, by_target)
         return self._follows[1].get(entry_id, [])
 
+    def report_tables(self, start: date, end: date) -> Tables:
+        """:meth:`entry_tables` with the occurrences from ``start`` to ``end`` worked out: what a
+        week's or month's report reads (journal.reports.summary)."""
+        month = date(start.year, start.month, 1)
+        while month <= end:
+            self.occurrences_in_month(month.isoformat())
+            month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        return self.entry_tables()
+
     def entry_ids_on(self, day: str) -> list[str]:
         """:meth:`stored_ids_on` without the repeating entries themselves, with their occurrences
         on that day, in time order."""

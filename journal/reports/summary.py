@@ -29,7 +29,7 @@ Counting rules, chosen so the numbers mean what a manager reporting upwards mean
 from __future__ import annotations
 
 import calendar
-from collections import defaultdict
+from collections import ChainMap, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -258,7 +258,9 @@ def _in_period(tables: Tables, names: _Names, start: date, end: date,
     if index is not None:
         found = [names.entry(i, entries[i]) for i in index.between(start, end)
                  if i in entries and not _is_series(entries[i])]
-        found += [names.entry(i, d) for i, d in entries.items()
+        # occurrences: all of a small period's table, or the added layer of the app's ChainMap
+        layers = entries.maps[1:] if isinstance(entries, ChainMap) else [entries]
+        found += [names.entry(i, d) for layer in layers for i, d in layer.items()
                   if "@" in i and lo <= d.get("date", "") <= hi]
     else:
         found = [names.entry(i, d) for i, d in entries.items()

@@ -65,7 +65,8 @@ class WeekScreen(JournalScreen):
     def reload(self) -> None:
         sunday = self.monday + timedelta(days=6)
         # the search index, when built, turns the report's scan of every entry into two bisects
-        report = build_period_report(self.journal.tables, self.monday, sunday,
+        report = build_period_report(self.japp.report_tables(self.monday, sunday + timedelta(days=7)),
+                                     self.monday, sunday,
                                      today=self.japp.today, kind="week",
                                      index=self.japp.current_index())
         self.markdown = render_markdown(report)

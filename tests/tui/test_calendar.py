@@ -105,3 +105,16 @@ async def test_search_finds_occurrences_and_opens_their_day(tmp_path: Path) -> N
         assert f"{series_id}@2026-11-20" in results.entry_ids
         detail = screen.query_one("#detail-text")
         await until(pilot, lambda: "Repeats: ↻ every week on Friday" in detail.content.plain)
+
+
+async def test_the_week_summary_counts_occurrences(tmp_path: Path) -> None:
+    path = tmp_path / "journal.json"
+    make_journal(path)
+    async with make_app(path).run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("w")
+        await until(pilot, lambda: type(pilot.app.main_screen()).__name__ == "WeekScreen"
+                    and pilot.app.main_screen().live and bool(pilot.app.main_screen().markdown))
+        markdown = pilot.app.main_screen().markdown
+        assert "Weekly report" in markdown and "Fri 27 Nov" in markdown
+        assert "3 entries" in markdown  # the visit, the call, the Friday occurrence
