@@ -203,3 +203,18 @@ def test_the_file_holds_one_document_per_series(journal: Journal) -> None:
     data = orjson.loads(journal.path.read_bytes())
     assert list(data["entries"]) == [sid]
     assert data["entries"][sid]["recurrence"] == "FREQ=WEEKLY;BYDAY=MO"
+
+
+def test_doctor_notes_rules_not_understood_and_lost_originals(journal: Journal) -> None:
+    from journal.doctor import diagnose
+
+    entry, _ = journal.add_entry(event="Imported", date="2026-12-07")
+    up = journal.follow_up(entry.id, date(2026, 12, 9))
+    with journal.store.transaction() as tx:
+        tx.replace("entries", entry.id, dict(tx.get("entries", entry.id)) | {"recurrence": "whenever"})
+    problems, notes = diagnose(journal.tables)
+    assert problems == []
+    assert any("'whenever' is not understood" in n for n in notes)
+    journal.delete_entry(entry.id)
+    problems, notes = diagnose(journal.tables)
+    assert any(f"{up.id}: follows up {entry.id}, which is gone" in n for n in notes)

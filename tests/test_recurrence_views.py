@@ -76,3 +76,19 @@ def test_search_window() -> None:
     assert search_window(parse_query("on:2026-11"), today) == (date(2026, 11, 1), date(2026, 11, 30))
     low, high = search_window(parse_query("from:2026-01"), today)
     assert low == date(2026, 1, 1) and high > today
+
+
+def test_ics_export_carries_deleted_and_changed_occurrences(cli, jfile: Path, tmp_path: Path) -> None:
+    from icalendar import Calendar
+
+    sid = make(jfile)  # the 7th ticked, the 14th edited
+    Journal(jfile).delete_entry(f"{sid}@2026-12-21")
+    out = tmp_path / "out.ics"
+    assert cli("export", "--format", "ics", "-o", str(out)).code == 0
+    events = [c for c in Calendar.from_ical(out.read_bytes()).walk("VEVENT")
+              if str(c["uid"]).startswith(sid)]
+    series = next(e for e in events if "rrule" in e)
+    assert [d.dt.isoformat() for d in series["exdate"].dts] == ["2026-12-21T09:00:00"]
+    changed = {e["recurrence-id"].dt.isoformat(): e for e in events if "recurrence-id" in e}
+    assert set(changed) == {"2026-12-07T09:00:00", "2026-12-14T09:00:00"}
+    assert "budget 预算" in str(changed["2026-12-14T09:00:00"]["description"])
