@@ -66,7 +66,8 @@ def test_typed_rules_become_rrules(typed: str, rule: str) -> None:
     "FREQ=WEEKLY;BYHOUR=9", "FREQ=DAILY;COUNT=3;UNTIL=20270101", "FREQ=DAILY;INTERVAL=0",
     "FREQ=DAILY;COUNT=99999", "BYDAY=MO", "weekly until someday", "daily until 2026-01-01",
     "monthly on the 32nd", "每月40号", "x" * 400, "weekly until 2027-01-01 10 times",
-    "FREQ=WEEKLY;BYDAY=XX",
+    "FREQ=WEEKLY;BYDAY=XX", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "FREQ=MONTHLY;BYDAY=6MO",
+    "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=6", "FREQ=YEARLY;BYMONTH=4,6;BYMONTHDAY=31",
 ])
 def test_bad_rules_are_refused_with_one_line(typed: str) -> None:
     with pytest.raises(RuleError) as info:

@@ -218,3 +218,15 @@ def test_doctor_notes_rules_not_understood_and_lost_originals(journal: Journal) 
     journal.delete_entry(entry.id)
     problems, notes = diagnose(journal.tables)
     assert any(f"{up.id}: follows up {entry.id}, which is gone" in n for n in notes)
+
+
+def test_a_damaged_exception_is_left_out_not_fatal(journal: Journal) -> None:
+    from journal.search.occurrences import occurrence_docs
+
+    sid = weekly(journal)
+    doc = dict(journal.tables["entries"][sid])
+    doc["exceptions"] = {"2026-12-14": {"date": 5}, "2026-12-21": {"status": "done"},
+                         "not a day": {"status": "done"}}
+    found = occurrence_docs({sid: doc}, d("2026-12-07"), d("2026-12-21"))
+    assert [(v["date"], v["status"]) for v in found.values()] == [
+        ("2026-12-07", "planned"), ("2026-12-14", "planned"), ("2026-12-21", "done")]

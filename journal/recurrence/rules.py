@@ -128,6 +128,8 @@ def check_rule(rule: str) -> str:
             raise _fail(rule, "UNTIL must be a date like 20270630")
         parts["UNTIL"] = until[:8]  # occurrences are days: the end is a day too
     stored = join_parts(parts)
+    if never_repeats(parts):
+        raise _fail(rule, "no day fits it (e.g. the 30th of February)")
     from journal.recurrence.expand import build_rule  # dateutil's own check of every part
 
     try:
@@ -135,6 +137,33 @@ def check_rule(rule: str) -> str:
     except (ValueError, TypeError, OverflowError) as exc:
         raise _fail(rule, str(exc) or "not a rule dateutil can expand") from None
     return stored
+
+
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def never_repeats(parts: Mapping[str, str]) -> bool:
+    """Whether a rule's parts rule out every day — the 30th of February, the sixth Monday of a
+    month — which dateutil would only find out by walking to the year 9999 (seconds, on every
+    view). The usual impossible combinations, not a proof: anything else is expanded."""
+    try:
+        months = [int(m) for m in parts["BYMONTH"].split(",")] if "BYMONTH" in parts else list(range(1, 13))
+        longest = max(_MONTH_DAYS[m - 1] for m in months)
+        if "BYMONTHDAY" in parts:
+            days = [int(d) for d in parts["BYMONTHDAY"].split(",")]
+            if all(abs(d) > longest for d in days):
+                return True
+        byday = [d for d in parts.get("BYDAY", "").split(",") if d]
+        ordinals = [int(d[:-2]) for d in byday if d[:-2] not in ("", "+")]
+        if ordinals and parts.get("FREQ") == "MONTHLY" and all(abs(n) > 5 for n in ordinals):
+            return True
+        if "BYSETPOS" in parts and byday and not ordinals and "BYMONTHDAY" not in parts:
+            size = {"WEEKLY": len(byday), "MONTHLY": 5 * len(byday)}.get(parts.get("FREQ", ""), 366)
+            if all(abs(int(p)) > size for p in parts["BYSETPOS"].split(",")):
+                return True
+    except (ValueError, IndexError):
+        return False  # dateutil says what is wrong
+    return False
 
 
 # -- what people type ------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from journal.recurrence.expand import build_rule, occurrence_dates
-from journal.recurrence.rules import WEEKDAY_CODES, join_parts, rule_parts
+from journal.recurrence.rules import WEEKDAY_CODES, join_parts, never_repeats, rule_parts
 
 __all__ = ["OVERRIDABLE", "Doc", "is_occurrence_day", "is_series", "occurrence_doc",
            "occurrence_id", "occurrences", "shift_rule", "split_id", "split_series",
@@ -71,6 +71,8 @@ def is_series(doc: Mapping[str, Any]) -> bool:
     if not rule or not isinstance(rule, str):
         return False
     try:
+        if "\n" not in rule.strip() and never_repeats(rule_parts(rule)):
+            return False
         build_rule(rule, date.fromisoformat(doc["date"]))
         return True
     except (ValueError, TypeError, KeyError, OverflowError, AttributeError, IndexError):
@@ -122,11 +124,29 @@ def is_occurrence_day(series: Mapping[str, Any], day: str) -> bool:
     return bool(occurrence_dates(series["recurrence"], date.fromisoformat(series["date"]), d, d))
 
 
+def usable_exceptions(series: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The series' exceptions that hold what they should (a file from elsewhere may not: such an
+    exception is left out, and ``journal doctor`` names the entry)."""
+    from journal.errors import ValidationError
+    from journal.models import check_exceptions
+
+    raw = series.get("exceptions") or {}
+    if not isinstance(raw, Mapping):
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for day, change in raw.items():
+        try:
+            out.update(check_exceptions({day: change}))
+        except (ValidationError, TypeError, AttributeError):
+            continue
+    return out
+
+
 def occurrences(series_id: str, series: Mapping[str, Any], start: date, end: date) -> list[tuple[str, Doc]]:
     """(id, virtual document) of every occurrence shown from ``start`` to ``end``: the rule's
     days there (less those skipped or moved away), occurrences moved in from other days, and
     ticked ones whose day the rule no longer gives. In date order."""
-    exceptions: Mapping[str, Any] = series.get("exceptions") or {}
+    exceptions: Mapping[str, Any] = usable_exceptions(series)
     anchor = date.fromisoformat(series["date"])
     low, high = start.isoformat(), end.isoformat()
     out: dict[str, Doc] = {}

@@ -27,6 +27,7 @@ from journal.recurrence.series import (
     occurrence_doc,
     occurrence_id,
     occurrences,
+    usable_exceptions,
 )
 from journal.search.index import SearchIndex, sort_key
 from journal.search.query import Query, parse_query
@@ -192,7 +193,7 @@ def with_occurrences(index: SearchIndex, series: Mapping[str, Doc], query: str |
                     hits[sort_key(found, changed[found])] = (found.split("@")[0], day, found)
                 continue
             doc = series[found]
-            skip = set(doc.get("exceptions") or ())
+            skip = set(usable_exceptions(doc))
             time = doc.get("time") or ""
             for d in occurrence_dates(doc["recurrence"], date.fromisoformat(doc["date"]), low, high):
                 day = d.isoformat()
@@ -245,9 +246,9 @@ def _changed(series_id: str, doc: Mapping[str, Any], low: date, high: date,
     """The occurrences of a series with an exception (ticked, edited, moved) that a search may
     show: in the period when the query names one, else whenever they are. Whether the rule still
     gives an undone one is checked only for those the query finds."""
-    exceptions = doc.get("exceptions") or {}
-    if not exceptions:
+    if not doc.get("exceptions"):
         return {}
+    exceptions = usable_exceptions(doc)
     out: dict[str, Doc] = {}
     for day in sorted(exceptions):
         change = exceptions[day]
