@@ -777,7 +777,7 @@ class JournalApp(App[None]):
 
         self.push_screen(PromptScreen(
             "Follow up on", value="7d", placeholder="7d, 2w, 1m, friday, 2026-12-15",
-            check=check, hint="when: 3d, 2w, 1m, 下周一, 2026-12-15 — then optionally , what to do"),
+            check=check, hint="3d, 2w, 1m, friday, 下周一, 2026-12-15; then “, what to do”"),
             chosen)
 
     async def show_entry(self, entry_id: str) -> None:

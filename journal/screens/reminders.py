@@ -29,9 +29,13 @@ SNOOZE_SHORT = timedelta(minutes=10)
 SNOOZE_LONG = timedelta(hours=1)
 
 
-def reminder_line(reminder: Reminder) -> Content:
+def reminder_line(reminder: Reminder, today: str = "") -> Content:
+    """``08:45  周会 Team meeting  2026-12-07 09:00 ↻`` (the reminder's day too when it is not
+    today: one missed while the app was closed)."""
     when = f"{reminder.date} {reminder.time}" if reminder.time else reminder.date
-    return Content.assemble((reminder.remind_at[11:16] + "  ", "bold $warning"),
+    at = reminder.remind_at[11:16] if reminder.remind_at[:10] == today else \
+        reminder.remind_at[5:16].replace("T", " ")
+    return Content.assemble((at + "  ", "bold $warning"),
                             plain(reminder.event, "bold"), (f"  {when}", "$text-muted"),
                             ("  ↻" if "@" in reminder.id else "", "$text-muted"))
 
@@ -73,7 +77,8 @@ class ReminderScreen(ModalScreen[str | None]):
             f"Reminder{'s' if count != 1 else ''} ({count})", "bold"))
         options = self.query_one(OptionList)
         options.clear_options()
-        options.add_options([Option(reminder_line(r), id=r.id) for r in self.reminders])
+        today = self.japp.today.isoformat()
+        options.add_options([Option(reminder_line(r, today), id=r.id) for r in self.reminders])
         if self.reminders:
             options.highlighted = min(keep, count - 1)
 
