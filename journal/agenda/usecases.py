@@ -103,7 +103,8 @@ class AgendaUseCases:
     def agenda(self, today: date, *, days: int = 1, now: datetime | None = None,
                clients: bool = True) -> Agenda:
         """Today's (or the next ``days`` days') plan and occurrences, planned work left over from
-        the last two weeks, reminders due, follow-ups due this week, clients due for a visit and
+        the last two weeks (not occurrences of repeating entries: the next one comes anyway),
+        reminders due, follow-ups due this week, clients due for a visit and
         birthdays in the coming week."""
         if not 1 <= days <= 366:
             raise ValidationError("--days must be from 1 to 366")
@@ -114,7 +115,8 @@ class AgendaUseCases:
         shown = {e.id for e in agenda.plan}
         earlier = self.entries_between((today - timedelta(days=OVERDUE_DAYS)).isoformat(),
                                        (today - timedelta(days=1)).isoformat())
-        agenda.overdue = [e for e in earlier if e.status == "planned"]
+        # a routine occurrence left unticked does not pile up: the next one comes anyway
+        agenda.overdue = [e for e in earlier if e.status == "planned" and "@" not in e.id]
         agenda.reminders = self.due_reminders(now)
         week_end = max(last, today + timedelta(days=6 - today.weekday()))
         agenda.follow_ups = sorted(
