@@ -50,7 +50,7 @@ def series_in_bytes(raw: bytes | memoryview) -> dict[str, Doc] | None:
     in that layout (the caller parses the entries instead)."""
     import orjson
 
-    data = bytes(raw)
+    data = raw if isinstance(raw, bytes) else bytes(raw)
     start = data.find(_ENTRIES)
     if start < 0:
         return {} if b'"entries"' not in data else None
