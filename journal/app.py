@@ -125,7 +125,8 @@ class JournalApp(App[None]):
         Binding("c", "mode('contacts')", "Contacts", show=False),
         Binding("p", "mode('projects')", "Projects", show=False),
         Binding("o", "mode('organisations')", "Orgs", show=False, tooltip="Organisations"),
-        Binding("w", "mode('week')", "Week", show=False, tooltip="Week summary"),
+        Binding("w", "mode('week')", "Week", show=False, tooltip="Week summary and review"),
+        Binding("m", "mode('month')", "Month", show=False, tooltip="Month summary and review"),
         Binding("k", "mode('calendar')", "Calendar", show=False, tooltip="Month calendar"),
         Binding("s", "sync", "Sync", tooltip="Sync with git: commit, pull, merge, push"),
         Binding("question_mark", "help", "Help"),
@@ -371,7 +372,7 @@ class JournalApp(App[None]):
             tables = self.journal.tables
             by_day, in_entries = _scan_entries(tables.get("entries", {}))
             found = {"entries": in_entries}
-            for name in ("contacts", "projects", "organisations", "days"):
+            for name in ("contacts", "projects", "organisations", "days", "reviews"):
                 found[name] = frozenset(i for i, d in tables.get(name, {}).items()
                                         if d.get("conflicts"))
             self._days = (generation, by_day)
@@ -720,6 +721,46 @@ class JournalApp(App[None]):
         if entry_id and isinstance(screen, DayScreen):
             screen.show_entry(entry_id)
 
+    def tick_entry(self, entry_id: str, after: Callable[[], None]) -> None:
+        """The tick (planned ↔ done), asking first when the entry is dated after today; then
+        ``after()`` (the screen shows the change)."""
+        doc = self.journal.tables.get("entries", {}).get(entry_id)
+        if doc is None:
+            return
+
+        def apply(force: bool) -> None:
+            with self.guard():
+                change = self.journal.toggle_done(entry_id, today=self.today, force=force)
+                what = "Done" if change.entry.status == "done" else "Planned again"
+                self.notify(f"{what}: {change.entry.event}", markup=False, timeout=3)
+            after()
+
+        if doc.get("status") != "done" and doc["date"] > self.today.isoformat():
+            from journal.screens.day import confirm_future_tick
+
+            self.push_screen(confirm_future_tick(doc["event"], doc["date"]),
+                             lambda yes: apply(True) if yes else None)
+        else:
+            apply(False)
+
+    async def open_note(self, kind: str, key: str) -> None:
+        """A day note in the day view, a review on its week or month screen."""
+        if kind == "day":
+            await self.switch_mode("journal")
+            screen = self.main_screen()
+            if isinstance(screen, DayScreen):
+                screen.show_day(date.fromisoformat(key))
+            return
+        from journal.routine.reviews import review_period
+        from journal.screens.week import PeriodScreen
+
+        period, first, _ = review_period(key)
+        mode = "month" if period == "quarter" else period
+        await self.switch_mode(mode)
+        screen = self.main_screen()
+        if isinstance(screen, PeriodScreen):
+            screen.show_period(first, quarter=period == "quarter")
+
     def delete_entry(self, entry_id: str) -> None:
         """Ask, then delete."""
         if not self.file_ok():
@@ -846,6 +887,7 @@ class JournalApp(App[None]):
                                      ("contacts", "Contacts", "c"), ("projects", "Projects", "p"),
                                      ("organisations", "Organisations", "o"),
                                      ("week", "Week summary", "w"),
+                                     ("month", "Month summary", "m"),
                                      ("calendar", "Calendar", "k")):
                 yield self._checked(SystemCommand(
                     f"Go to {title}", f"Show the {title.lower()} screen ({key})",

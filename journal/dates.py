@@ -22,6 +22,13 @@ Anything not spelled out here is a :class:`DateError` quoting the input. Rules u
 * No year (``11-23``, ``11月23日``, ``23 nov``) means today's year; ``W47``/``第47周`` today's ISO year.
 * Numeric dates are year-first only (``2026/11/23``): ``23/11`` vs ``11/23`` is ambiguous.
 * Periods join into a range with ``..``, ``~``, `` to ``, ``至`` or ``到``.
+* Quarters: ``2026-Q4``, ``Q4 2026``, ``Q4`` (this year), ``2026年第四季度``, ``四季度``, ``this
+  quarter``, ``上季度``; January..March is Q1.
+* Times of day: ``09:30``, ``9.30``, ``2:15pm``, ``下午2点``, ``9点半``. A *time range* joins two with
+  ``-``, ``–``, ``—`` (what a Chinese IME types for a dash), ``~``, ``至``, ``到`` or `` to ``
+  (:func:`parse_time_range`): ``9:00—10:00``, ``9点-10点半``, ``下午2点到4点`` (the end takes the
+  start's 下午), ``2-4pm`` (the start takes the end's pm). An end before the start crosses midnight
+  when that makes at most twelve hours (``22:00-01:00``); otherwise it is a typo and refused.
 """
 
 from __future__ import annotations
@@ -38,8 +45,9 @@ from dateutil.relativedelta import relativedelta
 
 from journal.errors import ValidationError
 
-__all__ = ["DateError", "format_date_human", "iso_week_bounds", "month_bounds", "parse_date",
-           "parse_month", "parse_period", "parse_time", "parse_week"]
+__all__ = ["DateError", "duration_minutes", "format_date_human", "iso_week_bounds", "month_bounds", "parse_date",
+           "parse_month", "parse_period", "parse_quarter", "parse_time", "parse_time_range",
+           "parse_week", "quarter_bounds", "quarter_label"]
 
 
 class DateError(ValidationError):
@@ -70,12 +78,16 @@ _WORDS = {w: ("day", n) for w, n in {
     "前天": -2, "后天": 2, "大前天": -3, "大后天": 3}.items()} | {
     w: ("year", n) for w, n in {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}.items()} | {
     f"{q} {u}": (u, n) for q, n in (("last", -1), ("this", 0), ("next", 1))
-    for u in ("week", "month", "year")}
+    for u in ("week", "month", "quarter", "year")} | {
+    w: ("quarter", n) for w, n in {"本季度": 0, "这季度": 0, "这个季度": 0, "本季": 0, "上季度": -1,
+                                   "上个季度": -1, "下季度": 1, "下个季度": 1}.items()}
 _UNITS = {"天": "day", "日": "day", "星期": "week", "礼拜": "week", "周": "week", "月": "month",
           "年": "year"}
 _EXAMPLES = {"date": "2026-11-23, today, last fri, 3 days ago, 上周五", "week": "2026-W47, last week, 上周",
              "period": "2026-11, this week, 上个月, 2026-11-01..2026-11-15", "time": "09:30, 2:15pm, 下午2点",
-             "month": "2026-11, last month, nov 2026, 上个月"}
+             "month": "2026-11, last month, nov 2026, 上个月",
+             "quarter": "2026-Q4, Q4, this quarter, 上季度, 2026年第四季度",
+             "time range": "9:00-10:00, 9:00—10:00, 9点-10点半, 下午2点到4点"}
 
 
 def _alt(names: Iterable[str]) -> str:
@@ -98,7 +110,7 @@ class _NoMatch(Exception):  # input matches no form of the grammar
 class _Span(NamedTuple):
     start: date
     end: date
-    kind: str  # "day" | "week" | "month" | "year" | "range"
+    kind: str  # "day" | "week" | "month" | "quarter" | "year" | "range"
     relative: bool = False  # built from today ("next week"), not from numbers ("2026-W47")
 
 
@@ -137,6 +149,15 @@ def _int(s: str) -> int:
     return 10 * (_int(tens) if tens else 1) + (_int(units) if units else 0)
 
 
+def days_after(d: date, days: int) -> date:
+    """``d`` plus ``days``, stopping at the calendar's last day (9999-12-31) rather than
+    overflowing: a look-ahead window near the end is simply shorter."""
+    try:
+        return d + timedelta(days=days)
+    except OverflowError:
+        return date.max
+
+
 def iso_week_bounds(d: date) -> tuple[date, date]:
     """Monday..Sunday of ``d``'s ISO week (reports and ``上周`` agree that weeks start on Monday).
     The last week of 9999 is cut at ``date.max`` rather than raising."""
@@ -152,11 +173,24 @@ def month_bounds(d: date) -> tuple[date, date]:
     return first, first + relativedelta(day=31)
 
 
+def quarter_bounds(d: date) -> tuple[date, date]:
+    """First..last day of ``d``'s calendar quarter (Q1 is January..March)."""
+    d = _today(d)
+    first = date(d.year, 3 * ((d.month - 1) // 3) + 1, 1)
+    return first, first + relativedelta(months=3, days=-1)
+
+
+def quarter_label(d: date) -> str:
+    """``2026-Q4`` for any day of that quarter (what ``journal quarter`` and ``on:`` read back)."""
+    d = _today(d)
+    return f"{d.year:04d}-Q{(d.month - 1) // 3 + 1}"
+
+
 def _span(kind: str, d: date, relative: bool = False) -> _Span:
-    """The day, ISO week, month or year containing ``d``."""
+    """The day, ISO week, month, quarter or year containing ``d``."""
     if kind == "year":
         return _Span(date(d.year, 1, 1), date(d.year, 12, 31), kind, relative)
-    bounds = {"week": iso_week_bounds, "month": month_bounds}.get(kind)
+    bounds = {"week": iso_week_bounds, "month": month_bounds, "quarter": quarter_bounds}.get(kind)
     return _Span(*(bounds(d) if bounds else (d, d)), kind, relative)
 
 
@@ -181,6 +215,8 @@ def _shift(today: date, unit: str, n: int) -> date:
     Feb 28), which is what "a month ago" means to people."""
     if abs(n) > 99_999:
         raise _Bad("too far away")
+    if unit == "quarter":
+        return today + relativedelta(months=3 * n)
     return today + relativedelta(**{unit + "s": n})
 
 
@@ -239,6 +275,14 @@ def _iso(m: re.Match[str], today: date) -> _Span:
     monday = date.fromisocalendar(year, week, 1)
     weekday = m.groupdict().get("d")
     return _span("day", monday + timedelta(int(weekday) - 1)) if weekday else _span("week", monday)
+
+
+@_rule(r"(?P<y>[0-9]{4}) ?[-/]? ?q(?P<q>[1-4])",
+       r"q(?P<q>[1-4])(?:[ -/]?(?P<y>[0-9]{4}))?",
+       rf"(?:(?P<y>{_CN_YEAR}) ?年 ?)?(?:第 ?)?(?P<q>[一二三四1-4]) ?季度?")
+def _quarter(m: re.Match[str], today: date) -> _Span:
+    year = _int(m["y"]) if m["y"] else today.year
+    return _span("quarter", date(year, 3 * (_int(m["q"]) - 1) + 1, 1))
 
 
 @_rule(r"(?P<y>[0-9]{4})(?P<s>[-/.])(?P<m>[0-9]{1,2})(?P=s)(?P<d>[0-9]{1,2})",
@@ -361,6 +405,12 @@ def parse_month(text: str | None = None, *, today: date | None = None) -> tuple[
     return _containing(text, today, "month", month_bounds)
 
 
+def parse_quarter(text: str | None = None, *, today: date | None = None) -> tuple[date, date]:
+    """First..last day for ``journal quarter [QUARTER]``: no text is this quarter, a day its
+    quarter."""
+    return _containing(text, today, "quarter", quarter_bounds)
+
+
 _NAMED_TIMES = {"noon": (12, 0), "midday": (12, 0), "midnight": (0, 0), "中午": (12, 0), "午夜": (0, 0)}
 _MORNING = ("凌晨", "早上", "早晨", "清晨", "上午", "早")
 _EVENING = ("下午", "傍晚", "晚上", "晚")
@@ -418,6 +468,66 @@ def parse_time(text: str) -> str:
     """A time of day as canonical ``"HH:MM"`` (the stored form, so times sort as text)."""
     hour, minute = _parse(text, "time", _clock)
     return f"{hour:02d}:{minute:02d}"
+
+
+# Between the two times of a range; NFKC already made "－" a "-" and "～" a "~". No "to" inside
+# a word: the clock grammar has none, and "noon to 2pm" needs it.
+_TIME_RANGE_SEP = re.compile(r" ?(?:-|–|—|―|‒|~|〜|至|到|\bto\b) ?")
+_AMPM_TAIL = re.compile(r" ?([ap])\.?m\.?\Z")
+_MAX_OVERNIGHT_MIN = 12 * 60
+
+
+def _minutes(hm: tuple[int, int]) -> int:
+    return hm[0] * 60 + hm[1]
+
+
+def _time_range(s: str) -> tuple[tuple[int, int], tuple[int, int] | None]:
+    parts = _TIME_RANGE_SEP.split(s)
+    if len(parts) == 1:
+        return _clock(s), None
+    if len(parts) != 2 or not parts[0] or not parts[1]:
+        raise _NoMatch
+    first, second = parts
+    start, end = _clock(first), _clock(second)
+    # "下午2点到4点": the end takes the start's period when it would otherwise come first
+    period = _CN_PERIOD.fullmatch(first)
+    if period and not _CN_PERIOD.fullmatch(second) and _minutes(end) <= _minutes(start):
+        with contextlib.suppress(_Bad, _NoMatch):  # keep the first reading
+            end = _clock(period["p"] + second)
+    # "2-4pm": the start takes the end's am/pm when it has none of its own
+    ampm = _AMPM_TAIL.search(second)
+    if ampm and not _AMPM_TAIL.search(first) and not period:
+        with contextlib.suppress(_Bad, _NoMatch):  # keep the first reading
+            shifted = _clock(f"{first}{ampm[1]}m")
+            if _minutes(shifted) < _minutes(end):
+                start = shifted
+    length = (_minutes(end) - _minutes(start)) % (24 * 60)
+    if length == 0:
+        raise _Bad(f"it starts and ends at {start[0]:02d}:{start[1]:02d}")
+    if _minutes(end) < _minutes(start) and length > _MAX_OVERNIGHT_MIN:
+        raise _Bad("it ends before it starts")
+    return start, end
+
+
+def parse_time_range(text: str) -> tuple[str, str | None]:
+    """``(start, end)`` as ``"HH:MM"`` from ``9:00-10:00``, ``9:00—10:00``, ``9点-10点半``…, or
+    ``(time, None)`` for a single time; see the module docstring for the rules."""
+    start, end = _parse(text, "time range", _time_range)
+    first = f"{start[0]:02d}:{start[1]:02d}"
+    return first, None if end is None else f"{end[0]:02d}:{end[1]:02d}"
+
+
+def duration_minutes(start: str | None, end: str | None) -> int | None:
+    """Minutes from ``start`` to ``end`` (``"HH:MM"``), crossing midnight when the end comes
+    first; None unless both are given."""
+    if not start or not end:
+        return None
+    try:
+        a = int(start[:2]) * 60 + int(start[3:5])
+        b = int(end[:2]) * 60 + int(end[3:5])
+    except ValueError:
+        return None
+    return b - a if b >= a else b - a + 24 * 60
 
 
 def format_date_human(d: date, *, today: date | None = None) -> str:

@@ -73,7 +73,7 @@ def diagnose(tables: Mapping[str, Mapping[str, dict[str, Any]]]) -> tuple[list[s
                 and record.get("into") not in merged:
             notes.append(f"merged {kind} {old} went into {record.get('into')}, which is gone")
     counts = ", ".join(counted(len(tables.get(t, {})), t) for t in
-                       ("entries", "contacts", "projects", "organisations", "days"))
+                       ("entries", "contacts", "projects", "organisations", "days", "reviews"))
     notes.append(counts)
     if conflicted:
         notes.append(f"merge conflicts recorded in {counted(conflicted, 'documents')} "

@@ -1,4 +1,4 @@
-"""The data model: entries, contacts, projects, organisations and day notes.
+"""The data model: entries, contacts, projects, organisations, day notes and written reviews.
 
 Documents are stored *lean* (empty values omitted, see docs/data-format.md), so ``to_doc`` drops
 empty fields and ``from_doc`` restores the defaults. Validation lives here, next to the fields, so the
@@ -8,6 +8,7 @@ No I/O here.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -23,6 +24,13 @@ Tables = dict[str, dict[str, dict[str, Any]]]
 
 SCHEMA_VERSION = 1
 ENTRY_STATUSES = ("done", "planned", "cancelled")
+#: An entry's importance; "normal" is stored as nothing (most entries), so only two are stored.
+PRIORITIES = ("high", "normal", "low")
+#: Where an entry came from: "planned" ahead (set when it is created or re-planned as planned, and
+#: kept when it is ticked off, carried over or cancelled); nothing stored = it came up on the day.
+ORIGINS = ("planned", "unplanned")
+#: Review periods: an ISO week, a month or a quarter (the document id of a written review).
+REVIEW_ID_RE = re.compile(r"^(?P<y>[0-9]{4})-(?:W(?P<w>[0-9]{2})|(?P<m>[0-9]{2})|Q(?P<q>[1-4]))$")
 PROJECT_STATUSES = ("active", "paused", "done", "cancelled")
 ULID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 _TIME_RE = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]\Z")  # ASCII digits, no "\n" after
@@ -61,6 +69,52 @@ def check_time(value: object, what: str = "time") -> str | None:
     if not isinstance(value, str) or not _TIME_RE.match(value):
         raise ValidationError(f"invalid {what} {_short(value)}: expected HH:MM between 00:00 and 23:59")
     return value
+
+
+def check_priority(value: object) -> str:
+    """The stored form of a priority: ``"high"``, ``"low"``, or ``""`` for normal."""
+    if value is None or value in ("", "normal"):
+        return ""
+    if value not in PRIORITIES:
+        raise ValidationError(f"invalid priority {_short(value)}: use high, normal or low")
+    return str(value)
+
+
+def check_origin(value: object) -> str:
+    """The stored form of an origin: ``"planned"``, or ``""`` when it came up on the day."""
+    if value is None or value in ("", "unplanned"):
+        return ""
+    if value != "planned":
+        raise ValidationError(f"invalid origin {_short(value)}: use planned or unplanned")
+    return "planned"
+
+
+def effective_origin(doc: Mapping[str, Any]) -> str:
+    """``"planned"`` or ``"unplanned"`` for a stored entry document. Entries written before the
+    origin was recorded count as planned while still planned or when cancelled (one cancels what
+    was scheduled); a done one without the mark came up on the day."""
+    if doc.get("origin") == "planned" or doc.get("status") in ("planned", "cancelled"):
+        return "planned"
+    return "unplanned"
+
+
+def check_review_id(value: object) -> str:
+    """A review period id: ``2026-W47`` (an ISO week that exists), ``2026-11`` or ``2026-Q4``."""
+    match = REVIEW_ID_RE.match(value) if isinstance(value, str) else None
+    if match is None:
+        raise ValidationError(f"invalid review period {_short(value)}: expected 2026-W47, 2026-11 "
+                              "or 2026-Q4")
+    year = int(match["y"])
+    if match["w"] is not None:
+        weeks = date(year, 12, 28).isocalendar().week
+        if not 1 <= int(match["w"]) <= weeks:
+            raise ValidationError(f"invalid review period {_short(value)}: {year} has weeks "
+                                  f"1..{weeks}")
+    elif match["m"] is not None and not 1 <= int(match["m"]) <= 12:
+        raise ValidationError(f"invalid review period {_short(value)}: no month {match['m']}")
+    if year < 1:
+        raise ValidationError(f"invalid review period {_short(value)}: no year 0")
+    return str(value)
 
 
 def check_birthday(value: object) -> str | None:
@@ -229,7 +283,8 @@ def _check_expenses(value: object) -> list[dict[str, Any]]:
         if not isinstance(item, dict):
             raise ValidationError("invalid expenses: each expense is {amount, currency, note}")
         amount = item.get("amount")
-        if isinstance(amount, bool) or not isinstance(amount, (int, float)):
+        if isinstance(amount, bool) or not isinstance(amount, (int, float)) \
+                or not math.isfinite(amount):
             raise ValidationError(f"invalid expense amount {_short(amount)}: expected a number")
         result.append({"amount": amount,
                        "currency": check_text(item.get("currency"), "expense currency", one_line=True),
@@ -357,6 +412,9 @@ class Entry(Document):
     organisation_ids: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     status: str = "done"
+    priority: str = ""
+    origin: str = ""
+    carried_from: list[str] = field(default_factory=list)
     expenses: list[dict[str, Any]] = field(default_factory=list)
     remind_at: str | None = None
     #: The ``remind_at`` the user acknowledged (``journal remind --ack``): due again when it moves.
@@ -394,6 +452,10 @@ class Entry(Document):
         if self.status not in ENTRY_STATUSES:
             raise ValidationError(f"invalid status {_short(self.status)}: use one of "
                                   + ", ".join(ENTRY_STATUSES))
+        self.priority = check_priority(self.priority)
+        self.origin = check_origin(self.origin)
+        self.carried_from = [check_date(d, "carried-from date")
+                             for d in check_str_list(self.carried_from, "carried_from")]
         self.expenses = _check_expenses(self.expenses)
         if self.remind_at is not None and not isinstance(self.remind_at, str):
             raise ValidationError("invalid remind_at: expected YYYY-MM-DDTHH:MM")
@@ -569,8 +631,25 @@ def entry_organisations(entry: Mapping[str, Any], contacts: Mapping[str, Mapping
             found.add(org)
     return sorted(found)
 
+
+@dataclass
+class Review(Document):
+    """The written part of a week's, month's or quarter's review (工作总结, 月报); the document id
+    is the period (``2026-W47``, ``2026-11``, ``2026-Q4``), so two machines writing the same
+    week's review merge field by field like any document."""
+
+    TABLE: ClassVar[str] = "reviews"
+    text: str = ""
+
+    def validate(self) -> None:
+        check_review_id(self.id)
+        self.text = check_text(self.text, "review", limit=200_000)
+        self._validate_common()
+
+
 MODEL_BY_TABLE: dict[str, type[Document]] = {
-    cls.TABLE: cls for cls in (Entry, Contact, Project, Organisation, DayNote, MergeRecord)
+    cls.TABLE: cls for cls in (Entry, Contact, Project, Organisation, DayNote, MergeRecord,
+                               Review)
 }
 #: The kinds of linkable documents, as users name them, and their tables.
 KIND_TABLE = {"contact": "contacts", "project": "projects", "organisation": "organisations"}

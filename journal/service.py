@@ -35,6 +35,7 @@ from journal.models import (
     Entry,
     check_date,
     edit_tags,
+    effective_origin,
     lean,
     tag_set,
     utc_now,
@@ -42,6 +43,7 @@ from journal.models import (
 from journal.names.resolve import Created, LinkRequest, NameIndex, Resolver, label
 from journal.recurrence.usecases import RecurrenceUseCases
 from journal.reminders.usecases import ReminderUseCases
+from journal.routine.usecases import RoutineUseCases, conflict_records
 from journal.storage import (
     JournalStore,
     Snapshot,
@@ -77,7 +79,7 @@ class Conflict:
 
 
 #: Tables whose documents can carry merge conflicts, in the order they are listed.
-CONFLICT_TABLES = ("entries", "contacts", "projects", "organisations", "days")
+CONFLICT_TABLES = ("entries", "contacts", "projects", "organisations", "days", "reviews")
 
 
 class _Rehearsed(Exception):
@@ -123,10 +125,13 @@ class ImportBatch:
         return self._keep_backup(reason)
 
 
-class Journal(ClientUseCases, RecurrenceUseCases, ReminderUseCases, AgendaUseCases):
-    """The journal file and everything one can do with it. ``config``: the user's configuration,
-    or the path of its file (default: the usual place), read when first needed. Repeating
-    entries, reminders, follow-ups and the agenda come from the mixins."""
+class Journal(ClientUseCases, RoutineUseCases, RecurrenceUseCases, ReminderUseCases,
+              AgendaUseCases):
+    """The journal file and everything one can do with it (the client files' use cases come from
+    :class:`ClientUseCases`; the daily routine's — ticking, carrying over, the day's note, reviews —
+    from :class:`RoutineUseCases`; repeating entries, reminders, follow-ups and the agenda from
+    the others). ``config``: the user's configuration,
+    or the path of its file (default: the usual place), read when first needed."""
 
     def __init__(self, path: Path | str, config: Config | Path | None = None, *,
                  keep_last_good: bool = False) -> None:
@@ -199,9 +204,13 @@ class Journal(ClientUseCases, RecurrenceUseCases, ReminderUseCases, AgendaUseCas
                   end_time: str | None = None, summary: str = "", status: str = "done",
                   tags: Iterable[str] = (), links: LinkRequest | None = None,
                   complaint: bool = False, resolution: str = "", resolved_on: str | None = None,
+                  priority: str = "", origin: str | None = None,
+                  expenses: Iterable[Mapping[str, Any]] = (),
                   recurrence: str | None = None, remind_at: str | None = None,
                   ) -> tuple[Entry, list[Created]]:
         """Add one entry, linking (or creating) the named projects, contacts and organisations.
+        ``origin`` defaults to "planned" for an entry written down as planned, else to nothing
+        (it came up on the day); ticking it off later keeps it.
 
         ``recurrence`` (a stored rule: journal.recurrence.rules.parse_repeat) makes it a series:
         planned, starting on the rule's first day on or after ``date``. ``remind_at``: when to
@@ -209,8 +218,11 @@ class Journal(ClientUseCases, RecurrenceUseCases, ReminderUseCases, AgendaUseCas
         now = utc_now()
         if recurrence is not None:
             date, status = _series_start(recurrence, date), "planned"
+        if origin is None:
+            origin = "planned" if status == "planned" else ""
         entry = Entry(date=date, time=time, end_time=end_time, event=event, summary=summary,
-                      status=status, tags=list(tags), created_at=now, updated_at=now,
+                      status=status, tags=list(tags), priority=priority, origin=origin,
+                      expenses=[dict(x) for x in expenses], created_at=now, updated_at=now,
                       complaint=complaint, resolution=resolution, resolved_on=resolved_on,
                       recurrence=recurrence, remind_at=remind_at)
         entry.validate()  # fail on bad input before touching names
@@ -246,8 +258,13 @@ class Journal(ClientUseCases, RecurrenceUseCases, ReminderUseCases, AgendaUseCas
     def edit_entry(self, ref: str, changes: Mapping[str, Any], *,
                    add: LinkRequest | None = None, remove: LinkRequest | None = None,
                    add_tags: Iterable[str] = (), remove_tags: Iterable[str] = (),
+                   add_expenses: Iterable[Mapping[str, Any]] = (),
                    base: Mapping[str, Any] | None = None) -> tuple[Entry, list[Created]]:
         """Change fields, links and tags of an entry.
+
+        Setting the status to planned here re-plans the entry: unless ``changes`` says otherwise,
+        its origin becomes "planned" too (ticking, unlike this, never changes the origin).
+        ``add_expenses`` are appended, under the lock, to the expenses the entry has then.
 
         ``base`` is the document as the caller saw it (the TUI editor's starting point): a field that
         someone else changed meanwhile and this edit changes too keeps this edit, and the other value
@@ -302,6 +319,9 @@ class Journal(ClientUseCases, RecurrenceUseCases, ReminderUseCases, AgendaUseCas
                     linked -= ids
                 setattr(entry, link_field, sorted(linked))
             entry.tags = edit_tags(entry.tags, add_tags, remove_tags)
+            if changes.get("status") == "planned" and "origin" not in changes:
+                entry.origin = "planned"
+            entry.expenses = [*entry.expenses, *(dict(x) for x in add_expenses)]
             entry.conflicts = conflicts
             entry.updated_at = now
             doc = entry.to_doc()
@@ -410,7 +430,10 @@ class Journal(ClientUseCases, RecurrenceUseCases, ReminderUseCases, AgendaUseCas
         view: dict[str, Any] = {
             "id": entry.id, "date": entry.date, "time": entry.time, "end_time": entry.end_time,
             "event": entry.event, "summary": entry.summary, "status": entry.status,
-            "tags": entry.tags}
+            "tags": entry.tags, "priority": entry.priority or "normal",
+            "origin": effective_origin({"origin": entry.origin, "status": entry.status})}
+        if entry.carried_from:
+            view["carried_from"] = entry.carried_from
         for kind in KINDS:
             ids = getattr(entry, KIND_LINK_FIELD[kind])
             view[KIND_TABLE[kind]] = [label(tables, kind, i) for i in ids]
@@ -605,17 +628,23 @@ class Journal(ClientUseCases, RecurrenceUseCases, ReminderUseCases, AgendaUseCas
         doc = self.view.get_doc("days", day)
         return doc.get("note", "") if doc else ""
 
-    def set_day_note(self, day: str, note: str) -> None:
+    def set_day_note(self, day: str, note: str, *, base: str | None = None) -> None:
+        """Save the day's note (its 小结); an empty one removes it. ``base``: the text the
+        editor started from — a different note saved meanwhile elsewhere is kept as a conflict
+        (and is not removed by saving an empty one)."""
         check_date(day, "day")
+        note = note.rstrip()
         now = utc_now()
         with self.store.transaction() as tx:
             current = tx.get("days", day)
             if not note.strip():
-                if current is not None:
+                if current is not None and (base is None or current.get("note", "") == base):
                     tx.remove("days", day)
                 return
             created = current.get("created_at", now) if current else now
-            doc = DayNote(id=day, note=note, created_at=created, updated_at=now).to_doc()
+            conflicts = conflict_records(current or {}, base, note, "note", now)
+            doc = DayNote(id=day, note=note, created_at=created, updated_at=now,
+                          conflicts=conflicts).to_doc()
             tx.replace("days", day, doc)
 
     # -- merge conflicts ------------------------------------------------------------------------
@@ -629,7 +658,9 @@ class Journal(ClientUseCases, RecurrenceUseCases, ReminderUseCases, AgendaUseCas
             hits = sorted((i, d) for i, d in tables.get(table, {}).items() if d.get("conflicts"))
             for doc_id, doc in hits:
                 name = (f"{doc['date']} {doc['event']}" if table == "entries" else
-                        f"day note {doc_id}" if table == "days" else label(tables, kinds[table], doc_id))
+                        f"day note {doc_id}" if table == "days" else
+                        f"review {doc_id}" if table == "reviews" else
+                        label(tables, kinds[table], doc_id))
                 by_field: dict[str, list[dict[str, Any]]] = {}
                 for record in doc["conflicts"]:
                     by_field.setdefault(str(record.get("field", "")), []).append(record)

@@ -76,7 +76,8 @@ from journal.datafile.validate import check_tables
 from journal.errors import StorageError
 from journal.models import SCHEMA_VERSION, Tables
 
-TABLES = ("contacts", "days", "entries", "merged", "meta", "organisations", "projects")
+TABLES = ("contacts", "days", "entries", "merged", "meta", "organisations", "projects",
+          "reviews")
 
 
 

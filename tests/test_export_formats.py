@@ -59,6 +59,7 @@ def rich(jfile: Path) -> Path:
         doc = dict(tx.get("entries", night.id))
         tx.replace("entries", night.id, doc | {"priority": "high"})
     journal.set_day_note("2026-11-19", "Rainy day.\n# not a heading")
+    journal.set_review("2026-W47", "## 本周工作\n签约绿源代发")
     return jfile
 
 
@@ -105,17 +106,17 @@ def test_csv_round_trip_into_an_empty_journal(cli, rich: Path, tmp_path: Path) -
     out = _export(cli, tmp_path, "all.csv")
     header = out.read_text(encoding="utf-8").splitlines()[0]
     assert header == ("date,time,end_time,event,summary,projects,contacts,organisations,status,"
-                      "tags,expenses,remind_at,recurrence,priority,id")
+                      "tags,expenses,remind_at,recurrence,priority,origin,carried_from,id")
     target = tmp_path / "empty.json"
     result = cli("import", str(out), file=target)
-    assert result.code == 0 and "imported 30 entries, rejected 0 rows" in result.out, result
+    assert result.code == 0 and "imported 32 entries, rejected 0 rows" in result.out, result
     assert entry_contents(target) == entry_contents(rich)
     text = out.read_text(encoding="utf-8")
     assert "86.5 CNY taxi; 120 CNY dinner" in text
     assert f"张伟 ({HUACHEN}); 张伟 ({XINGHAI})" in text  # namesakes told apart
     assert ",high," in text  # a field this version does not know still goes out
     again = cli("import", str(out), file=target)
-    assert "imported 0 entries" in again.out and "skipped 30 already present" in again.out
+    assert "imported 0 entries" in again.out and "skipped 32 already present" in again.out
 
 
 def test_csv_for_excel_and_gb18030(cli, rich: Path, tmp_path: Path) -> None:
@@ -154,10 +155,10 @@ def test_json_round_trip_keeps_ids_and_everything(cli, rich: Path, tmp_path: Pat
     result = cli("import", str(out), file=target)
     assert result.code == 0 and "rejected 0" in result.out, result
     original, copy = load_file(rich), load_file(target)
-    for table in ("entries", "contacts", "projects", "organisations", "days"):
+    for table in ("entries", "contacts", "projects", "organisations", "days", "reviews"):
         assert copy[table] == original[table], table  # same ids, same fields, same stamps
     assert copy["entries"][next(i for i, d in original["entries"].items()
-                                if d.get("priority"))]["priority"] == "high"
+                                if d["event"] == "Year-end gala")]["priority"] == "high"
     before = target.read_bytes()
     second = cli("import", str(out), file=target)
     assert "imported 0 " in second.out and "merged 0" in second.out, second
@@ -235,7 +236,7 @@ def test_ics_events_read_back_with_icalendar(cli, rich: Path, tmp_path: Path) ->
 
     visit = events[f"{ids['拜访绿源食品 签署代发协议']}@journal"]
     assert visit.decoded("dtstart") == datetime(2026, 11, 23, 10, 30)  # floating local time
-    assert "dtend" not in visit
+    assert visit.decoded("dtend") == datetime(2026, 11, 23, 12, 0)
     assert str(visit["summary"]) == "拜访绿源食品 签署代发协议"
     assert "With: 王芳 (绿源食品集团)" in str(visit["description"])
     assert str(visit["status"]) == "CONFIRMED"
@@ -312,16 +313,17 @@ def test_xlsx_read_back_with_openpyxl(cli, rich: Path, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
     book = load_workbook(_export(cli, tmp_path, "journal.xlsx"))
-    assert book.sheetnames == ["Entries", "Contacts", "Projects", "Organisations", "Day notes"]
+    assert book.sheetnames == ["Entries", "Contacts", "Projects", "Organisations", "Day notes",
+                               "Reviews"]
     sheet = book["Entries"]
     rows = list(sheet.iter_rows(values_only=True))
     header = rows[0]
     assert header[:5] == ("Date", "Time", "End", "Event", "Summary") and header[-1] == "Id"
-    assert len(rows) == 31
+    assert len(rows) == 33
     first = rows[1]
     assert isinstance(first[0], datetime) and isinstance(first[1], time)  # real cells
     assert sheet["A2"].number_format == "yyyy-mm-dd" and sheet["B2"].number_format == "hh:mm"
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:O31"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:Q33"
     assert sheet.column_dimensions["D"].width >= 20 and sheet.column_dimensions["E"].width == 60
     tricky = next(c for c in sheet["D"] if c.value == TRICKY)
     assert tricky.data_type == "s"  # text, not a formula
@@ -332,7 +334,10 @@ def test_xlsx_read_back_with_openpyxl(cli, rich: Path, tmp_path: Path) -> None:
     assert contacts["李娜"][5] == "03-15 (no year)"
     assert contacts["Tom Baker"][7] == 30  # cadence is a number
     assert [r[0] for r in book["Day notes"].iter_rows(min_row=2, values_only=True)] == [
-        datetime(2026, 11, 11), datetime(2026, 11, 19), datetime(2026, 11, 23)]
+        datetime(2026, 11, 11), datetime(2026, 11, 19), datetime(2026, 11, 20),
+        datetime(2026, 11, 23)]
+    assert [r[:2] for r in book["Reviews"].iter_rows(min_row=2, values_only=True)][-1] == (
+        "2026-W47", "## 本周工作\n签约绿源代发")
 
 
 def test_xlsx_is_not_for_the_screen(cli, rich: Path, tmp_path: Path) -> None:
@@ -376,7 +381,7 @@ def test_markdown_diary(cli, rich: Path) -> None:
     result = cli("export", "--format", "md")
     assert result.code == 0, result
     md = result.out
-    assert md.startswith("# Work journal\n\nThe whole journal: 30 entries, 2026-11-11 – 2026-12-02.")
+    assert md.startswith("# Work journal\n\nThe whole journal: 32 entries, 2026-11-11 – 2026-12-02.")
     days = [line for line in md.splitlines() if line.startswith("### ")]
     assert days[0] == "### Wednesday 11 November 2026" and days[-1] == "### Wednesday 2 December 2026"
     assert md.index("## November 2026") < md.index("## December 2026")

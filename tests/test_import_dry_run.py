@@ -64,9 +64,9 @@ def test_dry_run_of_a_journal_export_and_of_a_new_journal(cli, jfile: Path, tmp_
     fresh = tmp_path / "fresh" / "journal.json"
     fresh.parent.mkdir()
     result = cli("import", str(export), "--dry-run", file=fresh)
-    assert result.code == 0 and "would import 46 documents and entries, would merge 0" in result.out
+    assert result.code == 0 and "would import 50 documents and entries, would merge 0" in result.out
     assert not fresh.exists()  # the journal is not created by a rehearsal
-    assert "would import 0 documents and entries, would merge 0, unchanged 46" in \
+    assert "would import 0 documents and entries, would merge 0, unchanged 50" in \
         cli("import", str(export), "--dry-run").out
     handover = tmp_path / "huachen.json"
     assert cli("export", "org", "华辰精密机械有限公司", "--format", "json", "-o", str(handover)).code == 0

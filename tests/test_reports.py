@@ -139,7 +139,8 @@ def test_markdown_structure_and_escaping(week: Any) -> None:
     assert "Acme \\| Corp" in out
     assert "\x1b" not in out and "\\x1b" in out
     headings = [line for line in out.splitlines() if line.startswith("#")]
-    assert headings == ["# Week 2026-W47 · 16–22 Nov 2026", "## Day by day", "### Monday 16 Nov",
+    assert headings == ["# Week 2026-W47 · 16–22 Nov 2026", "## Plan and done", "## Day by day",
+                        "### Monday 16 Nov",
                         "### Tuesday 17 Nov", "### Wednesday 18 Nov", "### Thursday 19 Nov",
                         "### Friday 20 Nov", "### Saturday 21 Nov", "### Sunday 22 Nov", "## By client",
                         "## By project", "## People met", "## Still open",
@@ -163,7 +164,7 @@ def test_text_rendering(week: Any) -> None:
     out = render_text(week)
     lines = out.splitlines()
     assert lines[0] == "Week 2026-W47 · 16–22 Nov 2026" and set(lines[1]) == {"="}
-    assert "7 entries: 4 done, 2 planned, 1 cancelled" in out
+    assert "7 entries: 4 done, 2 still planned, 1 cancelled" in out
     assert "Expenses (done): 100.80 CNY · 20.00 USD" in out
     assert "  09:00–10:30 拜访工商银行 — 张伟 · 工商银行 · 授信 2026" in out
     assert "  --:--       # Write report — Internal tooling" in out

@@ -57,11 +57,14 @@ def test_json_matches_list_on_a_generated_corpus(cli, tmp_path: Path) -> None:  
 
 
 def test_text_is_one_plain_line_per_entry_when_piped(cli, sample: Path) -> None:  # noqa: ANN001
-    found = cli("search", "华辰")
+    found = cli("search", "华辰", "--no-notes")
     assert found.code == 0 and ESC not in found.out
     out = lines(found.out)
     assert len(out) == len(json.loads(cli("search", "华辰", "--format", "json").out))
     assert all(len(line.split()[0]) == 26 for line in out)  # the id, then the date
+    # day notes and reviews are listed too unless --no-notes, in the same columns
+    notes = [line for line in lines(cli("search", "华辰").out) if line not in out]
+    assert [line.split()[:2] for line in notes] == [["(review)", "2026-W47"]]  # the sample's
     # the fixed columns are ASCII, so the text after them starts in the same column
     assert len({line.index(line.split()[3]) for line in out if line.split()[2][0].isdigit()}) == 1
 
@@ -183,7 +186,8 @@ def test_week_defaults_and_names(cli, sample: Path) -> None:  # noqa: ANN001
     assert cli("week", "--today", TODAY, "last week").out == last.out
     for section in ("## Day by day", "## By client", "## By project", "## People met"):
         assert section in last.out
-    assert "| 11 | 10 | 0 | 1 |" in last.out  # entries, done, planned, cancelled
+    assert "| 12 | 10 | 1 | 1 |" in last.out  # entries, done, still planned, cancelled
+    assert last.out.index("## 本周工作") < last.out.index("| Entries |")  # the sample's review
     assert "> Focus" not in last.out and "整理客户拜访记录" in last.out
 
 
@@ -191,7 +195,7 @@ def test_week_formats(cli, sample: Path) -> None:  # noqa: ANN001
     text = cli("week", "last week", "--today", TODAY, "--format", "text")
     assert text.out.startswith("Week 2026-W47 · 16–22 Nov 2026\n=====") and ESC not in text.out
     data = json.loads(cli("week", "last week", "--today", TODAY, "--format", "json").out)
-    assert data["label"] == "2026-W47" and data["totals"]["entries"] == 11
+    assert data["label"] == "2026-W47" and data["totals"]["entries"] == 12
     assert data["next_label"] == "2026-W48" and data["planned_next"]
 
 

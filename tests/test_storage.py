@@ -269,7 +269,8 @@ def test_spliced_writes_are_byte_identical_to_a_full_dump(tmp_path: Path) -> Non
             assert view.field_between("entries", "date", low, high).keys() >= \
                 {i for i, d in model["entries"].items() if low <= d["date"] <= high}
         assert fresh.read() == {**{n: {} for n in ("contacts", "days", "entries", "merged",
-                                                   "organisations", "projects")}, **expected}
+                                                   "organisations", "projects", "reviews")},
+                                **expected}
 
 
 def test_add_reads_only_the_tables_it_needs(jfile: Path) -> None:

@@ -36,7 +36,9 @@ def _good() -> dict[str, Any]:
                             "event": "Visit", "status": "done", "summary": "",
                             "contact_ids": [CONTACT], "project_ids": [PROJECT], "tags": ["vip"],
                             "expenses": [{"amount": 12.5}], "complaint": True,
-                            "resolved_on": "2026-11-21", "created_at": T, "updated_at": T}},
+                            "resolved_on": "2026-11-21", "priority": "high",
+                            "origin": "planned", "carried_from": ["2026-11-19"],
+                            "created_at": T, "updated_at": T}},
         "merged": {GONE: {"kind": "contact", "into": CONTACT, "name": "张 伟", "created_at": T,
                           "updated_at": T}},
         "meta": {"schema": {"schema_version": SCHEMA_VERSION}},
@@ -44,6 +46,8 @@ def _good() -> dict[str, Any]:
                                 "created_at": T, "updated_at": T}},
         "projects": {PROJECT: {"name": "Loan", "status": "active", "created_at": T,
                                "updated_at": T}},
+        "reviews": {"2026-W47": {"text": "## 本周工作\n拜访 3 家", "created_at": T,
+                                 "updated_at": T}},
     }
 
 
@@ -169,6 +173,21 @@ BAD: dict[str, tuple[Any, str]] = {
                        f"entries {ENTRY}: invalid status 'maybe'"),
     "day key not a date": (_renamed("days", "2026-11-20", "2026-13-01"),
                            "days: key '2026-13-01' is not a date"),
+    "priority unknown": (_with(("entries", ENTRY, "priority"), "urgent"),
+                         f"entries {ENTRY}: invalid priority 'urgent'"),
+    "priority normal is stored as nothing": (_with(("entries", ENTRY, "priority"), "normal"),
+                                             f"entries {ENTRY}: invalid priority 'normal'"),
+    "origin unknown": (_with(("entries", ENTRY, "origin"), "maybe"),
+                       f"entries {ENTRY}: invalid origin 'maybe'"),
+    "carried from a non-date": (_with(("entries", ENTRY, "carried_from"), ["yesterday"]),
+                                f"entries {ENTRY}: invalid carried_from date 'yesterday'"),
+    "carried from not a list": (_with(("entries", ENTRY, "carried_from"), "2026-11-19"),
+                                f"entries {ENTRY}: field 'carried_from' has the wrong type (str)"),
+    "review key not a period": (_renamed("reviews", "2026-W47", "2026-W54"),
+                                "reviews: key '2026-W54' is not a period (2026-W47, 2026-11, "
+                                "2026-Q4)"),
+    "review text a list": (_with(("reviews", "2026-W47", "text"), ["x"]),
+                           "reviews 2026-W47: field 'text' has the wrong type (list)"),
 }
 
 
@@ -262,6 +281,10 @@ _DAY_CASES = ["2026-11-20", "2024-02-29", "2026-02-29", "2026-W47-5", "20261120"
 _TIME_CASES = ["09:30", "23:59", "24:00", "9:30", "09:60", "0930", "09:30\n", "1٣:05", "",
                " 09:30"]
 _STATUS_CASES = ["done", "planned", "cancelled", "Done", "maybe", ""]
+_PRIORITY_CASES = ["high", "low", "normal", "High", "", "urgent"]
+_ORIGIN_CASES = ["planned", "unplanned", "", "Planned"]
+_PERIOD_CASES = ["2026-W47", "2026-W53", "2026-W54", "2026-W00", "2026-11", "2026-13", "2026-Q4",
+                 "2026-Q5", "2026-q4", "2026-11-20", "", "2026-W47\n"]
 _scalars = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(-2, 2),
                      st.text(max_size=4), st.sampled_from(_DAY_CASES + _TIME_CASES))
 _values = st.recursive(_scalars, lambda inner: st.one_of(
@@ -272,6 +295,8 @@ _FIELD_NAMES = sorted({name for spec in validate.FIELDS.values() for name in spe
 _field_values = {
     "date": st.sampled_from(_DAY_CASES), "time": st.sampled_from(_TIME_CASES),
     "end_time": st.sampled_from(_TIME_CASES), "status": st.sampled_from(_STATUS_CASES),
+    "priority": st.sampled_from(_PRIORITY_CASES), "origin": st.sampled_from(_ORIGIN_CASES),
+    "carried_from": st.lists(st.sampled_from(_DAY_CASES), max_size=2),
 }
 
 
@@ -302,9 +327,10 @@ def _documents(draw: st.DrawFn, table: str) -> Any:
 
 
 def _tables(table: str) -> st.SearchStrategy[dict[str, Any]]:
-    keys = st.sampled_from(_DAY_CASES) if table == "days" else st.sampled_from(_ID_CASES)
+    keys = st.sampled_from({"days": _DAY_CASES, "reviews": _PERIOD_CASES}.get(table, _ID_CASES))
     # mostly good keys, so that the documents' own checks are reached
     good_key = (st.sampled_from(["2026-11-20", "2026-11-21", "2025-01-01"]) if table == "days"
+                else st.sampled_from(["2026-W47", "2026-11", "2026-Q4"]) if table == "reviews"
                 else st.text("0123456789ABCDEFGHJKMNPQRSTVWXYZ", min_size=26, max_size=26))
     key = st.integers(0, 4).flatmap(lambda i: keys if i == 0 else good_key)
     return st.dictionaries(key, _documents(table), max_size=5)

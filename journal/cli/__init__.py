@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from journal.service import Journal
 
 #: Modules (in journal.cli) that add sub-commands; each has ``register(subparsers)``.
-COMMAND_MODULES = ["entries", "documents", "importing", "maintenance", "clients", "settings_cmds",
+COMMAND_MODULES = ["entries", "routine", "documents", "importing", "maintenance", "clients", "settings_cmds",
                    "completion", "search_cmds", "sync_cmds", "followthrough"]
 ENV_FILE = "JOURNAL_FILE"
 #: The names the program is installed under (pyproject's [project.scripts]); usage and help say

@@ -123,7 +123,7 @@ def due_json(item: Any) -> dict[str, Any]:
 
 
 def cmd_due(args: argparse.Namespace, ctx: Any) -> int:
-    from journal.cli.search_cmds import _with_cache
+    from journal.cli.search_cmds import with_cache
     from journal.clients.cadence import due_list, due_subjects, index_times
 
     if args.days < 0:
@@ -161,7 +161,7 @@ def cmd_due(args: argparse.Namespace, ctx: Any) -> int:
         ctx.stdout.write("\n".join(lines) + "\n")
         return 0
 
-    return _with_cache(ctx, work)
+    return with_cache(ctx, work)
 
 
 # -- birthdays -------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Any
 from journal.cli.render import entry_block, entry_line, report_created, to_json
 from journal.completion import hint
 from journal.errors import ValidationError
-from journal.models import ENTRY_STATUSES
+from journal.models import ENTRY_STATUSES, ORIGINS, PRIORITIES
 from journal.text import article
 
 LINK_OPTIONS = (("project", "--project", "-p"), ("contact", "--contact", "-c"),
@@ -28,7 +28,8 @@ def _link_options(parser: argparse.ArgumentParser, prefix: str = "") -> None:
 def _entry_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:
     parser.add_argument("-s", "--summary", help="what happened (use \\n for new lines)")
     parser.add_argument("-d", "--date", help="ISO date, today, yesterday, last friday, 昨天 …")
-    parser.add_argument("-t", "--time", help="HH:MM (24 h)" + (", or '' to clear" if editing else ""))
+    parser.add_argument("-t", "--time", help="HH:MM (24 h) or a range: 9:00-10:00, 9点-10点半"
+                        + (", or '' to clear" if editing else ""))
     parser.add_argument("--end-time", help="HH:MM when it ended")
     parser.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
     parser.add_argument("--status", choices=ENTRY_STATUSES)
@@ -60,6 +61,17 @@ def _entry_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:
         resolved.add_argument("--reopen", action="store_true",
                               help="the complaint is open again (keeps the resolution text)")
     parser.add_argument("--resolution", metavar="TEXT", help="how the complaint was resolved")
+    parser.add_argument("--priority", type=str.lower, choices=PRIORITIES,
+                        help="importance (default normal)")
+    parser.add_argument("--expense", action="append", default=[], metavar="'AMOUNT [CUR] NOTE'",
+                        help="an expense, e.g. '120 CNY 午餐' or '¥35 taxi' (repeatable; without "
+                             "a currency, the default one" + ("; added to those there" if editing
+                                                              else "") + ")")
+    if editing:
+        parser.add_argument("--clear-expenses", action="store_true",
+                            help="remove the expenses the entry has (before adding --expense)")
+        parser.add_argument("--origin", type=str.lower, choices=ORIGINS,
+                            help="planned ahead, or unplanned (came up on the day)")
     _link_options(parser)
 
 
@@ -125,6 +137,29 @@ def _time_arg(text: str | None) -> str | None:
     return parse_time(text)
 
 
+def _times(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """``--time`` (a time or a range) and ``--end-time``; a range and an end time is one end too
+    many."""
+    if args.time is None or args.time.strip().lower() in CLEAR:
+        return None, _time_arg(args.end_time)
+    from journal.dates import parse_time_range
+
+    start, end = parse_time_range(args.time)
+    if end is not None and args.end_time is not None:
+        raise ValidationError("--time gives a range already; leave out --end-time")
+    return start, end if end is not None else _time_arg(args.end_time)
+
+
+def _expenses(texts: list[str]) -> list[dict[str, Any]]:
+    if not texts:
+        return []
+    from journal.routine.config import load_routine_config
+    from journal.routine.expenses import parse_expense
+
+    currency = load_routine_config().default_currency
+    return [parse_expense(text, currency) for text in texts]
+
+
 def _summary_arg(text: str) -> str:
     return text.replace("\\n", "\n")
 
@@ -185,9 +220,9 @@ def cmd_add(args: argparse.Namespace, ctx: Any) -> int:
         raise ValidationError("event must not be empty: say what it was (journal add 'Visit to "
                               "ACME') or use --template KEY")
     resolved = _resolved_arg(args.resolved)
+    time, end_time = _times(args)
     planned = args.status == "planned" or args.repeat is not None
     day = parse_date_arg(args.date, planned=planned) if args.date else date.today().isoformat()
-    time = _time_arg(args.time)
     recurrence = None
     if args.repeat is not None:
         if args.status not in (None, "planned"):
@@ -197,9 +232,10 @@ def cmd_add(args: argparse.Namespace, ctx: Any) -> int:
     remind_at = remind_arg(args.remind, day, time) if args.remind is not None else None
     entry, created = ctx.journal.add_entry(
         event=event, date=day,
-        time=time, end_time=_time_arg(args.end_time), recurrence=recurrence, remind_at=remind_at,
+        time=time, end_time=end_time, recurrence=recurrence, remind_at=remind_at,
         summary=summary, status="planned" if recurrence else args.status or "done", tags=args.tag,
         links=LinkRequest(args.projects, args.contacts, args.organisations),
+        priority=args.priority or "", expenses=_expenses(args.expense),
         complaint=complaint or resolved is not None or args.resolution is not None,
         resolution=_summary_arg(args.resolution or ""), resolved_on=resolved)
     report_created(ctx, created)
@@ -275,8 +311,10 @@ def cmd_edit(args: argparse.Namespace, ctx: Any) -> int:
         planned = (args.status or ctx.journal.get_entry(args.id).status) == "planned"
         changes["date"] = parse_date_arg(args.date, planned=planned)
     if args.time is not None:
-        changes["time"] = _time_arg(args.time)
-    if args.end_time is not None:
+        changes["time"], end_time = _times(args)
+        if end_time is not None or args.end_time is not None:
+            changes["end_time"] = end_time
+    elif args.end_time is not None:
         changes["end_time"] = _time_arg(args.end_time)
     if args.status is not None:
         changes["status"] = args.status
@@ -294,6 +332,13 @@ def cmd_edit(args: argparse.Namespace, ctx: Any) -> int:
         changes["resolved_on"] = None
     if args.resolution is not None:
         changes["resolution"] = _summary_arg(args.resolution)
+    if args.priority is not None:
+        changes["priority"] = args.priority
+    if args.origin is not None:
+        changes["origin"] = args.origin
+    if args.clear_expenses:
+        changes["expenses"] = []
+    add_expenses = _expenses(args.expense)
     current = ctx.journal.get_entry(args.id) if (args.repeat or args.remind or args.scope) else None
     if args.repeat is not None:
         assert current is not None
@@ -325,12 +370,13 @@ def cmd_edit(args: argparse.Namespace, ctx: Any) -> int:
         ctx.out(entry_line(ctx.journal.entry_view(shown)))
         return 0
     if not changes and not any(add.by_kind().values()) and not any(remove.by_kind().values()) \
-            and not args.tag and not args.remove_tag:
+            and not args.tag and not args.remove_tag and not add_expenses:
         raise ValidationError("nothing to change: give at least one option (see journal edit --help)")
     # Tags go to the service as additions/removals, applied under the lock to the entry as it is
     # then: a list computed here from an earlier read would drop a tag added meanwhile elsewhere.
     entry, created = ctx.journal.edit_entry(args.id, changes, add=add, remove=remove,
-                                            add_tags=args.tag, remove_tags=args.remove_tag)
+                                            add_tags=args.tag, remove_tags=args.remove_tag,
+                                            add_expenses=add_expenses)
     report_created(ctx, created)
     ctx.out(entry_line(ctx.journal.entry_view(entry)))
     return 0

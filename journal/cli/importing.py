@@ -239,7 +239,7 @@ def _export_data(args: argparse.Namespace, ctx: Any, *, entries_needed: bool = T
     """The export's documents, read like `journal search` reads (the search cache)."""
     from datetime import date
 
-    from journal.cli.search_cmds import _with_cache
+    from journal.cli.search_cmds import with_cache
     from journal.interchange.export.scope import queries, select
 
     today = date.today()
@@ -256,7 +256,7 @@ def _export_data(args: argparse.Namespace, ctx: Any, *, entries_needed: bool = T
         found.append(select(cached, candidates, today, entries_needed=entries_needed))
         return 0
 
-    _with_cache(ctx, work)
+    with_cache(ctx, work)
     return found[-1]
 
 

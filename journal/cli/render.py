@@ -29,9 +29,19 @@ def when(view: Mapping[str, Any]) -> str:
     return f"{view['date']} {time:<11}".rstrip() if time else view["date"]
 
 
+def _marks(view: Mapping[str, Any]) -> str:
+    """``[high] `` / ``[low] `` and ``[from 11-20] `` before an entry's event."""
+    out = f"[{view['priority']}] " if view.get("priority") in ("high", "low") else ""
+    if view.get("carried_from"):
+        out += f"[from {view['carried_from'][0][5:]}] "
+    return out
+
+
 def entry_line(view: Mapping[str, Any]) -> str:
-    """One line per entry: id, when, status, event, first summary line, linked names."""
-    text = f"{view['id']}  {when(view):<22} {_STATUS_MARK.get(view['status'], '')}{view['event']}"
+    """One line per entry: id, when, status, priority, where it was carried from, event, first
+    summary line, linked names."""
+    text = (f"{view['id']}  {when(view):<22} {_STATUS_MARK.get(view['status'], '')}"
+            f"{_marks(view)}{view['event']}")
     summary = first_line(view.get("summary") or "")
     if summary:
         text += f" — {summary}"
@@ -57,13 +67,20 @@ def entry_block(view: Mapping[str, Any]) -> str:
         return f"{name + ':':<15}{value}"
 
     lines = [f"{when(view)}  {view['event']}", field("id", view["id"]),
-             field("status", view["status"])]
+             field("status", view["status"]
+                   + (" (planned ahead)" if view.get("origin") == "planned"
+                      and view["status"] != "planned" else ""))]
+    if view.get("priority") in ("high", "low"):
+        lines.append(field("priority", view["priority"]))
+    if view.get("carried_from"):
+        lines.append(field("carried", "from " + ", ".join(view["carried_from"])))
     for key in ("contacts", "projects", "organisations", "tags"):
         if view.get(key):
             lines.append(field(key, ", ".join(view[key])))
-    for expense in view.get("expenses", ()):
-        lines.append(field("expense", f"{expense['amount']} {expense['currency']} "
-                                      f"{expense['note']}").rstrip())
+    if view.get("expenses"):
+        from journal.routine.expenses import format_expense  # only here: it imports decimal
+
+        lines += [field("expense", format_expense(expense)) for expense in view["expenses"]]
     if view.get("complaint"):
         lines.append(field("complaint", f"{view['complaint']}"
                            + (f" on {view['resolved_on']}" if view.get("resolved_on") else "")))

@@ -11,7 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -36,13 +36,16 @@ def _query_help() -> str:
         ("status:planned", "done, planned or cancelled"),
         ("tier:VIP", "clients of a tier (VIP, A, 重要 …; a contact without one has its "
                      "organisation's): entries linked to them"),
-        ("on:2026-11-23", 'one day or a period: on:"last week", on:上周, on:2026-11, on:2026-W47'),
+        ("on:2026-11-23", 'one day or a period: on:"last week", on:上周, on:2026-11, on:2026-W47, '
+                          "on:2026-Q4"),
         ("from:2026-10", "from a day or period on"),
         ("to:上个月", "up to a day or period; dates: ISO, today, yesterday, last friday, "
                     "3 days ago, 昨天 …"),
     ]
     return ("query language:\n" + term_table(rows)
-            + "Any filter can be negated: -org:acme, -tag:vip, -on:2026-11.\n\n"
+            + "Any filter can be negated: -org:acme, -tag:vip, -on:2026-11.\n"
+            "Day notes (小结) and written reviews holding the words are listed among the\n"
+            "entries (--no-notes leaves them out; JSON lists entries only unless --notes).\n\n"
             "examples:\n"
             '  journal search 拜访 org:工商银行 from:"this month"\n'
             "  journal search contact:zw status:planned --format json\n"
@@ -101,25 +104,36 @@ def register(sub: argparse._SubParsersAction) -> None:
     search.add_argument("-n", "--limit", type=int, metavar="N", help="only the N newest")
     search.add_argument("--color", "--colour", action="store_true",
                         help="highlight matches even when the output is not a terminal")
+    search.add_argument("--notes", action=argparse.BooleanOptionalAction, default=None,
+                        help="list matching day notes and reviews among the entries (default: "
+                             "yes for text and md, no for json, which lists entries as `journal "
+                             "list` does)")
     search.add_argument("--today", help=argparse.SUPPRESS)
     search.set_defaults(func=cmd_search)
     _intermixed(search)
 
     for kind, example in (("week", "2026-W47, 2026-11-23 (its week), last week, 上周"),
-                          ("month", "2026-11, nov 2026, last month, 上个月")):
+                          ("month", "2026-11, nov 2026, last month, 上个月"),
+                          ("quarter", "2026-Q4, Q4, last quarter, 上季度")):
         report = sub.add_parser(
-            kind, help=f"summary of a {kind} (default: this {kind})",
-            description=f"Summary of a {kind}: totals, day by day, by client and project, people "
-                        f"met, what is still open and planned next"
-                        + (", top clients and overdue contacts." if kind == "month" else "."))
+            kind, help=f"summary and review of a {kind} (default: this one)",
+            description=f"Summary of a {kind}: your written review first, then totals, plan "
+                        "against done, "
+                        + ("month by month" if kind == "quarter" else "day by day")
+                        + ", by client and project, people met, what is still open, carried "
+                        "over and planned next"
+                        + ("" if kind == "week" else ", top clients and overdue contacts")
+                        + f". --edit opens $EDITOR on the {kind}'s written review.")
         report.add_argument("period", nargs="*", metavar=kind.upper(), help=f"e.g. {example}")
         report.add_argument("--format", choices=("md", "json", "text", "xlsx"), default=None,
                             help="default: md, or what the -o file's extension says; xlsx: a "
                                  "sheet for Excel (needs -o FILE)")
         report.add_argument("-o", "--output", type=Path, metavar="FILE",
                             help="write the summary to FILE (mode 0600) instead of printing it")
+        report.add_argument("-e", "--edit", action="store_true",
+                            help=f"write the {kind}'s review in $EDITOR (stored in the journal)")
         report.add_argument("--today", help=argparse.SUPPRESS)
-        report.set_defaults(func=cmd_week if kind == "week" else cmd_month)
+        report.set_defaults(func=cmd_report, kind=kind)
         _intermixed(report)
 
 
@@ -132,7 +146,7 @@ def _today(args: argparse.Namespace) -> date:
     return date.today()
 
 
-def _with_cache(ctx: Any, work: Callable[[Any], int]) -> int:
+def with_cache(ctx: Any, work: Callable[[Any], int]) -> int:
     """Run ``work`` on the cached journal; a cache found inconsistent on the way is rebuilt once
     (its checks run lazily, as columns are decoded)."""
     from journal.names.matching import gc_paused
@@ -176,55 +190,82 @@ def cmd_search(args: argparse.Namespace, ctx: Any) -> int:
         errors: list[JournalError] = []
         for query in queries:
             try:
-                found = cached.search(query, today=today, limit=args.limit)
+                docs = cached.search(query, today=today, limit=args.limit)
+                with_notes = args.notes if args.notes is not None else args.format != "json"
+                notes = _notes(cached, query, today) if with_notes else []
                 break
             except JournalError as exc:  # unknown name, bad date: try the next reading
                 errors.append(exc)
         else:
             raise errors[0]
         views = Views(cached.index.tables)
-        _print_results(args, ctx, views, found, query.words)
-        if not found and args.format != "json":  # JSON says it with []
+        if notes:  # day notes and reviews, merged by date into the entries' order
+            from journal.search.notes import merge_hits
+
+            order = merge_hits([(i, d["date"]) for i, d in docs.items()], notes, args.limit)
+            by_key = {n.row_key: n for n in notes}
+            rows: list[Any] = [by_key.get(k) or (k, docs[k]) for k in order]
+        else:
+            rows = list(docs.items())
+        _print_results(args, ctx, views, rows, query.words)
+        if not rows and args.format != "json":  # JSON says it with []
             ctx.note(f"no entries match {' '.join(args.query)!r}")
         return 0
 
-    return _with_cache(ctx, work)
+    return with_cache(ctx, work)
 
 
-def _print_results(args: argparse.Namespace, ctx: Any, views: Any, docs: dict[str, dict[str, Any]],
+def _notes(cached: Any, query: Any, today: date) -> list[Any]:
+    """The day notes and reviews matching ``query`` (none to look at: nothing imported)."""
+    tables = cached.notes()
+    if not any(tables.values()):
+        return []
+    from journal.search.notes import search_notes
+
+    return search_notes(tables, query, today=today)
+
+
+def _print_results(args: argparse.Namespace, ctx: Any, views: Any, rows: list[Any],
                    words: list[str]) -> None:
+    """``rows``: (entry id, document) pairs, and note hits (journal.search.notes.NoteHit)."""
     from journal.search.render import markdown_item, query_words
 
+    if any(not isinstance(r, tuple) for r in rows):  # notes among them
+        from journal.search import notes
     if args.format == "json":
         from journal.cli.render import to_json
 
-        ctx.out(to_json([views.view(i, d) for i, d in docs.items()]))
+        ctx.out(to_json([views.view(*r) if isinstance(r, tuple) else notes.note_view(r)
+                         for r in rows]))
         return
     if args.format == "md":
-        lines = [line for i, d in docs.items() for line in markdown_item(views.view(i, d))]
+        lines = [line for r in rows for line in (
+            markdown_item(views.view(*r)) if isinstance(r, tuple) else notes.note_markdown(r))]
     else:
         colour, folded = _colour(args, ctx.stdout), query_words(words)
-        lines = [views.text(i, d, folded, colour) for i, d in docs.items()]
+        lines = [views.text(r[0], r[1], folded, colour) if isinstance(r, tuple)
+                 else notes.note_line(r, folded, colour) for r in rows]
     if lines:
         ctx.stdout.write("\n".join(lines) + "\n")
 
 
-def cmd_week(args: argparse.Namespace, ctx: Any) -> int:
-    return _report(args, ctx, "week")
+def cmd_report(args: argparse.Namespace, ctx: Any) -> int:
+    return _report(args, ctx, args.kind)
 
 
-def cmd_month(args: argparse.Namespace, ctx: Any) -> int:
-    return _report(args, ctx, "month")
-
-
-def _report(args: argparse.Namespace, ctx: Any, kind: Literal["week", "month"]) -> int:
-    from journal.dates import parse_month, parse_week
+def _report(args: argparse.Namespace, ctx: Any, kind: Literal["week", "month", "quarter"]) -> int:
+    from journal.dates import parse_month, parse_quarter, parse_week
     from journal.reports.render import render_json, render_markdown, render_text
-    from journal.reports.summary import build_period_report, next_period
+    from journal.reports.summary import build_period_report, entries_needed_until
 
     today = _today(args)
     text = " ".join(args.period).strip() or None
-    start, end = (parse_week if kind == "week" else parse_month)(text, today=today)
+    parse = {"week": parse_week, "month": parse_month, "quarter": parse_quarter}[kind]
+    start, end = parse(text, today=today)
+    if args.edit:
+        if args.output is not None or args.format is not None:
+            raise ValidationError("--edit writes the review; print the summary without it")
+        return _edit_review(ctx, kind, start, end)
     fmt = args.format or _format_of(args.output) or "md"
     if args.output is not None:
         from journal.service import check_output_path
@@ -236,7 +277,7 @@ def _report(args: argparse.Namespace, ctx: Any, kind: Literal["week", "month"]) 
                               "the output to a file)")
 
     def work(cached: Any) -> int:
-        tables = cached.period_tables(start, next_period(kind, end)[1])
+        tables = cached.period_tables(start, entries_needed_until(kind, end))
         report = build_period_report(tables, start, end, today=today, kind=kind, index=cached.index,
                                      tiers=ctx.config.tiers, documents=cached.documents,
                                      raw_documents=cached.raw_documents)
@@ -256,7 +297,37 @@ def _report(args: argparse.Namespace, ctx: Any, kind: Literal["week", "month"]) 
             ctx.out(f"wrote {kind} {report.label} ({fmt}) to {args.output}")
         return 0
 
-    return _with_cache(ctx, work)
+    return with_cache(ctx, work)
+
+
+def _edit_review(ctx: Any, kind: Literal["week", "month", "quarter"], start: date,
+                 end: date) -> int:
+    """Open $EDITOR on the period's written review (headings to start from when there is none)
+    and store what was written."""
+    from journal.cli.editor import edit_text
+    from journal.routine.reviews import is_chinese, is_unwritten, review_id, template
+
+    journal = ctx.journal
+    rid = review_id(kind, start)
+    current = journal.review(rid)
+    if current:
+        initial = current + "\n"
+    else:
+        # the language of the last two months' entries up to the period's end
+        since = (end - timedelta(days=60)).isoformat()
+        recent = journal.dated_entry_docs(since, end.isoformat()) or {}
+        events = [str(d.get("event", "")) for d in recent.values()
+                  if since <= d.get("date", "") <= end.isoformat()][-300:]
+        initial = template(kind, is_chinese(events))
+    text = edit_text(initial, name=f"review-{rid}.md")
+    if text.rstrip() == current.rstrip() or (not current and is_unwritten(text)):
+        ctx.note(f"the review of {rid} is unchanged" if current
+                 else f"nothing written: no review saved for {rid}")
+        return 0
+    kept = journal.set_review(rid, text, base=current)
+    ctx.note(f"saved the review of {rid} (`journal {kind} {rid}` shows it)" if kept
+             else f"deleted the review of {rid}")
+    return 0
 
 
 def _format_of(path: Path | None) -> str | None:

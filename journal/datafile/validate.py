@@ -21,6 +21,8 @@ from typing import Any
 
 _ID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 _TIME_RE = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]\Z")  # ASCII digits, no "\n" after
+#: review ids: 2026-W47, 2026-11, 2026-Q4 (models.check_review_id checks that the week exists)
+_PERIOD_RE = re.compile(r"[0-9]{4}-(?:W(?:0[1-9]|[1-4][0-9]|5[0-3])|0[1-9]|1[0-2]|Q[1-4])\Z")
 
 STR, INT, NUM, STRLIST, DICTLIST = "text", "whole number", "number", "list of text", "list of objects"
 BOOL = "true or false"
@@ -34,7 +36,8 @@ FIELDS: dict[str, dict[str, str]] = {
                 "tags": STRLIST, "status": STR, "expenses": DICTLIST, "remind_at": STR,
                 "recurrence": STR, "reminded": STR, "exceptions": OBJMAP, "follows_id": STR,
                 "complaint": BOOL, "resolution": STR, "resolved_on": STR,
-                "handover_from": STR, "handover_to": STR, "handover_witness": STR},
+                "handover_from": STR, "handover_to": STR, "handover_witness": STR,
+                "priority": STR, "origin": STR, "carried_from": STRLIST},
     "contacts": {"name": STR, "organisation_id": STR, "title": STR, "phones": STRLIST,
                  "emails": STRLIST, "birthday": STR, "tier": STR, "cadence_days": INT,
                  "notes": STR, "tags": STRLIST, "owner": STR},
@@ -43,11 +46,19 @@ FIELDS: dict[str, dict[str, str]] = {
                       "tier": STR, "cadence_days": INT, "owner": STR},
     "days": {"note": STR},
     "merged": {"kind": STR, "into": STR, "name": STR},
+    "reviews": {"text": STR},
 }
 COMMON = {"created_at": STR, "updated_at": STR, "conflicts": DICTLIST, "edited_at": STRMAP}
 REQUIRED = {"entries": ("date", "event", "status"), "contacts": ("name",), "projects": ("name",),
-            "organisations": ("name",), "days": (), "merged": ("kind", "into")}
+            "organisations": ("name",), "days": (), "merged": ("kind", "into"), "reviews": ()}
 ENTRY_STATUSES = frozenset(("done", "planned", "cancelled"))
+#: stored values of the optional entry fields (normal priority and an unplanned origin are
+#: stored as nothing)
+PRIORITIES = frozenset(("high", "low"))
+ORIGINS = frozenset(("planned",))
+_MARKS = frozenset({"p" + p for p in PRIORITIES} | {"o" + o for o in ORIGINS})
+#: tables keyed by something other than a ULID: a day, a review period
+_KEYED_BY = {"days": "a date", "reviews": "a period (2026-W47, 2026-11, 2026-Q4)"}
 
 
 _TYPE_OF_KIND = {STR: str, INT: int, NUM: float, STRLIST: list, DICTLIST: list, BOOL: bool,
@@ -156,9 +167,20 @@ def _check_doc(table: str, doc_id: str, doc: Any) -> str | None:
                 return f"entries {doc_id}: invalid {name} {doc[name][:20]!r}"
         if doc["status"] not in ENTRY_STATUSES:
             return f"entries {doc_id}: invalid status {doc['status'][:20]!r}"
-    elif table == "days" and not _valid_day(doc_id):
-        return f"days: key {doc_id[:20]!r} is not a date"
+        if doc.get("priority") and doc["priority"] not in PRIORITIES:
+            return f"entries {doc_id}: invalid priority {doc['priority'][:20]!r}"
+        if doc.get("origin") and doc["origin"] not in ORIGINS:
+            return f"entries {doc_id}: invalid origin {doc['origin'][:20]!r}"
+        for day in doc.get("carried_from") or ():
+            if len(day) != 10 or not _valid_day(day):
+                return f"entries {doc_id}: invalid carried_from date {day[:20]!r}"
+    elif table in _KEYED_BY and not _valid_key(table, doc_id):
+        return f"{table}: key {doc_id[:20]!r} is not {_KEYED_BY[table]}"
     return None
+
+
+def _valid_key(table: str, key: str) -> bool:
+    return _valid_day(key) if table == "days" else bool(_PERIOD_RE.match(key))
 
 
 _valid_days: set[str] = set()
@@ -199,7 +221,7 @@ def _table_problem(table: str, docs: dict[str, Any]) -> str | None:
     """The first problem in one table, worded for the user: the reference check, one document at a
     time (run only on tables :func:`_table_ok` found bad, and by the tests)."""
     id_ok = _ID_RE.match
-    check_ids = table != "days"
+    check_ids = table not in _KEYED_BY
     for doc_id, doc in docs.items():
         if check_ids and (len(doc_id) != 26 or not id_ok(doc_id)):
             return f"{table}: {doc_id[:30]!r} is not a valid id"
@@ -269,8 +291,8 @@ def _ids_ok(ids: Any) -> bool:
 def _table_ok(table: str, docs: dict[str, Any]) -> bool:
     """Whether :func:`_table_problem` would find nothing in ``docs`` (it is then not run)."""
     try:
-        if table == "days":
-            if not all(map(_valid_day, docs)):
+        if table in _KEYED_BY:
+            if not all(_valid_key(table, key) for key in docs):
                 return False
         elif not _ids_ok(docs):
             return False
@@ -288,7 +310,8 @@ def _docs_ok(table: str, docs: Any) -> bool:
     days: set[str] = set()
     times: set[str] = set()
     statuses: set[str] = set()
-    add_day, add_time, add_status = days.add, times.add, statuses.add
+    marks: set[str] = set()  # priorities and origins, both rare; checked once per value below
+    add_day, add_time, add_status, add_mark = days.add, times.add, statuses.add, marks.add
     for doc in docs:
         if type(doc) is not dict:
             return False
@@ -330,9 +353,18 @@ def _docs_ok(table: str, docs: Any) -> bool:
                 add_time(doc["time"])
             if "end_time" in doc:
                 add_time(doc["end_time"])
+            if "priority" in doc and doc["priority"]:  # null and "" are as missing
+                add_mark("p" + doc["priority"])
+            if "origin" in doc and doc["origin"]:
+                add_mark("o" + doc["origin"])
+            if "carried_from" in doc and doc["carried_from"]:
+                for day in doc["carried_from"]:
+                    add_day(day)
     if not entries:
         return True
     if not statuses <= ENTRY_STATUSES:
+        return False
+    if not marks <= _MARKS:  # (an empty value was left out above)
         return False
     for day in days:
         if len(day) != 10 or not _valid_day(day):

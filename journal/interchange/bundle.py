@@ -188,7 +188,7 @@ class _Merger:
 
     def _valid(self, table: str, bundle_id: str, doc: Any) -> dict[str, Any]:
         """The incoming document validated, with its links mapped to the receiver's ids."""
-        if not isinstance(bundle_id, str) or not (ULID_RE.match(bundle_id) or table == "days"):
+        if not isinstance(bundle_id, str) or not (ULID_RE.match(bundle_id) or table in ("days", "reviews")):
             raise ValidationError(f"{str(bundle_id)[:40]!r} is not a valid id")  # days: checked below
         if not isinstance(doc, dict):
             raise ValidationError(f"expected an object, found {type(doc).__name__}")
@@ -300,6 +300,8 @@ def import_bundle(journal: Journal, path: Path, data: Any) -> ImportReport:
             merger.take("entries", doc_id, doc)
         for day, doc in _table(data, "days", path).items():  # a whole-journal export's day notes
             merger.take("days", day, doc)
+        for period, doc in _table(data, "reviews", path).items():  # and written reviews
+            merger.take("reviews", period, doc)
         report.notes.append(("bundle", merger.describe()))
         if merger.changed:
             report.backup = tx.backup("import")

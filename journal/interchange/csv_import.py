@@ -1,9 +1,12 @@
 """Import entries from CSV — what a Chinese Excel or a bank's export gives the user.
 
 Header ``date,time,event,summary,projects,contacts,organisations`` (``end_time``, ``status``,
-``tags``, ``expenses``, ``remind_at`` and ``recurrence`` optional: what ``journal export --format
-csv`` writes); lists inside a cell are separated by ``;`` (full-width ``；`` too); an apostrophe
-that ``--excel`` put before a cell starting with ``=+-@`` is taken off again. Encoding: UTF-8 with or without BOM,
+``tags``, ``priority``, ``origin``, ``carried_from``, ``expenses``, ``remind_at`` and ``recurrence``
+optional: what ``journal export --format csv`` writes); lists inside a cell are separated by ``;``
+(full-width ``；`` too); an apostrophe that ``--excel`` put before a cell starting with ``=+-@`` is
+taken off again. ``time`` may be a range (``9:00-10:00``, ``9点-10点半``); ``expenses`` holds
+expenses as typed for ``--expense`` (``120 CNY 午餐; 35 打车``, the default currency when none is
+given) or the JSON list the export writes when that form would be ambiguous. Encoding: UTF-8 with or without BOM,
 else GB18030 (a damaged UTF-8 file is refused, not read as mojibake). All rows are checked first and
 the accepted ones written in ONE transaction, so a 25k-row file costs one write. A row equal to an existing entry (same date, time,
 event and summary) is skipped, which makes importing the same file twice a no-op. The backup is
@@ -27,7 +30,8 @@ from journal.service import Journal, LinkRequest
 
 REQUIRED_COLUMNS = ("date", "event")
 KNOWN_COLUMNS = ("date", "time", "end_time", "event", "summary", "projects", "contacts",
-                 "organisations", "status", "tags", "expenses", "remind_at", "recurrence")
+                 "organisations", "status", "tags", "priority", "origin", "carried_from", "expenses",
+                 "remind_at", "recurrence")
 _ALIASES = {"organizations": "organisations", "orgs": "organisations", "project": "projects",
             "contact": "contacts", "organisation": "organisations", "tag": "tags"}
 _SPLIT_RE = re.compile(r"[;；]")
@@ -54,7 +58,6 @@ def _split(cell: str | None) -> list[str]:
     return [part.strip() for part in _SPLIT_RE.split(cell or "") if part.strip()]
 
 
-_EXPENSE_RE = re.compile(r"\s*([-+]?\d+(?:\.\d+)?)(?:\s+([A-Za-z]{3})(?![^\s]))?\s*(.*)\Z", re.S)
 _EXCEL_GUARD = ("'=", "'+", "'-", "'@", "'\t", "'\r")
 
 
@@ -63,30 +66,16 @@ def _unguarded(cell: str) -> str:
     return cell[1:] if cell.startswith(_EXCEL_GUARD) else cell
 
 
-def parse_expenses(cell: str) -> list[dict[str, Any]]:
-    """``12.5 CNY taxi; 30 CNY lunch`` (amount, optional three-letter currency, note), or the JSON
-    list ``journal export`` writes when that form would be ambiguous."""
-    cell = cell.strip()
-    if not cell:
-        return []
-    if cell.startswith("["):
-        try:
-            items = json.loads(cell)
-        except ValueError:
-            raise ValidationError(f"expenses {cell[:40]!r}: not a JSON list") from None
-        if not isinstance(items, list):
-            raise ValidationError("expenses: expected a list")
-        return items
-    out = []
-    for part in _split(cell):
-        match = _EXPENSE_RE.match(part)
-        if not match:
-            raise ValidationError(f"expense {part[:40]!r}: expected an amount first, e.g. "
-                                  "'12.5 CNY taxi'")
-        amount = float(match[1])
-        out.append({"amount": int(amount) if amount.is_integer() and "." not in match[1] else amount,
-                    "currency": (match[2] or "").upper(), "note": match[3].strip()})
-    return out
+def json_expenses(cell: str) -> list[dict[str, Any]]:
+    """The JSON list ``journal export`` writes when the typed form would be ambiguous (no
+    three-letter currency, a ``;`` in a note); the entry's own check validates the items."""
+    try:
+        items = json.loads(cell)
+    except ValueError:
+        raise ValidationError(f"expenses {cell[:40]!r}: not a JSON list") from None
+    if not isinstance(items, list):
+        raise ValidationError("expenses: expected a list")
+    return items
 
 
 def dedupe_key(date: str, time: str | None, event: str, summary: str) -> tuple[str, str, str, str]:
@@ -96,8 +85,10 @@ def dedupe_key(date: str, time: str | None, event: str, summary: str) -> tuple[s
 def import_csv(journal: Journal, path: Path, raw: bytes | None = None) -> ImportReport:
     """Import ``path`` (whose bytes are ``raw`` if already read) into ``journal``; see the module
     docstring."""
-    from journal.dates import DateError, parse_date, parse_time
+    from journal.dates import DateError, parse_date, parse_time, parse_time_range
     from journal.interchange.common import read_source
+    from journal.routine.config import load_routine_config
+    from journal.routine.expenses import parse_expenses
 
     text = decode(read_source(path) if raw is None else raw, path)
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -114,6 +105,7 @@ def import_csv(journal: Journal, path: Path, raw: bytes | None = None) -> Import
                               f"{','.join(KNOWN_COLUMNS[:8])})")
     report = ImportReport()
     now = utc_now()
+    currency: str | None = None  # the configured default, read when a row has typed expenses
     with journal.import_batch() as tx:
         resolver = tx.resolver
         seen = {dedupe_key(d["date"], d.get("time"), d["event"], d.get("summary", ""))
@@ -134,13 +126,28 @@ def import_csv(journal: Journal, path: Path, raw: bytes | None = None) -> Import
             cells = dict(zip(columns, map(_unguarded, row), strict=False))
             try:
                 date = parse_date(cells.get("date", "")).isoformat()
-                time = parse_time(cells["time"]) if cells.get("time", "").strip() else None
-                end = parse_time(cells["end_time"]) if cells.get("end_time", "").strip() else None
+                time, end = (parse_time_range(cells["time"]) if cells.get("time", "").strip()
+                             else (None, None))
+                if cells.get("end_time", "").strip():
+                    if end is not None:
+                        raise ValidationError("time is a range and end_time is given too")
+                    end = parse_time(cells["end_time"])
+                spent = []
+                cell = cells.get("expenses", "").strip()
+                if cell.startswith("["):
+                    spent = json_expenses(cell)
+                elif cell:
+                    currency = currency or load_routine_config().default_currency
+                    spent = parse_expenses(cell, currency)
+                status = (cells.get("status") or "done").strip().lower()
                 entry = Entry(date=date, time=time, end_time=end, event=cells.get("event", ""),
-                              summary=cells.get("summary", "").strip(),
-                              status=(cells.get("status") or "done").strip().lower(),
-                              tags=_split(cells.get("tags")),
-                              expenses=parse_expenses(cells.get("expenses", "")),
+                              summary=cells.get("summary", "").strip(), status=status,
+                              origin=((cells.get("origin") or "").strip().lower()
+                                      if "origin" in cells
+                                      else "planned" if status == "planned" else ""),
+                              carried_from=_split(cells.get("carried_from")),
+                              priority=(cells.get("priority") or "").strip().lower(),
+                              tags=_split(cells.get("tags")), expenses=spent,
                               remind_at=cells.get("remind_at", "").strip() or None,
                               recurrence=cells.get("recurrence", "").strip() or None,
                               created_at=now, updated_at=now)

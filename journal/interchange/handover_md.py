@@ -149,6 +149,10 @@ def _entry_lines(bundle: dict[str, Any], entry: dict[str, Any]) -> list[str]:
             lines.append(f"{label}: {', '.join(_inline(n) for n in names)}  ")
     if entry.get("tags"):
         lines.append("Tags: " + ", ".join(_inline(t) for t in entry["tags"]) + "  ")
+    if entry.get("priority") in ("high", "low"):
+        lines.append(f"Priority: {entry['priority']}  ")
+    if entry.get("carried_from"):
+        lines.append(f"Carried over from: {', '.join(sorted(entry['carried_from']))}  ")
     if entry.get("complaint"):
         state = f"resolved {entry['resolved_on']}" if entry.get("resolved_on") else "open"
         lines.append(f"Complaint: {state}" + (f" — {_inline(entry['resolution'])}"

@@ -18,7 +18,8 @@ from datetime import date
 from typing import Any
 
 from journal.models import time_span
-from journal.reports.summary import Group, Report, ReportEntry
+from journal.reports.plan import PlanFigures
+from journal.reports.summary import Group, PeriodFigures, Report, ReportEntry
 from journal.text import clean_line as _clean_line
 from journal.text import markdown_literal as md
 
@@ -50,11 +51,13 @@ def _span(start: date, end: date) -> str:
 def _title(r: Report) -> str:
     if r.kind == "week":
         return f"Week {r.label} · {_span(r.start, r.end)}"
+    if r.kind == "quarter":
+        return f"Quarter {r.label} · {_span(r.start, r.end)}"
     return r.label
 
 
 def _next_name(r: Report) -> str:
-    return f"next week ({r.next_label})" if r.kind == "week" else f"next month ({r.next_label})"
+    return f"next {r.kind} ({r.next_label})"
 
 
 def _hours(minutes: int) -> str:
@@ -73,7 +76,27 @@ def _clock(e: ReportEntry) -> str:
 
 
 def _status(e: ReportEntry) -> str:
-    return "" if e.status == "done" else f" ({e.status})"
+    marks = [] if e.status == "done" else [e.status]
+    if e.priority:
+        marks.append(f"{e.priority} priority")
+    if e.carried_from:
+        marks.append(f"carried from {_day(date.fromisoformat(e.carried_from[0]))}")
+    return f" ({', '.join(marks)})" if marks else ""
+
+
+def _plan_line(p: PlanFigures) -> str:
+    """``planned 4: 3 done as planned, 1 carried over; came up 2``, or "" without any."""
+    return p.sentence() if p.any else ""
+
+
+def _money_note(expenses: dict[str, int | float]) -> str:
+    return f"; {_money(expenses)}" if expenses else ""
+
+
+def _review_lines(r: Report) -> list[str]:
+    """The written part as the user wrote it (their Markdown), or nothing."""
+    text = r.review.strip("\n")
+    return [*text.splitlines(), ""] if text.strip() else []
 
 
 def _links(e: ReportEntry, fmt: Callable[[str], str]) -> str:
@@ -86,15 +109,47 @@ def _links(e: ReportEntry, fmt: Callable[[str], str]) -> str:
 def _hours_note(r: Report) -> str:
     t = r.totals
     note = _hours(t.minutes)
+    p = r.plan
+    if p.minutes_as_planned and p.minutes_unplanned:
+        note += (f" ({_hours(p.minutes_as_planned)} as planned, "
+                 f"{_hours(p.minutes_unplanned)} came up)")
     if t.time_only_entries:
         note += f" (+{t.time_only_entries} with a start time only)"
     return note
+
+
+_PLAN_HEAD = ("Planned", "Done as planned", "Carried over", "Cancelled", "Still open", "Came up")
+
+
+def _plan_cells(p: PlanFigures) -> list[str]:
+    return [str(n) for n in (p.planned, p.done_as_planned, p.carried_over, p.cancelled,
+                             p.still_open, p.unplanned)]
+
+
+def _group_line(g: Group, fmt: Callable[[str], str]) -> str:
+    hours = f", {_hours(g.minutes)}" if g.minutes else ""
+    plan = _plan_line(g.plan)
+    return (f"{fmt(g.name)}: {g.entries} {'entry' if g.entries == 1 else 'entries'}, "
+            f"{g.done} done{hours}" + (f"; {plan}" if plan else "") + _money_note(g.plan.expenses))
+
+
+_MONTH_HEAD = ("Month", "Hours", "Planned", "As planned", "Carried", "Cancelled", "Open",
+               "Came up")
+
+
+def _month_rows(months: list[PeriodFigures]) -> list[list[str]]:
+    """A quarter's months, narrow enough for 80 columns (done = as planned + came up)."""
+    return [[f"{_MONTHS[m.start.month - 1]} {m.start.year}",
+             f"{m.minutes // 60}h{m.minutes % 60:02d}" if m.minutes else "—",
+             *_plan_cells(m.plan)] for m in months]
 
 
 # -- Markdown --------------------------------------------------------------------------------------
 def _md_entry(e: ReportEntry, *, with_day: bool = False, summary: bool = True) -> list[str]:
     head = " ".join(p for p in (_day(e.date) if with_day else "", _clock(e)) if p)
     event = md(e.event, start=not head)
+    if e.status == "cancelled":
+        event = f"~~{event}~~"
     line = f"- {head + ' ' if head else ''}{event}{_status(e)}{_links(e, lambda n: md(n, start=False))}"
     out = [line]
     if summary:
@@ -107,9 +162,7 @@ def _md_groups(title: str, groups: list[Group], entries: dict[str, ReportEntry],
         return []
     out = [f"## {title}", ""]
     for g in groups:
-        hours = f", {_hours(g.minutes)}" if g.minutes else ""
-        out.append(f"- **{md(g.name, start=False)}**: {g.entries} {'entry' if g.entries == 1 else 'entries'}, "
-                   f"{g.done} done{hours}")
+        out.append("- " + _group_line(g, lambda n: f"**{md(n, start=False)}**"))
         if nested:
             for eid in g.entry_ids:
                 e = entries[eid]
@@ -122,17 +175,32 @@ def _md_list(title: str, items: Iterable[str]) -> list[str]:
     return [f"## {title}", "", *lines, ""] if lines else []
 
 
+def _md_table(head: Iterable[str], rows: Iterable[list[str]]) -> list[str]:
+    head = list(head)
+    return ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head),
+            *("| " + " | ".join(md(c, start=False) for c in row) + " |" for row in rows), ""]
+
+
 def render_markdown(r: Report) -> str:
     t = r.totals
     week = r.kind == "week"
     entries = r.entries()
-    out = [f"# {_title(r)}", "",
-           "| Entries | Done | Planned | Cancelled | Hours (done) | Expenses (done) |",
-           "|---:|---:|---:|---:|---:|---|",
-           f"| {t.entries} | {t.done} | {t.planned} | {t.cancelled} | {_hours_note(r)} | "
-           f"{md(_money(t.expenses), start=False) or '—'} |", ""]
-    out += ["## Day by day", ""]
-    if not r.days:
+    out = [f"# {_title(r)}", ""]
+    review = _review_lines(r)
+    if review:
+        out += [*review, "---", ""]
+    out += ["| Entries | Done | Still planned | Cancelled | Hours (done) | Expenses (done) |",
+            "|---:|---:|---:|---:|---:|---|",
+            f"| {t.entries} | {t.done} | {t.planned} | {t.cancelled} | {_hours_note(r)} | "
+            f"{md(_money(t.expenses), start=False) or '—'} |", ""]
+    if r.plan.any:
+        out += ["## Plan and done", "", *_md_table(_PLAN_HEAD, [_plan_cells(r.plan)])]
+    if r.kind == "quarter":
+        out += ["## Month by month", ""]
+        out += _md_table(_MONTH_HEAD, _month_rows(r.months))
+    else:
+        out += ["## Day by day", ""]
+    if not r.days and r.kind != "quarter":
         out += ["No entries.", ""]
     for d in r.days:
         out += [f"### {d.weekday} {d.date.day} {_MONTHS[d.date.month - 1]}", ""]
@@ -153,6 +221,8 @@ def render_markdown(r: Report) -> str:
         f"{m.meetings}×, last {_day(m.last)}" for m in r.contacts_met))
     out += _md_list("Still open", (line for e in r.still_open
                                    for line in _md_entry(e, with_day=True, summary=False)))
+    out += _md_list("Carried over", (line for e in r.carried
+                                     for line in _md_entry(e, with_day=True, summary=False)))
     out += _md_list(f"Planned for {_next_name(r)}", (
         line for e in r.planned_next for line in _md_entry(e, with_day=True, summary=False)))
     out += _md_list("Overdue contacts", (f"- {md(_overdue(o))}" for o in r.overdue_contacts))
@@ -203,7 +273,8 @@ def _heading(text: str, char: str) -> list[str]:
 
 def _txt_entry(e: ReportEntry, *, with_day: bool = False, summary: bool = True) -> list[str]:
     head = " ".join(p for p in (_day(e.date) if with_day else "", (_clock(e) or "--:--").ljust(11)) if p)
-    line = f"  {head} {clean_line(e.event)}{_status(e)}{_links(e, clean_line)}"
+    mark = "! " if e.priority == "high" else ""
+    line = f"  {head} {mark}{clean_line(e.event)}{_status(e)}{_links(e, clean_line)}"
     out = [line.rstrip()]
     if summary:
         pad = " " * (3 + len(head))
@@ -220,25 +291,35 @@ def render_text(r: Report) -> str:
     week = r.kind == "week"
     entries = r.entries()
     out = _heading(_title(r), "=")
+    review = [clean_line(line) for line in _review_lines(r)]
+    if review:
+        out += ["", *review, "-" * 40, ""]
     out.append(f"{t.entries} {'entry' if t.entries == 1 else 'entries'}: {t.done} done, "
-               f"{t.planned} planned, {t.cancelled} cancelled")
+               f"{t.planned} still planned, {t.cancelled} cancelled")
     out.append(f"Hours (done): {_hours_note(r)}")
     if t.expenses:
         out.append(f"Expenses (done): {_money(t.expenses)}")
+    if r.plan.any:
+        out.append(f"Plan: {_plan_line(r.plan)}")
+    if r.kind == "quarter":
+        rows = [list(_MONTH_HEAD), *_month_rows(r.months)]
+        widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+        out += _txt_section("Month by month", [
+            "  " + "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in
+                             enumerate(zip(row, widths, strict=True))) for row in rows])
     days: list[str] = []
     for d in r.days:
         days.append(f"{d.weekday} {d.date.day} {_MONTHS[d.date.month - 1]}")
         days += [f"  note: {clean_line(line.strip())}" for line in d.note.splitlines() if line.strip()]
         for e in d.entries:
             days += _txt_entry(e, summary=week)
-    out += _txt_section("Day by day", days or ["  No entries."])
+    if r.kind != "quarter":
+        out += _txt_section("Day by day", days or ["  No entries."])
 
     def groups(gs: list[Group], nested: bool) -> list[str]:
         lines = []
         for g in gs:
-            hours = f", {_hours(g.minutes)}" if g.minutes else ""
-            lines.append(f"  {clean_line(g.name)}: {g.entries} {'entry' if g.entries == 1 else 'entries'}, "
-                         f"{g.done} done{hours}")
+            lines.append("  " + _group_line(g, clean_line))
             if nested:
                 lines += [f"    {_day(entries[i].date)} {clean_line(entries[i].event)}{_status(entries[i])}"
                           for i in g.entry_ids]
@@ -256,6 +337,7 @@ def render_text(r: Report) -> str:
     flat: Callable[[list[ReportEntry]], list[str]] = lambda es: [  # noqa: E731
         line for e in es for line in _txt_entry(e, with_day=True, summary=False)]
     out += _txt_section("Still open", flat(r.still_open))
+    out += _txt_section("Carried over", flat(r.carried))
     out += _txt_section(f"Planned for {_next_name(r)}", flat(r.planned_next))
     out += _txt_section("Overdue contacts", [f"  {clean_line(_overdue(o))}" for o in r.overdue_contacts])
     if r.complaints is not None and r.complaints.total:

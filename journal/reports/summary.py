@@ -1,4 +1,4 @@
-"""Weekly and monthly summaries: what happened, for whom, and what comes next.
+"""Weekly, monthly and quarterly summaries: what happened, for whom, and what comes next.
 
 A report is built as plain dataclasses first and rendered afterwards (Markdown for an email, JSON
 for scripts, text for the terminal), so every output says the same thing and the TUI can show the
@@ -16,6 +16,10 @@ Counting rules, chosen so the numbers mean what a manager reporting upwards mean
   contact's or project's organisation (the same rule as search's ``org:``), so one meeting with
   two clients appears under both; one with none under "(no organisation)".
 * "Still open" is every planned entry of the period — if it happened, it should be marked done.
+* Plan against done (planned, done as planned, carried over, cancelled, came up) follows
+  :mod:`journal.reports.plan`, for the period and per organisation and project.
+* The written part of the review (``reviews`` table, keyed ``2026-W47`` / ``2026-11`` /
+  ``2026-Q4``) comes first; a quarter lists its months instead of its days.
 * Overdue contacts (monthly): the clients :func:`journal.clients.cadence.due_list` finds overdue
   on ``today`` — a cadence of their own, their tier's (from the configuration) or their
   organisation's; the last done entry on or before ``today`` linked to them or directly to their
@@ -30,13 +34,16 @@ from __future__ import annotations
 
 import calendar
 from collections import ChainMap, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Literal
 
 from journal.errors import ValidationError
+from journal.models import effective_origin
+from journal.reports.plan import CARRY_LOOKAHEAD_DAYS, PlanFigures, carried_out, plan_figures
+from journal.routine.expenses import sum_by_currency
 from journal.search.index import SearchIndex, entry_organisations
 
 if TYPE_CHECKING:
@@ -46,9 +53,10 @@ if TYPE_CHECKING:
 Documents = Callable[[list[int]], Mapping[str, dict[str, Any]]]
 
 __all__ = [
-    "Birthday", "ContactMet", "Day", "Group", "OverdueContact", "Ref", "Report", "ReportEntry",
-    "Totals", "build_period_report",
+    "Birthday", "ContactMet", "Day", "Group", "OverdueContact", "PeriodFigures", "Ref", "Report",
+    "ReportEntry", "Totals", "build_period_report", "entries_needed_until",
 ]
+Kind = Literal["week", "month", "quarter"]
 
 NO_ORGANISATION = "(no organisation)"
 NO_PROJECT = "(no project)"
@@ -84,6 +92,9 @@ class ReportEntry:
     tags: list[str] = field(default_factory=list)
     minutes: int | None = None
     expenses: list[dict[str, Any]] = field(default_factory=list)  # {amount, currency, note}
+    priority: str = ""  # "high" / "low"; "" is normal
+    origin: str = "unplanned"  # or "planned" (journal.models.effective_origin)
+    carried_from: list[str] = field(default_factory=list)  # ISO days it was carried away from
 
 
 @dataclass
@@ -119,6 +130,20 @@ class Group:
     done: int = 0
     minutes: int = 0
     entry_ids: list[str] = field(default_factory=list)  # chronological
+    plan: PlanFigures = field(default_factory=PlanFigures)  # incl. entries carried out
+
+
+@dataclass
+class PeriodFigures:
+    """One month of a quarter: its label, entries, done entries and hours done."""
+
+    label: str
+    start: date
+    end: date
+    entries: int = 0
+    done: int = 0
+    minutes: int = 0
+    plan: PlanFigures = field(default_factory=PlanFigures)
 
 
 @dataclass
@@ -152,7 +177,7 @@ class Birthday:
 
 @dataclass
 class Report:
-    kind: Literal["week", "month"]
+    kind: Kind
     start: date
     end: date
     label: str  # "2026-W47" / "November 2026"
@@ -172,6 +197,11 @@ class Report:
     top_projects: list[Group] = field(default_factory=list)  # months only
     overdue_contacts: list[OverdueContact] = field(default_factory=list)  # months only
     complaints: ComplaintSummary | None = None  # months only
+    review_id: str = ""  # "2026-W47" / "2026-11" / "2026-Q4"
+    review: str = ""  # the written part (Markdown as the user wrote it)
+    plan: PlanFigures = field(default_factory=PlanFigures)
+    carried: list[ReportEntry] = field(default_factory=list)  # carried out of the period
+    months: list[PeriodFigures] = field(default_factory=list)  # quarters only
 
     def entries(self) -> dict[str, ReportEntry]:
         """The period's entries by id (groups refer to them by id)."""
@@ -180,23 +210,35 @@ class Report:
 
 # -- helpers ----------------------------------------------------------------------------------------
 def period_label(kind: str, start: date) -> str:
-    """``2026-W47`` for a week (ISO year and week of its Monday), ``November 2026`` for a month.
-    English month names from a fixed table: a report must not change with the machine's locale."""
+    """``2026-W47`` for a week (ISO year and week of its Monday), ``November 2026`` for a month,
+    ``2026-Q4`` for a quarter. English month names from a fixed table: a report must not change
+    with the machine's locale."""
     if kind == "week":
         iso = start.isocalendar()
         return f"{iso.year}-W{iso.week:02d}"
+    if kind == "quarter":
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
     return f"{_MONTHS[start.month - 1]} {start.year}"
 
 
 def next_period(kind: str, end: date) -> tuple[date, date]:
-    """The week or month after the one ending on ``end``."""
-    from journal.dates import iso_week_bounds, month_bounds  # lazy: dateutil only when reporting
+    """The week, month or quarter after the one ending on ``end``."""
+    from journal.dates import iso_week_bounds, month_bounds, quarter_bounds  # lazy: dateutil
 
     if end >= date.max:  # a report shows what is planned for the next period: there is none
         raise ValidationError(f"no {kind} comes after {end.isoformat()} (the calendar ends "
                               f"there), so there is no report for it: choose an earlier {kind}")
     first = end + timedelta(days=1)
-    return iso_week_bounds(first) if kind == "week" else month_bounds(first)
+    bounds = {"week": iso_week_bounds, "quarter": quarter_bounds}.get(kind, month_bounds)
+    return bounds(first)
+
+
+def entries_needed_until(kind: str, end: date) -> date:
+    """The last day whose entries a report of the ``kind`` period ending on ``end`` reads: the
+    next period (planned next) and the days entries may have been carried to."""
+    from journal.dates import days_after
+
+    return max(next_period(kind, end)[1], days_after(end, CARRY_LOOKAHEAD_DAYS))
 
 
 def _minutes(time: str | None, end: str | None) -> int | None:
@@ -240,7 +282,9 @@ class _Names:
             organisations=[self.ref(self.orgs, o)
                            for o in entry_organisations(doc, self.contacts, self.projects)],
             tags=list(doc.get("tags") or ()), minutes=_minutes(doc.get("time"), doc.get("end_time")),
-            expenses=[dict(x) for x in doc.get("expenses") or () if isinstance(x, Mapping)])
+            expenses=[dict(x) for x in doc.get("expenses") or () if isinstance(x, Mapping)],
+            priority=str(doc.get("priority") or ""), origin=effective_origin(doc),
+            carried_from=list(doc.get("carried_from") or ()))
 
 
 def _sort_key(e: ReportEntry) -> tuple[date, str, str]:
@@ -278,35 +322,44 @@ def _is_series(doc: Mapping[str, Any]) -> bool:
 
 # -- building ---------------------------------------------------------------------------------------
 def build_period_report(tables: Tables, start: date, end: date, *, today: date,
-                        kind: Literal["week", "month"], index: SearchIndex | None = None,
+                        kind: Kind, index: SearchIndex | None = None,
                         tiers: TierTable | None = None,
                         documents: Documents | None = None,
                         raw_documents: Callable[[list[int]], list[bytes]] | None = None) -> Report:
-    """Summarise ``start``..``end`` (inclusive), a week or a month, as seen on ``today``.
-    ``index``: a :class:`SearchIndex` over the same ``tables``, when the caller has one (the TUI,
-    a cached CLI): periods then come from bisects instead of a scan of every entry; ``documents``
-    reads entries by index position when ``tables`` holds only some (the cached CLI), and
-    ``raw_documents`` their stored bytes (see :func:`journal.clients.cadence.index_times`).
-    ``tiers``: the configuration's tier table (default: the default tiers)."""
-    if kind not in ("week", "month"):
-        raise ValidationError(f"unknown report kind {kind!r}: use week or month")
+    """Summarise ``start``..``end`` (inclusive), a week, a month or a quarter, as seen on
+    ``today``. ``index``: a :class:`SearchIndex` over the same ``tables``, when the caller has one
+    (the TUI, a cached CLI): periods then come from bisects instead of a scan of every entry;
+    ``documents`` reads entries by index position when ``tables`` holds only some (the cached
+    CLI), and ``raw_documents`` their stored bytes (see
+    :func:`journal.clients.cadence.index_times`). ``tables`` must hold the entries up to
+    :func:`entries_needed_until` (planned next, carried). ``tiers``: the configuration's tier
+    table (default: the default tiers)."""
+    if kind not in ("week", "month", "quarter"):
+        raise ValidationError(f"unknown report kind {kind!r}: use week, month or quarter")
     if start > end:
         raise ValidationError(f"the period starts ({start}) after it ends ({end})")
+    from journal.routine.reviews import review_id  # the id of the written part
+
     names = _Names(tables)
     items = _in_period(tables, names, start, end, index)
+    carried = _carried(tables, names, start, end, index)
     next_start, next_end = next_period(kind, end)
-    by_org, by_project = _groups(items)
+    by_org, by_project = _groups(items, carried)
+    rid = review_id(kind, start)
+    review = (tables.get("reviews") or {}).get(rid) or {}
     report = Report(
         kind=kind, start=start, end=end, label=period_label(kind, start), today=today,
         next_start=next_start, next_end=next_end, next_label=period_label(kind, next_start),
-        totals=_totals(items), days=_days(tables, items, start, end),
+        totals=_totals(items), days=_days(tables, items, start, end) if kind != "quarter" else [],
         by_organisation=by_org, by_project=by_project,
         contacts_met=_contacts_met(names, items),
         still_open=[e for e in items if e.status == "planned"],
         planned_next=[e for e in _in_period(tables, names, next_start, next_end, index)
                       if e.status == "planned"],
-        birthdays_next=_birthdays(names, next_start, next_end))
-    if kind == "month":
+        birthdays_next=_birthdays(names, next_start, next_end),
+        review_id=rid, review=str(review.get("text", "")), plan=plan_figures(items, carried),
+        carried=carried)
+    if kind != "week":
         report.top_organisations = [g for g in by_org if g.id is not None][:TOP_N]
         report.top_projects = [g for g in by_project if g.id is not None][:TOP_N]
         report.overdue_contacts = overdue_contacts(tables, today, index=index, tiers=tiers,
@@ -314,7 +367,41 @@ def build_period_report(tables: Tables, start: date, end: date, *, today: date,
         from journal.clients.complaints import complaints, summarise
 
         report.complaints = summarise(complaints(tables, today, start=start, end=end))
+    if kind == "quarter":
+        report.months = _months(items, carried, start, end)
     return report
+
+
+def _carried(tables: Tables, names: _Names, start: date, end: date,
+             index: SearchIndex | None) -> list[ReportEntry]:
+    """The entries carried out of the period (see journal.reports.plan.carried_out)."""
+    entries = tables.get("entries") or {}
+    if index is not None:
+        later = end + timedelta(days=1)
+        from journal.dates import days_after
+
+        limit = days_after(end, CARRY_LOOKAHEAD_DAYS)
+        entries = {i: entries[i] for i in index.between(later, limit) if i in entries}
+    return sorted((names.entry(i, entries[i]) for i in carried_out(entries, start, end)),
+                  key=_sort_key)
+
+
+def _months(items: list[ReportEntry], carried: list[ReportEntry], start: date,
+            end: date) -> list[PeriodFigures]:
+    from journal.dates import month_bounds
+
+    out = []
+    first = start
+    while first <= end:
+        a, b = month_bounds(first)
+        inside = [e for e in items if a <= e.date <= b]
+        left = [e for e in carried
+                if any(a.isoformat() <= d <= b.isoformat() for d in e.carried_from)]
+        done = [e for e in inside if e.status == "done"]
+        out.append(PeriodFigures(period_label("month", a), a, b, len(inside), len(done),
+                                 sum(e.minutes or 0 for e in done), plan_figures(inside, left)))
+        first = b + timedelta(days=1)
+    return out
 
 
 def _totals(items: list[ReportEntry]) -> Totals:
@@ -363,26 +450,42 @@ def _days(tables: Tables, items: list[ReportEntry], start: date, end: date) -> l
     return days
 
 
-def _groups(items: list[ReportEntry]) -> tuple[list[Group], list[Group]]:
+def _groups(items: list[ReportEntry],
+            carried: Iterable[ReportEntry] = ()) -> tuple[list[Group], list[Group]]:
     orgs: dict[str | None, Group] = {}
     projects: dict[str | None, Group] = {}
+    spent: dict[tuple[int, str | None], list[dict[str, Any]]] = defaultdict(list)
 
-    def add(groups: dict[str | None, Group], ref: Ref | None, e: ReportEntry, none_name: str) -> None:
+    def group(groups: dict[str | None, Group], ref: Ref | None, none_name: str) -> Group:
         key = ref.id if ref else None
         g = groups.get(key)
         if g is None:
             g = groups[key] = Group(id=key, name=ref.name if ref else none_name)
+        return g
+
+    def add(groups: dict[str | None, Group], ref: Ref | None, e: ReportEntry, none_name: str) -> None:
+        g = group(groups, ref, none_name)
         g.entries += 1
         g.entry_ids.append(e.id)
+        g.plan.add(e)
         if e.status == "done":
             g.done += 1
             g.minutes += e.minutes or 0
+            spent[(id(groups), g.id)].extend(e.expenses)
 
     for e in items:
         for ref in e.organisations or [None]:
             add(orgs, ref, e, NO_ORGANISATION)
         for ref in e.projects or [None]:
             add(projects, ref, e, NO_PROJECT)
+    for e in carried:  # counted in the plan figures only: they are dated after the period
+        for ref in e.organisations or [None]:
+            group(orgs, ref, NO_ORGANISATION).plan.add(e, carried=True)
+        for ref in e.projects or [None]:
+            group(projects, ref, NO_PROJECT).plan.add(e, carried=True)
+    for groups in (orgs, projects):
+        for g in groups.values():
+            g.plan.expenses = sum_by_currency(spent.get((id(groups), g.id), ()))
 
     def ranked(groups: dict[str | None, Group]) -> list[Group]:
         """Most active first; the "none" bucket last, whatever its size."""

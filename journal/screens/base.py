@@ -23,6 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.timer import Timer
 
+from journal.widgets.inline_editor import InlineEditor
 from journal.widgets.picker import Pick
 
 if TYPE_CHECKING:
@@ -174,6 +175,17 @@ class JournalScreen(Screen[None]):
         if shown != self._resolve_shown:
             self._resolve_shown = shown
             self.refresh_bindings()
+
+    def on_inline_editor_discard_asked(self, event: InlineEditor.DiscardAsked) -> None:
+        """Escape in an in-place editor with something typed: ask before throwing it away."""
+        from journal.screens.dialogs import ConfirmScreen
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                event.editor.close()
+
+        self.app.push_screen(ConfirmScreen("Discard what you typed?", yes="Discard",
+                                           no="Keep editing"), answered)
 
     def on_descendant_focus(self) -> None:
         """What ``r`` acts on may follow the focus (a document or an entry of its cross-index)."""

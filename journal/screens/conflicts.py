@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 _KIND_OF_TABLE = {table: kind for kind, table in KIND_TABLE.items()}
 _WHAT = {"entries": "entry", "contacts": "contact", "projects": "project",
-         "organisations": "organisation", "days": "day note"}
+         "organisations": "organisation", "days": "day note", "reviews": "review"}
 
 
 def field_title(name: str) -> str:
@@ -48,8 +48,8 @@ def describe_doc(tables: Mapping[str, Any], table: str, doc_id: str) -> str:
     if table == "entries":
         parts = [doc.get("date", ""), doc.get("time") or "", doc.get("event", "")]
         return "entry " + " ".join(p for p in parts if p)
-    if table == "days":
-        return f"day note {doc_id}"
+    if table in ("days", "reviews"):
+        return f"{_WHAT[table]} {doc_id}"
     return f"{_WHAT.get(table, table)} {label(tables, _KIND_OF_TABLE[table], doc_id)}"
 
 

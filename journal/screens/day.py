@@ -1,15 +1,23 @@
-"""The home screen: one day of the journal.
+"""The home screen: one day of the journal, and what to do now.
 
-A header with the date (and the day's note), the day's entries in time order, and the selected
-entry in full beside them (below them in a narrow terminal). Days are browsed with the arrow keys or
-``[``/``]``; ``t`` comes back to today and ``g`` jumps to a date typed the way people say it.
+A header with the date and how the day's plan stands, the day's note (its 小结), the day's entries
+in time order (or by priority), and the selected entry in full beside them (below them in a narrow
+terminal). On today, the plans of the last two weeks still unticked follow today's entries, with
+their date where the time would be: "what do I do now" is today's plan, yesterday's leftovers and
+the note, on one screen.
+
+Days are browsed with the arrow keys or ``[``/``]``; ``t`` comes back to today and ``g`` jumps to a
+date typed the way people say it. ``x`` (or space) ticks the selected entry (planned ↔ done; an
+entry dated after today asks first), ``>`` carries the day's unfinished plans to the next working
+day (or, on a left-over row, brings the left-overs to the day shown), ``N`` writes the day's note in
+place, ``O`` orders the list by priority or by time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult, SystemCommand
@@ -20,12 +28,27 @@ from textual.widgets import Footer, Static
 
 from journal.dates import format_date_human, parse_date
 from journal.errors import JournalError
+from journal.models import effective_origin
+from journal.routine.usecases import LEFTOVER_DAYS
 from journal.screens.base import EntryDefaults, JournalScreen
-from journal.screens.dialogs import PromptScreen
+from journal.screens.dialogs import ConfirmScreen, PromptScreen
 from journal.widgets.entry_detail import EntryDetail
 from journal.widgets.entry_list import EntryList
+from journal.widgets.inline_editor import InlineEditor
 from journal.widgets.navbar import NavBar
 from journal.widgets.render import plain
+
+_PRIORITY_RANK = {"high": 0, "": 1, "normal": 1, "low": 2}
+
+
+def order_ids(ids: list[str], docs: dict[str, dict[str, Any]], by: str) -> list[str]:
+    """``ids`` (one day's entries, in time order) in the order asked for: ``"time"`` keeps them,
+    ``"priority"`` puts high before normal before low, and still-planned before done within
+    each, keeping time order otherwise."""
+    if by != "priority":
+        return ids
+    return sorted(ids, key=lambda i: (_PRIORITY_RANK.get(docs[i].get("priority") or "", 1),
+                                      docs[i].get("status") != "planned"))
 
 
 class DayScreen(JournalScreen):
@@ -35,15 +58,22 @@ class DayScreen(JournalScreen):
     AUTO_FOCUS = "#day-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         # priority: the table would otherwise take left/right to scroll sideways.
-        Binding("left,left_square_bracket", "day(-1)", "Prev", key_display="←",
-                tooltip="Previous day",
-                priority=True),
-        Binding("right,right_square_bracket", "day(1)", "Next", key_display="→",
-                tooltip="Next day",
-                priority=True),
+        # one footer item for both (80 columns are full): ? lists them apart
+        Binding("left,left_square_bracket", "day(-1)", "Day", key_display="←→",
+                tooltip="Previous day", priority=True),
+        Binding("right,right_square_bracket", "day(1)", "Next", show=False, key_display="→",
+                tooltip="Next day", priority=True),
+        Binding("x,space", "tick", "Tick", key_display="x",
+                tooltip="Tick the selected entry off (planned ↔ done)"),
+        Binding("greater_than_sign", "carry", "Carry", key_display=">",
+                tooltip="Carry the day's unfinished plans to the next working day"),
+        Binding("N", "note", "Note", key_display="N", tooltip="Write the day's note (小结)"),
         Binding("t", "today", "Today", show=False),
-        Binding("g", "goto", "Go to", tooltip="Go to a date (ISO, yesterday, last friday…)"),
+        Binding("g", "goto", "Go to", show=False,
+                tooltip="Go to a date (ISO, yesterday, last friday…)"),
         Binding("e", "edit", "Edit", tooltip="Edit the selected entry (or enter)"),
+        Binding("O", "order", "Order", show=False, key_display="O",
+                tooltip="Order the day by priority or by time"),
         Binding("F", "follow_up", "Follow up", show=False, key_display="F",
                 tooltip="Plan a follow-up of the selected entry (same people, linked back)"),
         # not in the footer (80 columns are full; ? and ctrl+p list it): deleting is rare
@@ -55,11 +85,16 @@ class DayScreen(JournalScreen):
         self.day: date = self.japp.today
         #: The entry to select once the screen is composed (asked for before it was).
         self._select_later: str | None = None
+        #: "time" or "priority": how the day's entries are ordered.
+        self.order = "time"
+        #: Ids of the rows that belong to earlier days (left-over plans, on today only).
+        self.leftovers: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield NavBar(self.MODE)
         yield Static(id="day-header")
         yield Static(id="day-note")
+        yield InlineEditor(id="note-editor")
         with Container(id="day-body"):
             with Container(id="day-list"):
                 yield EntryList(self.japp.entry_tables, id="day-table")
@@ -74,30 +109,61 @@ class DayScreen(JournalScreen):
     def table(self) -> EntryList:
         return self.query_one("#day-table", EntryList)
 
+    @property
+    def note_editor(self) -> InlineEditor:
+        return self.query_one("#note-editor", InlineEditor)
+
     # -- data -----------------------------------------------------------------------------
     def reload(self, select: str | None = None) -> None:
         select, self._select_later = select or self._select_later, None
         day = self.day.isoformat()
-        ids = self.japp.entry_ids_on(day)
-        docs = self.japp.entry_tables().get("entries", {})
+        docs = self.japp.entry_tables().get("entries", {})  # occurrences too
+        ids = order_ids(self.japp.entry_ids_on(day), docs, self.order)
         today = self.japp.today
-        relative = {0: "today", -1: "yesterday", 1: "tomorrow"}.get((self.day - today).days, "")
-        count = f"{len(ids)} entr{'y' if len(ids) == 1 else 'ies'}" if ids else "no entries"
-        planned = sum(1 for i in ids if docs[i].get("status") == "planned")
-        if planned:
-            count += f", {planned} planned"
-        self.query_one("#day-header", Static).update(Content.assemble(
-            (format_date_human(self.day), "bold"), (f"  {relative}" if relative else "", "$accent"),
-            (f"  ·  {count}", "$text-muted")))
+        self.leftovers = self._leftovers(docs) if self.day == today else []
+        self._header(ids, docs)
         note = self.journal.day_note(day)
         note_widget = self.query_one("#day-note", Static)
         mark = ("⚠ ", "bold $warning") if day in self.japp.conflicted()["days"] else ""
-        note_widget.update(Content.assemble(mark, plain(note.replace("\n", " · "))))
-        note_widget.display = bool(note)
-        self.table.set_entries(ids, select=select)
-        self.query_one("#day-empty").display = not ids
-        self.table.display = bool(ids)
+        if note:
+            note_widget.update(Content.assemble(mark, ("小结 ", "bold"),
+                                                plain(note.replace("\n", " · "))))
+        else:
+            note_widget.update(Content.styled("No 小结 for this day yet: N writes it (lessons, "
+                                              "problems, what is open).", "$text-muted"))
+        note_widget.display = not self.note_editor.is_open and (bool(note) or self.day <= today)
+        self.table.day = day
+        rows = ids + self.leftovers
+        self.table.set_entries(rows, select=select)
+        self.query_one("#day-empty").display = not rows
+        self.table.display = bool(rows)
         self._show_detail()
+
+    def _leftovers(self, docs: dict[str, dict[str, Any]]) -> list[str]:
+        """Plans of the last two weeks still unticked, oldest first (what
+        Journal.unfinished_before finds), from the app's per-day lists: no pass over the
+        journal on every refresh."""
+        found = []
+        for back in range(LEFTOVER_DAYS, 0, -1):
+            day = (self.day - timedelta(days=back)).isoformat()
+            found += [i for i in self.japp.entry_ids_on(day) if docs[i].get("status") == "planned"]
+        return found
+
+    def _header(self, ids: list[str], docs: dict[str, dict[str, Any]]) -> None:
+        today = self.japp.today
+        relative = {0: "today", -1: "yesterday", 1: "tomorrow"}.get((self.day - today).days, "")
+        count = f"{len(ids)} entr{'y' if len(ids) == 1 else 'ies'}" if ids else "no entries"
+        plan = [i for i in ids if effective_origin(docs[i]) == "planned"]
+        if plan:
+            done = sum(1 for i in plan if docs[i].get("status") == "done")
+            count += f"  ·  plan {done}/{len(plan)} done"
+        if self.leftovers:
+            count += f"  ·  {len(self.leftovers)} left over"
+        if self.order == "priority":
+            count += "  ·  by priority"
+        self.query_one("#day-header", Static).update(Content.assemble(
+            (format_date_human(self.day), "bold"), (f"  {relative}" if relative else "", "$accent"),
+            (f"  ·  {count}", "$text-muted")))
 
     def _show_detail(self) -> None:
         self.cancel_soon()
@@ -113,6 +179,8 @@ class DayScreen(JournalScreen):
         return target
 
     def show_day(self, day: date, *, select: str | None = None) -> None:
+        if self.live and self.note_editor.is_open:
+            self.note_editor.remove_class("-open")
         self.day = day
         if not self.live:  # shown by the first refresh once composed
             self._select_later = select
@@ -130,7 +198,11 @@ class DayScreen(JournalScreen):
                 doc = {"date": self.journal.get_entry(entry_id).date}
             except JournalError:
                 doc = None
-        if doc is not None:
+        if doc is None:
+            return
+        if entry_id in self.leftovers and entry_id in self.table.entry_ids:
+            self.table.select(entry_id)  # shown under today already: stay there
+        else:
             self.show_day(date.fromisoformat(doc["date"]), select=entry_id)
             if self.live:
                 self.table.focus()
@@ -140,6 +212,13 @@ class DayScreen(JournalScreen):
 
     def entry_defaults(self) -> EntryDefaults:
         return EntryDefaults(self.day)
+
+    def refresh_after_change(self) -> None:
+        """Show a change made here at once (the app's poll would take a moment)."""
+        self.shown_generation = self.japp.generation
+        with self.japp.guard():
+            self.reload(self.table.selected_id)
+        self.japp.refresh_visible()
 
     # -- events and actions ---------------------------------------------------------------
     @on(EntryList.Highlighted, "#day-table")
@@ -191,9 +270,62 @@ class DayScreen(JournalScreen):
         if self.table.selected_id:
             self.japp.delete_entry(self.table.selected_id)
 
+    def action_tick(self) -> None:
+        entry_id = self.table.selected_id
+        if entry_id:
+            self.japp.tick_entry(entry_id, self.refresh_after_change)
+
+    def action_carry(self) -> None:
+        """Carry over: the day's unfinished plans to the next working day; on a left-over row,
+        the left-overs to the day shown (today)."""
+        selected = self.table.selected_id
+        with self.japp.guard():
+            if selected in self.leftovers:
+                moved = self.journal.carry_entries(self.leftovers, self.day)
+                target = self.day
+            else:
+                from journal.routine.config import load_routine_config
+
+                result = self.journal.carry_over(self.day, today=self.japp.today,
+                                                 weekend=load_routine_config().weekend)
+                moved, target = result.moved, result.target
+            if moved:
+                count = len(moved)
+                self.notify(f"Carried {count} entr{'y' if count == 1 else 'ies'} to "
+                            f"{format_date_human(target)}.", markup=False)
+            else:
+                self.notify(f"Nothing to carry: no plans left open on "
+                            f"{format_date_human(self.day)}.", markup=False)
+            self.refresh_after_change()
+
+    def action_note(self) -> None:
+        note = self.journal.day_note(self.day.isoformat())
+        self.query_one("#day-note", Static).display = False
+        self.note_editor.open(f"小结 · note of {format_date_human(self.day)}", note)
+
+    @on(InlineEditor.Saved, "#note-editor")
+    def _note_saved(self, event: InlineEditor.Saved) -> None:
+        with self.japp.guard():
+            self.journal.set_day_note(self.day.isoformat(), event.text,
+                                      base=event.editor.start_text)
+            self.notify("Note saved." if event.text.strip() else "Note deleted.", markup=False)
+            event.editor.close()
+
+    @on(InlineEditor.Closed, "#note-editor")
+    def _note_closed(self) -> None:
+        self.table.focus()
+        self.refresh_after_change()
+
+    def action_order(self) -> None:
+        self.order = "priority" if self.order == "time" else "time"
+        self.refresh_after_change()
+
     def can_act(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("edit", "delete", "follow_up") and not self.table.selected_id:
+        if action in ("edit", "delete", "tick", "follow_up") and not self.table.selected_id:
             return None  # shown greyed out: there is nothing to act on
+        if self.live and self.note_editor.is_open and action in (
+                "tick", "carry", "note", "edit", "delete", "day", "today", "goto", "order"):
+            return False  # typing in the note: keys are text
         return super().can_act(action, parameters)
 
     def commands(self) -> Iterable[SystemCommand]:
@@ -203,7 +335,15 @@ class DayScreen(JournalScreen):
         yield SystemCommand("Today", "Back to today (t)", self.action_today)
         yield SystemCommand("Go to date…", "Jump to a date: ISO, yesterday, last friday (g)",
                             self.action_goto)
+        yield SystemCommand("Write the day's note (小结)", "Lessons, problems, what is still "
+                            "open (N)", self.action_note)
+        yield SystemCommand("Carry over", "Move the day's unfinished plans to the next working "
+                            "day (>)", self.action_carry)
+        yield SystemCommand("Order by priority / time", "Toggle how the day is ordered (O)",
+                            self.action_order)
         if self.table.selected_id:
+            yield SystemCommand("Tick off", "Planned ↔ done for the selected entry (x)",
+                                self.action_tick)
             yield SystemCommand("Edit entry", "Edit the selected entry (e)", self.action_edit)
             yield SystemCommand("Follow up…", "Plan a follow-up of the selected entry (F)",
                                 self.action_follow_up)
@@ -211,3 +351,9 @@ class DayScreen(JournalScreen):
                                 self.action_delete)
         yield from self.conflict_commands()
 
+
+def confirm_future_tick(event: str, day: str) -> ConfirmScreen:
+    """The question asked before marking an entry dated after today done."""
+    return ConfirmScreen(Content.assemble(
+        "Mark ", plain(f"“{event}”", "bold"), f" done? It is planned for "
+        f"{format_date_human(date.fromisoformat(day))}, after today."), yes="Mark done", no="Cancel")

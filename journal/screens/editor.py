@@ -1,7 +1,11 @@
 """The entry editor: a modal form for a new entry or an edit.
 
 Dates and times are typed the way people say them ("yesterday", "下午2点") and checked on every
-keystroke, so a mistake shows next to the field and blocks saving before anything is written.
+keystroke, so a mistake shows next to the field and blocks saving before anything is written. The
+time may be a range (``9:00-10:00``, ``9点-10点半``), or the end typed in its own field; the hint
+says how long that is. Expenses are one line, ``120 CNY 午餐; 35 打车`` (the default currency when
+none is given). Priority and origin (planned ahead / came up) are selects; a new entry's origin
+follows its status until it is chosen.
 Projects, contacts and organisations are picked by type-ahead; existing ones go to the service by
 id (namesakes stay apart), new ones by name (the service creates them in the same transaction).
 
@@ -24,10 +28,17 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
-from journal.dates import format_date_human, parse_date, parse_time
+from journal.dates import (
+    duration_minutes,
+    format_date_human,
+    parse_date,
+    parse_time,
+    parse_time_range,
+)
 from journal.errors import JournalError, StorageError
-from journal.models import ENTRY_STATUSES, KIND_LINK_FIELD, KIND_TABLE
+from journal.models import ENTRY_STATUSES, KIND_LINK_FIELD, KIND_TABLE, effective_origin
 from journal.names.resolve import label
+from journal.routine.expenses import format_expenses, parse_expenses
 from journal.screens.base import EntryDefaults
 from journal.screens.dialogs import ConfirmScreen
 from journal.service import LinkRequest
@@ -39,6 +50,9 @@ if TYPE_CHECKING:
     from journal.app import JournalApp
 
 _PICKERS = (("contact", "Contacts"), ("organisation", "Organisations"), ("project", "Projects"))
+_PRIORITIES = (("high", "high"), ("normal", ""), ("low", "low"))
+_ORIGINS = (("planned ahead", "planned"), ("came up", ""))
+_TEXT_FIELDS = ("date", "time", "end", "event", "tags", "expenses")
 
 
 def link_request(refs: dict[str, list[str]]) -> LinkRequest:
@@ -88,11 +102,15 @@ class EditorScreen(ModalScreen[str | None]):
         self.start = doc
         self.start_picks = picks
         self._auto_status = doc["status"]
+        #: the origin the select holds unless the user picked another; picked: it stays
+        self._origin = "planned" if effective_origin(doc) == "planned" else ""
+        self._origin_chosen = False
         self._initial: tuple[Any, ...] | None = None
         #: the summary a template last filled in (replaced when another event is chosen, as
         #: long as the user has not written anything of their own)
         self._template_text: str | None = None
         self._complaint_touched = False
+        self._currency: str | None = None
 
     @property
     def japp(self) -> JournalApp:
@@ -108,8 +126,11 @@ class EditorScreen(ModalScreen[str | None]):
                     yield Label("Date", classes="form-label")
                     yield Input(doc["date"], id="date", compact=True, classes="date")
                     yield Label("Time", classes="form-label-short")
-                    yield Input(doc.get("time") or "", placeholder="HH:MM", id="time",
+                    yield Input(doc.get("time") or "", placeholder="9:00-10:00", id="time",
                                 compact=True, classes="time")
+                    yield Label("End", classes="form-label-short")
+                    yield Input(doc.get("end_time") or "", placeholder="HH:MM", id="end",
+                                compact=True, classes="end")
                     yield Select([(s, s) for s in ENTRY_STATUSES], value=doc["status"],
                                  allow_blank=False, id="status", compact=True)
                 yield Static(id="when-hint", classes="hint")
@@ -138,6 +159,17 @@ class EditorScreen(ModalScreen[str | None]):
                 for kind, title in _PICKERS:
                     yield NamePicker(kind, title, lambda k=kind: self.japp.name_catalog(k),
                                      self.start_picks[kind], id=f"pick-{kind}")
+                with Horizontal(classes="form-row"):
+                    yield Label("Priority", classes="form-label")
+                    yield Select(_PRIORITIES, value=doc.get("priority") or "", allow_blank=False,
+                                 id="priority", compact=True)
+                    yield Label("Origin", classes="form-label-short")
+                    yield Select(_ORIGINS, value=self._origin, allow_blank=False, id="origin",
+                                 compact=True)
+                with Horizontal(classes="form-row"):
+                    yield Label("Expenses", classes="form-label")
+                    yield Input(format_expenses(doc.get("expenses", ())), id="expenses",
+                                compact=True, placeholder="120 CNY 午餐; 35 打车")
                 yield Label("Summary", classes="form-label")
                 yield TextArea(doc.get("summary", ""), id="summary", compact=True,
                                soft_wrap=True, placeholder="What happened, what was agreed, "
@@ -156,14 +188,22 @@ class EditorScreen(ModalScreen[str | None]):
     # -- reading the form -----------------------------------------------------------------
     def _snapshot(self) -> tuple[Any, ...]:
         """Everything typed, raw, to tell whether there are unsaved changes."""
-        texts = tuple(self.query_one(f"#{name}", Input).value
-                      for name in ("date", "time", "event", "tags"))
+        texts = tuple(self.query_one(f"#{name}", Input).value for name in _TEXT_FIELDS)
         picks = tuple(tuple(p.ref for p in self.query_one(f"#pick-{k}", NamePicker).picks)
                       for k, _ in _PICKERS)
-        return (texts, picks, self.query_one("#status", Select).value,
-                self.query_one("#summary", TextArea).text,
+        selects = tuple(self.query_one(f"#{name}", Select).value
+                        for name in ("status", "priority", "origin"))
+        return (texts, picks, selects, self.query_one("#summary", TextArea).text,
                 self.query_one("#complaint", Checkbox).value,
                 self.query_one("#resolved", Input).value, self.query_one("#resolution", Input).value)
+
+    def default_currency(self) -> str:
+        """The configured default currency (read once per form)."""
+        if self._currency is None:
+            from journal.routine.config import load_routine_config
+
+            self._currency = load_routine_config().default_currency
+        return self._currency
 
     def values(self) -> FormValues:
         """The form's values in stored form, with a reason per field that cannot be saved."""
@@ -178,15 +218,41 @@ class EditorScreen(ModalScreen[str | None]):
         except JournalError as exc:
             errors["date"] = str(exc)
         text = self.query_one("#time", Input).value.strip()
+        end_text = self.query_one("#end", Input).value.strip()
+        fields["time"], fields["end_time"] = None, None
         try:
-            fields["time"] = parse_time(text) if text else None
+            fields["time"], fields["end_time"] = parse_time_range(text) if text else (None, None)
         except JournalError as exc:
             errors["time"] = str(exc)
+        try:
+            end = parse_time(end_text) if end_text else None
+            if end is not None and fields["end_time"] is not None and end != fields["end_time"]:
+                errors["end"] = "the time is a range already: clear End, or type one time"
+            elif end is not None and not text:
+                errors["end"] = "an end needs a start: fill in Time"
+            elif end is not None:
+                fields["end_time"] = end
+                if end == fields["time"]:
+                    errors["end"] = "it ends when it starts"
+        except JournalError as exc:
+            try:
+                is_range = parse_time_range(end_text)[1] is not None
+            except JournalError:
+                is_range = False
+            errors["end"] = ("End takes one time: type the range in Time" if is_range
+                             else str(exc))
         fields["event"] = " ".join(self.query_one("#event", Input).value.split())
         if not fields["event"]:
             errors["event"] = "the event must not be empty (what happened, in a few words)"
         fields["tags"] = split_tags(self.query_one("#tags", Input).value)
         fields["status"] = str(self.query_one("#status", Select).value)
+        fields["priority"] = str(self.query_one("#priority", Select).value)
+        fields["origin"] = str(self.query_one("#origin", Select).value)
+        try:
+            fields["expenses"] = parse_expenses(self.query_one("#expenses", Input).value,
+                                                self.default_currency())
+        except JournalError as exc:
+            errors["expenses"] = str(exc)
         fields["summary"] = self.query_one("#summary", TextArea).text.rstrip()
         fields["complaint"] = self.query_one("#complaint", Checkbox).value
         fields["resolved_on"], fields["resolution"] = None, ""
@@ -208,15 +274,25 @@ class EditorScreen(ModalScreen[str | None]):
         """Show the parsed date (or what is wrong with it) and the other problems inline."""
         values = self.values()
         hint = self.query_one("#when-hint", Static)
-        problems = [values.errors[k] for k in ("date", "time", "resolved") if k in values.errors]
+        problems = [values.errors[k] for k in ("date", "time", "end", "expenses", "resolved")
+                    if k in values.errors]
         if problems:
             hint.update(plain(" · ".join(problems)))
         else:
             day = parse_date(values.fields["date"])
-            hint.update(plain(f"{format_date_human(day)}"
-                              + (f" at {values.fields['time']}" if values.fields["time"] else "")))
+            start, end = values.fields["time"], values.fields["end_time"]
+            when = f" at {start}" if start else ""
+            minutes = duration_minutes(start, end)
+            if minutes:
+                hours, rest = divmod(minutes, 60)
+                length = (f"{hours} h {rest:02d} min" if hours and rest else f"{hours} h" if hours
+                          else f"{rest} min")
+                when = f", {start}–{end} ({length})"
+            spent = values.fields.get("expenses") or []
+            money = f" · {len(spent)} expense{'s' if len(spent) != 1 else ''}" if spent else ""
+            hint.update(plain(f"{format_date_human(day)}{when}{money}"))
         hint.set_class(bool(problems), "error")
-        for name in ("date", "time", "event", "resolved"):
+        for name in ("date", "time", "end", "event", "expenses", "resolved"):
             self.query_one(f"#{name}", Input).set_class(name in values.errors, "-invalid")
         return values
 
@@ -249,10 +325,31 @@ class EditorScreen(ModalScreen[str | None]):
             status.value = self._auto_status
 
     @on(Select.Changed, "#status")
-    def _status_changed(self) -> None:
+    def _status_changed(self, event: Select.Changed) -> None:
+        """The origin follows the status until the user picks one: planned is planned ahead; a
+        new entry that is done came up. (An edit ticked to done keeps its origin.)"""
         self._check()  # "周二" reads forwards for a planned entry: show which day it is now
+        if self._origin_chosen:
+            return
+        if event.value == "planned":
+            value = "planned"
+        elif self.base is None:
+            value = ""
+        else:
+            return
+        if self._origin != value:
+            self._origin = value  # what the select is expected to hold: not the user's choice
+            self.query_one("#origin", Select).value = value
+
+    @on(Select.Changed, "#origin")
+    def _origin_changed(self, event: Select.Changed) -> None:
+        if event.value != self._origin:  # the user chose it
+            self._origin = str(event.value)
+            self._origin_chosen = True
 
     @on(Input.Changed, "#time")
+    @on(Input.Changed, "#end")
+    @on(Input.Changed, "#expenses")
     @on(Input.Changed, "#event")
     @on(Input.Changed, "#resolved")
     def _changed(self, event: Input.Changed) -> None:
@@ -313,8 +410,9 @@ class EditorScreen(ModalScreen[str | None]):
         """Only what changed, links as additions and removals (so concurrent link edits merge)."""
         assert self.base is not None and self.entry_id is not None
         base = self.base
-        defaults: dict[str, Any] = {"time": None, "summary": "", "tags": [], "complaint": False,
-                                    "resolved_on": None, "resolution": ""}
+        defaults: dict[str, Any] = {"time": None, "end_time": None, "summary": "", "tags": [],
+                                    "priority": "", "origin": "", "expenses": [],
+                                    "complaint": False, "resolved_on": None, "resolution": ""}
         changes = {name: value for name, value in values.fields.items()
                    if value != base.get(name, defaults.get(name))}
         tables = self.japp.journal.tables

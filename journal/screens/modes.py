@@ -50,6 +50,12 @@ def _week() -> Screen[Any]:
     return WeekScreen()
 
 
+def _month() -> Screen[Any]:
+    from journal.screens.week import MonthScreen
+
+    return MonthScreen()
+
+
 def _calendar() -> Screen[Any]:
     from journal.screens.calendar import CalendarScreen
 
@@ -58,4 +64,4 @@ def _calendar() -> Screen[Any]:
 
 MODES: dict[str, Callable[[], Screen[Any]]] = {
     "journal": _journal, "search": _search, "contacts": _contacts, "projects": _projects,
-    "organisations": _organisations, "week": _week, "calendar": _calendar}
+    "organisations": _organisations, "week": _week, "month": _month, "calendar": _calendar}

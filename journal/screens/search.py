@@ -3,7 +3,9 @@
 The query language (words, "phrases", -excluded, contact:/org:/project:/tag:/status:/on:/from:/to:)
 is :mod:`journal.search.index`'s; this screen asks the index (built once per data generation) for the
 first :data:`FIRST_RESULTS` hits on every keystroke, which stays a few milliseconds even at 100k
-entries, and asks again for more only when the user scrolls to the end of the list.
+entries, and asks again for more only when the user scrolls to the end of the list. Day notes and
+written reviews that match are merged in by date (:mod:`journal.search.notes`); enter on one opens
+its day or its week/month. ``x`` ticks the selected entry off, as in the day view.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from textual.widgets import Footer, Input, Static
 
 from journal.errors import AmbiguousNameError, JournalError
 from journal.screens.base import JournalScreen
+from journal.search.notes import NoteIndex, parse_note_key
 from journal.widgets.entry_detail import EntryDetail
 from journal.widgets.entry_list import EntryList
 from journal.widgets.navbar import NavBar
@@ -66,6 +69,7 @@ class SearchScreen(JournalScreen):
     MODE = "search"
     AUTO_FOCUS = "#search-query"
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("x", "tick", "Tick", tooltip="Tick the selected entry off (planned ↔ done)"),
         Binding("e", "edit", "Edit"),
         Binding("d", "delete", "Delete"),
         # shown: while the query box has the focus, it is the only key the footer can offer
@@ -80,6 +84,8 @@ class SearchScreen(JournalScreen):
         self._limit = FIRST_RESULTS
         #: Milliseconds the last query took in the index (read by the benchmark).
         self.last_ms = 0.0
+        #: Day notes and reviews folded for searching, per data generation.
+        self._notes: tuple[int, NoteIndex] | None = None
         self._status_text = _HINT
 
     def compose(self) -> ComposeResult:
@@ -157,6 +163,7 @@ class SearchScreen(JournalScreen):
         started = time.perf_counter()
         try:
             ids = self.japp.search_entries(index, text, self._limit)
+            rows = self._with_notes(text, ids)
         except AmbiguousNameError as exc:
             self._status(ambiguity(exc))
             return
@@ -165,13 +172,30 @@ class SearchScreen(JournalScreen):
             return
         self.last_ms = (time.perf_counter() - started) * 1000
         words = index.highlight_terms(text)
-        more = f"{len(ids)}+" if len(ids) >= self._limit else f"{len(ids)}"
+        more = f"{len(rows)}+" if len(ids) >= self._limit else f"{len(rows)}"
         self._status(Content.styled(
-            f"{more} result{'s' if len(ids) != 1 else ''} · enter opens the entry in the journal",
+            f"{more} result{'s' if len(rows) != 1 else ''} · enter opens it · x ticks it off",
             "$text-muted"))
-        self.results.set_entries(ids, more=self._more if len(ids) >= self._limit else None,
+        self.results.set_entries(rows, more=self._more if len(ids) >= self._limit else None,
                                  highlight=words)
         self._show_detail()
+
+    def _with_notes(self, text: str, ids: list[str]) -> list[str]:
+        """``ids`` (newest first) with the matching day notes and reviews merged in by date."""
+        from journal.search.notes import NoteIndex, merge_hits
+
+        tables = self.journal.tables
+        generation = self.japp.generation
+        if self._notes is None or self._notes[0] != generation:
+            self._notes = (generation, NoteIndex(tables))
+        notes = self._notes[1].search(text, today=self.japp.today)
+        if not notes:
+            return ids
+        entries = self.japp.entry_tables().get("entries", {})  # occurrences too
+        if len(ids) >= self._limit:  # a cut list: notes older than its last entry come later
+            oldest = entries[ids[-1]]["date"] if ids and ids[-1] in entries else ""
+            notes = [n for n in notes if n.date >= oldest]
+        return merge_hits([(i, entries[i]["date"]) for i in ids if i in entries], notes)
 
     def _more(self) -> list[str]:
         """The same query with a higher limit (the user scrolled past the hits shown)."""
@@ -180,7 +204,8 @@ class SearchScreen(JournalScreen):
             return list(self.results.entry_ids)
         self._limit *= 4
         try:
-            return self.japp.search_entries(index, self.query_input.value, self._limit)
+            ids = self.japp.search_entries(index, self.query_input.value, self._limit)
+            return self._with_notes(self.query_input.value, ids)
         except JournalError:
             return list(self.results.entry_ids)
 
@@ -198,12 +223,27 @@ class SearchScreen(JournalScreen):
 
     @on(EntryList.Selected, "#search-results")
     async def _chosen(self, event: EntryList.Selected) -> None:
-        if event.key:
+        if not event.key:
+            return
+        note = parse_note_key(event.key)
+        if note is not None:
+            await self.japp.open_note(*note)
+        else:
             await self.japp.show_entry(event.key)
 
     # -- actions --------------------------------------------------------------------------
     def selected_entry(self) -> str | None:
-        return self.results.selected_id
+        key = self.results.selected_id
+        return key if key and parse_note_key(key) is None else None
+
+    def action_tick(self) -> None:
+        entry_id = self.selected_entry()
+        if entry_id:
+            self.japp.tick_entry(entry_id, self._after_tick)
+
+    def _after_tick(self) -> None:
+        self.results.refresh()
+        self.query_one(EntryDetail).show(self.results.selected_id)
 
     def action_toggle_focus(self) -> None:
         """Escape leaves the query box (so one-key commands work) and comes back to it."""
@@ -217,21 +257,23 @@ class SearchScreen(JournalScreen):
             self.results.focus()
 
     def action_edit(self) -> None:
-        if self.results.selected_id:
+        if self.selected_entry():
             self.japp.edit_entry(self.results.selected_id)
 
     def action_delete(self) -> None:
-        if self.results.selected_id:
+        if self.selected_entry():
             self.japp.delete_entry(self.results.selected_id)
 
     def can_act(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("edit", "delete") and not (self.results.selected_id
-                                                 and self.results.has_focus):
+        if action in ("edit", "delete", "tick") and not (self.selected_entry()
+                                                         and self.results.has_focus):
             return None
         return super().can_act(action, parameters)
 
     def commands(self) -> Iterable[SystemCommand]:
-        if self.results.selected_id:
+        if self.selected_entry():
+            yield SystemCommand("Tick off", "Planned ↔ done for the selected result (x)",
+                                self.action_tick)
             yield SystemCommand("Edit entry", "Edit the selected result (e)", self.action_edit)
             yield SystemCommand("Delete entry", "Delete the selected result (d)",
                                 self.action_delete)

@@ -99,7 +99,12 @@ class Views:
             "tags": self._tag_list(doc.get("tags")),
             "projects": self._labels("project", doc.get("project_ids")),
             "contacts": self._labels("contact", doc.get("contact_ids")),
-            "organisations": self._labels("organisation", doc.get("organisation_ids"))}
+            "organisations": self._labels("organisation", doc.get("organisation_ids")),
+            "priority": doc.get("priority") or "normal",
+            "origin": "planned" if doc.get("origin") == "planned"
+            or doc.get("status") in ("planned", "cancelled") else "unplanned"}
+        if doc.get("carried_from"):
+            view["carried_from"] = sorted(set(doc["carried_from"]))
         if doc.get("expenses"):
             view["expenses"] = [{"amount": x.get("amount"),
                                  "currency": _one_line(x.get("currency") or ""),
@@ -129,6 +134,7 @@ class Views:
         return _compose(entry_id, doc["date"], doc.get("time") or None, doc.get("end_time") or None,
                         doc.get("status") or "done", event, doc.get("summary") or "", linked,
                         self._tag_list(doc.get("tags")), bool(doc.get("conflicts")), words, colour,
+                        _marks(doc.get("priority"), doc.get("carried_from")),
                         ("resolved" if doc.get("resolved_on") else "open") if doc.get("complaint")
                         else "")
 
@@ -218,14 +224,24 @@ def text_line(view: Mapping[str, Any], words: Sequence[str], colour: bool) -> st
     linked = [*view.get("contacts", ()), *view.get("projects", ()), *view.get("organisations", ())]
     return _compose(view["id"], view["date"], view.get("time"), view.get("end_time"), view["status"],
                     view["event"], view.get("summary") or "", linked, view.get("tags") or (),
-                    bool(view.get("conflicts")), words, colour, view.get("complaint") or "")
+                    bool(view.get("conflicts")), words, colour,
+                    _marks(view.get("priority"), view.get("carried_from")),
+                    view.get("complaint") or "")
+
+
+def _marks(priority: str | None, carried_from: Sequence[str] | None) -> str:
+    """``[high] `` / ``[low] `` and ``[from 11-20] ``, as ``journal list`` shows them."""
+    out = f"[{priority}] " if priority in ("high", "low") else ""
+    if carried_from:
+        out += f"[from {min(carried_from)[5:]}] "
+    return out
 
 
 def _compose(entry_id: str, day: str, time: str | None, end_time: str | None, status: str,
              event: str, summary: str, linked: Sequence[str], tags: Sequence[str], conflict: bool,
-             words: Sequence[str], colour: bool, complaint: str = "") -> str:
+             words: Sequence[str], colour: bool, marks: str = "", complaint: str = "") -> str:
     when = f"{day} {time_span(time, end_time, '-')}".rstrip()
-    head = f"{entry_id}  {when:<22} {_STATUS_MARK.get(status, '')}"
+    head = f"{entry_id}  {when:<22} {_STATUS_MARK.get(status, '')}{marks}"
     body = event
     line = _best_line(summary, words)
     if line:

@@ -43,7 +43,8 @@ Doc = dict[str, Any]
 Data = dict[str, dict[str, Doc]]
 
 #: Fields that are sets of values although they are not links (whose names end in ``_ids``).
-SET_FIELDS = frozenset({"tags", "phones", "emails"})
+#: ``carried_from`` (the days an entry was carried away from) grows on both machines alike.
+SET_FIELDS = frozenset({"tags", "phones", "emails", "carried_from"})
 #: Fields holding one object per key, merged key by key: a series' ``exceptions`` (one per
 #: occurrence day), so ticking one occurrence here and another there keeps both ticks.
 KEYED_FIELDS = frozenset({"exceptions"})

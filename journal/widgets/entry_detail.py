@@ -14,7 +14,8 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from journal.widgets.render import Tables, entry_detail
+from journal.search.notes import parse_note_key
+from journal.widgets.render import Tables, entry_detail, note_detail
 
 
 class EntryDetail(VerticalScroll):
@@ -38,6 +39,14 @@ class EntryDetail(VerticalScroll):
             return
         self._shown = key
         tables = self._tables()
+        note = parse_note_key(entry_id) if entry_id else None
+        if note is not None:
+            kind, key = note
+            doc = tables.get("days" if kind == "day" else "reviews", {}).get(key) or {}
+            text = str(doc.get("note" if kind == "day" else "text") or "")
+            self.query_one("#detail-text", Static).update(note_detail(kind, key, text))
+            self.scroll_home(animate=False)
+            return
         doc = tables.get("entries", {}).get(entry_id) if entry_id else None
         self.query_one("#detail-text", Static).update(
             entry_detail(tables, doc, self._follow_ups(entry_id) if self._follow_ups and entry_id

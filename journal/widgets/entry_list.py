@@ -4,6 +4,12 @@ The list holds entry *ids* only and builds the visible rows from the data when t
 (see :mod:`journal.widgets.line_list`), so a cross-index of thousands of entries or a search with
 100k hits costs the same as a day. Columns are sized from the list's width in terminal cells; the
 summary is the first column to go when the list is narrow, so the event and the names stay readable.
+
+Each row starts with two marks: ⚠ for a merge conflict, and the plan's tick — ☐ planned, ✓ done
+as planned, ✗ cancelled (struck through), nothing for what came up on the day. A high priority is
+a ``!`` before the event, a low one a muted event; ``↪`` marks an entry carried over from an
+earlier day. Rows may also be day notes or reviews (search results: ``day:2026-11-23``), shown in
+the entry columns.
 """
 
 from __future__ import annotations
@@ -13,9 +19,13 @@ from collections.abc import Callable, Sequence
 from rich.segment import Segment
 from rich.style import Style
 
-from journal.text import first_line
+from journal.search.notes import parse_note_key
+from journal.text import first_line, fold
 from journal.widgets.line_list import LineList, fit, marked, word_pattern
 from journal.widgets.render import Tables, people_labels, project_labels
+
+#: The tick column: what the plan's status looks like.
+PLANNED_MARK, DONE_MARK, CANCELLED_MARK = "☐", "✓", "✗"
 
 _TITLES = {"date": "Date", "time": "Time", "event": "Event", "summary": "Summary", "people": "With",
            "projects": "Project"}
@@ -23,9 +33,6 @@ _GAP = Segment("  ")
 #: Spare cells from which the project gets a column of its own (a cross-index in a narrow pane
 #: shows the event and the people; the entry's detail below it names the project).
 _PROJECT_FROM = 48
-#: Status in words before the event, not only as a colour (colour-blind users, monochrome
-#: terminals): the same marks as the command line's lists.
-STATUS_MARK = {"planned": "[planned] ", "cancelled": "[cancelled] "}
 
 
 class EntryList(LineList):
@@ -39,12 +46,16 @@ class EntryList(LineList):
         super().__init__(id=id, classes=classes)
         self._tables = tables
         self.show_date = show_date
+        #: Without a date column: the day the rows belong to; rows of other days (left-over
+        #: plans under today) show their date (``11-20``) where the time would be.
+        self.day: str | None = None
         #: Spare cells from which a summary column is shown: late beside a detail pane (which
         #: shows the summary anyway), early where there is none.
         self.summary_from = summary_from
         self._ids: list[str] = []
         self._more: Callable[[], list[str]] | None = None
         self._pattern = None
+        self._words: list[str] = []
 
     # -- public ---------------------------------------------------------------------------
     @property
@@ -67,6 +78,7 @@ class EntryList(LineList):
         self._ids = list(ids)
         self._more = more
         self._pattern = word_pattern(highlight)
+        self._words = [fold(w) for w in highlight if w.strip()]
         index = self._ids.index(keep) if keep in self._ids else 0
         self.reset(len(self._ids), index)
 
@@ -92,8 +104,8 @@ class EntryList(LineList):
     def columns(self, width: int) -> list[tuple[str, int]]:
         """(key, width in cells) of the columns that fit in ``width``."""
         fixed = [("date", 10), ("time", 5)] if self.show_date else [("time", 5)]
-        # a leading space, then every column followed by a two-cell gap
-        spare = width - 1 - sum(w + 2 for _, w in fixed)
+        # two mark cells and a space, then every column followed by a two-cell gap
+        spare = width - 3 - sum(w + 2 for _, w in fixed)
         if spare < _PROJECT_FROM:  # too narrow for four columns: the pane beside shows it
             spare -= 4
             people = max(int(spare * 0.4), 8)
@@ -109,38 +121,94 @@ class EntryList(LineList):
                 ("people", people), ("projects", projects)]
 
     def header_segments(self, width: int) -> list[Segment]:
-        out = [Segment(" ")]
+        out = [Segment("   ")]
         for key, size in self.columns(width):
             out += [Segment(fit(_TITLES[key], size)), _GAP]
         return out
 
     def row_segments(self, index: int, width: int) -> list[Segment]:
         tables = self._tables()
-        doc = tables.get("entries", {}).get(self._ids[index])
+        key = self._ids[index]
+        note = parse_note_key(key)
+        if note is not None:
+            return self._note_segments(tables, *note, width)
+        doc = tables.get("entries", {}).get(key)
         if doc is None:  # deleted meanwhile; the next refresh drops it
             return [Segment(fit("(deleted)", width), self.style("muted"))]
         status = doc.get("status", "done")
         event_style = self.style(status) if status in ("planned", "cancelled") else Style()
+        if doc.get("priority") == "low" and status == "done":
+            event_style = self.style("muted")
         match = self.style("match")
-        # the leading cell marks an entry that kept another machine's value (a merge conflict)
-        out = [Segment("⚠", self.style("conflict")) if doc.get("conflicts") else Segment(" ")]
-        for key, size in self.columns(width):
-            if key == "date":
+        # the first cell marks an entry that kept another machine's value (a merge conflict)
+        out = [Segment("⚠", self.style("conflict")) if doc.get("conflicts") else Segment(" "),
+               self._tick(doc, status), Segment(" ")]
+        for column, size in self.columns(width):
+            if column == "date":
                 out.append(Segment(fit(doc["date"], size), self.style("muted")))
-            elif key == "time":
-                out.append(Segment(fit(doc.get("time") or "", size), self.style("strong")))
-            elif key == "event":
-                mark = STATUS_MARK.get(status, "") + ("↻ " if doc.get("series") else "")
-                if mark and size > len(mark) + 4:  # the mark, then as much of the event as fits
-                    out += [Segment(mark, event_style)]
-                    size -= len(mark)
-                out += marked(fit(doc["event"], size), event_style, match, self._pattern)
-            elif key == "summary":
+            elif column == "time":
+                if self.day is not None and doc["date"] != self.day:
+                    out.append(Segment(fit(doc["date"][5:], size), self.style("planned")))
+                else:
+                    out.append(Segment(fit(doc.get("time") or "", size), self.style("strong")))
+            elif column == "event":
+                out += self._event(doc, size, event_style, match)
+            elif column == "summary":
                 out += marked(fit(first_line(doc.get("summary") or ""), size), self.style("muted"),
                               match, self._pattern)
             else:
-                names = (people_labels if key == "people" else project_labels)(tables, doc)
+                names = (people_labels if column == "people" else project_labels)(tables, doc)
                 out += marked(fit(", ".join(names), size), self.style("accent"), match,
                               self._pattern)
+            out.append(_GAP)
+        return out
+
+    def _tick(self, doc: dict, status: str) -> Segment:
+        if status == "planned":
+            return Segment(PLANNED_MARK, self.style("planned"))
+        if status == "cancelled":
+            return Segment(CANCELLED_MARK, self.style("muted"))
+        if doc.get("origin") == "planned":
+            return Segment(DONE_MARK, self.style("done"))
+        return Segment(" ")
+
+    def _event(self, doc: dict, size: int, style: Style, match: Style) -> list[Segment]:
+        """The event, after the priority and carried-over marks (which take room from it)."""
+        prefix: list[Segment] = []
+        if doc.get("priority") == "high":
+            prefix.append(Segment("! ", self.style("high")))
+        if doc.get("carried_from"):
+            prefix.append(Segment("↪ ", self.style("muted")))
+        if doc.get("series"):  # an occurrence of a repeating entry
+            prefix.append(Segment("↻ ", self.style("muted")))
+        used = sum(len(p.text) for p in prefix)
+        if used >= size:
+            return [Segment(fit("", size))]
+        return [*prefix, *marked(fit(doc["event"], size - used), style, match, self._pattern)]
+
+    def _note_segments(self, tables: Tables, kind: str, key: str, width: int) -> list[Segment]:
+        """A day note or a review among search results: what it is, when, its first line."""
+        from journal.search.notes import snippet
+
+        table = "days" if kind == "day" else "reviews"
+        doc = tables.get(table, {}).get(key) or {}
+        text = str(doc.get("note" if kind == "day" else "text") or "")
+        out = [Segment(" "), Segment("✎", self.style("accent")), Segment(" ")]
+        columns = self.columns(width)
+        line = snippet(text, self._words)
+        has_summary = any(column == "summary" for column, _ in columns)
+        for column, size in columns:
+            if column == "date":
+                out.append(Segment(fit(key, size), self.style("muted")))
+            elif column == "time":
+                out.append(Segment(fit("", size)))
+            elif column == "event":
+                title = "Day note" if kind == "day" else f"Review {key}"
+                out.append(Segment(fit(title, size), self.style("accent")))
+            elif column == "summary" or not has_summary:
+                out += marked(fit(line, size), self.style("muted"), self.style("match"),
+                              self._pattern)
+            else:
+                out.append(Segment(fit("", size)))
             out.append(_GAP)
         return out

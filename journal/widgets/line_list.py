@@ -82,7 +82,7 @@ class LineList(ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "line-list--header", "line-list--cursor", "line-list--muted", "line-list--strong",
         "line-list--accent", "line-list--match", "line-list--planned", "line-list--cancelled",
-        "line-list--conflict"}
+        "line-list--conflict", "line-list--done", "line-list--high"}
     DEFAULT_CSS = """
     LineList {
         overflow-x: hidden;
@@ -101,6 +101,8 @@ class LineList(ScrollView, can_focus=True):
         & > .line-list--planned { text-style: italic; color: $text-warning; }
         & > .line-list--cancelled { text-style: strike; color: $text-muted; }
         & > .line-list--conflict { text-style: bold; color: $text-warning; }
+        & > .line-list--done { text-style: bold; color: $text-success; }
+        & > .line-list--high { text-style: bold; color: $text-error; }
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -8,14 +8,16 @@ and goes through :func:`journal.text.clean_line`, so control characters cannot a
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import orjson
 from textual.content import Content
 
-from journal.models import KIND_LINK_FIELD, time_span
+from journal.dates import duration_minutes, format_date_human
+from journal.models import KIND_LINK_FIELD, effective_origin, time_span
 from journal.names.resolve import label
+from journal.routine.expenses import format_expense
 from journal.text import clean_line
 
 Tables = Mapping[str, Mapping[str, dict[str, Any]]]
@@ -47,6 +49,27 @@ def project_labels(tables: Tables, doc: Mapping[str, Any]) -> list[str]:
             for i in doc.get("project_ids", ())]
 
 
+def _plan_facts(doc: Mapping[str, Any]) -> list[str | tuple[str, str]]:
+    """Duration, where it came from, priority: one line under the header (or nothing)."""
+    facts = []
+    minutes = duration_minutes(doc.get("time"), doc.get("end_time"))
+    if minutes:
+        hours, rest = divmod(minutes, 60)
+        facts.append(f"{hours} h {rest:02d} min" if hours and rest else f"{hours} h" if hours
+                     else f"{rest} min")
+    planned = effective_origin(doc) == "planned"
+    status = doc.get("status", "done")
+    if status == "done":
+        facts.append("done as planned" if planned else "came up on the day")
+    if doc.get("carried_from"):
+        days = sorted(doc["carried_from"])
+        facts.append(f"carried over from {format_date_human(date.fromisoformat(days[0]))}"
+                     + (f" ({len(days)} times)" if len(days) > 1 else ""))
+    if doc.get("priority") in ("high", "low"):
+        facts.append(f"{doc['priority']} priority")
+    return [(" · ".join(facts), "$text-muted"), "\n"] if facts else []
+
+
 def entry_detail(tables: Tables, doc: Mapping[str, Any],
                  follow_ups: Sequence[Mapping[str, Any]] = ()) -> Content:
     """The full entry for the detail pane: header, links, tags, repetition, reminder, follow-ups
@@ -57,6 +80,7 @@ def entry_detail(tables: Tables, doc: Mapping[str, Any],
     if doc.get("status", "done") != "done":
         parts += ["  ", (f"[{doc['status']}]", "italic $warning")]
     parts.append("\n")
+    parts += _plan_facts(doc)
     parts += conflict_notes(tables, doc)
     for kind, title in (("contact", "Contacts"), ("organisation", "Organisations"),
                         ("project", "Projects")):
@@ -69,8 +93,7 @@ def entry_detail(tables: Tables, doc: Mapping[str, Any],
                   "\n"]
     parts += follow_through(tables, doc, follow_ups)
     for expense in doc.get("expenses", ()):
-        parts += [("Expense: ", "$text-muted"),
-                  clean_line(f"{expense['amount']} {expense['currency']} {expense['note']}"), "\n"]
+        parts += [("Expense: ", "$text-muted"), clean_line(format_expense(expense)), "\n"]
     if doc.get("complaint"):
         resolved = doc.get("resolved_on")
         parts += [("Complaint: ", "$text-muted"),
@@ -121,6 +144,15 @@ def follow_through(tables: Tables, doc: Mapping[str, Any],
             mark = {"done": "✓", "cancelled": "✗"}.get(str(item.get("status")), "□")
             parts += [f"  {mark} ", clean_line(f"{item['date']} {item['event']}"), "\n"]
     return parts
+
+
+def note_detail(kind: str, key: str, text: str) -> Content:
+    """A day note or a review in the detail pane (search results)."""
+    title = (f"Day note · {format_date_human(date.fromisoformat(key))}" if kind == "day"
+             else f"Review {key}")
+    body = "\n".join(clean_line(line) for line in text.splitlines())
+    return Content.assemble((title, "bold $accent"), "\n\n", body, "\n\n",
+                            ("enter opens it", "$text-muted"))
 
 
 def conflict_notes(tables: Tables, doc: Mapping[str, Any]) -> list[str | tuple[str, str]]:

@@ -3,9 +3,11 @@
 Why not Textual's ``Markdown`` widget: it builds a widget per block, which takes around a second for
 a busy week, on every switch of week. The Markdown
 here is always the report module's own (:mod:`journal.reports.render`), a small known subset —
-headings, one pipe table, bullets two levels deep, indented summary lines, quotes, ``**bold**`` and
-backslash escapes of user text — so a line-by-line pass draws it in milliseconds, with theme colours.
-User text stays literal: escapes are undone, nothing is ever parsed as markup.
+headings, pipe tables, bullets two levels deep, indented summary lines, quotes, ``**bold**``,
+``~~struck~~`` (cancelled entries), a ``---`` rule under the written review, and backslash escapes
+of user text — so a line-by-line pass draws it in milliseconds, with theme colours. The written
+review is the user's own Markdown and is drawn with the same rules. User text stays literal:
+escapes are undone, nothing is ever parsed as markup.
 """
 
 from __future__ import annotations
@@ -16,26 +18,31 @@ from rich.cells import cell_len
 from textual.content import Content
 from textual.widgets import Static
 
-_ESCAPE_OR_BOLD = re.compile(r"\\(.)|\*\*")
+_ESCAPE_OR_BOLD = re.compile(r"\\(.)|\*\*|~~")
 _ALIGN_ROW = re.compile(r"^\|(\s*:?-+:?\s*\|)+\s*$")
 
 
 def inline(text: str, style: str = "") -> Content:
-    """One line of report Markdown: ``\\*`` → ``*``, ``**x**`` → bold x."""
+    """One line of report Markdown: ``\\*`` → ``*``, ``**x**`` → bold x, ``~~x~~`` → struck x."""
     parts: list[tuple[str, str]] = []
-    bold = False
+    bold = strike = False
+
+    def now() -> str:
+        return " ".join(p for p in (style, "bold" if bold else "", "strike" if strike else "") if p)
+
     pos = 0
     for hit in _ESCAPE_OR_BOLD.finditer(text):
-        now = f"{style} bold".strip() if bold else style
         if hit.start() > pos:
-            parts.append((text[pos:hit.start()], now))
+            parts.append((text[pos:hit.start()], now()))
         if hit.group(1) is not None:
-            parts.append((hit.group(1), now))
+            parts.append((hit.group(1), now()))
+        elif hit.group(0) == "~~":
+            strike = not strike
         else:
             bold = not bold
         pos = hit.end()
     if pos < len(text):
-        parts.append((text[pos:], f"{style} bold".strip() if bold else style))
+        parts.append((text[pos:], now()))
     return Content.assemble(*parts)
 
 
@@ -79,7 +86,7 @@ def _table(rows: list[str]) -> list[Content]:
         line: list[Content | str] = ["  "]
         for i, cell in enumerate(row):
             pad = " " * (widths[i] - cell_len(cell.plain))
-            line += [cell.stylize("bold $text-primary") if number == 0 else cell, pad, "   "]
+            line += [cell.stylize("bold $text-primary") if number == 0 else cell, pad, "  "]
         out.append(Content.assemble(*line).rstrip())
     return out
 
@@ -121,6 +128,8 @@ def render_report(markdown: str, *, title: bool = True, width: int | None = None
             add(inline(line[3:], "bold underline $text-primary"))
         elif line.startswith("### "):
             add(inline(line[4:], "bold"))
+        elif line.strip() == "---":
+            add(Content.styled("─" * 40, "$text-muted"))
         elif line.startswith("> "):
             bar = Content.styled("▌ ", "$accent")
             add(inline(line[2:], "italic $text-muted"), bar, bar)

@@ -49,12 +49,14 @@ def _valid_journal(path: Path) -> dict[str, str]:
                  "-s", "summary", "--tag", "t", "-c", "张伟", "-p", "Loan", "-o", "华辰银行")
     assert result.code == 0, result
     Journal(path).set_day_note("2026-11-20", "a note")
+    Journal(path).set_review("2026-W47", "本周工作 a review")
     data = orjson.loads(path.read_bytes())
     ids = {table: next(iter(data[table])) for table in ("entries", "contacts", "projects",
-                                                         "organisations", "days")}
+                                                         "organisations", "days", "reviews")}
     entry = data["entries"][ids["entries"]]
     entry.update(expenses=[{"amount": 12.5, "currency": "CNY", "note": "taxi"}],
-                 remind_at="2026-11-20T09:00", recurrence="FREQ=WEEKLY")
+                 remind_at="2026-11-20T09:00", recurrence="FREQ=WEEKLY", priority="high",
+                 origin="planned", carried_from=["2026-11-19"])
     for table, doc_id in ids.items():
         data[table][doc_id]["conflicts"] = [{"field": "notes", "value": "old",
                                              "recorded_at": "2026-11-20T00:00:00.000000Z"}]
@@ -73,7 +75,8 @@ def _readers(ids: dict[str, str]) -> list[tuple[str, ...]]:
         ("export", "org", org, "--format", "json"),
         ("export", "org", org), ("export", "project", project),
         ("search", "visit"), ("search", f"contact:{contact}"), ("search", "tag:t"),
-        ("week", "2026-11-20"), ("month", "2026-11"), ("conflicts",),
+        ("week", "2026-11-20"), ("month", "2026-11"), ("quarter", "2026-Q4"),
+        ("search", "review"), ("conflicts",),
     ]
 
 

@@ -34,7 +34,9 @@ from journal.dates import (
     parse_date,
     parse_month,
     parse_period,
+    parse_quarter,
     parse_time,
+    parse_time_range,
     parse_week,
 )
 from journal.errors import JournalError
@@ -129,7 +131,13 @@ def _check_result(result: Result, what: Any) -> None:
 # -- journal add ---------------------------------------------------------------------------------
 
 ADD_OPTIONS = ("event", "summary", "tag", "date", "time", "end-time", "status", "contact",
-               "project", "org")
+               "project", "org", "expense", "priority")
+
+
+@pytest.fixture(autouse=True)
+def _private_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default currency and weekend come from tmp_path's (absent) settings: the defaults."""
+    monkeypatch.setenv("JOURNAL_CONFIG", str(tmp_path / "settings.json"))
 
 
 def _doc_of(path: Path, table: str, doc_id: str) -> dict[str, Any]:
@@ -176,9 +184,19 @@ def test_add_with_a_hostile_argument(tmp_path: Path, budget: int) -> None:
             assert doc.get("tags", []) == ([one_line(text)] if one_line(text) else [])
         elif option == "date":
             assert doc["date"] == (parse_date(text) if text else date.today()).isoformat()
-        elif option in ("time", "end-time"):
+        elif option == "time":  # a time or a range
             cleared = text.strip().lower() in ("", "-", "none")
-            assert doc.get(option.replace("-", "_")) == (None if cleared else parse_time(text))
+            start, end = (None, None) if cleared else parse_time_range(text)
+            assert (doc.get("time"), doc.get("end_time")) == (start, end)
+        elif option == "end-time":
+            cleared = text.strip().lower() in ("", "-", "none")
+            assert doc.get("end_time") == (None if cleared else parse_time(text))
+        elif option == "expense":
+            from journal.routine.expenses import parse_expense
+
+            assert doc["expenses"] == [parse_expense(text, "CNY")]
+        elif option == "priority":
+            assert doc.get("priority", "normal") == text.lower()
         elif option == "status":
             assert doc["status"] == text
         else:
@@ -243,6 +261,10 @@ READ_COMMANDS: list[tuple[str, ...]] = [
     ("list", "--format={}"), ("show", "{}"), ("show", "--", "{}"), ("delete", "{}"),
     ("contact", "show", "{}"), ("project", "show", "{}"), ("org", "show", "{}"),
     ("contact", "list", "--format={}"), ("backups",), ("doctor",),
+    ("note", "-d", "{}"), ("note", "--date={}"), ("expenses", "--on={}"), ("expenses", "--from={}"),
+    ("expenses", "--by={}"), ("week", "{}"), ("month", "--", "{}"), ("quarter", "{}"),
+    ("carry", "--from=1999-01-01", "--to={}"),  # nothing planned then: nothing to move
+    ("done", "--", "{}"), ("undone", "{}"),  # no entry has such an id: refused, nothing written
 ]
 
 
@@ -481,7 +503,8 @@ def test_csv_import_of_hostile_content(tmp_path: Path, budget: int) -> None:
 PARSERS: dict[str, Callable[[str], Any]] = {
     "date": lambda s: parse_date(s, today=TODAY), "period": lambda s: parse_period(s, today=TODAY),
     "week": lambda s: parse_week(s, today=TODAY), "month": lambda s: parse_month(s, today=TODAY),
-    "time": parse_time,
+    "time": parse_time, "quarter": lambda s: parse_quarter(s, today=TODAY),
+    "time range": parse_time_range,
 }
 date_words = st.lists(st.sampled_from(
     ["last", "next", "this", "friday", "fri", "week", "month", "year", "ago", "in", "days", "3",
@@ -505,6 +528,8 @@ def test_date_parsers_answer_or_refuse_in_one_line(budget: int) -> None:
             return
         if which == "time":
             assert isinstance(value, str) and len(value) == 5 and value[2] == ":"
+        elif which == "time range":
+            assert len(value[0]) == 5 and (value[1] is None or len(value[1]) == 5)
         elif which == "date":
             assert isinstance(value, date)
         else:

@@ -70,7 +70,7 @@ async def test_entry_conflict_is_marked_and_resolved_with_the_other_value(
         screen = app.main_screen()
         assert isinstance(screen, DayScreen)
         shown = rows(screen)
-        assert shown[0].startswith("⚠09:00") and not shown[1].startswith("⚠")
+        assert shown[0].startswith("⚠✓ 09:00") and not shown[1].startswith("⚠")
         assert screen.selected_entry() == entry_id
         detail = text_of(screen.query_one("#detail-text", Static))
         assert "⚠ Merge conflict" in detail and "press r" in detail

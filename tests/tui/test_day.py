@@ -46,11 +46,15 @@ async def test_day_view_shows_todays_entries_in_time_order(sample_file: Path) ->
         screen = day_screen(pilot.app)
         assert screen.day == TODAY
         shown = rows(screen)
-        assert [r.split()[0] for r in shown] == ["09:00", "10:30", "15:00"]
+        # today's entries, then yesterday's unfinished plan with its date where the time goes
+        assert [r[3:8] for r in shown] == ["09:00", "10:30", "15:00", "16:00", "11-20"]
+        assert [r[1] for r in shown] == ["✓", "☐", "☐", "☐", "☐"]  # the tick column
+        assert "↪ 准备 Northwind 授信额度申请材料" in shown[3]  # carried over to today
         assert "拜访绿源食品 签署代发协议" in shown[1]
         assert "王芳 (绿源食品集团)" in shown[1]  # linked names, contact with organisation
         header = text_of(screen.query_one("#day-header", Static))
         assert "Mon 23 Nov 2026" in header and "today" in header
+        assert "plan 1/4 done" in header and "1 left over" in header
         detail = text_of(screen.query_one("#detail-text", Static))
         assert "晨会 Morning stand-up" in detail
 
@@ -94,7 +98,7 @@ async def test_delete_asks_first(sample_file: Path) -> None:
         await pilot.pause()
         assert len(rows(screen)) == before - 1
         days = [d["date"] for d in Journal(sample_file).tables["entries"].values()]
-        assert days.count(TODAY.isoformat()) == before - 1
+        assert days.count(TODAY.isoformat()) == before - 2  # the last row is yesterday's
 
 
 async def test_outside_changes_appear_without_restart(sample_file: Path) -> None:
@@ -107,7 +111,7 @@ async def test_outside_changes_appear_without_restart(sample_file: Path) -> None
         other.add_entry(event="Call from another terminal", date=TODAY.isoformat(), time="16:45",
                         links=LinkRequest(contacts=["李娜"]))
         await until(pilot, lambda: len(rows(screen)) == before + 1)
-        assert "Call from another terminal" in rows(screen)[-1]
+        assert "Call from another terminal" in rows(screen)[-2]  # the last of today's
         # ... and what the app writes next keeps it.
         await pilot.press("n", *"Written in the app", "ctrl+s")
         await until(pilot, lambda: len(rows(screen)) == before + 2)
@@ -121,7 +125,7 @@ async def test_first_run_offers_sample_data(tmp_path: Path) -> None:
         await until(pilot, lambda: isinstance(pilot.app.screen, WelcomeScreen))
         await pilot.press("s")
         await ready(pilot)
-        assert len(rows(day_screen(pilot.app))) == 3
+        assert len(rows(day_screen(pilot.app))) == 5  # 4 today, 1 left over from yesterday
     tables = Journal(path).tables
     assert len(tables["entries"]) > 20
     names = sorted(c["name"] for c in tables["contacts"].values())
@@ -161,15 +165,17 @@ async def test_the_mouse_works_too(sample_file: Path) -> None:
         assert second is not None and second != first
         await pilot.click("#day-table", offset=(10, 2))  # again on the selected row: open it
         assert isinstance(app.screen, EditorScreen)
+        await until(pilot, lambda: app.screen.query_one("#cancel").region.width > 0)  # laid out
         await pilot.click("#cancel")
         assert app.screen is screen
         await pilot.click("NavBar", offset=(45, 0))  # "p Projects" in the top line
         await until(pilot, lambda: isinstance(app.main_screen(), ProjectsScreen))
 
 
-async def test_rows_mark_planned_in_words_and_keep_projects_apart_from_people(
+async def test_rows_mark_planned_and_keep_projects_apart_from_people(
         sample_file: Path) -> None:
-    """Planned and cancelled entries say so in text, not only in colour; the people an entry
+    """Planned and cancelled entries say so with a mark of their own (☐, ✗), not only in
+    colour; the people an entry
     was with and the project it served are separate columns, at 80 columns too."""
     for size in ((80, 24), (160, 48)):
         async with make_app(sample_file).run_test(size=size) as pilot:
@@ -181,11 +187,11 @@ async def test_rows_mark_planned_in_words_and_keep_projects_apart_from_people(
             assert header.split()[:4] == ["Time", "Event", "With", "Project"] or \
                 header.split() == ["Time", "Event", "Summary", "With", "Project"], header
             shown = rows(screen)
-            assert "[planned] 拜访绿源食品" in shown[1]
-            assert "[planned]" not in shown[0]  # the stand-up is done
+            assert shown[1].startswith(" ☐ 10:30  拜访绿源食品")
+            assert shown[0][1] != "☐"  # the stand-up is done
             people, project = [c.strip() for c in shown[1].split("  ") if c.strip()][-2:]
             assert people.startswith("王芳") and "代发工资" not in people
             assert project.startswith("绿源 代发工")  # cut with … at 80 columns
             screen.show_day(date(2026, 11, 20))  # the business day before: a cancelled dinner
             await pilot.pause()
-            assert any("[cancelled] 绿源食品 dinner" in row for row in rows(screen))
+            assert any(row.startswith(" ✗ 19:00  绿源食品 dinner") for row in rows(screen))

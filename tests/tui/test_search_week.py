@@ -33,12 +33,14 @@ async def test_search_as_you_type_and_jump_to_the_entry(sample_file: Path) -> No
         assert screen.query_one("#search-query", Input).has_focus
         await pilot.press(*"emily")
         table = screen.query_one("#search-results", EntryList)
-        await until(pilot, lambda: len(table.entry_ids) == 3)
+        await until(pilot, lambda: len(table.entry_ids) == 5)
+        # today's note ("Focus: … Emily's LC documents.") heads today's entries
+        assert table.entry_ids[0] == "day:2026-11-23"
         tables = Journal(sample_file).tables["entries"]
-        dates = [tables[i]["date"] for i in table.entry_ids]
+        dates = [tables[i]["date"] if i in tables else i[4:] for i in table.entry_ids]
         assert dates == sorted(dates, reverse=True)
-        assert "3 results" in text_of(screen.query_one("#search-status", Static))
-        await pilot.press(*" status:planned")
+        assert "5 results" in text_of(screen.query_one("#search-status", Static))
+        await pilot.press(*" status:planned -准备")
         await until(pilot, lambda: len(table.entry_ids) == 1)
         target = table.entry_ids[0]
         await pilot.press("enter")  # to the results

@@ -89,6 +89,31 @@ def test_week_large(snap_compare, sample_file: Path) -> None:  # noqa: ANN001
                         run_before=keys("w", "left"))
 
 
+def test_day_plan_half_done_small(snap_compare, sample_file: Path) -> None:  # noqa: ANN001
+    """Today with a plan half done: the stand-up done as planned, the signing ticked off now
+    (✓), two plans still open (☐) — one carried over (↪) — and yesterday's left-over (11-20)."""
+    assert snap_compare(make_app(sample_file), terminal_size=SMALL, run_before=keys("down", "x"))
+
+
+def test_day_plan_half_done_large(snap_compare, sample_file: Path) -> None:  # noqa: ANN001
+    assert snap_compare(make_app(sample_file), terminal_size=LARGE,
+                        run_before=keys("down", "x", "down", "down"))
+
+
+def test_day_note_editor_small(snap_compare, sample_file: Path) -> None:  # noqa: ANN001
+    assert snap_compare(make_app(sample_file), terminal_size=SMALL,
+                        run_before=keys("N", "enter", *"小结 签约完成"))
+
+
+def test_week_review_editor_large(snap_compare, sample_file: Path) -> None:  # noqa: ANN001
+    assert snap_compare(make_app(sample_file), terminal_size=LARGE,
+                        run_before=keys("w", "e", *"签约绿源代发"))
+
+
+def test_quarter_small(snap_compare, sample_file: Path) -> None:  # noqa: ANN001
+    assert snap_compare(make_app(sample_file), terminal_size=SMALL, run_before=keys("m", "Q"))
+
+
 def test_help_small(snap_compare, sample_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
     monkeypatch.setattr(journal, "__version__", "0.0.0")  # shown in the help; pinned like the date
     assert snap_compare(make_app(sample_file), terminal_size=SMALL,

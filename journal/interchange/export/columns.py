@@ -2,7 +2,7 @@
 
 Entries use the CSV import's columns (``date,time,end_time,event,summary,projects,contacts,
 organisations,status,tags``) so a CSV export imports back as it was, then ``expenses``,
-``remind_at`` and ``recurrence``, then any other field some entry carries (a field added by a newer
+``remind_at``, ``recurrence``, ``priority``, ``origin`` (planned ahead) and ``carried_from``, then any other field some entry carries (a field added by a newer
 version, or by another machine, is exported rather than silently dropped), then ``id``. Links are
 names — ``Name (Organisation)`` when the name alone could be someone else — because that is what
 a person reading a spreadsheet, and the CSV import, understand. Bookkeeping (``created_at``,
@@ -117,6 +117,9 @@ def entry_columns(data: ExportData) -> list[Column]:
         Column("expenses", "Expenses", lambda _id, doc: expenses_text(doc.get("expenses"))),
         Column("remind_at", "Remind at", _field("remind_at")),
         Column("recurrence", "Recurrence", _field("recurrence")),
+        Column("priority", "Priority", _field("priority")),
+        Column("origin", "Origin", _field("origin")),
+        Column("carried_from", "Carried from", _field("carried_from")),
     ]
     handled = {c.key for c in columns} | {"project_ids", "contact_ids", "organisation_ids"}
     return _with_extras(columns, data.entries, handled)
@@ -158,6 +161,14 @@ def organisation_columns(data: ExportData, docs: Mapping[str, Doc]) -> list[Colu
         Column("notes", "Notes", _field("notes")),
     ]
     return _with_extras(columns, docs, {c.key for c in columns})
+
+
+def review_columns(data: ExportData, docs: Mapping[str, Doc]) -> list[Column]:
+    """The written reviews: the period (``2026-W47``, ``2026-11``, ``2026-Q4``) and its text."""
+    columns = [Column("period", "Period", lambda period, _doc: period),
+               Column("text", "Review", _field("text"))]
+    return [*columns, *(Column(k, _heading(k), _field(k))
+                        for k in _extras(docs.values(), {"text"}))]
 
 
 def day_columns(data: ExportData, docs: Mapping[str, Doc]) -> list[Column]:

@@ -4,7 +4,7 @@ The file is a hand-over bundle (:mod:`journal.interchange.bundle`) without a sub
 format, so ``journal import`` reads it with the same rules — ids are kept, a document already
 present (same id, or the same folded name and organisation) is merged rather than duplicated,
 and importing it a second time changes nothing. It holds every field of every document (fields a
-newer version added included), and the day notes; not the merge conflicts recorded in this journal
+newer version added included), the day notes and the written reviews (week, month, quarter); not the merge conflicts recorded in this journal
 (answer them with ``journal conflicts`` first: they are questions for this journal, not data).
 
 Deterministic: no export time inside, keys sorted, two-space indentation, UTF-8 (Chinese stays
@@ -21,7 +21,7 @@ import orjson
 from journal.interchange.bundle import FORMAT, VERSION
 from journal.interchange.export.scope import Doc, ExportData
 
-TABLES = ("organisations", "contacts", "projects", "entries", "days")
+TABLES = ("organisations", "contacts", "projects", "entries", "days", "reviews")
 _OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
 
 

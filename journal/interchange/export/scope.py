@@ -55,6 +55,9 @@ class ExportData:
     query: Query | None = None  # the filter, None for the whole journal
     named: bool = False  # the filter names contacts, projects or organisations
     notes: list[str] = field(default_factory=list)
+    #: the written reviews (2026-W47, 2026-11, 2026-Q4): all of them for the whole journal,
+    #: for a filter by dates only those of periods inside its range
+    reviews: Table = field(default_factory=dict)
 
     _labels: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
@@ -77,7 +80,8 @@ class ExportData:
 
     def table(self, name: str) -> Table:
         return {"entries": self.entries, "contacts": self.contacts, "projects": self.projects,
-                "organisations": self.organisations, "days": self.days}[name]
+                "organisations": self.organisations, "days": self.days,
+                "reviews": self.reviews}[name]
 
 
 def queries(words: list[str], options: Mapping[str, list[str]]) -> list[Query]:
@@ -125,7 +129,8 @@ def select(cached: Any, candidates: list[Query], today: date, *,
         return ExportData(entries, dict(tables.get("contacts") or {}),
                           dict(tables.get("projects") or {}),
                           dict(tables.get("organisations") or {}), dict(tables.get("days") or {}),
-                          _by_name(tables.get("contacts") or {}, None), tables)
+                          _by_name(tables.get("contacts") or {}, None), tables,
+                          reviews=dict(tables.get("reviews") or {}))
     return _part(tables, index, query, entries, today)
 
 
@@ -158,7 +163,8 @@ def _part(tables: Mapping[str, Table], index: Any, query: Query, entries: Table,
     return ExportData(entries, picked["contacts"], picked["projects"], picked["organisations"],
                       _day_notes(tables.get("days") or {}, query, entries, today), people, tables,
                       description=f"entries matching {query.text}", query=query,
-                      named=any(named.values()))
+                      named=any(named.values()),
+                      reviews=_reviews(tables.get("reviews") or {}, query, today))
 
 
 def _by_name(contacts: Mapping[str, Doc], among: set[str] | None) -> list[str]:
@@ -166,17 +172,44 @@ def _by_name(contacts: Mapping[str, Doc], among: set[str] | None) -> list[str]:
     return sorted(ids, key=lambda i: (fold(contacts[i].get("name", "")), i))
 
 
+def _date_range(query: Query, today: date) -> tuple[str, str] | None:
+    """The days a filter by dates only covers (ISO strings), None for any other filter."""
+    if not (query.terms and all(t.field in DATE_FIELDS and not t.negated for t in query.terms)):
+        return None
+    from journal.dates import parse_period
+
+    low, high = "0000-00-00", "9999-99-99"
+    for term in query.terms:
+        start, end = parse_period(term.value, today=today)
+        if term.field != "to":
+            low = max(low, start.isoformat())
+        if term.field != "from":
+            high = min(high, end.isoformat())
+    return low, high
+
+
 def _day_notes(days: Mapping[str, Doc], query: Query, entries: Table, today: date) -> Table:
     keep = {d["date"] for d in entries.values()}
-    if query.terms and all(t.field in DATE_FIELDS and not t.negated for t in query.terms):
-        from journal.dates import parse_period
-
-        low, high = "0000-00-00", "9999-99-99"
-        for term in query.terms:
-            start, end = parse_period(term.value, today=today)
-            if term.field != "to":
-                low = max(low, start.isoformat())
-            if term.field != "from":
-                high = min(high, end.isoformat())
-        keep |= {day for day in days if low <= day <= high}
+    span = _date_range(query, today)
+    if span is not None:
+        keep |= {day for day in days if span[0] <= day <= span[1]}
     return {day: days[day] for day in sorted(keep) if day in days}
+
+
+def _reviews(reviews: Mapping[str, Doc], query: Query, today: date) -> Table:
+    """The reviews of the periods that lie inside a filter by dates (none for other filters:
+    a review is about everything of its period, not about one client)."""
+    span = _date_range(query, today)
+    if span is None:
+        return {}
+    from journal.routine.reviews import review_period
+
+    keep = {}
+    for period, doc in reviews.items():
+        try:
+            _, first, last = review_period(period)
+        except JournalError:
+            continue
+        if span[0] <= first.isoformat() and last.isoformat() <= span[1]:
+            keep[period] = doc
+    return dict(sorted(keep.items()))

@@ -1,7 +1,7 @@
 """`journal export --format xlsx`: the journal as an Excel workbook (openpyxl, imported lazily).
 
 Sheets: Entries (real date and time cells, so Excel sorts, filters and pivots them; the summary
-wraps), Contacts, Projects, Organisations and Day notes — the same columns as the CSV (see
+wraps), Contacts, Projects, Organisations, Day notes and Reviews — the same columns as the CSV (see
 :mod:`.columns`), with readable headings, a frozen, filterable header row and widths fitted to the
 content (CJK characters count double). Written in openpyxl's streaming mode: a 100k-entry journal
 never sits in memory as a million cell objects.
@@ -27,6 +27,7 @@ from journal.interchange.export.columns import (
     entry_columns,
     organisation_columns,
     project_columns,
+    review_columns,
     text,
 )
 from journal.interchange.export.scope import Doc, ExportData
@@ -159,6 +160,8 @@ def render_xlsx(data: ExportData, notes: list[str] | None = None) -> bytes:
         _sheet(book, title, columns(data, docs), docs, notes)
     if data.days:
         _sheet(book, "Day notes", day_columns(data, data.days), data.days, notes)
+    if data.reviews:
+        _sheet(book, "Reviews", review_columns(data, data.reviews), data.reviews, notes)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 
 from journal.names.matching import NameMatcher, gc_paused
-from journal.search.cache.format import SMALL_TABLES, Sections, ints, state_parts
+from journal.search.cache.format import NOTE_TABLES, SMALL_TABLES, Sections, ints, state_parts
 from journal.search.index import SearchIndex
 from journal.storage import CLOSE, Layout, dump_canonical, split
 
@@ -50,7 +50,10 @@ def small_parts(tables: Mapping[str, Any], old: Sections | None = None) -> dict[
     third of a second)."""
     names = thin_names(tables)
     parts = {"names": orjson.dumps(names),
-             "tables": orjson.dumps({k: tables.get(k) or {} for k in SMALL_TABLES})}
+             "tables": orjson.dumps({k: tables.get(k) or {} for k in SMALL_TABLES}),
+             # day notes and reviews again on their own: a search reads them, and decoding the
+             # whole "tables" section (10k contacts) would double its time
+             "notes": orjson.dumps({k: tables.get(k) or {} for k in NOTE_TABLES})}
     if old is not None and parts["names"] == old.raw("names"):
         return parts | {f"matchers.{kind}": old.raw(f"matchers.{kind}") for kind, _ in MATCHER_KINDS}
     old_names = old.json("names", dict) if old is not None else {}

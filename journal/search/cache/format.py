@@ -20,12 +20,15 @@ import orjson
 from journal.search.index import IndexState
 from journal.storage import open_side, trusted_folder
 
-FORMAT = 1
+FORMAT = 2  # 2: the small tables include the written reviews; a "notes" section
 MAGIC = b"journal-search-cache\n"
 
 
 #: The tables the cache keeps whole (every table but the entries).
-SMALL_TABLES = ("contacts", "days", "meta", "organisations", "projects")
+SMALL_TABLES = ("contacts", "days", "meta", "organisations", "projects", "reviews")
+#: The small tables a search reads besides the entries (journal.search.notes), kept in a section
+#: of their own too.
+NOTE_TABLES = ("days", "reviews")
 
 
 class CacheCorrupt(Exception):

@@ -32,6 +32,7 @@ from journal.models import KIND_TABLE, SCHEMA_VERSION
 from journal.names.matching import NameMatcher
 from journal.search.cache.format import (
     NO_TIME,
+    NOTE_TABLES,
     SMALL_TABLES,
     STATUS_CODE,
     WIDTHS,
@@ -179,6 +180,8 @@ class OverlaySections:
                 self._done[name] = self._names
             elif name == "tables":
                 self._done[name] = self._tables()
+            elif name == "notes" and any(t in self._small for t in NOTE_TABLES):
+                self._done[name] = {t: self._tables()[t] for t in NOTE_TABLES}
             elif name.startswith("matchers.") and self._grown:
                 kind_name = name.split(".", 1)[1]
                 self._done[name] = self._matcher(kind_name)

@@ -167,7 +167,7 @@ def refresh(old: Sections, raw: bytes, digest: str) -> tuple[Sections, list[byte
         parts |= layout_parts(new, file_pos, outer_hash)
         if outer is None:  # contacts, projects, organisations and notes as they were
             parts |= {name: old.raw(name) for name in old.header["sections"]
-                      if name in ("names", "tables") or name.startswith("matchers.")}
+                      if name in ("names", "tables", "notes") or name.startswith("matchers.")}
         else:
             parts |= small_parts(outer, old)
     return Sections.from_parts(digest, True, len(file_pos), parts)

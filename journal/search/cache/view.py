@@ -18,6 +18,7 @@ import orjson
 from journal.names.matching import NameMatcher
 from journal.search.cache.format import (
     NO_TIME,
+    NOTE_TABLES,
     SMALL_TABLES,
     STATUS_NAME,
     WIDTHS,
@@ -109,6 +110,14 @@ class CachedJournal:
                 self._tables.setdefault(name, {})
             self._tables["entries"] = {}
         return self._tables
+
+    def notes(self) -> Tables:
+        """Day notes and reviews (``{"days": …, "reviews": …}``), without decoding the other
+        small tables: what :func:`journal.search.notes.search_notes` reads."""
+        if self._tables is not None:
+            return {name: self._tables.get(name, {}) for name in NOTE_TABLES}
+        notes = self.sections.json("notes", dict)
+        return {name: notes.get(name) or {} for name in NOTE_TABLES}
 
     def documents(self, positions: Iterable[int]) -> dict[str, dict[str, Any]]:
         """Entry id -> document for the index ``positions``, in their order, parsed in one call.
