@@ -276,9 +276,12 @@ class JournalApp(App[None]):
         from collections import ChainMap
 
         tables = self.journal.tables
-        if self._occurrences is None or self._occurrences[0] != self.generation \
-                or not self._occurrences[2]:
+        if not self.series_docs():
             return tables
+        generation = self.generation
+        if self._occurrences is None or self._occurrences[0] != generation:
+            self._occurrences = (generation, {}, {})
+        # the layer is the very dict later months and searches add to: a view taken now sees them
         return {**tables, "entries": ChainMap(tables.get("entries", {}),  # type: ignore[dict-item]
                                               self._occurrences[2])}
 

@@ -75,7 +75,7 @@ class DayScreen(JournalScreen):
         Binding("O", "order", "Order", show=False, key_display="O",
                 tooltip="Order the day by priority or by time"),
         Binding("F", "follow_up", "Follow up", show=False, key_display="F",
-                tooltip="Plan a follow-up of the selected entry (same people, linked back)"),
+                tooltip="Plan a follow-up of the selected entry"),
         # not in the footer (80 columns are full; ? and ctrl+p list it): deleting is rare
         Binding("d", "delete", "Delete", show=False, tooltip="Delete the selected entry"),
     ]
@@ -146,7 +146,9 @@ class DayScreen(JournalScreen):
         found = []
         for back in range(LEFTOVER_DAYS, 0, -1):
             day = (self.day - timedelta(days=back)).isoformat()
-            found += [i for i in self.japp.entry_ids_on(day) if docs[i].get("status") == "planned"]
+            # not an occurrence of a repeating entry: the next one comes anyway
+            found += [i for i in self.japp.entry_ids_on(day)
+                      if "@" not in i and docs[i].get("status") == "planned"]
         return found
 
     def _header(self, ids: list[str], docs: dict[str, dict[str, Any]]) -> None:
