@@ -295,7 +295,7 @@ def _check_expenses(value: object) -> list[dict[str, Any]]:
 #: What one occurrence of a repeating entry may change (journal.recurrence.series.OVERRIDABLE).
 _EXCEPTION_FIELDS = frozenset({"date", "time", "end_time", "event", "summary", "status",
                                "priority", "tags", "expenses", "remind_at", "reminded", "skip",
-                               "updated_at"})
+                               "carried_from", "updated_at"})
 _OCCURRENCE_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}@[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
@@ -328,6 +328,9 @@ def check_exceptions(value: object) -> dict[str, dict[str, Any]]:
             raise ValidationError(f"invalid status {_short(item['status'])} of {day}")
         if "tags" in item:
             item["tags"] = check_str_list(item["tags"], "tags")
+        if "carried_from" in item:
+            item["carried_from"] = [check_date(x, "carried-from date")
+                                    for x in check_str_list(item["carried_from"], "carried_from")]
         if "expenses" in item:
             item["expenses"] = _check_expenses(item["expenses"])
         for name in ("remind_at", "reminded", "priority"):

@@ -230,3 +230,30 @@ def test_a_damaged_exception_is_left_out_not_fatal(journal: Journal) -> None:
     found = occurrence_docs({sid: doc}, d("2026-12-07"), d("2026-12-21"))
     assert [(v["date"], v["status"]) for v in found.values()] == [
         ("2026-12-07", "planned"), ("2026-12-14", "planned"), ("2026-12-21", "done")]
+
+
+def test_done_undone_and_carry_act_on_one_occurrence(journal: Journal) -> None:
+    sid = weekly(journal)
+    journal.add_entry(event="Plain plan", date="2026-12-07", status="planned")
+    changes = journal.set_status([f"{sid}@2026-12-07", f"{sid}@2026-12-14"], "done",
+                                 today=d("2026-12-14"))
+    assert [(c.entry.id, c.before, c.entry.status) for c in changes] == [
+        (f"{sid}@2026-12-07", "planned", "done"), (f"{sid}@2026-12-14", "planned", "done")]
+    assert [r for r in on(journal, "2026-12-07", "2026-12-21") if r[0][:2] == "20"] == [
+        ("2026-12-07", "2026-12-07", "done"), ("2026-12-14", "2026-12-14", "done"),
+        ("2026-12-21", "2026-12-21", "planned")]
+    journal.toggle_done(f"{sid}@2026-12-14", today=d("2026-12-14"))
+    assert journal.get_entry(f"{sid}@2026-12-14").status == "planned"
+    # a future occurrence needs force, like any entry
+    from journal.routine.status import FutureEntryError
+
+    with pytest.raises(FutureEntryError):
+        journal.set_status([f"{sid}@2026-12-21"], "done", today=d("2026-12-14"))
+    # carrying a day moves its plain plans, never the series (whose date is its first day)
+    moved = journal.carry_over(d("2026-12-07"), d("2026-12-08"), today=d("2026-12-07"))
+    assert [e.event for e in moved.moved] == ["Plain plan"]
+    assert journal.tables["entries"][sid]["date"] == "2026-12-07"
+    # an occurrence carried on purpose moves as an exception and says where it came from
+    journal.carry_entries([f"{sid}@2026-12-21"], d("2026-12-22"))
+    carried = journal.get_entry(f"{sid}@2026-12-21")
+    assert (carried.date, carried.carried_from) == ("2026-12-22", ["2026-12-21"])

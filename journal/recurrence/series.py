@@ -39,7 +39,7 @@ __all__ = ["OVERRIDABLE", "Doc", "is_occurrence_day", "is_series", "occurrence_d
 Doc = dict[str, Any]
 #: Fields one occurrence may hold differently from its series.
 OVERRIDABLE = ("date", "time", "end_time", "event", "summary", "status", "priority", "tags",
-               "expenses", "remind_at", "reminded")
+               "expenses", "remind_at", "reminded", "carried_from")
 #: Fields of the series that are not an occurrence's (its rule and bookkeeping).
 _SERIES_ONLY = frozenset({"recurrence", "exceptions", "edited_at", "conflicts", "remind_at",
                           "reminded"})

@@ -22,6 +22,7 @@ from journal.recurrence.series import (
     shift_rule,
     split_id,
     split_series,
+    usable_exceptions,
     with_exception,
 )
 
@@ -42,6 +43,46 @@ class OccurrenceChange:
     occurrence: Entry | None
     series_id: str
     new_series_id: str | None = None
+
+
+class SeriesInTransaction:
+    """Occurrences read and changed inside another use case's transaction (ticking several
+    entries at once, carrying a day over): each series is read once, its exceptions changed in
+    memory, and written back once by :meth:`write` — all or nothing with the rest."""
+
+    def __init__(self, tx: Any, now: str) -> None:
+        self._tx = tx
+        self._now = now
+        self._docs: dict[str, dict[str, Any]] = {}
+        self._changed: set[str] = set()
+
+    def _series(self, series_id: str) -> dict[str, Any]:
+        if series_id not in self._docs:
+            doc = self._tx.get("entries", series_id)
+            if doc is None or not is_series(doc):
+                raise NotFoundError(f"entry {series_id} was deleted meanwhile, or repeats no more")
+            self._docs[series_id] = dict(doc)
+        return self._docs[series_id]
+
+    def occurrence(self, occurrence: str) -> Entry:
+        series_id, _, day = occurrence.partition("@")
+        doc = self._series(series_id)
+        exception = usable_exceptions(doc).get(day)
+        if exception is not None and exception.get("skip"):
+            raise NotFoundError(f"the occurrence of {day} was deleted")
+        return Entry.from_doc(occurrence, occurrence_doc(series_id, doc, day, exception))
+
+    def change(self, occurrence: str, changes: Mapping[str, Any]) -> None:
+        series_id, _, day = occurrence.partition("@")
+        doc = with_exception(self._series(series_id), day, changes, self._now)
+        doc["updated_at"] = self._now
+        self._docs[series_id] = doc
+        self._changed.add(series_id)
+
+    def write(self) -> None:
+        for series_id in sorted(self._changed):
+            self._tx.replace("entries", series_id, _valid(series_id, self._docs[series_id]))
+        self._changed.clear()
 
 
 class RecurrenceUseCases:
