@@ -727,7 +727,7 @@ class JournalApp(App[None]):
     def tick_entry(self, entry_id: str, after: Callable[[], None]) -> None:
         """The tick (planned ↔ done), asking first when the entry is dated after today; then
         ``after()`` (the screen shows the change)."""
-        doc = self.journal.tables.get("entries", {}).get(entry_id)
+        doc = self.entry_tables().get("entries", {}).get(entry_id)  # occurrences too
         if doc is None:
             return
 
@@ -768,7 +768,7 @@ class JournalApp(App[None]):
         """Ask, then delete."""
         if not self.file_ok():
             return
-        doc = self.journal.tables.get("entries", {}).get(entry_id)
+        doc = self.entry_tables().get("entries", {}).get(entry_id)  # occurrences too
         if doc is None:
             return
 
@@ -782,7 +782,9 @@ class JournalApp(App[None]):
         from journal.screens.dialogs import ConfirmScreen
 
         question = Content.assemble("Delete ", plain(f"“{doc['event']}”", "bold"),
-                                    f" on {doc['date']}?")
+                                    f" on {doc['date']}?",
+                                    " (only this occurrence: the series goes on)"
+                                    if doc.get("series") else "")
         self.push_screen(ConfirmScreen(question, yes="Delete"), answered)
 
     def follow_up(self, entry_id: str) -> None:
