@@ -47,6 +47,7 @@ from journal.settings import load_settings, settings_path
 from journal.widgets.render import plain
 
 if TYPE_CHECKING:
+    from journal.agenda.build import Agenda
     from journal.clients.cadence import DueItem, Times
     from journal.search.index import SearchIndex
 
@@ -177,6 +178,7 @@ class JournalApp(App[None]):
         self._occurrences: tuple[int, dict[str, dict[str, dict[str, Any]]], dict[str, Any]] | None = None
         self._series: tuple[int, dict[str, dict[str, Any]]] | None = None
         self._follows: tuple[int, dict[str, list[dict[str, Any]]]] | None = None
+        self._agenda: tuple[tuple[int, datetime], Agenda] | None = None
 
     # -- shared state ---------------------------------------------------------------------
     @property
@@ -309,6 +311,30 @@ class JournalApp(App[None]):
         if self._occurrences is None or self._occurrences[0] != generation:
             self._occurrences = (generation, {}, {})
         self._occurrences[2].update(docs)
+
+    def home_agenda(self) -> Agenda:
+        """What the home screen's agenda pane shows beside today's plan: reminders due,
+        follow-ups due this week, clients overdue or due today (from the standings the client
+        screens use), birthdays in the coming week. Worked out at most once a minute per data
+        generation."""
+        from journal.agenda.build import Agenda
+        from journal.agenda.usecases import BIRTHDAY_DAYS
+
+        now = self.now()
+        key = (self.generation, now)
+        if self._agenda is not None and self._agenda[0] == key:
+            return self._agenda[1]
+        today = self.today
+        agenda = Agenda(today, 1)
+        agenda.reminders = self.journal.due_reminders(now)
+        agenda.follow_ups = self.journal.follow_ups_due(today)
+        for kind in ("contact", "organisation"):
+            agenda.clients_due += [d for d in self.client_standings(kind).values()
+                                   if d.state in ("overdue", "due")]
+        agenda.clients_due.sort(key=lambda d: (-(d.days_over or 0), d.name))
+        agenda.birthdays = self.journal.birthdays(today, BIRTHDAY_DAYS)
+        self._agenda = (key, agenda)
+        return agenda
 
     def follow_ups_of(self, entry_id: str) -> list[dict[str, Any]]:
         """The entries that follow ``entry_id`` up (documents with their ids), by date; from one

@@ -118,11 +118,7 @@ class AgendaUseCases:
         # a routine occurrence left unticked does not pile up: the next one comes anyway
         agenda.overdue = [e for e in earlier if e.status == "planned" and "@" not in e.id]
         agenda.reminders = self.due_reminders(now)
-        week_end = max(last, today + timedelta(days=6 - today.weekday()))
-        agenda.follow_ups = sorted(
-            (e for e in self._follow_up_entries() if e.status == "planned" and e.id not in shown
-             and today.isoformat() <= e.date <= week_end.isoformat()),
-            key=lambda e: (e.date, e.time or "", e.id))
+        agenda.follow_ups = [e for e in self.follow_ups_due(today, last) if e.id not in shown]
         if clients:
             agenda.clients_due = self.due(today)
             agenda.birthdays = self.birthdays(today, BIRTHDAY_DAYS)
@@ -136,6 +132,14 @@ class AgendaUseCases:
             total, planned = counts.get(entry.date, (0, 0))
             counts[entry.date] = (total + 1, planned + (entry.status == "planned"))
         return counts
+
+    def follow_ups_due(self, today: date, last: date | None = None) -> list[Entry]:
+        """Follow-ups still planned from ``today`` to the end of its week (or ``last``, if
+        later), by date."""
+        week_end = max(last or today, today + timedelta(days=6 - today.weekday()))
+        return sorted((e for e in self._follow_up_entries() if e.status == "planned"
+                       and today.isoformat() <= e.date <= week_end.isoformat()),
+                      key=lambda e: (e.date, e.time or "", e.id))
 
     def _follow_up_entries(self) -> list[Entry]:
         docs: dict[str, Any] = self.view.mentioning("entries", [FOLLOWS_NEEDLE])

@@ -32,6 +32,7 @@ from journal.models import effective_origin
 from journal.routine.usecases import LEFTOVER_DAYS
 from journal.screens.base import EntryDefaults, JournalScreen
 from journal.screens.dialogs import ConfirmScreen, PromptScreen
+from journal.widgets.agenda_pane import AgendaPane
 from journal.widgets.entry_detail import EntryDetail
 from journal.widgets.entry_list import EntryList
 from journal.widgets.inline_editor import InlineEditor
@@ -100,6 +101,7 @@ class DayScreen(JournalScreen):
                 yield EntryList(self.japp.entry_tables, id="day-table")
                 yield Static(Content.styled("No entries on this day. Press n to write one.",
                                             "$text-muted"), id="day-empty")
+                yield AgendaPane(id="day-agenda")
             yield EntryDetail(self.japp.entry_tables, lambda: self.japp.generation,
                               follow_ups=self.japp.follow_ups_of,
                               id="day-detail")
@@ -137,6 +139,8 @@ class DayScreen(JournalScreen):
         self.table.set_entries(rows, select=select)
         self.query_one("#day-empty").display = not rows
         self.table.display = bool(rows)
+        # the agenda pane: what else needs doing now (on today only)
+        self.query_one(AgendaPane).show(self.japp.home_agenda() if self.day == today else None)
         self._show_detail()
 
     def _leftovers(self, docs: dict[str, dict[str, Any]]) -> list[str]:

@@ -48,16 +48,18 @@ def agenda_content(agenda: Agenda) -> Content:
         due.append(Content.assemble(plain(item.name), (f"  {when}", "$text-muted")))
     section("Clients due", due)
     section("Birthdays", [Content.assemble(
-        (("today " if b.days == 0 else f"in {b.days}d ") if b.days < 2 else f"{b.date.isoformat()[5:]} ",
+        ("today " if b.days == 0 else "tomorrow " if b.days == 1 else f"in {b.days}d ",
          "bold" if b.days == 0 else "$text-muted"), plain(b.name)) for b in agenda.birthdays])
-    return Content.assemble(*parts) if parts else Content("")
+    return Content.assemble(*parts).rstrip() if parts else Content("")
 
 
 class AgendaPane(Static):
     """Shown on today only, and only when it has something to say."""
 
     DEFAULT_CSS = """
-    AgendaPane { height: auto; max-height: 14; padding: 0 1; border-top: solid $panel; }
+    AgendaPane { height: auto; max-height: 14; padding: 0 1; border-top: solid $primary;
+                 background: $surface; }
+    Screen.-short AgendaPane { max-height: 6; }
     """
 
     def show(self, agenda: Agenda | None) -> None:

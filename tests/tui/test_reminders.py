@@ -117,3 +117,27 @@ async def test_follow_up_key_plans_a_linked_entry_shown_both_ways(tmp_path: Path
         detail = screen.query_one("#detail-text")
         await until(pilot, lambda: "Follow-ups: 1 open" in detail.content.plain)
         assert "2026-11-26 Send the term sheet" in detail.content.plain
+
+
+async def test_the_home_screen_has_an_agenda_pane(tmp_path: Path) -> None:
+    from journal.names.resolve import LinkRequest
+    from journal.widgets.agenda_pane import AgendaPane
+
+    path = tmp_path / "journal.json"
+    j = Journal(path)
+    visit = j.add_entry(event="Visit ACME", date="2026-11-20", links=LinkRequest(contacts=["张伟"]))[0].id
+    j.follow_up(visit, TODAY.replace(day=25), event="Send the term sheet")
+    j.edit_document("contact", j.resolve("contact", "张伟"), {"cadence_days": 2,
+                                                               "birthday": "1980-11-26"})
+    app = make_app(path)
+    app.now = lambda: at(8, 0)  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 34)) as pilot:
+        await ready(pilot)
+        pane = pilot.app.main_screen().query_one(AgendaPane)
+        await until(pilot, lambda: pane.display and "Follow-ups" in pane.content.plain)
+        text = pane.content.plain
+        assert "Follow-ups this week (1)" in text and "11-25 Send the term sheet" in text
+        assert "Clients due (1)" in text and "张伟  1d over" in text
+        assert "Birthdays (1)" in text and "in 3d 张伟" in text
+        await pilot.press("right")  # another day: the pane is today's only
+        await until(pilot, lambda: not pane.display)
