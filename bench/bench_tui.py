@@ -173,9 +173,9 @@ async def measure(path: Path, started: float) -> None:
         marks = stamp(day, "reload")
         first = await latency(pilot, frames, marks, lambda: pilot.press("left"))
         print(f"first_key_ms={first[0]:.1f} (a day switch right after launch)")
-        while app._indexing is None and app.current_index() is None:
+        while app._indexing is None and app.session.current_index() is None:
             await asyncio.sleep(0.005)
-        if app.current_index() is None:  # a key while the index is built in a thread
+        if app.session.current_index() is None:  # a key while the index is built in a thread
             await asyncio.sleep(0.2)
             during = await latency(pilot, frames, marks, lambda: pilot.press("left"))
             print(f"key_while_indexing_ms={during[0]:.1f} (a day switch)")

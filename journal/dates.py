@@ -364,11 +364,23 @@ def _parse_span(text: str, today: date | None, what: str) -> _Span:
     return _parse(text, what, lambda s: _resolve(s, _today(today)))
 
 
+#: ``YYYY-MM-DD`` and ``HH:MM`` in ASCII, as CSV files and scripts give them: read without the
+#: grammar (a 100k-row import parses 100k dates and times); anything else, or an impossible
+#: day like 2026-02-30, goes through the parser, which also words the errors.
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_HH_MM = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]")
+
+
 def parse_date(text: str, *, today: date | None = None,
                prefer: Literal["past", "future"] = "past") -> date:
     """One day, for ``--date``/``--on`` and ``on:``; see the module docstring for the forms.
     ``prefer="future"`` (a planned entry's date) reads a bare weekday and a date without a year
-    forwards from today rather than backwards."""
+    forwards from today rather than backwards (a full ISO date reads the same either way)."""
+    if type(text) is str and len(text) == 10 and _ISO_DAY.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
     token = _PREFER_FUTURE.set(prefer == "future")
     try:
         span = _parse_span(text, today, "date")
@@ -466,6 +478,8 @@ def _clock(s: str) -> tuple[int, int]:
 
 def parse_time(text: str) -> str:
     """A time of day as canonical ``"HH:MM"`` (the stored form, so times sort as text)."""
+    if type(text) is str and len(text) == 5 and _HH_MM.fullmatch(text):
+        return text
     hour, minute = _parse(text, "time", _clock)
     return f"{hour:02d}:{minute:02d}"
 

@@ -146,6 +146,34 @@ class Journal(ClientUseCases, RoutineUseCases, RecurrenceUseCases, ReminderUseCa
         #: Why the file cannot be read now (one line with the path and how to fix it), or None.
         self.problem: str | None = None
 
+    def warm_search_cache(self, *, detached: bool = False) -> bool:
+        """Leave the derived search cache (journal.search.cache) describing the file as this
+        journal last wrote or read it, from the data in memory: after an import or a restore of
+        100k entries the first ``journal search`` / ``week`` would otherwise parse, validate and
+        index the whole file again. Only a speed-up: nothing is raised.
+
+        ``detached``: in a child process that outlives this one (the ``journal`` program, whose
+        answer is printed already; see journal.search.cache.background). True when the child
+        took it over: end this process at once with ``os._exit``."""
+
+        def prime() -> None:
+            try:
+                written = self.store.written()
+                if written is not None:
+                    from journal.search.cache.reader import prime
+
+                    prime(self.store.path, *written)
+            except Exception:  # noqa: BLE001 - the next search builds the cache itself
+                pass
+
+        if detached:
+            from journal.search.cache.background import build_detached
+
+            if build_detached(self.store.path, prime):
+                return True
+        prime()
+        return False
+
     @property
     def path(self) -> Path:
         return self.store.path

@@ -24,7 +24,7 @@ import contextlib
 import os
 import stat
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -247,6 +247,12 @@ class Transaction:
 
     def __init__(self, work: Working) -> None:
         self._work = work
+        self._edits: dict[str, int] = {}
+
+    def edits(self, *tables: str) -> int:
+        """How many documents of ``tables`` this change replaced or removed so far (inserts not
+        counted): lookups built over the documents know when to look again."""
+        return sum(self._edits.get(table, 0) for table in tables)
 
     @property
     def tables(self) -> TablesView:
@@ -284,9 +290,11 @@ class Transaction:
         from journal.datafile.field_times import stamp_edit
 
         self._work.put(table, doc_id, stamp_edit(self._work.get(table, doc_id), dict(doc)))
+        self._edits[table] = self._edits.get(table, 0) + 1
 
     def remove(self, table: str, doc_id: str) -> None:
         self._work.put(table, doc_id, None)
+        self._edits[table] = self._edits.get(table, 0) + 1
 
 
 def _complete(states: dict[str, TableState]) -> dict[str, TableState]:
@@ -345,6 +353,18 @@ class JournalStore:
         now: what a long-open UI keeps showing while the file cannot be read (a ``git pull``
         without the merge driver left conflict markers in it). Never written back."""
         return self._last_good
+
+    def written(self) -> tuple[bytes, StatKey, Callable[[], Tables]] | None:
+        """The file's bytes, their stat key and a function giving every table parsed, as this
+        store last wrote or loaded them — when the file still holds exactly that version (else
+        None): what a derived cache can be built from without parsing and validating the file
+        again (see ``Journal.warm_search_cache``)."""
+        if self._work is not None or self._snap is None or self._key is None:
+            return None
+        got = read_bytes(self.path)
+        if got is None or got[1] != self._key:
+            return None
+        return got[0], got[1], self._snap.full
 
     def _current(self) -> Snapshot:
         key = stat_key(self.path)

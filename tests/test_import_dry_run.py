@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from journal.interchange.sample import load_sample
+from journal.search.cache.reader import cache_paths
 from journal.service import Journal
 from journal.storage import BACKUP_DIR
 
@@ -48,11 +49,13 @@ def test_dry_run_predicts_and_writes_nothing(cli, jfile: Path, tmp_path: Path, n
     assert rehearsal.out.startswith("would import ")
     assert jfile.read_bytes() == before
     assert not (jfile.parent / BACKUP_DIR).exists()
+    assert not cache_paths(jfile)[0].exists()  # not even the search cache a real import leaves
     real = cli("import", str(source))
     assert real.code == 0, real
     assert _numbers(rehearsal.out) == _numbers(real.out)  # the same counts, word for word
     assert rehearsal.err.replace("would create", "created") == real.err
     assert jfile.read_bytes() != before
+    assert cache_paths(jfile)[0].exists()  # the real import indexed what it wrote
     again = cli("import", str(source), "--dry-run")
     assert re.match(r"would import 0 ", again.out), again.out
 

@@ -104,7 +104,7 @@ def test_every_data_file_is_named_in_package_data() -> None:
     package = ROOT / "journal"
     data = [p.relative_to(package).as_posix() for p in package.rglob("*")
             if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts]
-    assert "app.tcss" in data
+    assert "app/app.tcss" in data
     unlisted = [f for f in data if not any(fnmatch.fnmatch(f, pat) for pat in patterns)]
     assert not unlisted
     stale = [pat for pat in patterns if not any(fnmatch.fnmatch(f, pat) for f in data)]

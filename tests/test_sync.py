@@ -365,15 +365,17 @@ def test_up_to_date_and_environment(pair: Pair) -> None:
 
 def test_sync_brings_the_search_cache_up_to_date(pair: Pair) -> None:
     """The first search after another machine's changes is as quick as any: the sync refreshed
-    the cache already (a journal without a cache gets none)."""
+    the cache already, or made it where there was none (a fresh clone)."""
     from journal.search.cache.reader import cache_paths, open_journal, read_note
 
     Journal(pair.b).add_entry(event="From B 来自乙", date=DAY)
     synced(pair.b)
     assert not cache_paths(pair.a)[0].exists()
     synced(pair.a)
-    assert not cache_paths(pair.a)[0].exists()  # never searched here: no cache made
-    open_journal(pair.a)
+    note = read_note(cache_paths(pair.a)[1])
+    st = pair.a.stat()
+    assert note is not None and note.stat == (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    assert len(open_journal(pair.a).index.search("来自乙")) == 1
     Journal(pair.b).add_entry(event="Second from B 第二", date=DAY)
     synced(pair.b)
     synced(pair.a)

@@ -26,8 +26,25 @@ if TYPE_CHECKING:
     from journal.service import Journal
 
 #: Modules (in journal.cli) that add sub-commands; each has ``register(subparsers)``.
-COMMAND_MODULES = ["entries", "routine", "documents", "importing", "maintenance", "clients", "settings_cmds",
-                   "completion", "search_cmds", "sync_cmds", "followthrough"]
+COMMAND_MODULES = ["entries", "routine", "documents", "importing", "maintenance", "clients",
+                   "settings_cmds", "completion", "search_cmds", "sync_cmds", "followthrough"]
+#: The commands each module registers. A command builds only its own module's parsers: building
+#: all of them imported every command's dependencies (the service layer, the models) and ran
+#: argparse over every option, a third of a warm ``journal search``. tests/test_cli_start.py
+#: checks that this table matches what the modules register; a command missing from it still
+#: works (it gets the whole parser), only slower to start.
+COMMANDS = {"entries": ("add", "list", "show", "edit", "delete"),
+            "routine": ("done", "undone", "cancel", "carry", "note", "expenses"),
+            "documents": ("contact", "project", "org"),
+            "importing": ("import", "export"),
+            "maintenance": ("doctor", "backups", "restore"),
+            "clients": ("due", "birthdays", "complaints", "handover"),
+            "settings_cmds": ("config", "tiers", "templates"),
+            "completion": ("completion",),
+            "search_cmds": ("search", "week", "month", "quarter"),
+            "sync_cmds": ("sync", "merge-driver", "conflicts"),
+            "followthrough": ("remind", "follow-up", "agenda")}
+MODULE_OF = {command: module for module, names in COMMANDS.items() for command in names}
 ENV_FILE = "JOURNAL_FILE"
 #: The names the program is installed under (pyproject's [project.scripts]); usage and help say
 #: the one that was typed, so what they suggest runs this program.
@@ -47,12 +64,16 @@ def default_path() -> Path:
 class Context:
     """What a command handler needs: the journal (opened on first use) and output."""
 
-    def __init__(self, path: Path, stdout=None, stderr=None, config: Path | None = None) -> None:  # noqa: ANN001
+    def __init__(self, path: Path, stdout=None, stderr=None,  # noqa: ANN001
+                 config: Path | None = None, *, standalone: bool = False) -> None:
         self.path = path
         self.stdout = stdout or sys.stdout
         self.stderr = stderr or sys.stderr
         #: ``--config`` as given (None: $JOURNAL_CONFIG or the user config dir)
         self.config_arg = config
+        #: True in the ``journal`` program itself (not when called in-process): it may leave
+        #: work that need not delay the answer to a child process (the first search's cache).
+        self.standalone = standalone
         self._journal: Journal | None = None
         self._config: Config | None = None
 
@@ -84,6 +105,19 @@ class Context:
 
     def out(self, text: str = "") -> None:
         print(text, file=self.stdout)
+
+    def warm_search_cache(self, code: int) -> int:
+        """After a command that wrote the journal (an import, a restore), leave the search
+        cache up to date for the next search. The ``journal`` program leaves that to a child
+        process and ends here, at once, with ``code``; called in-process it is done now."""
+        if self.standalone:
+            self.stdout.flush()
+            self.stderr.flush()
+            if self.journal.warm_search_cache(detached=True):
+                os._exit(code)
+            return code
+        self.journal.warm_search_cache()
+        return code
 
     def note(self, text: str) -> None:
         """A side remark (created documents, warnings) on stderr, so stdout stays scriptable.
@@ -144,7 +178,10 @@ def _share_global_options(parser: argparse.ArgumentParser) -> None:
                     todo.append(child)
 
 
-def build_parser(prog: str = "journal") -> argparse.ArgumentParser:
+def build_parser(prog: str = "journal", *, command: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or (``command``: a name from :data:`COMMANDS`) one that knows only the
+    commands of that command's module: what ``main`` builds once it has seen the command word.
+    Help, completion and any argv whose command cannot be told get the whole parser."""
     parser = _Parser(
         prog=prog, formatter_class=HelpFormatter,
         description="A work journal and personal CRM. Without a command it opens the app.",
@@ -156,10 +193,28 @@ def build_parser(prog: str = "journal") -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     tui = sub.add_parser("tui", help="open the full-screen app (the default)")
     tui.set_defaults(func=run_tui)
-    for name in COMMAND_MODULES:
+    modules = [MODULE_OF[command]] if command in MODULE_OF else COMMAND_MODULES
+    for name in modules:
         importlib.import_module(f"journal.cli.{name}").register(sub)
     _share_global_options(parser)
     return parser
+
+
+def command_word(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names, when it can be told without a parser: the first word after
+    the global options (``--file PATH``, ``--config=PATH``); None for anything else (``--help``,
+    ``--version``, an unknown option, no command), which then gets the whole parser and its
+    messages."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in ("--file", "--config"):
+            i += 2
+        elif arg.startswith(("--file=", "--config=")):
+            i += 1
+        else:
+            return arg if arg in MODULE_OF else None
+    return None
 
 
 def run_tui(args: argparse.Namespace, ctx: Context) -> int:
@@ -183,7 +238,8 @@ def warn_if_driver_missing(ctx: Context) -> None:
             ctx.note(f"journal: warning: {warning}")
 
 
-def main(argv: Sequence[str] | None = None, *, stdout=None, stderr=None) -> int:  # noqa: ANN001
+def main(argv: Sequence[str] | None = None, *, stdout=None, stderr=None,  # noqa: ANN001
+         standalone: bool = False) -> int:
     """Entry point of the ``journal`` script; returns the exit code."""
     argv_was_none = argv is None
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -199,7 +255,7 @@ def main(argv: Sequence[str] | None = None, *, stdout=None, stderr=None) -> int:
             print(f"journal: argument '{clean_line(arg[:60])}' is not valid UTF-8 text (check the "
                   "encoding of the terminal or script)", file=stderr or sys.stderr)
             return 2
-    parser = build_parser(program_name() if argv_was_none else "journal")
+    parser = build_parser(program_name() if argv_was_none else "journal", command=command_word(argv))
     try:
         with contextlib.redirect_stdout(stdout or sys.stdout), \
                 contextlib.redirect_stderr(stderr or sys.stderr):
@@ -207,7 +263,7 @@ def main(argv: Sequence[str] | None = None, *, stdout=None, stderr=None) -> int:
     except SystemExit as exc:  # --help, or a usage error already reported in one line
         return exc.code if isinstance(exc.code, int) else 2
     ctx = Context(args.file if args.file is not None else default_path(), stdout, stderr,
-                  config=args.config)
+                  config=args.config, standalone=standalone)
     handler: Callable[[argparse.Namespace, Context], int] = getattr(args, "func", run_tui)
     if handler is not run_tui and not getattr(args, "skip_driver_check", False):
         warn_if_driver_missing(ctx)  # the TUI shows the same warning itself
@@ -227,4 +283,4 @@ def main(argv: Sequence[str] | None = None, *, stdout=None, stderr=None) -> int:
 
 
 def entry_point() -> None:
-    sys.exit(main())
+    sys.exit(main(standalone=True))

@@ -121,6 +121,13 @@ def _regular_file(path: Path) -> None:
 
 
 def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
+    code = _import(args, ctx)
+    if args.dry_run:  # a rehearsal leaves nothing behind, not even a cache
+        return code
+    return ctx.warm_search_cache(code)  # the next search is quick: it finds the import indexed
+
+
+def _import(args: argparse.Namespace, ctx: Any) -> int:
     from journal.interchange.detect import import_file
 
     _regular_file(args.source)

@@ -61,4 +61,4 @@ def cmd_restore(args: argparse.Namespace, ctx: Any) -> int:
     entries = len(data.get("entries", {}))
     ctx.out(f"restored {counted(entries, 'entries')} from {args.backup}"
             + (f"; the previous file is kept as {saved}" if saved else ""))
-    return 0
+    return ctx.warm_search_cache(0)  # the next search finds the restored journal indexed

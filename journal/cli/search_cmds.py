@@ -146,17 +146,45 @@ def _today(args: argparse.Namespace) -> date:
     return date.today()
 
 
-def with_cache(ctx: Any, work: Callable[[Any], int]) -> int:
+def with_cache(ctx: Any, work: Callable[[Any], int], *, cold: bool = False) -> int:
     """Run ``work`` on the cached journal; a cache found inconsistent on the way is rebuilt once
-    (its checks run lazily, as columns are decoded)."""
+    (its checks run lazily, as columns are decoded). ``cold``: ``work`` can also take a
+    :class:`~journal.search.cache.cold.ColdJournal` (search, week, month): without a usable
+    cache the answer then comes from the parsed file and the cache is built after it, by a
+    child process in the ``journal`` program, which then ends at once. Other commands (due,
+    export) need the cache's index and get the cache built first."""
     from journal.names.matching import gc_paused
     from journal.search.cache.reader import CacheCorrupt, open_journal
 
     with gc_paused():  # a command allocates an object per entry and frees them at exit: no cycles
+        cached = open_journal(ctx.path, defer=cold)
         try:
-            return work(open_journal(ctx.path))
-        except CacheCorrupt:
-            return work(open_journal(ctx.path, rebuild=True))
+            try:
+                code = work(cached)
+            except CacheCorrupt:
+                cached = open_journal(ctx.path, rebuild=True, defer=cold)
+                code = work(cached)
+        except JournalError:  # an unknown name, a bad date: the next try finds the cache ready
+            _build_cache(ctx, cached, None)
+            raise
+        _build_cache(ctx, cached, code)
+        return code
+
+
+def _build_cache(ctx: Any, cached: Any, code: int | None) -> None:
+    """After a command answered from the parsed file (no cache yet), build the cache: in a
+    child process in the ``journal`` program, which then ends at once with ``code`` (None: an
+    error is still to be reported, so it carries on), else here and now."""
+    if not getattr(cached, "cold", False):
+        return
+    if ctx.standalone:
+        ctx.stdout.flush()
+        ctx.stderr.flush()
+        if cached.build_in_background():
+            if code is not None:
+                os._exit(code)  # the parsed file is the child's now: do not free it here
+            return
+    cached.build_cache()
 
 
 def _colour(args: argparse.Namespace, stream: Any) -> bool:
@@ -212,7 +240,7 @@ def cmd_search(args: argparse.Namespace, ctx: Any) -> int:
             ctx.note(f"no entries match {' '.join(args.query)!r}")
         return 0
 
-    return with_cache(ctx, work)
+    return with_cache(ctx, work, cold=True)
 
 
 def _notes(cached: Any, query: Any, today: date) -> list[Any]:
@@ -233,10 +261,17 @@ def _print_results(args: argparse.Namespace, ctx: Any, views: Any, rows: list[An
     if any(not isinstance(r, tuple) for r in rows):  # notes among them
         from journal.search import notes
     if args.format == "json":
-        from journal.cli.render import to_json
+        import orjson
 
-        ctx.out(to_json([views.view(*r) if isinstance(r, tuple) else notes.note_view(r)
-                         for r in rows]))
+        data = orjson.dumps([views.view(*r) if isinstance(r, tuple) else notes.note_view(r)
+                             for r in rows],
+                            option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+        binary = getattr(ctx.stdout, "buffer", None)
+        if binary is None:  # a text stream (in-process callers): what `to_json` prints
+            ctx.stdout.write(data.decode())
+        else:  # 20k results are 10 MB of UTF-8: written as they are, not decoded and encoded
+            ctx.stdout.flush()
+            binary.write(data)
         return
     if args.format == "md":
         lines = [line for r in rows for line in (
@@ -277,10 +312,15 @@ def _report(args: argparse.Namespace, ctx: Any, kind: Literal["week", "month", "
                               "the output to a file)")
 
     def work(cached: Any) -> int:
-        tables = cached.period_tables(start, entries_needed_until(kind, end))
-        report = build_period_report(tables, start, end, today=today, kind=kind, index=cached.index,
-                                     tiers=ctx.config.tiers, documents=cached.documents,
-                                     raw_documents=cached.raw_documents)
+        if getattr(cached, "cold", False):  # every entry parsed, no index: the report scans them
+            report = build_period_report(cached.all_tables, start, end, today=today, kind=kind,
+                                         tiers=ctx.config.tiers)
+        else:
+            tables = cached.period_tables(start, entries_needed_until(kind, end))
+            report = build_period_report(tables, start, end, today=today, kind=kind,
+                                         index=cached.index, tiers=ctx.config.tiers,
+                                         documents=cached.documents,
+                                         raw_documents=cached.raw_documents)
         if fmt == "xlsx":
             from journal.reports.xlsx import render_xlsx
 
@@ -297,7 +337,7 @@ def _report(args: argparse.Namespace, ctx: Any, kind: Literal["week", "month", "
             ctx.out(f"wrote {kind} {report.label} ({fmt}) to {args.output}")
         return 0
 
-    return with_cache(ctx, work)
+    return with_cache(ctx, work, cold=True)
 
 
 def _edit_review(ctx: Any, kind: Literal["week", "month", "quarter"], start: date,

@@ -86,9 +86,9 @@ def cmd_sync(args: argparse.Namespace, ctx: Any) -> int:
     if not result.ok:
         raise JournalError(result.summary)
     if args.init is None and not args.setup:
-        from journal.search.cache.reader import refresh_if_present
+        from journal.search.cache.reader import refresh_quietly
 
-        refresh_if_present(ctx.path)
+        refresh_quietly(ctx.path)
     ctx.out(clean_line(result.summary))
     return 0
 

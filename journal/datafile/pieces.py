@@ -89,18 +89,6 @@ def find(raw: bytes) -> tuple[int, int, int] | None:
     return None if end < 0 else (a, start, end)
 
 
-def _pieces(raw: bytes, start: int, end: int) -> tuple[list[int], list[int]]:
-    """Offsets (relative to ``start``) and lengths of the pieces in ``raw[start:end]``."""
-    texts = raw[start:end].split(SEP)
-    lengths = [len(t) for t in texts]
-    offsets = [0] * len(texts)
-    at = 0
-    for k, n in enumerate(lengths):
-        offsets[k] = at
-        at += n + len(SEP)
-    return offsets, lengths
-
-
 def _blocks(raw: bytes, region: int, size: int, off: Sequence[int], length: Sequence[int],
             k0: int, k1: int) -> list[list[Any]]:
     """Blocks over pieces ``k0..k1`` (each with its separator, but for the table's last)."""
@@ -121,7 +109,15 @@ def split(raw: bytes) -> Layout | None:
     if found is None:
         return None
     a, start, end = found
-    off, length = _pieces(raw, start, end)
+    off, length = [], []
+    at, find_sep = start, raw.find
+    while True:  # found, not split: splitting would copy the 40 MB table once more
+        stop = find_sep(SEP, at, end)
+        off.append(at - start)
+        length.append((end if stop < 0 else stop) - at)
+        if stop < 0:
+            break
+        at = stop + len(SEP)
     try:
         ids = [raw[start + o:start + o + 26].decode("ascii") for o in off]
     except UnicodeDecodeError:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 from journal.datafile.canonical import (
     Buffer,
@@ -206,6 +207,10 @@ class TablesView(Mapping[str, Mapping[str, Doc]]):
         if name not in self._owner.states:
             raise KeyError(name)
         return self._owner.table(name)
+
+    def get(self, name: str, default: Any = None) -> Any:  # Mapping.get, minus its layers
+        state = self._owner.states.get(name)
+        return state.table() if state is not None else default
 
     def __contains__(self, name: object) -> bool:
         return name in self._owner.states

@@ -55,7 +55,10 @@ def decode(raw: bytes, path: Path | str = "the file") -> str:
 
 
 def _split(cell: str | None) -> list[str]:
-    return [part.strip() for part in _SPLIT_RE.split(cell or "") if part.strip()]
+    if not cell or (";" not in cell and "；" not in cell):  # the usual cell: one name or none
+        part = cell.strip() if cell else ""
+        return [part] if part else []
+    return [part.strip() for part in _SPLIT_RE.split(cell) if part.strip()]
 
 
 _EXCEL_GUARD = ("'=", "'+", "'-", "'@", "'\t", "'\r")
@@ -151,7 +154,7 @@ def import_csv(journal: Journal, path: Path, raw: bytes | None = None) -> Import
                               remind_at=cells.get("remind_at", "").strip() or None,
                               recurrence=cells.get("recurrence", "").strip() or None,
                               created_at=now, updated_at=now)
-                entry.validate()
+                doc = entry.to_doc()  # validates (once: it is most of the cost of a row)
                 key = dedupe_key(entry.date, entry.time, entry.event, entry.summary)
                 if key in seen:
                     report.duplicates += 1
@@ -162,10 +165,11 @@ def import_csv(journal: Journal, path: Path, raw: bytes | None = None) -> Import
             except (DateError, JournalError) as exc:
                 report.rejected.append((line, str(exc)))
                 continue
-            for name, ids in links.items():
-                setattr(entry, name, ids)
+            for name, ids in links.items():  # resolved ids: what the model's check_ids keeps
+                if ids:
+                    doc[name] = sorted(set(ids))
             seen.add(key)
-            new_docs.append(entry.to_doc())
+            new_docs.append(doc)
         if new_docs or resolver.created:
             report.backup = tx.backup("import")
         if new_docs:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -56,45 +56,84 @@ def label(tables: Mapping[str, Mapping[str, dict[str, Any]]], kind: str, doc_id:
 class NameIndex:
     """Folded name → ids, for one kind, built from one snapshot of the data."""
 
-    def __init__(self, tables: Mapping[str, Mapping[str, dict[str, Any]]], kind: str) -> None:
+    def __init__(self, tables: Mapping[str, Mapping[str, dict[str, Any]]], kind: str,
+                 edits: Callable[[], int] | None = None) -> None:
+        """``edits``: inside a transaction, how many of its documents and organisations were
+        replaced or removed so far (see ``Transaction.edits``); None for data that cannot
+        change under the index."""
         self.kind = kind
         self.tables = tables
         self.by_name: dict[str, list[str]] = defaultdict(list)
         for doc_id, doc in self.docs.items():
             self.by_name[fold(doc["name"])].append(doc_id)
+        # A CSV names the same people as ``Name (Organisation)`` row after row: each text is
+        # read and folded once, and ``(name, organisation name)`` is looked up in an index
+        # rather than among every namesake (40 "Wei Chen"s each at 100k rows made an import
+        # superlinear). The index follows the documents created here (``add``) and is made
+        # again after any edit of a document or organisation in the transaction.
+        self._folded: dict[str, str] = {}
+        self._refs: dict[str, tuple[str | None, str, tuple[str, str] | None]] = {}
+        self._edits = edits
+        self._by_label: dict[tuple[str, str], list[str]] | None = None
+        self._label_edits = -1
 
     @property
     def docs(self) -> Mapping[str, dict[str, Any]]:
         # Looked up each time: a transaction swaps in a new table dict on every insert.
         return self.tables.get(KIND_TABLE[self.kind], {})
 
-    def add(self, doc_id: str, name: str) -> None:
+    def add(self, doc_id: str, name: str, organisation_id: str | None = None) -> None:
         """Index a document created after this index was built (bulk imports create thousands;
         rebuilding per creation was quadratic)."""
         self.by_name[fold(name)].append(doc_id)
+        org = self.tables.get("organisations", {}).get(organisation_id) if organisation_id else None
+        if self._by_label is not None and org is not None:
+            self._by_label.setdefault((fold(name), self._fold(org["name"])), []).append(doc_id)
+
+    def _fold(self, name: str) -> str:
+        folded = self._folded.get(name)
+        if folded is None:
+            folded = self._folded[name] = fold(name)
+        return folded
+
+    def _qualified(self, name: str, wanted_org: str) -> list[str]:
+        """Ids of the documents named ``name`` (folded) whose organisation is named
+        ``wanted_org`` (folded), as the documents are now: the namesakes ``by_name`` knows,
+        through the label index."""
+        docs, orgs, folded = self.docs, self.tables.get("organisations", {}), self._fold
+        edits = self._edits() if self._edits is not None else 0
+        if self._by_label is None or edits != self._label_edits:
+            self._by_label, self._label_edits = {}, edits
+            for label_name, ids in self.by_name.items():
+                for doc_id in ids:
+                    doc = docs.get(doc_id)
+                    org = orgs.get(doc.get("organisation_id") or "") if doc is not None else None
+                    if org is not None:
+                        self._by_label.setdefault((label_name, folded(org["name"])), []).append(doc_id)
+        return sorted(set(self._by_label.get((name, wanted_org), ())))
 
     def find(self, ref: str) -> list[str]:
         """All ids ``ref`` designates exactly: an id, a name (of namesakes, the one whose whole
         label it is, if any), ``Name (Organisation)``, or else the prefix of an id."""
         ref = ref.strip()
-        if ULID_RE.match(ref.upper()) and ref.upper() in self.docs:
-            return [ref.upper()]
-        ids = self.by_name.get(fold(ref), [])
+        parsed = self._refs.get(ref)
+        if parsed is None:
+            upper = ref.upper()
+            match = _QUALIFIED_RE.match(ref) if self.kind != "organisation" else None
+            parsed = self._refs[ref] = (upper if ULID_RE.match(upper) else None, self._fold(ref),
+                                        (fold(match["name"]), fold(match["org"])) if match else None)
+        as_id, key, qualified = parsed
+        if as_id is not None and as_id in self.docs:
+            return [as_id]
+        ids = self.by_name.get(key, [])
         if len(ids) > 1:
-            whole = [i for i in ids if fold(label(self.tables, self.kind, i)) == fold(ref)]
+            whole = [i for i in ids if fold(label(self.tables, self.kind, i)) == key]
             if len(whole) == 1:
                 return whole
         if ids:
             return sorted(ids)
-        match = _QUALIFIED_RE.match(ref)
-        if match and self.kind != "organisation":
-            wanted_org = fold(match["org"])
-            orgs = self.tables.get("organisations", {})
-            found = sorted(
-                doc_id for doc_id in self.by_name.get(fold(match["name"]), [])
-                if (org_id := self.docs[doc_id].get("organisation_id")) and org_id in orgs
-                and fold(orgs[org_id]["name"]) == wanted_org
-            )
+        if qualified is not None:
+            found = self._qualified(*qualified)
             if found:
                 return found
         from journal.names.matching import id_prefix_hits  # only for a text that is no name
@@ -154,7 +193,8 @@ class Resolver:
 
     def index(self, kind: str) -> NameIndex:
         if kind not in self._indexes:
-            self._indexes[kind] = NameIndex(self.tx.tables, kind)
+            tables = (KIND_TABLE[kind], "organisations")
+            self._indexes[kind] = NameIndex(self.tx.tables, kind, lambda: self.tx.edits(*tables))
         return self._indexes[kind]
 
     def resolve(self, kind: str, ref: str, *, default_org: str | None = None) -> str:
@@ -181,7 +221,7 @@ class Resolver:
         doc = MODEL_BY_KIND[kind](**fields, created_at=self.now, updated_at=self.now).to_doc()
         doc_id = self.tx.insert(KIND_TABLE[kind], doc)
         if kind in self._indexes:
-            self._indexes[kind].add(doc_id, doc["name"])
+            self._indexes[kind].add(doc_id, doc["name"], doc.get("organisation_id"))
         self.created.append(Created(kind, doc_id, label(self.tx.tables, kind, doc_id)))
         return doc_id
 

@@ -29,6 +29,7 @@ from journal.widgets.picker import Pick
 if TYPE_CHECKING:
     from journal.app import JournalApp
     from journal.service import Journal
+    from journal.session import JournalSession
 
 
 @dataclass
@@ -69,6 +70,12 @@ class JournalScreen(Screen[None]):
     @property
     def journal(self) -> Journal:
         return self.japp.journal
+
+    @property
+    def session(self) -> JournalSession:
+        """What the screen reads (a day's entries, conflicts, names, client standings, the
+        index), kept per data generation: journal.session."""
+        return self.japp.session
 
     @property
     def live(self) -> bool:
@@ -145,7 +152,7 @@ class JournalScreen(Screen[None]):
 
     def entry_conflict(self, entry_id: str | None) -> tuple[str, str] | None:
         """``("entries", entry_id)`` if that entry carries conflicts."""
-        if entry_id and entry_id in self.japp.conflicted()["entries"]:
+        if entry_id and entry_id in self.session.conflicted()["entries"]:
             return ("entries", entry_id)
         return None
 

@@ -98,12 +98,12 @@ class DayScreen(JournalScreen):
         yield InlineEditor(id="note-editor")
         with Container(id="day-body"):
             with Container(id="day-list"):
-                yield EntryList(self.japp.entry_tables, id="day-table")
+                yield EntryList(self.session.entry_tables, id="day-table")
                 yield Static(Content.styled("No entries on this day. Press n to write one.",
                                             "$text-muted"), id="day-empty")
                 yield AgendaPane(id="day-agenda")
-            yield EntryDetail(self.japp.entry_tables, lambda: self.japp.generation,
-                              follow_ups=self.japp.follow_ups_of,
+            yield EntryDetail(self.session.entry_tables, lambda: self.japp.generation,
+                              follow_ups=self.session.follow_ups_of,
                               id="day-detail")
         yield Footer(compact=True)
 
@@ -119,14 +119,14 @@ class DayScreen(JournalScreen):
     def reload(self, select: str | None = None) -> None:
         select, self._select_later = select or self._select_later, None
         day = self.day.isoformat()
-        docs = self.japp.entry_tables().get("entries", {})  # occurrences too
-        ids = order_ids(self.japp.entry_ids_on(day), docs, self.order)
+        docs = self.session.entry_tables().get("entries", {})  # occurrences too
+        ids = order_ids(self.session.entry_ids_on(day), docs, self.order)
         today = self.japp.today
         self.leftovers = self._leftovers(docs) if self.day == today else []
         self._header(ids, docs)
         note = self.journal.day_note(day)
         note_widget = self.query_one("#day-note", Static)
-        mark = ("⚠ ", "bold $warning") if day in self.japp.conflicted()["days"] else ""
+        mark = ("⚠ ", "bold $warning") if day in self.session.conflicted()["days"] else ""
         if note:
             note_widget.update(Content.assemble(mark, ("小结 ", "bold"),
                                                 plain(note.replace("\n", " · "))))
@@ -140,7 +140,7 @@ class DayScreen(JournalScreen):
         self.query_one("#day-empty").display = not rows
         self.table.display = bool(rows)
         # the agenda pane: what else needs doing now (on today only)
-        self.query_one(AgendaPane).show(self.japp.home_agenda() if self.day == today else None)
+        self.query_one(AgendaPane).show(self.session.home_agenda(self.japp.now()) if self.day == today else None)
         self._show_detail()
 
     def _leftovers(self, docs: dict[str, dict[str, Any]]) -> list[str]:
@@ -151,7 +151,7 @@ class DayScreen(JournalScreen):
         for back in range(LEFTOVER_DAYS, 0, -1):
             day = (self.day - timedelta(days=back)).isoformat()
             # not an occurrence of a repeating entry: the next one comes anyway
-            found += [i for i in self.japp.entry_ids_on(day)
+            found += [i for i in self.session.entry_ids_on(day)
                       if "@" not in i and docs[i].get("status") == "planned"]
         return found
 
@@ -180,7 +180,7 @@ class DayScreen(JournalScreen):
         """The selected entry's conflicts, else the day note's."""
         target = self.entry_conflict(self.table.selected_id)
         day = self.day.isoformat()
-        if target is None and day in self.japp.conflicted()["days"]:
+        if target is None and day in self.session.conflicted()["days"]:
             target = ("days", day)
         return target
 

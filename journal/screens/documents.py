@@ -96,7 +96,7 @@ class DocumentsScreen(JournalScreen):
                         yield EntryDetail(lambda: self.journal.tables,
                                           lambda: self.japp.generation, id="doc-detail")
                     with TabPane("Details", id="tab-details"):
-                        yield DocForm(self.KIND, lambda: self.japp.name_items("organisation"),
+                        yield DocForm(self.KIND, lambda: self.session.name_items("organisation"),
                                       id="doc-form")
         yield Footer(compact=True)
 
@@ -195,12 +195,12 @@ class DocumentsScreen(JournalScreen):
         Not ``immediate`` (typing in the filter): the list follows every key, the document
         pane (facts, cross-index, form) only a pause in the typing."""
         query = self.query_one("#docs-filter", Input).value
-        catalog = self.japp.name_catalog(self.KIND)
+        catalog = self.session.name_catalog(self.KIND)
         everything = catalog.items
         matches = list(catalog.match(query))
         notes = self._due_notes()
         if self.due_first and notes is not None:
-            standings = self.japp.client_standings(self.KIND)
+            standings = self.session.client_standings(self.KIND)
             matches.sort(key=lambda item: standings[item.id].sort_key()
                          if item.id in standings else (3, 0, "", ""))
         self.names.set_items(matches, select=keep, notes=notes)
@@ -219,7 +219,7 @@ class DocumentsScreen(JournalScreen):
         if self.KIND not in ("contact", "organisation"):
             return None
         notes: dict[str, tuple[str, bool]] = {}
-        for doc_id, item in self.japp.client_standings(self.KIND).items():
+        for doc_id, item in self.session.client_standings(self.KIND).items():
             state = item.state
             if state == "never":
                 notes[doc_id] = ("never met", True)
@@ -274,7 +274,7 @@ class DocumentsScreen(JournalScreen):
         self.query_one("#doc-tabs").display = doc is not None
         if doc is None or doc_id is None:
             query = self.query_one("#docs-filter", Input).value.strip()
-            if query and self.japp.name_items(self.KIND):  # typed a name that is not there
+            if query and self.session.name_items(self.KIND):  # typed a name that is not there
                 facts.update(Content.assemble(
                     (f"No {self.KIND} matches “", "$text-muted"), plain(query, "$text-muted"),
                     ("”. Escape clears the filter; then a adds a new one.", "$text-muted")))
@@ -340,7 +340,7 @@ class DocumentsScreen(JournalScreen):
         visit is overdue (journal.clients.cadence)."""
         if self.KIND == "project":
             return self._project_dates(entry_ids)
-        item = self.japp.client_standings(self.KIND).get(doc_id)
+        item = self.session.client_standings(self.KIND).get(doc_id)
         if item is None:
             return None
         rhythm = item.rhythm
@@ -549,7 +549,7 @@ class DocumentsScreen(JournalScreen):
             self.app.push_screen(ConfirmScreen(question, yes="Merge"), answered)
 
         self.app.push_screen(MergePickScreen(self.KIND, keep, kept_label,
-                                             lambda: self.japp.name_catalog(self.KIND)), picked)
+                                             lambda: self.session.name_catalog(self.KIND)), picked)
 
     def can_act(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("edit", "delete", "merge") and self.doc_id is None:
@@ -566,7 +566,7 @@ class DocumentsScreen(JournalScreen):
         if entries.has_focus:
             return self.entry_conflict(entries.selected_id)
         table = KIND_TABLE[self.KIND]
-        if self.doc_id is not None and self.doc_id in self.japp.conflicted()[table]:
+        if self.doc_id is not None and self.doc_id in self.session.conflicted()[table]:
             return (table, self.doc_id)
         return None
 

@@ -49,6 +49,7 @@ from journal.widgets.render import plain
 
 if TYPE_CHECKING:
     from journal.app import JournalApp
+    from journal.session import JournalSession
 
 _PICKERS = (("contact", "Contacts"), ("organisation", "Organisations"), ("project", "Projects"))
 _PRIORITIES = (("high", "high"), ("normal", ""), ("low", "low"))
@@ -89,7 +90,7 @@ class EditorScreen(ModalScreen[str | None]):
         if entry_id is not None:
             # The document as it is now: the store never changes a handed-out document, so this
             # stays the starting point the service compares against when saving.
-            self.base = self.japp.entry_tables()["entries"].get(entry_id) or \
+            self.base = self.session.entry_tables()["entries"].get(entry_id) or \
                 self.japp.journal.get_entry(entry_id).to_doc()  # an occurrence not shown yet
             doc = self.base
             picks = {kind: [Pick(i, label(tables, kind, i)) for i in doc.get(field, ())]
@@ -116,6 +117,10 @@ class EditorScreen(ModalScreen[str | None]):
     @property
     def japp(self) -> JournalApp:
         return cast("JournalApp", self.app)
+
+    @property
+    def session(self) -> JournalSession:
+        return self.japp.session
 
     def compose(self) -> ComposeResult:
         doc = self.start
@@ -158,7 +163,7 @@ class EditorScreen(ModalScreen[str | None]):
                     yield Input(doc.get("resolution", ""), id="resolution", compact=True,
                                 placeholder="how it was resolved")
                 for kind, title in _PICKERS:
-                    yield NamePicker(kind, title, lambda k=kind: self.japp.name_catalog(k),
+                    yield NamePicker(kind, title, lambda k=kind: self.session.name_catalog(k),
                                      self.start_picks[kind], id=f"pick-{kind}")
                 with Horizontal(classes="form-row"):
                     yield Label("Priority", classes="form-label")

@@ -111,10 +111,10 @@ class PeriodScreen(JournalScreen):
 
     def reload(self) -> None:
         # the search index, when built, turns the report's scan of every entry into two bisects
-        tables = self.japp.report_tables(self.first, entries_needed_until(self.kind, self.last))
+        tables = self.session.report_tables(self.first, entries_needed_until(self.kind, self.last))
         report = build_period_report(tables, self.first, self.last,
                                      today=self.japp.today, kind=self.kind,
-                                     index=self.japp.current_index(),
+                                     index=self.session.current_index(),
                                      tiers=self.japp.config.tiers)
         self.markdown = render_markdown(report)
         now = " · now" if self.first <= self.japp.today <= self.last else ""
@@ -130,7 +130,7 @@ class PeriodScreen(JournalScreen):
 
     def conflict_target(self) -> tuple[str, str] | None:
         """The review shown, when a merge left another machine's text in it (r resolves)."""
-        if self.review_id in self.japp.conflicted().get("reviews", frozenset()):
+        if self.review_id in self.session.conflicted().get("reviews", frozenset()):
             return ("reviews", self.review_id)
         return None
 

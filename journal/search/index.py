@@ -39,8 +39,8 @@ from journal.names.matching import NameMatcher, gc_paused
 from journal.search.query import Query, Term, parse_query
 from journal.text import fold
 
-__all__ = ["IndexState", "Query", "SearchIndex", "entry_organisations", "file_entry", "name_info",
-           "parse_query", "sort_key"]
+__all__ = ["IndexState", "Query", "SearchIndex", "entry_organisations", "entry_text", "file_entry",
+           "name_info", "parse_query", "sort_key"]
 
 Kind = Literal["contact", "project", "organisation"]
 STATUSES = ("done", "planned", "cancelled")
@@ -84,6 +84,14 @@ def sort_key(entry_id: str, doc: Mapping[str, Any]) -> str:
     return f"{doc.get('date', '')}{doc.get('time') or ''} {entry_id}"
 
 
+def entry_text(doc: Mapping[str, Any]) -> str:
+    """The part of an entry's haystack that comes from the entry itself: its event, summary and
+    tags, folded; the names of what it links to follow it (:func:`file_entry`)."""
+    text = f"{doc.get('event', '')}{_SEP}{doc.get('summary', '')}"
+    tags = doc.get("tags")
+    return _norm(f"{text}{_SEP}{_SEP.join(tags)}" if tags else text)
+
+
 def file_entry(pos: int, doc: Mapping[str, Any], names: NameInfo,
                postings: tuple[_Lists, _Lists, _Lists, _Lists]) -> str:
     """Append ``pos`` to the (contact, project, organisation, tag) posting lists ``doc`` belongs
@@ -92,15 +100,14 @@ def file_entry(pos: int, doc: Mapping[str, Any], names: NameInfo,
     refresh; written as one flat function because it runs for every entry of every build."""
     by_contact, by_project, by_org, by_tag = postings
     c_info, p_info, o_name = names
-    text = f"{doc.get('event', '')}{_SEP}{doc.get('summary', '')}"
+    text = entry_text(doc)
     tags = doc.get("tags")
     if tags:
-        text = f"{text}{_SEP}{_SEP.join(tags)}"
         for tag in tags:
             by_tag[fold(tag)].append(pos)
     cids, pids, oids = doc.get("contact_ids"), doc.get("project_ids"), doc.get("organisation_ids")
     if not (cids or pids or oids):
-        return _norm(text)
+        return text
     found: list[str] = []
     eff: list[str] = list(oids) if oids else []
     for cid in cids or ():
@@ -118,7 +125,7 @@ def file_entry(pos: int, doc: Mapping[str, Any], names: NameInfo,
     for org in eff:
         by_org[org].append(pos)
         found.append(o_name.get(org, ""))
-    return f"{_norm(text)}{_SEP}{_SEP.join(found)}"
+    return f"{text}{_SEP}{_SEP.join(found)}"
 
 
 def encode(text: str) -> bytes:
@@ -165,9 +172,12 @@ class SearchIndex:
     _by_tag: Mapping[str, list[int]]
     _by_status: Mapping[str, list[int]]
 
-    def __init__(self, tables: Mapping[str, Mapping[str, dict[str, Any]]]) -> None:
+    def __init__(self, tables: Mapping[str, Mapping[str, dict[str, Any]]], *,
+                 matchers: Mapping[str, NameMatcher] | None = None) -> None:
+        """``matchers``: name matchers (by kind) built over the same contacts, projects and
+        organisations already, to use rather than build again."""
         self.tables = tables
-        self._matchers: dict[str, NameMatcher] = {}
+        self._matchers: dict[str, NameMatcher] = dict(matchers or {})
         with gc_paused():
             self._build(tables)
 
@@ -381,8 +391,8 @@ class SearchIndex:
                 excluded.update(postings)
             else:
                 lists.append(postings)
-        want = {_status(v) for v in q.values("status")}
-        refuse = {_status(v) for v in q.values("status", negated=True)}
+        want = {status_named(v) for v in q.values("status")}
+        refuse = {status_named(v) for v in q.values("status", negated=True)}
         if lo >= hi or len(want) > 1 or want & refuse:
             return []
         if want and not lists:  # status alone: its list is the base, nothing else to test
@@ -568,7 +578,7 @@ class SearchIndex:
         return out
 
 
-def _status(value: str) -> str:
+def status_named(value: str) -> str:
     """``status:`` value -> canonical status; a unique prefix (``plan``) or a synonym works."""
     v = fold(value)
     v = _STATUS_WORDS.get(v, v)

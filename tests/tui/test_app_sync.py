@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from journal.screens.syncing import describe
+from journal.app.syncing import describe
 from journal.service import Journal
 from journal.settings import Settings, load_settings, save_settings, settings_path
 from journal.sync import git as sync
@@ -110,11 +110,11 @@ async def test_pull_on_open_brings_a_conflict_that_the_app_marks(clones: Clones)
         await ready(pilot)
         await until(pilot, lambda: bool(notes.titled("Merge conflicts")), timeout=30)
         assert notes.titled("Synced")
-        assert clones.x in app.conflicted()["entries"]
+        assert clones.x in app.session.conflicted()["entries"]
         screen = app.main_screen()
         assert screen.conflict_target() == ("entries", clones.x)  # type: ignore[attr-defined]
         await pilot.press("r", "down", "enter")
-        await until(pilot, lambda: not app.conflicted()["entries"])
+        await until(pilot, lambda: not app.session.conflicted()["entries"])
     assert Journal(clones.a).tables["entries"][clones.x]["summary"] == "B's notes"
 
 

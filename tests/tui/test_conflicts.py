@@ -138,7 +138,7 @@ async def test_conflicts_from_the_command_palette_and_cross_index(sample_file: P
         assert isinstance(dialog, ResolveScreen) and dialog.doc_id == entry_id
         await pilot.press("escape")  # decide later: still marked
         await pilot.pause()
-        assert entry_id in app.conflicted()["entries"]
+        assert entry_id in app.session.conflicted()["entries"]
         # The stand-up's contact: r on the entry in the cross-index resolves the entry.
         await pilot.press("c", "f", *"刘洋", "enter", "enter")
         screen = app.main_screen()
@@ -149,4 +149,4 @@ async def test_conflicts_from_the_command_palette_and_cross_index(sample_file: P
         await pilot.pause()
         assert screen.conflict_target() == ("entries", entry_id)
         await pilot.press("r", "enter")
-        await until(pilot, lambda: entry_id not in app.conflicted()["entries"])
+        await until(pilot, lambda: entry_id not in app.session.conflicted()["entries"])

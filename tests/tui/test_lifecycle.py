@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from journal.app import JournalApp
+from journal.app.syncing import SyncRunner
 from journal.screens.base import JournalScreen
 from journal.screens.day import DayScreen
 from journal.screens.documents import ContactsScreen
 from journal.screens.search import SearchScreen
-from journal.screens.syncing import SyncRunner
 from journal.screens.week import WeekScreen
 from journal.screens.welcome import WelcomeScreen
 from journal.sync.git import SyncResult

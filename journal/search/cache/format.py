@@ -67,10 +67,12 @@ class Sections:
     """Named byte sections with CRCs: a cache file (memory-mapped) or the sections of a build
     that are about to be written (so a fresh build is served by the same code as a warm cache)."""
 
-    def __init__(self, header: Mapping[str, Any], buffer: bytes | FileBytes, base: int) -> None:
+    def __init__(self, header: Mapping[str, Any], buffer: bytes | FileBytes, base: int,
+                 parts: Mapping[str, bytes] | None = None) -> None:
         self.header = header
         self._buffer = buffer
         self._base = base
+        self._parts = parts  # a build's own sections, served as they are
         self.n: int = header["n"]
         self.digest: str = header["digest"]
         self.canonical: bool = header["canonical"]
@@ -78,7 +80,7 @@ class Sections:
     @classmethod
     def from_parts(cls, digest: str, canonical: bool, n: int,
                    parts: Mapping[str, bytes]) -> tuple[Sections, list[bytes]]:
-        """Lay ``parts`` out as a cache file; return the sections and the file's bytes (in two
+        """Lay ``parts`` out as a cache file; return the sections and the file's bytes (in
         pieces: joining them would copy 30 MB)."""
         table: dict[str, list[int]] = {}
         offset = 0
@@ -88,8 +90,7 @@ class Sections:
         header = {"format": FORMAT, "digest": digest, "canonical": canonical, "n": n,
                   "sections": table}
         head = MAGIC + orjson.dumps(header) + b"\n"
-        body = b"".join(parts.values())
-        return cls(header, body, 0), [head, body]
+        return cls(header, b"", 0, dict(parts)), [head, *parts.values()]
 
     @classmethod
     def open(cls, path: Path) -> Sections | None:
@@ -119,6 +120,11 @@ class Sections:
             return None
 
     def raw(self, name: str) -> bytes:
+        if self._parts is not None:
+            try:
+                return self._parts[name]
+            except KeyError:
+                raise CacheCorrupt(f"section {name}: missing") from None
         try:
             offset, length, crc = self.header["sections"][name]
             start = self._base + offset

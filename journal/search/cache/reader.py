@@ -34,13 +34,15 @@ import os
 import stat
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import orjson
 
 from journal.errors import StorageError
+from journal.search.cache.background import wait_for_build
 from journal.search.cache.format import (
     FORMAT,
     SMALL_TABLES,
@@ -52,6 +54,7 @@ from journal.search.cache.view import CachedJournal
 from journal.storage import (
     CACHE_DIR,
     StatKey,
+    Tables,
     derived_note,
     key_of,
     parse_bytes,
@@ -63,7 +66,7 @@ from journal.storage import (
     write_private,
 )
 
-__all__ = ["CacheCorrupt", "CachedJournal", "open_journal"]
+__all__ = ["CacheCorrupt", "CachedJournal", "open_journal", "prime"]
 
 RACY_NS = 2_000_000_000  # coarse file systems stamp mtimes in 1-2 s ticks
 RACY_FINE_NS = 50_000_000  # finer ones with the kernel's clock tick: 1-16 ms
@@ -131,23 +134,32 @@ def write_note(path: Path, key: StatKey, digest: str, read_ns: int) -> None:
 
 
 # -- building ---------------------------------------------------------------------------------------
-def _build(path: Path, raw: bytes, digest: str,
-          old: Sections | None) -> tuple[Sections, list[bytes]]:
+def _refreshed(old: Sections | None, raw: bytes, digest: str) -> tuple[Sections, list[bytes]] | None:
+    """The cache ``old`` brought up to ``raw`` (SHA-256 ``digest``) from what changed, or None
+    when only a full build will do."""
+    if old is None or not old.canonical:
+        return None
+    from journal.search.cache.refresh import refresh
+
+    try:
+        return refresh(old, raw, digest)
+    except (CacheCorrupt, ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def _build(path: Path, raw: bytes, digest: str, old: Sections | None,
+           tables: Callable[[], Tables] | None = None) -> tuple[Sections, list[bytes]]:
     """The cache for ``raw`` (the data file's bytes, SHA-256 ``digest``): refreshed from ``old``
-    when possible, else built in full. Raises StorageError for an invalid file."""
-    if old is not None and old.canonical:
-        from journal.search.cache.refresh import refresh
+    when possible, else built in full — from ``tables()`` when given (what ``raw`` holds,
+    parsed and validated already). Raises StorageError for an invalid file."""
+    refreshed = _refreshed(old, raw, digest)
+    if refreshed is not None:
+        return refreshed
+    from journal.search.cache.build import build_sections, is_canonical
 
-        try:
-            refreshed = refresh(old, raw, digest)
-        except (CacheCorrupt, ValueError, KeyError, TypeError, IndexError):
-            refreshed = None
-        if refreshed is not None:
-            return refreshed
-    from journal.search.cache.build import build_sections, canonical_bytes
-
-    tables = parse_bytes(raw, str(path))  # validated in full: a cold build is rare
-    return build_sections(tables, digest, canonical_bytes(tables) == raw, raw)
+    # validated in full: a cold build is rare
+    data = parse_bytes(raw, str(path)) if tables is None else tables()
+    return build_sections(data, digest, is_canonical(data, raw), raw)
 
 
 # -- opening ----------------------------------------------------------------------------------------
@@ -167,10 +179,15 @@ def _sha256(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def open_journal(path: Path | str, *, rebuild: bool = False) -> CachedJournal:
+def open_journal(path: Path | str, *, rebuild: bool = False, defer: bool = False,
+                 _waited: bool = False) -> Any:
     """The journal at ``path`` served from its cache, refreshing the cache first when the file
     changed (see the module docstring). Raises :class:`StorageError` for a file that cannot be
-    read or is not a valid journal, exactly as loading it would."""
+    read or is not a valid journal, exactly as loading it would.
+
+    ``defer``: when the cache has to be built in full, return a
+    :class:`~journal.search.cache.cold.ColdJournal` over the parsed file instead, which answers
+    a search, week or month at once and builds the cache when asked (``build_cache``)."""
     path = resolve_data_path(Path(path))
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -202,6 +219,8 @@ def open_journal(path: Path | str, *, rebuild: bool = False) -> CachedJournal:
             served, raw = _overlaid(path, fd, key, note, cache_file)
             if served is not None:
                 return served
+        if not _waited and wait_for_build(path):  # another process built it meanwhile?
+            return open_journal(path, rebuild=rebuild, defer=defer, _waited=True)
         read_ns = time.time_ns()
         if raw is None:
             raw = _read_all(fd, st.st_size)
@@ -212,13 +231,61 @@ def open_journal(path: Path | str, *, rebuild: bool = False) -> CachedJournal:
             _vouch(path, key, raw, read_ns)
             return CachedJournal(path, old, raw)
 
-        sections, payload = _build(path, raw, digest, old)
+        if defer:  # a refresh is quick; a full build is left to the caller (see ColdJournal)
+            refreshed = _refreshed(old, raw, digest)
+            if refreshed is None:
+                return _cold(path, key, raw, digest, read_ns)
+            sections, payload = refreshed
+        else:
+            sections, payload = _build(path, raw, digest, old)
         if payload is not None and _write_private(cache_file, payload):
             write_note(note_file, key, digest, read_ns)
         _vouch(path, key, raw, read_ns)
         return CachedJournal(path, sections, raw)
     finally:
         os.close(fd)
+
+
+def _cold(path: Path, key: StatKey, raw: bytes, digest: str, read_ns: int) -> Any:
+    """The parsed, validated file as a ColdJournal, whose ``build_cache`` builds and writes the
+    cache from the same data (no second parse)."""
+    from journal.search.cache.cold import ColdJournal
+
+    tables = parse_bytes(raw, str(path))  # validated in full, as a build would
+    _vouch(path, key, raw, read_ns)
+
+    def build() -> None:
+        from journal.search.cache.build import build_sections, is_canonical
+
+        cache_file, note_file = cache_paths(path)
+        _, payload = build_sections(tables, digest, is_canonical(tables, raw), raw)
+        if _write_private(cache_file, payload):
+            write_note(note_file, key, digest, read_ns)
+
+    return ColdJournal(path, tables, build)
+
+
+def prime(path: Path | str, raw: bytes, key: StatKey,
+          tables: Callable[[], Tables]) -> None:
+    """Leave the cache up to date for ``raw``, the data file's bytes at stat ``key``, which
+    hold ``tables()`` — a valid journal this process has in memory (it just wrote or loaded it):
+    what the next ``journal search`` / ``week`` would otherwise build after an import, a restore
+    or a sync, without parsing and validating the file again. Only a speed-up: a cache that
+    cannot be written is left alone."""
+    path = resolve_data_path(Path(path))
+    cache_file, note_file = cache_paths(path)
+    read_ns = time.time_ns()
+    digest = _sha256(raw)
+    note = read_note(note_file)
+    if note is not None and note.stat == key and note.digest == digest and not note.racy:
+        return
+    old = Sections.open(cache_file)
+    if old is not None and old.digest == digest:
+        write_note(note_file, key, digest, read_ns)
+        return
+    _, payload = _build(path, raw, digest, old, tables)
+    if payload is not None and _write_private(cache_file, payload):
+        write_note(note_file, key, digest, read_ns)
 
 
 def _vouch(path: Path, key: StatKey, raw: bytes, read_ns: int) -> None:
@@ -261,12 +328,13 @@ def _empty(path: Path) -> CachedJournal:
     return CachedJournal(path, sections, None)
 
 
-def refresh_if_present(path: Path | str) -> None:
-    """Bring an existing cache up to the file (after ``journal sync`` brought changes in), so the
-    next search is warm; a sync waits on the network anyway. Only a speed-up: any problem is left
-    for the next command to meet, and no cache is created where there was none."""
+def refresh_quietly(path: Path | str) -> None:
+    """Bring the search cache up to what ``journal sync`` brought in (or make it, on a fresh
+    clone), so that the next ``journal search`` / ``week`` and the app's search are quick: a sync
+    waits on the network anyway, while the first search after another machine's changes would
+    otherwise pay for the refresh or the whole build. Only a speed-up: any problem is left for
+    the next command to meet."""
     try:
-        if cache_paths(resolve_data_path(Path(path)))[0].exists():
-            open_journal(path)
+        open_journal(path)
     except Exception:  # noqa: BLE001 - a damaged merge result is reported by the next command
         pass

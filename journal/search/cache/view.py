@@ -162,8 +162,10 @@ class CachedJournal:
         if not where:
             return {}
         chunks = self._chunks(where)
+        text = [b',"'] * (2 * len(chunks) + 1)  # '{"' piece ',"' piece ... '}': joined once
+        text[0], text[-1], text[1::2] = b'{"', b"}", chunks
         try:
-            docs = orjson.loads(b'{"' + b',"'.join(chunks) + b"}")
+            docs = orjson.loads(b"".join(text))
         except orjson.JSONDecodeError as exc:
             raise CacheCorrupt(f"documents: {exc}") from None
         if list(docs) != expected or not all(type(d) is dict for d in docs.values()):

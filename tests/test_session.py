@@ -1,20 +1,20 @@
-"""The app's per-day entry lists: built by the same pass that finds merge conflicts, in the order
-the day view shows (untimed first, then by time, then by id), and rebuilt when the file changes
-(here or in another process). No terminal needed: only the app's data helpers are used."""
+"""The app's session (journal.session): per-day entry lists built by the same pass that finds
+merge conflicts, in the order the day view shows (untimed first, then by time, then by id), and
+rebuilt when the file changes (here or in another process); name catalogs and the search index
+kept per data generation. No terminal, no Textual: the session is headless."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
-import pytest
+from journal.config import Config
+from journal.service import Journal, LinkRequest
+from journal.session import JournalSession
 
-from journal.app import JournalApp
-from journal.service import Journal
 
-
-@pytest.fixture(autouse=True)
-def private_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("JOURNAL_CONFIG", str(tmp_path / "config" / "settings.json"))
+def _session(path: Path) -> JournalSession:
+    return JournalSession(Journal(path, config=Config()), Config(), lambda: date(2026, 11, 23))
 
 
 def _scan(journal: Journal, day: str) -> list[str]:
@@ -31,7 +31,7 @@ def test_entry_ids_on_a_day_in_display_order_and_after_changes(tmp_path: Path) -
                              ("early", "2026-11-20", "08:15"), ("same time", "2026-11-20", "08:15"),
                              ("other day", "2026-11-21", "09:00"), ("untimed 2", "2026-11-20", None)]:
         journal.add_entry(event=event, date=day, time=time)
-    app = JournalApp(path)
+    app = _session(path)
     shown = app.entry_ids_on("2026-11-20")
     events = [app.journal.tables["entries"][i]["event"] for i in shown]
     assert shown == _scan(journal, "2026-11-20")
@@ -62,8 +62,26 @@ def test_conflicted_still_finds_every_table(tmp_path: Path) -> None:
     with journal.store.transaction() as tx:
         tx.replace("entries", entry.id, {**tx.get("entries", entry.id), "conflicts": record})
         tx.insert("days", {"note": "WFH", "conflicts": record}, doc_id="2026-11-20")
-    app = JournalApp(path)
+    app = _session(path)
     found = app.conflicted()
     assert found["entries"] == {entry.id} and found["days"] == {"2026-11-20"}
     assert not found["contacts"] and not found["projects"] and not found["organisations"]
     assert set(app.entry_ids_on("2026-11-20")) == {entry.id, plain.id}
+
+
+def test_names_and_the_index_follow_the_data(tmp_path: Path) -> None:
+    path = tmp_path / "journal.json"
+    Journal(path).add_entry(event="Visit", date="2026-11-20",
+                            links=LinkRequest(contacts=["张伟"]))
+    session = _session(path)
+    assert [i.label for i in session.name_items("contact")] == ["张伟"]
+    assert session.current_index() is None  # never built behind the caller's back
+    index = session.build_index()
+    assert session.current_index() is index and len(index) == 1
+    session.journal.add_document("contact", "王芳")
+    assert session.current_index() is None  # a new generation: the old index is not current
+    assert sorted(i.label for i in session.name_items("contact")) == ["张伟", "王芳"]
+    stale = session.generation - 1
+    assert not session.adopt_index(stale, session.index_from(session.journal.tables))
+    assert session.adopt_index(session.generation, session.index_from(session.journal.tables))
+    assert session.current_index() is not None and session.conflict_count() == 0

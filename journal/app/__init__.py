@@ -10,7 +10,7 @@ A big file is parsed in a thread while the first frame is already on screen, so 
 at once even on a 100k-entry journal.
 
 Git sync (``s``, the command palette, and the per-machine settings pull-on-open / sync-on-quit) runs
-in :mod:`journal.screens.syncing`; merge conflicts are marked ⚠ and resolved in
+in :mod:`journal.app.syncing`; merge conflicts are marked ⚠ and resolved in
 :mod:`journal.screens.conflicts`.
 """
 
@@ -18,54 +18,41 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import sys
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from textual import actions, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.command import Hit, Hits, Provider
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from journal.app.indexing import IndexBuilding
+from journal.app.palette import DocumentCommands
+from journal.app.syncing import SyncRunner, sync_commands
 from journal.config import Config, ConfigError, config_path, load_config
 from journal.errors import JournalError, StorageError
-from journal.models import KIND_TABLE, Tables
-from journal.names.catalog import KIND_TITLES, NameCatalog, NameItem, build_catalog
+from journal.models import KIND_TABLE
 from journal.screens.base import EntryDefaults, JournalScreen
 from journal.screens.day import DayScreen
 from journal.screens.modes import MODES
-from journal.screens.syncing import SyncRunner, sync_commands
 from journal.service import Journal
+from journal.session import JournalSession
 from journal.settings import load_settings, settings_path
 from journal.widgets.render import plain
-
-if TYPE_CHECKING:
-    from journal.agenda.build import Agenda
-    from journal.clients.cadence import DueItem, Times
-    from journal.search.index import SearchIndex
 
 POLL_SECONDS = 1.5
 #: How often the app looks for reminders that came due (journal.reminders).
 REMINDER_SECONDS = 20.0
 #: Files above this size are parsed in a thread, behind a first frame.
 BACKGROUND_LOAD_BYTES = 2_000_000
-#: Journals with more entries than this build their search index in a thread.
-BACKGROUND_INDEX_ENTRIES = 20_000
 #: After launch, the index is built once the user had this long to look at the first screen
 #: (or at once when a screen needs it): the build makes the UI share the CPU for a second or two.
 INDEX_DELAY_S = 1.0
-#: Thread switch interval while the index is built, so the UI thread gets the GIL back in a
-#: millisecond rather than five (Python's default) whenever a key arrives.
-BUILD_SWITCH_INTERVAL_S = 0.001
-#: From this many names of a kind, the name matcher's tables are built in a thread.
-PREPARE_NAMES_FROM = 2000
 #: Actions that leave the current screen: refused while a dialog is open.
 _NAVIGATION = {"mode", "new_entry", "help", "sync", "conflicts"}
 #: Actions of the app and its main screens that still run while the file cannot be read: they
@@ -75,42 +62,7 @@ _SAFE_WHEN_UNREADABLE = frozenset({"quit", "help", "command_palette", "sync", "b
                                    "back"})
 
 
-def _scan_entries(entries: dict[str, dict[str, Any]]) -> tuple[dict[str, list[str]],
-                                                                  frozenset[str]]:
-    """One pass over the entries: their ids per date, and the ids of those with conflicts."""
-    by_day: dict[str, list[str]] = {}
-    conflicted: list[str] = []
-    listed = by_day.get
-    for entry_id, doc in entries.items():
-        day = doc["date"]
-        ids = listed(day)
-        if ids is None:
-            by_day[day] = [entry_id]
-        else:
-            ids.append(entry_id)
-        if "conflicts" in doc and doc["conflicts"]:
-            conflicted.append(entry_id)
-    return by_day, frozenset(conflicted)
-
-
-class DocumentCommands(Provider):
-    """Command-palette hits for contacts, projects and organisations by name ("open 张伟")."""
-
-    async def search(self, query: str) -> Hits:
-        app = self.app
-        if not isinstance(app, JournalApp) or not app.ready or not query.strip():
-            return
-        matcher = self.matcher(query)
-        for kind in KIND_TITLES:
-            for item in app.name_catalog(kind).match(query, limit=8):
-                score = matcher.match(item.label) or 0.3
-                yield Hit(score, Content.assemble(matcher.highlight(item.label),
-                                                  (f"  {kind}", "dim")),
-                          partial(app.open_document, kind, item.id), text=item.label,
-                          help=f"Open this {kind}")
-
-
-class JournalApp(App[None]):
+class JournalApp(IndexBuilding):
     """The journal TUI. ``today`` pins the date (tests, snapshots); otherwise the real date."""
 
     CSS_PATH = "app.tcss"
@@ -158,13 +110,10 @@ class JournalApp(App[None]):
         self.ready = False
         self._seen_generation = -1
         self._last_error = ""
-        self._items: dict[str, tuple[int, NameCatalog]] = {}
-        self._index: tuple[int, SearchIndex] | None = None
+        #: What the screens read, kept per data generation (journal.session: no Textual there).
+        self.session = JournalSession(self.journal, self.config, lambda: self.today)
         self._indexing: int | None = None
         self._cache_tried = False
-        self._conflicted: tuple[int, dict[str, frozenset[str]]] | None = None
-        self._days: tuple[int, dict[str, list[str]]] | None = None
-        self._times: tuple[tuple[int, date], Times, dict[str, dict[str, DueItem]]] | None = None
         #: Per-machine settings (pull on open, sync on quit), beside the configuration file.
         self.settings_file = settings_path(config if isinstance(config, Path) else None)
         self.settings = load_settings(self.settings_file)
@@ -173,12 +122,6 @@ class JournalApp(App[None]):
         #: Reminders the dialog showed this session, as (id, remind_at): shown once (a snooze
         #: moves remind_at, so a snoozed one comes back when due again).
         self._reminders_shown: set[tuple[str, str]] = set()
-        #: Occurrences of repeating entries worked out so far for this data generation, per
-        #: month shown ("2026-12"), and all of them together (see entry_tables).
-        self._occurrences: tuple[int, dict[str, dict[str, dict[str, Any]]], dict[str, Any]] | None = None
-        self._series: tuple[int, dict[str, dict[str, Any]]] | None = None
-        self._follows: tuple[int, dict[str, list[dict[str, Any]]]] | None = None
-        self._agenda: tuple[tuple[int, datetime], Agenda] | None = None
 
     # -- shared state ---------------------------------------------------------------------
     @property
@@ -194,307 +137,6 @@ class JournalApp(App[None]):
     @property
     def generation(self) -> int:
         return self.journal.generation
-
-    def name_items(self, kind: str) -> list[NameItem]:
-        """Names of one kind, built once per data generation."""
-        return self.name_catalog(kind).items
-
-    def name_catalog(self, kind: str) -> NameCatalog:
-        """Names of one kind with the search's matcher, built once per data generation (with the
-        search index's matcher when the index is current: its pinyin may come precomputed from
-        the search cache, where computing it costs ~0.3 s at 10k contacts)."""
-        generation = self.generation
-        cached = self._items.get(kind)
-        if cached is None or cached[0] != generation:
-            index = self.current_index()
-            tables = self.journal.tables
-            matcher = index.matcher(kind) if index is not None else None
-            cached = (generation, build_catalog(tables, kind, matcher))
-            self._items[kind] = cached
-            if matcher is None and len(cached[1].items) >= PREPARE_NAMES_FROM:
-                # spell the names' pinyin before the first keystroke needs it (once a session:
-                # the spellings are remembered per name, see search_names.pinyin_keys)
-                threading.Thread(target=cached[1].matcher.prepare, name="journal-names",
-                                 daemon=True).start()
-        return cached[1]
-
-    def client_standings(self, kind: str) -> dict[str, DueItem]:
-        """Each contact's or organisation's rhythm, last and next contact and due date on
-        ``today`` (journal.clients.cadence), once per data generation and day: from the search
-        index's posting lists when it is built, else one pass over the entries."""
-        from journal.clients.cadence import client_standings, index_times, scan_times
-
-        key = (self.generation, self.today)
-        if self._times is None or self._times[0] != key:
-            tables = self.journal.tables
-            index = self.current_index()
-            if index is not None:
-                entries = tables.get("entries", {})
-
-                def documents(positions: list[int]) -> dict[str, dict[str, Any]]:
-                    ids = (index.entry_at(p)[0] for p in positions)
-                    return {i: entries[i] for i in ids if i in entries}
-
-                times = index_times(index, tables, self.today, documents)
-            else:
-                times = scan_times(tables, self.today)
-            self._times = (key, times, {})
-        cache = self._times[2]
-        if kind not in cache:
-            cache[kind] = {d.id: d for d in client_standings(
-                self.journal.tables, self.config.tiers, self._times[1], self.today, kind)}  # type: ignore[arg-type]
-        return cache[kind]
-
-    # -- repeating entries: their occurrences are shown as entries ---------------------------
-    def series_docs(self) -> dict[str, dict[str, Any]]:
-        """The repeating entries (once per data generation)."""
-        generation = self.generation
-        if self._series is None or self._series[0] != generation:
-            self._series = (generation, self.journal.series())
-        return self._series[1]
-
-    def occurrences_in_month(self, day: str) -> dict[str, dict[str, Any]]:
-        """The virtual documents of the occurrences in ``day``'s month (and the week either side:
-        a day view steps over the month's edge), worked out once per data generation."""
-        from datetime import timedelta
-
-        generation = self.generation
-        if self._occurrences is None or self._occurrences[0] != generation:
-            self._occurrences = (generation, {}, {})
-        months, every = self._occurrences[1], self._occurrences[2]
-        key = day[:7]
-        if key not in months:
-            series = self.series_docs()
-            first = date.fromisoformat(key + "-01")
-            start, end = first - timedelta(days=7), first + timedelta(days=38)
-            months[key] = self.journal.occurrence_docs(start, end) if series else {}
-            every.update(months[key])
-        return months[key]
-
-    def entry_tables(self) -> Tables:
-        """The tables as the entry lists and panes read them: the entries with the occurrences
-        worked out so far added (ids ``SERIES_ID@DAY``), so a day view, a search result or the
-        agenda can show an occurrence like any entry."""
-        from collections import ChainMap
-
-        tables = self.journal.tables
-        if not self.series_docs():
-            return tables
-        generation = self.generation
-        if self._occurrences is None or self._occurrences[0] != generation:
-            self._occurrences = (generation, {}, {})
-        # the layer is the very dict later months and searches add to: a view taken now sees them
-        return {**tables, "entries": ChainMap(tables.get("entries", {}),  # type: ignore[dict-item]
-                                              self._occurrences[2])}
-
-    def search_entries(self, index: SearchIndex, text: str, limit: int | None) -> list[str]:
-        """Entry ids ``text`` finds, newest first, occurrences of repeating entries included
-        (journal.search.occurrences); the occurrences found are kept for :meth:`entry_tables`."""
-        series = self.series_docs()
-        if not series:
-            return index.search(text, today=self.today, limit=limit)
-        from journal.search.occurrences import with_occurrences
-
-        entries = self.journal.tables.get("entries", {})
-
-        def documents(positions: list[int]) -> dict[str, dict[str, Any]]:
-            ids = index.ids_at(positions)
-            return {i: entries[i] for i in ids if i in entries}
-
-        found = with_occurrences(index, series, text, today=self.today, limit=limit,
-                                 documents=documents)
-        self._remember_occurrences({i: d for i, d in found.items() if "@" in i})
-        return list(found)
-
-    def _remember_occurrences(self, docs: dict[str, dict[str, Any]]) -> None:
-        generation = self.generation
-        if self._occurrences is None or self._occurrences[0] != generation:
-            self._occurrences = (generation, {}, {})
-        self._occurrences[2].update(docs)
-
-    def home_agenda(self) -> Agenda:
-        """What the home screen's agenda pane shows beside today's plan: reminders due,
-        follow-ups due this week, clients overdue or due today (from the standings the client
-        screens use), birthdays in the coming week. Worked out at most once a minute per data
-        generation."""
-        from journal.agenda.build import Agenda
-        from journal.agenda.usecases import BIRTHDAY_DAYS
-
-        now = self.now()
-        key = (self.generation, now)
-        if self._agenda is not None and self._agenda[0] == key:
-            return self._agenda[1]
-        today = self.today
-        agenda = Agenda(today, 1)
-        agenda.reminders = self.journal.due_reminders(now)
-        agenda.follow_ups = self.journal.follow_ups_due(today)
-        for kind in ("contact", "organisation"):
-            agenda.clients_due += [d for d in self.client_standings(kind).values()
-                                   if d.state in ("overdue", "due")]
-        agenda.clients_due.sort(key=lambda d: (-(d.days_over or 0), d.name))
-        agenda.birthdays = self.journal.birthdays(today, BIRTHDAY_DAYS)
-        self._agenda = (key, agenda)
-        return agenda
-
-    def follow_ups_of(self, entry_id: str) -> list[dict[str, Any]]:
-        """The entries that follow ``entry_id`` up (documents with their ids), by date; from one
-        pass over the entries per data generation."""
-        generation = self.generation
-        if self._follows is None or self._follows[0] != generation:
-            by_target: dict[str, list[dict[str, Any]]] = {}
-            for i, d in self.journal.view.mentioning("entries", ['"follows_id"']).items():
-                if d.get("follows_id"):
-                    by_target.setdefault(d["follows_id"], []).append({**d, "id": i})
-            for items in by_target.values():
-                items.sort(key=lambda d: (d["date"], d.get("time") or "", d["id"]))
-            self._follows = (generation, by_target)
-        return self._follows[1].get(entry_id, [])
-
-    def report_tables(self, start: date, end: date) -> Tables:
-        """:meth:`entry_tables` with the occurrences from ``start`` to ``end`` worked out: what a
-        week's or month's report reads (journal.reports.summary)."""
-        month = date(start.year, start.month, 1)
-        while month <= end:
-            self.occurrences_in_month(month.isoformat())
-            month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-        return self.entry_tables()
-
-    def entry_ids_on(self, day: str) -> list[str]:
-        """:meth:`stored_ids_on` without the repeating entries themselves, with their occurrences
-        on that day, in time order."""
-        series = self.series_docs()
-        ids = self.stored_ids_on(day)
-        if not series:
-            return ids
-        entries = self.journal.tables.get("entries", {})
-        found = {i: entries[i] for i in ids if i not in series}
-        found.update({i: d for i, d in self.occurrences_in_month(day).items() if d["date"] == day})
-        return sorted(found, key=lambda i: (found[i].get("time") or "", i))
-
-    def stored_ids_on(self, day: str) -> list[str]:
-        """The ids of one day's entries in time order (untimed first), from the per-day lists
-        made by the one pass per data generation that also finds conflicts (see
-        :meth:`conflicted`, which the day view needs anyway), so browsing days stays quick at 100k
-        entries. Should the file change in between: two bisects in the search index when it is
-        current, else one pass over the raw documents (no model objects)."""
-        self.conflicted()
-        days = self._days
-        entries = self.journal.tables.get("entries", {})
-        if days is not None and days[0] == self.generation:
-            ids = [i for i in days[1].get(day, ()) if i in entries]
-            return sorted(ids, key=lambda i: (entries[i].get("time") or "", i))
-        index = self.current_index()
-        if index is not None:  # only when already built: a save must not wait for a rebuild
-            moment = date.fromisoformat(day)
-            return index.between(moment, moment)
-        entries = self.journal.tables.get("entries", {})
-        hits = [(d.get("time") or "", i) for i, d in entries.items() if d["date"] == day]
-        return [i for _, i in sorted(hits)]
-
-    def conflicted(self) -> dict[str, frozenset[str]]:
-        """Ids of the documents carrying recorded merge conflicts, per table (once per generation:
-        one pass over the journal). The same pass over the entries lists
-        each day's entries for :meth:`entry_ids_on`: the day view needs both before its first
-        frame, and visiting every document twice costs more than once."""
-        generation = self.generation
-        if self._conflicted is None or self._conflicted[0] != generation:
-            tables = self.journal.tables
-            by_day, in_entries = _scan_entries(tables.get("entries", {}))
-            found = {"entries": in_entries}
-            for name in ("contacts", "projects", "organisations", "days", "reviews"):
-                found[name] = frozenset(i for i, d in tables.get(name, {}).items()
-                                        if d.get("conflicts"))
-            self._days = (generation, by_day)
-            self._conflicted = (generation, found)
-        return self._conflicted[1]
-
-    def current_index(self) -> SearchIndex | None:
-        """The search index if it is built for the current data; never starts a build."""
-        if self._index is not None and self._index[0] == self.generation:
-            return self._index[1]
-        return None
-
-    def search_index(self) -> SearchIndex | None:
-        """The search index over the current data, or None while a big one is being built.
-
-        Building takes over a second at 100k entries (bench/bench_tui.py), so above :data:`BACKGROUND_INDEX_ENTRIES` it runs in
-        a thread on the data as loaded, and the screens hear ``index_ready()`` when it is there.
-        """
-        generation = self.generation
-        if self._index is not None and self._index[0] == generation:
-            return self._index[1]
-        tables = self.journal.tables
-        if len(tables.get("entries", {})) < BACKGROUND_INDEX_ENTRIES:
-            from journal.search.index import SearchIndex
-
-            index = SearchIndex(tables)
-            index.tiers = self.config.tiers  # for tier: searches
-            self._index = (generation, index)
-            return index
-        if self._indexing != generation:
-            self._indexing = generation
-            # not @work: it names the worker after repr() of its arguments, and the repr of
-            # 100k entries cost half a second of the UI thread at launch
-            self.run_worker(partial(self._build_index, generation, tables), thread=True,
-                            group="index", description="search index")
-        return None
-
-    def _build_index(self, generation: int, tables: Tables) -> None:
-        """Build in a thread: ``tables`` is a snapshot the store never changes (a write makes new
-        tables), so the UI thread may go on reading and writing meanwhile."""
-        from journal.search.index import SearchIndex
-
-        interval = sys.getswitchinterval()
-        sys.setswitchinterval(BUILD_SWITCH_INTERVAL_S)
-        try:
-            index: SearchIndex | None = self._cached_index() or SearchIndex(tables)
-        except Exception as exc:  # noqa: BLE001 - without search the journal still works
-            index = None
-            reason = str(exc) if isinstance(exc, JournalError) else f"{type(exc).__name__}: {exc}"
-            self._from_thread(partial(self.notify, f"Search is unavailable: {reason}",
-                                      severity="error", markup=False))
-        finally:
-            sys.setswitchinterval(interval)
-        self._from_thread(partial(self._index_built, generation, index))
-
-    def _from_thread(self, callback: Callable[[], object]) -> None:
-        """Hand a worker's result to the UI thread as a message, not with ``call_from_thread``
-        (which waits for it, and raises or blocks when the app quit meanwhile): a message to an
-        app that is closing is simply dropped — there is nobody left to show it to."""
-        with contextlib.suppress(RuntimeError):  # the event loop is already closed
-            self.call_later(callback)
-
-    def _cached_index(self) -> SearchIndex | None:
-        """The index from the derived search cache that ``journal search`` keeps next to the file
-        (journal.search.cache.reader), when there is one: opening it takes milliseconds where building
-        takes a second of a thread that competes with the UI for the GIL. It describes the file as
-        it is now; if that is not the data of the build's generation, ``_index_built`` drops it.
-        Only for the first index of a session (a stale cache is refreshed on the way, which keeps
-        it useful for the next launch and the CLI): after the app's own writes an in-memory build
-        is as quick. None (build in memory) when there is no cache or it cannot be used."""
-        if self._cache_tried:
-            return None
-        self._cache_tried = True
-        try:
-            from journal.search.cache.reader import cache_paths, open_journal
-
-            if not cache_paths(self.journal.path)[0].exists():
-                return None
-            return open_journal(self.journal.path).index
-        except Exception:  # noqa: BLE001 - only a speed-up: any problem means build in memory
-            return None
-
-    def _index_built(self, generation: int, index: SearchIndex | None) -> None:
-        if self._indexing == generation:
-            self._indexing = None
-        if index is None or generation != self.generation:
-            return
-        index.tiers = self.config.tiers
-        self._index = (generation, index)
-        gc.freeze()
-        for screen in self.screen_stack:
-            if isinstance(screen, JournalScreen):
-                screen.index_built()
 
     @contextlib.contextmanager
     def guard(self) -> Iterator[None]:
@@ -569,7 +211,7 @@ class JournalApp(App[None]):
         gc.disable()
         try:
             self.journal.tables  # noqa: B018 - parse the file now, off the UI thread
-            self.conflicted()  # one more pass over the data, here rather than on the UI thread
+            self.session.conflicted()  # one more pass over the data, here, not on the UI thread
         except JournalError as exc:
             gc.enable()
             self._from_thread(partial(self._fail, exc))
@@ -635,7 +277,7 @@ class JournalApp(App[None]):
 
     def announce_conflicts(self) -> None:
         """Say once (at start, after a pull) that merges left values to choose."""
-        count = sum(len(ids) for ids in self.conflicted().values())
+        count = self.session.conflict_count()
         if count:
             self.notify(f"{count} document{'s' if count != 1 else ''} kept values from a merge "
                         "conflict (marked ⚠). Press r on one, or ctrl+p → “Merge conflicts”.",
@@ -753,7 +395,7 @@ class JournalApp(App[None]):
     def tick_entry(self, entry_id: str, after: Callable[[], None]) -> None:
         """The tick (planned ↔ done), asking first when the entry is dated after today; then
         ``after()`` (the screen shows the change)."""
-        doc = self.entry_tables().get("entries", {}).get(entry_id)  # occurrences too
+        doc = self.session.entry_tables().get("entries", {}).get(entry_id)  # occurrences too
         if doc is None:
             return
 
@@ -794,7 +436,7 @@ class JournalApp(App[None]):
         """Ask, then delete."""
         if not self.file_ok():
             return
-        doc = self.entry_tables().get("entries", {}).get(entry_id)  # occurrences too
+        doc = self.session.entry_tables().get("entries", {}).get(entry_id)  # occurrences too
         if doc is None:
             return
 
@@ -924,13 +566,12 @@ class JournalApp(App[None]):
                     f"Go to {title}", f"Show the {title.lower()} screen ({key})",
                     partial(self.action_mode, mode)))
             yield SystemCommand("Help", "Keys and tips (?)", self.action_help)
-            count = sum(len(ids) for ids in self.conflicted().values())
+            count = self.session.conflict_count()
             yield self._checked(SystemCommand(
                 f"Merge conflicts ({count})", "Documents that kept another machine's value: "
                 "choose which to keep", self.action_conflicts))
             yield from sync_commands(self)
         yield from super().get_system_commands(screen)
-
 
     def _checked(self, command: SystemCommand) -> SystemCommand:
         """A palette command that, like a key, first checks that the file can still be read."""
