@@ -313,7 +313,8 @@ def _report(args: argparse.Namespace, ctx: Any, kind: Literal["week", "month", "
 
     def work(cached: Any) -> int:
         if getattr(cached, "cold", False):  # every entry parsed, no index: the report scans them
-            report = build_period_report(cached.all_tables, start, end, today=today, kind=kind,
+            report = build_period_report(cached.report_tables(start, entries_needed_until(kind, end)),
+                                         start, end, today=today, kind=kind,
                                          tiers=ctx.config.tiers)
         else:
             tables = cached.period_tables(start, entries_needed_until(kind, end))

@@ -93,8 +93,8 @@ async def test_escape_leaves_them_due_and_the_day_lists_occurrences(tmp_path: Pa
         assert not isinstance(pilot.app.screen, ReminderScreen)
         screen = pilot.app.main_screen()
         assert isinstance(screen, DayScreen)
-        assert pilot.app.entry_ids_on("2026-11-23") == [f"{ids['series']}@2026-11-23", ids["soon"]]
-        assert ids["series"] not in pilot.app.entry_ids_on("2026-11-23")
+        assert pilot.app.session.entry_ids_on("2026-11-23") == [f"{ids['series']}@2026-11-23", ids["soon"]]
+        assert ids["series"] not in pilot.app.session.entry_ids_on("2026-11-23")
 
 
 async def test_follow_up_key_plans_a_linked_entry_shown_both_ways(tmp_path: Path) -> None:
