@@ -18,7 +18,7 @@ from __future__ import annotations
 import threading
 from collections import ChainMap
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from journal.config import Config
@@ -154,8 +154,10 @@ class JournalSession:
         months, every = self._occurrence_layer()
         key = day[:7]
         if key not in months:
+            from journal.dates import shifted
+
             first = date.fromisoformat(key + "-01")
-            start, end = first - timedelta(days=7), first + timedelta(days=38)
+            start, end = shifted(first, -7), shifted(first, 38)
             months[key] = self.journal.occurrence_docs(start, end) if self.series_docs() else {}
             every.update(months[key])
         return months[key]
@@ -176,6 +178,8 @@ class JournalSession:
         month = date(start.year, start.month, 1)
         while month <= end:
             self.occurrences_in_month(month.isoformat())
+            if month.year == date.max.year and month.month == 12:
+                break
             month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
         return self.entry_tables()
 
@@ -229,7 +233,10 @@ class JournalSession:
             agenda.clients_due += [d for d in self.client_standings(kind).values()
                                    if d.state in ("overdue", "due")]
         agenda.clients_due.sort(key=lambda d: (-(d.days_over or 0), d.name))
-        agenda.birthdays = self.journal.birthdays(today, BIRTHDAY_DAYS)
+        try:
+            agenda.birthdays = self.journal.birthdays(today, BIRTHDAY_DAYS)
+        except OverflowError:  # the week after 9999-12-31 has no birthdays
+            agenda.birthdays = []
         self._agenda = (key, agenda)
         return agenda
 

@@ -53,9 +53,10 @@ def _entry_line(entry: Entry, *, with_date: bool) -> str:
 def agenda_text(agenda: Agenda) -> str:
     """Plain text, one line per item under a heading per section; empty sections are left out."""
     lines: list[str] = []
-    last = agenda.today.toordinal() + agenda.days - 1
+    from journal.dates import shifted
+
     span = agenda.today.isoformat() if agenda.days == 1 else \
-        f"{agenda.today.isoformat()} .. {date.fromordinal(last).isoformat()}"
+        f"{agenda.today.isoformat()} .. {shifted(agenda.today, agenda.days - 1).isoformat()}"
     lines.append(f"Agenda {span}")
     if agenda.reminders:
         lines += ["", "Reminders due"]

@@ -42,11 +42,14 @@ def parse_in(text: str, today: date) -> date:
     unit = _UNITS[m[2]]
     if not 0 <= n <= 3650:
         raise ValidationError(f"invalid delay {text!r}: too far")
-    if unit == "days":
-        return today + timedelta(days=n)
-    if unit == "weeks":
-        return today + timedelta(weeks=n)
-    return today + (relativedelta(months=n) if unit == "months" else relativedelta(years=n))
+    try:
+        if unit == "days":
+            return today + timedelta(days=n)
+        if unit == "weeks":
+            return today + timedelta(weeks=n)
+        return today + (relativedelta(months=n) if unit == "months" else relativedelta(years=n))
+    except (OverflowError, ValueError):
+        raise ValidationError(f"invalid delay {text!r}: past the calendar's end (9999-12-31)") from None
 
 
 def follow_up_event(original_event: str) -> str:

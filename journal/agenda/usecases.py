@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from journal.agenda.build import Agenda
 from journal.agenda.followups import follow_up_event
+from journal.dates import shifted
 from journal.errors import ValidationError
 from journal.models import Entry, utc_now
 
@@ -109,19 +110,22 @@ class AgendaUseCases:
         if not 1 <= days <= 366:
             raise ValidationError("--days must be from 1 to 366")
         now = now or datetime.combine(today, datetime.now().time())
-        last = today + timedelta(days=days - 1)
+        last = shifted(today, days - 1)
         agenda = Agenda(today, days)
         agenda.plan = [e for e in self.entries_between(today.isoformat(), last.isoformat())]
         shown = {e.id for e in agenda.plan}
-        earlier = self.entries_between((today - timedelta(days=OVERDUE_DAYS)).isoformat(),
-                                       (today - timedelta(days=1)).isoformat())
+        earlier = self.entries_between(shifted(today, -OVERDUE_DAYS).isoformat(),
+                                       shifted(today, -1).isoformat()) if today > date.min else []
         # a routine occurrence left unticked does not pile up: the next one comes anyway
         agenda.overdue = [e for e in earlier if e.status == "planned" and "@" not in e.id]
         agenda.reminders = self.due_reminders(now)
         agenda.follow_ups = [e for e in self.follow_ups_due(today, last) if e.id not in shown]
         if clients:
             agenda.clients_due = self.due(today)
-            agenda.birthdays = self.birthdays(today, BIRTHDAY_DAYS)
+            try:
+                agenda.birthdays = self.birthdays(today, BIRTHDAY_DAYS)
+            except OverflowError:  # the week after 9999-12-31 has no birthdays
+                agenda.birthdays = []
         return agenda
 
     def day_counts(self, start: date, end: date) -> dict[str, tuple[int, int]]:
@@ -136,7 +140,7 @@ class AgendaUseCases:
     def follow_ups_due(self, today: date, last: date | None = None) -> list[Entry]:
         """Follow-ups still planned from ``today`` to the end of its week (or ``last``, if
         later), by date."""
-        week_end = max(last or today, today + timedelta(days=6 - today.weekday()))
+        week_end = max(last or today, shifted(today, 6 - today.weekday()))
         return sorted((e for e in self._follow_up_entries() if e.status == "planned"
                        and today.isoformat() <= e.date <= week_end.isoformat()),
                       key=lambda e: (e.date, e.time or "", e.id))

@@ -44,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     follow.set_defaults(func=cmd_follow_up)
 
     agenda = sub.add_parser(
-        "agenda", help="today's plan, overdue work, reminders, follow-ups, clients due",
+        "agenda", help="what to do now: plan, reminders, follow-ups, clients due",
         description="What to do next: the plan of today (or N days) with repeating entries, "
                     "planned work left over from the last two weeks, reminders due, follow-ups "
                     "due this week, clients due for a visit and birthdays in the coming week.")

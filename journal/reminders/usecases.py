@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from journal.dates import shifted
 from journal.errors import NotFoundError, ValidationError
 from journal.models import Entry, utc_now
 from journal.reminders.due import Reminder, due_reminders
@@ -51,8 +52,8 @@ class ReminderUseCases:
         docs = [(i, d) for i, d in self.view.mentioning("entries", [REMINDER_NEEDLE]).items()
                 if d.get("remind_at") and not d.get("recurrence")]
         today = now.date()
-        occurrences = self.occurrence_docs(today - timedelta(days=OCCURRENCE_LOOKBACK_DAYS),
-                                           today + timedelta(days=OCCURRENCE_LOOKAHEAD_DAYS))
+        occurrences = self.occurrence_docs(shifted(today, -OCCURRENCE_LOOKBACK_DAYS),
+                                           shifted(today, OCCURRENCE_LOOKAHEAD_DAYS))
         docs += [(i, d) for i, d in occurrences.items() if d.get("remind_at")]
         return due_reminders(docs, now)
 

@@ -27,13 +27,22 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "September", "October", "November", "December")
 
 
-def month_weeks(year: int, month: int) -> list[list[date]]:
-    """The weeks (Monday first) that hold a day of the month, as full weeks of dates."""
-    return calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+def month_weeks(year: int, month: int) -> list[list[date | None]]:
+    """The weeks (Monday first) that hold a day of the month, as full weeks of dates (None
+    before 0001-01-01 and after 9999-12-31, where the calendar ends)."""
+    first = date(year, month, 1)
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    start = first.toordinal() - first.weekday()
+    end = last.toordinal() + 6 - last.weekday()
+    days = [date.fromordinal(o) if date.min.toordinal() <= o <= date.max.toordinal() else None
+            for o in range(start, end + 1)]
+    return [days[i:i + 7] for i in range(0, len(days), 7)]
 
 
-def cell_text(day: date, month: int, counts: tuple[int, int] | None, today: date) -> Content:
-    """One day of the grid: its number, then ``3 · 2 planned`` (or nothing) on the line below."""
+def cell_text(day: date | None, month: int, counts: tuple[int, int] | None, today: date) -> Content:
+    """One day of the grid: its number, then ``2✓ 3□`` (done, planned; or nothing) below it."""
+    if day is None:  # beyond the calendar's ends
+        return Content("\n")
     style = "bold $accent" if day == today else "$text" if day.month == month else "$text-disabled"
     number = Content.styled(f"{day.day:>2}" + (" today" if day == today else ""), style)
     if not counts or day.month != month:
@@ -82,7 +91,8 @@ class CalendarScreen(JournalScreen):
 
     def reload(self) -> None:
         weeks = month_weeks(self.day.year, self.day.month)
-        first, last = weeks[0][0], weeks[-1][-1]
+        shown = [d for week in weeks for d in week if d is not None]
+        first, last = shown[0], shown[-1]
         counts = self.journal.day_counts(first, last)
         today = self.japp.today
         grid = self.grid
@@ -91,8 +101,8 @@ class CalendarScreen(JournalScreen):
         for name in WEEKDAYS:
             grid.add_column(name, width=width)
         for week in weeks:
-            grid.add_row(*(cell_text(d, self.day.month, counts.get(d.isoformat()), today)
-                           for d in week), height=2)
+            grid.add_row(*(cell_text(d, self.day.month, counts.get(d.isoformat()) if d else None,
+                                     today) for d in week), height=2)
         in_month = sum(t for d, (t, _) in counts.items() if d[:7] == self.day.isoformat()[:7])
         self.query_one("#calendar-title", Static).update(Content.assemble(
             (f"{MONTHS[self.day.month - 1]} {self.day.year}", "bold"),
@@ -101,7 +111,7 @@ class CalendarScreen(JournalScreen):
         grid.move_cursor(row=row, column=self.day.weekday(), animate=False)
         self._weeks = weeks
 
-    def _day_at(self, coordinate: Coordinate) -> date | None:
+    def _day_at(self, coordinate: Coordinate) -> date | None:  # None: beyond the calendar
         weeks = getattr(self, "_weeks", [])
         if 0 <= coordinate.row < len(weeks) and 0 <= coordinate.column < 7:
             return weeks[coordinate.row][coordinate.column]

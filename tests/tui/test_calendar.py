@@ -118,3 +118,27 @@ async def test_the_week_summary_counts_occurrences(tmp_path: Path) -> None:
         markdown = pilot.app.main_screen().markdown
         assert "Weekly report" in markdown and "Fri 27 Nov" in markdown
         assert "3 entries" in markdown  # the visit, the call, the Friday occurrence
+
+
+def test_the_grid_stops_at_the_calendar_ends() -> None:
+    last = month_weeks(9999, 12)
+    assert last[-1][4] == date(9999, 12, 31) and last[-1][5:] == [None, None]
+    first = month_weeks(1, 1)
+    assert first[0][0] == date(1, 1, 1)  # 1 January of the year 1 was a Monday
+
+
+async def test_the_calendar_at_the_end_of_time(tmp_path: Path) -> None:
+    path = tmp_path / "journal.json"
+    make_journal(path)
+    async with make_app(path).run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("k")
+        await until(pilot, lambda: isinstance(pilot.app.main_screen(), CalendarScreen)
+                    and pilot.app.main_screen().live)
+        screen = pilot.app.main_screen()
+        screen.show_month(date(9999, 12, 30))
+        await pilot.pause()
+        await pilot.press("right", "right", "right", "right_square_bracket")
+        assert screen.day == date(9999, 12, 31)
+        title = screen.query_one("#calendar-title", Static).content.plain
+        assert title.startswith("December 9999")
