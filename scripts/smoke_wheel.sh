@@ -33,7 +33,7 @@ echo "smoke: $(basename "$sdist") $(basename "$wheel")"
 # everything the package reads besides Python must be in both
 "$python" -m zipfile -l "$wheel" | awk '{print $1}' >"$work/wheel.txt"
 tar -tzf "$sdist" | sed 's|^[^/]*/||' >"$work/sdist.txt"
-for data in journal/app.tcss journal/completion/journal.bash journal/completion/journal.zsh \
+for data in journal/app/app.tcss journal/completion/journal.bash journal/completion/journal.zsh \
         journal/completion/journal.fish LICENSE CHANGELOG.md; do
     case $data in journal/*) grep -qx "$data" "$work/wheel.txt" || fail "$data is missing from the wheel" ;; esac
     grep -qx "$data" "$work/sdist.txt" || fail "$data is missing from the sdist"

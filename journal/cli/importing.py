@@ -49,7 +49,7 @@ examples:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from journal.cli.search_cmds import _intermixed
+    from journal.cli.search_cmds import intermixed
 
     imp = sub.add_parser(
         "import", help="import entries, contacts (vCard) or a JSON export",
@@ -100,7 +100,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     exp.add_argument("--vcard3", action="store_true", help="vcard: version 3.0 for older phones")
     exp.add_argument("--today", help=argparse.SUPPRESS)
     exp.set_defaults(func=cmd_export)
-    _intermixed(exp)
+    intermixed(exp)
 
 
 def _regular_file(path: Path) -> None:

@@ -52,7 +52,7 @@ def _query_help() -> str:
             "  journal search loan -tag:internal --limit 20\n")
 
 
-def _intermixed(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+def intermixed(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Let words and options come in any order and take an unknown ``-word`` as a word (an
     excluded search term, or part of ``last week``), not as a misspelt option: argparse alone
     would refuse ``journal search visit -cancelled`` and ``journal search a --limit 5 b``.
@@ -110,7 +110,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                              "list` does)")
     search.add_argument("--today", help=argparse.SUPPRESS)
     search.set_defaults(func=cmd_search)
-    _intermixed(search)
+    intermixed(search)
 
     for kind, example in (("week", "2026-W47, 2026-11-23 (its week), last week, 上周"),
                           ("month", "2026-11, nov 2026, last month, 上个月"),
@@ -134,7 +134,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                             help=f"write the {kind}'s review in $EDITOR (stored in the journal)")
         report.add_argument("--today", help=argparse.SUPPRESS)
         report.set_defaults(func=cmd_report, kind=kind)
-        _intermixed(report)
+        intermixed(report)
 
 
 def _today(args: argparse.Namespace) -> date:

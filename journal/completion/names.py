@@ -38,7 +38,7 @@ _COLUMNS = ("text", "folded", "name", "description", "keys")
 
 @dataclass
 class NameList:
-    """The names of one kind, as columns (a list of objects cost a Tab 0.1 s to load at 10k):
+    """The names of one kind, as columns (a list of objects made a Tab wait at 10k names; bench/bench_completion.py times it):
 
     * ``text``: what is inserted — the name, or ``Name (Organisation)`` for namesakes, as the
       commands accept them;

@@ -110,7 +110,7 @@ def pinyin_keys(name: str) -> tuple[frozenset[str], frozenset[str]]:
     """(full pinyin spellings, initials spellings) of ``name``; latin words count as themselves
     (``David 王`` -> ``davidwang``, ``dw``). Empty sets when the name has neither. Remembered per
     name: the app builds a matcher per data generation, and after an edit all names but one are
-    the ones it spelled already (10k names cost ~0.3 s to spell, ~10 ms to look up)."""
+    the ones it spelled already (spelling 10k names takes far longer than looking them up; bench/bench_tui.py times the app's filter)."""
     tokens: list[tuple[str, ...]] = []
     run = ""
     for ch in fold(name):

@@ -62,7 +62,7 @@ def merge_files(base: Path, ours: Path, theirs: Path, name: str | None = None) -
                    f"you: repair that version, or keep one side with `git checkout --ours -- {label}` "
                    f"(or --theirs), then `git add {label}`")
     review = " — review with `journal conflicts`" if stats.conflicted else ""
-    return 0, f"journal: merged {label}: {_describe(stats)}{review}"
+    return 0, f"journal: merged {label}: {describe_merge(stats)}{review}"
 
 
 def _read_regular(path: Path) -> bytes:
@@ -202,7 +202,7 @@ def _latest_stamp(*datas: Any) -> str:
     return latest or "1970-01-01T00:00:00.000000Z"
 
 
-def _describe(stats: Any) -> str:
+def describe_merge(stats: Any) -> str:
     n = stats.conflicted
     parts = [f"{stats.added} added" if stats.added else "",
              f"{stats.updated} updated" if stats.updated else "",

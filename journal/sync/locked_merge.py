@@ -141,7 +141,7 @@ def _merge_data(base: bytes | None, ours: bytes | None, theirs: bytes | None,
                 label: str) -> tuple[bytes | None, str]:
     """The data file merged from its three versions, and what came in. A side without the file
     (deleted, or never there) takes the other side's: deleting the journal never spreads."""
-    from journal.sync.driver import _describe, merge_bytes
+    from journal.sync.driver import describe_merge, merge_bytes
 
     if theirs is None or ours == theirs:
         return ours, "no changes"
@@ -149,7 +149,7 @@ def _merge_data(base: bytes | None, ours: bytes | None, theirs: bytes | None,
         _check(theirs, f"the incoming version of {label}")
         return theirs, "the whole file"
     merged, stats = merge_bytes(base or b"", ours, theirs, label)
-    return merged, _describe(stats)
+    return merged, describe_merge(stats)
 
 
 def _check(raw: bytes, origin: str) -> None:

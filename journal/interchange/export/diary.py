@@ -20,6 +20,7 @@ from typing import Any
 
 from journal.interchange.export.columns import BOOKKEEPING, expenses_text, text
 from journal.interchange.export.scope import Doc, ExportData
+from journal.models import time_span
 from journal.text import clean_line, counted
 from journal.text import markdown_literal as md
 
@@ -58,15 +59,8 @@ def _paragraphs(value: str, indent: str) -> list[str]:
     return out
 
 
-def _when(doc: Doc) -> str:
-    start, end = doc.get("time"), doc.get("end_time")
-    if start and end:
-        return f"{start}–{end}"
-    return start or ""
-
-
 def _entry(data: ExportData, doc: Doc) -> list[str]:
-    when = _when(doc)
+    when = time_span(doc.get("time"), doc.get("end_time"))
     status = doc.get("status", "done")
     head = f"- {'**' + when + '** ' if when else ''}{md(doc['event'], start=not when)}"
     if status != "done":
