@@ -19,7 +19,7 @@ from itertools import islice
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, rrulestr
+from dateutil.rrule import rrulestr
 
 __all__ = ["MAX_OCCURRENCES", "build_rule", "first_on_or_after", "occurrence_dates"]
 
@@ -44,43 +44,44 @@ def build_rule(rule: str, anchor: date) -> Any:
     return rrulestr(text, dtstart=_midnight(anchor), ignoretz=True)
 
 
-def _moved(rule: Any, anchor: date, start: date) -> Any:
-    """``rule`` started as close before ``start`` as gives the same days, or ``rule`` itself."""
-    if not isinstance(rule, rrule) or rule._count is not None or start <= anchor:  # noqa: SLF001
-        return rule
-    original = dict(rule._original_rule)  # noqa: SLF001 - the parts as given, for replace()
-    freq, interval = rule._freq, rule._interval  # noqa: SLF001
-    if freq == DAILY:
-        steps = (start - anchor).days // interval
-        new = anchor + timedelta(days=steps * interval)
-    elif freq == WEEKLY:
-        steps = (start - anchor).days // (7 * interval)
-        new = anchor + timedelta(days=7 * steps * interval)
-        if not original.get("byweekday"):
-            original["byweekday"] = (anchor.weekday(),)
-    elif freq == MONTHLY:
+def _moved(rule: str, anchor: date, start: date) -> tuple[str, date]:
+    """``rule`` and a start as close before ``start`` as give the same days (whole intervals
+    on, with what the original start implied — its weekday, day of month, month — written into
+    the rule, as dateutil would take it from there), or ``rule`` and ``anchor`` unchanged."""
+    from journal.recurrence.rules import WEEKDAY_CODES, join_parts, rule_parts
+
+    if start <= anchor or "\n" in rule.strip():
+        return rule, anchor
+    try:
+        parts = rule_parts(rule)
+        interval = int(parts.get("INTERVAL", "1"))
+    except ValueError:
+        return rule, anchor
+    freq = parts.get("FREQ")
+    if "COUNT" in parts or interval < 1:
+        return rule, anchor
+    if not any(k in parts for k in ("BYWEEKNO", "BYYEARDAY", "BYMONTHDAY", "BYDAY", "BYEASTER")):
+        if freq == "YEARLY":  # dateutil's own defaults, taken from the original start
+            parts.setdefault("BYMONTH", str(anchor.month))
+            parts["BYMONTHDAY"] = str(anchor.day)
+        elif freq == "MONTHLY":
+            parts["BYMONTHDAY"] = str(anchor.day)
+        elif freq == "WEEKLY":
+            parts["BYDAY"] = WEEKDAY_CODES[anchor.weekday()]
+    if freq == "DAILY":
+        new = anchor + timedelta(days=(start - anchor).days // interval * interval)
+    elif freq == "WEEKLY":
+        new = anchor + timedelta(days=7 * ((start - anchor).days // (7 * interval) * interval))
+    elif freq == "MONTHLY":
         months = (start.year - anchor.year) * 12 + start.month - anchor.month
-        steps = months // interval
-        new = (anchor + relativedelta(months=steps * interval)).replace(day=1)
-        if not any(original.get(k) for k in ("bymonthday", "byweekday", "byyearday", "byweekno")):
-            original["bymonthday"] = (anchor.day,)
-        if new <= anchor:
-            return rule
-    elif freq == YEARLY:
-        steps = (start.year - anchor.year) // interval
-        new = date(anchor.year + steps * interval, 1, 1)
-        if not any(original.get(k) for k in ("bymonthday", "byweekday", "byyearday", "byweekno",
-                                             "bymonth")):
-            original["bymonth"] = (anchor.month,)
-            original["bymonthday"] = (anchor.day,)
-        if new <= anchor:
-            return rule
+        new = (anchor + relativedelta(months=months // interval * interval)).replace(day=1)
+    elif freq == "YEARLY":
+        new = date(anchor.year + (start.year - anchor.year) // interval * interval, 1, 1)
     else:  # pragma: no cover - check_rule refuses other frequencies
-        return rule
+        return rule, anchor
     if new <= anchor:
-        return rule
-    return rule.replace(dtstart=_midnight(new), **{k: v for k, v in original.items()
-                                                   if k != "dtstart"})
+        return rule, anchor
+    return join_parts(parts), new
 
 
 def occurrence_dates(rule: str, anchor: date, start: date, end: date,
@@ -92,7 +93,8 @@ def occurrence_dates(rule: str, anchor: date, start: date, end: date,
     fast = _simple_days(rule, anchor, max(start, anchor), end, limit)
     if fast is not None:
         return fast
-    built = _moved(build_rule(rule, anchor), anchor, max(start, anchor))
+    moved, first = _moved(rule, anchor, max(start, anchor))
+    built = build_rule(moved, first)
     low, high = _midnight(max(start, anchor)), _midnight(end) + timedelta(hours=23, minutes=59)
     found = islice(built.xafter(low, inc=True) if hasattr(built, "xafter")
                    else _after(built, low), limit)
