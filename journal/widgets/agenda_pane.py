@@ -37,8 +37,10 @@ def agenda_content(agenda: Agenda) -> Content:
             parts.append(Content.styled(f"  … and {len(lines) - SECTION_LINES} more "
                                         "(journal agenda)\n", "$text-muted"))
 
-    section("Reminders", [Content.assemble((r.remind_at[11:16] + " ", "bold $warning"),
-                                           plain(r.event)) for r in agenda.reminders])
+    today = agenda.today.isoformat()
+    section("Reminders", [Content.assemble(
+        ((r.remind_at[11:16] if r.remind_at[:10] == today else r.remind_at[5:16].replace("T", " "))
+         + " ", "bold $warning"), plain(r.event)) for r in agenda.reminders])
     section("Follow-ups this week", [Content.assemble((e.date[5:] + " ", "$text-muted"),
                                                       plain(e.event)) for e in agenda.follow_ups])
     due: list[Content] = []
