@@ -60,6 +60,7 @@ def diagnose(tables: Mapping[str, Mapping[str, dict[str, Any]]]) -> tuple[list[s
                 else:
                     problems.append(f"entries {entry_id}: {link_field} points at a missing "
                                     f"{kind} {doc_id}")
+    notes += _follow_through_notes(tables.get("entries", {}))
     orgs = tables.get("organisations", {})
     for table in ("contacts", "projects"):
         for doc_id, doc in tables.get(table, {}).items():
@@ -78,3 +79,24 @@ def diagnose(tables: Mapping[str, Mapping[str, dict[str, Any]]]) -> tuple[list[s
         notes.append(f"merge conflicts recorded in {counted(conflicted, 'documents')} "
                      "(see `journal conflicts`)")
     return problems, notes
+
+
+def _follow_through_notes(entries: Mapping[str, dict[str, Any]]) -> list[str]:
+    """Repeat rules this program cannot expand (such an entry shows as one entry), and
+    follow-ups of entries that are gone."""
+    from journal.recurrence.series import is_series, split_id
+
+    notes = []
+    for entry_id, entry in entries.items():
+        if not isinstance(entry, dict):
+            continue
+        rule = entry.get("recurrence")
+        if rule and not is_series(entry):
+            notes.append(f"entries {entry_id}: the repeat rule {str(rule)[:60]!r} is not understood; "
+                         "the entry shows once, on its date (`journal edit ID --repeat …` sets one)")
+        target = entry.get("follows_id")
+        if isinstance(target, str) and target:
+            occurrence = split_id(target)
+            if (occurrence[0] if occurrence else target) not in entries:
+                notes.append(f"entries {entry_id}: follows up {target}, which is gone")
+    return notes

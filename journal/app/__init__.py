@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
@@ -46,6 +46,8 @@ from journal.settings import load_settings, settings_path
 from journal.widgets.render import plain
 
 POLL_SECONDS = 1.5
+#: How often the app looks for reminders that came due (journal.reminders).
+REMINDER_SECONDS = 20.0
 #: Files above this size are parsed in a thread, behind a first frame.
 BACKGROUND_LOAD_BYTES = 2_000_000
 #: After launch, the index is built once the user had this long to look at the first screen
@@ -78,6 +80,7 @@ class JournalApp(IndexBuilding):
         Binding("o", "mode('organisations')", "Orgs", show=False, tooltip="Organisations"),
         Binding("w", "mode('week')", "Week", show=False, tooltip="Week summary and review"),
         Binding("m", "mode('month')", "Month", show=False, tooltip="Month summary and review"),
+        Binding("k", "mode('calendar')", "Calendar", show=False, tooltip="Month calendar"),
         Binding("s", "sync", "Sync", tooltip="Sync with git: commit, pull, merge, push"),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
@@ -116,12 +119,20 @@ class JournalApp(IndexBuilding):
         self.settings = load_settings(self.settings_file)
         self.syncer = SyncRunner(self)
         self._birthdays_told: date | None = None
+        #: Reminders the dialog showed this session, as (id, remind_at): shown once (a snooze
+        #: moves remind_at, so a snoozed one comes back when due again).
+        self._reminders_shown: set[tuple[str, str]] = set()
 
     # -- shared state ---------------------------------------------------------------------
     @property
     def today(self) -> date:
         """The pinned date, or the real one (an app left open overnight moves on)."""
         return self._today or date.today()
+
+    def now(self) -> datetime:
+        """The current moment to the minute (on the pinned date when there is one)."""
+        moment = datetime.now().replace(second=0, microsecond=0)
+        return datetime.combine(self._today, moment.time()) if self._today else moment
 
     @property
     def generation(self) -> int:
@@ -240,6 +251,8 @@ class JournalApp(IndexBuilding):
         self.set_timer(INDEX_DELAY_S, self.search_index)
         self.announce_conflicts()
         self.announce_birthdays()
+        self.check_reminders()
+        self.set_interval(REMINDER_SECONDS, self.check_reminders)
         if self.config_error:
             self.notify(self.config_error + " — using the defaults until it is fixed "
                         "(`journal config check`).", title="Configuration", severity="error",
@@ -286,6 +299,30 @@ class JournalApp(IndexBuilding):
             age = f" turns {b.turns}" if b.turns is not None else ""
             self.notify(f"{who}{age} today. A greeting?", title="Birthday today 🎂",
                         timeout=20, markup=False)
+
+    def check_reminders(self) -> None:
+        """Show the reminders due and not shown yet this session in the reminder dialog (at
+        start: those missed while the app was closed). Not over another dialog: the next check
+        shows them."""
+        if not self.ready or isinstance(self.screen, ModalScreen) or self.journal.problem:
+            return
+        try:
+            due = self.journal.due_reminders(self.now())
+        except JournalError:
+            return
+        fresh = [r for r in due if (r.id, r.remind_at) not in self._reminders_shown]
+        if not fresh:
+            return
+        self._reminders_shown.update((r.id, r.remind_at) for r in fresh)
+        from journal.screens.reminders import ReminderScreen
+
+        self.bell()
+        self.push_screen(ReminderScreen(fresh), self._reminder_closed)
+
+    def _reminder_closed(self, entry_id: str | None) -> None:
+        self.refresh_visible()
+        if entry_id:
+            self.call_later(self.show_entry, entry_id)
 
     # -- outside changes ------------------------------------------------------------------
     def _poll(self) -> None:
@@ -358,7 +395,7 @@ class JournalApp(IndexBuilding):
     def tick_entry(self, entry_id: str, after: Callable[[], None]) -> None:
         """The tick (planned ↔ done), asking first when the entry is dated after today; then
         ``after()`` (the screen shows the change)."""
-        doc = self.journal.tables.get("entries", {}).get(entry_id)
+        doc = self.session.entry_tables().get("entries", {}).get(entry_id)  # occurrences too
         if doc is None:
             return
 
@@ -399,7 +436,7 @@ class JournalApp(IndexBuilding):
         """Ask, then delete."""
         if not self.file_ok():
             return
-        doc = self.journal.tables.get("entries", {}).get(entry_id)
+        doc = self.session.entry_tables().get("entries", {}).get(entry_id)  # occurrences too
         if doc is None:
             return
 
@@ -413,8 +450,49 @@ class JournalApp(IndexBuilding):
         from journal.screens.dialogs import ConfirmScreen
 
         question = Content.assemble("Delete ", plain(f"“{doc['event']}”", "bold"),
-                                    f" on {doc['date']}?")
+                                    f" on {doc['date']}?",
+                                    " (only this occurrence: the series goes on)"
+                                    if doc.get("series") else "")
         self.push_screen(ConfirmScreen(question, yes="Delete"), answered)
+
+    def follow_up(self, entry_id: str) -> None:
+        """Ask when (``7d``, ``2w``, ``friday``, ``2026-12-15``; an event after a comma), then plan
+        a follow-up of the entry with its contacts, projects and organisations, linked back."""
+        if not self.file_ok():
+            return
+        from journal.screens.dialogs import PromptScreen
+
+        def when(text: str) -> tuple[date, str | None]:
+            from journal.agenda.followups import parse_in
+            from journal.dates import parse_date
+
+            head, _, event = text.partition(",")
+            try:
+                day = parse_in(head, self.today)
+            except JournalError:
+                day = parse_date(head.strip(), today=self.today, prefer="future")
+            return day, event.strip() or None
+
+        def check(text: str) -> str | None:
+            try:
+                when(text)
+            except JournalError as exc:
+                return str(exc)
+            return None
+
+        def chosen(text: str | None) -> None:
+            if not text:
+                return
+            with self.guard():
+                day, event = when(text)
+                entry = self.journal.follow_up(entry_id, day, event=event)
+                self.notify(f"Follow-up planned on {entry.date}: {entry.event}", markup=False)
+                self.refresh_visible()
+
+        self.push_screen(PromptScreen(
+            "Follow up on", value="7d", placeholder="7d, 2w, 1m, friday, 2026-12-15",
+            check=check, hint="3d, 2w, 1m, friday, 下周一, 2026-12-15; then “, what to do”"),
+            chosen)
 
     async def show_entry(self, entry_id: str) -> None:
         """Open the day view on the entry's date with the entry selected."""
@@ -482,7 +560,8 @@ class JournalApp(IndexBuilding):
                                      ("contacts", "Contacts", "c"), ("projects", "Projects", "p"),
                                      ("organisations", "Organisations", "o"),
                                      ("week", "Week summary", "w"),
-                                     ("month", "Month summary", "m")):
+                                     ("month", "Month summary", "m"),
+                                     ("calendar", "Calendar", "k")):
                 yield self._checked(SystemCommand(
                     f"Go to {title}", f"Show the {title.lower()} screen ({key})",
                     partial(self.action_mode, mode)))

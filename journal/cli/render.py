@@ -52,6 +52,10 @@ def entry_line(view: Mapping[str, Any]) -> str:
         text += "  " + " ".join(f"#{t}" for t in view["tags"])
     if view.get("complaint"):
         text += f"  (complaint, {view['complaint']})"
+    if view.get("repeat"):
+        text += f"  (repeats {view['repeat']})"
+    if view.get("open_follow_ups"):
+        text += f"  ({view['open_follow_ups']} open follow-up{'s' if view['open_follow_ups'] > 1 else ''})"
     if view.get("conflicts"):
         text += "  (!conflict)"
     return clean_line(text)
@@ -80,6 +84,19 @@ def entry_block(view: Mapping[str, Any]) -> str:
     if view.get("complaint"):
         lines.append(field("complaint", f"{view['complaint']}"
                            + (f" on {view['resolved_on']}" if view.get("resolved_on") else "")))
+    if view.get("repeat"):
+        lines.append(field("repeats", view["repeat"]))
+    if view.get("series"):
+        lines.append(field("series", f"{view['series']} (occurrence of {view['occurrence']})"))
+    if view.get("remind_at"):
+        lines.append(field("remind", view["remind_at"].replace("T", " ")
+                           + (" (acknowledged)" if view.get("reminded") else "")))
+    if view.get("follows"):
+        lines.append(field("follows up", (f"{view['follows_event']} ({view['follows']})"
+                                          if view.get("follows_event") else view["follows"])))
+    for item in view.get("follow_ups", ()):
+        lines.append(field("follow-up", f"{item['date']} [{item['status']}] {item['event']} "
+                                        f"({item['id']})"))
     handover = view.get("handover")
     if handover:
         lines.append(field("handover", f"{handover['from']} → {handover['to']}"

@@ -33,7 +33,7 @@ Counting rules, chosen so the numbers mean what a manager reporting upwards mean
 from __future__ import annotations
 
 import calendar
-from collections import defaultdict
+from collections import ChainMap, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -295,13 +295,29 @@ def _sort_key(e: ReportEntry) -> tuple[date, str, str]:
 
 def _in_period(tables: Tables, names: _Names, start: date, end: date,
                index: SearchIndex | None) -> list[ReportEntry]:
+    """The entries of a period. A repeating entry counts as its occurrences there (virtual
+    documents with ``@`` in their ids, which the caller put in ``tables``), never as itself."""
     entries = tables.get("entries") or {}
+    lo, hi = start.isoformat(), end.isoformat()
     if index is not None:
-        found = [names.entry(i, entries[i]) for i in index.between(start, end)]
+        found = [names.entry(i, entries[i]) for i in index.between(start, end)
+                 if i in entries and not _is_series(entries[i])]
+        # occurrences: all of a small period's table, or the added layer of the app's ChainMap
+        layers = entries.maps[1:] if isinstance(entries, ChainMap) else [entries]
+        found += [names.entry(i, d) for layer in layers for i, d in layer.items()
+                  if "@" in i and lo <= d.get("date", "") <= hi]
     else:
-        lo, hi = start.isoformat(), end.isoformat()
-        found = [names.entry(i, d) for i, d in entries.items() if lo <= d.get("date", "") <= hi]
+        found = [names.entry(i, d) for i, d in entries.items()
+                 if lo <= d.get("date", "") <= hi and not _is_series(d)]
     return sorted(found, key=_sort_key)
+
+
+def _is_series(doc: Mapping[str, Any]) -> bool:
+    if not doc.get("recurrence"):
+        return False
+    from journal.recurrence.series import is_series
+
+    return is_series(doc)
 
 
 # -- building ---------------------------------------------------------------------------------------

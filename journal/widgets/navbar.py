@@ -12,7 +12,7 @@ from textual.widgets import Static
 #: (mode, key, title) in the order shown.
 NAV = (("journal", "j", "Journal"), ("search", "/", "Search"), ("contacts", "c", "Contacts"),
        ("projects", "p", "Projects"), ("organisations", "o", "Orgs"), ("week", "w", "Week"),
-       ("month", "m", "Month"))
+       ("month", "m", "Month"), ("calendar", "k", "Cal"))
 
 
 class NavBar(Static):
