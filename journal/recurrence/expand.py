@@ -19,36 +19,21 @@ from itertools import islice
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from dateutil.rrule import rrulestr
 
-__all__ = ["MAX_OCCURRENCES", "build_rule", "first_on_or_after", "occurrence_dates"]
+from journal.recurrence.compiled import build_rule, midnight
+from journal.recurrence.rules import WEEKDAY_CODES, join_parts, rule_parts
+
+__all__ = ["MAX_OCCURRENCES", "first_on_or_after", "occurrence_dates"]
 
 #: At most this many occurrences of one series in one window (a daily rule over 30 years is
 #: ~11k): a view never needs more, and a hostile rule cannot make a command run for minutes.
 MAX_OCCURRENCES = 20_000
 
 
-def _midnight(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day)
-
-
-@lru_cache(maxsize=4096)
-def build_rule(rule: str, anchor: date) -> Any:
-    """The dateutil rule (an ``rrule``, or an ``rruleset`` for several lines) of a stored rule
-    starting on ``anchor``. Raises ValueError for a rule dateutil cannot read."""
-    text = rule.strip()
-    if "\n" in text:
-        return rrulestr(text, dtstart=_midnight(anchor), forceset=True, ignoretz=True)
-    if text.upper().startswith("RRULE:"):
-        text = text[6:]
-    return rrulestr(text, dtstart=_midnight(anchor), ignoretz=True)
-
-
 def _moved(rule: str, anchor: date, start: date) -> tuple[str, date]:
     """``rule`` and a start as close before ``start`` as give the same days (whole intervals
     on, with what the original start implied — its weekday, day of month, month — written into
     the rule, as dateutil would take it from there), or ``rule`` and ``anchor`` unchanged."""
-    from journal.recurrence.rules import WEEKDAY_CODES, join_parts, rule_parts
 
     if start <= anchor or "\n" in rule.strip():
         return rule, anchor
@@ -95,7 +80,7 @@ def occurrence_dates(rule: str, anchor: date, start: date, end: date,
         return fast
     moved, first = _moved(rule, anchor, max(start, anchor))
     built = build_rule(moved, first)
-    low, high = _midnight(max(start, anchor)), _midnight(end) + timedelta(hours=23, minutes=59)
+    low, high = midnight(max(start, anchor)), midnight(end) + timedelta(hours=23, minutes=59)
     found = islice(built.xafter(low, inc=True) if hasattr(built, "xafter")
                    else _after(built, low), limit)
     out: list[date] = []

@@ -130,7 +130,7 @@ def check_rule(rule: str) -> str:
     stored = join_parts(parts)
     if never_repeats(parts):
         raise _fail(rule, "no day fits it (e.g. the 30th of February)")
-    from journal.recurrence.expand import build_rule  # dateutil's own check of every part
+    from journal.recurrence.compiled import build_rule  # dateutil's own check of every part
 
     try:
         build_rule(stored, date(2000, 1, 1))

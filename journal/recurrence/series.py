@@ -29,7 +29,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from journal.recurrence.expand import build_rule, occurrence_dates
+from journal.recurrence.compiled import build_rule
+from journal.recurrence.expand import occurrence_dates
 from journal.recurrence.rules import WEEKDAY_CODES, join_parts, never_repeats, rule_parts
 
 __all__ = ["OVERRIDABLE", "Doc", "is_occurrence_day", "is_series", "occurrence_doc",

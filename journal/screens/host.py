@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
@@ -58,6 +58,10 @@ class JournalHost(Protocol):
     @property
     def generation(self) -> int:
         """The data generation: a screen redraws when it moved on."""
+        ...
+
+    def now(self) -> datetime:
+        """The current moment to the minute (on the pinned date when there is one): what is due."""
         ...
 
     def guard(self) -> AbstractContextManager[None]:

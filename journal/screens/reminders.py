@@ -22,8 +22,8 @@ from textual.widgets.option_list import Option
 from journal.widgets.render import plain
 
 if TYPE_CHECKING:
-    from journal.app import JournalApp
     from journal.reminders.due import Reminder
+    from journal.screens.host import JournalHost
 
 SNOOZE_SHORT = timedelta(minutes=10)
 SNOOZE_LONG = timedelta(hours=1)
@@ -56,8 +56,8 @@ class ReminderScreen(ModalScreen[str | None]):
         self.reminders = list(reminders)
 
     @property
-    def japp(self) -> JournalApp:
-        return cast("JournalApp", self.app)
+    def japp(self) -> JournalHost:
+        return cast("JournalHost", self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="reminder-dialog"):
