@@ -18,8 +18,8 @@ from datetime import date
 from typing import Any
 
 from journal.models import time_span
+from journal.reports.model import Group, PeriodFigures, Report, ReportEntry
 from journal.reports.plan import PlanFigures
-from journal.reports.summary import Group, PeriodFigures, Report, ReportEntry
 from journal.text import clean_line as _clean_line
 from journal.text import markdown_literal as md
 

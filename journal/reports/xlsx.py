@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from journal.reports.summary import Group, Report, ReportEntry
+from journal.reports.model import Group, Report, ReportEntry
 from journal.text import counted, sheet_text
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
