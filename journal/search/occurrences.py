@@ -29,7 +29,8 @@ from journal.recurrence.series import (
     occurrences,
     usable_exceptions,
 )
-from journal.search.index import SearchIndex, sort_key
+from journal.search.filing import sort_key
+from journal.search.index import SearchIndex
 from journal.search.query import Query, parse_query
 
 __all__ = ["OccurrenceIndex", "occurrence_docs", "search_window", "series_in_bytes", "with_occurrences"]

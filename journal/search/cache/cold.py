@@ -23,7 +23,8 @@ from journal.config.model import DEFAULT_TIERS, TierTable
 from journal.errors import JournalError
 from journal.names.matching import NameMatcher
 from journal.search.cache.format import NOTE_TABLES
-from journal.search.index import SearchIndex, entry_text, name_info, status_named
+from journal.search.filing import entry_text, name_info
+from journal.search.index import SearchIndex, status_named
 from journal.search.query import Query, parse_query
 from journal.text import fold
 
