@@ -47,7 +47,7 @@ from journal.errors import ValidationError
 from journal.i18n import N_, _
 from journal.i18n.formats import weekday_name
 
-__all__ = ["DateError", "duration_minutes", "format_date_human", "iso_week_bounds", "month_bounds", "parse_date",
+__all__ = ["DateError", "shifted", "duration_minutes", "format_date_human", "iso_week_bounds", "month_bounds", "parse_date",
            "parse_month", "parse_period", "parse_quarter", "parse_time", "parse_time_range",
            "parse_week", "quarter_bounds", "quarter_label"]
 
@@ -164,6 +164,15 @@ def days_after(d: date, days: int) -> date:
         return d + timedelta(days=days)
     except OverflowError:
         return date.max
+
+
+def shifted(d: date, days: int) -> date:
+    """``d`` moved by ``days`` either way, stopping at the calendar's ends (0001-01-01,
+    9999-12-31): a window near an end is simply shorter."""
+    try:
+        return d + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
 
 
 def iso_week_bounds(d: date) -> tuple[date, date]:

@@ -64,7 +64,8 @@ def diagnose(tables: Mapping[str, Mapping[str, dict[str, Any]]]) -> tuple[list[s
                                       "{into} {doc_id}` moves such links").format(entry_id=entry_id, link_field=link_field, kind=kind_name(kind), doc_id=doc_id, into=into, command=command))
                 else:
                     problems.append(_("entries {entry_id}: {link_field} points at a missing "
-                                      "{kind} {doc_id}").format(entry_id=entry_id, link_field=link_field, kind=kind_name(kind), doc_id=doc_id))
+                                      "{kind} {doc_id}").format(entry_id=entry_id, link_field=link_field, kind=kind, doc_id=doc_id))
+    notes += _follow_through_notes(tables.get("entries", {}))
     orgs = tables.get("organisations", {})
     for table in ("contacts", "projects"):
         for doc_id, doc in tables.get(table, {}).items():
@@ -82,3 +83,25 @@ def diagnose(tables: Mapping[str, Mapping[str, dict[str, Any]]]) -> tuple[list[s
     if conflicted:
         notes.append(_("merge conflicts recorded in {counted} (see `journal conflicts`)").format(counted=counted(conflicted, _('documents'))))
     return problems, notes
+
+
+def _follow_through_notes(entries: Mapping[str, dict[str, Any]]) -> list[str]:
+    """Repeat rules this program cannot expand (such an entry shows as one entry), and
+    follow-ups of entries that are gone."""
+    from journal.recurrence.series import is_series, split_id
+
+    notes = []
+    for entry_id, entry in entries.items():
+        if not isinstance(entry, dict):
+            continue
+        rule = entry.get("recurrence")
+        if rule and not is_series(entry):
+            notes.append(_("entries {entry_id}: the repeat rule {rule!r} is not understood; "
+                           "the entry shows once, on its date (`journal edit ID --repeat …` "
+                           "sets one)").format(entry_id=entry_id, rule=str(rule)[:60]))
+        target = entry.get("follows_id")
+        if isinstance(target, str) and target:
+            occurrence = split_id(target)
+            if (occurrence[0] if occurrence else target) not in entries:
+                notes.append(_("entries {entry_id}: follows up {target}, which is gone").format(entry_id=entry_id, target=target))
+    return notes

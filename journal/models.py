@@ -294,6 +294,68 @@ def _check_expenses(value: object) -> list[dict[str, Any]]:
     return result
 
 
+#: What one occurrence of a repeating entry may change (journal.recurrence.series.OVERRIDABLE).
+_EXCEPTION_FIELDS = frozenset({"date", "time", "end_time", "event", "summary", "status",
+                               "priority", "tags", "expenses", "remind_at", "reminded", "skip",
+                               "carried_from", "updated_at"})
+_OCCURRENCE_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}@[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def check_exceptions(value: object) -> dict[str, dict[str, Any]]:
+    """A series' per-occurrence changes: ``{day: {field: value, "updated_at": stamp}}``."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValidationError(_("invalid exceptions: expected {day: {field: value}}"))
+    out: dict[str, dict[str, Any]] = {}
+    for day, change in value.items():
+        check_date(day, "occurrence day")
+        if not isinstance(change, dict):
+            raise ValidationError(_("invalid exception of {day}: expected an object").format(day=day))
+        unknown = sorted(set(change) - _EXCEPTION_FIELDS)
+        if unknown:
+            raise ValidationError(_("invalid exception of {day}: unknown field {unknown!r}").format(day=day, unknown=unknown[0][:30]))
+        item = dict(change)
+        if "date" in item:
+            check_date(item["date"], f"date of the occurrence of {day}")
+        for name in ("time", "end_time"):
+            if name in item:
+                item[name] = check_time(item[name], f"{name.replace('_', ' ')} of {day}")
+        if "event" in item:
+            item["event"] = check_text(item["event"], "event", required=True, one_line=True,
+                                       limit=MAX_EVENT)
+        if "summary" in item:
+            item["summary"] = check_text(item["summary"], "summary", limit=100_000)
+        if "status" in item and item["status"] not in ENTRY_STATUSES:
+            raise ValidationError(_("invalid status {short} of {day}").format(short=_short(item['status']), day=day))
+        if "tags" in item:
+            item["tags"] = check_str_list(item["tags"], "tags")
+        if "carried_from" in item:
+            item["carried_from"] = [check_date(x, "carried-from date")
+                                    for x in check_str_list(item["carried_from"], "carried_from")]
+        if "expenses" in item:
+            item["expenses"] = _check_expenses(item["expenses"])
+        for name in ("remind_at", "reminded", "priority"):
+            if name in item and not isinstance(item[name], str):
+                raise ValidationError(_("invalid {name} of the occurrence of {day}: expected "
+                                        "text").format(name=name, day=day))
+        if "skip" in item and item["skip"] is not True:
+            raise ValidationError(_("invalid skip of {day}: expected true").format(day=day))
+        if "updated_at" in item:
+            check_timestamp(item["updated_at"], f"updated_at of the occurrence of {day}")
+        out[day] = item
+    return dict(sorted(out.items()))
+
+
+def check_follows(value: object) -> str | None:
+    """What a follow-up follows: an entry id, or an occurrence's ``ID@YYYY-MM-DD``."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not (ULID_RE.match(value) or _OCCURRENCE_RE.match(value)):
+        raise ValidationError(_("invalid follows_id {short}: not an entry id").format(short=_short(value)))
+    return value
+
+
 def lean(doc: dict[str, Any]) -> dict[str, Any]:
     """Drop empty values (None, "", [], {}) — the stored form omits them."""
     return {k: v for k, v in doc.items() if v is not None and v != "" and v != [] and v != {}}
@@ -373,7 +435,13 @@ class Entry(Document):
     carried_from: list[str] = field(default_factory=list)
     expenses: list[dict[str, Any]] = field(default_factory=list)
     remind_at: str | None = None
+    #: The ``remind_at`` the user acknowledged (``journal remind --ack``): due again when it moves.
+    reminded: str | None = None
     recurrence: str | None = None
+    #: A repeating entry's changed occurrences, by their day (see journal.recurrence.series).
+    exceptions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: The entry (or occurrence, ``ID@YYYY-MM-DD``) this one follows up (``journal follow-up``).
+    follows_id: str | None = None
     #: A client's complaint, tracked until ``resolved_on`` (open while that is empty).
     complaint: bool = False
     resolution: str = ""
@@ -411,6 +479,10 @@ class Entry(Document):
             raise ValidationError(_("invalid remind_at: expected YYYY-MM-DDTHH:MM"))
         if self.recurrence is not None and not isinstance(self.recurrence, str):
             raise ValidationError(_("invalid recurrence: expected an RRULE string"))
+        if self.reminded is not None and not isinstance(self.reminded, str):
+            raise ValidationError(_("invalid reminded: expected YYYY-MM-DDTHH:MM"))
+        self.exceptions = check_exceptions(self.exceptions)
+        self.follows_id = check_follows(self.follows_id)
         if not isinstance(self.complaint, bool):
             raise ValidationError(_("invalid complaint {short}: expected true or false").format(short=_short(self.complaint)))
         self.resolution = check_text(self.resolution, "resolution", limit=100_000)

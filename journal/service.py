@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from journal.agenda.usecases import AgendaUseCases
 from journal.clients.usecases import ClientUseCases, check_complaint
 from journal.config.model import Config
 from journal.errors import (
@@ -43,6 +44,8 @@ from journal.models import (
 )
 from journal.names.order import name_order
 from journal.names.resolve import Created, LinkRequest, NameIndex, Resolver, label
+from journal.recurrence.usecases import RecurrenceUseCases
+from journal.reminders.usecases import ReminderUseCases
 from journal.routine.usecases import RoutineUseCases, conflict_records
 from journal.storage import (
     JournalStore,
@@ -125,10 +128,12 @@ class ImportBatch:
         return self._keep_backup(reason)
 
 
-class Journal(ClientUseCases, RoutineUseCases):
+class Journal(ClientUseCases, RoutineUseCases, RecurrenceUseCases, ReminderUseCases,
+              AgendaUseCases):
     """The journal file and everything one can do with it (the client files' use cases come from
     :class:`ClientUseCases`; the daily routine's — ticking, carrying over, the day's note, reviews —
-    from :class:`RoutineUseCases`). ``config``: the user's configuration,
+    from :class:`RoutineUseCases`; repeating entries, reminders, follow-ups and the agenda from
+    the others). ``config``: the user's configuration,
     or the path of its file (default: the usual place), read when first needed."""
 
     def __init__(self, path: Path | str, config: Config | Path | None = None, *,
@@ -232,17 +237,25 @@ class Journal(ClientUseCases, RoutineUseCases):
                   complaint: bool = False, resolution: str = "", resolved_on: str | None = None,
                   priority: str = "", origin: str | None = None,
                   expenses: Iterable[Mapping[str, Any]] = (),
+                  recurrence: str | None = None, remind_at: str | None = None,
                   ) -> tuple[Entry, list[Created]]:
         """Add one entry, linking (or creating) the named projects, contacts and organisations.
         ``origin`` defaults to "planned" for an entry written down as planned, else to nothing
-        (it came up on the day); ticking it off later keeps it."""
+        (it came up on the day); ticking it off later keeps it.
+
+        ``recurrence`` (a stored rule: journal.recurrence.rules.parse_repeat) makes it a series:
+        planned, starting on the rule's first day on or after ``date``. ``remind_at``: when to
+        remind (journal.reminders.timing.parse_remind), for a series its first occurrence."""
         now = utc_now()
+        if recurrence is not None:
+            date, status = _series_start(recurrence, date), "planned"
         if origin is None:
             origin = "planned" if status == "planned" else ""
         entry = Entry(date=date, time=time, end_time=end_time, event=event, summary=summary,
                       status=status, tags=list(tags), priority=priority, origin=origin,
                       expenses=[dict(x) for x in expenses], created_at=now, updated_at=now,
-                      complaint=complaint, resolution=resolution, resolved_on=resolved_on)
+                      complaint=complaint, resolution=resolution, resolved_on=resolved_on,
+                      recurrence=recurrence, remind_at=remind_at)
         entry.validate()  # fail on bad input before touching names
         check_complaint(entry)
         with self.store.transaction() as tx:
@@ -253,7 +266,10 @@ class Journal(ClientUseCases, RoutineUseCases):
         return entry, resolver.created
 
     def get_entry(self, ref: str) -> Entry:
-        """An entry by id, or by a unique prefix or suffix of its id (at least 4 characters)."""
+        """An entry by id, or by a unique prefix or suffix of its id (at least 4 characters); an
+        occurrence of a repeating entry by ``SERIES_ID@YYYY-MM-DD`` (journal.recurrence)."""
+        if "@" in ref:
+            return self.get_occurrence(ref)
         view = self.view
         key = ref.strip().upper()
         doc = view.get_doc("entries", key) if _ID_TEXT.fullmatch(key) else None
@@ -290,6 +306,15 @@ class Journal(ClientUseCases, RoutineUseCases):
         transaction to the entry as read under the lock: a caller that computed the new tag list
         itself from an earlier read would drop a tag another process added meanwhile.
         """
+        if "@" in ref:  # one occurrence: an exception on its series
+            if any((add or LinkRequest()).by_kind().values()) \
+                    or any((remove or LinkRequest()).by_kind().values()) or add_tags or remove_tags:
+                raise ValidationError(_("links and tags belong to the whole series: edit the "
+                                        "series ({split}) to change them").format(split=ref.split('@')[0]))
+            change = self.edit_occurrence(ref, changes)
+            if change.occurrence is None:  # pragma: no cover - an edit deletes nothing
+                raise NotFoundError(_("occurrence {ref} vanished").format(ref=ref))
+            return change.occurrence, []
         add_tags, remove_tags = tag_set(add_tags, "tag"), tag_set(remove_tags, "tag to remove")
         if add_tags & remove_tags:
             raise ValidationError(_("tag {sorted!r} is both added and removed").format(sorted=sorted(add_tags & remove_tags)[0]))
@@ -336,6 +361,9 @@ class Journal(ClientUseCases, RoutineUseCases):
 
     def delete_entry(self, ref: str) -> Entry:
         entry = self.get_entry(ref)
+        if "@" in entry.id:
+            self.delete_occurrence(entry.id)
+            return entry
         with self.store.transaction() as tx:
             if tx.get("entries", entry.id) is None:
                 raise NotFoundError(_("no entry with id {id}").format(id=entry.id))
@@ -343,10 +371,29 @@ class Journal(ClientUseCases, RoutineUseCases):
         return entry
 
     def entries_between(self, start: str | None = None, end: str | None = None) -> list[Entry]:
-        """Entries with start <= date <= end, in time order (untimed entries first in a day)."""
-        return self.entries_where(lambda _id, d: (start is None or d["date"] >= start)
-                                  and (end is None or d["date"] <= end),
-                                  among=self.dated_entry_docs(start, end))
+        """Entries with start <= date <= end, in time order (untimed entries first in a day).
+        A repeating entry is listed as its occurrences in the period (when the period is open,
+        from its first day to a year after the last entry or today): see journal.recurrence."""
+        found = self.entries_where(lambda _id, d: (start is None or d["date"] >= start)
+                                   and (end is None or d["date"] <= end) and not d.get("recurrence"),
+                                   among=self.dated_entry_docs(start, end))
+        series = self.series()
+        single = [Entry.from_doc(i, d) for i, d in self._between_docs(start, end).items()
+                  if d.get("recurrence") and i not in series]  # a rule not understood: one entry
+        if not series and not single:
+            return found
+        low = date.fromisoformat(start) if start else min(
+            (date.fromisoformat(d["date"]) for d in series.values()), default=date.today())
+        high = date.fromisoformat(end) if end else date.today().replace(
+            year=date.today().year + 1)
+        found += single + self.occurrences_between(low, high)
+        found.sort(key=entry_sort_key)
+        return found
+
+    def _between_docs(self, start: str | None, end: str | None) -> dict[str, Any]:
+        docs = self.view.mentioning("entries", ['"recurrence"'])
+        return {i: d for i, d in docs.items() if (start is None or d["date"] >= start)
+                and (end is None or d["date"] <= end)}
 
     def dated_entry_docs(self, start: str | None, end: str | None) -> dict[str, Any] | None:
         """For a period of up to two months (a day, a week, a month: what one lists), a superset
@@ -389,14 +436,26 @@ class Journal(ClientUseCases, RoutineUseCases):
         return {entry_id: doc for entry_id, doc in candidates.items()
                 if any(set(doc.get(f, ())) & ids for f, ids in targets.items())}
 
+    def links_to(self, kind: str, doc_id: str, doc: Mapping[str, Any]) -> bool:
+        """Whether an entry document is linked to a document (an organisation also through the
+        entry's contacts and projects), as :meth:`linked_entry_docs` counts it."""
+        if kind == "organisation":
+            from journal.models import entry_organisations
+
+            view = self.view
+            return doc_id in entry_organisations(doc, view.get("contacts", {}), view.get("projects", {}))
+        return doc_id in (doc.get(KIND_LINK_FIELD[kind]) or ())
+
     def linked_entries(self, kind: str, doc_id: str) -> list[Entry]:
         """The cross-index: every linked entry, newest first."""
         out = [Entry.from_doc(i, d) for i, d in self.linked_entry_docs(kind, doc_id).items()]
         out.sort(key=entry_sort_key, reverse=True)
         return out
 
-    def entry_view(self, entry: Entry) -> dict[str, Any]:
-        """The entry as shown to people and scripts: links as names, not ids."""
+    def entry_view(self, entry: Entry,
+                   follow_ups: Mapping[str, list[Entry]] | None = None) -> dict[str, Any]:
+        """The entry as shown to people and scripts: links as names, not ids. ``follow_ups``:
+        :meth:`follow_up_index` when viewing many entries (else this entry's are looked up)."""
         tables = self.view
         view: dict[str, Any] = {
             "id": entry.id, "date": entry.date, "time": entry.time, "end_time": entry.end_time,
@@ -410,6 +469,29 @@ class Journal(ClientUseCases, RoutineUseCases):
             view[KIND_TABLE[kind]] = [label(tables, kind, i) for i in ids]
         if entry.expenses:
             view["expenses"] = entry.expenses
+        if entry.recurrence:
+            from journal.recurrence.rules import describe_rule
+
+            view["repeat"] = describe_rule(entry.recurrence)
+            view["recurrence"] = entry.recurrence
+        if "@" in entry.id:
+            series_id, _, day = entry.id.partition("@")
+            view["series"] = series_id
+            view["occurrence"] = day
+        if entry.remind_at:
+            view["remind_at"] = entry.remind_at
+            view["reminded"] = entry.reminded == entry.remind_at
+        if entry.follows_id:
+            view["follows"] = entry.follows_id
+            with suppress(NotFoundError, ValidationError):
+                followed = self.get_entry(entry.follows_id)
+                view["follows_event"] = f"{followed.date} {followed.event}"
+        ups = (follow_ups.get(entry.id, []) if follow_ups is not None
+               else self.follow_ups_of(entry.id) if not entry.recurrence else [])
+        if ups:
+            view["follow_ups"] = [{"id": e.id, "date": e.date, "event": e.event, "status": e.status}
+                                  for e in ups]
+            view["open_follow_ups"] = sum(e.status == "planned" for e in ups)
         if entry.complaint:
             view["complaint"] = entry.complaint_state
             view["resolved_on"] = entry.resolved_on
@@ -643,6 +725,9 @@ class Journal(ClientUseCases, RoutineUseCases):
             current = tx.get(table, target)
             if current is None:
                 raise NotFoundError(_("{table} {target} was deleted meanwhile").format(table=table, target=target))
+            if "exceptions" in taken and isinstance(taken["exceptions"], dict):
+                # an occurrence's lost change: put back that occurrence, keep the others
+                taken["exceptions"] = {**(current.get("exceptions") or {}), **taken["exceptions"]}
             doc = {k: v for k, v in current.items() if k not in taken} | taken
             doc["conflicts"] = [r for r in current.get("conflicts", []) if r.get("field") not in fields]
             doc["updated_at"] = utc_now()
@@ -664,6 +749,19 @@ class Journal(ClientUseCases, RoutineUseCases):
         if not hits:
             raise NotFoundError(_("no recorded conflicts for {strip!r}").format(strip=ref.strip()))
         return hits
+
+
+def _series_start(rule: str, day: str) -> str:
+    """A new series starts on its rule's first day on or after ``day``."""
+    from journal.recurrence.expand import first_on_or_after
+
+    try:
+        first = first_on_or_after(rule, date.fromisoformat(check_date(day)))
+    except ValueError as exc:
+        raise ValidationError(_("invalid recurrence {rule!r}: {exc}").format(rule=rule[:60], exc=exc)) from None
+    if first is None:
+        raise ValidationError(_("the rule {rule!r} never repeats from {day}").format(rule=rule[:60], day=day))
+    return first.isoformat()
 
 
 def entry_sort_key(entry: Entry) -> tuple[str, str, str]:

@@ -16,14 +16,16 @@ terminal.
 from __future__ import annotations
 
 import threading
+from collections import ChainMap
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from journal.config import Config
 from journal.names.catalog import NameCatalog, NameItem, build_catalog
 
 if TYPE_CHECKING:
+    from journal.agenda.build import Agenda
     from journal.clients.cadence import DueItem, Times
     from journal.search.index import SearchIndex
     from journal.service import Journal
@@ -65,6 +67,12 @@ class JournalSession:
         self._conflicted: tuple[int, dict[str, frozenset[str]]] | None = None
         self._days: tuple[int, dict[str, list[str]]] | None = None
         self._times: tuple[tuple[int, date], Times, dict[str, dict[str, DueItem]]] | None = None
+        #: Occurrences of repeating entries worked out so far for this data generation, per
+        #: month shown ("2026-12"), and all of them together (see entry_tables).
+        self._occurrences: tuple[int, dict[str, dict[str, Any]], dict[str, Any]] | None = None
+        self._series: tuple[int, dict[str, dict[str, Any]]] | None = None
+        self._follows: tuple[int, dict[str, list[dict[str, Any]]]] | None = None
+        self._agenda: tuple[tuple[int, datetime], Agenda] | None = None
 
     @property
     def today(self) -> date:
@@ -127,9 +135,127 @@ class JournalSession:
                 self.journal.tables, self.config.tiers, self._times[1], today, kind)}  # type: ignore[arg-type]
         return cache[kind]
 
+    # -- repeating entries: their occurrences are shown as entries ---------------------------
+    def series_docs(self) -> dict[str, dict[str, Any]]:
+        """The repeating entries (once per data generation)."""
+        generation = self.generation
+        if self._series is None or self._series[0] != generation:
+            self._series = (generation, self.journal.series())
+        return self._series[1]
+
+    def _occurrence_layer(self) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+        generation = self.generation
+        if self._occurrences is None or self._occurrences[0] != generation:
+            self._occurrences = (generation, {}, {})
+        return self._occurrences[1], self._occurrences[2]
+
+    def occurrences_in_month(self, day: str) -> dict[str, Any]:
+        """The virtual documents of the occurrences in ``day``'s month (and the week either side:
+        a day view steps over the month's edge), worked out once per data generation."""
+        months, every = self._occurrence_layer()
+        key = day[:7]
+        if key not in months:
+            from journal.dates import shifted
+
+            first = date.fromisoformat(key + "-01")
+            start, end = shifted(first, -7), shifted(first, 38)
+            months[key] = self.journal.occurrence_docs(start, end) if self.series_docs() else {}
+            every.update(months[key])
+        return months[key]
+
+    def entry_tables(self) -> Any:
+        """The tables as the entry lists and panes read them: the entries with the occurrences
+        worked out so far added (ids ``SERIES_ID@DAY``), so a day view, a search result or the
+        agenda shows an occurrence like any entry."""
+        tables = self.journal.tables
+        if not self.series_docs():
+            return tables
+        # the layer is the very dict later months and searches add to: a view taken now sees them
+        return {**tables, "entries": ChainMap(tables.get("entries", {}), self._occurrence_layer()[1])}
+
+    def report_tables(self, start: date, end: date) -> Any:
+        """:meth:`entry_tables` with the occurrences from ``start`` to ``end`` worked out: what a
+        week's or month's report reads (journal.reports.summary)."""
+        month = date(start.year, start.month, 1)
+        while month <= end:
+            self.occurrences_in_month(month.isoformat())
+            if month.year == date.max.year and month.month == 12:
+                break
+            month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        return self.entry_tables()
+
+    def search_entries(self, index: SearchIndex, text: str, limit: int | None) -> list[str]:
+        """Entry ids ``text`` finds, newest first, occurrences of repeating entries included
+        (journal.search.occurrences); the occurrences found are kept for :meth:`entry_tables`."""
+        series = self.series_docs()
+        if not series:
+            return index.search(text, today=self.today, limit=limit)
+        from journal.search.occurrences import with_occurrences
+
+        entries = self.journal.tables.get("entries", {})
+
+        def documents(positions: list[int]) -> dict[str, dict[str, Any]]:
+            return {i: entries[i] for i in index.ids_at(positions) if i in entries}
+
+        found = with_occurrences(index, series, text, today=self.today, limit=limit,
+                                 documents=documents)
+        self._occurrence_layer()[1].update({i: d for i, d in found.items() if "@" in i})
+        return list(found)
+
+    def follow_ups_of(self, entry_id: str) -> list[dict[str, Any]]:
+        """The entries that follow ``entry_id`` up (documents with their ids), by date; from one
+        pass over the entries per data generation."""
+        generation = self.generation
+        if self._follows is None or self._follows[0] != generation:
+            by_target: dict[str, list[dict[str, Any]]] = {}
+            for i, d in self.journal.view.mentioning("entries", ['"follows_id"']).items():
+                if d.get("follows_id"):
+                    by_target.setdefault(d["follows_id"], []).append({**d, "id": i})
+            for items in by_target.values():
+                items.sort(key=lambda d: (d["date"], d.get("time") or "", d["id"]))
+            self._follows = (generation, by_target)
+        return self._follows[1].get(entry_id, [])
+
+    def home_agenda(self, now: datetime) -> Agenda:
+        """What the home screen's agenda pane shows beside today's plan: reminders due at
+        ``now``, follow-ups due this week, clients overdue or due today (the standings the
+        client screens use), birthdays in the coming week. Once a minute per data generation."""
+        from journal.agenda.build import Agenda
+        from journal.agenda.usecases import BIRTHDAY_DAYS
+
+        key = (self.generation, now)
+        if self._agenda is not None and self._agenda[0] == key:
+            return self._agenda[1]
+        today = self.today
+        agenda = Agenda(today, 1)
+        agenda.reminders = self.journal.due_reminders(now)
+        agenda.follow_ups = self.journal.follow_ups_due(today)
+        for kind in ("contact", "organisation"):
+            agenda.clients_due += [d for d in self.client_standings(kind).values()
+                                   if d.state in ("overdue", "due")]
+        agenda.clients_due.sort(key=lambda d: (-(d.days_over or 0), d.name))
+        try:
+            agenda.birthdays = self.journal.birthdays(today, BIRTHDAY_DAYS)
+        except OverflowError:  # the week after 9999-12-31 has no birthdays
+            agenda.birthdays = []
+        self._agenda = (key, agenda)
+        return agenda
+
     # -- days and conflicts -------------------------------------------------------------------
     def entry_ids_on(self, day: str) -> list[str]:
-        """The ids of one day's entries in time order (untimed first), from the per-day lists
+        """:meth:`stored_ids_on` without the repeating entries themselves, with their occurrences
+        on that day, in time order."""
+        ids = self.stored_ids_on(day)
+        series = self.series_docs()
+        if not series:
+            return ids
+        entries = self.journal.tables.get("entries", {})
+        found = {i: entries[i] for i in ids if i not in series}
+        found.update({i: d for i, d in self.occurrences_in_month(day).items() if d["date"] == day})
+        return sorted(found, key=lambda i: (found[i].get("time") or "", i))
+
+    def stored_ids_on(self, day: str) -> list[str]:
+        """The ids of one day's stored entries in time order (untimed first), from the per-day lists
         made by the one pass per data generation that also finds conflicts (see
         :meth:`conflicted`, which the day view needs anyway), so browsing days stays quick at 100k
         entries. Should the file change in between: two bisects in the search index when it is

@@ -96,6 +96,9 @@ ALLOWED: dict[str, str] = {
 #: config values (history shared with every machine stays in one language).
 CODE_CONSTANTS: dict[str, set[str]] = {
     "sync/git.py": {"_AUTH", "_NETWORK", "_REJECTED", "_STALE"},
+    "sync/repo.py": {"_AUTH", "_NETWORK", "_REJECTED", "_STALE"},
+    # the rule language's own words (what parse_repeat reads), never shown as they are
+    "widgets/repeat_field.py": {"_RULE_WEEKDAYS", "_ORDINALS"},
     # the report as data (its JSON): English names; the renderers show dates through i18n.formats
     "reports/summary.py": {"_MONTHS", "_WEEKDAYS"},
 }
@@ -104,10 +107,14 @@ CODE_CONSTANTS: dict[str, set[str]] = {
 NEUTRAL_DATA: set[tuple[str, str]] = {
     ("sync/git.py", "journal: sync from "),
     ("sync/git.py", "fatal: timed out after "),  # stands for git's own message
+    ("sync/repo.py", "fatal: timed out after "),
     ("sync/git.py", "journal: start syncing this journal"),
     ("sync/git.py", "journal: JSON-aware merge of the journal file"),
     ("sync/locked_merge.py", "journal: fast-forward to "),
     ("sync/locked_merge.py", "journal: merge "),
+    # rule texts in the rule language (parse_repeat reads English words in every interface)
+    ("widgets/repeat_field.py", "weekly on "), ("widgets/repeat_field.py", "every 2 weeks on "),
+    ("widgets/repeat_field.py", "monthly on the "),
     ("sync/locked_merge.py", "git commit (finishing the merge)"),
 }
 

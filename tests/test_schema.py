@@ -13,6 +13,7 @@ from journal.datafile.validate import (
     FIELDS,
     INT,
     NUM,
+    OBJMAP,
     REQUIRED,
     STR,
     STRLIST,
@@ -22,7 +23,8 @@ from journal.doctor import diagnose
 from journal.models import MODEL_BY_TABLE, Document
 
 KIND_OF_TYPE = {bool: BOOL, str: STR, int: INT, float: NUM, list[str]: STRLIST,
-                list[dict[str, typing.Any]]: DICTLIST, dict[str, str]: STRMAP}
+                list[dict[str, typing.Any]]: DICTLIST, dict[str, str]: STRMAP,
+                dict[str, dict[str, typing.Any]]: OBJMAP}
 
 
 def model_kinds(model: type[Document]) -> dict[str, str]:

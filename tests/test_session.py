@@ -85,3 +85,29 @@ def test_names_and_the_index_follow_the_data(tmp_path: Path) -> None:
     assert not session.adopt_index(stale, session.index_from(session.journal.tables))
     assert session.adopt_index(session.generation, session.index_from(session.journal.tables))
     assert session.current_index() is not None and session.conflict_count() == 0
+
+
+def test_occurrences_are_listed_as_entries_and_follow_changes(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from journal.recurrence.rules import parse_repeat
+
+    path = tmp_path / "journal.json"
+    journal = Journal(path)
+    plain = journal.add_entry(event="Visit", date="2026-11-23", time="10:00")[0].id
+    sid = journal.add_entry(event="Standup", date="2026-11-16", time="09:00",
+                            recurrence=parse_repeat("workdays", start=date(2026, 11, 16)))[0].id
+    session = _session(path)
+    assert session.entry_ids_on("2026-11-23") == [f"{sid}@2026-11-23", plain]
+    assert session.entry_ids_on("2026-11-22") == []  # a Sunday
+    assert sid not in session.entry_ids_on("2026-11-16")
+    docs = session.entry_tables()["entries"]
+    assert docs[f"{sid}@2026-11-23"]["event"] == "Standup" and docs[plain]["event"] == "Visit"
+    journal.set_occurrence_status(f"{sid}@2026-11-23", "done")  # a new generation
+    assert session.entry_tables()["entries"].get(f"{sid}@2026-11-23") is None  # not worked out yet
+    session.entry_ids_on("2026-11-23")
+    assert session.entry_tables()["entries"][f"{sid}@2026-11-23"]["status"] == "done"
+    up = journal.follow_up(plain, date(2026, 11, 25))
+    assert [d["id"] for d in session.follow_ups_of(plain)] == [up.id]
+    agenda = session.home_agenda(datetime(2026, 11, 23, 8, 0))
+    assert [e.id for e in agenda.follow_ups] == [up.id]

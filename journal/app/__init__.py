@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
@@ -48,6 +48,8 @@ from journal.settings import load_settings, settings_path
 from journal.widgets.render import plain, sentence
 
 POLL_SECONDS = 1.5
+#: How often the app looks for reminders that came due (journal.reminders).
+REMINDER_SECONDS = 20.0
 #: Files above this size are parsed in a thread, behind a first frame.
 BACKGROUND_LOAD_BYTES = 2_000_000
 #: After launch, the index is built once the user had this long to look at the first screen
@@ -80,6 +82,7 @@ class JournalApp(IndexBuilding):
         Binding("o", "mode('organisations')", N_("Orgs"), show=False, tooltip=N_("Organisations")),
         Binding("w", "mode('week')", N_("Week"), show=False, tooltip=N_("Week summary and review")),
         Binding("m", "mode('month')", N_("Month"), show=False, tooltip=N_("Month summary and review")),
+        Binding("k", "mode('calendar')", N_("Calendar"), show=False, tooltip=N_("Month calendar")),
         Binding("s", "sync", N_("Sync"), tooltip=N_("Sync with git: commit, pull, merge, push")),
         Binding("question_mark", "help", N_("Help")),
         Binding("q", "quit", N_("Quit")),
@@ -118,12 +121,20 @@ class JournalApp(IndexBuilding):
         self.settings = load_settings(self.settings_file)
         self.syncer = SyncRunner(self)
         self._birthdays_told: date | None = None
+        #: Reminders the dialog showed this session, as (id, remind_at): shown once (a snooze
+        #: moves remind_at, so a snoozed one comes back when due again).
+        self._reminders_shown: set[tuple[str, str]] = set()
 
     # -- shared state ---------------------------------------------------------------------
     @property
     def today(self) -> date:
         """The pinned date, or the real one (an app left open overnight moves on)."""
         return self._today or date.today()
+
+    def now(self) -> datetime:
+        """The current moment to the minute (on the pinned date when there is one)."""
+        moment = datetime.now().replace(second=0, microsecond=0)
+        return datetime.combine(self._today, moment.time()) if self._today else moment
 
     @property
     def generation(self) -> int:
@@ -242,6 +253,8 @@ class JournalApp(IndexBuilding):
         self.set_timer(INDEX_DELAY_S, self.search_index)
         self.announce_conflicts()
         self.announce_birthdays()
+        self.check_reminders()
+        self.set_interval(REMINDER_SECONDS, self.check_reminders)
         if self.config_error:
             self.notify(_("{problem} — using the defaults until it is fixed (`journal config "
                           "check`).").format(problem=self.config_error), title=_("Configuration"),
@@ -294,6 +307,30 @@ class JournalApp(IndexBuilding):
             age = _(" turns {turns}").format(turns=b.turns) if b.turns is not None else ""
             self.notify(_("{who}{age} today. A greeting?").format(who=who, age=age), title=_("Birthday today 🎂"),
                         timeout=20, markup=False)
+
+    def check_reminders(self) -> None:
+        """Show the reminders due and not shown yet this session in the reminder dialog (at
+        start: those missed while the app was closed). Not over another dialog: the next check
+        shows them."""
+        if not self.ready or isinstance(self.screen, ModalScreen) or self.journal.problem:
+            return
+        try:
+            due = self.journal.due_reminders(self.now())
+        except JournalError:
+            return
+        fresh = [r for r in due if (r.id, r.remind_at) not in self._reminders_shown]
+        if not fresh:
+            return
+        self._reminders_shown.update((r.id, r.remind_at) for r in fresh)
+        from journal.screens.reminders import ReminderScreen
+
+        self.bell()
+        self.push_screen(ReminderScreen(fresh), self._reminder_closed)
+
+    def _reminder_closed(self, entry_id: str | None) -> None:
+        self.refresh_visible()
+        if entry_id:
+            self.call_later(self.show_entry, entry_id)
 
     # -- outside changes ------------------------------------------------------------------
     def _poll(self) -> None:
@@ -366,7 +403,7 @@ class JournalApp(IndexBuilding):
     def tick_entry(self, entry_id: str, after: Callable[[], None]) -> None:
         """The tick (planned ↔ done), asking first when the entry is dated after today; then
         ``after()`` (the screen shows the change)."""
-        doc = self.journal.tables.get("entries", {}).get(entry_id)
+        doc = self.session.entry_tables().get("entries", {}).get(entry_id)  # occurrences too
         if doc is None:
             return
 
@@ -408,7 +445,7 @@ class JournalApp(IndexBuilding):
         """Ask, then delete."""
         if not self.file_ok():
             return
-        doc = self.journal.tables.get("entries", {}).get(entry_id)
+        doc = self.session.entry_tables().get("entries", {}).get(entry_id)  # occurrences too
         if doc is None:
             return
 
@@ -421,9 +458,51 @@ class JournalApp(IndexBuilding):
 
         from journal.screens.dialogs import ConfirmScreen
 
-        question = sentence(_("Delete {event} on {date}?"), event=plain(f"“{doc['event']}”", "bold"),
-                            date=format_date_human(date.fromisoformat(doc["date"])))
+        question = sentence(
+            _("Delete {event} on {date}? (only this occurrence: the series goes on)")
+            if doc.get("series") else _("Delete {event} on {date}?"),
+            event=plain(f"“{doc['event']}”", "bold"),
+            date=format_date_human(date.fromisoformat(doc["date"])))
         self.push_screen(ConfirmScreen(question, yes=_("Delete")), answered)
+
+    def follow_up(self, entry_id: str) -> None:
+        """Ask when (``7d``, ``2w``, ``friday``, ``2026-12-15``; an event after a comma), then plan
+        a follow-up of the entry with its contacts, projects and organisations, linked back."""
+        if not self.file_ok():
+            return
+        from journal.screens.dialogs import PromptScreen
+
+        def when(text: str) -> tuple[date, str | None]:
+            from journal.agenda.followups import parse_in
+            from journal.dates import parse_date
+
+            head, _sep, event = text.partition(",")
+            try:
+                day = parse_in(head, self.today)
+            except JournalError:
+                day = parse_date(head.strip(), today=self.today, prefer="future")
+            return day, event.strip() or None
+
+        def check(text: str) -> str | None:
+            try:
+                when(text)
+            except JournalError as exc:
+                return str(exc)
+            return None
+
+        def chosen(text: str | None) -> None:
+            if not text:
+                return
+            with self.guard():
+                day, event = when(text)
+                entry = self.journal.follow_up(entry_id, day, event=event)
+                self.notify(_("Follow-up planned on {date}: {event}").format(date=entry.date, event=entry.event), markup=False)
+                self.refresh_visible()
+
+        self.push_screen(PromptScreen(
+            _("Follow up on"), value="7d", placeholder=_("7d, 2w, 1m, friday, 2026-12-15"),
+            check=check, hint=_("3d, 2w, 1m, friday, 下周一, 2026-12-15; then “, what to do”")),
+            chosen)
 
     async def show_entry(self, entry_id: str) -> None:
         """Open the day view on the entry's date with the entry selected."""
@@ -487,11 +566,12 @@ class JournalApp(IndexBuilding):
         if self.ready:
             yield self._checked(SystemCommand(_("New entry"), _("Write a new entry (n)"),
                                               self.action_new_entry))
-            for mode, title, key in (("journal", _("Journal"), "j"), ("search", _("Search"), "/"),
+            for mode, title, key in (("journal", "Journal", "j"), ("search", _("Search"), "/"),
                                      ("contacts", _("Contacts"), "c"), ("projects", _("Projects"), "p"),
                                      ("organisations", _("Organisations"), "o"),
                                      ("week", _("Week summary"), "w"),
-                                     ("month", _("Month summary"), "m")):
+                                     ("month", _("Month summary"), "m"),
+                                     ("calendar", _("Calendar"), "k")):
                 yield self._checked(SystemCommand(
                     _("Go to {title}").format(title=title), _("Show the {lower} screen ({key})").format(
                         lower=title.lower() if title.isascii() else title, key=key),

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 #: Modules (in journal.cli) that add sub-commands; each has ``register(subparsers)``.
 COMMAND_MODULES = ["entries", "routine", "documents", "importing", "maintenance", "clients",
-                   "settings_cmds", "completion", "search_cmds", "sync_cmds"]
+                   "settings_cmds", "completion", "search_cmds", "sync_cmds", "followthrough"]
 #: The commands each module registers. A command builds only its own module's parsers: building
 #: all of them imported every command's dependencies (the service layer, the models) and ran
 #: argparse over every option, a third of a warm ``journal search``. tests/test_cli_start.py
@@ -43,7 +43,8 @@ COMMANDS = {"entries": ("add", "list", "show", "edit", "delete"),
             "settings_cmds": ("config", "tiers", "templates"),
             "completion": ("completion",),
             "search_cmds": ("search", "week", "month", "quarter"),
-            "sync_cmds": ("sync", "merge-driver", "conflicts")}
+            "sync_cmds": ("sync", "merge-driver", "conflicts"),
+            "followthrough": ("remind", "follow-up", "agenda")}
 MODULE_OF = {command: module for module, names in COMMANDS.items() for command in names}
 ENV_FILE = "JOURNAL_FILE"
 #: The names the program is installed under (pyproject's [project.scripts]); usage and help say

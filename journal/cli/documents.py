@@ -284,7 +284,8 @@ def cmd_show(args: argparse.Namespace, ctx: Any) -> int:
     # (Journal.linked_entry_docs), which at 100k entries is most of the command's time.
     tables = journal.view
     entries = journal.linked_entries(args.kind, doc.id)
-    views = [journal.entry_view(e) for e in entries]
+    follow_ups = journal.follow_up_index() if entries else {}
+    views = [journal.entry_view(e, follow_ups) for e in entries]
     if args.format == "json":
         ctx.out(to_json([_doc_json(tables, args.kind, doc) | {"entries": views}]))
         return 0

@@ -38,6 +38,23 @@ def _entry_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:
     parser.add_argument("--end-time", help=_("HH:MM when it ended"))
     parser.add_argument("--tag", action="append", default=[], help=_("a tag (repeatable)"))
     parser.add_argument("--status", choices=ENTRY_STATUSES)
+    parser.add_argument("--repeat", metavar="RULE",
+                        help=_("repeat it: daily, weekly on mon,thu, every 2 weeks, monthly on "
+                               "the 15th, monthly on the second tuesday, yearly, workdays, 每周一, "
+                               "每月15号, ... until DATE / N times, or FREQ=...; none: stop "
+                               "repeating") if editing else
+                        _("repeat it: daily, weekly on mon,thu, every 2 weeks, monthly on the "
+                          "15th, monthly on the second tuesday, yearly, workdays, 每周一, "
+                          "每月15号, ... until DATE / N times, or FREQ=..."))
+    parser.add_argument("--remind", metavar="WHEN",
+                        help=_("remind before the start: 15m, 1h, 1d, or at 09:00 / "
+                               "'2026-12-06 18:00'; none: no reminder") if editing else
+                        _("remind before the start: 15m, 1h, 1d, or at 09:00 / "
+                          "'2026-12-06 18:00'"))
+    if editing:
+        parser.add_argument("--scope", choices=("this", "following", "all"), default=None,
+                            help=_("for an occurrence (ID@DATE): change only it (default), it and "
+                                 "the following ones, or the whole series"))
     if editing:
         complaint = parser.add_mutually_exclusive_group()
         complaint.add_argument("--complaint", action="store_true", default=None,
@@ -111,6 +128,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     delete = sub.add_parser("delete", help=_("delete an entry"))
     delete.add_argument("id")
     delete.add_argument("--yes", action="store_true", help=_("really delete"))
+    delete.add_argument("--scope", choices=("this", "following", "all"),
+                        help=_("for an occurrence (ID@DATE): only it (default), it and the "
+                             "following ones, or the whole series"))
     delete.set_defaults(func=cmd_delete)
 
 
@@ -169,6 +189,28 @@ def fill_template(template: str, text: str) -> str:
     return "\n".join(out + given[len(heads):])
 
 
+def repeat_arg(text: str, day: str) -> tuple[str, str]:
+    """``--repeat``: (the series' first day on or after ``day``, its stored rule)."""
+    from datetime import date
+
+    from journal.recurrence.expand import first_on_or_after
+    from journal.recurrence.rules import parse_repeat
+
+    start = date.fromisoformat(day)
+    rule = parse_repeat(text, start=start, today=date.today())
+    first = first_on_or_after(rule, start)
+    if first is None:
+        raise ValidationError(_("--repeat {text!r} gives no day from {day} on").format(text=text, day=day))
+    return first.isoformat(), rule
+
+
+def remind_arg(text: str, day: str, time: str | None) -> str | None:
+    """``--remind``: the ``remind_at`` of an entry on ``day`` at ``time`` (None: no reminder)."""
+    from journal.reminders.timing import parse_remind
+
+    return parse_remind(text, day=day, time=time)
+
+
 def _resolved_arg(text: str | None) -> str | None:
     return None if text is None else parse_date_arg(text)
 
@@ -191,11 +233,19 @@ def cmd_add(args: argparse.Namespace, ctx: Any) -> int:
                               "ACME') or use --template KEY"))
     resolved = _resolved_arg(args.resolved)
     time, end_time = _times(args)
+    planned = args.status == "planned" or args.repeat is not None
+    day = parse_date_arg(args.date, planned=planned) if args.date else date.today().isoformat()
+    recurrence = None
+    if args.repeat is not None:
+        if args.status not in (None, "planned"):
+            raise ValidationError(_("a repeating entry is planned: tick its occurrences off with "
+                                  "`journal done ID@DATE`"))
+        day, recurrence = repeat_arg(args.repeat, day)
+    remind_at = remind_arg(args.remind, day, time) if args.remind is not None else None
     entry, created = ctx.journal.add_entry(
-        event=event, date=(parse_date_arg(args.date, planned=args.status == "planned")
-                           if args.date else date.today().isoformat()),
-        time=time, end_time=end_time,
-        summary=summary, status=args.status or "done", tags=args.tag,
+        event=event, date=day,
+        time=time, end_time=end_time, recurrence=recurrence, remind_at=remind_at,
+        summary=summary, status="planned" if recurrence else args.status or "done", tags=args.tag,
         links=LinkRequest(args.projects, args.contacts, args.organisations),
         priority=args.priority or "", expenses=_expenses(args.expense),
         complaint=complaint or resolved is not None or args.resolution is not None,
@@ -229,17 +279,25 @@ def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
     # Only the entries of a short period or linked to a name are read (found in the file without
     # parsing the other 100k: see Journal.dated_entry_docs, linked_entry_docs); None means all.
     among = journal.dated_entry_docs(start, end)
+    # repeating entries are listed as their occurrences (journal.recurrence)
+    occurrences = journal.occurrence_docs_in(start, end)
     for kind in KINDS:
         ref = getattr(args, kind)
         if ref:
-            docs = journal.linked_entry_docs(kind, journal.find(kind, ref))
+            doc_id = journal.find(kind, ref)
+            docs = journal.linked_entry_docs(kind, doc_id)
             among = docs if among is None else {i: d for i, d in among.items() if i in docs}
+            occurrences = {i: d for i, d in occurrences.items() if journal.links_to(kind, doc_id, d)}
+    series = journal.series()
+    if occurrences:
+        among = {**(journal.view.get("entries", {}) if among is None else among), **occurrences}
     entries = journal.entries_where(
-        lambda _id, d: (start is None or d["date"] >= start) and (end is None or d["date"] <= end),
-        among=among)
+        lambda _id, d: (start is None or d["date"] >= start) and (end is None or d["date"] <= end)
+        and _id not in series, among=among)
     if args.limit is not None:
         entries = entries[-args.limit:] if args.limit else []
-    views = [journal.entry_view(e) for e in entries]
+    follow_ups = journal.follow_up_index() if entries else {}
+    views = [journal.entry_view(e, follow_ups) for e in entries]
     if args.format == "json":
         ctx.out(to_json(views))
     else:
@@ -293,8 +351,35 @@ def cmd_edit(args: argparse.Namespace, ctx: Any) -> int:
     if args.clear_expenses:
         changes["expenses"] = []
     add_expenses = _expenses(args.expense)
+    current = ctx.journal.get_entry(args.id) if (args.repeat or args.remind or args.scope) else None
+    if args.repeat is not None:
+        assert current is not None
+        if "@" in current.id:
+            raise ValidationError(_("--repeat belongs to the series: edit {split} (or use "
+                                    "--scope all)").format(split=current.id.split('@')[0]))
+        if args.repeat.strip().lower() in CLEAR:
+            changes["recurrence"] = None
+        else:
+            first, changes["recurrence"] = repeat_arg(args.repeat, changes.get("date", current.date))
+            changes["date"], changes["status"] = first, changes.get("status", "planned")
+    if args.remind is not None:
+        assert current is not None
+        changes["remind_at"] = remind_arg(args.remind, changes.get("date", current.date),
+                                          changes.get("time", current.time))
     add = LinkRequest(args.projects, args.contacts, args.organisations)
     remove = LinkRequest(args.remove_projects, args.remove_contacts, args.remove_organisations)
+    if args.scope not in (None, "this"):
+        assert current is not None
+        if "@" not in current.id:
+            raise ValidationError(_("--scope is for an occurrence of a repeating entry (ID@DATE)"))
+        if any(add.by_kind().values()) or any(remove.by_kind().values()) or args.tag or args.remove_tag:
+            raise ValidationError(_("links and tags: edit the series itself ({split})").format(split=current.id.split('@')[0]))
+        change = ctx.journal.edit_occurrence(current.id, changes, scope=args.scope)
+        if change.new_series_id:
+            ctx.note(_("split the series: {new_series_id} repeats from {split}").format(new_series_id=change.new_series_id, split=current.id.split('@')[1]))
+        shown = change.occurrence or ctx.journal.get_entry(change.series_id)
+        ctx.out(entry_line(ctx.journal.entry_view(shown)))
+        return 0
     if not changes and not any(add.by_kind().values()) and not any(remove.by_kind().values()) \
             and not args.tag and not args.remove_tag and not add_expenses:
         raise ValidationError(_("nothing to change: give at least one option (see journal edit --help)"))
@@ -312,6 +397,12 @@ def cmd_delete(args: argparse.Namespace, ctx: Any) -> int:
     entry = ctx.journal.get_entry(args.id)
     if not args.yes:
         raise ValidationError(_("not deleted: add --yes to delete entry {id} ({date} {event})").format(id=entry.id, date=entry.date, event=entry.event[:40]))
+    if "@" in entry.id:
+        ctx.note(ctx.journal.delete_occurrence(entry.id, scope=args.scope or "this"))
+        return 0
+    if args.scope:
+        raise ValidationError(_("--scope is for an occurrence of a repeating entry (ID@DATE)"))
     ctx.journal.delete_entry(entry.id)
-    ctx.note(_("deleted entry {id}").format(id=entry.id))
+    ctx.note((_("deleted entry {id} (the whole series)") if entry.recurrence
+              else _("deleted entry {id}")).format(id=entry.id))
     return 0

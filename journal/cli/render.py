@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from journal.i18n import N_, _
+from journal.i18n import N_, _, ngettext
 from journal.i18n.terms import kind_name, value_name
 from journal.models import KIND_TABLE, time_span
 from journal.text import clean_line, clean_lines, first_line
@@ -54,6 +54,11 @@ def entry_line(view: Mapping[str, Any]) -> str:
         text += "  " + " ".join(f"#{t}" for t in view["tags"])
     if view.get("complaint"):
         text += _("  (complaint, {complaint})").format(complaint=view['complaint'])
+    if view.get("repeat"):
+        text += _("  (repeats {repeat})").format(repeat=view['repeat'])
+    if view.get("open_follow_ups"):
+        text += ngettext("  ({n} open follow-up)", "  ({n} open follow-ups)",
+                         view["open_follow_ups"]).format(n=view["open_follow_ups"])
     if view.get("conflicts"):
         text += "  (!conflict)"
     return clean_line(text)
@@ -82,6 +87,19 @@ def entry_block(view: Mapping[str, Any]) -> str:
     if view.get("complaint"):
         lines.append(field("complaint", f"{view['complaint']}"
                            + (f" on {view['resolved_on']}" if view.get("resolved_on") else "")))
+    if view.get("repeat"):
+        lines.append(field("repeats", view["repeat"]))
+    if view.get("series"):
+        lines.append(field("series", f"{view['series']} (occurrence of {view['occurrence']})"))
+    if view.get("remind_at"):
+        lines.append(field("remind", view["remind_at"].replace("T", " ")
+                           + (" (acknowledged)" if view.get("reminded") else "")))
+    if view.get("follows"):
+        lines.append(field("follows up", (f"{view['follows_event']} ({view['follows']})"
+                                          if view.get("follows_event") else view["follows"])))
+    for item in view.get("follow_ups", ()):
+        lines.append(field("follow-up", f"{item['date']} [{item['status']}] {item['event']} "
+                                        f"({item['id']})"))
     handover = view.get("handover")
     if handover:
         lines.append(field("handover", f"{handover['from']} → {handover['to']}"

@@ -233,7 +233,7 @@ def cmd_search(args: argparse.Namespace, ctx: Any) -> int:
         errors: list[JournalError] = []
         for query in queries:
             try:
-                positions = cached.index.search_positions(query, today=today, limit=args.limit)
+                docs = cached.search(query, today=today, limit=args.limit)
                 with_notes = args.notes if args.notes is not None else args.format != "json"
                 notes = _notes(cached, query, today) if with_notes else []
                 break
@@ -242,7 +242,6 @@ def cmd_search(args: argparse.Namespace, ctx: Any) -> int:
         else:
             raise errors[0]
         views = Views(cached.index.tables)
-        docs = cached.documents(positions)
         if notes:  # day notes and reviews, merged by date into the entries' order
             from journal.search.notes import merge_hits
 
@@ -329,7 +328,8 @@ def _report(args: argparse.Namespace, ctx: Any, kind: Literal["week", "month", "
 
     def work(cached: Any) -> int:
         if getattr(cached, "cold", False):  # every entry parsed, no index: the report scans them
-            report = build_period_report(cached.all_tables, start, end, today=today, kind=kind,
+            report = build_period_report(cached.report_tables(start, entries_needed_until(kind, end)),
+                                         start, end, today=today, kind=kind,
                                          tiers=ctx.config.tiers)
         else:
             tables = cached.period_tables(start, entries_needed_until(kind, end))

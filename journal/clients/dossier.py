@@ -23,7 +23,7 @@ from journal.clients.complaints import Complaint, complaint_of
 from journal.models import KIND_TABLE
 
 if TYPE_CHECKING:
-    from journal.service import Journal
+    from journal.clients.usecases import ClientUseCases as Journal  # what a dossier reads of it
 
 
 @dataclass

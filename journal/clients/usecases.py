@@ -92,6 +92,10 @@ class ClientUseCases:
     def view(self) -> TablesView:  # pragma: no cover - provided by Journal
         raise NotImplementedError
 
+    def linked_entry_docs(self, kind: str, doc_id: str) -> dict[str, dict[str, Any]]:  # pragma: no cover
+        """Provided by Journal: the entries linked to one contact, project or organisation."""
+        raise NotImplementedError
+
     # -- configuration ---------------------------------------------------------------------
     @property
     def config(self) -> Config:

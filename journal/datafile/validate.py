@@ -27,13 +27,15 @@ _PERIOD_RE = re.compile(r"[0-9]{4}-(?:W(?:0[1-9]|[1-4][0-9]|5[0-3])|0[1-9]|1[0-2
 STR, INT, NUM, STRLIST, DICTLIST = "text", "whole number", "number", "list of text", "list of objects"
 BOOL = "true or false"
 STRMAP = "object of text"
+OBJMAP = "object of objects"
 
 #: field -> expected kind, per table; fields marked required must be present.
 FIELDS: dict[str, dict[str, str]] = {
     "entries": {"date": STR, "time": STR, "end_time": STR, "event": STR, "summary": STR,
                 "project_ids": STRLIST, "contact_ids": STRLIST, "organisation_ids": STRLIST,
                 "tags": STRLIST, "status": STR, "expenses": DICTLIST, "remind_at": STR,
-                "recurrence": STR, "complaint": BOOL, "resolution": STR, "resolved_on": STR,
+                "recurrence": STR, "reminded": STR, "exceptions": OBJMAP, "follows_id": STR,
+                "complaint": BOOL, "resolution": STR, "resolved_on": STR,
                 "handover_from": STR, "handover_to": STR, "handover_witness": STR,
                 "priority": STR, "origin": STR, "carried_from": STRLIST},
     "contacts": {"name": STR, "organisation_id": STR, "title": STR, "phones": STRLIST,
@@ -60,7 +62,9 @@ _KEYED_BY = {"days": "a date", "reviews": "a period (2026-W47, 2026-11, 2026-Q4)
 
 
 _TYPE_OF_KIND = {STR: str, INT: int, NUM: float, STRLIST: list, DICTLIST: list, BOOL: bool,
-                 STRMAP: dict}
+                 STRMAP: dict, OBJMAP: dict}
+#: dict fields whose values are objects (a series' exceptions), not text (edited_at)
+_OBJECT_MAPS = frozenset({"exceptions"})
 #: per table: field -> (container type, element type or None); built once from FIELDS.
 _SPECS = {
     table: {name: (_TYPE_OF_KIND[kind], str if kind == STRLIST else dict if kind == DICTLIST
@@ -119,7 +123,12 @@ def _type_problem(table: str, doc_id: str, doc: dict[str, Any]) -> str | None:
             if container is float and kind is int:
                 continue
             return f"{table} {doc_id}: field {name!r} has the wrong type ({kind.__name__})"
-        if container is dict:  # edited_at: field -> timestamp
+        if container is dict and name in _OBJECT_MAPS:  # exceptions: day -> {field: value}
+            for item in value.values():
+                if type(item) is not dict:
+                    return (f"{table} {doc_id}: field {name!r} holds a {type(item).__name__}, "
+                            "expected an object")
+        elif container is dict:  # edited_at: field -> timestamp
             for item in value.values():
                 if type(item) is not str:
                     return (f"{table} {doc_id}: field {name!r} holds a {type(item).__name__}, "
@@ -331,7 +340,8 @@ def _docs_ok(table: str, docs: Any) -> bool:
                 container = spec[name][0]
                 if kind is not container and (container is not float or kind is not int):
                     return False
-                if kind is dict and not all(type(v) is str for v in value.values()):
+                if kind is dict and not all(type(v) is (dict if name in _OBJECT_MAPS else str)
+                                            for v in value.values()):
                     return False
         for name in required:
             if name not in doc:

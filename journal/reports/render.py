@@ -30,15 +30,9 @@ from journal.i18n.formats import (
 )
 from journal.i18n.terms import value_name
 from journal.models import time_span
+from journal.reports.model import Group, PeriodFigures, Report, ReportEntry
 from journal.reports.plan import PlanFigures
-from journal.reports.summary import (
-    NO_ORGANISATION,
-    NO_PROJECT,
-    Group,
-    PeriodFigures,
-    Report,
-    ReportEntry,
-)
+from journal.reports.summary import NO_ORGANISATION, NO_PROJECT
 from journal.text import clean_line as _clean_line
 from journal.text import markdown_literal as md
 

@@ -33,22 +33,33 @@ Counting rules, chosen so the numbers mean what a manager reporting upwards mean
 from __future__ import annotations
 
 import calendar
-from collections import defaultdict
+from collections import ChainMap, defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from journal.errors import ValidationError
 from journal.i18n import N_, _
 from journal.models import effective_origin
-from journal.reports.plan import CARRY_LOOKAHEAD_DAYS, PlanFigures, carried_out, plan_figures
+from journal.reports.model import (  # noqa: F401 - the report's parts, re-exported
+    Birthday,
+    ContactMet,
+    Day,
+    Group,
+    Kind,
+    OverdueContact,
+    PeriodFigures,
+    Ref,
+    Report,
+    ReportEntry,
+    Totals,
+)
+from journal.reports.plan import CARRY_LOOKAHEAD_DAYS, carried_out, plan_figures
 from journal.routine.expenses import sum_by_currency
 from journal.search.index import SearchIndex, entry_organisations
 
 if TYPE_CHECKING:
-    from journal.clients.complaints import ComplaintSummary
     from journal.config.model import TierTable
 
 Documents = Callable[[list[int]], Mapping[str, dict[str, Any]]]
@@ -57,7 +68,6 @@ __all__ = [
     "Birthday", "ContactMet", "Day", "Group", "OverdueContact", "PeriodFigures", "Ref", "Report",
     "ReportEntry", "Totals", "build_period_report", "entries_needed_until",
 ]
-Kind = Literal["week", "month", "quarter"]
 
 NO_ORGANISATION = N_("(no organisation)")  # stays English in the data; shown through _()
 NO_PROJECT = N_("(no project)")
@@ -66,147 +76,6 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "September", "October", "November", "December")
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 Tables = Mapping[str, Mapping[str, dict[str, Any]]]
-
-
-@dataclass(frozen=True)
-class Ref:
-    """A linked document: its id and display name."""
-
-    id: str
-    name: str
-
-
-@dataclass
-class ReportEntry:
-    """One entry as a report shows it. ``minutes`` is None unless both times are known."""
-
-    id: str
-    date: date
-    time: str | None
-    end_time: str | None
-    event: str
-    status: str
-    summary: str = ""
-    contacts: list[Ref] = field(default_factory=list)
-    projects: list[Ref] = field(default_factory=list)
-    organisations: list[Ref] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    minutes: int | None = None
-    expenses: list[dict[str, Any]] = field(default_factory=list)  # {amount, currency, note}
-    priority: str = ""  # "high" / "low"; "" is normal
-    origin: str = "unplanned"  # or "planned" (journal.models.effective_origin)
-    carried_from: list[str] = field(default_factory=list)  # ISO days it was carried away from
-
-
-@dataclass
-class Day:
-    """A day of the period that has entries or a note (empty days are left out)."""
-
-    date: date
-    weekday: str
-    note: str
-    entries: list[ReportEntry]
-
-
-@dataclass
-class Totals:
-    entries: int = 0
-    done: int = 0
-    planned: int = 0
-    cancelled: int = 0
-    minutes: int = 0  # done entries with both times
-    timed_entries: int = 0  # done entries with both times
-    time_only_entries: int = 0  # done entries with a start time but no end time
-    planned_minutes: int = 0
-    expenses: dict[str, int | float] = field(default_factory=dict)  # currency -> sum (done)
-
-
-@dataclass
-class Group:
-    """The period's work for one organisation or project (``id`` None: the "none" bucket)."""
-
-    id: str | None
-    name: str
-    entries: int = 0
-    done: int = 0
-    minutes: int = 0
-    entry_ids: list[str] = field(default_factory=list)  # chronological
-    plan: PlanFigures = field(default_factory=PlanFigures)  # incl. entries carried out
-
-
-@dataclass
-class PeriodFigures:
-    """One month of a quarter: its label, entries, done entries and hours done."""
-
-    label: str
-    start: date
-    end: date
-    entries: int = 0
-    done: int = 0
-    minutes: int = 0
-    plan: PlanFigures = field(default_factory=PlanFigures)
-
-
-@dataclass
-class ContactMet:
-    id: str
-    name: str
-    organisation: str
-    meetings: int
-    last: date
-
-
-@dataclass
-class OverdueContact:
-    id: str
-    name: str
-    organisation: str
-    cadence_days: int
-    last_contact: date | None  # None: never met
-    days_since: int | None
-    overdue_days: int | None
-
-
-@dataclass
-class Birthday:
-    id: str
-    name: str
-    organisation: str
-    date: date  # the birthday in the next period
-    turns: int | None  # None when the birth year is unknown
-
-
-@dataclass
-class Report:
-    kind: Kind
-    start: date
-    end: date
-    label: str  # "2026-W47" / "November 2026"
-    today: date
-    next_start: date
-    next_end: date
-    next_label: str
-    totals: Totals
-    days: list[Day]
-    by_organisation: list[Group]
-    by_project: list[Group]
-    contacts_met: list[ContactMet]
-    still_open: list[ReportEntry]
-    planned_next: list[ReportEntry]
-    birthdays_next: list[Birthday]
-    top_organisations: list[Group] = field(default_factory=list)  # months only
-    top_projects: list[Group] = field(default_factory=list)  # months only
-    overdue_contacts: list[OverdueContact] = field(default_factory=list)  # months only
-    complaints: ComplaintSummary | None = None  # months only
-    review_id: str = ""  # "2026-W47" / "2026-11" / "2026-Q4"
-    review: str = ""  # the written part (Markdown as the user wrote it)
-    plan: PlanFigures = field(default_factory=PlanFigures)
-    carried: list[ReportEntry] = field(default_factory=list)  # carried out of the period
-    months: list[PeriodFigures] = field(default_factory=list)  # quarters only
-
-    def entries(self) -> dict[str, ReportEntry]:
-        """The period's entries by id (groups refer to them by id)."""
-        return {e.id: e for d in self.days for e in d.entries}
 
 
 # -- helpers ----------------------------------------------------------------------------------------
@@ -296,13 +165,29 @@ def _sort_key(e: ReportEntry) -> tuple[date, str, str]:
 
 def _in_period(tables: Tables, names: _Names, start: date, end: date,
                index: SearchIndex | None) -> list[ReportEntry]:
+    """The entries of a period. A repeating entry counts as its occurrences there (virtual
+    documents with ``@`` in their ids, which the caller put in ``tables``), never as itself."""
     entries = tables.get("entries") or {}
+    lo, hi = start.isoformat(), end.isoformat()
     if index is not None:
-        found = [names.entry(i, entries[i]) for i in index.between(start, end)]
+        found = [names.entry(i, entries[i]) for i in index.between(start, end)
+                 if i in entries and not _is_series(entries[i])]
+        # occurrences: all of a small period's table, or the added layer of the app's ChainMap
+        layers = entries.maps[1:] if isinstance(entries, ChainMap) else [entries]
+        found += [names.entry(i, d) for layer in layers for i, d in layer.items()
+                  if "@" in i and lo <= d.get("date", "") <= hi]
     else:
-        lo, hi = start.isoformat(), end.isoformat()
-        found = [names.entry(i, d) for i, d in entries.items() if lo <= d.get("date", "") <= hi]
+        found = [names.entry(i, d) for i, d in entries.items()
+                 if lo <= d.get("date", "") <= hi and not _is_series(d)]
     return sorted(found, key=_sort_key)
+
+
+def _is_series(doc: Mapping[str, Any]) -> bool:
+    if not doc.get("recurrence"):
+        return False
+    from journal.recurrence.series import is_series
+
+    return is_series(doc)
 
 
 # -- building ---------------------------------------------------------------------------------------

@@ -21,7 +21,8 @@ from typing import Any
 from journal.i18n import _, ngettext
 from journal.i18n.formats import money, period_name, quarter_title, week_title
 from journal.i18n.terms import value_name
-from journal.reports.summary import NO_ORGANISATION, NO_PROJECT, Group, Report, ReportEntry
+from journal.reports.model import Group, Report, ReportEntry
+from journal.reports.summary import NO_ORGANISATION, NO_PROJECT
 from journal.text import counted, sheet_text
 
 WIDTHS = {"A": 13, "B": 12, "C": 40, "D": 11, "E": 28, "F": 28, "G": 28, "H": 60}

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from journal.errors import NotFoundError, ValidationError
 from journal.i18n import _
 from journal.models import ENTRY_STATUSES, Entry, Review, check_review_id, utc_now
+from journal.recurrence.usecases import SeriesInTransaction
 
 if TYPE_CHECKING:
     from journal.storage import JournalStore, TablesView
@@ -91,8 +92,12 @@ class RoutineUseCases:
         now = utc_now()
         changes: list[StatusChange] = []
         with self.store.transaction() as tx:
+            series = SeriesInTransaction(tx, now)  # occurrences (ID@DAY): exceptions on a series
             entries = []
             for entry_id in ids:
+                if "@" in entry_id:
+                    entries.append(series.occurrence(entry_id))
+                    continue
                 current = tx.get("entries", entry_id)
                 if current is None:
                     raise NotFoundError(_("entry {entry_id} was deleted meanwhile").format(entry_id=entry_id))
@@ -103,8 +108,12 @@ class RoutineUseCases:
                 if before != status:
                     entry.status = status
                     entry.updated_at = now
-                    tx.replace("entries", entry.id, entry.to_doc())
+                    if "@" in entry.id:
+                        series.change(entry.id, {"status": status})
+                    else:
+                        tx.replace("entries", entry.id, entry.to_doc())
                 changes.append(StatusChange(entry, before))
+            series.write()
         return changes
 
     def toggle_done(self, ref: str, *, today: date, force: bool = False) -> StatusChange:
@@ -128,7 +137,8 @@ class RoutineUseCases:
                                     "{isoformat2}").format(isoformat=target.isoformat(), isoformat2=source.isoformat()))
         day = source.isoformat()
         ids = [i for i, d in self.view.field_between("entries", "date", day, day).items()
-               if d["date"] == day and d["status"] == "planned"]
+               if d["date"] == day and d["status"] == "planned"
+               and not d.get("recurrence")]  # a repeating entry's own date is its first day
         return CarryResult(source, target, self.carry_entries(ids, target) if ids else [])
 
     def carry_entries(self, refs: Iterable[str], target: date) -> list[Entry]:
@@ -140,18 +150,26 @@ class RoutineUseCases:
         now = utc_now()
         moved: list[Entry] = []
         with self.store.transaction() as tx:
+            series = SeriesInTransaction(tx, now)  # an occurrence moves as an exception
             for entry_id in ids:
-                current = tx.get("entries", entry_id)
-                if current is None:
-                    raise NotFoundError(_("entry {entry_id} was deleted meanwhile").format(entry_id=entry_id))
-                entry = Entry.from_doc(entry_id, current)
+                if "@" in entry_id:
+                    entry = series.occurrence(entry_id)
+                else:
+                    current = tx.get("entries", entry_id)
+                    if current is None:
+                        raise NotFoundError(_("entry {entry_id} was deleted meanwhile").format(entry_id=entry_id))
+                    entry = Entry.from_doc(entry_id, current)
                 if entry.date == day:
                     continue
                 entry.carried_from = sorted({*entry.carried_from, entry.date})
                 entry.date = day
                 entry.updated_at = now
-                tx.replace("entries", entry_id, entry.to_doc())
+                if "@" in entry_id:
+                    series.change(entry_id, {"date": day, "carried_from": entry.carried_from})
+                else:
+                    tx.replace("entries", entry_id, entry.to_doc())
                 moved.append(entry)
+            series.write()
         return moved
 
     def unfinished_before(self, day: date, *, days: int = LEFTOVER_DAYS) -> list[Entry]:
@@ -160,7 +178,8 @@ class RoutineUseCases:
         low, high = (day - timedelta(days=days)).isoformat(), (day - timedelta(days=1)).isoformat()
         docs = self.view.field_between("entries", "date", low, high)
         found = [Entry.from_doc(i, d) for i, d in docs.items()
-                 if low <= d["date"] <= high and d["status"] == "planned"]
+                 if low <= d["date"] <= high and d["status"] == "planned"
+                 and not d.get("recurrence")]  # occurrences are not left over
         return sorted(found, key=lambda e: (e.date, e.time or "", e.id))
 
     # -- reviews ------------------------------------------------------------------------------

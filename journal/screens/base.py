@@ -29,7 +29,7 @@ from journal.widgets.inline_editor import InlineEditor
 from journal.widgets.picker import Pick
 
 if TYPE_CHECKING:
-    from journal.app import JournalApp
+    from journal.screens.host import JournalHost
     from journal.service import Journal
     from journal.session import JournalSession
 
@@ -66,8 +66,8 @@ class JournalScreen(TranslatedBindings, Screen[None]):
         self._detail_timer: Timer | None = None
 
     @property
-    def japp(self) -> JournalApp:
-        return cast("JournalApp", self.app)
+    def japp(self) -> JournalHost:
+        return cast("JournalHost", self.app)
 
     @property
     def journal(self) -> Journal:

@@ -31,7 +31,7 @@ from journal.text import clean_line
 from journal.widgets.render import local_time, value_lines
 
 if TYPE_CHECKING:
-    from journal.app import JournalApp
+    from journal.screens.host import JournalHost
     from journal.service import Conflict
 
 _KIND_OF_TABLE = {table: kind for kind, table in KIND_TABLE.items()}
@@ -78,8 +78,8 @@ class ResolveScreen(TranslatedBindings, ModalScreen[bool]):
         self.table, self.doc_id = table, doc_id
 
     @property
-    def japp(self) -> JournalApp:
-        return cast("JournalApp", self.app)
+    def japp(self) -> JournalHost:
+        return cast("JournalHost", self.app)
 
     def items(self) -> list[Conflict]:
         """The document's conflicts per field, numbered as ``resolve_conflict(take=N)`` counts
@@ -157,8 +157,8 @@ class ConflictsScreen(TranslatedBindings, ModalScreen[tuple[str, str] | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", N_("Close"))]
 
     @property
-    def japp(self) -> JournalApp:
-        return cast("JournalApp", self.app)
+    def japp(self) -> JournalHost:
+        return cast("JournalHost", self.app)
 
     def compose(self) -> ComposeResult:
         tables = self.japp.journal.tables

@@ -33,6 +33,7 @@ from journal.models import effective_origin
 from journal.routine.usecases import LEFTOVER_DAYS
 from journal.screens.base import EntryDefaults, JournalScreen
 from journal.screens.dialogs import ConfirmScreen, PromptScreen
+from journal.widgets.agenda_pane import AgendaPane
 from journal.widgets.entry_detail import EntryDetail
 from journal.widgets.entry_list import EntryList
 from journal.widgets.inline_editor import InlineEditor
@@ -75,6 +76,8 @@ class DayScreen(JournalScreen):
         Binding("e", "edit", N_("Edit"), tooltip=N_("Edit the selected entry (or enter)")),
         Binding("O", "order", N_("Order"), show=False, key_display="O",
                 tooltip=N_("Order the day by priority or by time")),
+        Binding("F", "follow_up", N_("Follow up"), show=False, key_display="F",
+                tooltip=N_("Plan a follow-up of the selected entry")),
         # not in the footer (80 columns are full; ? and ctrl+p list it): deleting is rare
         Binding("d", "delete", N_("Delete"), show=False, tooltip=N_("Delete the selected entry")),
     ]
@@ -96,10 +99,12 @@ class DayScreen(JournalScreen):
         yield InlineEditor(id="note-editor")
         with Container(id="day-body"):
             with Container(id="day-list"):
-                yield EntryList(lambda: self.journal.tables, id="day-table")
+                yield EntryList(self.session.entry_tables, id="day-table")
                 yield Static(Content.styled(_("No entries on this day. Press n to write one."),
                                             "$text-muted"), id="day-empty")
-            yield EntryDetail(lambda: self.journal.tables, lambda: self.japp.generation,
+                yield AgendaPane(id="day-agenda")
+            yield EntryDetail(self.session.entry_tables, lambda: self.japp.generation,
+                              follow_ups=self.session.follow_ups_of,
                               id="day-detail")
         yield Footer(compact=True)
 
@@ -115,7 +120,7 @@ class DayScreen(JournalScreen):
     def reload(self, select: str | None = None) -> None:
         select, self._select_later = select or self._select_later, None
         day = self.day.isoformat()
-        docs = self.journal.tables.get("entries", {})
+        docs = self.session.entry_tables().get("entries", {})  # occurrences too
         ids = order_ids(self.session.entry_ids_on(day), docs, self.order)
         today = self.japp.today
         self.leftovers = self._leftovers(docs) if self.day == today else []
@@ -135,6 +140,8 @@ class DayScreen(JournalScreen):
         self.table.set_entries(rows, select=select)
         self.query_one("#day-empty").display = not rows
         self.table.display = bool(rows)
+        # the agenda pane: what else needs doing now (on today only)
+        self.query_one(AgendaPane).show(self.session.home_agenda(self.japp.now()) if self.day == today else None)
         self._show_detail()
 
     def _leftovers(self, docs: dict[str, dict[str, Any]]) -> list[str]:
@@ -144,7 +151,9 @@ class DayScreen(JournalScreen):
         found = []
         for back in range(LEFTOVER_DAYS, 0, -1):
             day = (self.day - timedelta(days=back)).isoformat()
-            found += [i for i in self.session.entry_ids_on(day) if docs[i].get("status") == "planned"]
+            # not an occurrence of a repeating entry: the next one comes anyway
+            found += [i for i in self.session.entry_ids_on(day)
+                      if "@" not in i and docs[i].get("status") == "planned"]
         return found
 
     def _header(self, ids: list[str], docs: dict[str, dict[str, Any]]) -> None:
@@ -193,6 +202,11 @@ class DayScreen(JournalScreen):
     def show_entry(self, entry_id: str) -> None:
         """Jump to the entry's day with the entry selected (from search, a cross-index, a save)."""
         doc = self.journal.tables.get("entries", {}).get(entry_id)
+        if doc is None and "@" in entry_id:  # an occurrence of a repeating entry
+            try:
+                doc = {"date": self.journal.get_entry(entry_id).date}
+            except JournalError:
+                doc = None
         if doc is None:
             return
         if entry_id in self.leftovers and entry_id in self.table.entry_ids:
@@ -257,6 +271,10 @@ class DayScreen(JournalScreen):
         if self.table.selected_id:
             self.japp.edit_entry(self.table.selected_id)
 
+    def action_follow_up(self) -> None:
+        if self.table.selected_id:
+            self.japp.follow_up(self.table.selected_id)
+
     def action_delete(self) -> None:
         if self.table.selected_id:
             self.japp.delete_entry(self.table.selected_id)
@@ -312,7 +330,7 @@ class DayScreen(JournalScreen):
         self.refresh_after_change()
 
     def can_act(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("edit", "delete", "tick") and not self.table.selected_id:
+        if action in ("edit", "delete", "tick", "follow_up") and not self.table.selected_id:
             return None  # shown greyed out: there is nothing to act on
         if self.live and self.note_editor.is_open and action in (
                 "tick", "carry", "note", "edit", "delete", "day", "today", "goto", "order"):
@@ -336,6 +354,8 @@ class DayScreen(JournalScreen):
             yield SystemCommand(_("Tick off"), _("Planned ↔ done for the selected entry (x)"),
                                 self.action_tick)
             yield SystemCommand(_("Edit entry"), _("Edit the selected entry (e)"), self.action_edit)
+            yield SystemCommand(_("Follow up…"), _("Plan a follow-up of the selected entry (F)"),
+                                self.action_follow_up)
             yield SystemCommand(_("Delete entry"), _("Delete the selected entry (d)"),
                                 self.action_delete)
         yield from self.conflict_commands()

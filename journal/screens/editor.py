@@ -17,6 +17,7 @@ instead of vanishing, and fields this edit did not touch keep their newer values
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import on
@@ -50,13 +51,13 @@ from journal.widgets.picker import NamePicker, Pick
 from journal.widgets.render import plain
 
 if TYPE_CHECKING:
-    from journal.app import JournalApp
+    from journal.screens.host import JournalHost
     from journal.session import JournalSession
 
 _PICKERS = (("contact", N_("Contacts")), ("organisation", N_("Organisations")), ("project", N_("Projects")))
 _PRIORITIES = (("high", "high"), ("normal", ""), ("low", "low"))
 _ORIGINS = ((N_("planned ahead"), "planned"), (N_("came up"), ""))
-_TEXT_FIELDS = ("date", "time", "end", "event", "tags", "expenses")
+_TEXT_FIELDS = ("date", "time", "end", "event", "tags", "expenses", "repeat", "remind")
 
 
 def link_request(refs: dict[str, list[str]]) -> LinkRequest:
@@ -92,7 +93,8 @@ class EditorScreen(TranslatedBindings, ModalScreen[str | None]):
         if entry_id is not None:
             # The document as it is now: the store never changes a handed-out document, so this
             # stays the starting point the service compares against when saving.
-            self.base = tables["entries"][entry_id]
+            self.base = self.session.entry_tables()["entries"].get(entry_id) or \
+                self.japp.journal.get_entry(entry_id).to_doc()  # an occurrence not shown yet
             doc = self.base
             picks = {kind: [Pick(i, label(tables, kind, i)) for i in doc.get(field, ())]
                      for kind, field in KIND_LINK_FIELD.items()}
@@ -116,8 +118,8 @@ class EditorScreen(TranslatedBindings, ModalScreen[str | None]):
         self._currency: str | None = None
 
     @property
-    def japp(self) -> JournalApp:
-        return cast("JournalApp", self.app)
+    def japp(self) -> JournalHost:
+        return cast("JournalHost", self.app)
 
     @property
     def session(self) -> JournalSession:
@@ -175,6 +177,7 @@ class EditorScreen(TranslatedBindings, ModalScreen[str | None]):
                     yield Select([(_(label), value) for label, value in _ORIGINS],
                                  value=self._origin, allow_blank=False, id="origin",
                                  compact=True)
+                yield from self._follow_through_rows(doc)
                 with Horizontal(classes="form-row"):
                     yield Label(_("Expenses"), classes="form-label")
                     yield Input(format_expenses(doc.get("expenses", ())), id="expenses",
@@ -187,6 +190,21 @@ class EditorScreen(TranslatedBindings, ModalScreen[str | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Save (ctrl+s)"), variant="primary", id="save", compact=True)
                 yield Button(_("Cancel (esc)"), id="cancel", compact=True)
+
+    def _follow_through_rows(self, doc: dict[str, Any]) -> ComposeResult:
+        """Repeat (not for one occurrence: that belongs to its series) and Remind."""
+        from journal.widgets.repeat_field import RepeatRow
+
+        occurrence = "@" in (self.entry_id or "")
+        series = (self.entry_id or "").split("@")[0]
+        yield RepeatRow(str(doc.get("recurrence") or ""), date.fromisoformat(doc["date"]),
+                        disabled_reason=_("how it repeats: edit the series {series}").format(series=series[-6:])
+                        if occurrence else "")
+        with Horizontal(classes="form-row"):
+            yield Label(_("Remind"), classes="form-label")
+            remind = str(doc.get("remind_at") or "").replace("T", " ")
+            yield Input(remind, id="remind", compact=True,
+                        placeholder=_("15m, 1h, 1d before; 09:00; 2026-12-06 18:00"))
 
     def on_mount(self) -> None:
         self._initial = self._snapshot()
@@ -262,6 +280,7 @@ class EditorScreen(TranslatedBindings, ModalScreen[str | None]):
                                                 self.default_currency())
         except JournalError as exc:
             errors["expenses"] = str(exc)
+        self._read_follow_through(fields, errors)
         fields["summary"] = self.query_one("#summary", TextArea).text.rstrip()
         fields["complaint"] = self.query_one("#complaint", Checkbox).value
         fields["resolved_on"], fields["resolution"] = None, ""
@@ -279,12 +298,36 @@ class EditorScreen(TranslatedBindings, ModalScreen[str | None]):
         links = {k: self.query_one(f"#pick-{k}", NamePicker).picks for k, _ in _PICKERS}
         return FormValues(fields, links, errors)
 
+    def _read_follow_through(self, fields: dict[str, Any], errors: dict[str, str]) -> None:
+        """``recurrence`` and ``remind_at`` from the Repeat and Remind boxes (a new series starts
+        on the rule's first day on or after the date; an unchanged reminder moves with the
+        entry's start)."""
+        from journal.widgets.repeat_field import moved_reminder, read_remind, read_repeat
+
+        day = date.fromisoformat(fields["date"]) if "date" in fields else None
+        self._repeat_words = ""
+        if "@" not in (self.entry_id or ""):
+            rule, problem, self._repeat_words = read_repeat(
+                self.query_one("#repeat", Input).value, day)
+            if problem:
+                errors["repeat"] = problem
+            fields["recurrence"] = rule
+        text = self.query_one("#remind", Input).value
+        before = str(self.start.get("remind_at") or "")
+        if before and text.strip() == before.replace("T", " ") and day is not None:
+            fields["remind_at"] = moved_reminder(before, self.start, fields)
+            return
+        at, problem = read_remind(text, fields.get("date"), fields.get("time"))
+        if problem:
+            errors["remind"] = problem
+        fields["remind_at"] = at
+
     def _check(self) -> FormValues:
         """Show the parsed date (or what is wrong with it) and the other problems inline."""
         values = self.values()
         hint = self.query_one("#when-hint", Static)
-        problems = [values.errors[k] for k in ("date", "time", "end", "expenses", "resolved")
-                    if k in values.errors]
+        problems = [values.errors[k] for k in ("date", "time", "end", "expenses", "resolved",
+                                               "repeat", "remind") if k in values.errors]
         if problems:
             hint.update(plain(" · ".join(problems)))
         else:
@@ -300,9 +343,13 @@ class EditorScreen(TranslatedBindings, ModalScreen[str | None]):
             spent = values.fields.get("expenses") or []
             money = (ngettext(" · {n} expense", " · {n} expenses", len(spent)).format(n=len(spent))
                      if spent else "")
-            hint.update(plain(f"{format_date_human(day)}{when}{money}"))
+            words = getattr(self, "_repeat_words", "")
+            repeat = f" · ↻ {words}" if words else ""
+            remind = (_(" · remind {replace}").format(replace=values.fields['remind_at'].replace('T', ' '))
+                      if values.fields.get("remind_at") else "")
+            hint.update(plain(f"{format_date_human(day)}{when}{money}{repeat}{remind}"))
         hint.set_class(bool(problems), "error")
-        for name in ("date", "time", "end", "event", "expenses", "resolved"):
+        for name in ("date", "time", "end", "event", "expenses", "resolved", "repeat", "remind"):
             self.query_one(f"#{name}", Input).set_class(name in values.errors, "-invalid")
         return values
 
@@ -328,6 +375,10 @@ class EditorScreen(TranslatedBindings, ModalScreen[str | None]):
     @on(Input.Changed, "#date")
     def _date_changed(self) -> None:
         values = self._check()
+        if "date" not in values.errors:
+            from journal.widgets.repeat_field import RepeatRow
+
+            self.query_one(RepeatRow).follow_date(date.fromisoformat(values.fields["date"]))
         status = self.query_one("#status", Select)
         if self.base is None and "date" not in values.errors and status.value == self._auto_status:
             day = parse_date(values.fields["date"])
@@ -362,6 +413,8 @@ class EditorScreen(TranslatedBindings, ModalScreen[str | None]):
     @on(Input.Changed, "#expenses")
     @on(Input.Changed, "#event")
     @on(Input.Changed, "#resolved")
+    @on(Input.Changed, "#repeat")
+    @on(Input.Changed, "#remind")
     def _changed(self, event: Input.Changed) -> None:
         if event.input.id == "event":
             self._apply_template()
@@ -422,9 +475,17 @@ class EditorScreen(TranslatedBindings, ModalScreen[str | None]):
         base = self.base
         defaults: dict[str, Any] = {"time": None, "end_time": None, "summary": "", "tags": [],
                                     "priority": "", "origin": "", "expenses": [],
-                                    "complaint": False, "resolved_on": None, "resolution": ""}
+                                    "complaint": False, "resolved_on": None, "resolution": "",
+                                    "recurrence": None, "remind_at": None}
         changes = {name: value for name, value in values.fields.items()
                    if value != base.get(name, defaults.get(name))}
+        if changes.get("recurrence"):  # now repeating: from the rule's first day, planned
+            from journal.recurrence.expand import first_on_or_after
+
+            first = first_on_or_after(changes["recurrence"], date.fromisoformat(values.fields["date"]))
+            if first is not None and first.isoformat() != values.fields["date"]:
+                changes["date"] = first.isoformat()
+            changes.setdefault("status", "planned")
         tables = self.japp.journal.tables
         add: dict[str, list[str]] = {}
         remove: dict[str, list[str]] = {}
@@ -455,3 +516,4 @@ class EditorScreen(TranslatedBindings, ModalScreen[str | None]):
                                                yes=_("Discard"), no=_("Keep editing")), answered)
             return
         self.dismiss(None)
+

@@ -56,6 +56,12 @@ def _month() -> Screen[Any]:
     return MonthScreen()
 
 
+def _calendar() -> Screen[Any]:
+    from journal.screens.calendar import CalendarScreen
+
+    return CalendarScreen()
+
+
 MODES: dict[str, Callable[[], Screen[Any]]] = {
     "journal": _journal, "search": _search, "contacts": _contacts, "projects": _projects,
-    "organisations": _organisations, "week": _week, "month": _month}
+    "organisations": _organisations, "week": _week, "month": _month, "calendar": _calendar}

@@ -93,9 +93,9 @@ class SearchScreen(JournalScreen):
         yield Input(placeholder=_("Search: {hint}").format(hint=_(_HINT)), id="search-query")
         yield Static(Content.styled(_HINT, "$text-muted"), id="search-status")
         with Container(id="search-body"):
-            yield EntryList(lambda: self.journal.tables, show_date=True, id="search-results")
-            yield EntryDetail(lambda: self.journal.tables, lambda: self.japp.generation,
-                              id="search-detail")
+            yield EntryList(self.session.entry_tables, show_date=True, id="search-results")
+            yield EntryDetail(self.session.entry_tables, lambda: self.japp.generation,
+                              follow_ups=self.session.follow_ups_of, id="search-detail")
         yield Footer(compact=True)
 
     @property
@@ -162,7 +162,7 @@ class SearchScreen(JournalScreen):
         self._limit = FIRST_RESULTS
         started = time.perf_counter()
         try:
-            ids = index.search(text, today=self.japp.today, limit=self._limit)
+            ids = self.session.search_entries(index, text, self._limit)
             rows = self._with_notes(text, ids)
         except AmbiguousNameError as exc:
             self._status(ambiguity(exc))
@@ -193,7 +193,7 @@ class SearchScreen(JournalScreen):
         notes = self._notes[1].search(text, today=self.japp.today)
         if not notes:
             return ids
-        entries = tables.get("entries", {})
+        entries = self.session.entry_tables().get("entries", {})  # occurrences too
         if len(ids) >= self._limit:  # a cut list: notes older than its last entry come later
             oldest = entries[ids[-1]]["date"] if ids and ids[-1] in entries else ""
             notes = [n for n in notes if n.date >= oldest]
@@ -206,7 +206,7 @@ class SearchScreen(JournalScreen):
             return list(self.results.entry_ids)
         self._limit *= 4
         try:
-            ids = index.search(self.query_input.value, today=self.japp.today, limit=self._limit)
+            ids = self.session.search_entries(index, self.query_input.value, self._limit)
             return self._with_notes(self.query_input.value, ids)
         except JournalError:
             return list(self.results.entry_ids)

@@ -34,7 +34,7 @@ from journal.i18n import N_, _, chinese
 from journal.i18n.formats import period_name, quarter_label, week_label
 from journal.i18n.terms import kind_name
 from journal.reports.render import render_markdown
-from journal.reports.summary import build_period_report, next_period
+from journal.reports.summary import build_period_report, entries_needed_until, next_period
 from journal.routine.reviews import is_chinese, is_unwritten, review_id, template
 from journal.screens.base import JournalScreen
 from journal.screens.dialogs import PromptScreen
@@ -114,7 +114,8 @@ class PeriodScreen(JournalScreen):
 
     def reload(self) -> None:
         # the search index, when built, turns the report's scan of every entry into two bisects
-        report = build_period_report(self.journal.tables, self.first, self.last,
+        tables = self.session.report_tables(self.first, entries_needed_until(self.kind, self.last))
+        report = build_period_report(tables, self.first, self.last,
                                      today=self.japp.today, kind=self.kind,
                                      index=self.session.current_index(),
                                      tiers=self.japp.config.tiers)

@@ -22,7 +22,7 @@ from journal.screens.translated import TranslatedBindings
 from journal.widgets.render import plain
 
 if TYPE_CHECKING:
-    from journal.app import JournalApp
+    from journal.screens.host import JournalHost
 
 _TEXT = (
     N_("journal keeps your visits, calls and meetings — and the people, clients and projects they "
@@ -40,7 +40,7 @@ class WelcomeScreen(TranslatedBindings, Screen[bool]):
     ]
 
     def compose(self) -> ComposeResult:
-        path = str(cast("JournalApp", self.app).journal.path)
+        path = str(cast("JournalHost", self.app).journal.path)
         with Center(), Vertical(classes="dialog welcome"):
             yield Static(Content.styled(_("Welcome to journal"), "bold $accent"))
             yield Static(Content(_(_TEXT)))
@@ -54,7 +54,7 @@ class WelcomeScreen(TranslatedBindings, Screen[bool]):
 
     @on(Button.Pressed, "#sample")
     def action_sample(self) -> None:
-        app = cast("JournalApp", self.app)
+        app = cast("JournalHost", self.app)
         with app.guard():
             load_sample(app.journal, app.today)
             self.notify(_("Sample data loaded: a fortnight around today."), markup=False)

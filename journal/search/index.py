@@ -23,13 +23,10 @@ Chinese has no spaces, so every word is a substring match, for English too (``me
 
 from __future__ import annotations
 
-import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
-from itertools import accumulate
 from typing import Any, Literal
 
 from journal.config.model import DEFAULT_TIERS, TierTable
@@ -37,125 +34,28 @@ from journal.errors import ValidationError
 from journal.i18n import _
 from journal.models import entry_organisations  # noqa: F401 - part of this module's interface
 from journal.names.matching import NameMatcher, gc_paused
+from journal.search.filing import (
+    POSTING_KINDS,
+    IndexState,
+    Lists,
+    encode,
+    file_entry,
+    join_haystacks,
+    name_info,
+)
 from journal.search.query import Query, Term, parse_query
 from journal.text import fold
 
-__all__ = ["IndexState", "Query", "SearchIndex", "entry_organisations", "entry_text", "file_entry",
-           "name_info", "parse_query", "sort_key"]
+__all__ = ["Query", "SearchIndex", "entry_organisations", "parse_query", "status_named"]
 
 Kind = Literal["contact", "project", "organisation"]
 STATUSES = ("done", "planned", "cancelled")
 # Spellings users type for a status; prefixes of the canonical words are accepted too.
 _STATUS_WORDS = {"canceled": "cancelled", "完成": "done", "已完成": "done", "计划": "planned",
                  "计划中": "planned", "待办": "planned", "取消": "cancelled", "已取消": "cancelled"}
-_SEP = "\x00"  # between fields of one haystack: a phrase never matches across fields
-_END = "\x01"  # between haystacks; the query parser drops control characters, so no word has these
-_END_B = _END.encode()
 #: The query fields that name a document, and the kind they name.
 _NAME_FIELDS: dict[str, Kind] = {"contact": "contact", "project": "project", "org": "organisation"}
 _SCAN_SHARE = 4  # use the whole-blob scan when the candidates exceed 1/_SCAN_SHARE of the range
-
-
-def _norm(text: str) -> str:
-    """:func:`fold` without its cache (haystacks are unique; the cache would only churn)."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
-NameInfo = tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]], dict[str, str]]
-_MISSING = ("", "")
-POSTING_KINDS = ("contact", "project", "org", "tag", "status")
-_Lists = defaultdict[str, list[int]]
-
-
-def name_info(tables: Mapping[str, Mapping[str, dict[str, Any]]]) -> NameInfo:
-    """What haystacks take from the documents entries link to: per contact and project its folded
-    name and organisation id, per organisation its folded name. Nothing else of those documents
-    reaches the index, which is what lets the cache patch it when only entries changed."""
-    def info(table: str) -> dict[str, tuple[str, str]]:
-        return {i: (_norm(str(d.get("name", ""))), d.get("organisation_id") or "")
-                for i, d in (tables.get(table) or {}).items()}
-
-    orgs = tables.get("organisations") or {}
-    return info("contacts"), info("projects"), {i: _norm(str(d.get("name", ""))) for i, d in orgs.items()}
-
-
-def sort_key(entry_id: str, doc: Mapping[str, Any]) -> str:
-    """``date[time] id``: the index's order. One string sorts several times faster than a tuple; an entry
-    without a time sorts before the timed ones of its day (' ' < '0')."""
-    return f"{doc.get('date', '')}{doc.get('time') or ''} {entry_id}"
-
-
-def entry_text(doc: Mapping[str, Any]) -> str:
-    """The part of an entry's haystack that comes from the entry itself: its event, summary and
-    tags, folded; the names of what it links to follow it (:func:`file_entry`)."""
-    text = f"{doc.get('event', '')}{_SEP}{doc.get('summary', '')}"
-    tags = doc.get("tags")
-    return _norm(f"{text}{_SEP}{_SEP.join(tags)}" if tags else text)
-
-
-def file_entry(pos: int, doc: Mapping[str, Any], names: NameInfo,
-               postings: tuple[_Lists, _Lists, _Lists, _Lists]) -> str:
-    """Append ``pos`` to the (contact, project, organisation, tag) posting lists ``doc`` belongs
-    in — organisations directly and through its contacts and projects — and return its
-    haystack. The single definition shared by the full build and the cache's incremental
-    refresh; written as one flat function because it runs for every entry of every build."""
-    by_contact, by_project, by_org, by_tag = postings
-    c_info, p_info, o_name = names
-    text = entry_text(doc)
-    tags = doc.get("tags")
-    if tags:
-        for tag in tags:
-            by_tag[fold(tag)].append(pos)
-    cids, pids, oids = doc.get("contact_ids"), doc.get("project_ids"), doc.get("organisation_ids")
-    if not (cids or pids or oids):
-        return text
-    found: list[str] = []
-    eff: list[str] = list(oids) if oids else []
-    for cid in cids or ():
-        by_contact[cid].append(pos)
-        name, org = c_info.get(cid, _MISSING)
-        found.append(name)
-        if org and org not in eff:
-            eff.append(org)
-    for pid in pids or ():
-        by_project[pid].append(pos)
-        name, org = p_info.get(pid, _MISSING)
-        found.append(name)
-        if org and org not in eff:
-            eff.append(org)
-    for org in eff:
-        by_org[org].append(pos)
-        found.append(o_name.get(org, ""))
-    return f"{text}{_SEP}{_SEP.join(found)}"
-
-
-def encode(text: str) -> bytes:
-    """Haystacks and words are searched as UTF-8: a character's encoding never occurs inside
-    another's, so ``w in s`` exactly when ``encode(w) in encode(s)``, and a cached blob needs no
-    decoding (a visible share of a command at 100k entries)."""
-    return text.encode("utf-8", "surrogatepass")
-
-
-def join_haystacks(hays: Iterable[bytes]) -> tuple[bytes, list[int]]:
-    """The blob of encoded haystacks and their start offsets (one more than there are: the
-    end)."""
-    hays = list(hays)
-    return _END_B.join(hays) + _END_B, [0, *accumulate(len(h) + 1 for h in hays)]
-
-
-@dataclass
-class IndexState:
-    """A :class:`SearchIndex` without its tables: plain lists and dicts (what the on-disk cache
-    stores and its incremental refresh patches). Positions index every list; ``postings`` maps a
-    kind of :data:`POSTING_KINDS` to key -> ascending positions."""
-
-    ids: list[str]
-    dates: list[str]
-    times: list[str]
-    status: list[str]
-    blob: bytes
-    starts: Sequence[int]
-    postings: dict[str, dict[str, list[int]]]
 
 
 class SearchIndex:
@@ -208,7 +108,7 @@ class SearchIndex:
             pos_of[k] = pos
         # One pass in the documents' own order (sequential in memory: twice as fast as walking
         # them in date order at 100k); columns are permuted and posting lists sorted afterwards.
-        postings: dict[str, _Lists] = {k: defaultdict(list) for k in POSTING_KINDS}
+        postings: dict[str, Lists] = {k: defaultdict(list) for k in POSTING_KINDS}
         lists = (postings["contact"], postings["project"], postings["org"], postings["tag"])
         by_status = postings["status"]
         dates0: list[str] = []

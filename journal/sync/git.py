@@ -5,10 +5,10 @@ Why git: users already have it, it works offline and it keeps history. The data 
 rebased. Git config is not versioned, so every clone must register the driver itself: :func:`sync` does it before merging,
 ``journal sync --setup`` does it by hand, and :func:`driver_warning` tells the user when a clone lacks it.
 
-Git runs with argument lists (never a shell), ``GIT_TERMINAL_PROMPT=0``, umask 077 (what it creates
-stays private) and a timeout, so a missing credential fails instead of hanging a TUI; its stderr is
-summarised into one line, not dumped. Git never writes the data file: merges are computed aside and
-applied under the journal's lock (:mod:`journal.sync.locked_merge`), so a sync killed at any instant loses
+This module is the order of the steps (commit, fetch, merge, push) and what each outcome tells the
+user. Git itself runs through :mod:`journal.sync.repo` (argument lists, umask 077, a timeout, errors
+summarised into one line). Git never writes the data file: merges are computed aside and applied
+under the journal's lock (:mod:`journal.sync.locked_merge`), so a sync killed at any instant loses
 no write, and a repository whose config or hooks other users can change is refused
 (:mod:`journal.sync.guard`).
 """
@@ -16,9 +16,7 @@ no write, and a repository whose config or hooks other users can change is refus
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,17 +32,14 @@ from journal.sync.driver import (
     missing_program,
 )
 from journal.sync.guard import (
-    GitPaths,
     check_pushable,
-    check_repository,
     check_staged,
     make_private,
     merge_attribute,
+    open_repo,
     shared,
 )
-from journal.sync.locked_merge import NeedsUser as _NeedsUser
 from journal.sync.locked_merge import (
-    SyncStopped,
     apply_merge,
     finish_interrupted_merge,
     plan_merge,
@@ -52,6 +47,7 @@ from journal.sync.locked_merge import (
     sweep_temp_files,
     sync_lock,
 )
+from journal.sync.repo import NeedsUser, Repo, gist, network_problem, real_path, run_git
 
 if TYPE_CHECKING:
     import subprocess
@@ -60,8 +56,6 @@ if TYPE_CHECKING:
 __all__ = ["SyncResult", "driver_command", "driver_warning", "init", "merge_files", "setup", "sync"]
 
 IGNORE_PATTERNS = ("*.lock", "*.tmp-*", ".journal-cache/", ".journal-backups/")
-LOCAL_TIMEOUT_S = 120.0
-NETWORK_TIMEOUT_S = 120.0
 NOT_A_REPO = (N_("{path} is not inside a git repository: run `journal sync --init [REMOTE_URL]` to "
               "start syncing it"))
 
@@ -81,241 +75,6 @@ class SyncResult:
     needs_user: bool = False
 
 
-# -- git plumbing ----------------------------------------------------------------------------------
-
-
-def _git(cwd: Path, *args: str, timeout: float = LOCAL_TIMEOUT_S,
-         extra_env: dict[str, str] | None = None, stdin: bytes | None = None,
-         cancel: threading.Event | None = None,
-         pass_fds: tuple[int, ...] = ()) -> subprocess.CompletedProcess[str]:
-    """Run git; text out (undecodable bytes replaced). See :func:`_git_bytes`."""
-    import subprocess
-
-    proc = _git_bytes(cwd, *args, timeout=timeout, extra_env=extra_env, stdin=stdin, cancel=cancel,
-                      pass_fds=pass_fds)
-    return subprocess.CompletedProcess(proc.args, proc.returncode,
-                                       proc.stdout.decode("utf-8", "replace"),
-                                       proc.stderr.decode("utf-8", "replace"))
-
-
-def _git_bytes(cwd: Path, *args: str, timeout: float = LOCAL_TIMEOUT_S,
-               extra_env: dict[str, str] | None = None, stdin: bytes | None = None,
-               cancel: threading.Event | None = None,
-               pass_fds: tuple[int, ...] = ()) -> subprocess.CompletedProcess[bytes]:
-    """Run git with umask 077 and a timeout (status 124 when it ran out). With ``cancel``, git is
-    ended (SIGTERM: it removes its own lock files) as soon as the event is set, and
-    :class:`SyncStopped` raised. ``pass_fds``: descriptors git inherits (the sync lock)."""
-    import subprocess
-
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_EDITOR": "true",
-           **(extra_env or {})}
-    argv = ["git", *args]
-    try:
-        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, pass_fds=pass_fds,
-                                stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
-                                **({"umask": 0o077} if os.name == "posix" else {}))
-    except FileNotFoundError:
-        raise JournalError(_("git is not installed (or not on PATH): install git to sync")) from None
-    deadline = time.monotonic() + timeout
-    feed = stdin
-    try:
-        while True:
-            left = deadline - time.monotonic()
-            try:
-                out, err = proc.communicate(feed, timeout=max(0.0, min(left, 0.1) if cancel else left))
-                return subprocess.CompletedProcess(argv, proc.returncode, out, err)
-            except subprocess.TimeoutExpired:
-                feed = None  # already being written; communicate() carries on with it
-                if cancel is not None and cancel.is_set():
-                    _end(proc)
-                    raise SyncStopped(_("the sync was stopped before it finished; nothing is lost: "
-                                      "run `journal sync` to finish it")) from None
-                if time.monotonic() >= deadline:
-                    _end(proc)
-                    return subprocess.CompletedProcess(argv, 124, b"",
-                                                       f"fatal: timed out after {timeout:.0f} s".encode())
-    except BaseException:
-        _end(proc)
-        raise
-
-
-def _end(proc: subprocess.Popen[bytes]) -> None:
-    """End git (SIGTERM first, so it removes its lock files) without waiting for its output: a
-    child of git (ssh) may hold the pipes open long after."""
-    import subprocess
-
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    for pipe in (proc.stdin, proc.stdout, proc.stderr):
-        if pipe is not None:
-            with contextlib.suppress(OSError):
-                pipe.close()
-
-
-def _gist(proc: subprocess.CompletedProcess[str]) -> str:
-    """The line of git's output that says what went wrong, without the ``fatal:`` noise."""
-    lines = [line.strip() for line in (proc.stderr + "\n" + proc.stdout).splitlines() if line.strip()]
-    for line in lines:
-        if line.startswith(("fatal:", "error:")):
-            return line.split(":", 1)[1].strip()[:200]
-    return (lines[-1] if lines else _("git exited with status {returncode}").format(returncode=proc.returncode))[:200]
-
-
-_AUTH = ("terminal prompts disabled", "authentication failed", "permission denied",
-         "could not read username", "could not read password", "host key verification failed",
-         "returned error: 401", "returned error: 403")
-_NETWORK = ("could not resolve", "unable to access", "could not read from remote", "timed out",
-            "does not appear to be a git repository", "connection refused", "unreachable",
-            "no route to host", "connect to", "name resolution", "connection reset", "connection closed")
-
-
-def _network_problem(proc: subprocess.CompletedProcess[str], remote: str) -> tuple[str, bool]:
-    """(one-line message, offline?) for a failed fetch or push: offline means "try later"."""
-    text = (proc.stderr + proc.stdout).lower()
-    if any(s in text for s in _AUTH):
-        return (_("{remote} refused access ({gist}): check your credentials (for ssh, load "
-                  "the key into ssh-agent; for https, a credential helper)").format(remote=remote, gist=_gist(proc)), False)
-    if "repository not found" in text:
-        return _("{remote} says the repository does not exist ({gist})").format(remote=remote, gist=_gist(proc)), False
-    if any(s in text for s in _NETWORK):
-        return _("could not reach {remote} (offline?)").format(remote=remote), True
-    return _("git could not talk to {remote}: {gist}").format(remote=remote, gist=_gist(proc)), False
-
-
-class _Repo:
-    """The repository around the data file, and the few git operations sync needs."""
-
-    def __init__(self, paths: GitPaths, data: Path, cancel: threading.Event | None = None) -> None:
-        self.paths = paths
-        self.root, self.data = paths.root, data
-        self.git_dir, self.common_dir = paths.git_dir, paths.common_dir
-        self.rel = data.relative_to(paths.root).as_posix()
-        self.cancel = cancel
-        #: The sync lock's descriptor while held: local git commands inherit it (see sync.locked_merge).
-        self.hold_fd: int | None = None
-        self._net_env: dict[str, str] | None = None
-        self._steady = 0
-
-    def _options(self) -> dict[str, object]:
-        held = self.hold_fd is not None
-        return {"cancel": None if self._steady else self.cancel,
-                "pass_fds": (self.hold_fd,) if held else ()}
-
-    def _args(self, args: tuple[str, ...]) -> tuple[str, ...]:
-        # A git that holds the sync lock must not leave a detached `gc --auto` holding it too.
-        return ("-c", "gc.auto=0", "-c", "maintenance.auto=false", *args) \
-            if self.hold_fd is not None else args
-
-    def git(self, *args: str, timeout: float = LOCAL_TIMEOUT_S,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-        return _git(self.root, *self._args(args), timeout=timeout, extra_env=env,
-                    **self._options())  # type: ignore[arg-type]
-
-    def git_bytes(self, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-        return _git_bytes(self.root, *self._args(args), stdin=stdin, **self._options())  # type: ignore[arg-type]
-
-    def raw(self, *args: str, stdin: bytes | None = None) -> bytes:
-        """Git's output as bytes (blobs); a failure is a :class:`JournalError`."""
-        proc = self.git_bytes(*args, stdin=stdin)
-        if proc.returncode != 0:
-            raise JournalError(_("git {args} failed: {gist_bytes}").format(args=args[0], gist_bytes=_gist_bytes(proc)))
-        return proc.stdout
-
-    def out(self, *args: str, what: str, env: dict[str, str] | None = None) -> str:
-        proc = self.git(*args, env=env)
-        if proc.returncode != 0:
-            text = proc.stderr.lower()
-            if "tell me who you are" in text or "identity unknown" in text:
-                raise JournalError(_('git needs your name and email for commits: run `git config '
-                                   '--global user.name "Your Name"` and `git config --global '
-                                   'user.email you@example.com`, then sync again'))
-            if "index.lock" in text and "exists" in text:
-                raise JournalError(_("git's index in {root} is locked ({git_dir}/index.lock): "
-                                     "another git command is running there, or one was "
-                                     "killed; if none is running, delete that file, then sync "
-                                     "again").format(root=self.root, git_dir=self.git_dir))
-            raise JournalError(_("{what} failed: {gist}").format(what=what, gist=_gist(proc)))
-        return proc.stdout.strip()
-
-    def config(self, key: str) -> str:
-        return self.git("config", "--get", key).stdout.strip()
-
-    def checkpoint(self) -> None:
-        """Stop here if the sync was asked to stop."""
-        if self.cancel is not None and self.cancel.is_set() and not self._steady:
-            raise SyncStopped(_("the sync was stopped before it finished; nothing is lost: run "
-                              "`journal sync` to finish it"))
-
-    @contextlib.contextmanager
-    def uninterrupted(self) -> Iterator[None]:
-        """A step that must not be cut short by a stop request (applying a merge: short, local)."""
-        self._steady += 1
-        try:
-            yield
-        finally:
-            self._steady -= 1
-
-    def net(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """Fetch or push: ssh must not prompt on the terminal (a TUI owns it), so it runs in batch
-        mode unless the user configured ssh for git themselves. They do not inherit the sync lock
-        (a credential helper they start may live on for minutes)."""
-        self.checkpoint()
-        if self._net_env is None:
-            custom = "GIT_SSH_COMMAND" in os.environ or "GIT_SSH" in os.environ or self.config("core.sshCommand")
-            self._net_env = {} if custom else {"GIT_SSH_COMMAND": "ssh -o BatchMode=yes -o ConnectTimeout=20"}
-        return _git(self.root, *args, timeout=NETWORK_TIMEOUT_S, extra_env=self._net_env,
-                    cancel=self.cancel)
-
-    def has(self, ref: str) -> bool:
-        return self.git("rev-parse", "-q", "--verify", f"{ref}^{{commit}}").returncode == 0
-
-    def unmerged(self) -> list[str]:
-        out = self.git("diff", "--name-only", "--diff-filter=U", "-z").stdout
-        return sorted({p for p in out.split("\0") if p})
-
-    def merging(self) -> bool:
-        return self.has("MERGE_HEAD")
-
-
-def _gist_bytes(proc: subprocess.CompletedProcess[bytes]) -> str:
-    import subprocess
-
-    return _gist(subprocess.CompletedProcess(proc.args, proc.returncode,
-                                             proc.stdout.decode("utf-8", "replace")[:2000],
-                                             proc.stderr.decode("utf-8", "replace")))
-
-
-def _real(data_path: Path | str) -> Path:
-    return Path(os.path.realpath(os.path.expanduser(str(data_path))))
-
-
-def _open_repo(path: Path, cancel: threading.Event | None = None) -> _Repo | None:
-    """The repository holding ``path`` (None if there is none), refused when other users can change
-    its config or hooks (:func:`journal.sync.guard.check_repository`): nothing in it runs before."""
-    folder = path.parent
-    if not folder.is_dir():
-        return None
-    proc = _git(folder, "rev-parse", "--show-toplevel", "--absolute-git-dir", "--git-common-dir",
-                "--git-path", "hooks")
-    if proc.returncode != 0:
-        if "not a git repository" in proc.stderr.lower():
-            return None
-        raise JournalError(_("git cannot use {folder}: {gist}").format(folder=folder, gist=_gist(proc)))
-    lines = proc.stdout.splitlines()
-    if len(lines) != 4:
-        raise JournalError(_("git cannot use {folder}: is it a bare repository?").format(folder=folder))
-    root, git_dir, common, hooks = (_real(folder / line) for line in lines)
-    paths = GitPaths(root, git_dir, common, hooks)
-    check_repository(paths)
-    return _Repo(paths, path, cancel)
-
-
 @contextlib.contextmanager
 def _journal_lock(path: Path) -> Iterator[None]:
     """Hold the journal's write lock around commit and merge (not the network), so a TUI or
@@ -330,7 +89,7 @@ def _journal_lock(path: Path) -> Iterator[None]:
 # -- setting a repository up -----------------------------------------------------------------------
 
 
-def _ensure_setup(repo: _Repo, *, force_driver: bool = False, ignore: bool = True) -> list[str]:
+def _ensure_setup(repo: Repo, *, force_driver: bool = False, ignore: bool = True) -> list[str]:
     """Register the driver in this clone (when missing or broken, or always with ``force_driver``),
     make sure ``.gitattributes`` routes the file to it and (with ``ignore``; not on every sync, so a
     pattern the user removed stays removed) that ``.gitignore`` hides the derived files; keep the
@@ -398,9 +157,9 @@ def setup(data_path: Path | str) -> SyncResult:
     """``journal sync --setup``: register the driver in this clone (with this program) and make the
     repository private. If a merge without the driver left the data file conflicted, redo that
     file's merge (here, under the journal's lock: git never writes the file)."""
-    path = _real(data_path)
+    path = real_path(data_path)
     try:
-        repo = _open_repo(path)
+        repo = open_repo(path)
         if repo is None:
             return SyncResult(False, _(NOT_A_REPO).format(path=path))
         with sync_lock(repo):
@@ -424,21 +183,21 @@ def init(data_path: Path | str, url: str | None = None, *,
     on two machines may be joined: the driver merges the two journals document by document)."""
     from journal.storage import JournalStore, empty_tables
 
-    path = _real(data_path)
+    path = real_path(data_path)
     notes: list[str] = []
     try:
-        repo = _open_repo(path, cancel)
+        repo = open_repo(path, cancel)
         if repo is None:
             folder = path.parent
-            if folder in (_real(Path.home()), Path(folder.anchor)):
+            if folder in (real_path(Path.home()), Path(folder.anchor)):
                 raise JournalError(_("refusing to make {folder} a git repository: move the "
                                      "journal into a folder of its own (e.g. "
                                      "~/journal/journal.json, then --file or $JOURNAL_FILE)").format(folder=folder))
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            proc = _git(folder, "init", "-q")
+            proc = run_git(folder, "init", "-q")
             if proc.returncode != 0:
-                raise JournalError(_("git init failed: {gist}").format(gist=_gist(proc)))
-            repo = _open_repo(path, cancel)
+                raise JournalError(_("git init failed: {gist}").format(gist=gist(proc)))
+            repo = open_repo(path, cancel)
             assert repo is not None
             notes.append(_("created a git repository in {folder}").format(folder=folder))
         if not path.exists():
@@ -475,9 +234,9 @@ def sync(data_path: Path | str, message: str | None = None, *,
     user can meet (no repository, no remote, offline, a merge that needs them) is a result with a
     one-line summary, not an exception, so the CLI and the TUI report it the same way. Setting
     ``cancel`` stops it at the next safe point (the app quitting)."""
-    path = _real(data_path)
+    path = real_path(data_path)
     try:
-        repo = _open_repo(path, cancel)
+        repo = open_repo(path, cancel)
     except JournalError as exc:
         return SyncResult(False, str(exc))
     if repo is None:
@@ -491,7 +250,7 @@ def _default_message() -> str:
     return f"journal: sync from {socket.gethostname()}"
 
 
-def _branch(repo: _Repo) -> str:
+def _branch(repo: Repo) -> str:
     proc = repo.git("symbolic-ref", "-q", "--short", "HEAD")
     if proc.returncode != 0:
         raise JournalError(_("{root} is not on a branch (detached HEAD): check one out with "
@@ -499,7 +258,7 @@ def _branch(repo: _Repo) -> str:
     return proc.stdout.strip()
 
 
-def _remote_of(repo: _Repo, branch: str) -> tuple[str | None, str, bool]:
+def _remote_of(repo: Repo, branch: str) -> tuple[str | None, str, bool]:
     """(remote, its branch, upstream configured?): the branch's upstream, else origin (or the only
     remote) and the same branch name."""
     remote = repo.config(f"branch.{branch}.remote")
@@ -511,7 +270,7 @@ def _remote_of(repo: _Repo, branch: str) -> tuple[str | None, str, bool]:
     return chosen, branch, False
 
 
-def _commit(repo: _Repo, message: str) -> bool:
+def _commit(repo: Repo, message: str) -> bool:
     """Commit the data file (and our .gitattributes/.gitignore lines) if they changed; nothing
     else the user may have staged is included (``git commit -- paths``)."""
     paths = [p for p in (".gitattributes", ".gitignore") if (repo.root / p).exists()]
@@ -532,18 +291,18 @@ def _commit(repo: _Repo, message: str) -> bool:
     return True
 
 
-def _sync(repo: _Repo, message: str | None, *, allow_unrelated: bool = False) -> SyncResult:
+def _sync(repo: Repo, message: str | None, *, allow_unrelated: bool = False) -> SyncResult:
     details: list[str] = []
     try:
         with sync_lock(repo):
             return _sync_locked(repo, message, allow_unrelated, details)
-    except _NeedsUser as exc:
+    except NeedsUser as exc:
         return SyncResult(False, str(exc), details, needs_user=True)
     except JournalError as exc:
         return SyncResult(False, str(exc), details)
 
 
-def _sync_locked(repo: _Repo, message: str | None, allow_unrelated: bool,
+def _sync_locked(repo: Repo, message: str | None, allow_unrelated: bool,
                  details: list[str]) -> SyncResult:
     committed = pulled = False
     try:
@@ -585,7 +344,7 @@ def _sync_locked(repo: _Repo, message: str | None, allow_unrelated: bool,
             details.append(_("push rejected: the remote has new commits") + (_("; merging them") if attempt == 1 else ""))
         return SyncResult(False, _("push rejected twice: {remote} keeps receiving new "
                                    "commits; run `journal sync` again").format(remote=remote), details, committed=committed, pulled=pulled)
-    except _NeedsUser as exc:
+    except NeedsUser as exc:
         return SyncResult(False, str(exc), details, committed=committed, pulled=pulled, needs_user=True)
     except JournalError as exc:
         return SyncResult(False, str(exc), details, committed=committed, pulled=pulled)
@@ -596,21 +355,21 @@ _REJECTED = ("[rejected]", "non-fast-forward", "fetch first", "failed to update 
              "stale info")
 
 
-def _same_commit(repo: _Repo, a: str, b: str) -> bool:
+def _same_commit(repo: Repo, a: str, b: str) -> bool:
     return repo.git("rev-parse", a).stdout == repo.git("rev-parse", b).stdout
 
 
-def _merge(repo: _Repo, target: str, allow_unrelated: bool) -> str | None:
+def _merge(repo: Repo, target: str, allow_unrelated: bool) -> str | None:
     """Bring ``target`` into HEAD (never a rebase; git never writes the data file, see
     :mod:`journal.sync.locked_merge`). Returns a note of what came in, None if nothing did; raises
-    :class:`_NeedsUser`."""
+    :class:`NeedsUser`."""
     short = target.removeprefix("refs/remotes/")
     if repo.has("HEAD") and repo.git("merge-base", "--is-ancestor", target, "HEAD").returncode == 0:
         return None
     with _journal_lock(repo.data):
         _commit(repo, _default_message())  # a write since the last commit goes out with this sync
     if not repo.has("HEAD"):
-        raise _NeedsUser(_("{root} has no commit yet: commit something, then sync again").format(root=repo.root))
+        raise NeedsUser(_("{root} has no commit yet: commit something, then sync again").format(root=repo.root))
     plan = plan_merge(repo, target, short, allow_unrelated)
     if plan is None:
         return None
@@ -619,11 +378,11 @@ def _merge(repo: _Repo, target: str, allow_unrelated: bool) -> str | None:
     return plan.note
 
 
-def _unreachable(repo: _Repo, proc: subprocess.CompletedProcess[str], remote: str, target: str,
+def _unreachable(repo: Repo, proc: subprocess.CompletedProcess[str], remote: str, target: str,
                  details: list[str], committed: bool, pulled: bool) -> SyncResult:
     """Offline is not a failure (the work is committed, the next sync pushes it); a refused
     credential or a wrong URL is, because waiting will not fix it."""
-    problem, offline = _network_problem(proc, remote)
+    problem, offline = network_problem(proc, remote)
     details.append(problem)
     if offline:
         ahead = repo.git("rev-list", "--count", f"{target}..HEAD" if repo.has(target) else "HEAD")

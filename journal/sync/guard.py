@@ -5,13 +5,13 @@ driver, ``core.sshCommand``, ``core.fsmonitor``, a ``pre-commit`` hook ...). If 
 change ``.git/config`` or a hook — a clone made with umask 000, a folder shared with a group, a
 repository handed over by someone else — they choose a command our user will run. So sync refuses
 such a repository, with one line saying which path and how to fix it, before it runs any git
-command beyond locating the repository. The check is on modes and owners only (never on content:
-what was planted cannot be told from what the user wrote).
+command beyond locating the repository (:func:`open_repo`). The check is on modes and owners only
+(never on content: what was planted cannot be told from what the user wrote).
 
 And the journal is private data: its history in ``.git/objects`` must not be readable by others
 either. ``journal sync --init`` / ``--setup`` (and every sync) make the journal's folder and the git
 directory 0700, the config 0600, and switch ``core.sharedRepository`` off; git itself runs with
-umask 077 (see :mod:`journal.sync`), so what it creates later stays private too.
+umask 077 (see :mod:`journal.sync.repo`), so what it creates later stays private too.
 
 Also here, the checks on what git would do with the data file itself: merge it with the driver
 (the ``merge`` attribute in effect, not our own line, which a later one can override), store the
@@ -24,33 +24,18 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from journal.errors import JournalError
 from journal.i18n import _
-from journal.sync.locked_merge import NeedsUser
+from journal.sync.repo import GitPaths, NeedsUser, Repo, locate
 
 if TYPE_CHECKING:
-    from journal.sync.git import _Repo
+    import threading
 
 #: Values of ``core.sharedRepository`` that mean "not shared" (git's own spellings).
 _NOT_SHARED = {"", "false", "umask", "no", "off", "0"}
-
-
-@dataclass(frozen=True)
-class GitPaths:
-    """Where a repository keeps what steers git (from ``git rev-parse``)."""
-
-    root: Path  # the work tree
-    git_dir: Path  # this work tree's git directory
-    common_dir: Path  # config, hooks, objects (differs from git_dir in a linked worktree)
-    hooks: Path  # the hooks folder in effect (core.hooksPath or common_dir/hooks)
-
-    @property
-    def config(self) -> Path:
-        return self.common_dir / "config"
 
 
 def _my_uid() -> int:
@@ -123,6 +108,17 @@ def check_repository(paths: GitPaths, *, uid: int | None = None) -> None:
                                  "{fix}, then sync again").format(path=path, what=what, why=why, fix=fix))
 
 
+def open_repo(path: Path, cancel: threading.Event | None = None) -> Repo | None:
+    """The repository holding ``path`` (None if there is none), refused when other users can change
+    its config or hooks (:func:`check_repository`): nothing in it runs before. The one way sync
+    gets a :class:`~journal.sync.repo.Repo`."""
+    paths = locate(path)
+    if paths is None:
+        return None
+    check_repository(paths)
+    return Repo(paths, path, cancel)
+
+
 def make_private(paths: GitPaths, data_folder: Path) -> list[str]:
     """Make the journal's folder and the git directory 0700 and the config 0600 (those we own);
     returns what changed. (``core.sharedRepository`` is the caller's: see :func:`shared`.)"""
@@ -148,14 +144,14 @@ def shared(value: str) -> bool:
 # -- what git would store, merge and push ------------------------------------------------------------
 
 
-def merge_attribute(repo: _Repo) -> str:
+def merge_attribute(repo: Repo) -> str:
     """The ``merge`` attribute git applies to the data file: a driver name, ``set``, ``unset`` or
     ``unspecified``."""
     out = repo.out("check-attr", "-z", "merge", "--", repo.rel, what="git check-attr").split("\0")
     return out[2] if len(out) >= 3 else "unspecified"
 
 
-def check_staged(repo: _Repo) -> None:
+def check_staged(repo: Repo) -> None:
     """What ``git add`` staged must be the file's very bytes (the caller holds the lock, and loading
     the file under it checked them): an attribute such as ``eol``, ``ident``, ``filter`` or
     ``working-tree-encoding`` would have git store something else than was checked."""
@@ -168,7 +164,7 @@ def check_staged(repo: _Repo) -> None:
                              "or encoding attribute from .gitattributes, then sync again").format(rel=repo.rel))
 
 
-def check_pushable(repo: _Repo) -> None:
+def check_pushable(repo: Repo) -> None:
     """Never push a data file that does not parse and validate (whatever made the commit)."""
     from journal.storage import parse_bytes
 

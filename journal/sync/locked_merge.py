@@ -35,22 +35,15 @@ from typing import TYPE_CHECKING
 
 from journal.errors import JournalError
 from journal.i18n import _
+from journal.sync.repo import NeedsUser, SyncStopped
 
 if TYPE_CHECKING:
-    from journal.sync.git import _Repo
+    from journal.sync.repo import Repo
 
 #: How long a sync waits for another one (or for git commands a killed one left running).
 SYNC_LOCK_WAIT_S = 60.0
 _TEMP_PREFIX = "journal-merge."
 _REGULAR = ("100644", "100755")
-
-
-class NeedsUser(JournalError):
-    """A merge stopped for something only the user can decide."""
-
-
-class SyncStopped(JournalError):
-    """The sync was asked to stop (the app quitting): the git command running was ended."""
 
 
 @dataclass
@@ -69,7 +62,7 @@ class Plan:
 
 
 @contextlib.contextmanager
-def sync_lock(repo: _Repo) -> Iterator[None]:
+def sync_lock(repo: Repo) -> Iterator[None]:
     """One sync at a time per repository, also across processes: an flock on
     ``<git dir>/journal-sync.lock``. The descriptor is handed to the local git commands a sync runs
     (not to fetch and push, whose credential helpers may linger), so that when the sync dies the
@@ -103,7 +96,7 @@ def sync_lock(repo: _Repo) -> Iterator[None]:
         os.close(fd)
 
 
-def sweep_temp_files(repo: _Repo) -> None:
+def sweep_temp_files(repo: Repo) -> None:
     """Delete the temporary index and side files of syncs that died mid-merge (we hold the sync lock,
     so no live sync owns them)."""
     with contextlib.suppress(OSError):
@@ -116,7 +109,7 @@ def sweep_temp_files(repo: _Repo) -> None:
 # -- planning: git computes, nothing in the working tree changes ----------------------------------------
 
 
-def _entry(repo: _Repo, rev: str, path: str) -> tuple[str, str] | None:
+def _entry(repo: Repo, rev: str, path: str) -> tuple[str, str] | None:
     """(mode, blob id) of ``path`` in commit ``rev``, or None when it has none."""
     out = repo.out("ls-tree", "-z", rev, "--", path, what="git ls-tree")
     for record in out.split("\0"):
@@ -130,11 +123,11 @@ def _entry(repo: _Repo, rev: str, path: str) -> tuple[str, str] | None:
     return None
 
 
-def _blob(repo: _Repo, entry: tuple[str, str] | None) -> bytes | None:
+def _blob(repo: Repo, entry: tuple[str, str] | None) -> bytes | None:
     return None if entry is None else repo.raw("cat-file", "blob", entry[1])
 
 
-def _store_blob(repo: _Repo, raw: bytes) -> str:
+def _store_blob(repo: Repo, raw: bytes) -> str:
     return repo.raw("hash-object", "-w", "--no-filters", "--stdin", stdin=raw).decode().strip()
 
 
@@ -159,7 +152,7 @@ def _check(raw: bytes, origin: str) -> None:
     parse_bytes(raw, origin)
 
 
-def plan_merge(repo: _Repo, target: str, short: str, allow_unrelated: bool) -> Plan | None:
+def plan_merge(repo: Repo, target: str, short: str, allow_unrelated: bool) -> Plan | None:
     """The merge of ``target`` into HEAD, computed without touching the index or the working tree;
     None when HEAD already contains it. Raises :class:`NeedsUser` when it cannot be made."""
     head = repo.out("rev-parse", "--verify", "HEAD^{commit}", what="git rev-parse")
@@ -204,12 +197,12 @@ def _incoming(short: str) -> Iterator[None]:
                           "that file where it was committed, then sync again").format(short=short, exc=exc)) from None
 
 
-def _empty_tree(repo: _Repo) -> str:
+def _empty_tree(repo: Repo) -> str:
     """The empty tree (the base of two unrelated histories), written so that git can read it."""
     return repo.raw("hash-object", "-w", "-t", "tree", "--stdin", stdin=b"").decode().strip()
 
 
-def _merged_tree(repo: _Repo, base: str, head: str, theirs: str, data: tuple[str, str] | None,
+def _merged_tree(repo: Repo, base: str, head: str, theirs: str, data: tuple[str, str] | None,
                  short: str) -> str:
     """The tree of the merge, made in a temporary index: git's 3-way merge of the trees, the data
     file replaced by our merge, other conflicting text files merged by ``git merge-file``."""
@@ -239,7 +232,7 @@ def _merged_tree(repo: _Repo, base: str, head: str, theirs: str, data: tuple[str
             index.unlink()
 
 
-def _merge_text(repo: _Repo, name: str, stages: dict[int, tuple[str, str]], short: str) -> tuple[str, str]:
+def _merge_text(repo: Repo, name: str, stages: dict[int, tuple[str, str]], short: str) -> tuple[str, str]:
     """Another file both sides changed: a clean text merge (lines of ``.gitignore`` and
     ``.gitattributes`` from both sides are all kept), else the user merges by hand."""
     hand = NeedsUser(_("{name} changed on both sides: run `git merge {short}`, resolve it, "
@@ -285,7 +278,7 @@ def with_local_changes(committed: bytes | None, current: bytes | None, incoming:
     return merged
 
 
-def apply_merge(repo: _Repo, plan: Plan) -> None:
+def apply_merge(repo: Repo, plan: Plan) -> None:
     """Bring a planned merge into the index, the working tree and the branch (see the module's
     docstring for the order and why each step is safe to be killed after)."""
     from journal.storage import JournalStore
@@ -323,7 +316,7 @@ def _first_line(proc: object) -> str:
 # -- recovery: a merge left behind by git (a hand-typed pull, an older journal) ------------------------------
 
 
-def finish_interrupted_merge(repo: _Repo) -> str | None:
+def finish_interrupted_merge(repo: Repo) -> str | None:
     """A git operation left unfinished: the data file conflicted in the index (a ``git pull``
     without the driver, a ``git stash pop``), or ``MERGE_HEAD`` left behind (a ``git pull`` that
     stopped on another file, a merge or an older journal's sync killed midway). The data file is
@@ -350,7 +343,7 @@ def finish_interrupted_merge(repo: _Repo) -> str | None:
     return _("finished a git merge that was left unfinished")
 
 
-def redo_conflicted(repo: _Repo) -> bool:
+def redo_conflicted(repo: Repo) -> bool:
     """Merge the conflicted data file again from the stages in the index (base, ours, theirs), into
     the file (through the storage layer, under the lock) and the index. False if a version cannot
     be read: the conflict stays for the user."""

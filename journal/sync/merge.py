@@ -46,6 +46,9 @@ Data = dict[str, dict[str, Doc]]
 #: Fields that are sets of values although they are not links (whose names end in ``_ids``).
 #: ``carried_from`` (the days an entry was carried away from) grows on both machines alike.
 SET_FIELDS = frozenset({"tags", "phones", "emails", "carried_from"})
+#: Fields holding one object per key, merged key by key: a series' ``exceptions`` (one per
+#: occurrence day), so ticking one occurrence here and another there keeps both ticks.
+KEYED_FIELDS = frozenset({"exceptions"})
 #: Fields with their own rule; never subject to "later updated_at wins".
 _STAMP_FIELDS = frozenset({"created_at", "updated_at", "schema_version"})
 
@@ -282,6 +285,8 @@ def _merge_fields(base: Mapping[str, Any], ours: Mapping[str, Any], theirs: Mapp
             value, stamp = ov, os_
         elif is_set_field(key) and (merged := _merge_set(bv, ov, tv)) is not None:
             value = merged
+        elif key in KEYED_FIELDS and (keyed := _merge_keyed(key, bv, ov, tv, lost, now)) is not _NO:
+            value = keyed
         else:
             # the same instant on both machines: any fixed choice will do, as long as it is symmetric
             ours_wins = os_ > ts_ if os_ != ts_ else _canon(ov) > _canon(tv)
@@ -315,6 +320,68 @@ def _stamp_field(key: str, ov: Any, tv: Any) -> Any:
         return min(present) if key == "created_at" else max(present)
     except TypeError:  # mixed types in a damaged file: fall back to the generic rule
         return _NO
+
+
+def _merge_keyed(name: str, bv: Any, ov: Any, tv: Any, lost: list[Doc], now: str) -> Any:
+    """A field of objects by key (``exceptions``: day -> change of that occurrence), merged key
+    by key with the document rules: a key changed on one side takes that side, added on one side
+    is kept, removed on one side and unchanged on the other is removed, removed on one side and
+    changed on the other is kept (edits win); a key changed on both is merged field by field,
+    the later change (its own ``updated_at``) winning a field both changed, the other value
+    recorded in ``conflicts`` as ``{name: {key: the losing object}}``. ``_NO`` when a value is
+    not an object of objects (then the field merges like any other)."""
+    sides = []
+    for value in (bv, ov, tv):
+        if value is None:
+            value = {}
+        if not isinstance(value, Mapping) or not all(isinstance(v, Mapping) for v in value.values()):
+            return _NO
+        sides.append(value)
+    b, o, t = sides
+    out: Doc = {}
+    for key in sorted(set(b) | set(o) | set(t)):
+        bk, ok, tk = b.get(key), o.get(key), t.get(key)
+        if ok == tk:
+            kept = ok
+        elif ok == bk:
+            kept = tk
+        elif tk == bk:
+            kept = ok
+        elif ok is None or tk is None:
+            kept = ok if tk is None else tk  # removed on one side, changed on the other
+        else:
+            kept = _merge_keyed_item(name, key, bk or {}, ok, tk, lost, now)
+        if kept is not None:
+            out[key] = _copy(kept)
+    return out or None
+
+
+def _merge_keyed_item(name: str, key: str, b: Mapping[str, Any], o: Mapping[str, Any],
+                      t: Mapping[str, Any], lost: list[Doc], now: str) -> Doc:
+    os_, ts_ = str(o.get("updated_at", "")), str(t.get("updated_at", ""))
+    ours_later = os_ > ts_ if os_ != ts_ else _canon(o) > _canon(t)
+    item: Doc = {}
+    loser: Doc = {}
+    for field in sorted((set(b) | set(o) | set(t)) - {"updated_at"}):
+        bv, ov, tv = b.get(field), o.get(field), t.get(field)
+        if ov == tv or tv == bv:
+            value = ov
+        elif ov == bv:
+            value = tv
+        else:
+            value, other = (ov, tv) if ours_later else (tv, ov)
+            if other is not None:
+                loser[field] = _copy(other)
+        if value is not None:
+            item[field] = value
+    item["updated_at"] = max(os_, ts_)
+    if loser:
+        record: Doc = {"field": name, "value": {key: loser}, "recorded_at": now}
+        stamp = ts_ if ours_later else os_
+        if stamp:
+            record["updated_at"] = stamp
+        lost.append(record)
+    return item
 
 
 def _merge_set(bv: Any, ov: Any, tv: Any) -> list[Any] | None:

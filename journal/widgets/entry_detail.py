@@ -7,6 +7,7 @@ screen, which would otherwise be paid on every keystroke of a search that keeps 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -22,9 +23,11 @@ class EntryDetail(VerticalScroll):
     """Summary, links, tags and recorded conflicts of one entry."""
 
     def __init__(self, tables: Callable[[], Tables], generation: Callable[[], int], *,
+                 follow_ups: Callable[[str], list[dict[str, Any]]] | None = None,
                  id: str | None = None) -> None:
         super().__init__(id=id)
         self._tables = tables
+        self._follow_ups = follow_ups
         self._generation = generation
         self._shown: tuple[str | None, int] | None = None
 
@@ -47,6 +50,7 @@ class EntryDetail(VerticalScroll):
             return
         doc = tables.get("entries", {}).get(entry_id) if entry_id else None
         self.query_one("#detail-text", Static).update(
-            entry_detail(tables, doc) if doc is not None
+            entry_detail(tables, doc, self._follow_ups(entry_id) if self._follow_ups and entry_id
+                         else ()) if doc is not None
             else Content.styled(_("No entry selected."), "$text-muted"))
         self.scroll_home(animate=False)

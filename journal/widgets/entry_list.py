@@ -180,6 +180,8 @@ class EntryList(LineList):
             prefix.append(Segment("! ", self.style("high")))
         if doc.get("carried_from"):
             prefix.append(Segment("↪ ", self.style("muted")))
+        if doc.get("series"):  # an occurrence of a repeating entry
+            prefix.append(Segment("↻ ", self.style("muted")))
         used = sum(len(p.text) for p in prefix)
         if used >= size:
             return [Segment(fit("", size))]

@@ -16,7 +16,7 @@ NAV = (("journal", "j", NC_("navigation", "Journal")), ("search", "/", NC_("navi
        ("contacts", "c", NC_("navigation", "Contacts")),
        ("projects", "p", NC_("navigation", "Projects")),
        ("organisations", "o", NC_("navigation", "Orgs")), ("week", "w", NC_("navigation", "Week")),
-       ("month", "m", NC_("navigation", "Month")))
+       ("month", "m", NC_("navigation", "Month")), ("calendar", "k", NC_("navigation", "Cal")))
 
 
 class NavBar(Static):

@@ -7,7 +7,7 @@ and goes through :func:`journal.text.clean_line`, so control characters cannot a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -73,8 +73,10 @@ def _plan_facts(doc: Mapping[str, Any]) -> list[str | tuple[str, str]]:
     return [(" · ".join(facts), "$text-muted"), "\n"] if facts else []
 
 
-def entry_detail(tables: Tables, doc: Mapping[str, Any]) -> Content:
-    """The full entry for the detail pane: header, links, tags, summary, recorded conflicts."""
+def entry_detail(tables: Tables, doc: Mapping[str, Any],
+                 follow_ups: Sequence[Mapping[str, Any]] = ()) -> Content:
+    """The full entry for the detail pane: header, links, tags, repetition, reminder, follow-ups
+    (``follow_ups``: the entries that follow this one up), summary, recorded conflicts."""
     parts: list[str | tuple[str, str]] = []
     head = " ".join(p for p in (doc["date"], when(doc)) if p)
     parts += [(head, "bold $accent"), "  ", (clean_line(doc["event"]), "bold")]
@@ -92,6 +94,7 @@ def entry_detail(tables: Tables, doc: Mapping[str, Any]) -> Content:
     if doc.get("tags"):
         parts += [(_("Tags: "), "$text-muted"), clean_line(" ".join(f"#{t}" for t in doc["tags"])),
                   "\n"]
+    parts += follow_through(tables, doc, follow_ups)
     for expense in doc.get("expenses", ()):
         parts += [(_("Expense: "), "$text-muted"), clean_line(format_expense(expense)), "\n"]
     if doc.get("complaint"):
@@ -111,6 +114,39 @@ def entry_detail(tables: Tables, doc: Mapping[str, Any]) -> Content:
         parts.append("\n")
         parts += ["\n".join(clean_line(line) for line in summary.splitlines()), "\n"]
     return Content.assemble(*parts)
+
+
+def follow_through(tables: Tables, doc: Mapping[str, Any],
+                   follow_ups: Sequence[Mapping[str, Any]]) -> list[str | tuple[str, str]]:
+    """Lines on what keeps an entry from slipping: how it repeats (a series or one of its
+    occurrences), its reminder, what it follows up, and its follow-ups (open ones counted)."""
+    from journal.recurrence.rules import describe_rule
+
+    entries = tables.get("entries", {})
+    parts: list[str | tuple[str, str]] = []
+    rule = doc.get("recurrence") or (entries.get(doc["series"], {}).get("recurrence")
+                                     if doc.get("series") else None)
+    if rule:
+        parts += [(_("Repeats: "), "$text-muted"), "↻ " + clean_line(describe_rule(str(rule)))]
+        if doc.get("occurrence") and doc["occurrence"] != doc.get("date"):
+            parts.append((_(" (moved from {occurrence})").format(occurrence=doc['occurrence']), "$text-muted"))
+        parts.append("\n")
+    if doc.get("remind_at"):
+        seen = doc.get("reminded") == doc["remind_at"]
+        parts += [(_("Reminder: "), "$text-muted"), str(doc["remind_at"]).replace("T", " "),
+                  (" (seen)" if seen else "", "$text-muted"), "\n"]
+    if doc.get("follows_id"):
+        followed = entries.get(doc["follows_id"])
+        what = (f"{followed['date']} {followed['event']}" if followed else doc["follows_id"])
+        parts += [(_("Follows up: "), "$text-muted"), clean_line(what), "\n"]
+    if follow_ups:
+        still = sum(1 for f in follow_ups if f.get("status") == "planned")
+        parts += [(_("Follow-ups: "), "$text-muted"),
+                  (_("{still} open").format(still=still) if still else _("all done"), "bold $warning" if still else ""), "\n"]
+        for item in follow_ups:
+            mark = {"done": "✓", "cancelled": "✗"}.get(str(item.get("status")), "□")
+            parts += [f"  {mark} ", clean_line(f"{item['date']} {item['event']}"), "\n"]
+    return parts
 
 
 def note_detail(kind: str, key: str, text: str) -> Content:

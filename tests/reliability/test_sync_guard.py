@@ -218,9 +218,10 @@ def test_the_uid_compared_is_injectable(clones: Clones) -> None:
     """The owner check compares with the caller's uid (``check_repository(uid=…)``): files owned
     by root count as ours (root can change anything anyway), a uid that is not ours does not."""
     from journal.sync import guard as sync_guard
+    from journal.sync.repo import GitPaths
 
-    paths = sync_guard.GitPaths(clones.b.parent, clones.b.parent / ".git", clones.b.parent / ".git",
-                                clones.b.parent / ".git" / "hooks")
+    paths = GitPaths(clones.b.parent, clones.b.parent / ".git", clones.b.parent / ".git",
+                     clones.b.parent / ".git" / "hooks")
     sync_guard.check_repository(paths, uid=1000)  # root-owned, 0755/0644: fine for user 1000
     os.chown(paths.config, 2000, 2000)
     with pytest.raises(sync_guard.JournalError, match="uid 2000"):

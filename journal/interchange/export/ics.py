@@ -9,7 +9,9 @@ syntax, alarm triggers — and the same library reads the file back in our tests
 * An entry with a time is a timed event in floating local time (the journal's times carry no
   zone: 09:30 is 09:30 wherever the phone is); with ``end_time`` it ends then (an end before the
   start crosses midnight), without one it is a moment. An entry without a time is an all-day event.
-* ``recurrence`` becomes RRULE (plus EXDATE/RDATE lines when the rule holds them); a rule that
+* ``recurrence`` becomes RRULE (plus EXDATE/RDATE lines when the rule holds them); occurrences
+  deleted one by one become EXDATE, and occurrences changed one by one (ticked, moved, edited)
+  events of their own with the series' UID and a RECURRENCE-ID; a rule that
   cannot be read is left out with a note, and the entry exported as a single event.
 * ``remind_at`` becomes a VALARM relative to the start (so it moves with the event).
 * Birthdays are yearly all-day events (29 February falls on the last day of February in other
@@ -159,11 +161,37 @@ def _event(data: ExportData, entry_id: str, doc: Doc, notes: list[str]) -> Any:
     if isinstance(doc.get("recurrence"), str) and doc["recurrence"].strip():
         for name, value in _rules(doc["recurrence"], where, notes):
             event.add(name, value)
+        skipped = [_start_end({**doc, "date": day})[0]
+                   for day, change in sorted((doc.get("exceptions") or {}).items())
+                   if isinstance(change, dict) and change.get("skip")]
+        if skipped:
+            event.add("exdate", skipped)
     if doc.get("remind_at"):
         alarm = _alarm(doc, start, where, notes)
         if alarm is not None:
             event.add_component(alarm)
     return event
+
+
+def _changed_occurrences(data: ExportData, entry_id: str, doc: Doc, notes: list[str]) -> list[Any]:
+    """A series' occurrences changed one by one (ticked, moved, edited): each an event of the
+    series' UID with the RECURRENCE-ID of the day the rule gives it (RFC 5545 3.8.4.4)."""
+    from journal.recurrence.series import is_series, occurrence_doc
+
+    if not doc.get("exceptions") or not is_series(doc):
+        return []
+    out = []
+    for day, change in sorted(doc["exceptions"].items()):
+        if not isinstance(change, dict) or change.get("skip") \
+                or not set(change) - {"updated_at", "reminded"}:  # an acknowledged reminder
+            continue
+        occurrence = occurrence_doc(entry_id, doc, day, change)
+        event = _event(data, entry_id, occurrence, notes)
+        event.pop("uid")
+        event.add("uid", f"{entry_id}@{UID_DOMAIN}")
+        event.add("recurrence-id", _start_end({**doc, "date": day})[0])
+        out.append(event)
+    return out
 
 
 def _location(data: ExportData, doc: Doc) -> str:
@@ -226,6 +254,7 @@ def render_ics(data: ExportData, *, all_statuses: bool = False,
     for entry_id, doc in data.entries.items():
         if wanted(doc, all_statuses):
             parts.append(_event(data, entry_id, doc, notes).to_ical())
+            parts += [e.to_ical() for e in _changed_occurrences(data, entry_id, doc, notes)]
             events += 1
     contacts = data.tables.get("contacts") or {}
     for contact_id in data.people if data.named or data.query is None else data.everyone():

@@ -23,7 +23,8 @@ from journal.config.model import DEFAULT_TIERS, TierTable
 from journal.errors import JournalError
 from journal.names.matching import NameMatcher
 from journal.search.cache.format import NOTE_TABLES
-from journal.search.index import SearchIndex, entry_text, name_info, status_named
+from journal.search.filing import entry_text, name_info
+from journal.search.index import SearchIndex, status_named
 from journal.search.query import Query, parse_query
 from journal.text import fold
 
@@ -132,6 +133,17 @@ class _ColdIndex:
         self._owner = owner
         self.tables = owner.names
 
+    def matcher(self, kind: str) -> NameMatcher:
+        """The name matcher of a kind (shared with the searches over candidates)."""
+        kind = "organisation" if kind == "org" else kind
+        matchers = self._owner.matchers
+        if kind not in matchers:
+            matchers[kind] = NameMatcher(kind, self._owner.all_tables)
+        return matchers[kind]
+
+    def client_tables(self) -> Tables:
+        return self._owner.all_tables
+
     def search_positions(self, query: str | Query, *, today: date | None = None,
                          limit: int | None = None) -> list[int]:
         q = parse_query(query) if isinstance(query, str) else query
@@ -160,6 +172,7 @@ class ColdJournal:
         self._build = build
         self.last_index: SearchIndex | None = None
         self.matchers: dict[str, NameMatcher] = {}
+        self._series: dict[str, Any] | None = None
         self.index = _ColdIndex(self)
 
     @property
@@ -177,6 +190,34 @@ class ColdJournal:
             return {}
         entries = self.all_tables.get("entries") or {}
         return {i: entries[i] for i in self.last_index.ids_at(positions)}
+
+    def series(self) -> dict[str, dict[str, Any]]:
+        """The repeating entries (journal.recurrence)."""
+        if self._series is None:
+            from journal.recurrence.series import series_in
+
+            self._series = dict(series_in((self.all_tables.get("entries") or {}).items()))
+        return self._series  # type: ignore[return-value]
+
+    def search(self, query: Any, *, today: date, limit: int | None = None) -> dict[str, dict[str, Any]]:
+        """What :meth:`CachedJournal.search` answers: hits newest first, occurrences included."""
+        from journal.search.occurrences import with_occurrences
+
+        return with_occurrences(self.index, self.series(), query, today=today,  # type: ignore[arg-type]
+                                limit=limit, documents=self.documents)
+
+    def report_tables(self, start: date, end: date) -> Tables:
+        """Every table, the entries with the occurrences from ``start`` to ``end`` beside them
+        (a report counts those, never the series themselves)."""
+        from collections import ChainMap
+
+        from journal.search.occurrences import occurrence_docs
+
+        series = self.series()
+        if not series:
+            return self.all_tables
+        entries = self.all_tables.get("entries") or {}
+        return {**self.all_tables, "entries": ChainMap(entries, occurrence_docs(series, start, end))}  # type: ignore[dict-item]
 
     def build_cache(self) -> None:
         """Build and write the cache from the parsed data (see the reader's ``open_journal``)."""

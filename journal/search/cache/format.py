@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from journal.search.index import IndexState
+from journal.search.filing import IndexState
 from journal.storage import open_side, trusted_folder
 
 FORMAT = 2  # 2: the small tables include the written reviews; a "notes" section

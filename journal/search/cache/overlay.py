@@ -43,7 +43,7 @@ from journal.search.cache.format import (
 )
 from journal.search.cache.refresh import segments
 from journal.search.cache.view import CachedJournal
-from journal.search.index import POSTING_KINDS, encode, file_entry, name_info, sort_key
+from journal.search.filing import POSTING_KINDS, encode, file_entry, name_info, sort_key
 from journal.storage import SEP, Changes, check_tables, piece_text
 
 OVERLAY_MAX = 256  # changed documents beyond which refreshing the cache file pays off

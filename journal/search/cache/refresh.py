@@ -45,7 +45,7 @@ from journal.search.cache.format import (
     int_array,
     ints,
 )
-from journal.search.index import POSTING_KINDS, encode, file_entry, name_info, sort_key
+from journal.search.filing import POSTING_KINDS, encode, file_entry, name_info, sort_key
 from journal.storage import HASH, Layout, check_tables, diff, piece_text
 
 _MAX_SHARE = 0.5  # re-file more than this share of the entries: a full build is as quick

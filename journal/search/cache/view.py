@@ -98,6 +98,7 @@ class CachedJournal:
         self._data = data  # the data file's bytes, when documents are read from it
         self.index: SearchIndex = LazyIndex(sections)
         self._tables: Tables | None = None
+        self._series: dict[str, dict[str, Any]] | None = None
         self._where: tuple[array[int], array[int], array[int], int] | None = None
 
     @property
@@ -184,7 +185,41 @@ class CachedJournal:
         return self._where
 
     def period_tables(self, start: date, end: date) -> Tables:
-        """The small tables plus the entries dated ``start``..``end``: enough for a report."""
+        """The small tables plus the entries dated ``start``..``end``: enough for a report. A
+        repeating entry is there as its occurrences in the period (journal.search.occurrences)."""
+        from journal.search.occurrences import occurrence_docs
+
         tables = dict(self.tables)
-        tables["entries"] = self.documents(self.index.positions_between(start, end))
+        entries = self.documents(self.index.positions_between(start, end))
+        series = self.series()
+        if series:
+            entries = {i: d for i, d in entries.items() if i not in series}
+            entries.update(occurrence_docs(series, start, end))
+        tables["entries"] = entries
         return tables
+
+    def series(self) -> dict[str, dict[str, Any]]:
+        """The repeating entries (id -> document), found in the data file's bytes by their
+        ``recurrence`` lines; every entry is parsed only for a file not in the canonical layout."""
+        if self._series is None:
+            from journal.search.occurrences import series_in_bytes
+
+            data = self._data
+            found = None
+            if data is not None and self.sections.canonical:
+                raw = data.read(0, data.size) if isinstance(data, FileBytes) else data
+                found = series_in_bytes(raw)
+            if found is None:
+                from journal.recurrence.series import series_in
+
+                found = dict(series_in(self.documents(range(self.sections.n)).items()))
+            self._series = found
+        return self._series
+
+    def search(self, query: Any, *, today: date, limit: int | None = None) -> dict[str, dict[str, Any]]:
+        """The entries ``query`` finds, newest first, id -> document, occurrences of repeating
+        entries included (journal.search.occurrences.with_occurrences)."""
+        from journal.search.occurrences import with_occurrences
+
+        return with_occurrences(self.index, self.series(), query, today=today, limit=limit,
+                                documents=self.documents)
