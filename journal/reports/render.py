@@ -71,7 +71,7 @@ def _title(r: Report) -> str:
     return month_label(r.start.year, r.start.month)
 
 
-def _next_name(r: Report) -> str:
+def next_name(r: Report) -> str:
     """``next week (2026-W50)`` / ``下周（2026年第50周）``."""
     template = {"week": _("next week ({label})"), "month": _("next month ({label})"),
                 "quarter": _("next quarter ({label})")}[r.kind]
@@ -264,7 +264,7 @@ def render_markdown(r: Report) -> str:
                                       for line in _md_entry(e, with_day=True, summary=False)))
     out += _md_list(_("Carried over"), (line for e in r.carried
                                         for line in _md_entry(e, with_day=True, summary=False)))
-    out += _md_list(_("Planned for {next}").format(next=_next_name(r)), (
+    out += _md_list(_("Planned for {next}").format(next=next_name(r)), (
         line for e in r.planned_next for line in _md_entry(e, with_day=True, summary=False)))
     out += _md_list(_("Overdue contacts"), (f"- {md(_overdue(o))}" for o in r.overdue_contacts))
     if r.complaints is not None and r.complaints.total:
@@ -273,7 +273,7 @@ def render_markdown(r: Report) -> str:
                 "| " + " | ".join(_column(h) for h in _COMPLAINTS_HEAD) + " |", "|---|---:|---:|---:|"]
         out += [f"| {md(g.name, start=False)} | {g.count} | {g.open} | {_days(g.median_days)} |"
                 for g in c.by_client] + [""]
-    out += _md_list(_("Birthdays {next}").format(next=_next_name(r)),
+    out += _md_list(_("Birthdays {next}").format(next=next_name(r)),
                     (f"- {md(_birthday(b))}" for b in r.birthdays_next))
     return "\n".join(out).rstrip("\n") + "\n"
 
@@ -411,7 +411,7 @@ def render_text(r: Report) -> str:
         line for e in es for line in _txt_entry(e, with_day=True, summary=False)]
     out += _txt_section(_("Still open"), flat(r.still_open))
     out += _txt_section(_("Carried over"), flat(r.carried))
-    out += _txt_section(_("Planned for {next}").format(next=_next_name(r)), flat(r.planned_next))
+    out += _txt_section(_("Planned for {next}").format(next=next_name(r)), flat(r.planned_next))
     out += _txt_section(_("Overdue contacts"), [f"  {clean_line(_overdue(o))}" for o in r.overdue_contacts])
     if r.complaints is not None and r.complaints.total:
         c = r.complaints
@@ -419,7 +419,7 @@ def render_text(r: Report) -> str:
             "  " + _("{client}: {count}, {open} open, median {days} days to resolve").format(
                 client=clean_line(g.name), count=g.count, open=g.open, days=_days(g.median_days))
             for g in c.by_client])
-    out += _txt_section(_("Birthdays {next}").format(next=_next_name(r)),
+    out += _txt_section(_("Birthdays {next}").format(next=next_name(r)),
                         [f"  {clean_line(_birthday(b))}" for b in r.birthdays_next])
     return "\n".join(out) + "\n"
 

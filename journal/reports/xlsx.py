@@ -189,6 +189,6 @@ def sheet_title(text: str) -> str:
 
 def next_period_name(r: Report) -> str:
     """``next week (2026-W50)`` / ``下周（2026年第50周）``, as the other formats say it."""
-    from journal.reports.render import _next_name
+    from journal.reports.render import next_name
 
-    return _next_name(r)
+    return next_name(r)
