@@ -82,6 +82,7 @@ class SyncRunner:
         #: Quit as soon as the running job is done (sync-on-quit, or a stop requested by quitting).
         self.quit_after = False
         self._stop: threading.Event | None = None
+        self._thread: threading.Thread | None = None
 
     def start(self, job: Job = "sync", *, quiet: bool = False, url: str | None = None) -> bool:
         """Start ``job`` in the background (``url``: the remote of an ``init``); False (and a
@@ -96,8 +97,9 @@ class SyncRunner:
             self.app.notify(doing, markup=False, timeout=3)
         path = self.app.journal.path
         self._stop = threading.Event()
-        threading.Thread(target=self._run, args=(job, path, url, self._stop), name=f"journal-{job}",
-                         daemon=True).start()
+        self._thread = threading.Thread(target=self._run, args=(job, path, url, self._stop),
+                                        name=f"journal-{job}", daemon=True)
+        self._thread.start()
         return True
 
     def _run(self, job: Job, path: Path, url: str | None, stop: threading.Event) -> None:
@@ -128,6 +130,10 @@ class SyncRunner:
         self.running = None
         notice = describe(job, result)
         if self.quit_after:
+            # the thread has handed its result over and only returns now: let it end before the
+            # app does, so nothing of the sync outlives the app
+            if self._thread is not None:
+                self._thread.join(timeout=5)
             self.app.exit(message=f"journal: {notice.message}")
             return
         self.app.notify(notice.message, title=notice.title, severity=notice.severity,
