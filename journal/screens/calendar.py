@@ -42,7 +42,7 @@ def cell_text(day: date | None, month: int, counts: tuple[int, int] | None, toda
     if day is None:  # beyond the calendar's ends
         return Content("\n")
     style = "bold $accent" if day == today else "$text" if day.month == month else "$text-disabled"
-    number = Content.styled(f"{day.day:>2}" + (" today" if day == today else ""), style)
+    number = Content.styled(f"{day.day:>2}" + (" " + _("today") if day == today else ""), style)
     if not counts or day.month != month:
         return Content.assemble(number, "\n")
     total, planned = counts
