@@ -44,6 +44,8 @@ from typing import Literal, NamedTuple, TypeVar
 from dateutil.relativedelta import relativedelta
 
 from journal.errors import ValidationError
+from journal.i18n import N_, _
+from journal.i18n.formats import weekday_name
 
 __all__ = ["DateError", "shifted", "duration_minutes", "format_date_human", "iso_week_bounds", "month_bounds", "parse_date",
            "parse_month", "parse_period", "parse_quarter", "parse_time", "parse_time_range",
@@ -117,20 +119,26 @@ class _Span(NamedTuple):
 def _fail(what: str, text: str, reason: str) -> DateError:
     """One line quoting the input: at most ~40 chars, control characters escaped by ``repr``."""
     quoted = repr(text if len(text) <= 40 else text[:40] + "…")
-    return DateError(f"invalid {what} {quoted}: {' '.join(reason.split())}")
+    return DateError(_("invalid {what} {quoted}: {reason}").format(
+        what=_(_WHATS.get(what, what)), quoted=quoted, reason=" ".join(reason.split())))
+
+
+#: The kinds of value a message names ("invalid date '…'").
+_WHATS = {"date": N_("date"), "time": N_("time"), "week": N_("week"), "period": N_("period"),
+          "month": N_("month")}
 
 
 def _norm(text: object, what: str) -> str:
     """Fold width/case/space (``２０２６－１１－２３`` from a Chinese IME is ISO), or refuse."""
     if not isinstance(text, str):
-        raise DateError(f"invalid {what}: expected text, got {type(text).__name__}")
+        raise DateError(_("invalid {what}: expected text, got {name__}").format(what=_(_WHATS.get(what, what)), name__=type(text).__name__))
     if len(text) > _MAX_LEN:
-        raise _fail(what, text, f"too long ({len(text)} characters)")
+        raise _fail(what, text, _("too long ({n} characters)").format(n=len(text)))
     s = " ".join(unicodedata.normalize("NFKC", text).translate(_TRAD).casefold().split())
     if not s:
-        raise _fail(what, text, "empty")
+        raise _fail(what, text, _("empty"))
     if not s.isprintable():
-        raise _fail(what, text, "contains control or invisible characters")
+        raise _fail(what, text, _("contains control or invisible characters"))
     return s
 
 
@@ -143,9 +151,9 @@ def _int(s: str) -> int:
     """ASCII digits or a small Chinese numeral (``二十三``, ``两``, ``二〇二六``)."""
     if "十" not in s:
         return int("".join(str(_CN_DIGITS.get(c, c)) for c in s))
-    tens, _, units = s.partition("十")
+    tens, _ten, units = s.partition("十")
     if len(tens) > 1 or len(units) > 1 or units == "十":
-        raise _Bad(f"cannot read the number {s!r}")
+        raise _Bad(_("cannot read the number {s!r}").format(s=s))
     return 10 * (_int(tens) if tens else 1) + (_int(units) if units else 0)
 
 
@@ -223,7 +231,7 @@ def _shift(today: date, unit: str, n: int) -> date:
     """``today`` moved by ``n`` days/weeks/months/years; month ends clamp (Mar 31 - 1 month is
     Feb 28), which is what "a month ago" means to people."""
     if abs(n) > 99_999:
-        raise _Bad("too far away")
+        raise _Bad(_("too far away"))
     if unit == "quarter":
         return today + relativedelta(months=3 * n)
     return today + relativedelta(**{unit + "s": n})
@@ -268,9 +276,9 @@ def _resolve(s: str, today: date) -> _Span:
 def _range(m: re.Match[str], today: date) -> _Span:
     a, b = _resolve(m["a"], today), _resolve(m["b"], today)
     if "range" in (a.kind, b.kind):
-        raise _Bad("a range cannot contain another range")
+        raise _Bad(_("a range cannot contain another range"))
     if b.end < a.start:
-        raise _Bad("the range ends before it starts")
+        raise _Bad(_("the range ends before it starts"))
     return _Span(a.start, b.end, "range", a.relative or b.relative)
 
 
@@ -280,7 +288,7 @@ def _iso(m: re.Match[str], today: date) -> _Span:
     year = _int(m["y"]) if m["y"] else today.isocalendar().year
     weeks = date(year, 12, 28).isocalendar().week  # Dec 28 is always in the year's last week
     if not 1 <= (week := _int(m["w"])) <= weeks:
-        raise _Bad(f"week must be 1..{weeks} in {year}")
+        raise _Bad(_("week must be 1..{weeks} in {year}").format(weeks=weeks, year=year))
     monday = date.fromisocalendar(year, week, 1)
     weekday = m.groupdict().get("d")
     return _span("day", monday + timedelta(int(weekday) - 1)) if weekday else _span("week", monday)
@@ -324,7 +332,7 @@ def _word(m: re.Match[str], today: date) -> _Span:
 def _count(m: re.Match[str], today: date) -> _Span:
     unit, ago = _UNITS.get(m["u"].lstrip("个"), m["u"]), m["dir"] in ("ago", "以前", "之前", "前")
     if m["u"].isascii() and bool(m.groupdict().get("in")) == bool(m["dir"]):
-        raise _Bad("say 'in N days' or 'N days ago'")
+        raise _Bad(_("say 'in N days' or 'N days ago'"))
     n = 1 if m["n"] in ("a", "an", "one") else _int(m["n"])
     return _span("day", _shift(today, unit, -n if ago else n), True)
 
@@ -344,7 +352,20 @@ def _dated_weekday(m: re.Match[str], today: date) -> _Span:
     if span.kind != "day" or span.relative:
         raise _NoMatch
     if span.start.weekday() != _WD_NAMES[m["wd"]]:
-        raise _Bad(f"{span.start.isoformat()} is a {_WEEKDAYS[span.start.weekday()].title()}")
+        raise _Bad(_("{isoformat} is a {title}").format(isoformat=span.start.isoformat(), title=weekday_name(span.start)))
+    return span
+
+
+@_rule(r"(?P<rest>.+?[日号0-9]) ?(?:周|星期|礼拜)(?P<cwd>[一二三四五六日天1-7])")
+def _dated_cn_weekday(m: re.Match[str], today: date) -> _Span:
+    """``2026年11月23日 星期一`` (what :func:`format_date_human` prints in Chinese): the weekday
+    must agree."""
+    span = _resolve(m["rest"], today)
+    if span.kind != "day" or span.relative:
+        raise _NoMatch
+    if span.start.weekday() != _CN_WD[m["cwd"]]:
+        raise _Bad(_("{isoformat} is a {title}").format(isoformat=span.start.isoformat(),
+                                                        title=weekday_name(span.start)))
     return span
 
 
@@ -364,9 +385,10 @@ def _parse(text: str, what: str, resolve: Callable[[str], _T]) -> _T:
     try:
         return resolve(s)
     except _NoMatch:
-        raise _fail(what, text, f"not a {what} I understand (try {_EXAMPLES[what]})") from None
+        raise _fail(what, text, _("not a {what} I understand (try {examples})").format(
+            what=_(_WHATS.get(what, what)), examples=_EXAMPLES[what])) from None
     except (ValueError, OverflowError) as exc:
-        raise _fail(what, text, str(exc) or "out of range") from None
+        raise _fail(what, text, str(exc) or _("out of range")) from None
 
 
 def _parse_span(text: str, today: date | None, what: str) -> _Span:
@@ -453,7 +475,7 @@ def _apply_period(period: str, h: int) -> int:
         return h + 12 if h <= 2 else h
     if period in _EVENING and 1 <= h <= 23:
         return h + 12 if h < 12 else 0 if h == 12 and period != "下午" else h
-    raise _Bad(f"{period} does not go with hour {h}")
+    raise _Bad(_("{period} does not go with hour {h}").format(period=period, h=h))
 
 
 def _clock(s: str) -> tuple[int, int]:
@@ -471,17 +493,17 @@ def _clock(s: str) -> tuple[int, int]:
     else:
         raise _NoMatch
     if not 0 <= minute <= 59:
-        raise _Bad("minute must be 0..59")
+        raise _Bad(_("minute must be 0..59"))
     if ampm:
         if period:
-            raise _Bad("give am/pm or 上午/下午, not both")
+            raise _Bad(_("give am/pm or 上午/下午, not both"))
         if not 1 <= hour <= 12:
-            raise _Bad("hour must be 1..12 with am/pm")
+            raise _Bad(_("hour must be 1..12 with am/pm"))
         hour = hour % 12 + (12 if ampm == "p" else 0)
     elif period:
         hour = _apply_period(period, hour)
     if not 0 <= hour <= 23:
-        raise _Bad("hour must be 0..23")
+        raise _Bad(_("hour must be 0..23"))
     return hour, minute
 
 
@@ -526,9 +548,9 @@ def _time_range(s: str) -> tuple[tuple[int, int], tuple[int, int] | None]:
                 start = shifted
     length = (_minutes(end) - _minutes(start)) % (24 * 60)
     if length == 0:
-        raise _Bad(f"it starts and ends at {start[0]:02d}:{start[1]:02d}")
+        raise _Bad(_("it starts and ends at {start:02d}:{start2:02d}").format(start=start[0], start2=start[1]))
     if _minutes(end) < _minutes(start) and length > _MAX_OVERNIGHT_MIN:
-        raise _Bad("it ends before it starts")
+        raise _Bad(_("it ends before it starts"))
     return start, end
 
 
@@ -554,8 +576,10 @@ def duration_minutes(start: str | None, end: str | None) -> int | None:
 
 
 def format_date_human(d: date, *, today: date | None = None) -> str:
-    """``Mon 23 Nov 2026`` for headers. Names come from our own tables, not ``strftime``, whose
-    output follows the process locale; the text does not depend on ``today`` (accepted for symmetry
-    with the parsers) so reports are reproducible. :func:`parse_date` reads it back."""
-    d = _today(d)
-    return f"{_WEEKDAYS[d.weekday()][:3].title()} {d.day} {_MONTHS[d.month - 1][:3].title()} {d.year:04d}"
+    """``Mon 23 Nov 2026`` / ``2026年11月23日 星期一`` (the interface language) for headers. Names
+    come from our own tables, not ``strftime``, whose output follows the process locale; the text
+    does not depend on ``today`` (accepted for symmetry with the parsers) so reports are
+    reproducible. :func:`parse_date` reads both back."""
+    from journal.i18n.formats import full_date
+
+    return full_date(_today(d))

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from journal.errors import NotFoundError, ValidationError
+from journal.i18n import _
 from journal.text import fold
 
 #: The journal's content: table name -> document id -> lean document (see Document.to_doc).
@@ -52,13 +53,13 @@ def _short(value: object) -> str:
 def check_date(value: object, what: str = "date") -> str:
     """Return ``value`` if it is a real ISO date (``2026-02-30`` is not), else raise."""
     if not isinstance(value, str):
-        raise ValidationError(f"invalid {what} {_short(value)}: expected YYYY-MM-DD")
+        raise ValidationError(_("invalid {what} {short}: expected YYYY-MM-DD").format(what=what, short=_short(value)))
     try:
         parsed = date.fromisoformat(value)
     except ValueError as exc:
-        raise ValidationError(f"invalid {what} {_short(value)}: {exc}") from None
+        raise ValidationError(_("invalid {what} {short}: {exc}").format(what=what, short=_short(value), exc=exc)) from None
     if len(value) != 10 or parsed.isoformat() != value:
-        raise ValidationError(f"invalid {what} {_short(value)}: expected YYYY-MM-DD")
+        raise ValidationError(_("invalid {what} {short}: expected YYYY-MM-DD").format(what=what, short=_short(value)))
     return value
 
 
@@ -67,7 +68,8 @@ def check_time(value: object, what: str = "time") -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str) or not _TIME_RE.match(value):
-        raise ValidationError(f"invalid {what} {_short(value)}: expected HH:MM between 00:00 and 23:59")
+        raise ValidationError(_("invalid {what} {short}: expected HH:MM between 00:00 and "
+                                "23:59").format(what=what, short=_short(value)))
     return value
 
 
@@ -76,7 +78,7 @@ def check_priority(value: object) -> str:
     if value is None or value in ("", "normal"):
         return ""
     if value not in PRIORITIES:
-        raise ValidationError(f"invalid priority {_short(value)}: use high, normal or low")
+        raise ValidationError(_("invalid priority {short}: use high, normal or low").format(short=_short(value)))
     return str(value)
 
 
@@ -85,7 +87,7 @@ def check_origin(value: object) -> str:
     if value is None or value in ("", "unplanned"):
         return ""
     if value != "planned":
-        raise ValidationError(f"invalid origin {_short(value)}: use planned or unplanned")
+        raise ValidationError(_("invalid origin {short}: use planned or unplanned").format(short=_short(value)))
     return "planned"
 
 
@@ -102,18 +104,18 @@ def check_review_id(value: object) -> str:
     """A review period id: ``2026-W47`` (an ISO week that exists), ``2026-11`` or ``2026-Q4``."""
     match = REVIEW_ID_RE.match(value) if isinstance(value, str) else None
     if match is None:
-        raise ValidationError(f"invalid review period {_short(value)}: expected 2026-W47, 2026-11 "
-                              "or 2026-Q4")
+        raise ValidationError(_("invalid review period {short}: expected 2026-W47, 2026-11 or "
+                                "2026-Q4").format(short=_short(value)))
     year = int(match["y"])
     if match["w"] is not None:
         weeks = date(year, 12, 28).isocalendar().week
         if not 1 <= int(match["w"]) <= weeks:
-            raise ValidationError(f"invalid review period {_short(value)}: {year} has weeks "
-                                  f"1..{weeks}")
+            raise ValidationError(_("invalid review period {short}: {year} has weeks "
+                                    "1..{weeks}").format(short=_short(value), year=year, weeks=weeks))
     elif match["m"] is not None and not 1 <= int(match["m"]) <= 12:
-        raise ValidationError(f"invalid review period {_short(value)}: no month {match['m']}")
+        raise ValidationError(_("invalid review period {short}: no month {m}").format(short=_short(value), m=match['m']))
     if year < 1:
-        raise ValidationError(f"invalid review period {_short(value)}: no year 0")
+        raise ValidationError(_("invalid review period {short}: no year 0").format(short=_short(value)))
     return str(value)
 
 
@@ -141,7 +143,7 @@ def check_email(value: str) -> str:
     for input: stored documents are not held to it (an import keeps what the phone exported)."""
     text = unicodedata.normalize("NFKC", value).strip()
     if not _EMAIL_RE.match(text):
-        raise ValidationError(f"invalid e-mail {_short(value)}: expected name@example.com")
+        raise ValidationError(_("invalid e-mail {short}: expected name@example.com").format(short=_short(value)))
     return text
 
 
@@ -152,8 +154,8 @@ def check_phone(value: str) -> str:
     text = " ".join(unicodedata.normalize("NFKC", value).split())
     digits = sum(ch.isdigit() for ch in text)
     if not _PHONE_RE.match(text) or not 5 <= digits <= 24:
-        raise ValidationError(f"invalid phone {_short(value)}: expected at least 5 digits with "
-                              "spaces or + ( ) - . /, e.g. +86 138 1234 5678")
+        raise ValidationError(_("invalid phone {short}: expected at least 5 digits with "
+                                "spaces or + ( ) - . /, e.g. +86 138 1234 5678").format(short=_short(value)))
     return text
 
 
@@ -166,12 +168,12 @@ def check_cadence(value: object) -> int | None:
         if not text:
             return None
         if not text.isdigit():
-            raise ValidationError(f"invalid cadence {_short(value)}: expected a whole number of "
-                                  "days from 1 to 3660")
+            raise ValidationError(_("invalid cadence {short}: expected a whole number of days "
+                                    "from 1 to 3660").format(short=_short(value)))
         value = int(text)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= 3660:
-        raise ValidationError(f"invalid cadence_days {_short(value)}: "
-                              "expected a whole number of days from 1 to 3660")
+        raise ValidationError(_("invalid cadence_days {short}: expected a whole number of "
+                                "days from 1 to 3660").format(short=_short(value)))
     return value
 
 
@@ -181,15 +183,15 @@ def check_text(value: object, what: str, *, required: bool = False, one_line: bo
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise ValidationError(f"invalid {what}: expected text, got {type(value).__name__}")
+        raise ValidationError(_("invalid {what}: expected text, got {name__}").format(what=what, name__=type(value).__name__))
     if "\x00" in value:
-        raise ValidationError(f"invalid {what}: contains a NUL character")
+        raise ValidationError(_("invalid {what}: contains a NUL character").format(what=what))
     if one_line:
         value = " ".join(value.split()) if ("\n" in value or "\r" in value) else value.strip()
     if required and not value.strip():
-        raise ValidationError(f"{what} must not be empty")
+        raise ValidationError(_("{what} must not be empty").format(what=what))
     if limit is not None and len(value) > limit:
-        raise ValidationError(f"{what} is too long ({len(value)} characters, at most {limit})")
+        raise ValidationError(_("{what} is too long ({n_value} characters, at most {limit})").format(what=what, n_value=len(value), limit=limit))
     return value
 
 
@@ -198,7 +200,7 @@ def check_str_list(value: object, what: str) -> list[str]:
     if value is None or value == []:
         return []
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-        raise ValidationError(f"invalid {what}: expected a list of text")
+        raise ValidationError(_("invalid {what}: expected a list of text").format(what=what))
     return sorted({check_text(v, what, one_line=True).strip() for v in value} - {""})
 
 
@@ -208,7 +210,7 @@ def tag_set(tags: Iterable[str], what: str) -> set[str]:
     for tag in tags:
         clean = check_text(tag, what, one_line=True).strip()
         if not clean:
-            raise ValidationError(f"empty {what}")
+            raise ValidationError(_("empty {what}").format(what=what))
         result.add(clean)
     return result
 
@@ -221,7 +223,7 @@ def edit_tags(current: Iterable[str], add: set[str], remove: set[str]) -> list[s
     for tag in remove:
         hits = {t for t in tags if fold(t) == fold(tag)}
         if not hits:
-            raise NotFoundError(f"entry has no tag {tag!r}")
+            raise NotFoundError(_("entry has no tag {tag!r}").format(tag=tag))
         tags -= hits
     return sorted(tags)
 
@@ -231,7 +233,7 @@ def check_ids(value: object, what: str) -> list[str]:
     ids = check_str_list(value, what)
     for doc_id in ids:
         if not ULID_RE.match(doc_id):
-            raise ValidationError(f"invalid {what}: {_short(doc_id)} is not an id")
+            raise ValidationError(_("invalid {what}: {short} is not an id").format(what=what, short=_short(doc_id)))
     return ids
 
 
@@ -239,17 +241,17 @@ def check_optional_id(value: object, what: str) -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str) or not ULID_RE.match(value):
-        raise ValidationError(f"invalid {what}: {_short(value)} is not an id")
+        raise ValidationError(_("invalid {what}: {short} is not an id").format(what=what, short=_short(value)))
     return value
 
 
 def check_timestamp(value: object, what: str) -> str:
     if not isinstance(value, str) or len(value) < 20:
-        raise ValidationError(f"invalid {what}: {_short(value)} is not a timestamp")
+        raise ValidationError(_("invalid {what}: {short} is not a timestamp").format(what=what, short=_short(value)))
     try:
         datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise ValidationError(f"invalid {what}: {_short(value)} is not a timestamp") from None
+        raise ValidationError(_("invalid {what}: {short} is not a timestamp").format(what=what, short=_short(value))) from None
     return value
 
 
@@ -258,7 +260,7 @@ def _check_conflicts(value: object) -> list[dict[str, Any]]:
         return []
     if not isinstance(value, list) or not all(isinstance(c, dict) and isinstance(c.get("field"), str)
                                               for c in value):
-        raise ValidationError("invalid conflicts: expected a list of {field, value, ...} records")
+        raise ValidationError(_("invalid conflicts: expected a list of {field, value, ...} records"))
     return [dict(c) for c in value]
 
 
@@ -267,7 +269,7 @@ def _check_edited_at(value: object) -> dict[str, str]:
         return {}
     if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str)
                                               for k, v in value.items()):
-        raise ValidationError("invalid edited_at: expected {field: timestamp}")
+        raise ValidationError(_("invalid edited_at: expected {field: timestamp}"))
     for name, stamp in value.items():
         check_timestamp(stamp, f"edited_at of {name}")
     return dict(value)
@@ -277,15 +279,15 @@ def _check_expenses(value: object) -> list[dict[str, Any]]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise ValidationError("invalid expenses: expected a list")
+        raise ValidationError(_("invalid expenses: expected a list"))
     result = []
     for item in value:
         if not isinstance(item, dict):
-            raise ValidationError("invalid expenses: each expense is {amount, currency, note}")
+            raise ValidationError(_("invalid expenses: each expense is {amount, currency, note}"))
         amount = item.get("amount")
         if isinstance(amount, bool) or not isinstance(amount, (int, float)) \
                 or not math.isfinite(amount):
-            raise ValidationError(f"invalid expense amount {_short(amount)}: expected a number")
+            raise ValidationError(_("invalid expense amount {short}: expected a number").format(short=_short(amount)))
         result.append({"amount": amount,
                        "currency": check_text(item.get("currency"), "expense currency", one_line=True),
                        "note": check_text(item.get("note"), "expense note", one_line=True)})
@@ -304,15 +306,15 @@ def check_exceptions(value: object) -> dict[str, dict[str, Any]]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise ValidationError("invalid exceptions: expected {day: {field: value}}")
+        raise ValidationError(_("invalid exceptions: expected {day: {field: value}}"))
     out: dict[str, dict[str, Any]] = {}
     for day, change in value.items():
         check_date(day, "occurrence day")
         if not isinstance(change, dict):
-            raise ValidationError(f"invalid exception of {day}: expected an object")
+            raise ValidationError(_("invalid exception of {day}: expected an object").format(day=day))
         unknown = sorted(set(change) - _EXCEPTION_FIELDS)
         if unknown:
-            raise ValidationError(f"invalid exception of {day}: unknown field {unknown[0][:30]!r}")
+            raise ValidationError(_("invalid exception of {day}: unknown field {unknown!r}").format(day=day, unknown=unknown[0][:30]))
         item = dict(change)
         if "date" in item:
             check_date(item["date"], f"date of the occurrence of {day}")
@@ -325,7 +327,7 @@ def check_exceptions(value: object) -> dict[str, dict[str, Any]]:
         if "summary" in item:
             item["summary"] = check_text(item["summary"], "summary", limit=100_000)
         if "status" in item and item["status"] not in ENTRY_STATUSES:
-            raise ValidationError(f"invalid status {_short(item['status'])} of {day}")
+            raise ValidationError(_("invalid status {short} of {day}").format(short=_short(item['status']), day=day))
         if "tags" in item:
             item["tags"] = check_str_list(item["tags"], "tags")
         if "carried_from" in item:
@@ -335,9 +337,10 @@ def check_exceptions(value: object) -> dict[str, dict[str, Any]]:
             item["expenses"] = _check_expenses(item["expenses"])
         for name in ("remind_at", "reminded", "priority"):
             if name in item and not isinstance(item[name], str):
-                raise ValidationError(f"invalid {name} of the occurrence of {day}: expected text")
+                raise ValidationError(_("invalid {name} of the occurrence of {day}: expected "
+                                        "text").format(name=name, day=day))
         if "skip" in item and item["skip"] is not True:
-            raise ValidationError(f"invalid skip of {day}: expected true")
+            raise ValidationError(_("invalid skip of {day}: expected true").format(day=day))
         if "updated_at" in item:
             check_timestamp(item["updated_at"], f"updated_at of the occurrence of {day}")
         out[day] = item
@@ -349,7 +352,7 @@ def check_follows(value: object) -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str) or not (ULID_RE.match(value) or _OCCURRENCE_RE.match(value)):
-        raise ValidationError(f"invalid follows_id {_short(value)}: not an entry id")
+        raise ValidationError(_("invalid follows_id {short}: not an entry id").format(short=_short(value)))
     return value
 
 
@@ -395,7 +398,7 @@ class Document:
     def from_doc(cls, doc_id: str, doc: Mapping[str, Any]) -> Any:
         """Build from a stored document, applying the defaults of omitted fields, and validate."""
         if not isinstance(doc, Mapping):
-            raise ValidationError(f"{cls.TABLE} {doc_id}: expected an object")
+            raise ValidationError(_("{TABLE} {doc_id}: expected an object").format(TABLE=cls.TABLE, doc_id=doc_id))
         known = set(_stored_fields(cls))
         kwargs = {k: v for k, v in doc.items() if k in known and v is not None}
         obj = cls(id=doc_id, **kwargs)
@@ -465,23 +468,23 @@ class Entry(Document):
         self.organisation_ids = check_ids(self.organisation_ids, "organisation_ids")
         self.tags = check_str_list(self.tags, "tags")
         if self.status not in ENTRY_STATUSES:
-            raise ValidationError(f"invalid status {_short(self.status)}: use one of "
-                                  + ", ".join(ENTRY_STATUSES))
+            raise ValidationError(_("invalid status {status}: use one of {known}").format(
+                status=_short(self.status), known=", ".join(ENTRY_STATUSES)))
         self.priority = check_priority(self.priority)
         self.origin = check_origin(self.origin)
         self.carried_from = [check_date(d, "carried-from date")
                              for d in check_str_list(self.carried_from, "carried_from")]
         self.expenses = _check_expenses(self.expenses)
         if self.remind_at is not None and not isinstance(self.remind_at, str):
-            raise ValidationError("invalid remind_at: expected YYYY-MM-DDTHH:MM")
+            raise ValidationError(_("invalid remind_at: expected YYYY-MM-DDTHH:MM"))
         if self.recurrence is not None and not isinstance(self.recurrence, str):
-            raise ValidationError("invalid recurrence: expected an RRULE string")
+            raise ValidationError(_("invalid recurrence: expected an RRULE string"))
         if self.reminded is not None and not isinstance(self.reminded, str):
-            raise ValidationError("invalid reminded: expected YYYY-MM-DDTHH:MM")
+            raise ValidationError(_("invalid reminded: expected YYYY-MM-DDTHH:MM"))
         self.exceptions = check_exceptions(self.exceptions)
         self.follows_id = check_follows(self.follows_id)
         if not isinstance(self.complaint, bool):
-            raise ValidationError(f"invalid complaint {_short(self.complaint)}: expected true or false")
+            raise ValidationError(_("invalid complaint {short}: expected true or false").format(short=_short(self.complaint)))
         self.resolution = check_text(self.resolution, "resolution", limit=100_000)
         if self.resolved_on is not None and self.resolved_on != "":
             self.resolved_on = check_date(self.resolved_on, "resolved date")
@@ -528,8 +531,8 @@ class Contact(Document):
         self.tier = check_text(self.tier, "tier", one_line=True, limit=40)
         if self.cadence_days is not None and (isinstance(self.cadence_days, str)
                                               or check_cadence(self.cadence_days) is None):
-            raise ValidationError(f"invalid cadence_days {_short(self.cadence_days)}: "
-                                  "expected a whole number of days from 1 to 3660")
+            raise ValidationError(_("invalid cadence_days {short}: expected a whole number of "
+                                    "days from 1 to 3660").format(short=_short(self.cadence_days)))
         self.owner = check_text(self.owner, "owner", one_line=True, limit=MAX_NAME)
         self.notes = check_text(self.notes, "notes", limit=100_000)
         self.tags = check_str_list(self.tags, "tags")
@@ -551,8 +554,8 @@ class Project(Document):
         self.name = check_text(self.name, "name", required=True, one_line=True, limit=MAX_NAME)
         self.organisation_id = check_optional_id(self.organisation_id, "organisation_id")
         if self.status not in PROJECT_STATUSES:
-            raise ValidationError(f"invalid project status {_short(self.status)}: use one of "
-                                  + ", ".join(PROJECT_STATUSES))
+            raise ValidationError(_("invalid project status {status}: use one of {known}").format(
+                status=_short(self.status), known=", ".join(PROJECT_STATUSES)))
         self.notes = check_text(self.notes, "notes", limit=100_000)
         self.tags = check_str_list(self.tags, "tags")
         self._validate_common()
@@ -620,11 +623,11 @@ class MergeRecord(Document):
 
     def validate(self) -> None:
         if self.kind not in KIND_TABLE:
-            raise ValidationError(f"invalid kind {_short(self.kind)}: use one of "
-                                  + ", ".join(KIND_TABLE))
+            raise ValidationError(_("invalid kind {kind}: use one of {known}").format(
+                kind=_short(self.kind), known=", ".join(KIND_TABLE)))
         into = check_optional_id(self.into, "into")
         if into is None:
-            raise ValidationError("into must name the document it was merged into")
+            raise ValidationError(_("into must name the document it was merged into"))
         self.into = into
         self.name = check_text(self.name, "name", one_line=True, limit=MAX_NAME)
         self._validate_common()

@@ -25,6 +25,8 @@ from journal.errors import (
     StorageError,
     ValidationError,
 )
+from journal.i18n import _
+from journal.i18n.terms import kind_name
 from journal.models import (
     KIND_LINK_FIELD,
     KIND_TABLE,
@@ -40,6 +42,7 @@ from journal.models import (
     tag_set,
     utc_now,
 )
+from journal.names.order import name_order
 from journal.names.resolve import Created, LinkRequest, NameIndex, Resolver, label
 from journal.recurrence.usecases import RecurrenceUseCases
 from journal.reminders.usecases import ReminderUseCases
@@ -55,7 +58,7 @@ from journal.storage import (
     new_id,
     write_output,
 )
-from journal.text import article, fold
+from journal.text import article, counted
 
 KINDS = ("project", "contact", "organisation")
 #: what an entry id or a handle typed for one can consist of (upper-cased)
@@ -280,8 +283,9 @@ class Journal(ClientUseCases, RoutineUseCases, RecurrenceUseCases, ReminderUseCa
                 assert found is not None
                 return Entry.from_doc(hits[0], found)
             if len(hits) > 1:
-                raise AmbiguousNameError(f"{ref!r} matches {len(hits)} entry ids; give more of the id")
-        raise NotFoundError(f"no entry with id {ref.strip()!r}")
+                raise AmbiguousNameError(_("{ref!r} matches {n_hits} entry ids; give more of "
+                                           "the id").format(ref=ref, n_hits=len(hits)))
+        raise NotFoundError(_("no entry with id {strip!r}").format(strip=ref.strip()))
 
     def edit_entry(self, ref: str, changes: Mapping[str, Any], *,
                    add: LinkRequest | None = None, remove: LinkRequest | None = None,
@@ -305,28 +309,27 @@ class Journal(ClientUseCases, RoutineUseCases, RecurrenceUseCases, ReminderUseCa
         if "@" in ref:  # one occurrence: an exception on its series
             if any((add or LinkRequest()).by_kind().values()) \
                     or any((remove or LinkRequest()).by_kind().values()) or add_tags or remove_tags:
-                raise ValidationError("links and tags belong to the whole series: edit the series "
-                                      f"({ref.split('@')[0]}) to change them")
+                raise ValidationError(_("links and tags belong to the whole series: edit the "
+                                        "series ({split}) to change them").format(split=ref.split('@')[0]))
             change = self.edit_occurrence(ref, changes)
             if change.occurrence is None:  # pragma: no cover - an edit deletes nothing
-                raise NotFoundError(f"occurrence {ref} vanished")
+                raise NotFoundError(_("occurrence {ref} vanished").format(ref=ref))
             return change.occurrence, []
         add_tags, remove_tags = tag_set(add_tags, "tag"), tag_set(remove_tags, "tag to remove")
         if add_tags & remove_tags:
-            raise ValidationError(f"tag {sorted(add_tags & remove_tags)[0]!r} is both added and "
-                                  "removed")
+            raise ValidationError(_("tag {sorted!r} is both added and removed").format(sorted=sorted(add_tags & remove_tags)[0]))
         entry_id = self.get_entry(ref).id
         now = utc_now()
         with self.store.transaction() as tx:
             current = tx.get("entries", entry_id)
             if current is None:
-                raise NotFoundError(f"entry {entry_id} was deleted meanwhile")
+                raise NotFoundError(_("entry {entry_id} was deleted meanwhile").format(entry_id=entry_id))
             entry = Entry.from_doc(entry_id, current)
             resolver = Resolver(tx, now)
             conflicts = list(entry.conflicts)
             for name, value in changes.items():
                 if name not in Entry.__dataclass_fields__ or name in ("id", "created_at", "conflicts"):
-                    raise ValidationError(f"unknown entry field {name!r}")
+                    raise ValidationError(_("unknown entry field {name!r}").format(name=name))
                 theirs = current.get(name)
                 if base is not None and theirs != base.get(name) and theirs != value and theirs:
                     conflicts.append({"field": name, "value": theirs,
@@ -340,8 +343,7 @@ class Journal(ClientUseCases, RoutineUseCases, RecurrenceUseCases, ReminderUseCa
                 for ref_ in refs:
                     ids = set(resolver.index(kind).find(ref_)) & linked
                     if not ids:
-                        raise NotFoundError(f"entry is not linked to {article(kind)} "
-                                            f"{ref_.strip()!r}")
+                        raise NotFoundError(_("entry is not linked to {article} {strip!r}").format(article=article(kind_name(kind)), strip=ref_.strip()))
                     if len(ids) > 1:
                         raise resolver.index(kind).ambiguous(ref_, sorted(ids))
                     linked -= ids
@@ -364,7 +366,7 @@ class Journal(ClientUseCases, RoutineUseCases, RecurrenceUseCases, ReminderUseCa
             return entry
         with self.store.transaction() as tx:
             if tx.get("entries", entry.id) is None:
-                raise NotFoundError(f"no entry with id {entry.id}")
+                raise NotFoundError(_("no entry with id {id}").format(id=entry.id))
             tx.remove("entries", entry.id)
         return entry
 
@@ -523,10 +525,10 @@ class Journal(ClientUseCases, RoutineUseCases, RecurrenceUseCases, ReminderUseCa
         return MODEL_BY_KIND[kind].from_doc(doc_id, self.view[KIND_TABLE[kind]][doc_id])
 
     def documents(self, kind: str) -> list[Document]:
-        """All documents of a kind, sorted by folded name."""
+        """All documents of a kind, sorted by name (by pinyin in Chinese: names.order)."""
         model = MODEL_BY_KIND[kind]
         docs = [model.from_doc(i, d) for i, d in self.view.get(KIND_TABLE[kind], {}).items()]
-        docs.sort(key=lambda d: (fold(d.name), d.id))  # type: ignore[attr-defined]
+        docs.sort(key=lambda d: (name_order(d.name), d.id))  # type: ignore[attr-defined]
         return docs
 
     def add_document(self, kind: str, name: str, fields: Mapping[str, Any] | None = None,
@@ -548,7 +550,7 @@ class Journal(ClientUseCases, RoutineUseCases, RecurrenceUseCases, ReminderUseCa
                 if tx.tables[KIND_TABLE[kind]][other].get("organisation_id") == \
                         getattr(doc, "organisation_id", None):
                     raise DuplicateNameError(
-                        f"{article(kind)} named {doc.name!r} already exists [{other}]",  # type: ignore[attr-defined]
+                        _("{article} named {name!r} already exists [{other}]").format(article=article(kind_name(kind)), name=doc.name, other=other),  # type: ignore[attr-defined]
                         other)
             doc.id = tx.insert(KIND_TABLE[kind], doc.to_doc())
         return doc, resolver.created
@@ -561,13 +563,13 @@ class Journal(ClientUseCases, RoutineUseCases, RecurrenceUseCases, ReminderUseCa
         with self.store.transaction() as tx:
             current = tx.get(KIND_TABLE[kind], doc_id)
             if current is None:
-                raise NotFoundError(f"{kind} {ref!r} was deleted meanwhile")
+                raise NotFoundError(_("{kind} {ref!r} was deleted meanwhile").format(kind=kind_name(kind), ref=ref))
             doc = model.from_doc(doc_id, current)
             resolver = Resolver(tx, now)
             for name, value in changes.items():
                 if name not in model.__dataclass_fields__ or name in ("id", "created_at",
                                                                       "updated_at", "conflicts"):
-                    raise ValidationError(f"unknown {kind} field {name!r}")
+                    raise ValidationError(_("unknown {kind} field {name!r}").format(kind=kind_name(kind), name=name))
                 setattr(doc, name, self.tier_name(value) if name == "tier" else value)
             if organisation is not None and kind != "organisation":
                 doc.organisation_id = (resolver.resolve("organisation", organisation)  # type: ignore[attr-defined]
@@ -592,11 +594,10 @@ class Journal(ClientUseCases, RoutineUseCases, RecurrenceUseCases, ReminderUseCa
                            for i, d in tx.tables.get(t, {}).items()
                            if d.get("organisation_id") == doc.id]
             if (entries or members) and not force:
-                parts = [f"{len(entries)} entries"] + ([f"{len(members)} contacts/projects"]
+                parts = [counted(len(entries), _("entries"))] + ([counted(len(members), _("contacts/projects"), _("contact/project"))]
                                                        if members else [])
-                raise ValidationError(f"{kind} {label(tx.tables, kind, doc.id)!r} is linked to "
-                                      f"{' and '.join(parts)}; use --force to unlink it "
-                                      "everywhere and delete it")
+                raise ValidationError(_("{kind} {label!r} is linked to {join}; use --force to "
+                                        "unlink it everywhere and delete it").format(kind=kind_name(kind), label=label(tx.tables, kind, doc.id), join=_(" and ").join(parts)))
             for entry_id, entry in entries:
                 tx.replace("entries", entry_id, lean({
                     **entry, link_field: [i for i in entry[link_field] if i != doc.id],
@@ -705,26 +706,25 @@ class Journal(ClientUseCases, RoutineUseCases, RecurrenceUseCases, ReminderUseCa
         found = self._conflicts_of(doc_id)
         items = [c for c in found if field is None or c.field == field]
         if not items:
-            raise NotFoundError(f"{found[0].id} has no recorded conflict in {field!r} (it has: "
-                                f"{', '.join(c.field for c in found)})")
+            raise NotFoundError(_("{id} has no recorded conflict in {field!r} (it has: {join})").format(id=found[0].id, field=field, join=', '.join(c.field for c in found)))
         taken: dict[str, Any] = {}
         if take != "current":
             if len(items) > 1:
-                raise ValidationError(f"{items[0].id} has conflicts in {', '.join(c.field for c in items)}"
-                                      ": choose one field (--field)")
+                raise ValidationError(_("{id} has conflicts in {join}: choose one field "
+                                        "(--field)").format(id=items[0].id, join=', '.join(c.field for c in items)))
             records = items[0].records
             if take == "other" and len(records) > 1:
-                raise ValidationError(f"{len(records)} other values are recorded for {items[0].field}: "
-                                      f"pick one by number (--take 1..{len(records)})")
+                raise ValidationError(_("{n_records} other values are recorded for {field}: "
+                                        "pick one by number (--take 1..{n_records})").format(n_records=len(records), field=items[0].field))
             index = 1 if take == "other" else take
             if not isinstance(index, int) or not 1 <= index <= len(records):
-                raise ValidationError(f"take must be 'current', 'other' or 1..{len(records)}")
+                raise ValidationError(_("take must be 'current', 'other' or 1..{n_records}").format(n_records=len(records)))
             taken[items[0].field] = records[index - 1].get("value")
         table, target, fields = items[0].table, items[0].id, {c.field for c in items}
         with self.store.transaction() as tx:
             current = tx.get(table, target)
             if current is None:
-                raise NotFoundError(f"{table} {target} was deleted meanwhile")
+                raise NotFoundError(_("{table} {target} was deleted meanwhile").format(table=table, target=target))
             if "exceptions" in taken and isinstance(taken["exceptions"], dict):
                 # an occurrence's lost change: put back that occurrence, keep the others
                 taken["exceptions"] = {**(current.get("exceptions") or {}), **taken["exceptions"]}
@@ -743,11 +743,11 @@ class Journal(ClientUseCases, RoutineUseCases, RecurrenceUseCases, ReminderUseCa
         if not hits and len(key) >= 4:
             ids = sorted({c.id for c in items if c.id.startswith(key) or c.id.endswith(key)})
             if len(ids) > 1:
-                raise AmbiguousNameError(f"{ref.strip()!r} matches {len(ids)} documents with "
-                                         "conflicts; give more of the id")
+                raise AmbiguousNameError(_("{strip!r} matches {n_ids} documents with "
+                                           "conflicts; give more of the id").format(strip=ref.strip(), n_ids=len(ids)))
             hits = [c for c in items if c.id in ids]
         if not hits:
-            raise NotFoundError(f"no recorded conflicts for {ref.strip()!r}")
+            raise NotFoundError(_("no recorded conflicts for {strip!r}").format(strip=ref.strip()))
         return hits
 
 
@@ -758,9 +758,9 @@ def _series_start(rule: str, day: str) -> str:
     try:
         first = first_on_or_after(rule, date.fromisoformat(check_date(day)))
     except ValueError as exc:
-        raise ValidationError(f"invalid recurrence {rule[:60]!r}: {exc}") from None
+        raise ValidationError(_("invalid recurrence {rule!r}: {exc}").format(rule=rule[:60], exc=exc)) from None
     if first is None:
-        raise ValidationError(f"the rule {rule[:60]!r} never repeats from {day}")
+        raise ValidationError(_("the rule {rule!r} never repeats from {day}").format(rule=rule[:60], day=day))
     return first.isoformat()
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from journal.errors import JournalError
+from journal.i18n import _
 
 ENV_CONFIG = "JOURNAL_CONFIG"
 FILE_NAME = "settings.json"
@@ -106,5 +107,5 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         write_private(path, text.encode("utf-8"))
     except OSError as exc:
-        raise JournalError(f"cannot save settings to {path}: {exc.strerror or exc}") from None
+        raise JournalError(_("cannot save settings to {path}: {value}").format(path=path, value=exc.strerror or exc)) from None
     return path

@@ -74,6 +74,7 @@ from journal.datafile.tables import Snapshot, TableState, TablesView, Working, e
 from journal.datafile.transaction import JournalDB, Transaction, UlidTable  # noqa: F401 - re-exported
 from journal.datafile.validate import check_tables
 from journal.errors import StorageError
+from journal.i18n import _
 from journal.models import SCHEMA_VERSION, Tables
 
 TABLES = ("contacts", "days", "entries", "merged", "meta", "organisations", "projects",
@@ -133,7 +134,7 @@ def dump_canonical(data: Mapping[str, Any]) -> bytes:
     try:
         return orjson.dumps(data, option=DUMP_OPTIONS) + b"\n"
     except (TypeError, orjson.JSONEncodeError) as exc:
-        raise StorageError(f"cannot encode the journal data: {exc}") from None
+        raise StorageError(_("cannot encode the journal data: {exc}").format(exc=exc)) from None
 
 
 def parse_bytes(raw: bytes, origin: str, *, validated: bool = False) -> Tables:
@@ -187,8 +188,8 @@ class ReadOnlyStorage(Storage):
         return self._data
 
     def write(self, data: dict[str, Any]) -> None:
-        raise StorageError("this TinyDB is read-only: change the journal with `journal` or "
-                           "journal.service.Journal")
+        raise StorageError(_("this TinyDB is read-only: change the journal with `journal` or "
+                           "journal.service.Journal"))
 
 
 def open_tinydb(path: Path | str) -> TinyDB:
@@ -220,7 +221,7 @@ class JournalStore:
     def __init__(self, path: Path | str) -> None:
         self.path = resolve_data_path(Path(path))
         if not self.path.name:  # "/" (or a link to it): no file name to put a lock next to
-            raise StorageError(f"{self.path}: is a directory, not a journal file")
+            raise StorageError(_("{path}: is a directory, not a journal file").format(path=self.path))
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self._snap: Snapshot | None = None
         self._key: StatKey | None = None
@@ -289,7 +290,7 @@ class JournalStore:
 
     def _load(self, key: StatKey | None) -> Snapshot:
         if key is not None and not stat.S_ISREG(os.stat(self.path).st_mode):
-            raise StorageError(f"{self.path}: is not a regular file")
+            raise StorageError(_("{path}: is not a regular file").format(path=self.path))
         got = read_bytes(self.path) if key is not None else None
         if got is None:
             snap, key = Snapshot.of_tables(empty_tables()), None
@@ -428,7 +429,7 @@ class JournalStore:
         """Swap the whole content (merge results, restores) in one locked write."""
         problem = check_tables(data, SCHEMA_VERSION)
         if problem:
-            raise StorageError(f"refusing to write invalid data: {problem}")
+            raise StorageError(_("refusing to write invalid data: {problem}").format(problem=problem))
         # Not a transaction: the current content is replaced, not read, so a damaged file (the
         # reason one restores a backup) does not stand in the way. Callers back it up first.
         if self._work is not None:
@@ -437,7 +438,7 @@ class JournalStore:
         release = acquire_lock(self.lock_path, self.path)
         try:
             if self.path.exists() and not self.path.is_file():
-                raise StorageError(f"{self.path}: is not a regular file")
+                raise StorageError(_("{path}: is not a regular file").format(path=self.path))
             self._sweep_temp_files()
             self._snap, self._key = None, None
             self._commit({name: TableState(parsed=table) for name, table in data.items()})
@@ -486,7 +487,7 @@ class LockedBytes:
         """What is on disk now (None: no file). Refuses anything but a regular file."""
         path = self._store.path
         if stat_key(path) is not None and not stat.S_ISREG(os.stat(path).st_mode):
-            raise StorageError(f"{path}: is not a regular file")
+            raise StorageError(_("{path}: is not a regular file").format(path=path))
         got = read_bytes(path)
         return got[0] if got is not None else None
 

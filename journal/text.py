@@ -46,7 +46,11 @@ def counted(count: int, plural: str, singular: str | None = None) -> str:
     """``count`` with its noun in the right number: ``counted(1, "entries")`` is ``1 entry``,
     ``counted(2, "entries")`` is ``2 entries``. The singular is derived from the plural
     (``-ies`` -> ``-y``, else the final ``s`` dropped) when it is one word; a phrase
-    (``documents and entries``) needs its ``singular`` given, else it is used for every count."""
+    (``documents and entries``) needs its ``singular`` given, else it is used for every count.
+    Callers pass the nouns through the translation layer (``counted(n, _("entries"))``); a
+    translated noun has one form (Chinese: ``3条记录``, the measure word in the translation)."""
+    if not plural.isascii():  # translated (3 条记录): one form, no space before a measure word
+        return f"{count}{plural}" if plural[:1] > "\u2e80" else f"{count} {plural}"
     if count == 1:
         if singular is None and plural.isalpha():
             singular = plural[:-3] + "y" if plural.endswith("ies") else plural.removesuffix("s")
@@ -56,7 +60,10 @@ def counted(count: int, plural: str, singular: str | None = None) -> str:
 
 def article(noun: str) -> str:
     """``noun`` with its indefinite article: ``a contact``, ``an organisation``. By the first
-    letter, which is right for every word this program names things with."""
+    letter, which is right for every word this program names things with. A translated noun
+    (``联系人``) has no article."""
+    if not noun.isascii():
+        return noun
     return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 

@@ -27,6 +27,20 @@ def private_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201 - a fixture
+    """Tests read the English interface whatever the developer's locale (the CLI and the app
+    choose the language from it, and subprocesses inherit it); tests of Chinese ask for it."""
+    from journal.i18n import set_language
+
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    set_language("en")
+    yield
+    set_language("en")
+
+
 @pytest.fixture
 def jfile(tmp_path: Path) -> Path:
     return tmp_path / "journal.json"

@@ -81,7 +81,7 @@ def test_commands_and_their_actions(jfile: Path) -> None:
 def test_options_of_the_command_being_typed(jfile: Path) -> None:
     assert offered(["journal", "add", "Visit", "--st"], jfile) == ["--status"]
     assert offered(["journal", "-"], jfile) == ["-h", "--help", "-V", "--version", "--file",
-                                                 "--config"]
+                                                 "--config", "--lang"]
     options = offered(["journal", "add", "Visit", "-"], jfile)
     assert {"-c", "--contact", "-p", "--project", "-o", "--org", "--summary"} <= set(options)
     assert "--today" not in offered(["journal", "search", "--t"], jfile)  # hidden from help too

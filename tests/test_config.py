@@ -43,7 +43,7 @@ def test_rendered_file_reads_back_exactly() -> None:
 
 @pytest.mark.parametrize(("text", "message"), [
     ("owner = 3", "owner: expected text in quotes, got 3"),
-    ("ownr = 'x'", "ownr: unknown key (known here: owner, tiers, templates)"),
+    ("ownr = 'x'", "ownr: unknown key (known here: owner, language, tiers, templates)"),
     ("[[tiers]]\nname = 'VIP'\ncadence_days = 'two weeks'",
      "tiers[1].cadence_days: expected a whole number of days from 1 to 3660, got 'two weeks'"),
     ("[[tiers]]\nname = 'VIP'\ncadence_days = 0", "tiers[1].cadence_days: expected a whole number"),

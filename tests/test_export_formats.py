@@ -361,7 +361,7 @@ def test_week_and_month_as_a_sheet(cli, rich: Path, tmp_path: Path) -> None:
     sheet = load_workbook(week).active
     assert sheet.title == "Week 2026-W48"
     cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
-    assert cells[0] == "Week 2026-W48 · 23 Nov – 29 Nov 2026"
+    assert cells[0] == "Week 2026-W48 · 23–29 Nov 2026"  # as the Markdown report's title
     for heading in ("Day by day", "By client", "By project", "Still open", "Summary"):
         assert heading in cells
     assert "Focus: 绿源 signing, Emily's LC documents." in cells  # the day note

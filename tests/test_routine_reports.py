@@ -15,7 +15,7 @@ from journal.reports.expenses import (
     render_expenses_json,
     render_expenses_text,
 )
-from journal.reports.render import render_json, render_markdown, render_text
+from journal.reports.render import plan_sentence, render_json, render_markdown, render_text
 from journal.reports.summary import build_period_report
 from journal.search.index import SearchIndex
 from journal.widgets.report_view import render_report
@@ -75,8 +75,8 @@ def test_plan_against_done_in_a_week() -> None:
     assert (p.minutes_as_planned, p.minutes_unplanned) == (90 + 60 + 60, 30)
     assert p.expenses == {"CNY": 45.3, "HKD": 120}  # done only: the cancelled dinner is not spent
     assert [x.id for x in r.carried] == ["P7"]
-    assert p.sentence() == ("9 planned: 6 done as planned, 1 carried over, 1 cancelled, "
-                            "1 still open; 3 came up")
+    assert plan_sentence(p) == ("9 planned: 6 done as planned, 1 carried over, 1 cancelled, "
+                                "1 still open; 3 came up")
 
 
 def test_plan_figures_per_client_and_project() -> None:

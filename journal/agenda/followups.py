@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 
 from journal.errors import ValidationError
+from journal.i18n import _
 
 __all__ = ["follow_up_event", "parse_in"]
 
@@ -37,11 +38,11 @@ def parse_in(text: str, today: date) -> date:
     m = re.fullmatch(rf"([0-9]+|[一两二三四五六七八九十])({units})", s)
     if m is None:
         quoted = repr(text if len(text) <= 30 else text[:30] + "…")
-        raise ValidationError(f"invalid delay {quoted}: try 3d, 2w, 1m (a month), 3天, 两周")
+        raise ValidationError(_("invalid delay {quoted}: try 3d, 2w, 1m (a month), 3天, 两周").format(quoted=quoted))
     n = int(m[1]) if m[1].isdigit() else _CN[m[1]]
     unit = _UNITS[m[2]]
     if not 0 <= n <= 3650:
-        raise ValidationError(f"invalid delay {text!r}: too far")
+        raise ValidationError(_("invalid delay {text!r}: too far").format(text=text))
     try:
         if unit == "days":
             return today + timedelta(days=n)
@@ -49,7 +50,7 @@ def parse_in(text: str, today: date) -> date:
             return today + timedelta(weeks=n)
         return today + (relativedelta(months=n) if unit == "months" else relativedelta(years=n))
     except (OverflowError, ValueError):
-        raise ValidationError(f"invalid delay {text!r}: past the calendar's end (9999-12-31)") from None
+        raise ValidationError(_("invalid delay {text!r}: past the calendar's end (9999-12-31)").format(text=text)) from None
 
 
 def follow_up_event(original_event: str) -> str:

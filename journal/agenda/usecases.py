@@ -9,6 +9,7 @@ from journal.agenda.build import Agenda
 from journal.agenda.followups import follow_up_event
 from journal.dates import shifted
 from journal.errors import ValidationError
+from journal.i18n import _
 from journal.models import Entry, utc_now
 
 if TYPE_CHECKING:
@@ -69,8 +70,8 @@ class AgendaUseCases:
                               ("organisations", entry.organisation_ids)):
                 gone = [i for i in ids if tx.get(kind, i) is None]
                 if gone:
-                    raise ValidationError(f"the original links to {kind[:-1]} {gone[0]}, which "
-                                          "no longer exists")
+                    raise ValidationError(_("the original links to {kind} {gone}, which no "
+                                            "longer exists").format(kind=kind[:-1], gone=gone[0]))
             entry.id = tx.insert("entries", entry.to_doc())
         return entry
 
@@ -108,7 +109,7 @@ class AgendaUseCases:
         reminders due, follow-ups due this week, clients due for a visit and
         birthdays in the coming week."""
         if not 1 <= days <= 366:
-            raise ValidationError("--days must be from 1 to 366")
+            raise ValidationError(_("--days must be from 1 to 366"))
         now = now or datetime.combine(today, datetime.now().time())
         last = shifted(today, days - 1)
         agenda = Agenda(today, days)

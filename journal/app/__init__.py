@@ -27,7 +27,6 @@ from typing import Any, ClassVar
 from textual import actions, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
@@ -35,15 +34,18 @@ from journal.app.indexing import IndexBuilding
 from journal.app.palette import DocumentCommands
 from journal.app.syncing import SyncRunner, sync_commands
 from journal.config import Config, ConfigError, config_path, load_config
+from journal.dates import format_date_human
 from journal.errors import JournalError, StorageError
+from journal.i18n import N_, _, ngettext
 from journal.models import KIND_TABLE
 from journal.screens.base import EntryDefaults, JournalScreen
 from journal.screens.day import DayScreen
 from journal.screens.modes import MODES
+from journal.screens.translated import translated_command
 from journal.service import Journal
 from journal.session import JournalSession
 from journal.settings import load_settings, settings_path
-from journal.widgets.render import plain
+from journal.widgets.render import plain, sentence
 
 POLL_SECONDS = 1.5
 #: How often the app looks for reminders that came due (journal.reminders).
@@ -72,18 +74,18 @@ class JournalApp(IndexBuilding):
     COMMANDS = App.COMMANDS | {DocumentCommands}
     MODES: ClassVar[dict[str, Any]] = MODES  # each screen imported when first shown
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
-        Binding("n", "new_entry", "New", tooltip="New entry"),
-        Binding("slash", "mode('search')", "Search", show=False),
+        Binding("n", "new_entry", N_("New"), tooltip=N_("New entry")),
+        Binding("slash", "mode('search')", N_("Search"), show=False),
         Binding("j", "mode('journal')", "Journal", show=False),
-        Binding("c", "mode('contacts')", "Contacts", show=False),
-        Binding("p", "mode('projects')", "Projects", show=False),
-        Binding("o", "mode('organisations')", "Orgs", show=False, tooltip="Organisations"),
-        Binding("w", "mode('week')", "Week", show=False, tooltip="Week summary and review"),
-        Binding("m", "mode('month')", "Month", show=False, tooltip="Month summary and review"),
-        Binding("k", "mode('calendar')", "Calendar", show=False, tooltip="Month calendar"),
-        Binding("s", "sync", "Sync", tooltip="Sync with git: commit, pull, merge, push"),
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "quit", "Quit"),
+        Binding("c", "mode('contacts')", N_("Contacts"), show=False),
+        Binding("p", "mode('projects')", N_("Projects"), show=False),
+        Binding("o", "mode('organisations')", N_("Orgs"), show=False, tooltip=N_("Organisations")),
+        Binding("w", "mode('week')", N_("Week"), show=False, tooltip=N_("Week summary and review")),
+        Binding("m", "mode('month')", N_("Month"), show=False, tooltip=N_("Month summary and review")),
+        Binding("k", "mode('calendar')", N_("Calendar"), show=False, tooltip=N_("Month calendar")),
+        Binding("s", "sync", N_("Sync"), tooltip=N_("Sync with git: commit, pull, merge, push")),
+        Binding("question_mark", "help", N_("Help")),
+        Binding("q", "quit", N_("Quit")),
     ]
 
     def __init__(self, path: Path | str, *, today: date | None = None,
@@ -179,7 +181,7 @@ class JournalApp(IndexBuilding):
         and dialogs keep their own keys)."""
         if self.ready and isinstance(action, str):
             try:
-                destination, name, _ = actions.parse(action)
+                destination, name, _params = actions.parse(action)
             except actions.ActionError:
                 destination, name = "", ""
             target = {"app": self, "screen": self.screen}.get(destination, default_namespace)
@@ -190,7 +192,7 @@ class JournalApp(IndexBuilding):
 
     # -- start-up -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static(Content.assemble("Opening ", plain(str(self.journal.path)), " …"),
+        yield Static(sentence(_("Opening {path} …"), path=plain(str(self.journal.path))),
                      id="loading")
 
     def on_mount(self) -> None:
@@ -254,8 +256,9 @@ class JournalApp(IndexBuilding):
         self.check_reminders()
         self.set_interval(REMINDER_SECONDS, self.check_reminders)
         if self.config_error:
-            self.notify(self.config_error + " — using the defaults until it is fixed "
-                        "(`journal config check`).", title="Configuration", severity="error",
+            self.notify(_("{problem} — using the defaults until it is fixed (`journal config "
+                          "check`).").format(problem=self.config_error), title=_("Configuration"),
+                        severity="error",
                         timeout=20, markup=False)
         if self.settings.pull_on_open:
             self.syncer.start("sync")
@@ -267,21 +270,26 @@ class JournalApp(IndexBuilding):
 
         unfinished = merge_warning(self.journal.path)
         if unfinished:
-            self.notify(unfinished + " (or press s here).", title="Unfinished git merge",
+            self.notify(_("{problem} (or press s here).").format(problem=unfinished),
+                        title=_("Unfinished git merge"),
                         severity="warning", timeout=30, markup=False)
         warning = driver_warning(self.journal.path)
         if warning:
-            self.notify(warning + ". Or press ctrl+p here and choose “Register the merge driver”.",
-                        title="Git sync is not set up in this clone", severity="warning",
+            self.notify(_("{problem}. Or press ctrl+p here and choose “Register the merge "
+                          "driver”.").format(problem=warning),
+                        title=_("Git sync is not set up in this clone"), severity="warning",
                         timeout=30, markup=False)
 
     def announce_conflicts(self) -> None:
         """Say once (at start, after a pull) that merges left values to choose."""
         count = self.session.conflict_count()
         if count:
-            self.notify(f"{count} document{'s' if count != 1 else ''} kept values from a merge "
-                        "conflict (marked ⚠). Press r on one, or ctrl+p → “Merge conflicts”.",
-                        title="Merge conflicts", severity="warning", timeout=15, markup=False)
+            self.notify(ngettext(
+                "{count} document kept values from a merge conflict (marked ⚠). Press r on "
+                "one, or ctrl+p → “Merge conflicts”.",
+                "{count} documents kept values from a merge conflict (marked ⚠). Press r on "
+                "one, or ctrl+p → “Merge conflicts”.", count).format(count=count),
+                        title=_("Merge conflicts"), severity="warning", timeout=15, markup=False)
 
     def announce_birthdays(self) -> None:
         """A notification for each client whose birthday is today (once a day: an app left open
@@ -296,8 +304,8 @@ class JournalApp(IndexBuilding):
             return
         for b in found:
             who = f"{b.name} ({b.organisation})" if b.organisation else b.name
-            age = f" turns {b.turns}" if b.turns is not None else ""
-            self.notify(f"{who}{age} today. A greeting?", title="Birthday today 🎂",
+            age = _(" turns {turns}").format(turns=b.turns) if b.turns is not None else ""
+            self.notify(_("{who}{age} today. A greeting?").format(who=who, age=age), title=_("Birthday today 🎂"),
                         timeout=20, markup=False)
 
     def check_reminders(self) -> None:
@@ -339,13 +347,13 @@ class JournalApp(IndexBuilding):
         if problem is not None:
             if problem != self._last_error:  # say it once, not every poll
                 self._last_error = problem
-                self.notify(f"{problem}. What you see stays as it was and nothing is saved; run "
-                            "`journal doctor` for details.", title="The journal file cannot be read",
+                self.notify(_("{problem}. What you see stays as it was and nothing is saved; "
+                              "run `journal doctor` for details.").format(problem=problem), title=_("The journal file cannot be read"),
                             severity="error", markup=False, timeout=15)
             return
         if self._last_error:
             self._last_error = ""
-            self.notify("The journal file can be read again.", title="journal", markup=False)
+            self.notify(_("The journal file can be read again."), title="journal", markup=False)
         if generation != self._seen_generation:
             self._seen_generation = generation
             for screen in self.screen_stack:
@@ -402,8 +410,9 @@ class JournalApp(IndexBuilding):
         def apply(force: bool) -> None:
             with self.guard():
                 change = self.journal.toggle_done(entry_id, today=self.today, force=force)
-                what = "Done" if change.entry.status == "done" else "Planned again"
-                self.notify(f"{what}: {change.entry.event}", markup=False, timeout=3)
+                what = _("Done") if change.entry.status == "done" else _("Planned again")
+                self.notify(_("{what}: {event}").format(what=what, event=change.entry.event),
+                            markup=False, timeout=3)
             after()
 
         if doc.get("status") != "done" and doc["date"] > self.today.isoformat():
@@ -425,7 +434,7 @@ class JournalApp(IndexBuilding):
         from journal.routine.reviews import review_period
         from journal.screens.week import PeriodScreen
 
-        period, first, _ = review_period(key)
+        period, first, _last = review_period(key)
         mode = "month" if period == "quarter" else period
         await self.switch_mode(mode)
         screen = self.main_screen()
@@ -444,16 +453,17 @@ class JournalApp(IndexBuilding):
             if yes:
                 with self.guard():
                     self.journal.delete_entry(entry_id)
-                    self.notify("Entry deleted.", markup=False)
+                    self.notify(_("Entry deleted."), markup=False)
                 self.refresh_visible()
 
         from journal.screens.dialogs import ConfirmScreen
 
-        question = Content.assemble("Delete ", plain(f"“{doc['event']}”", "bold"),
-                                    f" on {doc['date']}?",
-                                    " (only this occurrence: the series goes on)"
-                                    if doc.get("series") else "")
-        self.push_screen(ConfirmScreen(question, yes="Delete"), answered)
+        question = sentence(
+            _("Delete {event} on {date}? (only this occurrence: the series goes on)")
+            if doc.get("series") else _("Delete {event} on {date}?"),
+            event=plain(f"“{doc['event']}”", "bold"),
+            date=format_date_human(date.fromisoformat(doc["date"])))
+        self.push_screen(ConfirmScreen(question, yes=_("Delete")), answered)
 
     def follow_up(self, entry_id: str) -> None:
         """Ask when (``7d``, ``2w``, ``friday``, ``2026-12-15``; an event after a comma), then plan
@@ -466,7 +476,7 @@ class JournalApp(IndexBuilding):
             from journal.agenda.followups import parse_in
             from journal.dates import parse_date
 
-            head, _, event = text.partition(",")
+            head, _sep, event = text.partition(",")
             try:
                 day = parse_in(head, self.today)
             except JournalError:
@@ -486,12 +496,12 @@ class JournalApp(IndexBuilding):
             with self.guard():
                 day, event = when(text)
                 entry = self.journal.follow_up(entry_id, day, event=event)
-                self.notify(f"Follow-up planned on {entry.date}: {entry.event}", markup=False)
+                self.notify(_("Follow-up planned on {date}: {event}").format(date=entry.date, event=entry.event), markup=False)
                 self.refresh_visible()
 
         self.push_screen(PromptScreen(
-            "Follow up on", value="7d", placeholder="7d, 2w, 1m, friday, 2026-12-15",
-            check=check, hint="3d, 2w, 1m, friday, 下周一, 2026-12-15; then “, what to do”"),
+            _("Follow up on"), value="7d", placeholder=_("7d, 2w, 1m, friday, 2026-12-15"),
+            check=check, hint=_("3d, 2w, 1m, friday, 下周一, 2026-12-15; then “, what to do”")),
             chosen)
 
     async def show_entry(self, entry_id: str) -> None:
@@ -554,24 +564,25 @@ class JournalApp(IndexBuilding):
         if self.ready and isinstance(screen, JournalScreen) and screen.live:
             yield from map(self._checked, screen.commands())
         if self.ready:
-            yield self._checked(SystemCommand("New entry", "Write a new entry (n)",
+            yield self._checked(SystemCommand(_("New entry"), _("Write a new entry (n)"),
                                               self.action_new_entry))
-            for mode, title, key in (("journal", "Journal", "j"), ("search", "Search", "/"),
-                                     ("contacts", "Contacts", "c"), ("projects", "Projects", "p"),
-                                     ("organisations", "Organisations", "o"),
-                                     ("week", "Week summary", "w"),
-                                     ("month", "Month summary", "m"),
-                                     ("calendar", "Calendar", "k")):
+            for mode, title, key in (("journal", "Journal", "j"), ("search", _("Search"), "/"),
+                                     ("contacts", _("Contacts"), "c"), ("projects", _("Projects"), "p"),
+                                     ("organisations", _("Organisations"), "o"),
+                                     ("week", _("Week summary"), "w"),
+                                     ("month", _("Month summary"), "m"),
+                                     ("calendar", _("Calendar"), "k")):
                 yield self._checked(SystemCommand(
-                    f"Go to {title}", f"Show the {title.lower()} screen ({key})",
+                    _("Go to {title}").format(title=title), _("Show the {lower} screen ({key})").format(
+                        lower=title.lower() if title.isascii() else title, key=key),
                     partial(self.action_mode, mode)))
-            yield SystemCommand("Help", "Keys and tips (?)", self.action_help)
+            yield SystemCommand(_("Help"), _("Keys and tips (?)"), self.action_help)
             count = self.session.conflict_count()
             yield self._checked(SystemCommand(
-                f"Merge conflicts ({count})", "Documents that kept another machine's value: "
-                "choose which to keep", self.action_conflicts))
+                _("Merge conflicts ({count})").format(count=count), _("Documents that kept another machine's value: "
+                "choose which to keep"), self.action_conflicts))
             yield from sync_commands(self)
-        yield from super().get_system_commands(screen)
+        yield from map(translated_command, super().get_system_commands(screen))
 
     def _checked(self, command: SystemCommand) -> SystemCommand:
         """A palette command that, like a key, first checks that the file can still be read."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from textual.app import App
 
 from journal.errors import JournalError
+from journal.i18n import _
 from journal.models import Tables
 from journal.screens.base import JournalScreen
 
@@ -57,7 +58,7 @@ class IndexBuilding(App[None]):
             # not @work: it names the worker after repr() of its arguments, and the repr of
             # 100k entries cost half a second of the UI thread at launch
             self.run_worker(partial(self._build_index, generation, tables), thread=True,
-                            group="index", description="search index")
+                            group="index", description=_("search index"))
         return None
 
     def _build_index(self, generation: int, tables: Tables) -> None:
@@ -70,7 +71,7 @@ class IndexBuilding(App[None]):
         except Exception as exc:  # noqa: BLE001 - without search the journal still works
             index = None
             reason = str(exc) if isinstance(exc, JournalError) else f"{type(exc).__name__}: {exc}"
-            self._from_thread(partial(self.notify, f"Search is unavailable: {reason}",
+            self._from_thread(partial(self.notify, _("Search is unavailable: {reason}").format(reason=reason),
                                       severity="error", markup=False))
         finally:
             sys.setswitchinterval(interval)

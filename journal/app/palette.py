@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from textual.command import Hit, Hits, Provider
 from textual.content import Content
 
+from journal.i18n import _
+from journal.i18n.terms import kind_name
 from journal.names.catalog import KIND_TITLES
 
 if TYPE_CHECKING:
@@ -26,6 +28,6 @@ class DocumentCommands(Provider):
             for item in app.session.name_catalog(kind).match(query, limit=8):
                 score = matcher.match(item.label) or 0.3
                 yield Hit(score, Content.assemble(matcher.highlight(item.label),
-                                                  (f"  {kind}", "dim")),
+                                                  (f"  {kind_name(kind)}", "dim")),
                           partial(app.open_document, kind, item.id), text=item.label,
-                          help=f"Open this {kind}")
+                          help=_("Open this {kind}").format(kind=kind_name(kind)))

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Literal
 from textual.app import SystemCommand
 
 from journal.errors import JournalError
+from journal.i18n import N_, _
 from journal.settings import Settings, save_settings
 
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
     from journal.sync.git import SyncResult
 
 Job = Literal["sync", "setup", "init"]
+#: What each job is called in messages ("A sync is already running").
+_JOB_NAMES = {"sync": N_("sync"), "setup": N_("set-up"), "init": N_("set-up")}
 
 
 @dataclass(frozen=True)
@@ -53,20 +56,20 @@ def describe(job: Job, result: SyncResult) -> Notice:
     message = result.summary
     if job == "setup":
         if result.ok:
-            return Notice("Merge driver registered", message, "information", 8)
-        return Notice("Sync set-up failed", message, "error", 20)
+            return Notice(_("Merge driver registered"), message, "information", 8)
+        return Notice(_("Sync set-up failed"), message, "error", 20)
     if not result.ok and "sync --init" in message:  # no repository or no remote yet
-        message += " (or here: ctrl+p → “Start syncing with git…”)"
+        message += _(" (or here: ctrl+p → “Start syncing with git…”)")
     if job == "init" and not result.ok:
-        return Notice("Could not start syncing", message, "error", 20)
+        return Notice(_("Could not start syncing"), message, "error", 20)
     if result.needs_user:
-        return Notice("Sync needs you", message + " (in a terminal; the app can stay open)",
+        return Notice(_("Sync needs you"), message + _(" (in a terminal; the app can stay open)"),
                       "error", 60)
     if result.offline:
-        return Notice("Offline: committed locally, will push later", message, "warning", 12)
+        return Notice(_("Offline: committed locally, will push later"), message, "warning", 12)
     if result.ok:
-        return Notice("Synced", message, "information", 6)
-    return Notice("Sync failed", message, "error", 20)
+        return Notice(_("Synced"), message, "information", 6)
+    return Notice(_("Sync failed"), message, "error", 20)
 
 
 class SyncRunner:
@@ -85,12 +88,12 @@ class SyncRunner:
         """Start ``job`` in the background (``url``: the remote of an ``init``); False (and a
         note) if one is already running."""
         if self.running is not None:
-            self.app.notify(f"A {self.running} is already running.", markup=False, timeout=3)
+            self.app.notify(_("A {running} is already running.").format(running=_(_JOB_NAMES.get(self.running or '', 'sync'))), markup=False, timeout=3)
             return False
         self.running = job
         if not quiet:
-            doing = {"sync": "Syncing with git…", "setup": "Registering the merge driver…",
-                     "init": "Setting up git sync…"}[job]
+            doing = {"sync": _("Syncing with git…"), "setup": _("Registering the merge driver…"),
+                     "init": _("Setting up git sync…")}[job]
             self.app.notify(doing, markup=False, timeout=3)
         path = self.app.journal.path
         self._stop = threading.Event()
@@ -112,7 +115,7 @@ class SyncRunner:
                 result = sync.sync(path, cancel=stop)
         except Exception as exc:  # noqa: BLE001 - an unexpected failure must not kill the app
             reason = str(exc) if isinstance(exc, JournalError) else f"{type(exc).__name__}: {exc}"
-            result = sync.SyncResult(False, f"sync stopped: {reason}")
+            result = sync.SyncResult(False, _("sync stopped: {reason}").format(reason=reason))
         # Hand the result over as a message (thread-safe), not with call_from_thread: that makes
         # a coroutine first and then schedules it on the app's event loop, so when the app quit
         # meanwhile (q twice, or a quit racing the end of the job) the loop was closed or never
@@ -148,8 +151,8 @@ class SyncRunner:
             if self.running is not None and self._stop is not None and not self._stop.is_set():
                 self._request_stop()
                 return
-            self.app.exit(message="journal: quit before the sync finished; run `journal sync` "
-                          "to push your changes")
+            self.app.exit(message=_("journal: quit before the sync finished; run `journal sync` "
+                          "to push your changes"))
             return
         if self.running is None and not sync_first:
             self.app.exit()
@@ -157,19 +160,19 @@ class SyncRunner:
         self.quit_after = True
         if self.running is None:
             self.start("sync", quiet=True)
-            self.app.notify("Syncing before quitting… press q again to stop the sync and quit.",
+            self.app.notify(_("Syncing before quitting… press q again to stop the sync and quit."),
                             markup=False, timeout=30)
         elif sync_first:
-            self.app.notify(f"Waiting for the {self.running} to finish before quitting… press q "
-                            "again to stop it and quit.", markup=False, timeout=30)
+            self.app.notify(_("Waiting for the {running} to finish before quitting… press q "
+                              "again to stop it and quit.").format(running=_(_JOB_NAMES.get(self.running or '', 'sync'))), markup=False, timeout=30)
         else:
             self._request_stop()
 
     def _request_stop(self) -> None:
         assert self._stop is not None
         self._stop.set()
-        self.app.notify(f"Stopping the {self.running} before quitting… (nothing is lost: the next "
-                        "`journal sync` finishes it)", markup=False, timeout=30)
+        self.app.notify(_("Stopping the {running} before quitting… (nothing is lost: the next "
+                          "`journal sync` finishes it)").format(running=_(_JOB_NAMES.get(self.running or '', 'sync'))), markup=False, timeout=30)
 
 
 def toggle_setting(app: JournalApp, name: str) -> None:
@@ -180,29 +183,33 @@ def toggle_setting(app: JournalApp, name: str) -> None:
         where = save_settings(settings, app.settings_file)
     except JournalError as exc:
         setattr(settings, name, not getattr(settings, name))
-        app.notify(str(exc), title="Settings", severity="error", markup=False, timeout=10)
+        app.notify(str(exc), title=_("Settings"), severity="error", markup=False, timeout=10)
         return
-    state = "on" if getattr(settings, name) else "off"
-    app.notify(f"{SETTING_TITLES[name]}: {state} (saved in {where})", title="Settings",
-               markup=False)
+    state = _("on") if getattr(settings, name) else _("off")
+    app.notify(_("{setting}: {state} (saved in {where})").format(
+        setting=_(SETTING_TITLES[name]), state=state, where=where), title=_("Settings"),
+        markup=False)
 
 
-SETTING_TITLES = {"pull_on_open": "Sync when the app opens",
-                  "sync_on_quit": "Sync when the app quits"}
+SETTING_TITLES = {"pull_on_open": N_("Sync when the app opens"),
+                  "sync_on_quit": N_("Sync when the app quits")}
 
 
 def sync_commands(app: JournalApp) -> Iterator[SystemCommand]:
     """Command-palette entries for syncing and the per-machine settings."""
-    yield SystemCommand("Sync now", "Commit, pull, merge and push the journal with git (s)",
+    yield SystemCommand(_("Sync now"), _("Commit, pull, merge and push the journal with git (s)"),
                         app.action_sync)
-    yield SystemCommand("Register the merge driver", "Set up git sync in this clone "
-                        "(journal sync --setup)", lambda: app.syncer.start("setup"))
-    yield SystemCommand("Start syncing with git…", "Make the journal's folder a git repository "
-                        "with a remote (journal sync --init URL)", lambda: ask_remote(app))
+    yield SystemCommand(_("Register the merge driver"), _("Set up git sync in this clone "
+                        "(journal sync --setup)"), lambda: app.syncer.start("setup"))
+    yield SystemCommand(_("Start syncing with git…"), _("Make the journal's folder a git repository "
+                        "with a remote (journal sync --init URL)"), lambda: ask_remote(app))
     for name, title in SETTING_TITLES.items():
-        state = "on" if getattr(app.settings, name) else "off"
-        yield SystemCommand(f"{title}: turn {'off' if state == 'on' else 'on'}",
-                            f"Now {state}; a setting of this machine, in {app.settings_file}",
+        on = getattr(app.settings, name)
+        yield SystemCommand((_("{title}: turn off") if on else _("{title}: turn on")).format(
+                                title=_(title)),
+                            (_("Now on; a setting of this machine, in {settings_file}") if on else
+                             _("Now off; a setting of this machine, in {settings_file}")).format(
+                                settings_file=app.settings_file),
                             _toggle(app, name))
 
 
@@ -215,9 +222,9 @@ def ask_remote(app: JournalApp) -> None:
             app.syncer.start("init", url=url)
 
     app.push_screen(PromptScreen(
-        "Sync this journal with the git remote", placeholder="git@github.com:you/journal.git",
-        hint="An empty private repository (URL or folder path): the journal's folder becomes a "
-             "git repository that pushes there"), chosen)
+        _("Sync this journal with the git remote"), placeholder=_("git@github.com:you/journal.git"),
+        hint=_("An empty private repository (URL or folder path): the journal's folder becomes a "
+             "git repository that pushes there")), chosen)
 
 
 def _toggle(app: JournalApp, name: str) -> Callable[[], None]:

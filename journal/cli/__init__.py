@@ -12,13 +12,14 @@ import contextlib
 import importlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from journal import __version__
 from journal.cli.help_layout import HelpFormatter
 from journal.errors import JournalError
+from journal.i18n import _
 from journal.text import clean_line
 
 if TYPE_CHECKING:
@@ -143,7 +144,7 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         """One line, exit 2, as for any other user error (argparse prints usage by default)."""
-        self.exit(2, f"journal: {clean_line(message)} (see `{self.prog} --help`)\n")
+        self.exit(2, _("journal: {message} (see `{prog} --help`)\n").format(message=clean_line(message), prog=self.prog))
 
 
 def program_name(argv0: str | None = None) -> str:
@@ -156,10 +157,64 @@ def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
     """The options every command takes, before or after its name (``journal --file X list`` and
     ``journal list --file X``)."""
     parser.add_argument("--file", type=Path, default=default, metavar="FILE",
-                        help=f"journal file (default: ${ENV_FILE} or the user data dir)")
+                        help=_("journal file (default: ${env} or the user data dir)").format(
+                            env=ENV_FILE))
     parser.add_argument("--config", type=Path, default=default, metavar="FILE",
-                        help="configuration file (default: $JOURNAL_CONFIG or config.toml in "
-                             "the user config dir; see `journal config`)")
+                        help=_("configuration file (default: $JOURNAL_CONFIG or config.toml in "
+                               "the user config dir; see `journal config`)"))
+    parser.add_argument("--lang", type=_language_code, default=default, metavar="LANG",
+                        help=_("interface language: en, zh (简体中文) or auto (default: the "
+                               "configuration's language, else LANG)"))
+
+
+def _language_code(text: str) -> str:
+    """``--lang``'s value as a language code (``auto``: the configuration, then LANG)."""
+    from journal.i18n.choose import describe_choices, normalize
+
+    if text.strip().lower() == "auto":
+        return "auto"
+    code = normalize(text)
+    if code is None:
+        raise argparse.ArgumentTypeError(
+            _("unknown language {value!r}: use {choices} or auto").format(
+                value=text[:20], choices=describe_choices()))
+    return code
+
+
+def choose_language(argv: Sequence[str], env: Mapping[str, str] | None = None) -> Config | None:
+    """Set the interface language before any text is made: ``--lang``, else the configuration's
+    ``language``, else the environment. Returns the configuration when it was read (so it is not
+    read twice); a configuration that cannot be read is left to the commands that need it, which
+    report it, and the language then comes from the environment."""
+    from journal.config.files import config_path, load_config
+    from journal.i18n import set_language
+    from journal.i18n.argparse_texts import install_argparse
+    from journal.i18n.choose import choose, lang_option
+
+    env = os.environ if env is None else env
+    option = lang_option(argv)
+    config = None
+    if option is None or option.strip().lower() == "auto":
+        try:
+            config = load_config(config_path(_config_option(argv)))
+        except (JournalError, OSError):
+            config = None
+    set_language(choose(option, config.language if config else None, env))
+    install_argparse()
+    return config
+
+
+def _config_option(argv: Sequence[str]) -> str | None:
+    """``--config``'s value in a command line (the last one, before any ``--``)."""
+    found = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--config" and i + 1 < len(argv):
+            found = argv[i + 1]
+        elif arg.startswith("--config="):
+            found = arg.split("=", 1)[1]
+    return found
 
 
 def _share_global_options(parser: argparse.ArgumentParser) -> None:
@@ -184,14 +239,14 @@ def build_parser(prog: str = "journal", *, command: str | None = None) -> argpar
     Help, completion and any argv whose command cannot be told get the whole parser."""
     parser = _Parser(
         prog=prog, formatter_class=HelpFormatter,
-        description="A work journal and personal CRM. Without a command it opens the app.",
-        epilog=f"`{prog} COMMAND --help` shows a command's options. README.md has the details; "
-               f"`{prog} completion --help` sets up tab completion.")
+        description=_("A work journal and personal CRM. Without a command it opens the app."),
+        epilog=_("`{prog} COMMAND --help` shows a command's options. README.md has the "
+                 "details; `{prog} completion --help` sets up tab completion.").format(prog=prog))
     parser.add_argument("-V", "--version", action="version", version=f"{prog} {__version__}",
-                        help="print the version and exit")
+                        help=_("print the version and exit"))
     _global_options(parser, None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    tui = sub.add_parser("tui", help="open the full-screen app (the default)")
+    tui = sub.add_parser("tui", help=_("open the full-screen app (the default)"))
     tui.set_defaults(func=run_tui)
     modules = [MODULE_OF[command]] if command in MODULE_OF else COMMAND_MODULES
     for name in modules:
@@ -235,7 +290,7 @@ def warn_if_driver_missing(ctx: Context) -> None:
         return
     for warning in warnings:
         if warning:
-            ctx.note(f"journal: warning: {warning}")
+            ctx.note(_("journal: warning: {warning}").format(warning=warning))
 
 
 def main(argv: Sequence[str] | None = None, *, stdout=None, stderr=None,  # noqa: ANN001
@@ -247,14 +302,16 @@ def main(argv: Sequence[str] | None = None, *, stdout=None, stderr=None,  # noqa
         from journal.cli.completion import answer_request, requested
 
         if requested(argv):
+            choose_language(argv)  # descriptions in the user's language (fish and zsh show them)
             return answer_request(build_parser(program_name()), stdout)
     for arg in argv:
         try:
             arg.encode("utf-8")
         except UnicodeEncodeError:  # bytes that are not UTF-8 arrive as lone surrogates
-            print(f"journal: argument '{clean_line(arg[:60])}' is not valid UTF-8 text (check the "
-                  "encoding of the terminal or script)", file=stderr or sys.stderr)
+            print(_("journal: argument '{arg}' is not valid UTF-8 text (check the encoding of "
+                    "the terminal or script)").format(arg=clean_line(arg[:60])), file=stderr or sys.stderr)
             return 2
+    config = choose_language(argv)
     parser = build_parser(program_name() if argv_was_none else "journal", command=command_word(argv))
     try:
         with contextlib.redirect_stdout(stdout or sys.stdout), \
@@ -264,6 +321,8 @@ def main(argv: Sequence[str] | None = None, *, stdout=None, stderr=None,  # noqa
         return exc.code if isinstance(exc.code, int) else 2
     ctx = Context(args.file if args.file is not None else default_path(), stdout, stderr,
                   config=args.config, standalone=standalone)
+    if config is not None:
+        ctx._config = config  # read once to choose the language: not read again
     handler: Callable[[argparse.Namespace, Context], int] = getattr(args, "func", run_tui)
     if handler is not run_tui and not getattr(args, "skip_driver_check", False):
         warn_if_driver_missing(ctx)  # the TUI shows the same warning itself
@@ -273,7 +332,7 @@ def main(argv: Sequence[str] | None = None, *, stdout=None, stderr=None,  # noqa
         print(f"journal: {clean_line(str(exc))}", file=ctx.stderr)  # one line, whatever it quotes
         return 1
     except KeyboardInterrupt:
-        print("journal: interrupted", file=ctx.stderr)
+        print(_("journal: interrupted"), file=ctx.stderr)
         return 130
     except BrokenPipeError:
         # `journal list | head`: the reader went away; not an error worth a traceback.

@@ -14,55 +14,57 @@ from typing import Any
 
 from journal.cli.render import to_json
 from journal.errors import JournalError, ValidationError
+from journal.i18n import _
+from journal.i18n.formats import weekday_name
 from journal.text import clean_line, counted, first_line
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     due = sub.add_parser(
-        "due", help="clients overdue for a visit or call, never met, or due soon",
-        description="Contacts (and organisations known only as a firm) whose last done entry is "
+        "due", help=_("clients overdue for a visit or call, never met, or due soon"),
+        description=_("Contacts (and organisations known only as a firm) whose last done entry is "
                     "older than their cadence: their own, their tier's default, or their "
-                    "organisation's. Never-met clients with a cadence are due. Most overdue first.")
+                    "organisation's. Never-met clients with a cadence are due. Most overdue first."))
     due.add_argument("--days", type=int, default=0, metavar="N",
-                     help="also those due within N days (default: overdue and due today)")
-    due.add_argument("--tier", metavar="T", help="only this tier (VIP, A, 重要 …)")
+                     help=_("also those due within N days (default: overdue and due today)"))
+    due.add_argument("--tier", metavar="T", help=_("only this tier (VIP, A, 重要 …)"))
     due.add_argument("--format", choices=("text", "json"), default="text")
     due.add_argument("--today", help=argparse.SUPPRESS)
     due.set_defaults(func=cmd_due)
 
-    birthdays = sub.add_parser("birthdays", help="birthdays coming up (age when the year is known)")
+    birthdays = sub.add_parser("birthdays", help=_("birthdays coming up (age when the year is known)"))
     birthdays.add_argument("--days", type=int, default=30, metavar="N",
-                           help="from today to N days later (default 30)")
+                           help=_("from today to N days later (default 30)"))
     birthdays.add_argument("--format", choices=("text", "json"), default="text")
     birthdays.add_argument("--today", help=argparse.SUPPRESS)
     birthdays.set_defaults(func=cmd_birthdays)
 
-    complaints = sub.add_parser("complaints", help="complaints, open and resolved, newest first")
-    complaints.add_argument("--open", action="store_true", help="only the open ones")
-    complaints.add_argument("--org", metavar="NAME", help="only this organisation's")
+    complaints = sub.add_parser("complaints", help=_("complaints, open and resolved, newest first"))
+    complaints.add_argument("--open", action="store_true", help=_("only the open ones"))
+    complaints.add_argument("--org", metavar="NAME", help=_("only this organisation's"))
     complaints.add_argument("--format", choices=("text", "json"), default="text")
     complaints.add_argument("--today", help=argparse.SUPPRESS)
     complaints.set_defaults(func=cmd_complaints)
 
     handover = sub.add_parser(
-        "handover", help="hand a client over to a colleague, with its file",
-        description="Records the hand-over as an entry linked to the client (who handed over, "
+        "handover", help=_("hand a client over to a colleague, with its file"),
+        description=_("Records the hand-over as an entry linked to the client (who handed over, "
                     "received, witnessed), makes the colleague its owner (for an organisation, "
                     "its contacts' too), and writes the client file (NAME-DATE.md) and a bundle "
-                    "for `journal import` (NAME-DATE.json) into the folder -o (default: here).")
-    handover.add_argument("name", metavar="ORG|CONTACT", help="the client: an organisation or a "
-                          "contact (name, id or 'Name (Organisation)')")
-    handover.add_argument("--to", required=True, metavar="NAME", help="the colleague receiving it")
-    handover.add_argument("--witness", default="", metavar="NAME", help="who witnessed it (监交人)")
+                    "for `journal import` (NAME-DATE.json) into the folder -o (default: here)."))
+    handover.add_argument("name", metavar="ORG|CONTACT", help=_("the client: an organisation or a "
+                          "contact (name, id or 'Name (Organisation)')"))
+    handover.add_argument("--to", required=True, metavar="NAME", help=_("the colleague receiving it"))
+    handover.add_argument("--witness", default="", metavar="NAME", help=_("who witnessed it (监交人)"))
     handover.add_argument("--from", dest="by", metavar="NAME",
-                          help="who hands it over (default: its owner, else your name from the "
-                               "configuration)")
-    handover.add_argument("--date", metavar="D", help="the day of the hand-over (default today)")
+                          help=_("who hands it over (default: its owner, else your name from the "
+                               "configuration)"))
+    handover.add_argument("--date", metavar="D", help=_("the day of the hand-over (default today)"))
     handover.add_argument("--kind", choices=("org", "contact"),
-                          help="when an organisation and a contact share the name")
+                          help=_("when an organisation and a contact share the name"))
     handover.add_argument("-o", "--output", type=Path, default=Path("."), metavar="DIR",
-                          help="folder for the two files (default: the current folder)")
-    handover.add_argument("--force", action="store_true", help="replace files of that name")
+                          help=_("folder for the two files (default: the current folder)"))
+    handover.add_argument("--force", action="store_true", help=_("replace files of that name"))
     handover.add_argument("--today", help=argparse.SUPPRESS)
     handover.set_defaults(func=cmd_handover)
 
@@ -99,12 +101,14 @@ def _label(name: str, organisation: str) -> str:
 def due_state(item: Any) -> str:
     """``12 days over`` / ``never met`` / ``due today`` / ``in 3 days``."""
     if item.last is None:
-        return "never met"
+        return _("never met")
     if item.days_over is None:  # a cadence past the calendar's end
-        return "not due"
+        return _("not due")
     if item.days_over > 0:
-        return f"{counted(item.days_over, 'days')} over"
-    return "due today" if item.days_over == 0 else f"in {counted(-item.days_over, 'days')}"
+        return _("{days} over").format(days=counted(item.days_over, _("days")))
+    if item.days_over == 0:
+        return _("due today")
+    return _("in {days}").format(days=counted(-item.days_over, _("days")))
 
 
 def due_json(item: Any) -> dict[str, Any]:
@@ -127,7 +131,7 @@ def cmd_due(args: argparse.Namespace, ctx: Any) -> int:
     from journal.clients.cadence import due_list, due_subjects, index_times
 
     if args.days < 0:
-        raise ValidationError("--days must be 0 or more")
+        raise ValidationError(_("--days must be 0 or more"))
     today = _today(args)
     tiers = ctx.config.tiers
     tier = tiers.canonical(args.tier) or None if args.tier is not None else None
@@ -143,8 +147,10 @@ def cmd_due(args: argparse.Namespace, ctx: Any) -> int:
             ctx.out(to_json([due_json(i) for i in items]))
             return 0
         if not items:
-            ctx.note("nobody is due" + (f" within {counted(args.days, 'days')}" if args.days else "")
-                     + (" in tier " + tier if tier else ""))
+            within = (_(" within {days}").format(days=counted(args.days, _("days")))
+                      if args.days else "")
+            ctx.note(_("nobody is due{within}").format(within=within)
+                     + (_(" in tier {tier}").format(tier=tier) if tier else ""))
             return 0
         labels = [_clean(_label(i.name, i.organisation)) for i in items]
         width = min(36, max(cells(text) for text in labels))
@@ -152,11 +158,11 @@ def cmd_due(args: argparse.Namespace, ctx: Any) -> int:
         for item, who in zip(items, labels, strict=True):
             rhythm = item.rhythm
             parts = [pad(due_state(item), 13), pad(who, width),
-                     pad(rhythm.tier or "-", 4), f"every {rhythm.cadence_days}d"]
+                     pad(rhythm.tier or "-", 4), _("every {cadence_days}d").format(cadence_days=rhythm.cadence_days)]
             if item.last is not None:
-                parts.append(f"last {item.last.date} {first_line(item.last.event)}")
+                parts.append(_("last {date} {first_line}").format(date=item.last.date, first_line=first_line(item.last.event)))
             if item.next is not None:
-                parts.append(f"next {item.next.date} {first_line(item.next.event)}")
+                parts.append(_("next {date} {first_line}").format(date=item.next.date, first_line=first_line(item.next.event)))
             lines.append(_clean("  ".join(parts)).rstrip())
         ctx.stdout.write("\n".join(lines) + "\n")
         return 0
@@ -176,11 +182,12 @@ def cmd_birthdays(args: argparse.Namespace, ctx: Any) -> int:
                           "days": b.days, "turns": b.turns} for b in items]))
         return 0
     if not items:
-        ctx.note(f"no birthdays in the next {counted(args.days, 'days')}")
+        ctx.note(_("no birthdays in the next {counted}").format(counted=counted(args.days, _('days'))))
     for b in items:
-        when = "today" if b.days == 0 else "tomorrow" if b.days == 1 else f"in {b.days} days"
-        age = f"  turns {b.turns}" if b.turns is not None else ""
-        ctx.out(clean_line(f"{pad(when, 12)}{b.date.isoformat()} {b.date.strftime('%a')}  "
+        when = (_("today") if b.days == 0 else _("tomorrow") if b.days == 1
+                else _("in {days} days").format(days=b.days))
+        age = "  " + _("turns {age}").format(age=b.turns) if b.turns is not None else ""
+        ctx.out(clean_line(f"{pad(when, 12)}{b.date.isoformat()} {weekday_name(b.date, short=True)}  "
                            f"{_label(b.name, b.organisation)}{age}"))
     return 0
 
@@ -198,17 +205,17 @@ def cmd_complaints(args: argparse.Namespace, ctx: Any) -> int:
                           "resolution": c.resolution or None, "days": c.days} for c in items]))
         return 0
     for c in items:
-        state = (f"open {counted(c.days, 'days')}" if c.open
-                 else f"resolved {c.resolved_on} ({counted(c.days, 'days')})")
+        state = (_("open {days}").format(days=counted(c.days, _("days"))) if c.open
+                 else _("resolved {resolved_on} ({counted})").format(resolved_on=c.resolved_on, counted=counted(c.days, _('days'))))
         text = f"{c.id}  {c.date}  {pad(state, 28)}{c.event}"
         summary = first_line(c.resolution if not c.open and c.resolution else c.summary)
         if summary:
             text += f" — {summary}"
         ctx.out(clean_line(text + "  · " + ", ".join(c.clients)))
     stats = summarise(items)
-    median = (f"; resolved in {stats.median_days:g} days (median)"
+    median = (_("; resolved in {median_days:g} days (median)").format(median_days=stats.median_days)
               if stats.median_days is not None else "")
-    ctx.note(f"{counted(stats.total, 'complaints')}, {stats.open} open{median}")
+    ctx.note(_("{counted}, {open} open{median}").format(counted=counted(stats.total, _('complaints')), open=stats.open, median=median))
     return 0
 
 
@@ -227,10 +234,10 @@ def _kind_of(journal: Any, args: argparse.Namespace) -> str:
         except NotFoundError:
             continue
     if not found:
-        raise NotFoundError(f"no organisation or contact named {args.name.strip()!r}")
+        raise NotFoundError(_("no organisation or contact named {strip!r}").format(strip=args.name.strip()))
     if len(found) > 1:
-        raise ValidationError(f"{args.name.strip()!r} is an organisation and a contact: add "
-                              "--kind org or --kind contact")
+        raise ValidationError(_("{strip!r} is an organisation and a contact: add --kind org "
+                                "or --kind contact").format(strip=args.name.strip()))
     return found[0]
 
 
@@ -254,13 +261,13 @@ def cmd_handover(args: argparse.Namespace, ctx: Any) -> int:
     doc_id = journal.resolve(kind, args.name)
     folder = args.output
     if not folder.is_dir():
-        raise JournalError(f"{folder}: no such folder")
+        raise JournalError(_("{folder}: no such folder").format(folder=folder))
     stem = f"{safe_file_name(journal.view['organisations' if kind == 'organisation' else 'contacts'][doc_id]['name'])}-{day}"
     paths = [folder / f"{stem}.md", folder / f"{stem}.json"]
     for path in paths:
         if (path.exists() or path.is_symlink()) and not args.force:
-            raise ValidationError(f"{path}: exists already (--force replaces it, or choose "
-                                  "another folder with -o)")
+            raise ValidationError(_("{path}: exists already (--force replaces it, or choose "
+                                    "another folder with -o)").format(path=path))
     done = journal.handover(kind, doc_id, to=args.to, witness=args.witness, day=day, by=args.by)
     bundle = build_bundle(journal, kind, doc_id)
     dossier = build_dossier(journal, bundle, today)
@@ -268,11 +275,12 @@ def cmd_handover(args: argparse.Namespace, ctx: Any) -> int:
         journal.write_output(paths[0], render_markdown(bundle, dossier).encode("utf-8"))
         journal.write_output(paths[1], dump_bundle(bundle))
     except JournalError as exc:
-        raise JournalError(f"handed over (entry {done.entry.id}), but the files were not "
-                           f"written: {exc}; `journal export` writes them again") from None
-    witness = f", witnessed by {done.witness}" if done.witness else ""
-    members = f" and {counted(done.members, 'contacts')}" if done.members else ""
-    ctx.out(clean_line(f"handed {done.label}{members} over from {done.by} to {done.to}{witness} "
-                       f"on {day}: entry {done.entry.id}"))
-    ctx.out(clean_line(f"wrote {paths[0]} and {paths[1]} ({counted(len(bundle['entries']), 'entries')})"))
+        raise JournalError(_("handed over (entry {id}), but the files were not written: "
+                             "{exc}; `journal export` writes them again").format(id=done.entry.id, exc=exc)) from None
+    witness = _(", witnessed by {witness}").format(witness=done.witness) if done.witness else ""
+    members = (_(" and {contacts}").format(contacts=counted(done.members, _("contacts")))
+               if done.members else "")
+    ctx.out(clean_line(_("handed {label}{members} over from {by} to {to}{witness} on {day}: "
+                         "entry {id}").format(label=done.label, members=members, by=done.by, to=done.to, witness=witness, day=day, id=done.entry.id)))
+    ctx.out(clean_line(_("wrote {paths} and {paths2} ({counted})").format(paths=paths[0], paths2=paths[1], counted=counted(len(bundle['entries']), _('entries')))))
     return 0

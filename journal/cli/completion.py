@@ -11,8 +11,9 @@ from typing import Any
 
 from journal.cli.help_layout import RawEpilogFormatter
 from journal.completion import ENV_SHELL, SHELLS, script
+from journal.i18n import N_, _
 
-INSTALL = """\
+INSTALL = N_("""\
 set-up (once; then open a new shell):
   bash  with the bash-completion package:
           d=~/.local/share/bash-completion/completions; mkdir -p $d
@@ -26,17 +27,17 @@ set-up (once; then open a new shell):
 
 The script also completes journal-crm. bash-completion and fish load a script by
 the command's name: to complete journal-crm, link it as journal-crm too.
-"""
+""")
 #: Set this to see a completion's traceback instead of the shell offering nothing.
 ENV_DEBUG = "_JOURNAL_COMPLETE_DEBUG"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
-        "completion", help="print the tab-completion script for bash, zsh or fish",
-        description="Print the script that makes Tab complete commands, options, and the names "
-                    "of contacts, projects and organisations from your journal.",
-        epilog=INSTALL, formatter_class=RawEpilogFormatter)
+        "completion", help=_("print the tab-completion script for bash, zsh or fish"),
+        description=_("Print the script that makes Tab complete commands, options, and the names "
+                    "of contacts, projects and organisations from your journal."),
+        epilog=_(INSTALL), formatter_class=RawEpilogFormatter)
     parser.add_argument("shell", choices=SHELLS)
     parser.set_defaults(func=cmd_completion, skip_driver_check=True)
 

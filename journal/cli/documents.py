@@ -10,6 +10,8 @@ from typing import Any
 from journal.cli.render import document_block, entry_line, report_created, to_json
 from journal.completion import hint
 from journal.errors import DuplicateNameError, ValidationError
+from journal.i18n import N_, _
+from journal.i18n.terms import kind_name
 from journal.models import KIND_LINK_FIELD, KIND_TABLE, PROJECT_STATUSES, check_email, check_phone
 from journal.names.resolve import label
 from journal.text import article, clean_line, counted
@@ -22,29 +24,30 @@ def _cadence(text: str) -> int:
     try:
         return int(text)  # 0: no cadence of its own (cleared in _changes)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"cadence must be a whole number of days, not {text!r}") \
+        raise argparse.ArgumentTypeError(_("cadence must be a whole number of days, not "
+                                           "{text!r}").format(text=text)) \
             from None
 
 
 def _fields(parser: argparse.ArgumentParser, kind: str) -> None:
     if kind in ("contact", "project"):
         hint(parser.add_argument("--org", dest="organisation", metavar="NAME",
-                                 help="organisation (name or id; created if new; '' to clear)"),
+                                 help=_("organisation (name or id; created if new; '' to clear)")),
              "organisation")
     if kind == "contact":
         parser.add_argument("--title")
         parser.add_argument("--phone", dest="phones", action="append", metavar="PHONE")
         parser.add_argument("--email", dest="emails", action="append", metavar="EMAIL")
-        parser.add_argument("--birthday", help="YYYY-MM-DD, MM-DD when the year is unknown, "
-                            "or 5月17日 ('' clears it)")
+        parser.add_argument("--birthday", help=_("YYYY-MM-DD, MM-DD when the year is unknown, "
+                            "or 5月17日 ('' clears it)"))
     if kind in ("contact", "organisation"):
-        parser.add_argument("--tier", help="client tier: VIP, A, B, C or 重要, 高, 中, 低 (see "
-                            "`journal tiers`; '' clears it)")
+        parser.add_argument("--tier", help=_("client tier: VIP, A, B, C or 重要, 高, 中, 低 (see "
+                            "`journal tiers`; '' clears it)"))
         parser.add_argument("--cadence", dest="cadence_days", type=_cadence, metavar="DAYS",
-                            help="be in touch at least every DAYS days (overrides the tier's; "
-                                 "0 clears it)")
-        parser.add_argument("--owner", metavar="NAME", help="the colleague who looks after this "
-                            "client (default: your name from the configuration)")
+                            help=_("be in touch at least every DAYS days (overrides the tier's; "
+                                 "0 clears it)"))
+        parser.add_argument("--owner", metavar="NAME", help=_("the colleague who looks after this "
+                            "client (default: your name from the configuration)"))
     if kind == "project":
         parser.add_argument("--status", choices=PROJECT_STATUSES)
     if kind == "organisation":
@@ -57,47 +60,48 @@ def _fields(parser: argparse.ArgumentParser, kind: str) -> None:
 def register(sub: argparse._SubParsersAction) -> None:
     for command, plural in COMMANDS:
         kind = KIND_OF_COMMAND[command]
-        group = sub.add_parser(command, help=f"manage {plural}")
+        group = sub.add_parser(command, help=_("manage {plural}").format(plural=kind_name(plural)))
         actions = group.add_subparsers(dest="action", metavar="ACTION", required=True,
                                        parser_class=type(group))
-        add = actions.add_parser("add", help=f"add {article(kind)}")
+        add = actions.add_parser("add", help=_("add {article}").format(article=article(kind_name(kind))))
         add.add_argument("name")
         _fields(add, kind)
         add.set_defaults(func=cmd_add, kind=kind)
-        lst = actions.add_parser("list", help=f"list {plural}")
+        lst = actions.add_parser("list", help=_("list {plural}").format(plural=kind_name(plural)))
         lst.add_argument("--format", choices=("text", "json"), default="text")
         if kind in ("contact", "organisation"):
-            lst.add_argument("--tier", metavar="T", help="only this tier (as it applies: a "
-                             "contact without its own has its organisation's)")
+            lst.add_argument("--tier", metavar="T", help=_("only this tier (as it applies: a "
+                             "contact without its own has its organisation's)"))
             lst.add_argument("--sort", choices=("name", "due", "last", "tier"), default="name",
-                             help="name (default); due: never met and most overdue first; "
-                                  "last: longest unseen first; tier: most valuable first")
+                             help=_("name (default); due: never met and most overdue first; "
+                                  "last: longest unseen first; tier: most valuable first"))
             lst.add_argument("--today", help=argparse.SUPPRESS)
         lst.set_defaults(func=cmd_list, kind=kind)
-        show = actions.add_parser("show", help=f"show {article(kind)} and its history")
-        hint(show.add_argument("name", help="name, id or 'Name (Organisation)'"), kind)
+        show = actions.add_parser("show", help=_("show {article} and its history").format(article=article(kind_name(kind))))
+        hint(show.add_argument("name", help=_("name, id or 'Name (Organisation)'")), kind)
         show.add_argument("--format", choices=("text", "json"), default="text")
         show.set_defaults(func=cmd_show, kind=kind)
-        edit = actions.add_parser("edit", help=f"change {article(kind)} (lists given replace the old)")
+        edit = actions.add_parser("edit", help=_("change {article} (lists given replace the "
+                                                 "old)").format(article=article(kind_name(kind))))
         hint(edit.add_argument("name"), kind)
-        edit.add_argument("--name", dest="new_name", metavar="NEW", help="rename")
+        edit.add_argument("--name", dest="new_name", metavar="NEW", help=_("rename"))
         _fields(edit, kind)
         edit.set_defaults(func=cmd_edit, kind=kind)
-        delete = actions.add_parser("delete", help=f"delete {article(kind)}")
+        delete = actions.add_parser("delete", help=_("delete {article}").format(article=article(kind_name(kind))))
         hint(delete.add_argument("name"), kind)
-        delete.add_argument("--force", action="store_true", help="unlink it everywhere first")
+        delete.add_argument("--force", action="store_true", help=_("unlink it everywhere first"))
         delete.set_defaults(func=cmd_delete, kind=kind)
         merge = actions.add_parser(
-            "merge", help=f"merge a {kind} recorded twice into one",
-            description="Keep KEEP and merge OTHER into it: every link to OTHER moves to KEEP, "
+            "merge", help=_("merge a {kind} recorded twice into one").format(kind=kind_name(kind)),
+            description=_("Keep KEEP and merge OTHER into it: every link to OTHER moves to KEEP, "
                         "KEEP's empty fields take OTHER's values, phones/e-mails/tags are "
                         "united, and a field both hold differently keeps KEEP's value and "
                         "records OTHER's as a conflict to choose from (`journal conflicts`). "
                         "OTHER is removed; links another machine makes to it follow after a "
-                        "sync. A backup is kept first.")
-        merge.add_argument("keep", metavar="KEEP", help="the one to keep (name, id or "
-                           "'Name (Organisation)')")
-        merge.add_argument("other", metavar="OTHER", help="the one merged into it")
+                        "sync. A backup is kept first."))
+        merge.add_argument("keep", metavar="KEEP", help=_("the one to keep (name, id or "
+                           "'Name (Organisation)')"))
+        merge.add_argument("other", metavar="OTHER", help=_("the one merged into it"))
         merge.set_defaults(func=cmd_merge, kind=kind)
 
 
@@ -131,8 +135,8 @@ def cmd_add(args: argparse.Namespace, ctx: Any) -> int:
                                                 organisation=getattr(args, "organisation", None))
     except DuplicateNameError as exc:  # e.g. made a moment ago by `journal add -o 工商银行`
         command = next(c for c, _ in COMMANDS if KIND_OF_COMMAND[c] == args.kind)
-        raise ValidationError(f"{exc}; to change it: journal {command} edit "
-                              f"{shlex.quote(exc.existing_id)} with the same options") from None
+        raise ValidationError(_("{exc}; to change it: journal {command} edit {existing_id} "
+                                "with the same options").format(exc=exc, command=command, existing_id=shlex.quote(exc.existing_id))) from None
     report_created(ctx, created)
     ctx.out(doc.id)
     return 0
@@ -203,10 +207,10 @@ def due_text(days_over: int | None, cadence: int | None) -> str:
     if cadence is None:
         return ""
     if days_over is None:
-        return "never met, due"
+        return _("never met, due")
     if days_over > 0:
-        return f"{counted(days_over, 'days')} over"
-    return "due today" if days_over == 0 else f"due in {counted(-days_over, 'days')}"
+        return _("{counted} over").format(counted=counted(days_over, _('days')))
+    return _("due today") if days_over == 0 else _("due in {counted}").format(counted=counted(-days_over, _('days')))
 
 
 def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
@@ -260,13 +264,13 @@ def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
         rhythm = rhythms.get(doc.id)
         tier = getattr(doc, "tier", "")
         if rhythm is not None and rhythm.tier and rhythm.tier_from == "organisation":
-            tier = f"{rhythm.tier} (org)"
+            tier = _("{tier} (org)").format(tier=rhythm.tier)
         details = [tier, getattr(doc, "industry", ""),
                    getattr(doc, "status", "") if args.kind == "project" else ""]
         cadence = rhythm.cadence_days if rhythm is not None else None
         if cadence:
-            details.append(f"every {cadence}d")
-        details.append(f"last {last[doc.id]}" if doc.id in last else "never seen")
+            details.append(_("every {cadence}d").format(cadence=cadence))
+        details.append(_("last {last}").format(last=last[doc.id]) if doc.id in last else _("never seen"))
         details.append(due_text(over.get(doc.id), cadence))
         ctx.out(clean_line(f"{doc.id}  {label(tables, args.kind, doc.id)}  "
                            + "  ".join(d for d in details if d)))
@@ -299,14 +303,14 @@ def cmd_show(args: argparse.Namespace, ctx: Any) -> int:
                        if d.get("organisation_id") == doc.id]
             extra.append((KIND_TABLE[sub_kind], ", ".join(sorted(members))))
     ctx.out(document_block(args.kind, {k: v for k, v in data.items() if k != "id"}, extra))
-    ctx.out(f"\n{counted(len(views), 'entries')}, newest first:" if views else "\nno entries yet")
+    ctx.out(_("\n{counted}, newest first:").format(counted=counted(len(views), _('entries'))) if views else _("\nno entries yet"))
     for view in views:
         ctx.out(entry_line(view))
     return 0
 
 
-_FROM = {"own": "", "tier": "the tier's", "organisation": "the organisation's",
-         "organisation tier": "the organisation's tier"}
+_FROM = {"own": "", "tier": N_("the tier's"), "organisation": N_("the organisation's"),
+         "organisation tier": N_("the organisation's tier")}
 
 
 def _standing_lines(ctx: Any, kind: str, doc_id: str, tables: Any) -> list[tuple[str, str]]:
@@ -320,17 +324,17 @@ def _standing_lines(ctx: Any, kind: str, doc_id: str, tables: Any) -> list[tuple
                                             journal.client_times(date.today()), date.today(), kind)
                 if i.id == doc_id)
     rhythm = item.rhythm
-    tier = rhythm.tier + (" (the organisation's)" if rhythm.tier_from == "organisation" else "")
+    tier = rhythm.tier + (_(" (the organisation's)") if rhythm.tier_from == "organisation" else "")
     cadence = ""
     if rhythm.cadence_days:
-        source = _FROM.get(rhythm.cadence_from, "")
-        cadence = f"{rhythm.cadence_days} days" + (f" ({source})" if source else "")
+        source = _(_FROM.get(rhythm.cadence_from, "")) if _FROM.get(rhythm.cadence_from) else ""
+        cadence = counted(rhythm.cadence_days, _("days")) + (f" ({source})" if source else "")
     due = ""
     if item.state == "never":
-        due = "now (never met)"
+        due = _("now (never met)")
     elif item.due_on is not None:
         due = f"{item.due_on} ({due_text(item.days_over, rhythm.cadence_days)})"
-    return [("tier", tier), ("visit every", cadence),
+    return [("tier", tier), (_("visit every"), cadence),
             ("owner", journal.owner_of(tables[KIND_TABLE[kind]][doc_id])), ("due", due)]
 
 
@@ -341,25 +345,26 @@ def cmd_merge(args: argparse.Namespace, ctx: Any) -> int:
     backup = journal.keep_backup("merge")
     report = journal.merge_documents(args.kind, args.keep, args.other)
     if report.again:
-        ctx.out(line(f"{report.gone_label} [{report.gone}] was merged into {report.kept_label} "
-                     f"before; moved {counted(report.entries, 'entries')} that still linked it"))
+        ctx.out(line(_("{gone_label} [{gone}] was merged into {kept_label} before; moved "
+                       "{counted} that still linked it").format(gone_label=report.gone_label, gone=report.gone, kept_label=report.kept_label, counted=counted(report.entries, _('entries')))))
         return 0
-    moved = counted(report.entries, "entries")
+    moved = counted(report.entries, _("entries"))
     if report.members:
-        moved += f" and {counted(report.members, 'contacts and projects', 'contact or project')}"
-    ctx.out(line(f"merged {args.kind} {report.gone_label} [{report.gone}] into "
-                 f"{report.kept_label} [{report.kept}]: moved {moved}"))
+        moved += _(" and {contacts}").format(contacts=counted(
+            report.members, _("contacts and projects"), _("contact or project")))
+    ctx.out(line(_("merged {kind} {gone_label} [{gone}] into {kept_label} [{kept}]: moved "
+                   "{moved}").format(kind=kind_name(args.kind), gone_label=report.gone_label, gone=report.gone, kept_label=report.kept_label, kept=report.kept, moved=moved)))
     if report.filled:
-        ctx.note(line(f"taken from the merged one: {', '.join(report.filled)}"))
+        ctx.note(line(_("taken from the merged one: {join}").format(join=', '.join(report.filled))))
     for name, kept, other in report.differed:
-        ctx.note(line(f"differed: {name}: kept {kept!r}, the other had {other!r} (recorded; "
-                      f"`journal conflicts resolve {report.kept} --field {name} --take other` "
-                      "takes it)"))
+        ctx.note(line(_("differed: {name}: kept {kept!r}, the other had {other!r} (recorded; "
+                        "`journal conflicts resolve {kept2} --field {name} --take other` "
+                        "takes it)").format(name=name, kept=kept, other=other, kept2=report.kept)))
     for name in report.namesakes:
-        ctx.note(line(f"{report.kept_label} now has two contacts named {name}: if they are one "
-                      f"person, `journal contact merge` them too"))
+        ctx.note(line(_("{kept_label} now has two contacts named {name}: if they are one "
+                        "person, `journal contact merge` them too").format(kept_label=report.kept_label, name=name)))
     if backup is not None:
-        ctx.note(f"backup kept: {backup}")
+        ctx.note(_("backup kept: {backup}").format(backup=backup))
     return 0
 
 
@@ -369,7 +374,7 @@ def cmd_edit(args: argparse.Namespace, ctx: Any) -> int:
         changes["name"] = args.new_name
     organisation = getattr(args, "organisation", None)
     if not changes and organisation is None:
-        raise ValidationError("nothing to change: give at least one option")
+        raise ValidationError(_("nothing to change: give at least one option"))
     doc, created = ctx.journal.edit_document(args.kind, args.name, changes,
                                              organisation=organisation)
     report_created(ctx, created)
@@ -379,6 +384,10 @@ def cmd_edit(args: argparse.Namespace, ctx: Any) -> int:
 
 def cmd_delete(args: argparse.Namespace, ctx: Any) -> int:
     doc, unlinked = ctx.journal.delete_document(args.kind, args.name, force=args.force)
-    ctx.note(f"deleted {args.kind} {doc.name} [{doc.id}]"
-             + (f", unlinked from {counted(unlinked, 'documents')}" if unlinked else ""))
+    kind = kind_name(args.kind)
+    if unlinked:
+        ctx.note(_("deleted {kind} {name} [{id}], unlinked from {documents}").format(
+            kind=kind, name=doc.name, id=doc.id, documents=counted(unlinked, _("documents"))))
+    else:
+        ctx.note(_("deleted {kind} {name} [{id}]").format(kind=kind_name(kind), name=doc.name, id=doc.id))
     return 0

@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from journal.errors import JournalError
+from journal.i18n import _
 
 FALLBACK_EDITORS = ("editor", "nano", "vi")
 
@@ -29,14 +30,14 @@ def editor_command() -> list[str]:
             try:
                 parts = shlex.split(value)
             except ValueError as exc:
-                raise JournalError(f"cannot read ${name} ({exc}): {value[:60]!r}") from None
+                raise JournalError(_("cannot read ${name} ({exc}): {value!r}").format(name=name, exc=exc, value=value[:60])) from None
             if parts:
                 return parts
     for name in FALLBACK_EDITORS:
         found = shutil.which(name)
         if found:
             return [found]
-    raise JournalError("no editor found: set $EDITOR (e.g. export EDITOR=nano)")
+    raise JournalError(_("no editor found: set $EDITOR (e.g. export EDITOR=nano)"))
 
 
 def edit_text(initial: str, *, name: str = "journal-note.md") -> str:
@@ -52,18 +53,17 @@ def edit_text(initial: str, *, name: str = "journal-note.md") -> str:
         try:
             result = subprocess.run([*command, str(path)], check=False)
         except OSError as exc:
-            raise JournalError(f"cannot start the editor {command[0]!r}: "
-                               f"{exc.strerror or exc}") from None
+            raise JournalError(_("cannot start the editor {command!r}: {value}").format(command=command[0], value=exc.strerror or exc)) from None
         if result.returncode != 0:
-            raise JournalError(f"the editor exited with status {result.returncode}; "
-                               "nothing was saved")
+            raise JournalError(_("the editor exited with status {returncode}; nothing was "
+                                 "saved").format(returncode=result.returncode))
         try:
             return path.read_bytes().decode("utf-8").rstrip()
         except UnicodeDecodeError:
-            raise JournalError("the editor saved text that is not UTF-8; nothing was saved") \
+            raise JournalError(_("the editor saved text that is not UTF-8; nothing was saved")) \
                 from None
         except OSError as exc:
-            raise JournalError(f"cannot read back the edited text: {exc.strerror or exc}") \
+            raise JournalError(_("cannot read back the edited text: {value}").format(value=exc.strerror or exc)) \
                 from None
     finally:
         shutil.rmtree(folder, ignore_errors=True)

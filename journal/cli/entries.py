@@ -8,6 +8,8 @@ from typing import Any
 from journal.cli.render import entry_block, entry_line, report_created, to_json
 from journal.completion import hint
 from journal.errors import ValidationError
+from journal.i18n import _
+from journal.i18n.terms import kind_name
 from journal.models import ENTRY_STATUSES, ORIGINS, PRIORITIES
 from journal.text import article
 
@@ -21,104 +23,114 @@ def _link_options(parser: argparse.ArgumentParser, prefix: str = "") -> None:
         flags = [f"--{prefix}{long[2:]}"] + ([short] if not prefix else [])
         hint(parser.add_argument(
             *flags, dest=f"{prefix.replace('-', '_')}{kind}s", action="append", default=[],
-            metavar="NAME", help=f"{'unlink' if prefix else 'link'} {article(kind)} (name, id or "
-                                 "'Name (Organisation)'; repeatable)"), kind)
+            metavar="NAME", help=(
+                _("unlink {article} (name, id or 'Name (Organisation)'; repeatable)") if prefix
+                else _("link {article} (name, id or 'Name (Organisation)'; repeatable)")).format(
+                    article=article(kind_name(kind)))), kind)
 
 
 def _entry_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:
-    parser.add_argument("-s", "--summary", help="what happened (use \\n for new lines)")
-    parser.add_argument("-d", "--date", help="ISO date, today, yesterday, last friday, 昨天 …")
-    parser.add_argument("-t", "--time", help="HH:MM (24 h) or a range: 9:00-10:00, 9点-10点半"
-                        + (", or '' to clear" if editing else ""))
-    parser.add_argument("--end-time", help="HH:MM when it ended")
-    parser.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
+    parser.add_argument("-s", "--summary", help=_("what happened (use \\n for new lines)"))
+    parser.add_argument("-d", "--date", help=_("ISO date, today, yesterday, last friday, 昨天 …"))
+    parser.add_argument("-t", "--time", help=_("HH:MM (24 h) or a range: 9:00-10:00, 9点-10点半, "
+                                               "or '' to clear") if editing else
+                        _("HH:MM (24 h) or a range: 9:00-10:00, 9点-10点半"))
+    parser.add_argument("--end-time", help=_("HH:MM when it ended"))
+    parser.add_argument("--tag", action="append", default=[], help=_("a tag (repeatable)"))
     parser.add_argument("--status", choices=ENTRY_STATUSES)
     parser.add_argument("--repeat", metavar="RULE",
-                        help="repeat it: daily, weekly on mon,thu, every 2 weeks, monthly on the "
-                             "15th, monthly on the second tuesday, yearly, workdays, 每周一, "
-                             "每月15号, ... until DATE / N times, or FREQ=..."
-                        + ("; none: stop repeating" if editing else ""))
+                        help=_("repeat it: daily, weekly on mon,thu, every 2 weeks, monthly on "
+                               "the 15th, monthly on the second tuesday, yearly, workdays, 每周一, "
+                               "每月15号, ... until DATE / N times, or FREQ=...; none: stop "
+                               "repeating") if editing else
+                        _("repeat it: daily, weekly on mon,thu, every 2 weeks, monthly on the "
+                          "15th, monthly on the second tuesday, yearly, workdays, 每周一, "
+                          "每月15号, ... until DATE / N times, or FREQ=..."))
     parser.add_argument("--remind", metavar="WHEN",
-                        help="remind before the start: 15m, 1h, 1d, or at 09:00 / "
-                             "'2026-12-06 18:00'" + ("; none: no reminder" if editing else ""))
+                        help=_("remind before the start: 15m, 1h, 1d, or at 09:00 / "
+                               "'2026-12-06 18:00'; none: no reminder") if editing else
+                        _("remind before the start: 15m, 1h, 1d, or at 09:00 / "
+                          "'2026-12-06 18:00'"))
     if editing:
         parser.add_argument("--scope", choices=("this", "following", "all"), default=None,
-                            help="for an occurrence (ID@DATE): change only it (default), it and "
-                                 "the following ones, or the whole series")
+                            help=_("for an occurrence (ID@DATE): change only it (default), it and "
+                                 "the following ones, or the whole series"))
     if editing:
         complaint = parser.add_mutually_exclusive_group()
         complaint.add_argument("--complaint", action="store_true", default=None,
-                               help="mark it as a client's complaint")
+                               help=_("mark it as a client's complaint"))
         complaint.add_argument("--no-complaint", dest="complaint", action="store_false",
-                               help="not a complaint after all (clears its resolution)")
+                               help=_("not a complaint after all (clears its resolution)"))
     else:
         parser.add_argument("--complaint", action="store_true",
-                            help="a client's complaint, open until --resolved")
+                            help=_("a client's complaint, open until --resolved"))
     resolved = parser.add_mutually_exclusive_group()
     resolved.add_argument("--resolved", nargs="?", const="today", metavar="DATE",
-                          help="the complaint was resolved (on DATE, default today)")
+                          help=_("the complaint was resolved (on DATE, default today)"))
     if editing:
         resolved.add_argument("--reopen", action="store_true",
-                              help="the complaint is open again (keeps the resolution text)")
-    parser.add_argument("--resolution", metavar="TEXT", help="how the complaint was resolved")
+                              help=_("the complaint is open again (keeps the resolution text)"))
+    parser.add_argument("--resolution", metavar="TEXT", help=_("how the complaint was resolved"))
     parser.add_argument("--priority", type=str.lower, choices=PRIORITIES,
-                        help="importance (default normal)")
+                        help=_("importance (default normal)"))
     parser.add_argument("--expense", action="append", default=[], metavar="'AMOUNT [CUR] NOTE'",
-                        help="an expense, e.g. '120 CNY 午餐' or '¥35 taxi' (repeatable; without "
-                             "a currency, the default one" + ("; added to those there" if editing
-                                                              else "") + ")")
+                        help=_("an expense, e.g. '120 CNY 午餐' or '¥35 taxi' (repeatable; "
+                               "without a currency, the default one; added to those there)")
+                        if editing else
+                        _("an expense, e.g. '120 CNY 午餐' or '¥35 taxi' (repeatable; without "
+                          "a currency, the default one)"))
     if editing:
         parser.add_argument("--clear-expenses", action="store_true",
-                            help="remove the expenses the entry has (before adding --expense)")
+                            help=_("remove the expenses the entry has (before adding --expense)"))
         parser.add_argument("--origin", type=str.lower, choices=ORIGINS,
-                            help="planned ahead, or unplanned (came up on the day)")
+                            help=_("planned ahead, or unplanned (came up on the day)"))
     _link_options(parser)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     add = sub.add_parser(
-        "add", help="log an entry",
-        description="Log an entry; prints its id. --template KEY (see `journal templates`) "
+        "add", help=_("log an entry"),
+        description=_("Log an entry; prints its id. --template KEY (see `journal templates`) "
                     "writes the template's event unless one is given, its summary headings "
                     "(each line of -s goes after one heading: -s '谈续贷\\n同意\\n下周提交材料'), "
-                    "and marks complaints.")
-    add.add_argument("event", nargs="*", help="what it was, e.g. 'Visit to ACME'")
-    add.add_argument("--template", metavar="KEY", help="an entry template from the "
-                     "configuration, e.g. visit, callback, complaint, daily")
+                    "and marks complaints."))
+    add.add_argument("event", nargs="*", help=_("what it was, e.g. 'Visit to ACME'"))
+    add.add_argument("--template", metavar="KEY", help=_("an entry template from the "
+                     "configuration, e.g. visit, callback, complaint, daily"))
     _entry_options(add, editing=False)
     add.set_defaults(func=cmd_add)
 
-    lst = sub.add_parser("list", help="list entries")
-    lst.add_argument("--on", metavar="D", help="one day (or a period: 'last week', 2026-11)")
+    lst = sub.add_parser("list", help=_("list entries"))
+    lst.add_argument("--on", metavar="D", help=_("one day (or a period: 'last week', 2026-11)"))
     lst.add_argument("--from", dest="start", metavar="D")
     lst.add_argument("--to", dest="end", metavar="D")
     for kind, long, short in LINK_OPTIONS:
         hint(lst.add_argument(long, short, dest=kind, metavar="NAME",
-                              help=f"only entries of this {kind}"), kind)
-    lst.add_argument("--limit", type=int, metavar="N", help="the N most recent")
+                              help=_("only entries of this {kind}").format(kind=kind_name(kind))), kind)
+    lst.add_argument("--limit", type=int, metavar="N", help=_("the N most recent"))
     lst.add_argument("--format", choices=("text", "json"), default="text")
     lst.set_defaults(func=cmd_list)
 
-    show = sub.add_parser("show", help="show one entry")
+    show = sub.add_parser("show", help=_("show one entry"))
     show.add_argument("id")
     show.add_argument("--format", choices=("text", "json"), default="text")
     show.set_defaults(func=cmd_show)
 
-    edit = sub.add_parser("edit", help="change an entry")
+    edit = sub.add_parser("edit", help=_("change an entry"))
     edit.add_argument("id")
     edit.add_argument("--event")
     _entry_options(edit, editing=True)
     _link_options(edit, prefix="remove-")
     edit.add_argument("--remove-tag", action="append", default=[], metavar="T",
-                      help="remove a tag (repeatable)")
+                      help=_("remove a tag (repeatable)"))
     edit.set_defaults(func=cmd_edit)
 
-    delete = sub.add_parser("delete", help="delete an entry")
+    delete = sub.add_parser("delete", help=_("delete an entry"))
     delete.add_argument("id")
-    delete.add_argument("--yes", action="store_true", help="really delete")
+    delete.add_argument("--yes", action="store_true", help=_("really delete"))
     delete.add_argument("--scope", choices=("this", "following", "all"),
-                        help="for an occurrence (ID@DATE): only it (default), it and the "
-                             "following ones, or the whole series")
+                        help=_("for an occurrence (ID@DATE): only it (default), it and the "
+                             "following ones, or the whole series"))
     delete.set_defaults(func=cmd_delete)
 
 
@@ -146,7 +158,7 @@ def _times(args: argparse.Namespace) -> tuple[str | None, str | None]:
 
     start, end = parse_time_range(args.time)
     if end is not None and args.end_time is not None:
-        raise ValidationError("--time gives a range already; leave out --end-time")
+        raise ValidationError(_("--time gives a range already; leave out --end-time"))
     return start, end if end is not None else _time_arg(args.end_time)
 
 
@@ -188,7 +200,7 @@ def repeat_arg(text: str, day: str) -> tuple[str, str]:
     rule = parse_repeat(text, start=start, today=date.today())
     first = first_on_or_after(rule, start)
     if first is None:
-        raise ValidationError(f"--repeat {text!r} gives no day from {day} on")
+        raise ValidationError(_("--repeat {text!r} gives no day from {day} on").format(text=text, day=day))
     return first.isoformat(), rule
 
 
@@ -217,8 +229,8 @@ def cmd_add(args: argparse.Namespace, ctx: Any) -> int:
         summary = fill_template(template.summary, summary)
         complaint = complaint or template.complaint
     if not event:
-        raise ValidationError("event must not be empty: say what it was (journal add 'Visit to "
-                              "ACME') or use --template KEY")
+        raise ValidationError(_("event must not be empty: say what it was (journal add 'Visit to "
+                              "ACME') or use --template KEY"))
     resolved = _resolved_arg(args.resolved)
     time, end_time = _times(args)
     planned = args.status == "planned" or args.repeat is not None
@@ -226,8 +238,8 @@ def cmd_add(args: argparse.Namespace, ctx: Any) -> int:
     recurrence = None
     if args.repeat is not None:
         if args.status not in (None, "planned"):
-            raise ValidationError("a repeating entry is planned: tick its occurrences off with "
-                                  "`journal done ID@DATE`")
+            raise ValidationError(_("a repeating entry is planned: tick its occurrences off with "
+                                  "`journal done ID@DATE`"))
         day, recurrence = repeat_arg(args.repeat, day)
     remind_at = remind_arg(args.remind, day, time) if args.remind is not None else None
     entry, created = ctx.journal.add_entry(
@@ -249,7 +261,7 @@ def _period(args: argparse.Namespace) -> tuple[str | None, str | None]:
     from journal.dates import parse_period
 
     if args.on and (args.start or args.end):
-        raise ValidationError("use either --on or --from/--to, not both")
+        raise ValidationError(_("use either --on or --from/--to, not both"))
     if args.on:
         start, end = parse_period(args.on)
         return start.isoformat(), end.isoformat()
@@ -261,7 +273,7 @@ def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
     from journal.service import KINDS
 
     if args.limit is not None and args.limit < 0:
-        raise ValidationError("--limit must be 0 or more")
+        raise ValidationError(_("--limit must be 0 or more"))
     start, end = _period(args)
     journal = ctx.journal
     # Only the entries of a short period or linked to a name are read (found in the file without
@@ -324,7 +336,7 @@ def cmd_edit(args: argparse.Namespace, ctx: Any) -> int:
         changes["complaint"] = args.complaint
         if not args.complaint:
             if args.resolved is not None or args.resolution is not None:
-                raise ValidationError("--no-complaint clears the resolution; do not give one")
+                raise ValidationError(_("--no-complaint clears the resolution; do not give one"))
             changes["resolution"], changes["resolved_on"] = "", None
     if args.resolved is not None:
         changes["resolved_on"] = _resolved_arg(args.resolved)
@@ -343,8 +355,8 @@ def cmd_edit(args: argparse.Namespace, ctx: Any) -> int:
     if args.repeat is not None:
         assert current is not None
         if "@" in current.id:
-            raise ValidationError("--repeat belongs to the series: edit "
-                                  f"{current.id.split('@')[0]} (or use --scope all)")
+            raise ValidationError(_("--repeat belongs to the series: edit {split} (or use "
+                                    "--scope all)").format(split=current.id.split('@')[0]))
         if args.repeat.strip().lower() in CLEAR:
             changes["recurrence"] = None
         else:
@@ -359,19 +371,18 @@ def cmd_edit(args: argparse.Namespace, ctx: Any) -> int:
     if args.scope not in (None, "this"):
         assert current is not None
         if "@" not in current.id:
-            raise ValidationError("--scope is for an occurrence of a repeating entry (ID@DATE)")
+            raise ValidationError(_("--scope is for an occurrence of a repeating entry (ID@DATE)"))
         if any(add.by_kind().values()) or any(remove.by_kind().values()) or args.tag or args.remove_tag:
-            raise ValidationError("links and tags: edit the series itself "
-                                  f"({current.id.split('@')[0]})")
+            raise ValidationError(_("links and tags: edit the series itself ({split})").format(split=current.id.split('@')[0]))
         change = ctx.journal.edit_occurrence(current.id, changes, scope=args.scope)
         if change.new_series_id:
-            ctx.note(f"split the series: {change.new_series_id} repeats from {current.id.split('@')[1]}")
+            ctx.note(_("split the series: {new_series_id} repeats from {split}").format(new_series_id=change.new_series_id, split=current.id.split('@')[1]))
         shown = change.occurrence or ctx.journal.get_entry(change.series_id)
         ctx.out(entry_line(ctx.journal.entry_view(shown)))
         return 0
     if not changes and not any(add.by_kind().values()) and not any(remove.by_kind().values()) \
             and not args.tag and not args.remove_tag and not add_expenses:
-        raise ValidationError("nothing to change: give at least one option (see journal edit --help)")
+        raise ValidationError(_("nothing to change: give at least one option (see journal edit --help)"))
     # Tags go to the service as additions/removals, applied under the lock to the entry as it is
     # then: a list computed here from an earlier read would drop a tag added meanwhile elsewhere.
     entry, created = ctx.journal.edit_entry(args.id, changes, add=add, remove=remove,
@@ -385,13 +396,13 @@ def cmd_edit(args: argparse.Namespace, ctx: Any) -> int:
 def cmd_delete(args: argparse.Namespace, ctx: Any) -> int:
     entry = ctx.journal.get_entry(args.id)
     if not args.yes:
-        raise ValidationError(f"not deleted: add --yes to delete entry {entry.id} "
-                              f"({entry.date} {entry.event[:40]})")
+        raise ValidationError(_("not deleted: add --yes to delete entry {id} ({date} {event})").format(id=entry.id, date=entry.date, event=entry.event[:40]))
     if "@" in entry.id:
         ctx.note(ctx.journal.delete_occurrence(entry.id, scope=args.scope or "this"))
         return 0
     if args.scope:
-        raise ValidationError("--scope is for an occurrence of a repeating entry (ID@DATE)")
+        raise ValidationError(_("--scope is for an occurrence of a repeating entry (ID@DATE)"))
     ctx.journal.delete_entry(entry.id)
-    ctx.note(f"deleted entry {entry.id}" + (" (the whole series)" if entry.recurrence else ""))
+    ctx.note((_("deleted entry {id} (the whole series)") if entry.recurrence
+              else _("deleted entry {id}")).format(id=entry.id))
     return 0

@@ -7,48 +7,49 @@ from datetime import date, datetime
 from typing import Any
 
 from journal.errors import ValidationError
+from journal.i18n import _, ngettext
 from journal.text import clean_line
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     remind = sub.add_parser(
-        "remind", help="reminders due now (for cron, a status bar or watch)",
-        description="Print the reminders that are due and not yet acknowledged, one line each "
+        "remind", help=_("reminders due now (for cron, a status bar or watch)"),
+        description=_("Print the reminders that are due and not yet acknowledged, one line each "
                     "(nothing when none is due; exit 0 either way). --ack marks them seen, "
-                    "--snooze puts one off.")
-    remind.add_argument("--ack", nargs="+", metavar="ID", help="acknowledge these reminders")
-    remind.add_argument("--ack-all", action="store_true", help="acknowledge every due reminder")
-    remind.add_argument("--snooze", metavar="ID", help="remind again later (see --for, --until)")
+                    "--snooze puts one off."))
+    remind.add_argument("--ack", nargs="+", metavar="ID", help=_("acknowledge these reminders"))
+    remind.add_argument("--ack-all", action="store_true", help=_("acknowledge every due reminder"))
+    remind.add_argument("--snooze", metavar="ID", help=_("remind again later (see --for, --until)"))
     remind.add_argument("--for", dest="delay", metavar="DURATION", default=None,
-                        help="with --snooze: how long, e.g. 10m (default), 1h, 1d")
+                        help=_("with --snooze: how long, e.g. 10m (default), 1h, 1d"))
     remind.add_argument("--until", metavar="WHEN",
-                        help="with --snooze: when, e.g. 14:00, 'tomorrow 9:00'")
+                        help=_("with --snooze: when, e.g. 14:00, 'tomorrow 9:00'"))
     remind.add_argument("--format", choices=("text", "json"), default="text")
     remind.add_argument("--now", help=argparse.SUPPRESS)
     remind.set_defaults(func=cmd_remind)
 
     follow = sub.add_parser(
-        "follow-up", help="plan a follow-up of an entry",
-        description="Plan a follow-up of an entry (or an occurrence, ID@DATE): a planned entry "
+        "follow-up", help=_("plan a follow-up of an entry"),
+        description=_("Plan a follow-up of an entry (or an occurrence, ID@DATE): a planned entry "
                     "with the same contacts, projects and organisations, linked back to it. "
-                    "Prints the new entry's id.")
-    follow.add_argument("id", help="the entry to follow up")
-    follow.add_argument("event", nargs="*", help="what to do (default: 'Follow up: <event>')")
+                    "Prints the new entry's id."))
+    follow.add_argument("id", help=_("the entry to follow up"))
+    follow.add_argument("event", nargs="*", help=_("what to do (default: 'Follow up: <event>')"))
     when = follow.add_mutually_exclusive_group()
     when.add_argument("--in", dest="delay", metavar="DELAY",
-                      help="how long from today: 3d, 2w, 1m (a month), 3天, 两周 (default 7d)")
-    when.add_argument("--on", metavar="DATE", help="the day: 2026-12-15, friday, 下周一 …")
+                      help=_("how long from today: 3d, 2w, 1m (a month), 3天, 两周 (default 7d)"))
+    when.add_argument("--on", metavar="DATE", help=_("the day: 2026-12-15, friday, 下周一 …"))
     follow.add_argument("-t", "--time", help="HH:MM")
-    follow.add_argument("-s", "--summary", help="notes for it")
+    follow.add_argument("-s", "--summary", help=_("notes for it"))
     follow.add_argument("--today", help=argparse.SUPPRESS)
     follow.set_defaults(func=cmd_follow_up)
 
     agenda = sub.add_parser(
-        "agenda", help="what to do now: plan, reminders, follow-ups, clients due",
-        description="What to do next: the plan of today (or N days) with repeating entries, "
+        "agenda", help=_("what to do now: plan, reminders, follow-ups, clients due"),
+        description=_("What to do next: the plan of today (or N days) with repeating entries, "
                     "planned work left over from the last two weeks, reminders due, follow-ups "
-                    "due this week, clients due for a visit and birthdays in the coming week.")
-    agenda.add_argument("--days", type=int, default=1, metavar="N", help="days of plan (default 1)")
+                    "due this week, clients due for a visit and birthdays in the coming week."))
+    agenda.add_argument("--days", type=int, default=1, metavar="N", help=_("days of plan (default 1)"))
     agenda.add_argument("--format", choices=("text", "json"), default="text")
     agenda.add_argument("--today", help=argparse.SUPPRESS)
     agenda.add_argument("--now", help=argparse.SUPPRESS)
@@ -61,7 +62,7 @@ def _now(args: argparse.Namespace) -> datetime:
         try:
             return datetime.fromisoformat(args.now.replace(" ", "T"))
         except ValueError:
-            raise ValidationError(f"invalid --now {args.now!r}: expected YYYY-MM-DDTHH:MM") from None
+            raise ValidationError(_("invalid --now {now!r}: expected YYYY-MM-DDTHH:MM").format(now=args.now)) from None
     return datetime.now().replace(second=0, microsecond=0)
 
 
@@ -81,14 +82,14 @@ def cmd_remind(args: argparse.Namespace, ctx: Any) -> int:
     now = _now(args)
     journal = ctx.journal
     if args.ack and args.ack_all:
-        raise ValidationError("use --ack ID... or --ack-all, not both")
+        raise ValidationError(_("use --ack ID... or --ack-all, not both"))
     if (args.delay or args.until) and not args.snooze:
-        raise ValidationError("--for and --until go with --snooze ID")
+        raise ValidationError(_("--for and --until go with --snooze ID"))
     if args.snooze:
         if args.ack or args.ack_all:
-            raise ValidationError("snooze or acknowledge, not both at once")
+            raise ValidationError(_("snooze or acknowledge, not both at once"))
         if args.delay and args.until:
-            raise ValidationError("use --for or --until, not both")
+            raise ValidationError(_("use --for or --until, not both"))
         until = None
         delay = None
         if args.until:
@@ -97,19 +98,20 @@ def cmd_remind(args: argparse.Namespace, ctx: Any) -> int:
             at = parse_remind(args.until, day=now.date().isoformat(), time=None,
                               today=now.date())
             if at is None:
-                raise ValidationError("--until needs a time, e.g. 14:00 or 'tomorrow 9:00'")
+                raise ValidationError(_("--until needs a time, e.g. 14:00 or 'tomorrow 9:00'"))
             until = datetime.fromisoformat(at)
         elif args.delay:
             delay = parse_duration(args.delay)
             if delay is None or not delay:
-                raise ValidationError(f"invalid --for {args.delay!r}: try 10m, 1h, 1d")
+                raise ValidationError(_("invalid --for {delay!r}: try 10m, 1h, 1d").format(delay=args.delay))
         entry = journal.snooze(args.snooze, until=until, delay=delay, now=now)
-        ctx.note(f"snoozed {entry.id} until {str(entry.remind_at).replace('T', ' ')}")
+        ctx.note(_("snoozed {id} until {replace}").format(id=entry.id, replace=str(entry.remind_at).replace('T', ' ')))
         return 0
     if args.ack or args.ack_all:
         refs = args.ack or [r.id for r in journal.due_reminders(now)]
         done = journal.acknowledge(refs)
-        ctx.note(f"acknowledged {len(done)} reminder{'s' if len(done) != 1 else ''}")
+        ctx.note(ngettext("acknowledged {n} reminder", "acknowledged {n} reminders",
+                          len(done)).format(n=len(done)))
         return 0
     due = journal.due_reminders(now)
     if args.format == "json":
@@ -142,7 +144,7 @@ def cmd_follow_up(args: argparse.Namespace, ctx: Any) -> int:
     event = " ".join(args.event).strip() or None
     entry = ctx.journal.follow_up(args.id, day, event=event, time=time,
                                   summary=(args.summary or "").replace("\\n", "\n"))
-    ctx.note(clean_line(f"follow-up on {entry.date}: {entry.event}"))
+    ctx.note(clean_line(_("follow-up on {date}: {event}").format(date=entry.date, event=entry.event)))
     ctx.out(entry.id)
     return 0
 

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from journal.completion import QUERY, hint
+from journal.i18n import N_, _
+from journal.i18n.terms import kind_name
 from journal.text import clean_line, counted
 
 #: Control characters (but tab and line breaks) that would act on a terminal showing an export.
@@ -19,9 +21,9 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 EXPORT_KINDS = {"contact": "contact", "org": "organisation", "project": "project"}
 EXPORT_FORMATS = ("csv", "xlsx", "json", "md", "ics", "vcard")  # = journal.interchange.export's
 #: The singular of an import report's ``what`` where it is a phrase (see journal.text.counted).
-_ONE = {"documents and entries": "document or entry"}
+_ONE = {"documents and entries": N_("document or entry")}
 
-EXPORT_HELP = """\
+EXPORT_HELP = N_("""\
 formats (default: what the -o file's extension says, else md):
   csv     entries in the import's columns (imports back); --excel: BOM and
           formula guard for Excel; --encoding gb18030 for older Chinese Excel
@@ -45,59 +47,59 @@ examples:
   journal export status:planned from:today -o plans.ics
   journal export --format vcard --vcard3 from:2026-01 -o met-in-2026.vcf
   journal export org 华辰精密 --format json -o 华辰.json  # a hand-over
-"""
+""")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     from journal.cli.search_cmds import intermixed
 
     imp = sub.add_parser(
-        "import", help="import entries, contacts (vCard) or a JSON export",
-        description="The format is taken from the extension, else the content. CSV header: "
+        "import", help=_("import entries, contacts (vCard) or a JSON export"),
+        description=_("The format is taken from the extension, else the content. CSV header: "
                     "date,time,event,summary,projects,contacts,organisations (lists separated by "
                     "';'), UTF-8 or GB18030. vCard 2.1/3.0/4.0 (.vcf) from phones and Outlook: "
                     "contacts, merged into existing ones. jrnl: its journal file itself (journal.txt) "
                     "or `jrnl --export json` output. JSON from `journal export`: merged, ids kept. "
-                    "Importing twice adds nothing.")
+                    "Importing twice adds nothing."))
     imp.add_argument("source", type=Path, metavar="FILE")
     imp.add_argument("--dry-run", action="store_true",
-                     help="say what would be added, merged and skipped; change nothing")
+                     help=_("say what would be added, merged and skipped; change nothing"))
     imp.add_argument("--tags-as", choices=("tags", "contacts", "projects"), default="tags",
-                     help="jrnl: turn @tags into links to contacts or projects of that name "
-                          "(@Li_Na: Li Na); #tags stay tags (default: all tags stay tags)")
+                     help=_("jrnl: turn @tags into links to contacts or projects of that name "
+                          "(@Li_Na: Li Na); #tags stay tags (default: all tags stay tags)"))
     imp.add_argument("--jrnl-timeformat", metavar="FORMAT",
-                     help="jrnl: the timeformat of your jrnl.yaml, e.g. '%%d/%%m/%%Y %%H:%%M' "
-                          "(default: jrnl's usual formats are recognised)")
+                     help=_("jrnl: the timeformat of your jrnl.yaml, e.g. '%%d/%%m/%%Y %%H:%%M' "
+                          "(default: jrnl's usual formats are recognised)"))
     imp.set_defaults(func=cmd_import)
 
     exp = sub.add_parser(
-        "export", help="export (csv xlsx json md ics vcard) or hand a client over",
+        "export", help=_("export (csv xlsx json md ics vcard) or hand a client over"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Export everything, or the entries a query selects (with the contacts,\n"
+        description=_("Export everything, or the entries a query selects (with the contacts,\n"
                     "projects and organisations they link to). `journal export contact|org|project\n"
                     "NAME` hands one client over: the client file — profile, tier and cadence,\n"
                     "owner history, contacts and projects, open items, complaints, expenses — and\n"
-                    "its full history (md), or a bundle another journal imports (json).",
-        epilog=EXPORT_HELP)
+                    "its full history (md), or a bundle another journal imports (json)."),
+        epilog=_(EXPORT_HELP))
     hint(exp.add_argument("query", nargs="*", metavar="QUERY",
-                     help="words and filters, as for search; or KIND NAME for a hand-over"), QUERY)
+                     help=_("words and filters, as for search; or KIND NAME for a hand-over")), QUERY)
     exp.add_argument("--format", choices=EXPORT_FORMATS, default=None)
     exp.add_argument("-o", "--output", type=Path, metavar="FILE",
-                     help="write to FILE (private, mode 0600) instead of the screen")
-    exp.add_argument("--on", action="append", metavar="D", help="one day or period (2026-11, last week)")
-    exp.add_argument("--from", dest="start", action="append", metavar="D", help="from this day/period")
-    exp.add_argument("--to", dest="end", action="append", metavar="D", help="up to this day/period")
+                     help=_("write to FILE (private, mode 0600) instead of the screen"))
+    exp.add_argument("--on", action="append", metavar="D", help=_("one day or period (2026-11, last week)"))
+    exp.add_argument("--from", dest="start", action="append", metavar="D", help=_("from this day/period"))
+    exp.add_argument("--to", dest="end", action="append", metavar="D", help=_("up to this day/period"))
     hint(exp.add_argument("--contact", action="append", metavar="NAME",
-                          help="entries of this contact"), "contact")
+                          help=_("entries of this contact")), "contact")
     hint(exp.add_argument("--project", action="append", metavar="NAME",
-                          help="entries of this project"), "project")
+                          help=_("entries of this project")), "project")
     hint(exp.add_argument("--org", action="append", metavar="NAME",
-                     help="entries of this organisation (and its contacts and projects)"), "organisation")
+                     help=_("entries of this organisation (and its contacts and projects)")), "organisation")
     exp.add_argument("--excel", action="store_true",
-                     help="csv: a BOM so Excel reads UTF-8, and no cell Excel would run as a formula")
+                     help=_("csv: a BOM so Excel reads UTF-8, and no cell Excel would run as a formula"))
     exp.add_argument("--encoding", choices=("utf-8", "gb18030"), default="utf-8",
-                     help="csv: the file's encoding (default utf-8)")
-    exp.add_argument("--vcard3", action="store_true", help="vcard: version 3.0 for older phones")
+                     help=_("csv: the file's encoding (default utf-8)"))
+    exp.add_argument("--vcard3", action="store_true", help=_("vcard: version 3.0 for older phones"))
     exp.add_argument("--today", help=argparse.SUPPRESS)
     exp.set_defaults(func=cmd_export)
     intermixed(exp)
@@ -113,11 +115,11 @@ def _regular_file(path: Path) -> None:
     try:
         regular = stat.S_ISREG(os.stat(path).st_mode)
     except OSError as exc:
-        raise JournalError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise JournalError(_("{path}: cannot read ({value})").format(path=path, value=exc.strerror or exc)) from None
     except ValueError:  # an embedded NUL
-        raise JournalError(f"{str(path)[:60]!r}: not a file name") from None
+        raise JournalError(_("{path!r}: not a file name").format(path=str(path)[:60])) from None
     if not regular:
-        raise JournalError(f"{path}: not a regular file (save the export to a file first)")
+        raise JournalError(_("{path}: not a regular file (save the export to a file first)").format(path=path))
 
 
 def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
@@ -138,49 +140,60 @@ def _import(args: argparse.Namespace, ctx: Any) -> int:
         journal = Rehearsal(journal)
     kind, report = import_file(journal, args.source, tags_as=args.tags_as,
                                timeformat=args.jrnl_timeformat)
-    would = "would create" if args.dry_run else "created"
     if kind == "csv":
         return _report_csv(report, ctx, args.dry_run)
     for name in report.created:
-        ctx.note(f"{would} {name}")
-    lines = [(where, f"rejected: {reason}") for where, reason in report.rejected] + report.notes
+        ctx.note((_("would create {name}") if args.dry_run else _("created {name}")).format(
+            name=name))
+    lines = [(where, _("rejected: {reason}").format(reason=reason))
+             for where, reason in report.rejected] + report.notes
     for where, text in sorted(lines, key=_position):  # in file order, stable
         ctx.note(clean_line(f"{where}: {text}"))
-    parts = [f"{'would import' if args.dry_run else 'imported'} "
-             f"{counted(report.imported, report.what, _ONE.get(report.what))}"]
+    imported = counted(report.imported, _(report.what), _(_ONE[report.what])
+                       if report.what in _ONE else None)
+    parts = [(_("would import {imported}") if args.dry_run else _("imported {imported}")).format(
+        imported=imported)]
     if kind not in ("jrnl", "jrnl-text"):
-        parts.append(f"{'would merge' if args.dry_run else 'merged'} {report.merged}")
-    parts += [f"unchanged {report.unchanged} (already present)", f"rejected {len(report.rejected)}"]
-    created = ""
+        parts.append((_("would merge {n}") if args.dry_run else _("merged {n}")).format(
+            n=report.merged))
+    parts += [_("unchanged {unchanged} (already present)").format(unchanged=report.unchanged),
+              _("rejected {n}").format(n=len(report.rejected))]
+    text = _(", ").join(parts)
     if report.created:
-        noun = "organisations" if kind == "vcard" else "contacts/projects/organisations"
-        created = f"; {would} {counted(len(report.created), noun, _singular(noun))}"
-    ctx.out(", ".join(parts) + created + (" (dry run: nothing written)" if args.dry_run else ""))
+        noun = (counted(len(report.created), _("organisations")) if kind == "vcard" else
+                counted(len(report.created), _("contacts/projects/organisations"),
+                        _("contact/project/organisation")))
+        text += (_("; would create {created}") if args.dry_run else _("; created {created}")).format(
+            created=noun)
+    ctx.out(text + (_(" (dry run: nothing written)") if args.dry_run else ""))
     return 1 if report.total_failure else 0
 
 
-def _singular(noun: str) -> str | None:
-    return "contact/project/organisation" if "/" in noun else None
-
-
 def _position(item: tuple[str, str]) -> int:
-    """The number in ``line 12`` / ``entry 3``, so report lines follow the file; others first."""
-    number = item[0].rpartition(" ")[2]
-    return int(number) if number.isdigit() else 0
+    """The number in ``line 12`` / ``entry 3`` (``第 12 行``), so report lines follow the file;
+    others first."""
+    import re
+
+    found = re.search(r"\d+", item[0])
+    return int(found[0]) if found else 0
 
 
 def _report_csv(report: Any, ctx: Any, dry_run: bool = False) -> int:
-    would = "would create" if dry_run else "created"
     for name in report.created:
-        ctx.note(f"{would} {name}")
+        ctx.note((_("would create {name}") if dry_run else _("created {name}")).format(name=name))
     for line, reason in report.rejected:
-        ctx.note(clean_line(f"line {line}: rejected: {reason}"))
-    ctx.out(f"{'would import' if dry_run else 'imported'} {counted(report.imported, 'entries')}, "
-            f"rejected {counted(len(report.rejected), 'rows')}, "
-            f"skipped {report.duplicates} already present"
-            + (f"; {would} " + counted(len(report.created), "contacts/projects/organisations",
-                                       "contact/project/organisation") if report.created else "")
-            + (" (dry run: nothing written)" if dry_run else ""))
+        ctx.note(clean_line(_("line {line}: rejected: {reason}").format(line=line, reason=reason)))
+    text = (_("would import {entries}, rejected {rows}, skipped {duplicates} already present")
+            if dry_run else
+            _("imported {entries}, rejected {rows}, skipped {duplicates} already present")).format(
+        entries=counted(report.imported, _("entries")), rows=counted(len(report.rejected), _("rows")),
+        duplicates=report.duplicates)
+    if report.created:
+        created = counted(len(report.created), _("contacts/projects/organisations"),
+                          _("contact/project/organisation"))
+        text += (_("; would create {created}") if dry_run else _("; created {created}")).format(
+            created=created)
+    ctx.out(text + (_(" (dry run: nothing written)") if dry_run else ""))
     return 1 if report.rejected and not report.imported and not report.duplicates else 0
 
 
@@ -208,18 +221,18 @@ def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
     fmt = fmt or "md"
     if fmt == "xlsx" and args.output is None and (_is_terminal(ctx.stdout)
                                                   or not hasattr(ctx.stdout, "buffer")):
-        raise JournalError("an xlsx workbook is not for the screen: give -o FILE.xlsx (or "
-                           "redirect the output to a file)")
+        raise JournalError(_("an xlsx workbook is not for the screen: give -o FILE.xlsx (or "
+                           "redirect the output to a file)"))
     if (args.excel or args.encoding != "utf-8") and fmt != "csv":
-        raise JournalError("--excel and --encoding apply to --format csv")
+        raise JournalError(_("--excel and --encoding apply to --format csv"))
     if args.vcard3 and fmt != "vcard":
-        raise JournalError("--vcard3 applies to --format vcard")
+        raise JournalError(_("--vcard3 applies to --format vcard"))
     data = _export_data(args, ctx, entries_needed=fmt != "vcard")
     all_statuses = data.query is not None and any(t.field == "status" for t in data.query.terms)
     rendered = render(data, fmt, excel=args.excel, encoding=args.encoding, vcard3=args.vcard3,
                       all_statuses=all_statuses)
     for note in rendered.notes:
-        ctx.note(f"journal: note: {note}")
+        ctx.note(_("journal: note: {note}").format(note=note))
     if args.output is None:
         if _is_terminal(ctx.stdout):  # user text must not drive the terminal (escape sequences)
             ctx.stdout.write(_CONTROL_RE.sub(lambda m: f"\\x{ord(m.group(0)):02x}", rendered.data
@@ -233,7 +246,7 @@ def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
                              .removeprefix("\ufeff"))
         return 0
     write_output_file(args.output, rendered.data, ctx.path)
-    ctx.note(f"wrote {rendered.holds} ({fmt}) to {args.output}")
+    ctx.note(_("wrote {holds} ({fmt}) to {output}").format(holds=rendered.holds, fmt=fmt, output=args.output))
     return 0
 
 
@@ -289,5 +302,5 @@ def _export_handover(args: argparse.Namespace, ctx: Any, fmt: str) -> int:
         ctx.out(data.decode("utf-8").rstrip("\n"))
         return 0
     journal.write_output(args.output, data)
-    ctx.note(f"wrote {kind} {bundle['subject']['name']} with {counted(entries, 'entries')} to {args.output}")
+    ctx.note(_("wrote {kind} {name} with {counted} to {output}").format(kind=kind_name(kind), name=bundle['subject']['name'], counted=counted(entries, _('entries')), output=args.output))
     return 0

@@ -13,10 +13,12 @@ from typing import Any
 
 import orjson
 
+from journal.i18n import N_, _, ngettext
+from journal.i18n.terms import kind_name, value_name
 from journal.models import KIND_TABLE, time_span
 from journal.text import clean_line, clean_lines, first_line
 
-_STATUS_MARK = {"done": "", "planned": "[planned] ", "cancelled": "[cancelled] "}
+_STATUS_MARK = {"done": "", "planned": N_("[planned] "), "cancelled": N_("[cancelled] ")}
 
 
 def to_json(items: Any) -> str:
@@ -31,16 +33,16 @@ def when(view: Mapping[str, Any]) -> str:
 
 def _marks(view: Mapping[str, Any]) -> str:
     """``[high] `` / ``[low] `` and ``[from 11-20] `` before an entry's event."""
-    out = f"[{view['priority']}] " if view.get("priority") in ("high", "low") else ""
+    out = f"[{value_name(view['priority'])}] " if view.get("priority") in ("high", "low") else ""
     if view.get("carried_from"):
-        out += f"[from {view['carried_from'][0][5:]}] "
+        out += _("[from {day}] ").format(day=view["carried_from"][0][5:])
     return out
 
 
 def entry_line(view: Mapping[str, Any]) -> str:
     """One line per entry: id, when, status, priority, where it was carried from, event, first
     summary line, linked names."""
-    text = (f"{view['id']}  {when(view):<22} {_STATUS_MARK.get(view['status'], '')}"
+    text = (f"{view['id']}  {when(view):<22} {_(_STATUS_MARK.get(view['status'], '')) if view['status'] != 'done' else ''}"
             f"{_marks(view)}{view['event']}")
     summary = first_line(view.get("summary") or "")
     if summary:
@@ -51,11 +53,12 @@ def entry_line(view: Mapping[str, Any]) -> str:
     if view.get("tags"):
         text += "  " + " ".join(f"#{t}" for t in view["tags"])
     if view.get("complaint"):
-        text += f"  (complaint, {view['complaint']})"
+        text += _("  (complaint, {complaint})").format(complaint=view['complaint'])
     if view.get("repeat"):
-        text += f"  (repeats {view['repeat']})"
+        text += _("  (repeats {repeat})").format(repeat=view['repeat'])
     if view.get("open_follow_ups"):
-        text += f"  ({view['open_follow_ups']} open follow-up{'s' if view['open_follow_ups'] > 1 else ''})"
+        text += ngettext("  ({n} open follow-up)", "  ({n} open follow-ups)",
+                         view["open_follow_ups"]).format(n=view["open_follow_ups"])
     if view.get("conflicts"):
         text += "  (!conflict)"
     return clean_line(text)
@@ -109,8 +112,7 @@ def entry_block(view: Mapping[str, Any]) -> str:
         out.append("")
         out.extend(clean_lines(view["summary"]))
     for conflict in view.get("conflicts", ()):
-        out.append(clean_line(f"conflict: {conflict['field']} also had {conflict.get('value')!r} "
-                              f"(edited {conflict.get('updated_at', '?')})"))
+        out.append(clean_line(_("conflict: {field} also had {get!r} (edited {get2})").format(field=conflict['field'], get=conflict.get('value'), get2=conflict.get('updated_at', '?'))))
     return "\n".join(out)
 
 
@@ -141,10 +143,10 @@ def report_created(ctx: Any, created: Iterable[Any]) -> None:
 
     tables = ctx.journal.view
     for doc in created:
-        line = f"created {doc.kind} {clean_line(doc.label)} [{doc.id}]"
+        line = _("created {kind} {label} [{id}]").format(kind=kind_name(doc.kind), label=clean_line(doc.label), id=doc.id)
         name = str(tables[KIND_TABLE[doc.kind]].get(doc.id, {}).get("name", ""))
         matcher = NameMatcher(doc.kind, tables)
         alike = [f"{clean_line(matcher.label(i))} [{i}]" for i in matcher.similar(name, doc.id)]
         if alike:
-            line += f"; similar {doc.kind} already there: {', '.join(alike)}"
+            line += _("; similar {kind} already there: {join}").format(kind=kind_name(doc.kind), join=_(', ').join(alike))
         ctx.note(line)

@@ -10,6 +10,8 @@ from typing import Any
 
 from journal.cli.render import entry_line
 from journal.errors import ValidationError
+from journal.i18n import _, ngettext
+from journal.i18n.terms import value_name
 
 
 def _hidden_today(parser: argparse.ArgumentParser) -> None:
@@ -17,48 +19,51 @@ def _hidden_today(parser: argparse.ArgumentParser) -> None:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    for name, status, text in (("done", "done", "mark entries done (tick them off)"),
-                               ("undone", "planned", "mark entries planned again (untick them)"),
-                               ("cancel", "cancelled", "mark entries cancelled")):
-        cmd = sub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
-        cmd.add_argument("ids", nargs="+", metavar="ID", help="entry ids (or unique parts of them)")
+    for name, status, text, description in (
+            ("done", "done", _("mark entries done (tick them off)"),
+             _("Mark entries done (tick them off).")),
+            ("undone", "planned", _("mark entries planned again (untick them)"),
+             _("Mark entries planned again (untick them).")),
+            ("cancel", "cancelled", _("mark entries cancelled"), _("Mark entries cancelled."))):
+        cmd = sub.add_parser(name, help=text, description=description)
+        cmd.add_argument("ids", nargs="+", metavar="ID", help=_("entry ids (or unique parts of them)"))
         if name == "done":
             cmd.add_argument("--force", action="store_true",
-                             help="also mark entries dated after today done")
+                             help=_("also mark entries dated after today done"))
         _hidden_today(cmd)
         cmd.set_defaults(func=cmd_status, status=status)
 
     carry = sub.add_parser(
-        "carry", help="move a day's unfinished plans to the next working day",
-        description="Move the entries of a day (default: today) still marked planned to the next "
+        "carry", help=_("move a day's unfinished plans to the next working day"),
+        description=_("Move the entries of a day (default: today) still marked planned to the next "
                     "working day (never a day already past; weekend days are configurable), and "
-                    "print what moved. Each moved entry remembers the day it came from.")
-    carry.add_argument("--from", dest="source", metavar="DATE", help="the day to carry from "
-                       "(default: today)")
-    carry.add_argument("--to", dest="target", metavar="DATE", help="the day to carry to")
+                    "print what moved. Each moved entry remembers the day it came from."))
+    carry.add_argument("--from", dest="source", metavar="DATE", help=_("the day to carry from "
+                       "(default: today)"))
+    carry.add_argument("--to", dest="target", metavar="DATE", help=_("the day to carry to"))
     _hidden_today(carry)
     carry.set_defaults(func=cmd_carry)
 
     note = sub.add_parser(
-        "note", help="show or write a day's note (its 小结)",
-        description="Without text, print the day's note. With text, set it (-a adds a line). "
+        "note", help=_("show or write a day's note (its 小结)"),
+        description=_("Without text, print the day's note. With text, set it (-a adds a line). "
                     "TEXT '-' reads it from stdin; --edit opens $EDITOR on it. The first word is "
                     "the date when it reads as one (yesterday, 2026-11-20, 上周五); use -d to "
-                    "be explicit.")
+                    "be explicit."))
     note.add_argument("words", nargs="*", metavar="[DATE] TEXT")
-    note.add_argument("-d", "--date", help="the day (default: today)")
-    note.add_argument("-a", "--append", action="store_true", help="add the text as a new line")
-    note.add_argument("-e", "--edit", action="store_true", help="edit the note in $EDITOR")
-    note.add_argument("--clear", action="store_true", help="delete the day's note")
+    note.add_argument("-d", "--date", help=_("the day (default: today)"))
+    note.add_argument("-a", "--append", action="store_true", help=_("add the text as a new line"))
+    note.add_argument("-e", "--edit", action="store_true", help=_("edit the note in $EDITOR"))
+    note.add_argument("--clear", action="store_true", help=_("delete the day's note"))
     _hidden_today(note)
     note.set_defaults(func=cmd_note)
 
     expenses = sub.add_parser(
-        "expenses", help="expenses of a period, totals per currency",
-        description="Expenses of the done entries of a period (default: this month), with "
+        "expenses", help=_("expenses of a period, totals per currency"),
+        description=_("Expenses of the done entries of a period (default: this month), with "
                     "totals per currency; --by groups them per project, client (org) or "
-                    "contact. CSV lists every expense.")
-    expenses.add_argument("--on", metavar="PERIOD", help="a period: 2026-11, last week, 2026-Q4")
+                    "contact. CSV lists every expense."))
+    expenses.add_argument("--on", metavar="PERIOD", help=_("a period: 2026-11, last week, 2026-Q4"))
     expenses.add_argument("--from", dest="start", metavar="DATE")
     expenses.add_argument("--to", dest="end", metavar="DATE")
     expenses.add_argument("--by", choices=("project", "org", "contact"))
@@ -80,7 +85,7 @@ def cmd_status(args: argparse.Namespace, ctx: Any) -> int:
                                      force=getattr(args, "force", False))
     for change in changes:
         if not change.changed:
-            ctx.note(f"entry {change.entry.id} was already {change.entry.status}")
+            ctx.note(_("entry {id} was already {status}").format(id=change.entry.id, status=value_name(change.entry.status)))
         ctx.out(entry_line(ctx.journal.entry_view(change.entry)))
     return 0
 
@@ -95,11 +100,12 @@ def cmd_carry(args: argparse.Namespace, ctx: Any) -> int:
     weekend = load_routine_config().weekend if target is None else ()
     result = ctx.journal.carry_over(source, target, today=today, weekend=weekend)
     if not result.moved:
-        ctx.out(f"nothing to carry: no planned entries left on {format_date_human(source)}")
+        ctx.out(_("nothing to carry: no planned entries left on {day}").format(day=format_date_human(source)))
         return 0
     count = len(result.moved)
-    ctx.out(f"moved {count} entr{'y' if count == 1 else 'ies'} from {format_date_human(source)} "
-            f"to {format_date_human(result.target)}:")
+    ctx.out(ngettext("moved {count} entry from {source} to {target}:",
+                     "moved {count} entries from {source} to {target}:", count).format(
+        count=count, source=format_date_human(source), target=format_date_human(result.target)))
     for entry in result.moved:
         ctx.out(entry_line(ctx.journal.entry_view(entry)))
     return 0
@@ -128,12 +134,12 @@ def cmd_note(args: argparse.Namespace, ctx: Any) -> int:
     key = day.isoformat()
     journal = ctx.journal
     if sum(bool(x) for x in (args.edit, args.clear, text is not None)) > 1:
-        raise ValidationError("give the note's text, --edit or --clear, not several")
+        raise ValidationError(_("give the note's text, --edit or --clear, not several"))
     current = journal.day_note(key)
     if args.clear:
         journal.set_day_note(key, "", base=current)
-        ctx.note(f"deleted the note of {format_date_human(day)}" if current
-                 else f"{format_date_human(day)} had no note")
+        ctx.note(_("deleted the note of {day}").format(day=format_date_human(day)) if current
+                 else _("{day} had no note").format(day=format_date_human(day)))
         return 0
     if args.edit:
         from journal.cli.editor import edit_text
@@ -143,19 +149,18 @@ def cmd_note(args: argparse.Namespace, ctx: Any) -> int:
         if current:
             ctx.out(current)
         else:
-            ctx.note(f"no note for {format_date_human(day)} (write one: journal note "
-                     f"{key} TEXT)")
+            ctx.note(_("no note for {day} (write one: journal note {key} TEXT)").format(day=format_date_human(day), key=key))
         return 0
     else:
         new = sys.stdin.read() if text == "-" else text.replace("\\n", "\n")
         if args.append and current:
             new = f"{current.rstrip()}\n{new}"
     if new.rstrip() == current.rstrip():
-        ctx.note(f"the note of {format_date_human(day)} is unchanged")
+        ctx.note(_("the note of {day} is unchanged").format(day=format_date_human(day)))
         return 0
     journal.set_day_note(key, new, base=current)
-    ctx.note(f"saved the note of {format_date_human(day)}" if new.strip()
-             else f"deleted the note of {format_date_human(day)}")
+    ctx.note(_("saved the note of {day}").format(day=format_date_human(day)) if new.strip()
+             else _("deleted the note of {day}").format(day=format_date_human(day)))
     return 0
 
 
@@ -170,7 +175,7 @@ def cmd_expenses(args: argparse.Namespace, ctx: Any) -> int:
 
     today = today_of(args)
     if args.on and (args.start or args.end):
-        raise ValidationError("use either --on or --from/--to, not both")
+        raise ValidationError(_("use either --on or --from/--to, not both"))
     if args.on:
         start, end = parse_period(args.on, today=today)
     elif args.start or args.end:
@@ -179,7 +184,7 @@ def cmd_expenses(args: argparse.Namespace, ctx: Any) -> int:
     else:
         start, end = month_bounds(today)
     if start > end:
-        raise ValidationError(f"the period starts ({start}) after it ends ({end})")
+        raise ValidationError(_("the period starts ({start}) after it ends ({end})").format(start=start, end=end))
 
     def work(cached: Any) -> int:
         tables = cached.period_tables(start, end)

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from journal.errors import JournalError, ValidationError
+from journal.i18n import _
+from journal.i18n.terms import kind_name
 
 
 def _query_help() -> str:
@@ -24,32 +26,48 @@ def _query_help() -> str:
     from journal.cli.help_layout import term_table
 
     rows = [
-        ("visit 拜访", "words: all must match, in any case and width, anywhere in the text (so "
-                     "Chinese needs no spaces)"),
-        ('"term sheet"', "a phrase"),
-        ("-cancelled", 'without the word (-"a phrase": without the phrase)'),
-        ("contact:张伟", 'a contact: name, "Name (Organisation)", id, a unique prefix or part, '
-                       "or pinyin in full or initials: contact:zhangwei, contact:zw"),
-        ("project:授信", "a project (the same forms)"),
-        ("org:工商银行", "an organisation: its entries and those of its contacts and projects"),
-        ("tag:loan", "a tag"),
-        ("status:planned", "done, planned or cancelled"),
-        ("tier:VIP", "clients of a tier (VIP, A, 重要 …; a contact without one has its "
-                     "organisation's): entries linked to them"),
-        ("on:2026-11-23", 'one day or a period: on:"last week", on:上周, on:2026-11, on:2026-W47, '
-                          "on:2026-Q4"),
-        ("from:2026-10", "from a day or period on"),
-        ("to:上个月", "up to a day or period; dates: ISO, today, yesterday, last friday, "
-                    "3 days ago, 昨天 …"),
+        ("visit 拜访", _("words: all must match, in any case and width, anywhere in the text (so "
+                     "Chinese needs no spaces)")),
+        ('"term sheet"', _("a phrase")),
+        ("-cancelled", _('without the word (-"a phrase": without the phrase)')),
+        ("contact:张伟", _('a contact: name, "Name (Organisation)", id, a unique prefix or part, '
+                       "or pinyin in full or initials: contact:zhangwei, contact:zw")),
+        ("project:授信", _("a project (the same forms)")),
+        ("org:工商银行", _("an organisation: its entries and those of its contacts and projects")),
+        ("tag:loan", _("a tag")),
+        ("status:planned", _("done, planned or cancelled")),
+        ("tier:VIP", _("clients of a tier (VIP, A, 重要 …; a contact without one has its "
+                     "organisation's): entries linked to them")),
+        ("on:2026-11-23", _('one day or a period: on:"last week", on:上周, on:2026-11, on:2026-W47, '
+                          "on:2026-Q4")),
+        ("from:2026-10", _("from a day or period on")),
+        ("to:上个月", _("up to a day or period; dates: ISO, today, yesterday, last friday, "
+                    "3 days ago, 昨天 …")),
     ]
-    return ("query language:\n" + term_table(rows)
-            + "Any filter can be negated: -org:acme, -tag:vip, -on:2026-11.\n"
+    return (_("query language:\n") + term_table(rows)
+            + _("Any filter can be negated: -org:acme, -tag:vip, -on:2026-11.\n"
             "Day notes (小结) and written reviews holding the words are listed among the\n"
             "entries (--no-notes leaves them out; JSON lists entries only unless --notes).\n\n"
             "examples:\n"
             '  journal search 拜访 org:工商银行 from:"this month"\n'
             "  journal search contact:zw status:planned --format json\n"
-            "  journal search loan -tag:internal --limit 20\n")
+            "  journal search loan -tag:internal --limit 20\n"))
+
+
+_REPORT_DESCRIPTIONS = {
+    "week": lambda: _("Summary of a week: your written review first, then totals, plan against "
+                      "done, day by day, by client and project, people met, what is still open, "
+                      "carried over and planned next. --edit opens $EDITOR on the week's written "
+                      "review."),
+    "month": lambda: _("Summary of a month: your written review first, then totals, plan against "
+                       "done, day by day, by client and project, people met, what is still open, "
+                       "carried over and planned next, top clients and overdue contacts. --edit "
+                       "opens $EDITOR on the month's written review."),
+    "quarter": lambda: _("Summary of a quarter: your written review first, then totals, plan "
+                         "against done, month by month, by client and project, people met, what "
+                         "is still open, carried over and planned next, top clients and overdue "
+                         "contacts. --edit opens $EDITOR on the quarter's written review."),
+}
 
 
 def intermixed(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -95,19 +113,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     from journal.completion import QUERY, hint
 
     search = sub.add_parser(
-        "search", help="find entries: words, \"phrases\", contact: tag: from: …",
-        description="Find entries, newest first.",
+        "search", help=_("find entries: words, \"phrases\", contact: tag: from: …"),
+        description=_("Find entries, newest first."),
         epilog=_query_help(), formatter_class=RawEpilogFormatter)
     hint(search.add_argument("query", nargs="*", metavar="QUERY",
-                             help="words and filters (see below)"), QUERY)
+                             help=_("words and filters (see below)")), QUERY)
     search.add_argument("--format", choices=("text", "json", "md"), default="text")
-    search.add_argument("-n", "--limit", type=int, metavar="N", help="only the N newest")
+    search.add_argument("-n", "--limit", type=int, metavar="N", help=_("only the N newest"))
     search.add_argument("--color", "--colour", action="store_true",
-                        help="highlight matches even when the output is not a terminal")
+                        help=_("highlight matches even when the output is not a terminal"))
     search.add_argument("--notes", action=argparse.BooleanOptionalAction, default=None,
-                        help="list matching day notes and reviews among the entries (default: "
+                        help=_("list matching day notes and reviews among the entries (default: "
                              "yes for text and md, no for json, which lists entries as `journal "
-                             "list` does)")
+                             "list` does)"))
     search.add_argument("--today", help=argparse.SUPPRESS)
     search.set_defaults(func=cmd_search)
     intermixed(search)
@@ -116,22 +134,19 @@ def register(sub: argparse._SubParsersAction) -> None:
                           ("month", "2026-11, nov 2026, last month, 上个月"),
                           ("quarter", "2026-Q4, Q4, last quarter, 上季度")):
         report = sub.add_parser(
-            kind, help=f"summary and review of a {kind} (default: this one)",
-            description=f"Summary of a {kind}: your written review first, then totals, plan "
-                        "against done, "
-                        + ("month by month" if kind == "quarter" else "day by day")
-                        + ", by client and project, people met, what is still open, carried "
-                        "over and planned next"
-                        + ("" if kind == "week" else ", top clients and overdue contacts")
-                        + f". --edit opens $EDITOR on the {kind}'s written review.")
-        report.add_argument("period", nargs="*", metavar=kind.upper(), help=f"e.g. {example}")
+            kind, help={"week": _("summary and review of a week (default: this one)"),
+                        "month": _("summary and review of a month (default: this one)"),
+                        "quarter": _("summary and review of a quarter (default: this one)")}[kind],
+            description=_REPORT_DESCRIPTIONS[kind]())
+        report.add_argument("period", nargs="*", metavar=kind.upper(), help=_("e.g. {example}").format(example=example))
         report.add_argument("--format", choices=("md", "json", "text", "xlsx"), default=None,
-                            help="default: md, or what the -o file's extension says; xlsx: a "
-                                 "sheet for Excel (needs -o FILE)")
+                            help=_("default: md, or what the -o file's extension says; xlsx: a "
+                                 "sheet for Excel (needs -o FILE)"))
         report.add_argument("-o", "--output", type=Path, metavar="FILE",
-                            help="write the summary to FILE (mode 0600) instead of printing it")
+                            help=_("write the summary to FILE (mode 0600) instead of printing it"))
         report.add_argument("-e", "--edit", action="store_true",
-                            help=f"write the {kind}'s review in $EDITOR (stored in the journal)")
+                            help=_("write the {kind}'s review in $EDITOR (stored in the "
+                                   "journal)").format(kind=kind_name(kind)))
         report.add_argument("--today", help=argparse.SUPPRESS)
         report.set_defaults(func=cmd_report, kind=kind)
         intermixed(report)
@@ -204,10 +219,10 @@ def cmd_search(args: argparse.Namespace, ctx: Any) -> int:
     queries = [parse_query(text) for text in dict.fromkeys([join_arguments(args.query),
                                                              " ".join(args.query)])]
     if not queries[0]:
-        raise ValidationError("empty query: give words or filters, e.g. `journal search visit "
-                              "contact:张伟` (see `journal search --help`)")
+        raise ValidationError(_("empty query: give words or filters, e.g. `journal search visit "
+                              "contact:张伟` (see `journal search --help`)"))
     if args.limit is not None and args.limit < 0:
-        raise ValidationError("--limit must be 0 or more")
+        raise ValidationError(_("--limit must be 0 or more"))
     today = _today(args)
 
     def work(cached: Any) -> int:
@@ -237,7 +252,7 @@ def cmd_search(args: argparse.Namespace, ctx: Any) -> int:
             rows = list(docs.items())
         _print_results(args, ctx, views, rows, query.words)
         if not rows and args.format != "json":  # JSON says it with []
-            ctx.note(f"no entries match {' '.join(args.query)!r}")
+            ctx.note(_("no entries match {join!r}").format(join=' '.join(args.query)))
         return 0
 
     return with_cache(ctx, work, cold=True)
@@ -299,7 +314,7 @@ def _report(args: argparse.Namespace, ctx: Any, kind: Literal["week", "month", "
     start, end = parse(text, today=today)
     if args.edit:
         if args.output is not None or args.format is not None:
-            raise ValidationError("--edit writes the review; print the summary without it")
+            raise ValidationError(_("--edit writes the review; print the summary without it"))
         return _edit_review(ctx, kind, start, end)
     fmt = args.format or _format_of(args.output) or "md"
     if args.output is not None:
@@ -308,8 +323,8 @@ def _report(args: argparse.Namespace, ctx: Any, kind: Literal["week", "month", "
         check_output_path(args.output, ctx.path)
     elif fmt == "xlsx" and (getattr(ctx.stdout, "isatty", lambda: True)()
                             or not hasattr(ctx.stdout, "buffer")):
-        raise ValidationError(f"an xlsx {kind} report is a file: give -o FILE.xlsx (or redirect "
-                              "the output to a file)")
+        raise ValidationError(_("an xlsx {kind} report is a file: give -o FILE.xlsx (or "
+                                "redirect the output to a file)").format(kind=kind))
 
     def work(cached: Any) -> int:
         if getattr(cached, "cold", False):  # every entry parsed, no index: the report scans them
@@ -335,7 +350,7 @@ def _report(args: argparse.Namespace, ctx: Any, kind: Literal["week", "month", "
             ctx.stdout.write(rendered)
         else:
             _write_report(args.output, rendered, ctx.path)
-            ctx.out(f"wrote {kind} {report.label} ({fmt}) to {args.output}")
+            ctx.out(_("wrote {kind} {label} ({fmt}) to {output}").format(kind=kind, label=report.label, fmt=fmt, output=args.output))
         return 0
 
     return with_cache(ctx, work, cold=True)
@@ -362,12 +377,12 @@ def _edit_review(ctx: Any, kind: Literal["week", "month", "quarter"], start: dat
         initial = template(kind, is_chinese(events))
     text = edit_text(initial, name=f"review-{rid}.md")
     if text.rstrip() == current.rstrip() or (not current and is_unwritten(text)):
-        ctx.note(f"the review of {rid} is unchanged" if current
-                 else f"nothing written: no review saved for {rid}")
+        ctx.note(_("the review of {rid} is unchanged").format(rid=rid) if current
+                 else _("nothing written: no review saved for {rid}").format(rid=rid))
         return 0
     kept = journal.set_review(rid, text, base=current)
-    ctx.note(f"saved the review of {rid} (`journal {kind} {rid}` shows it)" if kept
-             else f"deleted the review of {rid}")
+    ctx.note(_("saved the review of {rid} (`journal {kind} {rid}` shows it)").format(rid=rid, kind=kind) if kept
+             else _("deleted the review of {rid}").format(rid=rid))
     return 0
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from journal.cli.render import to_json
 from journal.errors import ValidationError
+from journal.i18n import _
 from journal.text import clean_line, clean_lines, counted
 
 
@@ -20,64 +21,65 @@ def _cadence(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"cadence must be a whole number of days, not {text!r}") \
+        raise argparse.ArgumentTypeError(_("cadence must be a whole number of days, not "
+                                           "{text!r}").format(text=text)) \
             from None
     if not 0 < value <= 3660:
-        raise argparse.ArgumentTypeError(f"cadence must be from 1 to 3660 days, not {value}")
+        raise argparse.ArgumentTypeError(_("cadence must be from 1 to 3660 days, not {value}").format(value=value))
     return value
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     config = sub.add_parser(
-        "config", help="the configuration file: show, path, init, check",
-        description="The configuration (your name, client tiers and their cadence, entry "
+        "config", help=_("the configuration file: show, path, init, check"),
+        description=_("The configuration (your name, client tiers and their cadence, entry "
                     "templates) is one TOML file, config.toml beside the app's settings "
-                    "(~/.config/journal/ on Linux; --config FILE or $JOURNAL_CONFIG elsewhere).")
+                    "(~/.config/journal/ on Linux; --config FILE or $JOURNAL_CONFIG elsewhere)."))
     config.add_argument("action", nargs="?", choices=("show", "path", "init", "check"),
-                        default="show", help="show (default): the values in effect; path: the "
+                        default="show", help=_("show (default): the values in effect; path: the "
                         "file's location; init: write a documented file with the defaults; "
-                        "check: validate the file")
-    config.add_argument("--owner", metavar="NAME", help="with init: your name (the default "
-                        "owner of clients, who hands them over)")
-    config.add_argument("--force", action="store_true", help="with init: replace an existing file")
+                        "check: validate the file"))
+    config.add_argument("--owner", metavar="NAME", help=_("with init: your name (the default "
+                        "owner of clients, who hands them over)"))
+    config.add_argument("--force", action="store_true", help=_("with init: replace an existing file"))
     config.set_defaults(func=cmd_config)
 
     tiers = sub.add_parser(
-        "tiers", help="show or edit the client tiers and their default cadence",
-        description="Tiers are ordered, most valuable first. A contact or organisation stores the "
-                    "tier's name; labels are other names you may type (重要 for VIP).")
+        "tiers", help=_("show or edit the client tiers and their default cadence"),
+        description=_("Tiers are ordered, most valuable first. A contact or organisation stores the "
+                    "tier's name; labels are other names you may type (重要 for VIP)."))
     actions = tiers.add_subparsers(dest="action", metavar="ACTION", parser_class=type(tiers))
     tiers.set_defaults(func=cmd_tiers_show, format="text")
-    show = actions.add_parser("show", help="the table (the default)")
+    show = actions.add_parser("show", help=_("the table (the default)"))
     show.add_argument("--format", choices=("text", "json"), default="text")
     show.set_defaults(func=cmd_tiers_show)
-    for name, helptext in (("add", "add a tier"), ("set", "change a tier")):
+    for name, helptext in (("add", _("add a tier")), ("set", _("change a tier"))):
         act = actions.add_parser(name, help=helptext)
         act.add_argument("tier", metavar="NAME")
         act.add_argument("--cadence", type=_cadence, metavar="DAYS",
-                         help="default days between contacts")
-        act.add_argument("--labels", metavar="A,B", help="other names for it, comma-separated "
-                         "('' for none)")
+                         help=_("default days between contacts"))
+        act.add_argument("--labels", metavar="A,B", help=_("other names for it, comma-separated "
+                         "('' for none)"))
         if name == "set":
-            act.add_argument("--no-cadence", action="store_true", help="no default cadence")
+            act.add_argument("--no-cadence", action="store_true", help=_("no default cadence"))
             act.add_argument("--name", dest="new_name", metavar="NEW",
-                             help="rename it (contacts and organisations that carry it too)")
+                             help=_("rename it (contacts and organisations that carry it too)"))
         else:
             where = act.add_mutually_exclusive_group()
-            where.add_argument("--before", metavar="TIER", help="place it before this tier")
-            where.add_argument("--after", metavar="TIER", help="place it after this tier")
+            where.add_argument("--before", metavar="TIER", help=_("place it before this tier"))
+            where.add_argument("--after", metavar="TIER", help=_("place it after this tier"))
         act.set_defaults(func=cmd_tiers_add if name == "add" else cmd_tiers_set)
-    remove = actions.add_parser("remove", help="remove a tier")
+    remove = actions.add_parser("remove", help=_("remove a tier"))
     remove.add_argument("tier", metavar="NAME")
     remove.add_argument("--force", action="store_true",
-                        help="even when contacts or organisations carry it (they keep the name)")
+                        help=_("even when contacts or organisations carry it (they keep the name)"))
     remove.set_defaults(func=cmd_tiers_remove)
-    order = actions.add_parser("order", help="put the tiers in this order (name every one)")
+    order = actions.add_parser("order", help=_("put the tiers in this order (name every one)"))
     order.add_argument("names", nargs="+", metavar="NAME")
     order.set_defaults(func=cmd_tiers_order)
 
-    templates = sub.add_parser("templates", help="list the entry templates (journal add "
-                               "--template KEY)")
+    templates = sub.add_parser("templates", help=_("list the entry templates (journal add "
+                               "--template KEY)"))
     templates.add_argument("--format", choices=("text", "json"), default="text")
     templates.set_defaults(func=cmd_templates)
 
@@ -88,26 +90,27 @@ def cmd_config(args: argparse.Namespace, ctx: Any) -> int:
 
     path = ctx.config_path
     if args.owner is not None and args.action != "init":
-        raise ValidationError("--owner goes with `journal config init`")
+        raise ValidationError(_("--owner goes with `journal config init`"))
     if args.action == "path":
         ctx.out(str(path))
         return 0
     if args.action == "init":
         if path.exists() and not args.force:
-            raise ValidationError(f"{path}: exists already; `journal config check` validates it "
-                                  "(--force replaces it with the defaults)")
+            raise ValidationError(_("{path}: exists already; `journal config check` validates "
+                                    "it (--force replaces it with the defaults)").format(path=path))
         owner = " ".join((args.owner or "").split())
         save_config(Config(owner=owner), path)
-        ctx.out(f"wrote {path}")
+        ctx.out(_("wrote {path}").format(path=path))
         return 0
     config = ctx.config  # a bad file fails here, naming the key
     if args.action == "check":
-        state = "no file: the defaults apply" if not path.exists() else "valid"
-        ctx.out(f"{path}: {state} ({counted(len(config.tiers), 'tiers')}, "
-                f"{counted(len(config.templates), 'templates')})")
+        state = _("no file: the defaults apply") if not path.exists() else "valid"
+        ctx.out(f"{path}: {state} ({counted(len(config.tiers), _('tiers'))}, "
+                f"{counted(len(config.templates), _('templates'))})")
         return 0
-    ctx.out(f"# {path}" + ("" if path.exists() else " (no file yet: these are the defaults; "
-                           "`journal config init` writes them)"))
+    ctx.out(f"# {path}" if path.exists() else
+            _("# {path} (no file yet: these are the defaults; `journal config init` writes "
+              "them)").format(path=path))
     ctx.stdout.write(render_config(config).split("\n", 3)[3])
     return 0
 
@@ -132,17 +135,20 @@ def cmd_tiers_show(args: argparse.Namespace, ctx: Any) -> int:
         ctx.out(to_json(rows))
         return 0
     if not rows:
-        ctx.out("no tiers configured (`journal tiers add NAME --cadence DAYS` adds one)")
+        ctx.out(_("no tiers configured (`journal tiers add NAME --cadence DAYS` adds one)"))
         return 0
-    width = max(len(r["name"]) for r in rows)
+    from journal.cli.clients import cells, pad
+
+    width = max(cells(r["name"]) for r in rows)
     for rank, row in enumerate(rows, start=1):
-        cadence = f"every {row['cadence_days']} days" if row["cadence_days"] else "no cadence"
+        cadence = (_("every {cadence_days} days").format(cadence_days=row["cadence_days"])
+                   if row["cadence_days"] else _("no cadence"))
         labels = f" ({', '.join(row['labels'])})" if row["labels"] else ""
-        ctx.out(clean_line(f"{rank}. {row['name']:<{width}}  {cadence:<16}  "
-                           f"{counted(row['contacts'], 'contacts')}, "
-                           f"{counted(row['organisations'], 'organisations')}{labels}"))
-    ctx.note(f"from {ctx.config_path}" if ctx.config_path.exists()
-             else f"the defaults (no {ctx.config_path} yet)")
+        ctx.out(clean_line(f"{rank}. {pad(row['name'], width)}  {pad(cadence, 16)}  "
+                           f"{counted(row['contacts'], _('contacts'))}{_(', ')}"
+                           f"{counted(row['organisations'], _('organisations'))}{labels}"))
+    ctx.note(_("from {config_path}").format(config_path=ctx.config_path) if ctx.config_path.exists()
+             else _("the defaults (no {config_path} yet)").format(config_path=ctx.config_path))
     return 0
 
 
@@ -158,7 +164,7 @@ def _save_tiers(ctx: Any, tiers: list[Any], message: str) -> int:
     from journal.config.files import parse_config_text, render_config
 
     config = dataclasses.replace(ctx.config, tiers=TierTable(tiers))
-    parse_config_text(render_config(config), "the tiers")  # duplicate names fail here, unsaved
+    parse_config_text(render_config(config), _("the tiers"))  # duplicate names fail here, unsaved
     save_config(config, ctx.config_path)
     if ctx._journal is not None:
         ctx._journal._config = config
@@ -171,7 +177,7 @@ def _tier_index(ctx: Any, name: str) -> int:
     tiers = ctx.config.tiers
     found = tiers.find(name)
     if found is None:
-        raise ValidationError(f"no tier {name.strip()[:40]!r}: the tiers are {tiers.describe()}")
+        raise ValidationError(_("no tier {strip!r}: the tiers are {describe}").format(strip=name.strip()[:40], describe=tiers.describe()))
     return list(tiers).index(found)
 
 
@@ -181,24 +187,24 @@ def cmd_tiers_add(args: argparse.Namespace, ctx: Any) -> int:
     tiers = list(ctx.config.tiers)
     name = " ".join(args.tier.split())
     if not name:
-        raise ValidationError("a tier needs a name")
+        raise ValidationError(_("a tier needs a name"))
     if ctx.config.tiers.find(name) is not None:
-        raise ValidationError(f"tier {name!r} exists already (`journal tiers set {name}` "
-                              "changes it)")
+        raise ValidationError(_("tier {name!r} exists already (`journal tiers set {name}` "
+                                "changes it)").format(name=name))
     at = len(tiers)
     if args.before:
         at = _tier_index(ctx, args.before)
     elif args.after:
         at = _tier_index(ctx, args.after) + 1
     tiers.insert(at, Tier(name, _labels(args.labels) or (), args.cadence))
-    return _save_tiers(ctx, tiers, f"added tier {name}")
+    return _save_tiers(ctx, tiers, _("added tier {name}").format(name=name))
 
 
 def cmd_tiers_set(args: argparse.Namespace, ctx: Any) -> int:
     if args.cadence is not None and args.no_cadence:
-        raise ValidationError("use either --cadence or --no-cadence")
+        raise ValidationError(_("use either --cadence or --no-cadence"))
     if args.cadence is None and not args.no_cadence and args.labels is None and not args.new_name:
-        raise ValidationError("nothing to change: give --cadence, --no-cadence, --labels or --name")
+        raise ValidationError(_("nothing to change: give --cadence, --no-cadence, --labels or --name"))
     tiers = list(ctx.config.tiers)
     at = _tier_index(ctx, args.tier)
     tier = tiers[at]
@@ -212,16 +218,18 @@ def cmd_tiers_set(args: argparse.Namespace, ctx: Any) -> int:
         new = " ".join(args.new_name.split())
         other = ctx.config.tiers.find(new)
         if not new or (other is not None and other is not tier):
-            raise ValidationError(f"cannot rename tier {tier.name} to {new!r}: "
-                                  + ("empty name" if not new else f"{new!r} names tier {other.name}"))
+            if not new:
+                raise ValidationError(_("cannot rename tier {name} to an empty name").format(
+                    name=tier.name))
+            raise ValidationError(_("cannot rename tier {name} to {new!r}: {new!r} names tier "
+                                    "{other}").format(name=tier.name, new=new, other=other.name))
         changes["name"] = new
         changes["labels"] = tuple(x for x in changes.get("labels", tier.labels)
                                   if x.casefold() != new.casefold())
         renamed = ctx.journal.rename_tier(tier.name, new) if ctx.journal.exists() else 0
     tiers[at] = dataclasses.replace(tier, **changes)
-    note = f"; {counted(renamed, 'contacts and organisations', 'contact or organisation')} " \
-           "now carry the new name" if renamed else ""
-    return _save_tiers(ctx, tiers, f"changed tier {tiers[at].name}{note}")
+    note = _("; {counted} now carry the new name").format(counted=counted(renamed, _('contacts and organisations'), _('contact or organisation'))) if renamed else ""
+    return _save_tiers(ctx, tiers, _("changed tier {name}{note}").format(name=tiers[at].name, note=note))
 
 
 def cmd_tiers_remove(args: argparse.Namespace, ctx: Any) -> int:
@@ -230,20 +238,20 @@ def cmd_tiers_remove(args: argparse.Namespace, ctx: Any) -> int:
     row = _tier_rows(ctx)[at]
     used = row["contacts"] + row["organisations"]
     if used and not args.force:
-        raise ValidationError(f"tier {row['name']} is carried by {counted(row['contacts'], 'contacts')} "
-                              f"and {counted(row['organisations'], 'organisations')}; --force "
-                              "removes it anyway (they keep the name, without a default cadence)")
+        raise ValidationError(_("tier {name} is carried by {counted} and {counted2}; --force "
+                                "removes it anyway (they keep the name, without a default "
+                                "cadence)").format(name=row['name'], counted=counted(row['contacts'], _('contacts')), counted2=counted(row['organisations'], _('organisations'))))
     removed = tiers.pop(at)
-    return _save_tiers(ctx, tiers, f"removed tier {removed.name}")
+    return _save_tiers(ctx, tiers, _("removed tier {name}").format(name=removed.name))
 
 
 def cmd_tiers_order(args: argparse.Namespace, ctx: Any) -> int:
     tiers = list(ctx.config.tiers)
     order = [_tier_index(ctx, name) for name in args.names]
     if sorted(order) != list(range(len(tiers))):
-        raise ValidationError(f"name every tier once, in the new order: {ctx.config.tiers.describe()}")
+        raise ValidationError(_("name every tier once, in the new order: {describe}").format(describe=ctx.config.tiers.describe()))
     return _save_tiers(ctx, [tiers[i] for i in order],
-                       "tiers now: " + ", ".join(tiers[i].name for i in order))
+                       _("tiers now: {order}").format(order=", ".join(tiers[i].name for i in order)))
 
 
 # -- templates -------------------------------------------------------------------------------------
@@ -254,9 +262,9 @@ def cmd_templates(args: argparse.Namespace, ctx: Any) -> int:
                           "summary": t.summary, "complaint": t.complaint} for t in templates]))
         return 0
     if not templates:
-        ctx.out("no templates configured (see `journal config`)")
+        ctx.out(_("no templates configured (see `journal config`)"))
     for t in templates:
-        extra = f" (also: {', '.join(t.aliases)})" if t.aliases else ""
+        extra = _(" (also: {join})").format(join=', '.join(t.aliases)) if t.aliases else ""
         flag = "  [complaint]" if t.complaint else ""
         ctx.out(clean_line(f"{t.key}: {t.event}{extra}{flag}"))
         for line in clean_lines(t.summary):

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from journal.errors import ValidationError
+from journal.i18n import _
 from journal.models import check_birthday
 
 _YEAR_FIRST = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
@@ -41,13 +42,14 @@ def parse_birthday(text: str | None) -> str | None:
         month, day = (int(g) for g in match.groups())
         stored = f"--{month:02d}-{day:02d}"
     else:
-        raise ValidationError(f"invalid birthday {text.strip()[:40]!r}: use MM-DD (year unknown), "
-                              "YYYY-MM-DD or 5月17日")
+        raise ValidationError(_("invalid birthday {strip!r}: use MM-DD (year unknown), "
+                                "YYYY-MM-DD or 5月17日").format(strip=text.strip()[:40]))
     try:
         return check_birthday(stored)
     except ValidationError:
-        raise ValidationError(f"invalid birthday {text.strip()[:40]!r}: there is no such day"
-                              + (" in that year" if not stored.startswith("--") else "")) from None
+        message = (_("invalid birthday {text!r}: there is no such day") if stored.startswith("--")
+                   else _("invalid birthday {text!r}: there is no such day in that year"))
+        raise ValidationError(message.format(text=text.strip()[:40])) from None
 
 
 def month_day(stored: str) -> tuple[int, int, int | None] | None:
@@ -98,7 +100,7 @@ def upcoming(tables: Mapping[str, Mapping[str, dict[str, Any]]], today: date,
              days: int = 30) -> list[Upcoming]:
     """Contacts whose birthday falls from today to ``days`` days later, soonest first."""
     if days < 0:
-        raise ValidationError("--days must be 0 or more")
+        raise ValidationError(_("--days must be 0 or more"))
     orgs = tables.get("organisations") or {}
     end = today + timedelta(days=days)
     out = []

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from journal.clients.cadence import HANDOVER_TAG
 from journal.config.model import Config
 from journal.errors import NotFoundError, ValidationError
+from journal.i18n import _
+from journal.i18n.terms import kind_name
 from journal.models import (
     KIND_LINK_FIELD,
     KIND_TABLE,
@@ -72,11 +74,11 @@ def check_complaint(entry: Entry) -> None:
     """A complaint's resolution belongs to a complaint, and cannot predate it."""
     if not entry.complaint:
         if entry.resolved_on or entry.resolution:
-            raise ValidationError("only a complaint can be resolved (mark it with --complaint)")
+            raise ValidationError(_("only a complaint can be resolved (mark it with --complaint)"))
         return
     if entry.resolved_on and entry.resolved_on < entry.date:
-        raise ValidationError(f"resolved on {entry.resolved_on}, before the complaint itself "
-                              f"({entry.date})")
+        raise ValidationError(_("resolved on {resolved_on}, before the complaint itself "
+                                "({date})").format(resolved_on=entry.resolved_on, date=entry.date))
 
 
 class ClientUseCases:
@@ -148,7 +150,7 @@ class ClientUseCases:
         from journal.clients.cadence import due_list
 
         if days < 0:
-            raise ValidationError("--days must be 0 or more")
+            raise ValidationError(_("--days must be 0 or more"))
         tiers = self.config.tiers
         if tier is not None:
             tier = tiers.canonical(tier) or None
@@ -173,7 +175,7 @@ class ClientUseCases:
         records who handed over (``by``, default the current owner), received and witnessed; the
         owner becomes ``to`` (for an organisation, its contacts' too). One transaction."""
         if kind not in ("contact", "organisation"):
-            raise ValidationError("only a contact or an organisation can be handed over")
+            raise ValidationError(_("only a contact or an organisation can be handed over"))
         day = check_date(day)
         to = check_text(to, "--to", required=True, one_line=True, limit=MAX_NAME)
         witness = check_text(witness, "--witness", one_line=True, limit=MAX_NAME)
@@ -181,16 +183,15 @@ class ClientUseCases:
         current = self.view[KIND_TABLE[kind]][doc_id]
         by = check_text(by or self.owner_of(current), "--from", one_line=True, limit=MAX_NAME)
         if not by:
-            raise ValidationError("who hands it over? set `owner` in the configuration "
-                                  "(`journal config`) or give --from NAME")
+            raise ValidationError(_("who hands it over? set `owner` in the configuration "
+                                  "(`journal config`) or give --from NAME"))
         if by.casefold() == to.casefold():
-            raise ValidationError(f"{label(self.view, kind, doc_id)} is already looked after by "
-                                  f"{to}")
+            raise ValidationError(_("{label} is already looked after by {to}").format(label=label(self.view, kind, doc_id), to=to))
         now = utc_now()
         with self.store.transaction() as tx:
             doc = tx.get(KIND_TABLE[kind], doc_id)
             if doc is None:
-                raise NotFoundError(f"{kind} {ref!r} was deleted meanwhile")
+                raise NotFoundError(_("{kind} {ref!r} was deleted meanwhile").format(kind=kind_name(kind), ref=ref))
             name = label(tx.tables, kind, doc_id)
             lines = [f"移交人 Handed over by: {by}", f"接交人 Received by: {to}"]
             if witness:
@@ -229,7 +230,7 @@ class ClientUseCases:
                 raise
             other_id = gone
         if other_id == keep_id:
-            raise ValidationError(f"that is the same {kind} twice; name two different ones")
+            raise ValidationError(_("that is the same {kind} twice; name two different ones").format(kind=kind_name(kind)))
         now = utc_now()
         link_field = KIND_LINK_FIELD[kind]
         with self.store.transaction() as tx:
@@ -237,7 +238,7 @@ class ClientUseCases:
             gone_doc = tx.get(table, other_id)
             again = gone_doc is None
             if kept is None or (again and tx.get("merged", other_id) is None):
-                raise NotFoundError(f"{kind} {other if kept else keep!r} was deleted meanwhile")
+                raise NotFoundError(_("{kind} {value!r} was deleted meanwhile").format(kind=kind_name(kind), value=other if kept else keep))
             report = MergeReport(kind, keep_id, other_id, label(tx.tables, kind, keep_id),
                                  label(tx.tables, kind, other_id) if not again
                                  else str(tx.get("merged", other_id).get("name", other_id)),

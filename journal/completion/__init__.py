@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from journal.i18n import _
+
 SHELLS = ("bash", "zsh", "fish")
 #: Set (to the shell's name) by the scripts when they run the program to ask for completions.
 ENV_SHELL = "_JOURNAL_COMPLETE"
@@ -44,7 +46,7 @@ def hint(action: Any, what: str) -> Any:
 def script(shell: str) -> str:
     """The completion script for ``shell``, as shipped with the package."""
     if shell not in SHELLS:
-        raise ValueError(f"unknown shell {shell!r}")
+        raise ValueError(_("unknown shell {shell!r}").format(shell=shell))
     from importlib.resources import files
 
     return (files(__package__) / f"journal.{shell}").read_text(encoding="utf-8")

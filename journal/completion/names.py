@@ -27,6 +27,7 @@ import orjson
 
 from journal import __version__
 from journal.completion import NAME_KINDS
+from journal.i18n import _
 from journal.text import clean_line, fold
 
 FORMAT = 1
@@ -74,7 +75,7 @@ class NameList:
         columns = [data[column] for column in _COLUMNS]
         if not all(type(c) is list and len(c) == len(columns[0]) for c in columns) or \
                 not all(type(value) is str for c in columns for value in c):
-            raise ValueError("not a name list")
+            raise ValueError(_("not a name list"))
         return cls(*columns)
 
 

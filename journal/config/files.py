@@ -19,6 +19,7 @@ import stat
 from pathlib import Path
 
 from journal.config.model import Config, ConfigError, Template, TierTable
+from journal.i18n import _
 
 ENV_CONFIG = "JOURNAL_CONFIG"
 FILE_NAME = "config.toml"
@@ -55,29 +56,29 @@ def read_config_text(path: Path) -> str | None:
     except FileNotFoundError:
         return None
     except IsADirectoryError:
-        raise ConfigError(f"{path}: is a folder, not a configuration file") from None
+        raise ConfigError(_("{path}: is a folder, not a configuration file").format(path=path)) from None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise ConfigError(_("{path}: cannot read ({value})").format(path=path, value=exc.strerror or exc)) from None
     except ValueError:  # a NUL in the path
-        raise ConfigError(f"{str(path)[:60]!r}: not a file name") from None
+        raise ConfigError(_("{path!r}: not a file name").format(path=str(path)[:60])) from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
-            raise ConfigError(f"{path}: is a folder, not a configuration file")
+            raise ConfigError(_("{path}: is a folder, not a configuration file").format(path=path))
         if not stat.S_ISREG(info.st_mode):
-            raise ConfigError(f"{path}: not a regular file")
+            raise ConfigError(_("{path}: not a regular file").format(path=path))
         if info.st_size > MAX_BYTES:
-            raise ConfigError(f"{path}: too big for a configuration ({info.st_size} bytes)")
+            raise ConfigError(_("{path}: too big for a configuration ({st_size} bytes)").format(path=path, st_size=info.st_size))
         with os.fdopen(fd, "rb", closefd=False) as handle:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise ConfigError(_("{path}: cannot read ({value})").format(path=path, value=exc.strerror or exc)) from None
     finally:
         os.close(fd)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+        raise ConfigError(_("{path}: not UTF-8 text (byte {start}); save it as UTF-8").format(path=path, start=exc.start)) from None
 
 
 def parse_config_text(text: str, origin: str) -> Config:
@@ -89,7 +90,7 @@ def parse_config_text(text: str, origin: str) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{origin}: not valid TOML ({exc})") from None
+        raise ConfigError(_("{origin}: not valid TOML ({exc})").format(origin=origin, exc=exc)) from None
     try:
         return config_from_toml(data)
     except ConfigError as exc:
@@ -160,6 +161,13 @@ def _render_owner(config: Config) -> list[str]:
             f"owner = {_basic(config.owner)}", ""]
 
 
+def _render_language(config: Config) -> list[str]:
+    return ["# The interface language: \"en\" (English), \"zh\" (简体中文), or \"auto\" to follow",
+            "# LANG / LC_ALL / LANGUAGE. `journal --lang zh` overrides it for one run. Only what",
+            "# is shown changes; the journal file is the same in every language.",
+            f"language = {_basic(config.language or 'auto')}", ""]
+
+
 def _render_tiers(tiers: TierTable) -> list[str]:
     lines = ["# Client tiers, most valuable first. A contact or organisation is stored with the",
              "# tier's name; the labels are other names you may type for it. cadence_days: the",
@@ -193,7 +201,7 @@ def _render_templates(templates: dict[str, Template]) -> list[str]:
 def render_config(config: Config) -> str:
     """The whole configuration as a documented TOML file (:func:`parse_config_text` reads back
     exactly ``config``). Top-level keys first, tables after: TOML requires that order."""
-    lines = [HEADER, *_render_owner(config), *_render_tiers(config.tiers),
+    lines = [HEADER, *_render_owner(config), *_render_language(config), *_render_tiers(config.tiers),
              *_render_templates(dict(config.templates))]
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -207,14 +215,15 @@ def save_config(config: Config, path: Path | None = None) -> Path:
     path = path or config_path()
     text = render_config(config)
     if parse_config_text(text, str(path)) != config:  # pragma: no cover - a bug in render_config
-        raise ConfigError(f"{path}: refusing to write a configuration that would not read back")
+        raise ConfigError(_("{path}: refusing to write a configuration that would not read "
+                            "back").format(path=path))
     if path.is_symlink() or (path.exists() and not path.is_file()):
-        raise ConfigError(f"{path}: not a regular file; not writing over it")
+        raise ConfigError(_("{path}: not a regular file; not writing over it").format(path=path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         atomic_write(path, text.encode("utf-8"))
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot write ({exc.strerror or exc})") from None
+        raise ConfigError(_("{path}: cannot write ({value})").format(path=path, value=exc.strerror or exc)) from None
     except JournalError as exc:
         raise ConfigError(str(exc).replace("the file was left unchanged",
                                            "the configuration was left unchanged")) from None

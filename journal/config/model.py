@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from journal.errors import JournalError, ValidationError
+from journal.i18n import _
 from journal.text import fold
 
 #: A cadence is a whole number of days in this range (the model's rule for ``cadence_days``).
@@ -89,8 +90,8 @@ class TierTable:
             return ""
         tier = self.find(text)
         if tier is None:
-            raise ValidationError(f"unknown tier {text[:40]!r}: use {self.describe()} "
-                                  "(`journal tiers` shows and edits the table)")
+            raise ValidationError(_("unknown tier {text!r}: use {describe} (`journal tiers` "
+                                    "shows and edits the table)").format(text=text[:40], describe=self.describe()))
         return tier.name
 
     def describe(self) -> str:
@@ -156,6 +157,9 @@ class Config:
 
     #: The user's own name: the default owner of clients, who hands a client over.
     owner: str = ""
+    #: The interface language (``en``, ``zh``); "" follows the environment (LANG and friends).
+    #: Only what is shown changes: the journal's data is the same in every language.
+    language: str = ""
     tiers: TierTable = DEFAULT_TIERS
     templates: Mapping[str, Template] = field(default_factory=lambda: DEFAULT_TEMPLATES)
 
@@ -168,8 +172,8 @@ class Config:
                 or self.template_for_event(key)
         if found is None:
             known = ", ".join(self.templates) or "none"
-            raise ValidationError(f"no template {key.strip()[:40]!r}: the templates are {known} "
-                                  "(`journal templates` lists them)")
+            raise ValidationError(_("no template {strip!r}: the templates are {known} "
+                                    "(`journal templates` lists them)").format(strip=key.strip()[:40], known=known))
         return found
 
     def template_for_event(self, event: str) -> Template | None:

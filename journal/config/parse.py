@@ -21,6 +21,7 @@ from journal.config.model import (
     Tier,
     TierTable,
 )
+from journal.i18n import _
 from journal.text import fold
 
 _TEMPLATE_KEYS = ("event", "aliases", "summary", "complaint")
@@ -34,28 +35,28 @@ def _show(value: Any) -> str:
 
 def _text(value: Any, key: str, *, limit: int, one_line: bool = True, empty: bool = True) -> str:
     if not isinstance(value, str):
-        raise ConfigError(f"{key}: expected text in quotes, got {_show(value)}")
+        raise ConfigError(_("{key}: expected text in quotes, got {show}").format(key=key, show=_show(value)))
     if "\x00" in value:
-        raise ConfigError(f"{key}: contains a NUL character")
+        raise ConfigError(_("{key}: contains a NUL character").format(key=key))
     if one_line:
         value = " ".join(value.split())
     if not empty and not value.strip():
-        raise ConfigError(f"{key}: must not be empty")
+        raise ConfigError(_("{key}: must not be empty").format(key=key))
     if len(value) > limit:
-        raise ConfigError(f"{key}: too long ({len(value)} characters, at most {limit})")
+        raise ConfigError(_("{key}: too long ({n_value} characters, at most {limit})").format(key=key, n_value=len(value), limit=limit))
     return value
 
 
 def _texts(value: Any, key: str, *, limit: int) -> tuple[str, ...]:
     if not isinstance(value, list):
-        raise ConfigError(f"{key}: expected a list of texts, e.g. [\"重要\"], got {_show(value)}")
+        raise ConfigError(_('{key}: expected a list of texts, e.g. ["重要"], got {show}').format(key=key, show=_show(value)))
     return tuple(_text(v, f"{key}[{i + 1}]", limit=limit, empty=False) for i, v in enumerate(value))
 
 
 def _cadence(value: Any, key: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_CADENCE:
-        raise ConfigError(f"{key}: expected a whole number of days from 1 to {MAX_CADENCE}, "
-                          f"got {_show(value)}")
+        raise ConfigError(_("{key}: expected a whole number of days from 1 to {MAX_CADENCE}, "
+                            "got {show}").format(key=key, MAX_CADENCE=MAX_CADENCE, show=_show(value)))
     return value
 
 
@@ -63,25 +64,38 @@ def _unknown(table: Mapping[str, Any], known: tuple[str, ...], where: str) -> No
     for key in table:
         if key not in known:
             place = f"{where}." if where else ""
-            raise ConfigError(f"{place}{key}: unknown key (known here: {', '.join(known)})")
+            raise ConfigError(_("{place}{key}: unknown key (known here: {join})").format(place=place, key=key, join=', '.join(known)))
 
 
 def read_owner(value: Any) -> dict[str, Any]:
     return {"owner": _text(value, "owner", limit=200)}
 
 
+def read_language(value: Any) -> dict[str, Any]:
+    from journal.i18n.choose import describe_choices, normalize
+
+    text = _text(value, "language", limit=40)
+    if not text.strip() or text.strip().lower() == "auto":
+        return {"language": ""}
+    code = normalize(text)
+    if code is None:
+        raise ConfigError(_("language: unknown language {show}; use {describe_choices} or "
+                            '"auto" (follow LANG)').format(show=_show(text), describe_choices=describe_choices()))
+    return {"language": code}
+
+
 def read_tiers(value: Any) -> dict[str, Any]:
     if not isinstance(value, list):
-        raise ConfigError("tiers: expected a list of [[tiers]] tables")
+        raise ConfigError(_("tiers: expected a list of [[tiers]] tables"))
     tiers = []
     seen: dict[str, str] = {}
     for number, item in enumerate(value, start=1):
         where = f"tiers[{number}]"
         if not isinstance(item, dict):
-            raise ConfigError(f"{where}: expected a table with name, labels, cadence_days")
+            raise ConfigError(_("{where}: expected a table with name, labels, cadence_days").format(where=where))
         _unknown(item, _TIER_KEYS, where)
         if "name" not in item:
-            raise ConfigError(f"{where}.name: missing (every tier needs a name, e.g. \"VIP\")")
+            raise ConfigError(_('{where}.name: missing (every tier needs a name, e.g. "VIP")').format(where=where))
         name = _text(item["name"], f"{where}.name", limit=MAX_TIER_NAME, empty=False)
         labels = _texts(item.get("labels", []), f"{where}.labels", limit=MAX_TIER_NAME)
         cadence = (_cadence(item["cadence_days"], f"{where}.cadence_days")
@@ -89,8 +103,8 @@ def read_tiers(value: Any) -> dict[str, Any]:
         for text in (name, *labels):
             other = seen.get(fold(text))
             if other is not None:
-                raise ConfigError(f"{where}: {text!r} already names tier {other!r}; each name "
-                                  "and label must be unique")
+                raise ConfigError(_("{where}: {text!r} already names tier {other!r}; each "
+                                    "name and label must be unique").format(where=where, text=text, other=other))
             seen[fold(text)] = name
         tiers.append(Tier(name, labels, cadence))
     return {"tiers": TierTable(tiers)}
@@ -98,28 +112,30 @@ def read_tiers(value: Any) -> dict[str, Any]:
 
 def read_templates(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise ConfigError("templates: expected [templates.NAME] tables")
+        raise ConfigError(_("templates: expected [templates.NAME] tables"))
     templates: dict[str, Template] = {}
     events: dict[str, str] = {}
     for key, item in value.items():
         where = f"templates.{key}"
         if not key.strip() or not key.isprintable() or len(key) > 40:
-            raise ConfigError(f"templates: {_show(key)} is not a usable template name")
+            raise ConfigError(_("templates: {show} is not a usable template name").format(show=_show(key)))
         if not isinstance(item, dict):
-            raise ConfigError(f"{where}: expected a table with event, summary, aliases, complaint")
+            raise ConfigError(_("{where}: expected a table with event, summary, aliases, "
+                                "complaint").format(where=where))
         _unknown(item, _TEMPLATE_KEYS, where)
         if "event" not in item:
-            raise ConfigError(f"{where}.event: missing (the event it writes, e.g. \"拜访记录\")")
+            raise ConfigError(_('{where}.event: missing (the event it writes, e.g. "拜访记录")').format(where=where))
         event = _text(item["event"], f"{where}.event", limit=500, empty=False)
         aliases = _texts(item.get("aliases", []), f"{where}.aliases", limit=500)
         summary = _text(item.get("summary", ""), f"{where}.summary", limit=20_000, one_line=False)
         complaint = item.get("complaint", False)
         if not isinstance(complaint, bool):
-            raise ConfigError(f"{where}.complaint: expected true or false, got {_show(complaint)}")
+            raise ConfigError(_("{where}.complaint: expected true or false, got {show}").format(where=where, show=_show(complaint)))
         for text in (event, *aliases):
             other = events.get(fold(text))
             if other is not None and other != key:
-                raise ConfigError(f"{where}: the event {text!r} already picks template {other!r}")
+                raise ConfigError(_("{where}: the event {text!r} already picks template "
+                                    "{other!r}").format(where=where, text=text, other=other))
             events[fold(text)] = key
         templates[key] = Template(key, event, summary, aliases, complaint)
     return {"templates": templates}
@@ -128,6 +144,7 @@ def read_templates(value: Any) -> dict[str, Any]:
 #: Top-level key -> reader returning the Config fields it sets. Other features add theirs here.
 READERS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "owner": read_owner,
+    "language": read_language,
     "tiers": read_tiers,
     "templates": read_templates,
 }

@@ -37,6 +37,8 @@ from typing import Any
 
 import orjson
 
+from journal.i18n import _
+
 DUMP_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
 _DOC_LINE = b'\n    "'  # the start of a document's key line inside a table
 _DOC_END = b"\n    }"  # the line that closes a document
@@ -93,7 +95,7 @@ def _plain(doc_id: str) -> bytes:
     """The key as it appears between quotes in the file; only plain keys (ids, dates) are looked up
     in bytes, so that escaping can never make two spellings of one key."""
     if not _PLAIN_KEY.fullmatch(doc_id):
-        raise RawLayoutError(f"key {doc_id[:30]!r} is not plain")
+        raise RawLayoutError(_("key {doc_id!r} is not plain").format(doc_id=doc_id[:30]))
     return doc_id.encode("ascii")
 
 
@@ -106,7 +108,7 @@ class RawTable:
     def __init__(self, raw: bytes, start: int, end: int,
                  changes: dict[str, Doc | None] | None = None) -> None:
         if raw[start:start + 1] != b"{" or raw[end - 1:end] != b"}":
-            raise RawLayoutError("a table value is not an object")
+            raise RawLayoutError(_("a table value is not an object"))
         self.raw, self.start, self.end = raw, start, end
         self.changes: dict[str, Doc | None] = changes if changes is not None else {}
 
@@ -127,7 +129,7 @@ class RawTable:
         quote = self.raw.find(b'"', line + 6)
         key = self.raw[line + 6:quote]
         if quote < 0 or b"\\" in key or self.raw[quote:quote + 4] != b'": {':
-            raise RawLayoutError("unexpected document key line")
+            raise RawLayoutError(_("unexpected document key line"))
         return key
 
     def _bisect(self, key: bytes) -> tuple[int, bool]:
@@ -159,7 +161,7 @@ class RawTable:
             return line_end - 1
         end = raw.find(_DOC_END, line_end, self.end)
         if end < 0:
-            raise RawLayoutError("a document does not end")
+            raise RawLayoutError(_("a document does not end"))
         return end + len(_DOC_END)
 
     def _parse_docs(self, spans: Iterable[tuple[int, int]]) -> dict[str, Doc]:
@@ -168,7 +170,7 @@ class RawTable:
             return {}
         docs = loads(b"{" + b",".join(texts) + b"}")
         if not isinstance(docs, dict):
-            raise RawLayoutError("documents did not parse as an object")
+            raise RawLayoutError(_("documents did not parse as an object"))
         return docs
 
     # -- reading ----------------------------------------------------------------------------------
@@ -196,7 +198,7 @@ class RawTable:
                 while hit >= 0:
                     line = raw.rfind(_DOC_LINE, self.start, hit + 1)
                     if line < 0:
-                        raise RawLayoutError("a match outside any document")
+                        raise RawLayoutError(_("a match outside any document"))
                     end = found[line] = self._doc_end(line)
                     hit = raw.find(pattern, end, self.end)
         return self._found_with_changes(found)
@@ -224,7 +226,7 @@ class RawTable:
                 if low_b <= value <= high_b:
                     line = raw.rfind(_DOC_LINE, self.start, hit + 1)
                     if line < 0:
-                        raise RawLayoutError("a field outside any document")
+                        raise RawLayoutError(_("a field outside any document"))
                     end = found[line] = self._doc_end(line)
                 hit = raw.find(pattern, end, self.end)
         return self._found_with_changes(found)
@@ -272,7 +274,7 @@ class RawTable:
         """The whole table parsed, with the changes applied."""
         table = {} if self._no_docs else self._parse()
         if not isinstance(table, dict):
-            raise RawLayoutError("a table did not parse as an object")
+            raise RawLayoutError(_("a table did not parse as an object"))
         for doc_id, doc in self.changes.items():
             if doc is None:
                 table.pop(doc_id, None)
@@ -325,7 +327,7 @@ class RawTable:
         Documents are joined by ``,\\n``; a run of untouched documents already holds its inner
         separators, so the pieces are just the runs and the changed documents in key order."""
         if len(self.changes) > SPLICE_LIMIT:
-            raise RawLayoutError("too many changes to splice")
+            raise RawLayoutError(_("too many changes to splice"))
         view = memoryview(self.raw)
         items: list[Buffer] = []
         if self._no_docs:

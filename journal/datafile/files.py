@@ -26,6 +26,7 @@ from journal.datafile.private import (
     write_private,
 )
 from journal.errors import StorageError
+from journal.i18n import _
 
 BACKUPS_KEPT = 10
 LOCK_TIMEOUT_S = 20.0
@@ -64,19 +65,19 @@ def read_bytes(path: Path) -> tuple[bytes, StatKey] | None:
     except FileNotFoundError:
         return None
     except IsADirectoryError:
-        raise StorageError(f"{path}: is a directory, not a journal file") from None
+        raise StorageError(_("{path}: is a directory, not a journal file").format(path=path)) from None
     except OSError as exc:
-        raise StorageError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise StorageError(_("{path}: cannot read ({value})").format(path=path, value=exc.strerror or exc)) from None
     try:
         with open(fd, "rb") as handle:
             st = os.fstat(fd)
             if stat.S_ISDIR(st.st_mode):
-                raise StorageError(f"{path}: is a directory, not a journal file")
+                raise StorageError(_("{path}: is a directory, not a journal file").format(path=path))
             if not stat.S_ISREG(st.st_mode):
-                raise StorageError(f"{path}: is not a regular file")
+                raise StorageError(_("{path}: is not a regular file").format(path=path))
             raw = handle.read()
     except OSError as exc:
-        raise StorageError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise StorageError(_("{path}: cannot read ({value})").format(path=path, value=exc.strerror or exc)) from None
     return raw, key_of(st)
 
 
@@ -91,8 +92,7 @@ def atomic_write(path: Path, raw: bytes | Sequence[Buffer], *, previous_mtime_ns
     try:
         write_private(path, raw, stamp_after_ns=previous_mtime_ns)
     except OSError as exc:
-        raise StorageError(f"{path}: cannot write ({exc.strerror or exc}); the file was left "
-                           "unchanged") from None
+        raise StorageError(_("{path}: cannot write ({value}); the file was left unchanged").format(path=path, value=exc.strerror or exc)) from None
     return stat_key(path) or (0, 0, 0, 0)
 
 
@@ -103,7 +103,7 @@ def stat_key(path: Path) -> StatKey | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise StorageError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise StorageError(_("{path}: cannot read ({value})").format(path=path, value=exc.strerror or exc)) from None
     return key_of(st)
 
 
@@ -120,16 +120,16 @@ def resolve_data_path(path: Path) -> Path:
         if hasattr(os, "getuid") and path.lstat().st_uid != os.getuid():
             # A dangling link planted in a shared folder would make our first write create the
             # private journal wherever its author chose.
-            raise StorageError(f"{path}: is a link made by another user; not following it")
+            raise StorageError(_("{path}: is a link made by another user; not following it").format(path=path))
         target = Path(os.path.realpath(path))
         try:
             owner = target.stat().st_uid
         except FileNotFoundError:
             return target
         except OSError as exc:  # a link loop (ELOOP), an unreadable folder on the way ...
-            raise StorageError(f"{path}: cannot follow the link ({exc.strerror or exc})") from None
+            raise StorageError(_("{path}: cannot follow the link ({value})").format(path=path, value=exc.strerror or exc)) from None
         if hasattr(os, "getuid") and owner != os.getuid():
-            raise StorageError(f"{path}: is a link to {target}, which belongs to another user")
+            raise StorageError(_("{path}: is a link to {target}, which belongs to another user").format(path=path, target=target))
         return target
     return path.absolute()
 
@@ -141,7 +141,7 @@ def check_output_path(path: Path, data_path: Path) -> None:
     from journal.errors import ValidationError
 
     if path.is_dir():
-        raise ValidationError(f"{path}: is a folder; give a file name")
+        raise ValidationError(_("{path}: is a folder; give a file name").format(path=path))
     try:
         same = os.path.samefile(path, data_path)
     except (OSError, ValueError):
@@ -149,10 +149,11 @@ def check_output_path(path: Path, data_path: Path) -> None:
     data = resolve_data_path(data_path)
     target = Path(os.path.realpath(path))
     if same or target == data:
-        raise ValidationError(f"{path}: is the journal file itself; choose another file")
+        raise ValidationError(_("{path}: is the journal file itself; choose another file").format(path=path))
     if target == data.with_name(data.name + ".lock") or target.parent.name in (CACHE_DIR, BACKUP_DIR) \
             and target.parent.parent == data.parent:
-        raise ValidationError(f"{path}: belongs to the journal's own files; choose another file")
+        raise ValidationError(_("{path}: belongs to the journal's own files; choose another "
+                                "file").format(path=path))
 
 
 def acquire_lock(lock_path: Path, data_path: Path) -> Callable[[], None]:
@@ -185,8 +186,8 @@ def acquire_lock(lock_path: Path, data_path: Path) -> Callable[[], None]:
             os.close(fd)
             what = "is not a regular file" if not stat.S_ISREG(st.st_mode) else \
                 f"belongs to another user (uid {st.st_uid})"
-            raise StorageError(f"{lock_path}: {what}; move it aside and try again (nothing was "
-                               "changed)")
+            raise StorageError(_("{lock_path}: {what}; move it aside and try again (nothing "
+                                 "was changed)").format(lock_path=lock_path, what=what))
         delay = 0.002
         while True:
             try:
@@ -199,7 +200,7 @@ def acquire_lock(lock_path: Path, data_path: Path) -> Callable[[], None]:
                 time.sleep(delay)
                 delay = min(delay * 2, 0.05)
     except OSError as exc:
-        raise StorageError(f"{data_path}: cannot lock ({exc.strerror or exc})") from None
+        raise StorageError(_("{data_path}: cannot lock ({value})").format(data_path=data_path, value=exc.strerror or exc)) from None
 
     def release() -> None:
         os.close(fd)  # closing the descriptor releases the flock
@@ -218,10 +219,10 @@ def backup_file(path: Path, reason: str) -> Path | None:
     try:
         src_fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
-        raise StorageError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise StorageError(_("{path}: cannot read ({value})").format(path=path, value=exc.strerror or exc)) from None
     if not stat.S_ISREG(os.fstat(src_fd).st_mode):
         os.close(src_fd)
-        raise StorageError(f"{path}: is not a regular file")
+        raise StorageError(_("{path}: is not a regular file").format(path=path))
     with open(src_fd, "rb") as src:
         folder = backup_folder(path, create=True)
         assert folder is not None
@@ -232,8 +233,8 @@ def backup_file(path: Path, reason: str) -> Path | None:
             # truncated "backup" someone might restore
             write_private(target, iter(lambda: src.read(1 << 20), b""))
         except OSError as exc:
-            raise StorageError(f"cannot write a backup to {folder} ({exc.strerror or exc}); "
-                               "nothing was changed") from None
+            raise StorageError(_("cannot write a backup to {folder} ({value}); nothing was "
+                                 "changed").format(folder=folder, value=exc.strerror or exc)) from None
     sweep_folder_temps(folder, older_than_s=3600)
     for old in list_backups(path)[BACKUPS_KEPT:]:
         with contextlib.suppress(OSError):

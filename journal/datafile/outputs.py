@@ -15,6 +15,7 @@ from pathlib import Path
 from journal.datafile.canonical import Buffer
 from journal.datafile.files import BACKUP_DIR, CACHE_DIR, atomic_write, resolve_data_path
 from journal.errors import StorageError, ValidationError
+from journal.i18n import _
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -28,19 +29,21 @@ def check_output(target: Path, journal_path: Path) -> None:
     """Refuse ``target`` before any work when it is a folder, the journal itself (by any name),
     its lock, or a file in its side folders. Raises :class:`ValidationError`."""
     if "\x00" in str(target):
-        raise ValidationError(f"{str(target)[:60]!r}: not a file name")
+        raise ValidationError(_("{target!r}: not a file name").format(target=str(target)[:60]))
     if target.is_dir():
-        raise ValidationError(f"{target}: is a folder; give a file name for -o")
+        raise ValidationError(_("{target}: is a folder; give a file name for -o").format(target=target))
     try:
         data = resolve_data_path(journal_path)
     except StorageError:
         data = Path(os.path.realpath(journal_path))
     real = Path(os.path.realpath(target))
     if _same_file(target, journal_path) or real == data:
-        raise ValidationError(f"{target}: is the journal file itself; choose another file for -o")
+        raise ValidationError(_("{target}: is the journal file itself; choose another file "
+                                "for -o").format(target=target))
     if real == data.with_name(data.name + ".lock") or (
             real.parent.name in (CACHE_DIR, BACKUP_DIR) and real.parent.parent == data.parent):
-        raise ValidationError(f"{target}: belongs to the journal's own files; choose another file for -o")
+        raise ValidationError(_("{target}: belongs to the journal's own files; choose another "
+                                "file for -o").format(target=target))
 
 
 def write_output(target: Path, data: bytes | Sequence[Buffer], journal_path: Path) -> None:

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from journal.datafile.canonical import Buffer
 from journal.errors import StorageError
+from journal.i18n import _
 
 CACHE_DIR = ".journal-cache"
 BACKUP_DIR = ".journal-backups"
@@ -147,21 +148,21 @@ def private_folder(folder: Path, *, create: bool, purpose: str) -> bool:
                 os.mkdir(folder, 0o700)
             fd = os.open(folder, flags)
     except OSError as exc:  # ELOOP (a link), ENOTDIR (a file), EACCES ...
-        raise StorageError(f"{folder}: cannot use it for {purpose} "
-                           f"({'a link or a file, not a folder' if _not_a_folder(exc) else exc.strerror or exc}); "
-                           "move it aside and try again") from None
+        raise StorageError(_("{folder}: cannot use it for {purpose} ({value}); move it aside "
+                             "and try again").format(folder=folder, purpose=purpose, value='a link or a file, not a folder' if _not_a_folder(exc) else exc.strerror or exc)) from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISDIR(st.st_mode):  # Windows: no O_DIRECTORY
-            raise StorageError(f"{folder}: is not a folder, so {purpose} cannot be kept there; "
-                               "move it aside and try again")
+            raise StorageError(_("{folder}: is not a folder, so {purpose} cannot be kept "
+                                 "there; move it aside and try again").format(folder=folder, purpose=purpose))
         if not _mine(st.st_uid):
-            raise StorageError(f"{folder}: belongs to another user (uid {st.st_uid}), so {purpose} "
-                               "cannot be kept there privately; move it aside and try again")
+            raise StorageError(_("{folder}: belongs to another user (uid {st_uid}), so "
+                                 "{purpose} cannot be kept there privately; move it aside and "
+                                 "try again").format(folder=folder, st_uid=st.st_uid, purpose=purpose))
         if _POSIX_OWNERS and stat.S_IMODE(st.st_mode) != 0o700:
             os.fchmod(fd, 0o700)  # ours: only its mode let others in (their files are ignored)
     except OSError as exc:
-        raise StorageError(f"{folder}: cannot use it for {purpose} ({exc.strerror or exc})") from None
+        raise StorageError(_("{folder}: cannot use it for {purpose} ({value})").format(folder=folder, purpose=purpose, value=exc.strerror or exc)) from None
     finally:
         os.close(fd)
     return True

@@ -24,6 +24,7 @@ from journal.datafile.canonical import (
     value_text,
 )
 from journal.errors import StorageError
+from journal.i18n import _
 
 Table = dict[str, Doc]
 CACHE_NOTE = ".journal-cache/<file>.layout"
@@ -49,8 +50,8 @@ class TableState:
                     try:
                         self.parsed = self.source.materialize()
                     except (RawLayoutError, ValueError) as exc:  # bytes and layout note disagree
-                        raise StorageError(f"the journal file does not match its layout note "
-                                           f"({exc}); delete {CACHE_NOTE} and retry") from None
+                        raise StorageError(_("the journal file does not match its layout note "
+                                             "({exc}); delete {CACHE_NOTE} and retry").format(exc=exc, CACHE_NOTE=CACHE_NOTE)) from None
                 parsed = self.parsed
         return parsed
 
@@ -249,7 +250,7 @@ def encode(states: Mapping[str, TableState]) -> tuple[list[Buffer], dict[str, tu
         try:
             value = states[name].value_pieces(name)
         except TypeError as exc:  # orjson refuses e.g. a lone surrogate; nothing is written
-            raise StorageError(f"cannot encode the journal data: {exc}") from None
+            raise StorageError(_("cannot encode the journal data: {exc}").format(exc=exc)) from None
         if value is None:
             continue
         header = (b",\n" if spans else b"") + member_header(name)

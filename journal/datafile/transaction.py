@@ -15,6 +15,7 @@ from tinydb.table import Document, Table
 
 from journal.datafile.files import new_id
 from journal.datafile.tables import TablesView, Working
+from journal.i18n import _
 
 
 class UlidTable(Table):
@@ -84,7 +85,7 @@ class Transaction:
         thousands of contacts was quadratic)."""
         doc_id = doc_id or new_id()
         if self._work.get(table, doc_id) is not None:
-            raise ValueError(f"document {doc_id} already exists in {table}")
+            raise ValueError(_("document {doc_id} already exists in {table}").format(doc_id=doc_id, table=table))
         self._work.put(table, doc_id, dict(doc))
         return doc_id
 

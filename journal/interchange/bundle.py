@@ -31,6 +31,8 @@ from typing import Any
 import orjson
 
 from journal.errors import JournalError, ValidationError
+from journal.i18n import N_, _
+from journal.i18n.terms import kind_name
 from journal.interchange.common import ImportReport, describe_error, revalidated
 from journal.models import KIND_LINK_FIELD, KIND_TABLE, MODEL_BY_TABLE, ULID_RE, utc_now
 from journal.service import Journal
@@ -122,8 +124,7 @@ def dump_bundle(bundle: dict[str, Any]) -> bytes:
 def _table(data: dict[str, Any], name: str, path: Path) -> dict[str, Any]:
     value = data.get(name, {})
     if not isinstance(value, dict):
-        raise ValidationError(f"{path}: {name} must be an object of documents, found "
-                              f"{type(value).__name__}")
+        raise ValidationError(_("{path}: {name} must be an object of documents, found {name__}").format(path=path, name=name, name__=type(value).__name__))
     return value
 
 
@@ -189,23 +190,23 @@ class _Merger:
     def _valid(self, table: str, bundle_id: str, doc: Any) -> dict[str, Any]:
         """The incoming document validated, with its links mapped to the receiver's ids."""
         if not isinstance(bundle_id, str) or not (ULID_RE.match(bundle_id) or table in ("days", "reviews")):
-            raise ValidationError(f"{str(bundle_id)[:40]!r} is not a valid id")  # days: checked below
+            raise ValidationError(_("{bundle_id!r} is not a valid id").format(bundle_id=str(bundle_id)[:40]))  # days: checked below
         if not isinstance(doc, dict):
-            raise ValidationError(f"expected an object, found {type(doc).__name__}")
+            raise ValidationError(_("expected an object, found {name__}").format(name__=type(doc).__name__))
         doc = {k: v for k, v in doc.items() if k != "conflicts"}
         if doc.get("organisation_id") is not None and table != "organisations":
             mapped = self._link("organisations", doc["organisation_id"])
             if mapped is None:
-                raise ValidationError("belongs to an organisation that is not in the bundle")
+                raise ValidationError(_("belongs to an organisation that is not in the bundle"))
             doc["organisation_id"] = mapped
         if table == "entries":
             for kind, field in KIND_LINK_FIELD.items():
                 ids = doc.get(field) or []
                 if not isinstance(ids, list):
-                    raise ValidationError(f"invalid {field}: expected a list of ids")
+                    raise ValidationError(_("invalid {field}: expected a list of ids").format(field=field))
                 mapped_ids = [self._link(KIND_TABLE[kind], i) for i in ids]
                 if None in mapped_ids:
-                    raise ValidationError(f"links to {article(kind)} that is not in the bundle")
+                    raise ValidationError(_("links to {article} that is not in the bundle").format(article=article(kind_name(kind))))
                 doc[field] = mapped_ids
         # Fields this version does not know (a newer one wrote them) are kept, not dropped.
         clean = revalidated(MODEL_BY_TABLE[table], bundle_id, doc)
@@ -249,7 +250,7 @@ class _Merger:
         try:
             merged = merge_docs(None, current, incoming, now=max(stamps))
         except RecursionError:  # journal.sync.merge copies recursively; only a crafted file nests so
-            self.report.rejected.append((where, "the journal's copy is nested too deeply to merge"))
+            self.report.rejected.append((where, _("the journal's copy is nested too deeply to merge")))
             return None
         if merged == current:
             self.report.unchanged += 1
@@ -266,31 +267,30 @@ class _Merger:
         return target
 
     def describe(self) -> str:
-        parts = [f"{table} {new} new, {merged} merged" for table, (new, merged) in
-                 sorted(self.counts.items())]
-        return "; ".join(parts) or "nothing new"
+        parts = [_("{table}: {new} new, {merged} merged").format(
+                     table=kind_name(table), new=new, merged=merged)
+                 for table, (new, merged) in sorted(self.counts.items())]
+        return _("; ").join(parts) or _("nothing new")
 
 
 def import_bundle(journal: Journal, path: Path, data: Any) -> ImportReport:
     """Merge the parsed hand-over bundle ``data`` (read from ``path``) into ``journal``."""
     if not looks_like_bundle(data):
-        raise ValidationError(f"{path}: not a journal hand-over bundle")
+        raise ValidationError(_("{path}: not a journal hand-over bundle").format(path=path))
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise ValidationError(f"{path}: the bundle has no valid version")
+        raise ValidationError(_("{path}: the bundle has no valid version").format(path=path))
     if version > VERSION:
-        raise ValidationError(f"{path}: made by a newer journal (bundle version {version}; this "
-                              f"program reads {VERSION}): upgrade journal to import it")
+        raise ValidationError(_("{path}: made by a newer journal (bundle version {version}; "
+                                "this program reads {VERSION}): upgrade journal to import it").format(path=path, version=version, VERSION=VERSION))
     full = {t: _table(data, t, path) for t in (*DOC_TABLES, "entries")}
     refs_raw = _table(data, "references", path)
     refs = {t: _table(refs_raw, t, path) for t in DOC_TABLES}
-    report = ImportReport("documents and entries")
+    report = ImportReport(N_("documents and entries"))
     subject = data.get("subject")
     if isinstance(subject, dict) and isinstance(subject.get("name"), str):
-        report.notes.append(("bundle", f"hand-over of {str(subject.get('kind'))[:20]} "
-                                       f"{subject['name'][:80]}: {counted(len(full['contacts']), 'contacts')}, "
-                                       f"{counted(len(full['projects']), 'projects')}, "
-                                       f"{counted(len(full['entries']), 'entries')}"))
+        report.notes.append(("bundle", _("hand-over of {get} {name}: {counted}, {counted2}, "
+                                         "{counted3}").format(get=str(subject.get('kind'))[:20], name=subject['name'][:80], counted=counted(len(full['contacts']), _('contacts')), counted2=counted(len(full['projects']), _('projects')), counted3=counted(len(full['entries']), _('entries')))))
     with journal.import_batch() as tx:
         merger = _Merger(tx, report, refs)
         for table in DOC_TABLES:  # organisations first: contacts and projects point at them

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from journal.errors import JournalError, ValidationError
+from journal.i18n import _
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
@@ -49,21 +50,21 @@ def read_source(path: Path) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
-        raise JournalError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise JournalError(_("{path}: cannot read ({value})").format(path=path, value=exc.strerror or exc)) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise JournalError(f"{path}: not a regular file (save the export to a file first)")
+            raise JournalError(_("{path}: not a regular file (save the export to a file first)").format(path=path))
         if info.st_size > MAX_FILE_BYTES:
-            raise ValidationError(f"{path}: larger than {MAX_FILE_BYTES // 2**20} MB")
+            raise ValidationError(_("{path}: larger than {value} MB").format(path=path, value=MAX_FILE_BYTES // 2**20))
         with os.fdopen(os.dup(fd), "rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise JournalError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise JournalError(_("{path}: cannot read ({value})").format(path=path, value=exc.strerror or exc)) from None
     finally:
         os.close(fd)
     if len(raw) > MAX_FILE_BYTES:
-        raise ValidationError(f"{path}: larger than {MAX_FILE_BYTES // 2**20} MB")
+        raise ValidationError(_("{path}: larger than {value} MB").format(path=path, value=MAX_FILE_BYTES // 2**20))
     return raw
 
 
@@ -79,23 +80,22 @@ def decode_text(raw: bytes, path: Path | str) -> str:
         try:
             text = raw.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise ValidationError(f"{path}: damaged UTF-16 text (bad bytes at offset "
-                                  f"{exc.start})") from None
+            raise ValidationError(_("{path}: damaged UTF-16 text (bad bytes at offset {start})").format(path=path, start=exc.start)) from None
     else:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             if any(byte >= 0x80 for byte in raw[:exc.start]):
                 line = raw.count(b"\n", 0, exc.start) + 1
-                raise ValidationError(f"{path}: not valid UTF-8 at line {line} (byte {exc.start}); "
-                                      "the file looks damaged") from None
+                raise ValidationError(_("{path}: not valid UTF-8 at line {line} (byte "
+                                        "{start}); the file looks damaged").format(path=path, line=line, start=exc.start)) from None
             try:
                 text = raw.decode("gb18030")
             except UnicodeDecodeError:
-                raise ValidationError(f"{path}: cannot decode the file: it is neither UTF-8 nor "
-                                      "GB18030") from None
+                raise ValidationError(_("{path}: cannot decode the file: it is neither UTF-8 "
+                                        "nor GB18030").format(path=path)) from None
     if "\x00" in text:
-        raise ValidationError(f"{path}: contains NUL bytes; not a text file")
+        raise ValidationError(_("{path}: contains NUL bytes; not a text file").format(path=path))
     return text.removeprefix("\ufeff")
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from journal.errors import JournalError, ValidationError
+from journal.i18n import N_, _
 from journal.models import Entry, utc_now
 from journal.service import Journal, LinkRequest
 
@@ -46,12 +47,15 @@ class ImportReport:
     backup: Path | None = None
 
 
-def decode(raw: bytes, path: Path | str = "the file") -> str:
+_THE_FILE = N_("the file")
+
+
+def decode(raw: bytes, path: Path | str = _THE_FILE) -> str:
     """UTF-8 (BOM or not) first, since it is strict; GB18030 (a superset of GBK/GB2312) next; a
     damaged UTF-8 file is refused rather than read as GB18030 mojibake (see common.decode_text)."""
     from journal.interchange.common import decode_text
 
-    return decode_text(raw, path)
+    return decode_text(raw, _(path) if path == _THE_FILE else path)
 
 
 def _split(cell: str | None) -> list[str]:
@@ -75,9 +79,9 @@ def json_expenses(cell: str) -> list[dict[str, Any]]:
     try:
         items = json.loads(cell)
     except ValueError:
-        raise ValidationError(f"expenses {cell[:40]!r}: not a JSON list") from None
+        raise ValidationError(_("expenses {cell!r}: not a JSON list").format(cell=cell[:40])) from None
     if not isinstance(items, list):
-        raise ValidationError("expenses: expected a list")
+        raise ValidationError(_("expenses: expected a list"))
     return items
 
 
@@ -98,14 +102,13 @@ def import_csv(journal: Journal, path: Path, raw: bytes | None = None) -> Import
     try:
         header = next(reader)
     except StopIteration:
-        raise ValidationError(f"{path}: the file is empty") from None
+        raise ValidationError(_("{path}: the file is empty").format(path=path)) from None
     except csv.Error as exc:
-        raise ValidationError(f"{path}: not a CSV file ({exc})") from None
+        raise ValidationError(_("{path}: not a CSV file ({exc})").format(path=path, exc=exc)) from None
     columns = [_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in header]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
-        raise ValidationError(f"{path}: header lacks {', '.join(missing)} (expected "
-                              f"{','.join(KNOWN_COLUMNS[:8])})")
+        raise ValidationError(_("{path}: header lacks {join} (expected {join2})").format(path=path, join=', '.join(missing), join2=','.join(KNOWN_COLUMNS[:8])))
     report = ImportReport()
     now = utc_now()
     currency: str | None = None  # the configured default, read when a row has typed expenses
@@ -121,7 +124,7 @@ def import_csv(journal: Journal, path: Path, raw: bytes | None = None) -> Import
             except StopIteration:
                 break
             except csv.Error as exc:
-                report.rejected.append((reader.line_num, f"malformed CSV: {exc}"))
+                report.rejected.append((reader.line_num, _("malformed CSV: {exc}").format(exc=exc)))
                 break
             line = reader.line_num
             if not any(cell.strip() for cell in row):
@@ -133,7 +136,7 @@ def import_csv(journal: Journal, path: Path, raw: bytes | None = None) -> Import
                              else (None, None))
                 if cells.get("end_time", "").strip():
                     if end is not None:
-                        raise ValidationError("time is a range and end_time is given too")
+                        raise ValidationError(_("time is a range and end_time is given too"))
                     end = parse_time(cells["end_time"])
                 spent = []
                 cell = cells.get("expenses", "").strip()

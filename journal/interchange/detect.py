@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from journal.errors import ValidationError
+from journal.i18n import N_, _
 from journal.interchange.common import read_source
 from journal.service import Journal
 
 EXTENSIONS = {".csv": "csv", ".vcf": "vcard", ".vcard": "vcard", ".json": "json"}
-KNOWN = ("CSV (.csv), vCard (.vcf), a jrnl journal (its .txt file or `jrnl --export json`) or a "
-         "journal export / hand-over bundle (.json)")
+KNOWN = (N_("CSV (.csv), vCard (.vcf), a jrnl journal (its .txt file or `jrnl --export json`) or a "
+         "journal export / hand-over bundle (.json)"))
 
 
 def sniff(path: Path, raw: bytes) -> str:
@@ -41,7 +42,7 @@ def sniff(path: Path, raw: bytes) -> str:
     first = head.split(b"\n", 1)[0].lower()
     if b"date" in first and b"event" in first and b"," in first:
         return "csv"
-    raise ValidationError(f"{path}: unknown format (expected {KNOWN})")
+    raise ValidationError(_("{path}: unknown format (expected {KNOWN})").format(path=path, KNOWN=_(KNOWN)))
 
 
 def import_file(journal: Journal, path: Path, *, tags_as: str = "tags",
@@ -80,8 +81,8 @@ def import_file(journal: Journal, path: Path, *, tags_as: str = "tags",
     if looks_like_jrnl(data):
         return "jrnl", import_jrnl(journal, path, data, tags_as=tags_as)
     if isinstance(data, dict) and isinstance(data.get("entries"), dict):
-        raise ValidationError(f"{path}: this is a journal data file, not an export: open it with "
-                              "--file, or merge journals with `journal sync`")
-    raise ValidationError(f"{path}: unknown JSON format (expected a jrnl export from `jrnl "
-                          "--export json` or a hand-over bundle from `journal export … --format "
-                          "json`)")
+        raise ValidationError(_("{path}: this is a journal data file, not an export: open it "
+                                "with --file, or merge journals with `journal sync`").format(path=path))
+    raise ValidationError(_("{path}: unknown JSON format (expected a jrnl export from `jrnl "
+                            "--export json` or a hand-over bundle from `journal export … "
+                            "--format json`)").format(path=path))

@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from journal.i18n import N_, _
+from journal.i18n.terms import value_name
 from journal.models import KIND_LINK_FIELD, KIND_TABLE, time_span
 from journal.text import clean_line, counted, first_line
 
@@ -25,9 +27,9 @@ if TYPE_CHECKING:
 
 _LEADING_MARKUP_RE = re.compile(r"^(\s*)([#>=]|-{3,}|\d+[.)]\s)")
 _LABELS = {
-    "title": "Title", "phones": "Phones", "emails": "E-mails", "birthday": "Birthday",
-    "tier": "Tier", "cadence_days": "Visit every (days)", "industry": "Industry",
-    "address": "Address", "status": "Status", "tags": "Tags", "notes": "Notes",
+    "title": N_("Title"), "phones": N_("Phones"), "emails": N_("E-mails"), "birthday": N_("Birthday"),
+    "tier": N_("Tier"), "cadence_days": N_("Visit every (days)"), "industry": N_("Industry"),
+    "address": N_("Address"), "status": N_("Status"), "tags": N_("Tags"), "notes": N_("Notes"),
 }
 _ORDER = ("title", "industry", "status", "phones", "emails", "birthday", "tier", "cadence_days",
           "address", "tags", "notes")
@@ -49,11 +51,11 @@ def _inline(value: str) -> str:
 
 
 def _birthday(value: str) -> str:
-    return f"{value[2:]} (year unknown)" if value.startswith("--") else value
+    return _("{value} (year unknown)").format(value=value[2:]) if value.startswith("--") else value
 
 
-_SOURCES = {"own": "", "tier": "the tier's", "organisation": "the organisation's",
-            "organisation tier": "the organisation's tier"}
+_SOURCES = {"own": "", "tier": N_("the tier's"), "organisation": N_("the organisation's"),
+            "organisation tier": N_("the organisation's tier")}
 
 
 def _ago(days: int) -> str:
@@ -65,25 +67,23 @@ def _standing(item: DueItem, today: date) -> list[str]:
     rhythm = item.rhythm
     lines = []
     if rhythm.tier:
-        source = " (the organisation's)" if rhythm.tier_from == "organisation" else ""
-        lines.append(f"- Tier: {_inline(rhythm.tier)}{source}")
+        source = _(" (the organisation's)") if rhythm.tier_from == "organisation" else ""
+        lines.append(_("- Tier: {inline}{source}").format(inline=_inline(rhythm.tier), source=source))
     if rhythm.cadence_days:
-        source = _SOURCES.get(rhythm.cadence_from, "")
-        lines.append(f"- Visit every: {rhythm.cadence_days} days" + (f" ({source})" if source else ""))
+        source = _(_SOURCES[rhythm.cadence_from]) if _SOURCES.get(rhythm.cadence_from) else ""
+        lines.append(_("- Visit every: {cadence_days} days").format(cadence_days=rhythm.cadence_days) + (f" ({source})" if source else ""))
     if item.last is not None:
-        lines.append(f"- Last contact: {item.last.date} {_inline(item.last.event)} "
-                     f"({_ago(item.days_since or 0)})")
+        lines.append(_("- Last contact: {date} {inline} ({ago})").format(date=item.last.date, inline=_inline(item.last.event), ago=_ago(item.days_since or 0)))
     if item.state == "never":
-        lines.append("- Next contact due: now (never met)")
+        lines.append(_("- Next contact due: now (never met)"))
     elif item.due_on is not None and item.days_over is not None:
         if item.days_over > 0:
-            lines.append(f"- Next contact due: {item.due_on} — overdue by "
-                         f"{counted(item.days_over, 'days')}")
+            lines.append(_("- Next contact due: {due_on} — overdue by {counted}").format(due_on=item.due_on, counted=counted(item.days_over, _('days'))))
         else:
-            when = "today" if item.days_over == 0 else f"in {counted(-item.days_over, 'days')}"
-            lines.append(f"- Next contact due: {item.due_on} ({when})")
+            when = "today" if item.days_over == 0 else _("in {counted}").format(counted=counted(-item.days_over, _('days')))
+            lines.append(_("- Next contact due: {due_on} ({when})").format(due_on=item.due_on, when=when))
     if item.next is not None:
-        lines.append(f"- Next planned: {item.next.date}"
+        lines.append(_("- Next planned: {date}").format(date=item.next.date)
                      + (f" {item.next.time}" if item.next.time else "")
                      + f" {_inline(item.next.event)}")
     return lines
@@ -95,7 +95,7 @@ def _fields(doc: dict[str, Any], org_name: str | None, standing: list[str] | Non
     owner and dates replace the stored tier and cadence."""
     lines = []
     if org_name:
-        lines.append(f"- Organisation: {_inline(org_name)}")
+        lines.append(_("- Organisation: {inline}").format(inline=_inline(org_name)))
     for key in _ORDER:
         value = doc.get(key)
         if value in (None, "", []):
@@ -108,15 +108,15 @@ def _fields(doc: dict[str, Any], org_name: str | None, standing: list[str] | Non
             text = _birthday(str(value))
         else:
             text = _inline(str(value))
-        lines.append(f"- {_LABELS[key]}: {text}")
+        lines.append(f"- {_(_LABELS[key])}: {text}")
     if standing is not None:
         lines += standing
         if owner:
-            lines.append(f"- Owner: {_inline(owner)}")
+            lines.append(_("- Owner: {inline}").format(inline=_inline(owner)))
     if doc.get("created_at"):
-        lines.append(f"- In the journal since: {doc['created_at'][:10]}")
+        lines.append(_("- In the journal since: {created_at}").format(created_at=doc['created_at'][:10]))
     if doc.get("notes"):
-        lines += ["- Notes:", *(f"  {line}".rstrip() for line in _text(doc["notes"]))]
+        lines += [_("- Notes:"), *(f"  {line}".rstrip() for line in _text(doc["notes"]))]
     return lines
 
 
@@ -143,23 +143,23 @@ def _entry_lines(bundle: dict[str, Any], entry: dict[str, Any]) -> list[str]:
     when = f"{entry['date']} {time_span(entry.get('time'), entry.get('end_time'))}".rstrip()
     status = "" if entry.get("status", "done") == "done" else f" [{entry['status']}]"
     lines = [f"### {when} · {_inline(entry['event'])}{status}"]
-    for label, kind in (("With", "contact"), ("Project", "project"), ("Organisation", "organisation")):
+    for label, kind in ((_("With"), "contact"), (_("Project"), "project"), (_("Organisation"), "organisation")):
         names = _names(bundle, KIND_TABLE[kind], entry.get(KIND_LINK_FIELD[kind], ()))
         if names:
             lines.append(f"{label}: {', '.join(_inline(n) for n in names)}  ")
     if entry.get("tags"):
-        lines.append("Tags: " + ", ".join(_inline(t) for t in entry["tags"]) + "  ")
+        lines.append(_("Tags: ") + ", ".join(_inline(t) for t in entry["tags"]) + "  ")
     if entry.get("priority") in ("high", "low"):
-        lines.append(f"Priority: {entry['priority']}  ")
+        lines.append(_("Priority: {priority}").format(priority=value_name(entry["priority"])) + "  ")
     if entry.get("carried_from"):
-        lines.append(f"Carried over from: {', '.join(sorted(entry['carried_from']))}  ")
+        lines.append(_("Carried over from: {days}").format(
+            days=", ".join(sorted(entry["carried_from"]))) + "  ")
     if entry.get("complaint"):
-        state = f"resolved {entry['resolved_on']}" if entry.get("resolved_on") else "open"
-        lines.append(f"Complaint: {state}" + (f" — {_inline(entry['resolution'])}"
+        state = _("resolved {resolved_on}").format(resolved_on=entry['resolved_on']) if entry.get("resolved_on") else "open"
+        lines.append(_("Complaint: {state}").format(state=state) + (f" — {_inline(entry['resolution'])}"
                                               if entry.get("resolution") else "") + "  ")
     for expense in entry.get("expenses", ()):
-        lines.append(f"Expense: {expense['amount']} {_inline(expense['currency'])} "
-                     f"{_inline(expense['note'])}".rstrip() + "  ")
+        lines.append(_("Expense: {amount} {inline} {inline2}").format(amount=expense['amount'], inline=_inline(expense['currency']), inline2=_inline(expense['note'])).rstrip() + "  ")
     if lines[-1].endswith("  "):
         lines[-1] = lines[-1].rstrip()
     if entry.get("summary"):
@@ -185,10 +185,9 @@ def render_markdown(bundle: dict[str, Any], dossier: Dossier | None = None) -> s
     entries = sorted(bundle["entries"].items(), key=_sort_key, reverse=True)
     standing = (_standing(dossier.standing, dossier.today)
                 if dossier is not None and kind != "project" else None)
-    what = "Client file" if dossier is not None else "Hand-over"
+    what = _("Client file") if dossier is not None else _("Hand-over")
     out = [f"# {kind.capitalize()}: {_inline(heading)}", "",
-           f"{what} from the work journal, exported {bundle['exported_at'][:10]}: "
-           f"{counted(len(entries), 'entries')}, newest first.", "",
+           _("{what} from the work journal, exported {exported_at}: {counted}, newest first.").format(what=what, exported_at=bundle['exported_at'][:10], counted=counted(len(entries), _('entries'))), "",
            *_fields(doc, org, standing, dossier.owner if dossier else ""), ""]
     if dossier is not None and kind != "project":
         out += _owner_history(dossier)
@@ -196,9 +195,9 @@ def render_markdown(bundle: dict[str, Any], dossier: Dossier | None = None) -> s
         org_id = doc["organisation_id"]
         org_doc = bundle["organisations"].get(org_id, {})
         if org_doc:
-            out += [f"## Organisation: {_inline(org_doc['name'])}", "", *_fields(org_doc, None), ""]
+            out += [_("## Organisation: {inline}").format(inline=_inline(org_doc['name'])), "", *_fields(org_doc, None), ""]
     if kind == "organisation":
-        for member_table, title in (("contacts", "Contacts"), ("projects", "Projects")):
+        for member_table, title in (("contacts", _("Contacts")), ("projects", _("Projects"))):
             members = sorted(bundle[member_table].items(), key=lambda item: item[1]["name"])
             if not members:
                 continue
@@ -213,23 +212,23 @@ def render_markdown(bundle: dict[str, Any], dossier: Dossier | None = None) -> s
         out += _projects_seen(bundle, entries)
     if dossier is not None:
         out += _planned(bundle, dossier) + _complaints(dossier) + _expenses(dossier)
-    out += [f"## History ({counted(len(entries), 'entries')}, newest first)", ""]
+    out += [_("## History ({counted}, newest first)").format(counted=counted(len(entries), _('entries'))), ""]
     if not entries:
-        out += ["No entries yet.", ""]
-    for _, entry in entries:
+        out += [_("No entries yet."), ""]
+    for _key, entry in entries:
         out += _entry_lines(bundle, entry)
     return "\n".join(out).rstrip() + "\n"
 
 
 # -- the dossier's sections -----------------------------------------------------------------------
 def _owner_history(dossier: Dossier) -> list[str]:
-    out = ["## Owner history", ""]
+    out = [_("## Owner history"), ""]
     if not dossier.owners:
-        owner = f"; looked after by {_inline(dossier.owner)}" if dossier.owner else ""
-        return [*out, f"No hand-over recorded{owner}.", ""]
+        owner = _("; looked after by {inline}").format(inline=_inline(dossier.owner)) if dossier.owner else ""
+        return [*out, _("No hand-over recorded{owner}.").format(owner=owner), ""]
     for change in dossier.owners:
-        witness = f", witnessed by {_inline(change.witness)}" if change.witness else ""
-        via = f" (with {_inline(change.client)})" if change.client and dossier.kind == "contact" \
+        witness = _(", witnessed by {inline}").format(inline=_inline(change.witness)) if change.witness else ""
+        via = _(" (with {inline})").format(inline=_inline(change.client)) if change.client and dossier.kind == "contact" \
             and change.client != dossier.standing.name else ""
         out.append(f"- {change.date}: {_inline(change.by) or '?'} → {_inline(change.to)}"
                    f"{witness}{via}")
@@ -241,24 +240,24 @@ def _projects_seen(bundle: dict[str, Any], entries: list[tuple[str, dict[str, An
     names = sorted(_names(bundle, "projects", ids))
     if not names:
         return []
-    return [f"## Projects ({len(names)})", "", *(f"- {_inline(n)}" for n in names), ""]
+    return [_("## Projects ({n_names})").format(n_names=len(names)), "", *(f"- {_inline(n)}" for n in names), ""]
 
 
 def _planned(bundle: dict[str, Any], dossier: Dossier) -> list[str]:
     if not dossier.planned:
         return []
     today = dossier.today.isoformat()
-    out = [f"## Open follow-ups and planned items ({len(dossier.planned)})", ""]
-    for _, entry in dossier.planned:
+    out = [_("## Open follow-ups and planned items ({n_planned})").format(n_planned=len(dossier.planned)), ""]
+    for _key, entry in dossier.planned:
         when = entry["date"] + (f" {entry['time']}" if entry.get("time") else "")
-        late = " — past its date, not marked done" if entry["date"] < today else ""
+        late = _(" — past its date, not marked done") if entry["date"] < today else ""
         summary = first_line(entry.get("summary") or "")
         names = _names(bundle, "contacts", entry.get("contact_ids", ()))
         line = f"- {when} · {_inline(entry['event'])}{late}"
         if summary:
             line += f" — {_inline(summary)}"
         if names:
-            line += f" (with {', '.join(_inline(n) for n in names)})"
+            line += _(" (with {join})").format(join=', '.join(_inline(n) for n in names))
         out.append(line)
     return [*out, ""]
 
@@ -267,12 +266,12 @@ def _complaints(dossier: Dossier) -> list[str]:
     if not dossier.complaints:
         return []
     still = sum(1 for c in dossier.complaints if c.open)
-    out = [f"## Complaints ({len(dossier.complaints)}, {still} open)", ""]
+    out = [_("## Complaints ({n_complaints}, {still} open)").format(n_complaints=len(dossier.complaints), still=still), ""]
     for item in dossier.complaints:
         if item.open:
-            state = f"open for {counted(item.days, 'days')}"
+            state = _("open for {counted}").format(counted=counted(item.days, _('days')))
         else:
-            state = f"resolved {item.resolved_on} after {counted(item.days, 'days')}"
+            state = _("resolved {resolved_on} after {counted}").format(resolved_on=item.resolved_on, counted=counted(item.days, _('days')))
         line = f"- {item.date} · {_inline(item.event)} — {state}"
         if item.resolution:
             line += f": {_inline(first_line(item.resolution))}"
@@ -285,7 +284,7 @@ def _expenses(dossier: Dossier) -> list[str]:
         return []
     total = " · ".join(f"{amount:,.2f} {currency}".rstrip()
                        for currency, amount in dossier.totals.items())
-    out = ["## Expenses", "", f"Total: {total}", ""]
+    out = [_("## Expenses"), "", _("Total: {total}").format(total=total), ""]
     for item in dossier.expenses:
         note = f" — {_inline(item.note)}" if item.note else ""
         out.append(f"- {item.date} · {_inline(item.event)}: {item.amount} "

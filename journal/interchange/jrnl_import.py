@@ -25,6 +25,7 @@ from typing import Any
 import orjson
 
 from journal.errors import JournalError, ValidationError
+from journal.i18n import N_, _
 from journal.interchange.common import ImportReport, describe_error
 from journal.interchange.csv_import import dedupe_key
 from journal.models import KIND_LINK_FIELD, MAX_EVENT, Entry, utc_now
@@ -44,7 +45,7 @@ def _text(item: dict[str, Any], key: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise ValidationError(f"{key} is {type(value).__name__}, expected text")
+        raise ValidationError(_("{key} is {name__}, expected text").format(key=key, name__=type(value).__name__))
     return value
 
 
@@ -60,7 +61,7 @@ def jrnl_entry(item: Any, now: str, tags_as: str = "tags") -> tuple[Entry, list[
     """The entry a jrnl export item describes, validated, and the names its ``@tags`` link to
     (with ``tags_as`` contacts or projects); raises :class:`ValidationError`."""
     if not isinstance(item, dict):
-        raise ValidationError(f"expected an object, found {type(item).__name__}")
+        raise ValidationError(_("expected an object, found {name__}").format(name__=type(item).__name__))
     from journal.models import check_date, check_time
 
     date = check_date(_text(item, "date").strip())
@@ -74,7 +75,7 @@ def jrnl_entry(item: Any, now: str, tags_as: str = "tags") -> tuple[Entry, list[
         title = title[:80].rstrip() + "…"
     tags = item.get("tags") or []
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        raise ValidationError("tags must be a list of text")
+        raise ValidationError(_("tags must be a list of text"))
     links: list[str] = []
     if tags_as != "tags":
         spelled = _spelled(f"{_text(item, 'title')} {_text(item, 'body')}")
@@ -84,7 +85,7 @@ def jrnl_entry(item: Any, now: str, tags_as: str = "tags") -> tuple[Entry, list[
     names = [t.lstrip(TAG_SYMBOLS).strip().lower() for t in tags]
     starred = item.get("starred")
     if starred is not None and not isinstance(starred, bool):
-        raise ValidationError(f"starred is {type(starred).__name__}, expected true or false")
+        raise ValidationError(_("starred is {name__}, expected true or false").format(name__=type(starred).__name__))
     if starred:
         names.append("starred")
     entry = Entry(date=date, time=time, event=title, summary=body, status="done",
@@ -116,33 +117,33 @@ def parse_json(raw: bytes, path: Path) -> Any:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValidationError(f"{path}: not UTF-8 JSON (bad byte at offset {exc.start})") from None
+        raise ValidationError(_("{path}: not UTF-8 JSON (bad byte at offset {start})").format(path=path, start=exc.start)) from None
     try:
         return json.loads(text, parse_int=_bounded_int)
     except _NumberTooLong as exc:
-        raise ValidationError(f"{path}: holds a whole number of {exc.digits} digits; no value in "
-                              "an export is that large (damaged file?)") from None
+        raise ValidationError(_("{path}: holds a whole number of {digits} digits; no value in "
+                                "an export is that large (damaged file?)").format(path=path, digits=exc.digits)) from None
     except json.JSONDecodeError as exc:
-        raise ValidationError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno} column "
-                              f"{exc.colno}; truncated file?)") from None
+        raise ValidationError(_("{path}: not valid JSON ({msg} at line {lineno} column "
+                                "{colno}; truncated file?)").format(path=path, msg=exc.msg, lineno=exc.lineno, colno=exc.colno)) from None
     except RecursionError:
-        raise ValidationError(f"{path}: JSON nested too deeply to be an export") from None
+        raise ValidationError(_("{path}: JSON nested too deeply to be an export").format(path=path)) from None
 
 
 def import_jrnl(journal: Journal, path: Path, data: Any, *, tags_as: str = "tags") -> ImportReport:
     """Import the parsed jrnl export ``data`` (read from ``path``) into ``journal``. Items may
     carry the ``line`` they start on (the plain-text reader adds it) for the report."""
     if not looks_like_jrnl(data):
-        raise ValidationError(f"{path}: not a jrnl export (expected an object with an "
-                              "\"entries\" list, as `jrnl --export json` writes)")
+        raise ValidationError(_("{path}: not a jrnl export (expected an object with an "
+                                '"entries" list, as `jrnl --export json` writes)').format(path=path))
     if tags_as not in TAGS_AS:
-        raise ValidationError(f"--tags-as must be one of {', '.join(TAGS_AS)}")
-    report = ImportReport("entries")
+        raise ValidationError(_("--tags-as must be one of {join}").format(join=', '.join(TAGS_AS)))
+    report = ImportReport(N_("entries"))
     now = utc_now()
     accepted: list[tuple[str, Entry, list[str]]] = []
     for number, item in enumerate(data["entries"], 1):
         line = item.get("line") if isinstance(item, dict) else None
-        where = f"line {line}" if isinstance(line, int) else f"entry {number}"
+        where = _("line {line}").format(line=line) if isinstance(line, int) else _("entry {number}").format(number=number)
         try:
             accepted.append((where, *jrnl_entry(item, now, tags_as)))
         except (JournalError, orjson.JSONEncodeError) as exc:

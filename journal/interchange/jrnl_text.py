@@ -24,6 +24,7 @@ from datetime import datetime
 from typing import Any
 
 from journal.errors import ValidationError
+from journal.i18n import _
 
 HEADER_RE = re.compile(r"(?:^|\n)\[([^\]\n]+)\] ")
 TAG_RE = re.compile(r"(?<!\S)([@#][-+*#/\w]+)")
@@ -116,8 +117,8 @@ def tags_in(text: str) -> list[str]:
 def parse_journal(text: str, timeformat: str | None = None) -> tuple[list[dict[str, Any]], list[str]]:
     """(entries as jrnl export items with their ``line``, remarks for the user)."""
     if text.lstrip().startswith(ENCRYPTED_PREFIX.decode()):
-        raise ValidationError("this jrnl journal is encrypted: decrypt it first (`jrnl --decrypt "
-                              "FILE` writes a plain copy), then import that copy")
+        raise ValidationError(_("this jrnl journal is encrypted: decrypt it first (`jrnl --decrypt "
+                              "FILE` writes a plain copy), then import that copy"))
     reader = DateReader(timeformat)
     starts: list[tuple[int, int, datetime]] = []  # (header start, text start, date)
     for match in HEADER_RE.finditer(text):
@@ -138,8 +139,8 @@ def parse_journal(text: str, timeformat: str | None = None) -> tuple[list[dict[s
                       "line": text.count("\n", 0, at) + 1})
     notes = []
     if not starts:
-        raise ValidationError("no jrnl entries found (lines starting with [date] ); if the dates "
-                              "are in another format, give it with --jrnl-timeformat as in jrnl.yaml")
+        raise ValidationError(_("no jrnl entries found (lines starting with [date] ); if the dates "
+                              "are in another format, give it with --jrnl-timeformat as in jrnl.yaml"))
     if reader.guessed:
         notes.append(f"dates such as [{reader.guessed}] were read month first; if your jrnl writes "
                      "the day first, import again with --jrnl-timeformat (the timeformat of your "

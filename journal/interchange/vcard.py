@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from journal.errors import ValidationError
+from journal.i18n import _
 
 _LINE_BREAK_RE = re.compile(r"\r\n|\n|\r")
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -65,10 +66,10 @@ class Property:
                 data = base64.b64decode(re.sub(r"\s+", "", self.raw), validate=True)
             return data.decode(codec)
         except LookupError:
-            raise ValidationError(f"line {self.line}: unknown charset {charset[:40]!r}") from None
+            raise ValidationError(_("line {line}: unknown charset {charset!r}").format(line=self.line, charset=charset[:40])) from None
         except (UnicodeError, ValueError, TypeError, binascii.Error):
-            raise ValidationError(f"line {self.line}: {self.name} is not valid {encoding.lower()} "
-                                  f"text in {charset[:40]}") from None
+            raise ValidationError(_("line {line}: {name} is not valid {lower} text in "
+                                    "{charset}").format(line=self.line, name=self.name, lower=encoding.lower(), charset=charset[:40])) from None
 
     def values(self, sep: str = ";") -> list[str]:
         """The value split on unescaped ``sep`` (structured N, ORG; lists such as CATEGORIES)."""
@@ -175,7 +176,7 @@ def parse_property(line: str, number: int) -> Property:
     """One unfolded content line; a line without a ``:`` is not a property."""
     pieces = _split_outside_quotes(line, ":", maxsplit=1)
     if len(pieces) < 2 or not pieces[0].strip():
-        raise ValidationError(f"line {number}: not a vCard property ({line[:40]!r})")
+        raise ValidationError(_("line {number}: not a vCard property ({line!r})").format(number=number, line=line[:40]))
     header, raw = pieces
     head = _split_outside_quotes(header, ";")
     name = head[0].strip().rpartition(".")[2].upper()  # item1.TEL → TEL
@@ -221,7 +222,7 @@ def parse_cards(text: str) -> list[Card]:
         current.error = current.error or "card not closed (END:VCARD missing; truncated file?)"
         cards.append(current)
     if not cards:
-        raise ValidationError("not a vCard file (no BEGIN:VCARD line)")
+        raise ValidationError(_("not a vCard file (no BEGIN:VCARD line)"))
     return cards
 
 

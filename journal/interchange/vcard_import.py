@@ -24,6 +24,7 @@ from typing import Any
 import orjson
 
 from journal.errors import JournalError, ValidationError
+from journal.i18n import N_, _, ngettext
 from journal.interchange.common import (
     ImportReport,
     decode_text,
@@ -61,7 +62,7 @@ def read_card(card: Card, now: str) -> CardContact:
         raise ValidationError(card.error)
     name = card_name(card)
     if not name.strip():
-        raise ValidationError("the card has no name (FN or N)")
+        raise ValidationError(_("the card has no name (FN or N)"))
     org = card.first("ORG")
     organisation = org.values()[0].strip() if org is not None else ""
     title = card.first("TITLE")
@@ -99,12 +100,12 @@ def merge_into(existing: dict[str, Any], new: Contact) -> tuple[dict[str, Any], 
     phones = [p for p in new.phones if phone_key(p) not in have]
     if phones:
         doc["phones"] = sorted(set(doc.get("phones", [])) | set(phones))
-        added.append(f"{len(phones)} phone{'s' if len(phones) > 1 else ''}")
+        added.append(ngettext("{n} phone", "{n} phones", len(phones)).format(n=len(phones)))
     have = {fold(e) for e in doc.get("emails", [])}
     emails = [e for e in new.emails if fold(e) not in have]
     if emails:
         doc["emails"] = sorted(set(doc.get("emails", [])) | set(emails))
-        added.append(f"{len(emails)} e-mail{'s' if len(emails) > 1 else ''}")
+        added.append(ngettext("{n} e-mail", "{n} e-mails", len(emails)).format(n=len(emails)))
     have = {fold(t) for t in doc.get("tags", [])}
     tags = [t for t in new.tags if fold(t) not in have]
     if tags:
@@ -120,13 +121,13 @@ def merge_into(existing: dict[str, Any], new: Contact) -> tuple[dict[str, Any], 
             added.append(name)
         elif name == "birthday" and current.startswith("--") and value.endswith(current[1:]):
             doc[name] = value
-            added.append("birthday year")
+            added.append(_("birthday year"))
         elif name == "notes" and value.strip() in current:
             continue
         else:
             said = str(value)
             shown = said if len(said) <= 40 else said[:39] + "…"
-            kept.append(f"{name} (the card says {shown!r})")
+            kept.append(_("{name} (the card says {shown!r})").format(name=name, shown=shown))
     return doc, added, kept
 
 
@@ -153,7 +154,7 @@ def import_vcard(journal: Journal, path: Path, raw: bytes | None = None) -> Impo
         cards = parse_cards(text)
     except ValidationError as exc:
         raise ValidationError(f"{path}: {exc}") from None
-    report = ImportReport("contacts")
+    report = ImportReport(N_("contacts"))
     now = utc_now()
     with journal.import_batch() as tx:
         resolver = tx.resolver
@@ -161,7 +162,7 @@ def import_vcard(journal: Journal, path: Path, raw: bytes | None = None) -> Impo
         pending: dict[str, dict[str, Any]] = {}  # id -> new or changed document
         new_ids: set[str] = set()
         for card in cards:
-            where = f"line {card.line}"
+            where = _("line {line}").format(line=card.line)
             try:
                 item = read_card(card, now)
                 org_id = None
@@ -174,8 +175,8 @@ def import_vcard(journal: Journal, path: Path, raw: bytes | None = None) -> Impo
             name = item.contact.name
             matches = contacts.find(name, org_id)
             if len(matches) > 1:
-                report.rejected.append((where, f"{name!r} matches {len(matches)} contacts "
-                                        f"({', '.join(matches)}); merge them first"))
+                report.rejected.append((where, _("{name!r} matches {n_matches} contacts "
+                                                 "({join}); merge them first").format(name=name, n_matches=len(matches), join=', '.join(matches))))
                 continue
             if not matches:
                 item.contact.organisation_id = org_id
@@ -189,7 +190,7 @@ def import_vcard(journal: Journal, path: Path, raw: bytes | None = None) -> Impo
             current = pending.get(doc_id) or tx.get("contacts", doc_id) or {}
             merged, added, kept = merge_into(current, item.contact)
             label = journal_label(tx.tables, doc_id, merged)
-            report.notes += [(where, f"{label}: kept the journal's {k}") for k in kept]
+            report.notes += [(where, _("{label}: kept the journal's {k}").format(label=label, k=k)) for k in kept]
             if not added:
                 report.unchanged += 1
                 continue
@@ -203,7 +204,7 @@ def import_vcard(journal: Journal, path: Path, raw: bytes | None = None) -> Impo
             tx.replace("contacts", doc_id, doc)
             pending[doc_id] = doc
             report.merged += 1
-            report.notes.append((where, f"merged into {label}: added {', '.join(added)}"))
+            report.notes.append((where, _("merged into {label}: added {join}").format(label=label, join=', '.join(added))))
         report.created = [f"{c.kind} {c.label}" for c in resolver.created]
         if pending or resolver.created:
             report.backup = tx.backup("import")

@@ -12,13 +12,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from journal.i18n import N_
 from journal.models import KIND_TABLE
 from journal.names.matching import NameMatcher, id_prefix_hits
+from journal.names.order import name_order
 from journal.names.resolve import label
 from journal.text import fold
 
 #: The kinds shown in the UI, with the words used for them.
-KIND_TITLES = {"contact": "Contacts", "project": "Projects", "organisation": "Organisations"}
+#: The title of each kind's list (shown through ``journal.i18n._``).
+KIND_TITLES = {"contact": N_("Contacts"), "project": N_("Projects"),
+               "organisation": N_("Organisations")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,13 +39,14 @@ class NameItem:
 
 
 def build_items(tables: Mapping[str, Mapping[str, dict[str, Any]]], kind: str) -> list[NameItem]:
-    """All documents of ``kind``, sorted by folded name (then label, then id: a stable order)."""
+    """All documents of ``kind``, sorted by name as the interface language orders names (by pinyin
+    in Chinese, see :mod:`journal.names.order`), then label, then id: a stable order."""
     items = []
     for doc_id, doc in tables.get(KIND_TABLE[kind], {}).items():
         text = label(tables, kind, doc_id)
         items.append(NameItem(doc_id, doc["name"], text, fold(doc["name"]), fold(text),
                               bool(doc.get("conflicts"))))
-    items.sort(key=lambda item: (item.name_key, item.key, item.id))
+    items.sort(key=lambda item: (name_order(item.name), item.key, item.id))
     return items
 
 

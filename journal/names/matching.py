@@ -39,11 +39,13 @@ from pathlib import Path
 from typing import Any
 
 from journal.errors import AmbiguousNameError, NotFoundError, ValidationError
+from journal.i18n import _
+from journal.i18n.terms import kind_name
 from journal.models import KIND_TABLE
 from journal.text import fold
 
 __all__ = ["KINDS", "MIN_ID_PREFIX", "NameMatcher", "gc_paused", "id_prefix_hits",
-           "pinyin_keys"]
+           "pinyin_keys", "pinyin_readings"]
 
 #: kind -> table, with ``org`` (the search's short word) for organisations
 KINDS = KIND_TABLE | {"org": KIND_TABLE["organisation"]}
@@ -103,6 +105,11 @@ def _readings(ch: str) -> tuple[str, ...]:
             if v and v.isascii() and v.isalpha() and v not in out:
                 out.append(v)
     return tuple(out)
+
+
+def pinyin_readings(ch: str) -> tuple[str, ...]:
+    """Tone-less readings of one Chinese character, the usual one first; () for any other."""
+    return _readings(ch) if ord(ch) > 0x2E7F else ()
 
 
 @lru_cache(maxsize=65536)
@@ -169,7 +176,7 @@ class NameMatcher:
 
     def __init__(self, kind: str, tables: Mapping[str, Mapping[str, dict[str, Any]]]) -> None:
         if kind not in KINDS:
-            raise ValueError(f"unknown kind {kind!r}")
+            raise ValueError(_("unknown kind {kind!r}").format(kind=kind))
         self.kind = "organisation" if kind == "org" else kind
         self.docs: Mapping[str, dict[str, Any]] = tables.get(KINDS[kind]) or {}
         self.orgs: Mapping[str, dict[str, Any]] = tables.get("organisations") or {}
@@ -370,22 +377,25 @@ class NameMatcher:
     def resolve(self, text: str) -> str:
         """Exactly one id for ``text``, or NotFoundError / AmbiguousNameError (candidates filled)."""
         if not isinstance(text, str) or not text.strip():
-            raise ValidationError(f"empty {self.kind} name")
+            raise ValidationError(_("empty {kind} name").format(kind=self.kind))
         ids = self.candidates(text)
         if len(ids) == 1:
             return ids[0]
         if not ids:
-            raise NotFoundError(f"no {self.kind} matches {text.strip()!r}")
+            raise NotFoundError(_("no {kind} matches {strip!r}").format(kind=self.kind, strip=text.strip()))
         raise self.ambiguous(text, ids)
 
     def ambiguous(self, text: str, ids: list[str], *, hint: str = "") -> AmbiguousNameError:
         """The error for ``text`` matching ``ids``: every candidate with its organisation and id
         (the first :data:`_MAX_LISTED`), and how to name one; ``hint`` adds another way."""
         candidates = [(i, self.label(i)) for i in ids]
-        listed = ", ".join(f"{lbl} [{i}]" for i, lbl in candidates[:_MAX_LISTED])
+        listed = _(", ").join(f"{lbl} [{i}]" for i, lbl in candidates[:_MAX_LISTED])
         if len(candidates) > _MAX_LISTED:
-            listed += f", … and {len(candidates) - _MAX_LISTED} more"
-        how = "the id" if self.kind == "organisation" else 'the id or "Name (Organisation)"'
+            listed += _(", … and {n} more").format(n=len(candidates) - _MAX_LISTED)
+        message = (_("{kind} {text!r} is ambiguous: {listed} — use the id{hint}")
+                   if self.kind == "organisation" else
+                   _('{kind} {text!r} is ambiguous: {listed} — use the id or "Name '
+                     '(Organisation)"{hint}'))
         return AmbiguousNameError(
-            f"{self.kind} {text.strip()!r} is ambiguous: {listed} — use {how}{hint}", candidates,
-            kind=self.kind, text=text.strip())
+            message.format(kind=kind_name(self.kind), text=text.strip(), listed=listed, hint=hint),
+            candidates, kind=self.kind, text=text.strip())

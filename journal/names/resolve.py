@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from journal.errors import AmbiguousNameError, NotFoundError, ValidationError
+from journal.i18n import _
+from journal.i18n.terms import kind_name
 from journal.models import (
     KIND_LINK_FIELD,
     KIND_TABLE,
@@ -146,7 +148,7 @@ class NameIndex:
         if len(ids) == 1:
             return ids[0]
         if not ids:
-            raise NotFoundError(f"no {self.kind} named {ref.strip()!r}")
+            raise NotFoundError(_("no {kind} named {strip!r}").format(kind=self.kind, strip=ref.strip()))
         raise self.ambiguous(ref, ids)
 
     def ambiguous(self, ref: str, ids: list[str]) -> AmbiguousNameError:
@@ -154,10 +156,15 @@ class NameIndex:
 
         candidates = [(i, label(self.tables, self.kind, i)) for i in ids]
         listed = "; ".join(f"{text} [{i}]" for i, text in candidates)
-        how = ("more of the id" if id_prefix_hits(ref, ids) == sorted(ids)
-               else "the id" if self.kind == "organisation" else "the id or 'Name (Organisation)'")
-        return AmbiguousNameError(
-            f"{self.kind} {ref.strip()!r} matches {len(ids)}: {listed} — give {how}", candidates)
+        if id_prefix_hits(ref, ids) == sorted(ids):
+            message = _("{kind} {ref!r} matches {n}: {listed} — give more of the id")
+        elif self.kind == "organisation":
+            message = _("{kind} {ref!r} matches {n}: {listed} — give the id")
+        else:
+            message = _("{kind} {ref!r} matches {n}: {listed} — give the id or 'Name "
+                        "(Organisation)'")
+        return AmbiguousNameError(message.format(kind=kind_name(self.kind), ref=ref.strip(),
+                                                 n=len(ids), listed=listed), candidates)
 
 
 @dataclass
@@ -200,14 +207,14 @@ class Resolver:
     def resolve(self, kind: str, ref: str, *, default_org: str | None = None) -> str:
         ref = ref.strip()
         if not ref:
-            raise ValidationError(f"empty {kind} name")
+            raise ValidationError(_("empty {kind} name").format(kind=kind_name(kind)))
         ids = self.index(kind).find(ref)
         if len(ids) == 1:
             return ids[0]
         if len(ids) > 1:
             raise self.index(kind).ambiguous(ref, ids)
         if ULID_RE.match(ref.upper()):
-            raise NotFoundError(f"no {kind} with id {ref}")
+            raise NotFoundError(_("no {kind} with id {ref}").format(kind=kind_name(kind), ref=ref))
         return self._create(kind, ref, default_org)
 
     def _create(self, kind: str, ref: str, default_org: str | None) -> str:

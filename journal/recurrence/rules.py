@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from journal.errors import ValidationError
+from journal.i18n import _
 
 __all__ = ["RuleError", "check_rule", "describe_rule", "join_parts", "parse_repeat", "rule_parts"]
 
@@ -59,7 +60,7 @@ _ORDER = ("FREQ", "INTERVAL", "BYMONTH", "BYWEEKNO", "BYYEARDAY", "BYMONTHDAY", 
 
 def _fail(text: str, reason: str) -> RuleError:
     quoted = repr(text if len(text) <= 50 else text[:50] + "…")
-    return RuleError(f"invalid repeat rule {quoted}: {reason}")
+    return RuleError(_("invalid repeat rule {quoted}: {reason}").format(quoted=quoted, reason=reason))
 
 
 def _cn_int(s: str) -> int:
@@ -89,7 +90,7 @@ def rule_parts(rule: str) -> dict[str, str]:
             continue
         name, sep, value = item.partition("=")
         if not sep:
-            raise ValueError(f"{item.strip()[:30]!r} is not NAME=VALUE")
+            raise ValueError(_("{strip!r} is not NAME=VALUE").format(strip=item.strip()[:30]))
         parts[name.strip().upper()] = value.strip().upper()
     return parts
 
@@ -181,7 +182,7 @@ def parse_repeat(text: str, *, start: date, today: date | None = None) -> str:
     the series' first day (an ``until`` before it is refused), ``today`` anchors relative end dates
     (``until next friday``). Raises :class:`RuleError` with the input quoted."""
     if not isinstance(text, str):
-        raise RuleError(f"invalid repeat rule: expected text, got {type(text).__name__}")
+        raise RuleError(_("invalid repeat rule: expected text, got {name__}").format(name__=type(text).__name__))
     if len(text) > _MAX_LEN:
         raise _fail(text, f"too long ({len(text)} characters)")
     norm = " ".join(unicodedata.normalize("NFKC", text).casefold().split())

@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from journal.i18n import _
 from journal.recurrence.compiled import build_rule
 from journal.recurrence.expand import occurrence_dates
 from journal.recurrence.rules import WEEKDAY_CODES, join_parts, never_repeats, rule_parts
@@ -181,7 +182,7 @@ def with_exception(series: Mapping[str, Any], day: str, changes: Mapping[str, An
     current = {k: v for k, v in exceptions.get(day, {}).items() if k != "updated_at"}
     for name, value in changes.items():
         if name != "skip" and name not in OVERRIDABLE:
-            raise ValueError(f"an occurrence has no field {name!r}")
+            raise ValueError(_("an occurrence has no field {name!r}").format(name=name))
         empty = value is None or value == "" or value == [] or value is False
         if name == "skip":
             current = {"skip": True} if value else {k: v for k, v in current.items() if k != "skip"}

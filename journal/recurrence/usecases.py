@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from journal.errors import NotFoundError, ValidationError
+from journal.i18n import _
 from journal.models import Entry, utc_now
 from journal.recurrence.rules import rule_parts
 from journal.recurrence.series import (
@@ -60,16 +61,17 @@ class SeriesInTransaction:
         if series_id not in self._docs:
             doc = self._tx.get("entries", series_id)
             if doc is None or not is_series(doc):
-                raise NotFoundError(f"entry {series_id} was deleted meanwhile, or repeats no more")
+                raise NotFoundError(_("entry {series_id} was deleted meanwhile, or repeats no "
+                                      "more").format(series_id=series_id))
             self._docs[series_id] = dict(doc)
         return self._docs[series_id]
 
     def occurrence(self, occurrence: str) -> Entry:
-        series_id, _, day = occurrence.partition("@")
+        series_id, _at, day = occurrence.partition("@")
         doc = self._series(series_id)
         exception = usable_exceptions(doc).get(day)
         if exception is not None and exception.get("skip"):
-            raise NotFoundError(f"the occurrence of {day} was deleted")
+            raise NotFoundError(_("the occurrence of {day} was deleted").format(day=day))
         return Entry.from_doc(occurrence, occurrence_doc(series_id, doc, day, exception))
 
     def change(self, occurrence: str, changes: Mapping[str, Any]) -> None:
@@ -143,22 +145,23 @@ class RecurrenceUseCases:
         series_id, day, doc = self._series_of(ref)
         exception = (doc.get("exceptions") or {}).get(day)
         if exception and exception.get("skip"):
-            raise NotFoundError(f"the occurrence of {day} was deleted")
+            raise NotFoundError(_("the occurrence of {day} was deleted").format(day=day))
         if not exception and not _produces(doc, day):
-            raise NotFoundError(f"{series_id} does not repeat on {day}")
+            raise NotFoundError(_("{series_id} does not repeat on {day}").format(series_id=series_id, day=day))
         return Entry.from_doc(occurrence_id(series_id, day), occurrence_doc(series_id, doc, day, exception))
 
     def _series_of(self, ref: str) -> tuple[str, str, dict[str, Any]]:
         series_ref, sep, day = ref.strip().partition("@")
         if not sep:
-            raise NotFoundError(f"{ref.strip()!r} is not an occurrence (SERIES_ID@YYYY-MM-DD)")
+            raise NotFoundError(_("{strip!r} is not an occurrence (SERIES_ID@YYYY-MM-DD)").format(strip=ref.strip()))
         series = self.get_entry(series_ref)
         parsed = split_id(f"{series.id}@{day}")
         if parsed is None:
-            raise ValidationError(f"invalid occurrence {ref.strip()!r}: expected SERIES_ID@YYYY-MM-DD")
+            raise ValidationError(_("invalid occurrence {strip!r}: expected "
+                                    "SERIES_ID@YYYY-MM-DD").format(strip=ref.strip()))
         doc = self.view.get_doc("entries", series.id)
         if doc is None or not is_series(doc):
-            raise NotFoundError(f"entry {series.id} does not repeat")
+            raise NotFoundError(_("entry {id} does not repeat").format(id=series.id))
         return series.id, parsed[1], doc
 
     # -- changing -----------------------------------------------------------------------------
@@ -169,20 +172,20 @@ class RecurrenceUseCases:
         series by as many days). Fields: see journal.recurrence.series.OVERRIDABLE, and for
         ``following``/``all`` also anything a series has."""
         if scope not in SCOPES:
-            raise ValidationError(f"invalid scope {scope!r}: use this, following or all")
-        series_id, day, _ = self._series_of(ref)
+            raise ValidationError(_("invalid scope {scope!r}: use this, following or all").format(scope=scope))
+        series_id, day, _doc = self._series_of(ref)
         self.get_occurrence(ref)  # exists
         now = utc_now()
         new_id: str | None = None
         with self.store.transaction() as tx:
             current = tx.get("entries", series_id)
             if current is None:
-                raise NotFoundError(f"entry {series_id} was deleted meanwhile")
+                raise NotFoundError(_("entry {series_id} was deleted meanwhile").format(series_id=series_id))
             if scope == "this":
                 unknown = sorted(set(changes) - set(OVERRIDABLE))
                 if unknown:
-                    raise ValidationError(f"one occurrence cannot change {unknown[0]!r}; change "
-                                          "the series (scope all) or this and following")
+                    raise ValidationError(_("one occurrence cannot change {unknown!r}; change "
+                                            "the series (scope all) or this and following").format(unknown=unknown[0]))
                 doc = with_exception(current, day, _checked(changes, current, day), now)
                 doc["updated_at"] = now
                 tx.replace("entries", series_id, _valid(series_id, doc))
@@ -222,13 +225,13 @@ class RecurrenceUseCases:
     def delete_occurrence(self, ref: str, *, scope: Scope = "this") -> str:
         """Delete one occurrence (it is skipped from then on), it and the following ones (the
         series ends the day before), or the whole series. Returns what was done, in words."""
-        series_id, day, _ = self._series_of(ref)
+        series_id, day, _doc = self._series_of(ref)
         self.get_occurrence(ref)
         now = utc_now()
         with self.store.transaction() as tx:
             current = tx.get("entries", series_id)
             if current is None:
-                raise NotFoundError(f"entry {series_id} was deleted meanwhile")
+                raise NotFoundError(_("entry {series_id} was deleted meanwhile").format(series_id=series_id))
             if scope == "all" or (scope == "following" and day <= current["date"]):
                 tx.remove("entries", series_id)
                 return f"deleted the series {series_id}"
@@ -237,7 +240,7 @@ class RecurrenceUseCases:
                 doc["updated_at"] = now
                 tx.replace("entries", series_id, _valid(series_id, doc))
                 return f"deleted the occurrence of {day}"
-            old, _ = split_series(current, day, {}, now)
+            old, _rest = split_series(current, day, {}, now)
             assert old is not None
             tx.replace("entries", series_id, _valid(series_id, old))
             return f"ended the series {series_id} before {day}"
@@ -288,6 +291,6 @@ def _whole_series(current: Mapping[str, Any], day: str, changes: Mapping[str, An
                                      for k, v in current["exceptions"].items()}
             until = rule_parts(doc["recurrence"]).get("UNTIL")
             if until and until < doc["date"].replace("-", ""):
-                raise ValidationError("moved past its own end: change the end too")
+                raise ValidationError(_("moved past its own end: change the end too"))
     doc["updated_at"] = now
     return {k: v for k, v in doc.items() if v is not None and v != "" and v != []}

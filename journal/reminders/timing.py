@@ -17,6 +17,7 @@ import unicodedata
 from datetime import date, datetime, timedelta
 
 from journal.errors import ValidationError
+from journal.i18n import _
 
 __all__ = ["DAY_START", "NO_REMINDER", "parse_duration", "parse_remind", "start_of"]
 
@@ -74,7 +75,7 @@ def parse_remind(text: str, *, day: str, time: str | None, today: date | None = 
 
     s = _norm(text)
     if not s:
-        raise ValidationError("empty reminder: give 15m, 1h, 1d, 09:00 or a date and time")
+        raise ValidationError(_("empty reminder: give 15m, 1h, 1d, 09:00 or a date and time"))
     if s in NO_REMINDER:
         return None
     start = start_of(day, time)
@@ -89,7 +90,7 @@ def parse_remind(text: str, *, day: str, time: str | None, today: date | None = 
             return f"{day}T{parse_time(s)}"
         except ValidationError:
             pass
-        head, _, tail = s.rpartition(" ")
+        head, _sep, tail = s.rpartition(" ")
         if not head:  # 明天9点: a date word glued to a time
             m = re.fullmatch(r"(今天|明天|后天|昨天)(.+)", s)
             head, tail = (m[1], m[2]) if m else ("", "")
@@ -99,8 +100,8 @@ def parse_remind(text: str, *, day: str, time: str | None, today: date | None = 
     except ValidationError:
         pass
     quoted = repr(text if len(text) <= 40 else text[:40] + "…")
-    raise ValidationError(f"invalid reminder {quoted}: try 15m, 1h, 1d (before the start), 09:00 "
-                          "(on the entry's day), 2026-12-06 18:00, or none")
+    raise ValidationError(_("invalid reminder {quoted}: try 15m, 1h, 1d (before the start), "
+                            "09:00 (on the entry's day), 2026-12-06 18:00, or none").format(quoted=quoted))
 
 
 def check_remind_at(value: str) -> datetime:

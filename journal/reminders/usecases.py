@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from journal.dates import shifted
 from journal.errors import NotFoundError, ValidationError
+from journal.i18n import _
 from journal.models import Entry, utc_now
 from journal.reminders.due import Reminder, due_reminders
 from journal.reminders.timing import DAY_START
@@ -64,7 +65,7 @@ class ReminderUseCases:
         for ref in refs:
             entry = self.get_entry(ref)
             if not entry.remind_at:
-                raise ValidationError(f"entry {entry.id} has no reminder")
+                raise ValidationError(_("entry {id} has no reminder").format(id=entry.id))
             done.append(self._set_reminder(entry, {"reminded": entry.remind_at}))
         return done
 
@@ -75,7 +76,7 @@ class ReminderUseCases:
         if until is None:
             until = (now or datetime.now()) + (delay if delay is not None else timedelta(minutes=10))
         if not entry.remind_at:
-            raise ValidationError(f"entry {entry.id} has no reminder to snooze")
+            raise ValidationError(_("entry {id} has no reminder to snooze").format(id=entry.id))
         return self._set_reminder(entry, {"remind_at": until.strftime("%Y-%m-%dT%H:%M")})
 
     def set_reminder(self, ref: str, remind_at: str | None) -> Entry:
@@ -87,13 +88,13 @@ class ReminderUseCases:
         if "@" in entry.id:
             change = self.edit_occurrence(entry.id, changes)
             if change.occurrence is None:  # pragma: no cover - a reminder change deletes nothing
-                raise NotFoundError(f"occurrence {entry.id} vanished")
+                raise NotFoundError(_("occurrence {id} vanished").format(id=entry.id))
             return change.occurrence
         now = utc_now()
         with self.store.transaction() as tx:
             current = tx.get("entries", entry.id)
             if current is None:
-                raise NotFoundError(f"entry {entry.id} was deleted meanwhile")
+                raise NotFoundError(_("entry {id} was deleted meanwhile").format(id=entry.id))
             updated = Entry.from_doc(entry.id, current)
             for name, value in changes.items():
                 setattr(updated, name, value)

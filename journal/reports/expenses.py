@@ -20,12 +20,13 @@ from datetime import date
 from typing import Any
 
 from journal.errors import ValidationError
+from journal.i18n import N_, _, ngettext
 from journal.routine.expenses import format_amount, sum_by_currency
 from journal.search.index import entry_organisations
 from journal.text import clean_line
 
 BY = ("project", "org", "contact")
-_NONE = {"project": "(no project)", "org": "(no organisation)", "contact": "(no contact)"}
+_NONE = {"project": N_("(no project)"), "org": N_("(no organisation)"), "contact": N_("(no contact)")}
 Tables = Mapping[str, Mapping[str, dict[str, Any]]]
 
 
@@ -67,7 +68,7 @@ def _names(table: Mapping[str, dict[str, Any]], ids: Any) -> list[tuple[str, str
 def build_expense_report(tables: Tables, start: date, end: date, by: str | None = None) -> ExpenseReport:
     """The expenses of the done entries dated ``start``..``end``, in date order."""
     if by is not None and by not in BY:
-        raise ValidationError(f"unknown grouping {by!r}: use project, org or contact")
+        raise ValidationError(_("unknown grouping {by!r}: use project, org or contact").format(by=by))
     contacts, projects = tables.get("contacts") or {}, tables.get("projects") or {}
     orgs = tables.get("organisations") or {}
     lo, hi = start.isoformat(), end.isoformat()
@@ -97,7 +98,15 @@ def build_expense_report(tables: Tables, start: date, end: date, by: str | None 
 
 
 def _money(totals: Mapping[str, int | float]) -> str:
-    return " · ".join(f"{format_amount(v)} {c}" for c, v in totals.items()) or "nothing"
+    return " · ".join(_amount(v, c) for c, v in totals.items()) or _("nothing")
+
+
+def _amount(value: Any, currency: str) -> str:
+    """``1,200.25 CNY`` as typed (no float noise); ``1,200.25元`` in Chinese."""
+    from journal.i18n import chinese
+    from journal.i18n.formats import money
+
+    return money(value, currency) if chinese() else f"{format_amount(value)} {currency}"
 
 
 def _line(x: ExpenseLine) -> str:
@@ -108,18 +117,21 @@ def _line(x: ExpenseLine) -> str:
 
 
 def render_expenses_text(r: ExpenseReport) -> str:
-    head = f"Expenses {r.start.isoformat()} – {r.end.isoformat()} (done entries)"
-    out = [head, "=" * len(head)]
+    head = _("Expenses {start} – {end} (done entries)").format(start=r.start.isoformat(),
+                                                                end=r.end.isoformat())
+    out = [head, "=" * _cells(head)]
     if r.by is None:
-        out += ["  " + _line(x) for x in r.lines] or ["  No expenses."]
+        out += ["  " + _line(x) for x in r.lines] or [_("  No expenses.")]
     else:
         for g in r.groups:
-            out += ["", clean_line(f"{g.name}: {_money(g.totals)}")]
+            name = _(g.name) if g.id is None else g.name
+            out += ["", clean_line(f"{name}{_(': ')}{_money(g.totals)}")]
             out += ["  " + _line(x) for x in g.lines]
         if not r.groups:
-            out.append("  No expenses.")
+            out.append(_("  No expenses."))
     count = len(r.lines)
-    out += ["", f"Total: {_money(r.totals)} ({count} expense{'s' if count != 1 else ''})"]
+    out += ["", ngettext("Total: {money} ({count} expense)", "Total: {money} ({count} expenses)",
+                         count).format(money=_money(r.totals), count=count)]
     return "\n".join(out) + "\n"
 
 
@@ -154,3 +166,10 @@ def render_expenses_csv(r: ExpenseReport) -> str:
 def _cell(text: str | None) -> str:
     text = text or ""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _cells(text: str) -> int:
+    """Terminal columns (a Chinese character takes two): the underline fits the heading."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

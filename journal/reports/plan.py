@@ -63,18 +63,6 @@ class PlanFigures:
             self.unplanned += 1
             self.minutes_unplanned += entry.minutes or 0
 
-    def sentence(self) -> str:
-        """``8 planned: 6 done as planned, 2 carried over; 3 came up`` (parts that are zero
-        left out)."""
-        parts = [f"{n} {what}" for n, what in ((self.done_as_planned, "done as planned"),
-                                                (self.carried_over, "carried over"),
-                                                (self.cancelled, "cancelled"),
-                                                (self.still_open, "still open")) if n]
-        out = f"{self.planned} planned" + (f": {', '.join(parts)}" if parts else "")
-        if self.unplanned:
-            out = (out + "; " if self.planned else "") + f"{self.unplanned} came up"
-        return out
-
     @property
     def any(self) -> bool:
         return bool(self.planned or self.unplanned)

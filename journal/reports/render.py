@@ -17,14 +17,24 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
+from journal.i18n import N_, NC_, _, ngettext, pgettext
+from journal.i18n.formats import (
+    date_range,
+    day_month_weekday,
+    full_date,
+    money,
+    month_label,
+    period_name,
+    quarter_title,
+    week_title,
+)
+from journal.i18n.terms import value_name
 from journal.models import time_span
 from journal.reports.model import Group, PeriodFigures, Report, ReportEntry
 from journal.reports.plan import PlanFigures
+from journal.reports.summary import NO_ORGANISATION, NO_PROJECT
 from journal.text import clean_line as _clean_line
 from journal.text import markdown_literal as md
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_WD = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def clean_line(text: str) -> str:
@@ -35,40 +45,48 @@ def clean_line(text: str) -> str:
 
 # -- shared formatting -----------------------------------------------------------------------------
 def _day(d: date, *, year: bool = False) -> str:
-    text = f"{_WD[d.weekday()]} {d.day} {_MONTHS[d.month - 1]}"
-    return f"{text} {d.year}" if year else text
+    """``Mon 23 Nov`` / ``11月23日 周一`` (``year``: ``Mon 23 Nov 2026`` / ``2026年11月23日 星期一``)."""
+    return full_date(d) if year else day_month_weekday(d)
 
 
 def _span(start: date, end: date) -> str:
-    """``16–22 Nov 2026``, ``30 Nov – 6 Dec 2026``, ``29 Dec 2025 – 4 Jan 2026``."""
-    if start.year != end.year:
-        return f"{start.day} {_MONTHS[start.month - 1]} {start.year} – {end.day} {_MONTHS[end.month - 1]} {end.year}"
-    if start.month != end.month:
-        return f"{start.day} {_MONTHS[start.month - 1]} – {end.day} {_MONTHS[end.month - 1]} {end.year}"
-    return f"{start.day}–{end.day} {_MONTHS[end.month - 1]} {end.year}"
+    """``16–22 Nov 2026``, ``30 Nov – 6 Dec 2026``; ``2026年11月30日至12月6日``."""
+    return date_range(start, end)
+
+
+def report_title(r: Report) -> str:
+    """The report's title in the interface language (Markdown, text, JSON, the workbook)."""
+    return _title(r)
 
 
 def _title(r: Report) -> str:
+    """``Week 2026-W49 · 30 Nov – 6 Dec 2026`` / ``2026年第49周 · 2026年11月30日至12月6日``,
+    ``December 2026`` / ``2026年12月``, ``Quarter 2026-Q4 · …`` / ``2026年第四季度 · …``."""
     if r.kind == "week":
-        return f"Week {r.label} · {_span(r.start, r.end)}"
+        iso = r.start.isocalendar()
+        return f"{week_title(iso.year, iso.week)} · {_span(r.start, r.end)}"
     if r.kind == "quarter":
-        return f"Quarter {r.label} · {_span(r.start, r.end)}"
-    return r.label
+        quarter = (r.start.month - 1) // 3 + 1
+        return f"{quarter_title(r.start.year, quarter)} · {_span(r.start, r.end)}"
+    return month_label(r.start.year, r.start.month)
 
 
-def _next_name(r: Report) -> str:
-    return f"next {r.kind} ({r.next_label})"
+def next_name(r: Report) -> str:
+    """``next week (2026-W50)`` / ``下周（2026年第50周）``."""
+    template = {"week": _("next week ({label})"), "month": _("next month ({label})"),
+                "quarter": _("next quarter ({label})")}[r.kind]
+    return template.format(label=period_name(r.kind, r.next_start))
 
 
 def _hours(minutes: int) -> str:
     h, m = divmod(minutes, 60)
     if not h:
-        return f"{m} min"
-    return f"{h} h {m:02d} min" if m else f"{h} h"
+        return _("{m} min").format(m=m)
+    return (_("{h} h {m:02d} min").format(h=h, m=m) if m else _("{h} h").format(h=h))
 
 
 def _money(expenses: dict[str, int | float]) -> str:
-    return " · ".join(f"{amount:,.2f} {currency}" for currency, amount in expenses.items())
+    return " · ".join(money(amount, currency) for currency, amount in expenses.items())
 
 
 def _clock(e: ReportEntry) -> str:
@@ -76,21 +94,37 @@ def _clock(e: ReportEntry) -> str:
 
 
 def _status(e: ReportEntry) -> str:
-    marks = [] if e.status == "done" else [e.status]
+    marks = [] if e.status == "done" else [value_name(e.status)]
     if e.priority:
-        marks.append(f"{e.priority} priority")
+        marks.append((_("high priority") if e.priority == "high" else _("low priority"))
+                     if e.priority in ("high", "low") else e.priority)
     if e.carried_from:
-        marks.append(f"carried from {_day(date.fromisoformat(e.carried_from[0]))}")
-    return f" ({', '.join(marks)})" if marks else ""
+        marks.append(_("carried from {day}").format(
+            day=_day(date.fromisoformat(e.carried_from[0]))))
+    return _(" ({marks})").format(marks=_(", ").join(marks)) if marks else ""
 
 
 def _plan_line(p: PlanFigures) -> str:
     """``planned 4: 3 done as planned, 1 carried over; came up 2``, or "" without any."""
-    return p.sentence() if p.any else ""
+    return plan_sentence(p) if p.any else ""
+
+
+def plan_sentence(p: PlanFigures) -> str:
+    """``8 planned: 6 done as planned, 2 carried over; 3 came up`` (parts that are zero left
+    out) / ``计划 8 项：按计划完成 6 项，顺延 2 项；临时新增 3 项``."""
+    parts = [text.format(n=n) for n, text in (
+        (p.done_as_planned, _("{n} done as planned")), (p.carried_over, _("{n} carried over")),
+        (p.cancelled, _("{n} cancelled")), (p.still_open, _("{n} still open"))) if n]
+    out = (_("{n} planned: {parts}").format(n=p.planned, parts=_(", ").join(parts)) if parts
+           else _("{n} planned").format(n=p.planned))
+    if p.unplanned:
+        came = _("{n} came up").format(n=p.unplanned)
+        out = _("{planned}; {came}").format(planned=out, came=came) if p.planned else came
+    return out
 
 
 def _money_note(expenses: dict[str, int | float]) -> str:
-    return f"; {_money(expenses)}" if expenses else ""
+    return _("; {money}").format(money=_money(expenses)) if expenses else ""
 
 
 def _review_lines(r: Report) -> list[str]:
@@ -101,7 +135,7 @@ def _review_lines(r: Report) -> list[str]:
 
 def _links(e: ReportEntry, fmt: Callable[[str], str]) -> str:
     """`` — people · organisations · projects`` (each group comma-separated), or ""."""
-    parts = [", ".join(fmt(r.name) for r in refs)
+    parts = [_(", ").join(fmt(r.name) for r in refs)
              for refs in (e.contacts, e.organisations, e.projects) if refs]
     return " — " + " · ".join(parts) if parts else ""
 
@@ -111,14 +145,15 @@ def _hours_note(r: Report) -> str:
     note = _hours(t.minutes)
     p = r.plan
     if p.minutes_as_planned and p.minutes_unplanned:
-        note += (f" ({_hours(p.minutes_as_planned)} as planned, "
-                 f"{_hours(p.minutes_unplanned)} came up)")
+        note += _(" ({planned} as planned, {came} came up)").format(
+            planned=_hours(p.minutes_as_planned), came=_hours(p.minutes_unplanned))
     if t.time_only_entries:
-        note += f" (+{t.time_only_entries} with a start time only)"
+        note += _(" (+{n} with a start time only)").format(n=t.time_only_entries)
     return note
 
 
-_PLAN_HEAD = ("Planned", "Done as planned", "Carried over", "Cancelled", "Still open", "Came up")
+_PLAN_HEAD = (NC_("report column", "Planned"), NC_("report column", "Done as planned"), NC_("report column", "Carried over"), NC_("report column", "Cancelled"),
+              NC_("report column", "Still open"), NC_("report column", "Came up"))
 
 
 def _plan_cells(p: PlanFigures) -> list[str]:
@@ -126,20 +161,27 @@ def _plan_cells(p: PlanFigures) -> list[str]:
                              p.still_open, p.unplanned)]
 
 
+def _group_name(name: str) -> str:
+    """A group's name; the stand-ins for "none" in the interface language."""
+    return _(name) if name in (NO_ORGANISATION, NO_PROJECT) else name
+
+
 def _group_line(g: Group, fmt: Callable[[str], str]) -> str:
-    hours = f", {_hours(g.minutes)}" if g.minutes else ""
+    hours = _(", {hours}").format(hours=_hours(g.minutes)) if g.minutes else ""
     plan = _plan_line(g.plan)
-    return (f"{fmt(g.name)}: {g.entries} {'entry' if g.entries == 1 else 'entries'}, "
-            f"{g.done} done{hours}" + (f"; {plan}" if plan else "") + _money_note(g.plan.expenses))
+    counts = ngettext("{n} entry, {done} done", "{n} entries, {done} done", g.entries).format(
+        n=g.entries, done=g.done)
+    return (f"{fmt(_group_name(g.name))}{_(': ')}{counts}{hours}"
+            + (_("; {plan}").format(plan=plan) if plan else "") + _money_note(g.plan.expenses))
 
 
-_MONTH_HEAD = ("Month", "Hours", "Planned", "As planned", "Carried", "Cancelled", "Open",
-               "Came up")
+_MONTH_HEAD = (NC_("report column", "Month"), NC_("report column", "Hours"), NC_("report column", "Planned"), NC_("report column", "As planned"), NC_("report column", "Carried"),
+               NC_("report column", "Cancelled"), NC_("report column", "Open"), NC_("report column", "Came up"))
 
 
 def _month_rows(months: list[PeriodFigures]) -> list[list[str]]:
     """A quarter's months, narrow enough for 80 columns (done = as planned + came up)."""
-    return [[f"{_MONTHS[m.start.month - 1]} {m.start.year}",
+    return [[month_label(m.start.year, m.start.month, short=True),
              f"{m.minutes // 60}h{m.minutes % 60:02d}" if m.minutes else "—",
              *_plan_cells(m.plan)] for m in months]
 
@@ -160,7 +202,7 @@ def _md_entry(e: ReportEntry, *, with_day: bool = False, summary: bool = True) -
 def _md_groups(title: str, groups: list[Group], entries: dict[str, ReportEntry], nested: bool) -> list[str]:
     if not groups:
         return []
-    out = [f"## {title}", ""]
+    out = [f"## {_(title)}", ""]
     for g in groups:
         out.append("- " + _group_line(g, lambda n: f"**{md(n, start=False)}**"))
         if nested:
@@ -176,7 +218,7 @@ def _md_list(title: str, items: Iterable[str]) -> list[str]:
 
 
 def _md_table(head: Iterable[str], rows: Iterable[list[str]]) -> list[str]:
-    head = list(head)
+    head = [_column(h) for h in head]
     return ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head),
             *("| " + " | ".join(md(c, start=False) for c in row) + " |" for row in rows), ""]
 
@@ -189,21 +231,21 @@ def render_markdown(r: Report) -> str:
     review = _review_lines(r)
     if review:
         out += [*review, "---", ""]
-    out += ["| Entries | Done | Still planned | Cancelled | Hours (done) | Expenses (done) |",
+    out += ["| " + " | ".join(_column(h) for h in _TOTALS_HEAD) + " |",
             "|---:|---:|---:|---:|---:|---|",
             f"| {t.entries} | {t.done} | {t.planned} | {t.cancelled} | {_hours_note(r)} | "
             f"{md(_money(t.expenses), start=False) or '—'} |", ""]
     if r.plan.any:
-        out += ["## Plan and done", "", *_md_table(_PLAN_HEAD, [_plan_cells(r.plan)])]
+        out += [f"## {_('Plan and done')}", "", *_md_table(_PLAN_HEAD, [_plan_cells(r.plan)])]
     if r.kind == "quarter":
-        out += ["## Month by month", ""]
+        out += [f"## {_('Month by month')}", ""]
         out += _md_table(_MONTH_HEAD, _month_rows(r.months))
     else:
-        out += ["## Day by day", ""]
+        out += [f"## {_('Day by day')}", ""]
     if not r.days and r.kind != "quarter":
-        out += ["No entries.", ""]
+        out += [_("No entries."), ""]
     for d in r.days:
-        out += [f"### {d.weekday} {d.date.day} {_MONTHS[d.date.month - 1]}", ""]
+        out += [f"### {_weekday_heading(d.date)}", ""]
         if d.note:
             out += [f"> {md(line)}" for line in d.note.splitlines() if line.strip()] + [""]
         for e in d.entries:
@@ -211,28 +253,28 @@ def render_markdown(r: Report) -> str:
         if d.entries:
             out.append("")
     if week:
-        out += _md_groups("By client", r.by_organisation, entries, nested=True)
-        out += _md_groups("By project", r.by_project, entries, nested=True)
+        out += _md_groups(N_("By client"), r.by_organisation, entries, nested=True)
+        out += _md_groups(N_("By project"), r.by_project, entries, nested=True)
     else:
-        out += _md_groups("Top clients", r.top_organisations, entries, nested=False)
-        out += _md_groups("Top projects", r.top_projects, entries, nested=False)
-    out += _md_list("People met", (
-        f"- {md(m.name)}{' (' + md(m.organisation) + ')' if m.organisation else ''}: "
-        f"{m.meetings}×, last {_day(m.last)}" for m in r.contacts_met))
-    out += _md_list("Still open", (line for e in r.still_open
-                                   for line in _md_entry(e, with_day=True, summary=False)))
-    out += _md_list("Carried over", (line for e in r.carried
-                                     for line in _md_entry(e, with_day=True, summary=False)))
-    out += _md_list(f"Planned for {_next_name(r)}", (
+        out += _md_groups(N_("Top clients"), r.top_organisations, entries, nested=False)
+        out += _md_groups(N_("Top projects"), r.top_projects, entries, nested=False)
+    out += _md_list(_("People met"), (
+        "- " + _met(m, md) for m in r.contacts_met))
+    out += _md_list(_("Still open"), (line for e in r.still_open
+                                      for line in _md_entry(e, with_day=True, summary=False)))
+    out += _md_list(_("Carried over"), (line for e in r.carried
+                                        for line in _md_entry(e, with_day=True, summary=False)))
+    out += _md_list(_("Planned for {next}").format(next=next_name(r)), (
         line for e in r.planned_next for line in _md_entry(e, with_day=True, summary=False)))
-    out += _md_list("Overdue contacts", (f"- {md(_overdue(o))}" for o in r.overdue_contacts))
+    out += _md_list(_("Overdue contacts"), (f"- {md(_overdue(o))}" for o in r.overdue_contacts))
     if r.complaints is not None and r.complaints.total:
         c = r.complaints
-        out += ["## Complaints", "", _complaints_line(c), "",
-                "| Client | Complaints | Open | Median days to resolve |", "|---|---:|---:|---:|"]
+        out += [f"## {_('Complaints')}", "", _complaints_line(c), "",
+                "| " + " | ".join(_column(h) for h in _COMPLAINTS_HEAD) + " |", "|---|---:|---:|---:|"]
         out += [f"| {md(g.name, start=False)} | {g.count} | {g.open} | {_days(g.median_days)} |"
                 for g in c.by_client] + [""]
-    out += _md_list(f"Birthdays {_next_name(r)}", (f"- {md(_birthday(b))}" for b in r.birthdays_next))
+    out += _md_list(_("Birthdays {next}").format(next=next_name(r)),
+                    (f"- {md(_birthday(b))}" for b in r.birthdays_next))
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -241,24 +283,54 @@ def _days(value: float | None) -> str:
 
 
 def _complaints_line(c: Any) -> str:
-    median = (f"; the resolved ones took {_days(c.median_days)} days (median)"
-              if c.median_days is not None else "; none resolved yet")
-    return (f"{c.total} complaint{'s' if c.total != 1 else ''} in the period, "
-            f"{c.open} still open{median}.")
+    median = (_("; the resolved ones took {days} days (median)").format(days=_days(c.median_days))
+              if c.median_days is not None else _("; none resolved yet"))
+    return ngettext("{n} complaint in the period, {open} still open{median}.",
+                    "{n} complaints in the period, {open} still open{median}.", c.total).format(
+        n=c.total, open=c.open, median=median)
 
 
 def _overdue(o: Any) -> str:
     who = f"{o.name} ({o.organisation})" if o.organisation else o.name
     if o.last_contact is None:
-        return f"{who}: every {o.cadence_days} days, never met"
-    return (f"{who}: every {o.cadence_days} days, last met {o.last_contact.isoformat()} "
-            f"({o.days_since} days ago, {o.overdue_days} overdue)")
+        return _("{who}: every {days} days, never met").format(who=who, days=o.cadence_days)
+    return _("{who}: every {days} days, last met {last} ({since} days ago, {overdue} overdue)"
+             ).format(who=who, days=o.cadence_days, last=o.last_contact.isoformat(),
+                      since=o.days_since, overdue=o.overdue_days)
 
 
 def _birthday(b: Any) -> str:
     who = f"{b.name} ({b.organisation})" if b.organisation else b.name
-    turns = f", turns {b.turns}" if b.turns else ""
-    return f"{_day(b.date)}: {who}{turns}"
+    if b.turns:
+        return _("{day}: {who}, turns {age}").format(day=_day(b.date), who=who, age=b.turns)
+    return _("{day}: {who}").format(day=_day(b.date), who=who)
+
+
+def _met(m: Any, fmt: Callable[[str], str]) -> str:
+    """``张伟 (工商银行): 3×, last Mon 23 Nov``."""
+    who = fmt(m.name) + (f" ({fmt(m.organisation)})" if m.organisation else "")
+    return _("{who}: {n}×, last {day}").format(who=who, n=m.meetings, day=_day(m.last))
+
+
+def _column(head: str) -> str:
+    """A table column's heading: short words whose meaning the table gives ("Open" = still
+    open, not "open it"), so translated in their own context."""
+    return pgettext("report column", head)
+
+
+def _weekday_heading(d: date) -> str:
+    """A day's heading inside a report: ``Monday 23 Nov`` / ``11月23日 星期一``."""
+    from journal.i18n import chinese
+    from journal.i18n.formats import day_month, weekday_name
+
+    if chinese():
+        return f"{day_month(d)} {weekday_name(d)}"
+    return f"{weekday_name(d)} {day_month(d)}"
+
+
+_TOTALS_HEAD = (NC_("report column", "Entries"), NC_("report column", "Done"), NC_("report column", "Still planned"), NC_("report column", "Cancelled"),
+                NC_("report column", "Hours (done)"), NC_("report column", "Expenses (done)"))
+_COMPLAINTS_HEAD = (NC_("report column", "Client"), NC_("report column", "Complaints"), NC_("report column", "Open"), NC_("report column", "Median days to resolve"))
 
 
 # -- plain text ------------------------------------------------------------------------------------
@@ -294,27 +366,30 @@ def render_text(r: Report) -> str:
     review = [clean_line(line) for line in _review_lines(r)]
     if review:
         out += ["", *review, "-" * 40, ""]
-    out.append(f"{t.entries} {'entry' if t.entries == 1 else 'entries'}: {t.done} done, "
-               f"{t.planned} still planned, {t.cancelled} cancelled")
-    out.append(f"Hours (done): {_hours_note(r)}")
+    out.append(ngettext("{n} entry: {done} done, {planned} still planned, {cancelled} cancelled",
+                        "{n} entries: {done} done, {planned} still planned, {cancelled} cancelled",
+                        t.entries).format(n=t.entries, done=t.done, planned=t.planned,
+                                          cancelled=t.cancelled))
+    out.append(_("Hours (done): {hours}").format(hours=_hours_note(r)))
     if t.expenses:
-        out.append(f"Expenses (done): {_money(t.expenses)}")
+        out.append(_("Expenses (done): {money}").format(money=_money(t.expenses)))
     if r.plan.any:
-        out.append(f"Plan: {_plan_line(r.plan)}")
+        out.append(_("Plan: {plan}").format(plan=_plan_line(r.plan)))
     if r.kind == "quarter":
-        rows = [list(_MONTH_HEAD), *_month_rows(r.months)]
+        rows = [[_column(h) for h in _MONTH_HEAD], *_month_rows(r.months)]
         widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
-        out += _txt_section("Month by month", [
+        out += _txt_section(_("Month by month"), [
             "  " + "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in
                              enumerate(zip(row, widths, strict=True))) for row in rows])
     days: list[str] = []
     for d in r.days:
-        days.append(f"{d.weekday} {d.date.day} {_MONTHS[d.date.month - 1]}")
-        days += [f"  note: {clean_line(line.strip())}" for line in d.note.splitlines() if line.strip()]
+        days.append(_weekday_heading(d.date))
+        days += ["  " + _("note: {line}").format(line=clean_line(line.strip()))
+                 for line in d.note.splitlines() if line.strip()]
         for e in d.entries:
             days += _txt_entry(e, summary=week)
     if r.kind != "quarter":
-        out += _txt_section("Day by day", days or ["  No entries."])
+        out += _txt_section(_("Day by day"), days or ["  " + _("No entries.")])
 
     def groups(gs: list[Group], nested: bool) -> list[str]:
         lines = []
@@ -326,26 +401,26 @@ def render_text(r: Report) -> str:
         return lines
 
     if week:
-        out += _txt_section("By client", groups(r.by_organisation, True))
-        out += _txt_section("By project", groups(r.by_project, True))
+        out += _txt_section(_("By client"), groups(r.by_organisation, True))
+        out += _txt_section(_("By project"), groups(r.by_project, True))
     else:
-        out += _txt_section("Top clients", groups(r.top_organisations, False))
-        out += _txt_section("Top projects", groups(r.top_projects, False))
-    out += _txt_section("People met", [
-        f"  {clean_line(m.name)}{' (' + clean_line(m.organisation) + ')' if m.organisation else ''}: "
-        f"{m.meetings}×, last {_day(m.last)}" for m in r.contacts_met])
+        out += _txt_section(_("Top clients"), groups(r.top_organisations, False))
+        out += _txt_section(_("Top projects"), groups(r.top_projects, False))
+    out += _txt_section(_("People met"), ["  " + _met(m, clean_line) for m in r.contacts_met])
     flat: Callable[[list[ReportEntry]], list[str]] = lambda es: [  # noqa: E731
         line for e in es for line in _txt_entry(e, with_day=True, summary=False)]
-    out += _txt_section("Still open", flat(r.still_open))
-    out += _txt_section("Carried over", flat(r.carried))
-    out += _txt_section(f"Planned for {_next_name(r)}", flat(r.planned_next))
-    out += _txt_section("Overdue contacts", [f"  {clean_line(_overdue(o))}" for o in r.overdue_contacts])
+    out += _txt_section(_("Still open"), flat(r.still_open))
+    out += _txt_section(_("Carried over"), flat(r.carried))
+    out += _txt_section(_("Planned for {next}").format(next=next_name(r)), flat(r.planned_next))
+    out += _txt_section(_("Overdue contacts"), [f"  {clean_line(_overdue(o))}" for o in r.overdue_contacts])
     if r.complaints is not None and r.complaints.total:
         c = r.complaints
-        out += _txt_section("Complaints", [f"  {_complaints_line(c)}"] + [
-            f"  {clean_line(g.name)}: {g.count}, {g.open} open, median {_days(g.median_days)} "
-            "days to resolve" for g in c.by_client])
-    out += _txt_section(f"Birthdays {_next_name(r)}", [f"  {clean_line(_birthday(b))}" for b in r.birthdays_next])
+        out += _txt_section(_("Complaints"), [f"  {_complaints_line(c)}"] + [
+            "  " + _("{client}: {count}, {open} open, median {days} days to resolve").format(
+                client=clean_line(g.name), count=g.count, open=g.open, days=_days(g.median_days))
+            for g in c.by_client])
+    out += _txt_section(_("Birthdays {next}").format(next=next_name(r)),
+                        [f"  {clean_line(_birthday(b))}" for b in r.birthdays_next])
     return "\n".join(out) + "\n"
 
 

@@ -40,6 +40,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from journal.errors import ValidationError
+from journal.i18n import N_, _
 from journal.models import effective_origin
 from journal.reports.model import (  # noqa: F401 - the report's parts, re-exported
     Birthday,
@@ -68,8 +69,8 @@ __all__ = [
     "ReportEntry", "Totals", "build_period_report", "entries_needed_until",
 ]
 
-NO_ORGANISATION = "(no organisation)"
-NO_PROJECT = "(no project)"
+NO_ORGANISATION = N_("(no organisation)")  # stays English in the data; shown through _()
+NO_PROJECT = N_("(no project)")
 TOP_N = 10
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
@@ -95,8 +96,8 @@ def next_period(kind: str, end: date) -> tuple[date, date]:
     from journal.dates import iso_week_bounds, month_bounds, quarter_bounds  # lazy: dateutil
 
     if end >= date.max:  # a report shows what is planned for the next period: there is none
-        raise ValidationError(f"no {kind} comes after {end.isoformat()} (the calendar ends "
-                              f"there), so there is no report for it: choose an earlier {kind}")
+        raise ValidationError(_("no {kind} comes after {isoformat} (the calendar ends there), "
+                                "so there is no report for it: choose an earlier {kind}").format(kind=kind, isoformat=end.isoformat()))
     first = end + timedelta(days=1)
     bounds = {"week": iso_week_bounds, "quarter": quarter_bounds}.get(kind, month_bounds)
     return bounds(first)
@@ -204,9 +205,9 @@ def build_period_report(tables: Tables, start: date, end: date, *, today: date,
     :func:`entries_needed_until` (planned next, carried). ``tiers``: the configuration's tier
     table (default: the default tiers)."""
     if kind not in ("week", "month", "quarter"):
-        raise ValidationError(f"unknown report kind {kind!r}: use week, month or quarter")
+        raise ValidationError(_("unknown report kind {kind!r}: use week, month or quarter").format(kind=kind))
     if start > end:
-        raise ValidationError(f"the period starts ({start}) after it ends ({end})")
+        raise ValidationError(_("the period starts ({start}) after it ends ({end})").format(start=start, end=end))
     from journal.routine.reviews import review_id  # the id of the written part
 
     names = _Names(tables)

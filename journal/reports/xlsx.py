@@ -18,18 +18,21 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from journal.i18n import _, ngettext
+from journal.i18n.formats import money, period_name, quarter_title, week_title
+from journal.i18n.terms import value_name
 from journal.reports.model import Group, Report, ReportEntry
+from journal.reports.summary import NO_ORGANISATION, NO_PROJECT
 from journal.text import counted, sheet_text
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 WIDTHS = {"A": 13, "B": 12, "C": 40, "D": 11, "E": 28, "F": 28, "G": 28, "H": 60}
 
 
 def _title(r: Report) -> str:
-    if r.kind == "week":
-        return f"Week {r.label} · {r.start.day} {_MONTHS[r.start.month - 1]} – " \
-               f"{r.end.day} {_MONTHS[r.end.month - 1]} {r.end.year}"
-    return r.label
+    """The report's title, as the Markdown and text reports write it."""
+    from journal.reports.render import report_title
+
+    return report_title(r)
 
 
 def _names(refs: Iterable[Any]) -> str:
@@ -81,7 +84,7 @@ class _Sheet:
 
 
 def _entry_row(e: ReportEntry, *, summary: bool) -> list[Any]:
-    status = "" if e.status == "done" else e.status
+    status = "" if e.status == "done" else value_name(e.status)
     when = f"{e.time}–{e.end_time}" if e.time and e.end_time else e.time or ""
     return [e.date, when, e.event, status,
             _names(e.contacts), _names(e.organisations), _names(e.projects),
@@ -92,16 +95,16 @@ def _groups(out: _Sheet, title: str, groups: list[Group]) -> None:
     if not groups:
         return
     out.heading(title)
-    out.columns(["", "", "Name", "Entries", "Done", "Hours (done)"])
+    out.columns(["", "", _("Name"), _("Entries"), _("Done"), _("Hours (done)")])
     for g in groups:
-        out.put(["", "", g.name, g.entries, g.done, round(g.minutes / 60, 2) if g.minutes else ""])
+        out.put(["", "", _(g.name) if g.name in (NO_ORGANISATION, NO_PROJECT) else g.name, g.entries, g.done, round(g.minutes / 60, 2) if g.minutes else ""])
 
 
 def _entries(out: _Sheet, title: str, entries: list[ReportEntry]) -> None:
     if not entries:
         return
     out.heading(title)
-    out.columns(["Date", "Time", "Event", "Status", "People", "Organisations", "Projects"])
+    out.columns([_("Date"), _("Time"), _("Event"), _("Status"), _("People"), _("Organisations"), _("Projects")])
     for e in entries:
         out.put(_entry_row(e, summary=False))
 
@@ -112,7 +115,7 @@ def render_xlsx(r: Report) -> bytes:
 
     book = Workbook()
     sheet = book.active
-    sheet.title = (f"Week {r.label}" if r.kind == "week" else r.label)[:31]
+    sheet.title = sheet_title(_short_title(r))
     for letter, width in WIDTHS.items():
         sheet.column_dimensions[letter].width = width
     sheet.page_setup.orientation = "landscape"
@@ -122,47 +125,70 @@ def render_xlsx(r: Report) -> bytes:
     out.put([_title(r)], font=out.title)
     t = r.totals
     out.row += 1
-    out.columns(["Entries", "Done", "Planned", "Cancelled", "Hours (done)", "Expenses (done)"])
+    out.columns([_("Entries"), _("Done"), _("Planned"), _("Cancelled"), _("Hours (done)"), _("Expenses (done)")])
     out.put([t.entries, t.done, t.planned, t.cancelled, round(t.minutes / 60, 2),
-             " · ".join(f"{amount:,.2f} {currency}" for currency, amount in t.expenses.items())])
+             " · ".join(money(amount, currency) for currency, amount in t.expenses.items())])
     if t.time_only_entries:
-        only = counted(t.time_only_entries, "done entries", "done entry")
-        out.put([f"Hours count entries with a start and an end; {only} "
-                 f"{'has' if t.time_only_entries == 1 else 'have'} a start time only."])
-    out.heading("Day by day")
-    out.columns(["Date", "Time", "Event", "Status", "People", "Organisations", "Projects",
-                 "Summary"])
+        only = counted(t.time_only_entries, _("done entries"), _("done entry"))
+        out.put([ngettext("Hours count entries with a start and an end; {only} has a start "
+                          "time only.", "Hours count entries with a start and an end; {only} "
+                          "have a start time only.", t.time_only_entries).format(only=only)])
+    out.heading(_("Day by day"))
+    out.columns([_("Date"), _("Time"), _("Event"), _("Status"), _("People"), _("Organisations"), _("Projects"),
+                 _("Summary")])
     if not r.days:
-        out.put(["", "", "No entries."])
+        out.put(["", "", _("No entries.")])
     for d in r.days:
         if d.note.strip():
-            out.put([d.date, "Day note", d.note.strip()])
+            out.put([d.date, _("Day note"), d.note.strip()])
         for e in d.entries:
             out.put(_entry_row(e, summary=True))
     if r.kind == "week":
-        _groups(out, "By client", r.by_organisation)
-        _groups(out, "By project", r.by_project)
+        _groups(out, _("By client"), r.by_organisation)
+        _groups(out, _("By project"), r.by_project)
     else:
-        _groups(out, "Top clients", r.top_organisations)
-        _groups(out, "Top projects", r.top_projects)
+        _groups(out, _("Top clients"), r.top_organisations)
+        _groups(out, _("Top projects"), r.top_projects)
     if r.contacts_met:
-        out.heading("People met")
-        out.columns(["", "", "Name", "Meetings", "Organisation", "Last met"])
+        out.heading(_("People met"))
+        out.columns(["", "", _("Name"), _("Meetings"), _("Organisation"), _("Last met")])
         for m in r.contacts_met:
             out.put(["", "", m.name, m.meetings, m.organisation, m.last])
-    _entries(out, "Still open", r.still_open)
-    _entries(out, f"Planned for next {r.kind} ({r.next_label})", r.planned_next)
+    _entries(out, _("Still open"), r.still_open)
+    _entries(out, _("Planned for {next}").format(next=next_period_name(r)), r.planned_next)
     if r.overdue_contacts:
-        out.heading("Overdue contacts")
-        out.columns(["Last met", "", "Name", "Every (days)", "Organisation", "Days overdue"])
+        out.heading(_("Overdue contacts"))
+        out.columns([_("Last met"), "", _("Name"), _("Every (days)"), _("Organisation"), _("Days overdue")])
         for o in r.overdue_contacts:
-            out.put([o.last_contact or "never", "", o.name, o.cadence_days, o.organisation,
+            out.put([o.last_contact or _("never"), "", o.name, o.cadence_days, o.organisation,
                      o.overdue_days if o.overdue_days is not None else ""])
     if r.birthdays_next:
-        out.heading(f"Birthdays next {r.kind}")
-        out.columns(["Date", "", "Name", "Turns", "Organisation"])
+        out.heading(_("Birthdays {next}").format(next=next_period_name(r)))
+        out.columns([_("Date"), "", _("Name"), _("Turns"), _("Organisation")])
         for b in r.birthdays_next:
             out.put([b.date, "", b.name, b.turns or "", b.organisation])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _short_title(r: Report) -> str:
+    """``Week 2026-W48`` / ``2026年第48周``, ``November 2026``, ``Quarter 2026-Q4``."""
+    if r.kind == "week":
+        iso = r.start.isocalendar()
+        return week_title(iso.year, iso.week)
+    if r.kind == "quarter":
+        return quarter_title(r.start.year, (r.start.month - 1) // 3 + 1)
+    return period_name(r.kind, r.start)
+
+
+def sheet_title(text: str) -> str:
+    """A worksheet's name: at most 31 characters, none of ``[]:*?/\\`` (Excel refuses them)."""
+    return "".join("-" if ch in "[]:*?/\\" else ch for ch in text)[:31] or _("Report")
+
+
+def next_period_name(r: Report) -> str:
+    """``next week (2026-W50)`` / ``下周（2026年第50周）``, as the other formats say it."""
+    from journal.reports.render import next_name
+
+    return next_name(r)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from journal.errors import ValidationError
+from journal.i18n import _
 
 #: The keys this module reads from the settings file.
 CURRENCY_KEY = "default_currency"
@@ -52,8 +53,8 @@ def check_currency(value: object, where: str = "currency") -> str:
     """A three-letter ISO 4217 code, upper-cased (``hkd`` → ``HKD``)."""
     text = unicodedata.normalize("NFKC", value).strip().upper() if isinstance(value, str) else ""
     if not _CURRENCY_RE.match(text):
-        raise ValidationError(f"invalid {where} {str(value)[:20]!r}: expected a three-letter "
-                              "currency code such as CNY, HKD, USD")
+        raise ValidationError(_("invalid {where} {value!r}: expected a three-letter currency "
+                                "code such as CNY, HKD, USD").format(where=where, value=str(value)[:20]))
     return text
 
 
@@ -67,17 +68,17 @@ def parse_weekend(value: object, where: str = WEEKEND_KEY) -> frozenset[int]:
     elif isinstance(value, list):
         items = value
     else:
-        raise ValidationError(f"invalid {where}: expected a list of weekdays such as "
-                              '["sat", "sun"]')
+        raise ValidationError(_('invalid {where}: expected a list of weekdays such as ["sat", '
+                                '"sun"]').format(where=where))
     days = set()
     for item in items:
         key = unicodedata.normalize("NFKC", str(item)).strip().casefold()
         if isinstance(item, bool) or key not in _DAY_NAMES:
-            raise ValidationError(f"invalid {where}: {str(item)[:20]!r} is not a weekday (mon..sun, "
-                                  "周一..周日, or 1..7 with Monday = 1)")
+            raise ValidationError(_("invalid {where}: {item!r} is not a weekday (mon..sun, "
+                                    "周一..周日, or 1..7 with Monday = 1)").format(where=where, item=str(item)[:20]))
         days.add(_DAY_NAMES[key])
     if len(days) == 7:
-        raise ValidationError(f"invalid {where}: every day of the week cannot be a day off")
+        raise ValidationError(_("invalid {where}: every day of the week cannot be a day off").format(where=where))
     return frozenset(days)
 
 

@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from journal.errors import ValidationError
+from journal.i18n import _
 
 __all__ = ["format_amount", "format_expense", "format_expenses", "parse_expense",
            "parse_expenses", "sum_by_currency"]
@@ -68,7 +69,7 @@ def _currency(word: str | None) -> str | None:
 def parse_expense(text: str, default_currency: str) -> dict[str, Any]:
     """``{amount, currency, note}`` from one expense as typed; a one-line error otherwise."""
     if not isinstance(text, str):
-        raise ValidationError("invalid expense: expected text such as '120 CNY lunch'")
+        raise ValidationError(_("invalid expense: expected text such as '120 CNY lunch'"))
     clean = " ".join(unicodedata.normalize("NFKC", text).split())
     shown = repr(clean if len(clean) <= 40 else clean[:40] + "…")
     match = _EXPENSE_RE.match(clean)
@@ -77,24 +78,25 @@ def parse_expense(text: str, default_currency: str) -> dict[str, Any]:
     if match and match["pre"] and pre is None:
         match = None  # "bus 120" is not a currency before an amount
     if match is None:
-        raise ValidationError(f"invalid expense {shown}: expected an amount, an optional "
-                              "currency and a note, e.g. '120 CNY 午餐' or '¥35 taxi'")
+        raise ValidationError(_("invalid expense {shown}: expected an amount, an optional "
+                                "currency and a note, e.g. '120 CNY 午餐' or '¥35 taxi'").format(shown=shown))
     note = (match["note"] or "").strip()
     if match["post"] and post is None:  # "120 bus fare": the word belongs to the note
         note = f"{match['post']} {note}".strip()
     if pre and post and pre != post:
-        raise ValidationError(f"invalid expense {shown}: two currencies ({pre} and {post})")
+        raise ValidationError(_("invalid expense {shown}: two currencies ({pre} and {post})").format(shown=shown, pre=pre, post=post))
     try:
         amount = Decimal(match["amount"].replace(",", ""))
     except InvalidOperation:
-        raise ValidationError(f"invalid expense {shown}: cannot read the amount") from None
+        raise ValidationError(_("invalid expense {shown}: cannot read the amount").format(shown=shown)) from None
     if amount <= 0 or amount >= _MAX:
-        raise ValidationError(f"invalid expense {shown}: the amount must be above 0 and below "
-                              "a trillion")
+        raise ValidationError(_("invalid expense {shown}: the amount must be above 0 and "
+                                "below a trillion").format(shown=shown))
     if -amount.as_tuple().exponent > 4:  # type: ignore[operator]
-        raise ValidationError(f"invalid expense {shown}: at most four decimals")
+        raise ValidationError(_("invalid expense {shown}: at most four decimals").format(shown=shown))
     if len(note) > 200:
-        raise ValidationError(f"invalid expense {shown}: the note is longer than 200 characters")
+        raise ValidationError(_("invalid expense {shown}: the note is longer than 200 "
+                                "characters").format(shown=shown))
     return {"amount": int(amount) if amount == amount.to_integral_value() else float(amount),
             "currency": pre or post or default_currency, "note": note}
 

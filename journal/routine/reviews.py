@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 from journal.errors import ValidationError
+from journal.i18n import _
 from journal.models import check_review_id
 
 Kind = Literal["week", "month", "quarter"]
@@ -43,7 +44,7 @@ def review_id(kind: Kind, day: date) -> str:
         return f"{day.year:04d}-{day.month:02d}"
     if kind == "quarter":
         return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
-    raise ValidationError(f"unknown review kind {kind!r}: use week, month or quarter")
+    raise ValidationError(_("unknown review kind {kind!r}: use week, month or quarter").format(kind=kind))
 
 
 def review_period(period_id: str) -> tuple[Kind, date, date]:

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from journal.errors import NotFoundError, ValidationError
+from journal.i18n import _
 from journal.models import ENTRY_STATUSES, Entry, Review, check_review_id, utc_now
 from journal.recurrence.usecases import SeriesInTransaction
 
@@ -84,10 +85,10 @@ class RoutineUseCases:
         from journal.routine.status import check_not_future
 
         if status not in ENTRY_STATUSES:
-            raise ValidationError(f"invalid status {status!r}: use one of {', '.join(ENTRY_STATUSES)}")
+            raise ValidationError(_("invalid status {status!r}: use one of {join}").format(status=status, join=', '.join(ENTRY_STATUSES)))
         ids = list(dict.fromkeys(self.get_entry(ref).id for ref in refs))
         if not ids:
-            raise ValidationError("no entries given")
+            raise ValidationError(_("no entries given"))
         now = utc_now()
         changes: list[StatusChange] = []
         with self.store.transaction() as tx:
@@ -99,7 +100,7 @@ class RoutineUseCases:
                     continue
                 current = tx.get("entries", entry_id)
                 if current is None:
-                    raise NotFoundError(f"entry {entry_id} was deleted meanwhile")
+                    raise NotFoundError(_("entry {entry_id} was deleted meanwhile").format(entry_id=entry_id))
                 entries.append(Entry.from_doc(entry_id, current))
             check_not_future(entries, status, today, force)
             for entry in entries:
@@ -132,8 +133,8 @@ class RoutineUseCases:
 
         target = target or carry_target(source, today, weekend)
         if target <= source:
-            raise ValidationError(f"carry-over moves work forward: {target.isoformat()} is not "
-                                  f"after {source.isoformat()}")
+            raise ValidationError(_("carry-over moves work forward: {isoformat} is not after "
+                                    "{isoformat2}").format(isoformat=target.isoformat(), isoformat2=source.isoformat()))
         day = source.isoformat()
         ids = [i for i, d in self.view.field_between("entries", "date", day, day).items()
                if d["date"] == day and d["status"] == "planned"
@@ -156,7 +157,7 @@ class RoutineUseCases:
                 else:
                     current = tx.get("entries", entry_id)
                     if current is None:
-                        raise NotFoundError(f"entry {entry_id} was deleted meanwhile")
+                        raise NotFoundError(_("entry {entry_id} was deleted meanwhile").format(entry_id=entry_id))
                     entry = Entry.from_doc(entry_id, current)
                 if entry.date == day:
                     continue

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date, timedelta
 
+from journal.i18n import _
+
 
 def is_working_day(day: date, weekend: Collection[int]) -> bool:
     return day.weekday() not in weekend
@@ -18,7 +20,7 @@ def is_working_day(day: date, weekend: Collection[int]) -> bool:
 def next_working_day(day: date, weekend: Collection[int]) -> date:
     """The first working day after ``day`` (Friday → Monday with a Saturday/Sunday weekend)."""
     if len(set(weekend)) >= 7:
-        raise ValueError("every day of the week is a day off")
+        raise ValueError(_("every day of the week is a day off"))
     following = day + timedelta(days=1)
     while following.weekday() in weekend:
         following += timedelta(days=1)

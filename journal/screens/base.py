@@ -23,6 +23,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.timer import Timer
 
+from journal.i18n import N_, _
+from journal.screens.translated import TranslatedBindings
 from journal.widgets.inline_editor import InlineEditor
 from journal.widgets.picker import Pick
 
@@ -48,13 +50,13 @@ class EntryDefaults:
 DETAIL_DELAY_S = 0.08
 
 
-class JournalScreen(Screen[None]):
+class JournalScreen(TranslatedBindings, Screen[None]):
     """A main screen (one per mode)."""
 
     MODE: ClassVar[str] = ""
     BINDINGS: ClassVar[list[BindingType]] = [
         # shown only where the selected entry or document carries a conflict (check_action)
-        Binding("r", "resolve", "Resolve", tooltip="Choose the values of a merge conflict"),
+        Binding("r", "resolve", N_("Resolve"), tooltip=N_("Choose the values of a merge conflict")),
     ]
 
     def __init__(self) -> None:
@@ -191,8 +193,8 @@ class JournalScreen(Screen[None]):
             if discard:
                 event.editor.close()
 
-        self.app.push_screen(ConfirmScreen("Discard what you typed?", yes="Discard",
-                                           no="Keep editing"), answered)
+        self.app.push_screen(ConfirmScreen(_("Discard what you typed?"), yes=_("Discard"),
+                                           no=_("Keep editing")), answered)
 
     def on_descendant_focus(self) -> None:
         """What ``r`` acts on may follow the focus (a document or an entry of its cross-index)."""
@@ -200,5 +202,5 @@ class JournalScreen(Screen[None]):
 
     def conflict_commands(self) -> Iterable[SystemCommand]:
         if self.conflict_target() is not None:
-            yield SystemCommand("Resolve merge conflict…", "Choose the values the selected item "
-                                "keeps (r)", self.action_resolve)
+            yield SystemCommand(_("Resolve merge conflict…"), _("Choose the values the selected item "
+                                "keeps (r)"), self.action_resolve)

@@ -19,12 +19,10 @@ from textual.content import Content
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Static
 
+from journal.i18n import N_, _, ngettext
+from journal.i18n.formats import month_label, weekday_name
 from journal.screens.base import EntryDefaults, JournalScreen
 from journal.widgets.navbar import NavBar
-
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
 
 
 def month_weeks(year: int, month: int) -> list[list[date | None]]:
@@ -44,7 +42,7 @@ def cell_text(day: date | None, month: int, counts: tuple[int, int] | None, toda
     if day is None:  # beyond the calendar's ends
         return Content("\n")
     style = "bold $accent" if day == today else "$text" if day.month == month else "$text-disabled"
-    number = Content.styled(f"{day.day:>2}" + (" today" if day == today else ""), style)
+    number = Content.styled(f"{day.day:>2}" + (" " + _("today") if day == today else ""), style)
     if not counts or day.month != month:
         return Content.assemble(number, "\n")
     total, planned = counts
@@ -60,16 +58,16 @@ class CalendarScreen(JournalScreen):
     MODE = "calendar"
     AUTO_FOCUS = "#calendar-grid"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left_square_bracket,pageup", "month(-1)", "Prev month", key_display="[",
+        Binding("left_square_bracket,pageup", "month(-1)", N_("Prev month"), key_display="[",
                 priority=True),
-        Binding("right_square_bracket,pagedown", "month(1)", "Next month", key_display="]",
+        Binding("right_square_bracket,pagedown", "month(1)", N_("Next month"), key_display="]",
                 priority=True),
-        Binding("left", "move(-1)", "Day", key_display="←↑↓→", priority=True),
-        Binding("right", "move(1)", "Next day", show=False, priority=True),
-        Binding("up", "move(-7)", "Week before", show=False, priority=True),
-        Binding("down", "move(7)", "Week after", show=False, priority=True),
-        Binding("t", "today", "Today"),
-        Binding("enter", "open_day", "Open day", priority=True),
+        Binding("left", "move(-1)", N_("Day"), key_display="←↑↓→", priority=True),
+        Binding("right", "move(1)", N_("Next day"), show=False, priority=True),
+        Binding("up", "move(-7)", N_("Week before"), show=False, priority=True),
+        Binding("down", "move(7)", N_("Week after"), show=False, priority=True),
+        Binding("t", "today", N_("Today")),
+        Binding("enter", "open_day", N_("Open day"), priority=True),
     ]
 
     def __init__(self) -> None:
@@ -81,7 +79,7 @@ class CalendarScreen(JournalScreen):
         yield Static(id="calendar-title")
         yield DataTable(id="calendar-grid", cursor_type="cell", zebra_stripes=False,
                         show_row_labels=False)
-        yield Static(Content.styled("✓ done or recorded   □ planned   enter: open the day",
+        yield Static(Content.styled(_("✓ done or recorded   □ planned   enter: open the day"),
                                     "$text-muted"), id="calendar-legend")
         yield Footer(compact=True)
 
@@ -98,15 +96,16 @@ class CalendarScreen(JournalScreen):
         grid = self.grid
         grid.clear(columns=True)
         width = max(5, (self.size.width - 4) // 7 - 2)  # each cell has a column of padding each side
-        for name in WEEKDAYS:
-            grid.add_column(name, width=width)
+        monday = date(2024, 1, 1)  # a Monday: the column heads, Mon..Sun / 周一..周日
+        for offset in range(7):
+            grid.add_column(weekday_name(monday + timedelta(days=offset), short=True), width=width)
         for week in weeks:
             grid.add_row(*(cell_text(d, self.day.month, counts.get(d.isoformat()) if d else None,
                                      today) for d in week), height=2)
         in_month = sum(t for d, (t, _) in counts.items() if d[:7] == self.day.isoformat()[:7])
         self.query_one("#calendar-title", Static).update(Content.assemble(
-            (f"{MONTHS[self.day.month - 1]} {self.day.year}", "bold"),
-            (f"  ·  {in_month} entr{'y' if in_month == 1 else 'ies'}", "$text-muted")))
+            (month_label(self.day.year, self.day.month), "bold"),
+            (ngettext("  ·  {n} entry", "  ·  {n} entries", in_month).format(n=in_month), "$text-muted")))
         row = next(i for i, week in enumerate(weeks) if self.day in week)
         grid.move_cursor(row=row, column=self.day.weekday(), animate=False)
         self._weeks = weeks
@@ -178,8 +177,8 @@ class CalendarScreen(JournalScreen):
         return EntryDefaults(self.day)
 
     def commands(self) -> Iterable[SystemCommand]:
-        yield SystemCommand("Previous month", "Show the month before ([)", lambda: self.action_month(-1))
-        yield SystemCommand("Next month", "Show the month after (])", lambda: self.action_month(1))
-        yield SystemCommand("This month", "Back to today (t)", self.action_today)
+        yield SystemCommand(_("Previous month"), _("Show the month before ([)"), lambda: self.action_month(-1))
+        yield SystemCommand(_("Next month"), _("Show the month after (])"), lambda: self.action_month(1))
+        yield SystemCommand(_("This month"), _("Back to today (t)"), self.action_today)
 
 

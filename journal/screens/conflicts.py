@@ -23,8 +23,10 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from journal.errors import JournalError
+from journal.i18n import N_, _
 from journal.models import KIND_TABLE
 from journal.names.resolve import label
+from journal.screens.translated import TranslatedBindings
 from journal.text import clean_line
 from journal.widgets.render import local_time, value_lines
 
@@ -33,8 +35,8 @@ if TYPE_CHECKING:
     from journal.service import Conflict
 
 _KIND_OF_TABLE = {table: kind for kind, table in KIND_TABLE.items()}
-_WHAT = {"entries": "entry", "contacts": "contact", "projects": "project",
-         "organisations": "organisation", "days": "day note", "reviews": "review"}
+_WHAT = {"entries": N_("entry"), "contacts": N_("contact"), "projects": N_("project"),
+         "organisations": N_("organisation"), "days": N_("day note"), "reviews": N_("review")}
 
 
 def field_title(name: str) -> str:
@@ -48,9 +50,11 @@ def describe_doc(tables: Mapping[str, Any], table: str, doc_id: str) -> str:
     if table == "entries":
         parts = [doc.get("date", ""), doc.get("time") or "", doc.get("event", "")]
         return "entry " + " ".join(p for p in parts if p)
-    if table in ("days", "reviews"):
-        return f"{_WHAT[table]} {doc_id}"
-    return f"{_WHAT.get(table, table)} {label(tables, _KIND_OF_TABLE[table], doc_id)}"
+    if table == "days":
+        return _("day note {doc_id}").format(doc_id=doc_id)
+    if table == "reviews":
+        return _("review {doc_id}").format(doc_id=doc_id)
+    return f"{_(_WHAT.get(table, table))} {label(tables, _KIND_OF_TABLE[table], doc_id)}"
 
 
 def _option(tables: Mapping[str, Any], item: Conflict, take: str, value: Any,
@@ -62,12 +66,12 @@ def _option(tables: Mapping[str, Any], item: Conflict, take: str, value: Any,
     return Option(prompt, id=f"{item.field}\x1f{take}")
 
 
-class ResolveScreen(ModalScreen[bool]):
+class ResolveScreen(TranslatedBindings, ModalScreen[bool]):
     """Every recorded conflict of one document; enter keeps the highlighted value of a field.
 
     Dismisses with True when the document has no conflicts left."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", N_("Close"))]
 
     def __init__(self, table: str, doc_id: str) -> None:
         super().__init__(classes="dialog-screen")
@@ -93,14 +97,14 @@ class ResolveScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         tables = self.japp.journal.tables
         with Vertical(classes="dialog conflicts"):
-            yield Label(Content.assemble(("⚠ Merge conflict: ", "bold $warning"),
+            yield Label(Content.assemble((_("⚠ Merge conflict: "), "bold $warning"),
                                          (clean_line(describe_doc(tables, self.table,
                                                                   self.doc_id)), "bold")))
             yield Static(Content(
-                "Two machines changed this differently. The later edit is in place; the other "
-                "value was kept here. Pick the one to keep:"), classes="hint")
+                _("Two machines changed this differently. The later edit is in place; the other "
+                "value was kept here. Pick the one to keep:")), classes="hint")
             yield OptionList(id="conflict-options")
-            yield Static(Content("enter: keep the highlighted value · escape: decide later"),
+            yield Static(Content(_("enter: keep the highlighted value · escape: decide later")),
                          classes="hint")
 
     def on_mount(self) -> None:
@@ -115,10 +119,10 @@ class ResolveScreen(ModalScreen[bool]):
             if options:
                 options.append(None)
             options.append(_option(tables, item, "current", item.current,
-                                   "keep the current value (the later edit)"))
+                                   _("keep the current value (the later edit)")))
             for number, record in enumerate(item.records, 1):
                 stamp = local_time(record.get("updated_at"))
-                heading = "take the other machine's value" + (f" (edited {stamp})" if stamp
+                heading = _("take the other machine's value") + (_(" (edited {stamp})").format(stamp=stamp) if stamp
                                                               else "")
                 options.append(_option(tables, item, str(number), record.get("value"), heading))
         widget = self.query_one(OptionList)
@@ -137,7 +141,7 @@ class ResolveScreen(ModalScreen[bool]):
         except JournalError as exc:
             self.notify(str(exc), severity="error", markup=False, timeout=8)
             return
-        kept = "kept the current value" if take == "current" else "took the other value"
+        kept = _("kept the current value") if take == "current" else _("took the other value")
         self.notify(f"{field_title(field)}: {kept}.", markup=False)
         self.japp.refresh_visible()
         if not self._fill():
@@ -147,10 +151,10 @@ class ResolveScreen(ModalScreen[bool]):
         self.dismiss(not self.items())
 
 
-class ConflictsScreen(ModalScreen[tuple[str, str] | None]):
+class ConflictsScreen(TranslatedBindings, ModalScreen[tuple[str, str] | None]):
     """Every document with recorded conflicts (from the command palette); enter opens one."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", N_("Close"))]
 
     @property
     def japp(self) -> JournalHost:
@@ -167,10 +171,10 @@ class ConflictsScreen(ModalScreen[tuple[str, str] | None]):
                           id=f"{table}\x1f{doc_id}")
                    for (table, doc_id), names in fields.items()]
         with Vertical(classes="dialog conflicts"):
-            yield Label(Content.styled(f"Merge conflicts ({len(options)})", "bold $accent"))
+            yield Label(Content.styled(_("Merge conflicts ({n_options})").format(n_options=len(options)), "bold $accent"))
             yield OptionList(*options, id="conflict-docs")
-            yield Static(Content("enter: choose the values · escape: close" if options else
-                                 "No recorded conflicts. escape: close"), classes="hint")
+            yield Static(Content(_("enter: choose the values · escape: close") if options else
+                                 _("No recorded conflicts. escape: close")), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

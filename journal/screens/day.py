@@ -28,6 +28,7 @@ from textual.widgets import Footer, Static
 
 from journal.dates import format_date_human, parse_date
 from journal.errors import JournalError
+from journal.i18n import N_, _, ngettext
 from journal.models import effective_origin
 from journal.routine.usecases import LEFTOVER_DAYS
 from journal.screens.base import EntryDefaults, JournalScreen
@@ -37,7 +38,7 @@ from journal.widgets.entry_detail import EntryDetail
 from journal.widgets.entry_list import EntryList
 from journal.widgets.inline_editor import InlineEditor
 from journal.widgets.navbar import NavBar
-from journal.widgets.render import plain
+from journal.widgets.render import plain, sentence
 
 _PRIORITY_RANK = {"high": 0, "": 1, "normal": 1, "low": 2}
 
@@ -60,25 +61,25 @@ class DayScreen(JournalScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         # priority: the table would otherwise take left/right to scroll sideways.
         # one footer item for both (80 columns are full): ? lists them apart
-        Binding("left,left_square_bracket", "day(-1)", "Day", key_display="←→",
-                tooltip="Previous day", priority=True),
-        Binding("right,right_square_bracket", "day(1)", "Next", show=False, key_display="→",
-                tooltip="Next day", priority=True),
-        Binding("x,space", "tick", "Tick", key_display="x",
-                tooltip="Tick the selected entry off (planned ↔ done)"),
-        Binding("greater_than_sign", "carry", "Carry", key_display=">",
-                tooltip="Carry the day's unfinished plans to the next working day"),
-        Binding("N", "note", "Note", key_display="N", tooltip="Write the day's note (小结)"),
-        Binding("t", "today", "Today", show=False),
-        Binding("g", "goto", "Go to", show=False,
-                tooltip="Go to a date (ISO, yesterday, last friday…)"),
-        Binding("e", "edit", "Edit", tooltip="Edit the selected entry (or enter)"),
-        Binding("O", "order", "Order", show=False, key_display="O",
-                tooltip="Order the day by priority or by time"),
-        Binding("F", "follow_up", "Follow up", show=False, key_display="F",
-                tooltip="Plan a follow-up of the selected entry"),
+        Binding("left,left_square_bracket", "day(-1)", N_("Day"), key_display="←→",
+                tooltip=N_("Previous day"), priority=True),
+        Binding("right,right_square_bracket", "day(1)", N_("Next"), show=False, key_display="→",
+                tooltip=N_("Next day"), priority=True),
+        Binding("x,space", "tick", N_("Tick"), key_display="x",
+                tooltip=N_("Tick the selected entry off (planned ↔ done)")),
+        Binding("greater_than_sign", "carry", N_("Carry"), key_display=">",
+                tooltip=N_("Carry the day's unfinished plans to the next working day")),
+        Binding("N", "note", N_("Note"), key_display="N", tooltip=N_("Write the day's note (小结)")),
+        Binding("t", "today", N_("Today"), show=False),
+        Binding("g", "goto", N_("Go to"), show=False,
+                tooltip=N_("Go to a date (ISO, yesterday, last friday…)")),
+        Binding("e", "edit", N_("Edit"), tooltip=N_("Edit the selected entry (or enter)")),
+        Binding("O", "order", N_("Order"), show=False, key_display="O",
+                tooltip=N_("Order the day by priority or by time")),
+        Binding("F", "follow_up", N_("Follow up"), show=False, key_display="F",
+                tooltip=N_("Plan a follow-up of the selected entry")),
         # not in the footer (80 columns are full; ? and ctrl+p list it): deleting is rare
-        Binding("d", "delete", "Delete", show=False, tooltip="Delete the selected entry"),
+        Binding("d", "delete", N_("Delete"), show=False, tooltip=N_("Delete the selected entry")),
     ]
 
     def __init__(self) -> None:
@@ -99,7 +100,7 @@ class DayScreen(JournalScreen):
         with Container(id="day-body"):
             with Container(id="day-list"):
                 yield EntryList(self.session.entry_tables, id="day-table")
-                yield Static(Content.styled("No entries on this day. Press n to write one.",
+                yield Static(Content.styled(_("No entries on this day. Press n to write one."),
                                             "$text-muted"), id="day-empty")
                 yield AgendaPane(id="day-agenda")
             yield EntryDetail(self.session.entry_tables, lambda: self.japp.generation,
@@ -131,8 +132,8 @@ class DayScreen(JournalScreen):
             note_widget.update(Content.assemble(mark, ("小结 ", "bold"),
                                                 plain(note.replace("\n", " · "))))
         else:
-            note_widget.update(Content.styled("No 小结 for this day yet: N writes it (lessons, "
-                                              "problems, what is open).", "$text-muted"))
+            note_widget.update(Content.styled(_("No 小结 for this day yet: N writes it (lessons, "
+                                              "problems, what is open)."), "$text-muted"))
         note_widget.display = not self.note_editor.is_open and (bool(note) or self.day <= today)
         self.table.day = day
         rows = ids + self.leftovers
@@ -157,16 +158,18 @@ class DayScreen(JournalScreen):
 
     def _header(self, ids: list[str], docs: dict[str, dict[str, Any]]) -> None:
         today = self.japp.today
-        relative = {0: "today", -1: "yesterday", 1: "tomorrow"}.get((self.day - today).days, "")
-        count = f"{len(ids)} entr{'y' if len(ids) == 1 else 'ies'}" if ids else "no entries"
+        relative = {0: _("today"), -1: _("yesterday"), 1: _("tomorrow")}.get(
+            (self.day - today).days, "")
+        count = (ngettext("{n} entry", "{n} entries", len(ids)).format(n=len(ids)) if ids
+                 else _("no entries"))
         plan = [i for i in ids if effective_origin(docs[i]) == "planned"]
         if plan:
             done = sum(1 for i in plan if docs[i].get("status") == "done")
-            count += f"  ·  plan {done}/{len(plan)} done"
+            count += _("  ·  plan {done}/{n_plan} done").format(done=done, n_plan=len(plan))
         if self.leftovers:
-            count += f"  ·  {len(self.leftovers)} left over"
+            count += _("  ·  {n_leftovers} left over").format(n_leftovers=len(self.leftovers))
         if self.order == "priority":
-            count += "  ·  by priority"
+            count += _("  ·  by priority")
         self.query_one("#day-header", Static).update(Content.assemble(
             (format_date_human(self.day), "bold"), (f"  {relative}" if relative else "", "$accent"),
             (f"  ·  {count}", "$text-muted")))
@@ -240,8 +243,8 @@ class DayScreen(JournalScreen):
         try:
             day = self.day + timedelta(days=delta)
         except OverflowError:
-            edge = "ends on 9999-12-31" if delta > 0 else "starts on 0001-01-01"
-            self.notify(f"The calendar {edge}.", severity="warning", markup=False)
+            edge = _("ends on 9999-12-31") if delta > 0 else _("starts on 0001-01-01")
+            self.notify(_("The calendar {edge}.").format(edge=edge), severity="warning", markup=False)
             return
         self.show_day(day)
 
@@ -261,8 +264,8 @@ class DayScreen(JournalScreen):
                 self.show_day(parse_date(text, today=self.japp.today))
 
         self.app.push_screen(PromptScreen(
-            "Go to date", placeholder="2026-11-23, yesterday, last friday, 上周五…", check=check,
-            hint="ISO date or words: yesterday, last friday, 3 days ago, 昨天"), chosen)
+            _("Go to date"), placeholder=_("2026-11-23, yesterday, last friday, 上周五…"), check=check,
+            hint=_("ISO date or words: yesterday, last friday, 3 days ago, 昨天")), chosen)
 
     def action_edit(self) -> None:
         if self.table.selected_id:
@@ -297,11 +300,11 @@ class DayScreen(JournalScreen):
                 moved, target = result.moved, result.target
             if moved:
                 count = len(moved)
-                self.notify(f"Carried {count} entr{'y' if count == 1 else 'ies'} to "
-                            f"{format_date_human(target)}.", markup=False)
+                self.notify(ngettext("Carried {count} entry to {day}.",
+                                     "Carried {count} entries to {day}.", count).format(
+                    count=count, day=format_date_human(target)), markup=False)
             else:
-                self.notify(f"Nothing to carry: no plans left open on "
-                            f"{format_date_human(self.day)}.", markup=False)
+                self.notify(_("Nothing to carry: no plans left open on {format_date_human}.").format(format_date_human=format_date_human(self.day)), markup=False)
             self.refresh_after_change()
 
     def action_note(self) -> None:
@@ -314,7 +317,7 @@ class DayScreen(JournalScreen):
         with self.japp.guard():
             self.journal.set_day_note(self.day.isoformat(), event.text,
                                       base=event.editor.start_text)
-            self.notify("Note saved." if event.text.strip() else "Note deleted.", markup=False)
+            self.notify(_("Note saved.") if event.text.strip() else _("Note deleted."), markup=False)
             event.editor.close()
 
     @on(InlineEditor.Closed, "#note-editor")
@@ -335,25 +338,25 @@ class DayScreen(JournalScreen):
         return super().can_act(action, parameters)
 
     def commands(self) -> Iterable[SystemCommand]:
-        yield SystemCommand("Previous day", "Show the day before (← or [)",
+        yield SystemCommand(_("Previous day"), _("Show the day before (← or [)"),
                             lambda: self.action_day(-1))
-        yield SystemCommand("Next day", "Show the day after (→ or ])", lambda: self.action_day(1))
-        yield SystemCommand("Today", "Back to today (t)", self.action_today)
-        yield SystemCommand("Go to date…", "Jump to a date: ISO, yesterday, last friday (g)",
+        yield SystemCommand(_("Next day"), _("Show the day after (→ or ])"), lambda: self.action_day(1))
+        yield SystemCommand(_("Today"), _("Back to today (t)"), self.action_today)
+        yield SystemCommand(_("Go to date…"), _("Jump to a date: ISO, yesterday, last friday (g)"),
                             self.action_goto)
-        yield SystemCommand("Write the day's note (小结)", "Lessons, problems, what is still "
-                            "open (N)", self.action_note)
-        yield SystemCommand("Carry over", "Move the day's unfinished plans to the next working "
-                            "day (>)", self.action_carry)
-        yield SystemCommand("Order by priority / time", "Toggle how the day is ordered (O)",
+        yield SystemCommand(_("Write the day's note (小结)"), _("Lessons, problems, what is still "
+                            "open (N)"), self.action_note)
+        yield SystemCommand(_("Carry over"), _("Move the day's unfinished plans to the next working "
+                            "day (>)"), self.action_carry)
+        yield SystemCommand(_("Order by priority / time"), _("Toggle how the day is ordered (O)"),
                             self.action_order)
         if self.table.selected_id:
-            yield SystemCommand("Tick off", "Planned ↔ done for the selected entry (x)",
+            yield SystemCommand(_("Tick off"), _("Planned ↔ done for the selected entry (x)"),
                                 self.action_tick)
-            yield SystemCommand("Edit entry", "Edit the selected entry (e)", self.action_edit)
-            yield SystemCommand("Follow up…", "Plan a follow-up of the selected entry (F)",
+            yield SystemCommand(_("Edit entry"), _("Edit the selected entry (e)"), self.action_edit)
+            yield SystemCommand(_("Follow up…"), _("Plan a follow-up of the selected entry (F)"),
                                 self.action_follow_up)
-            yield SystemCommand("Delete entry", "Delete the selected entry (d)",
+            yield SystemCommand(_("Delete entry"), _("Delete the selected entry (d)"),
                                 self.action_delete)
         yield from self.conflict_commands()
 
@@ -361,5 +364,6 @@ class DayScreen(JournalScreen):
 def confirm_future_tick(event: str, day: str) -> ConfirmScreen:
     """The question asked before marking an entry dated after today done."""
     return ConfirmScreen(Content.assemble(
-        "Mark ", plain(f"“{event}”", "bold"), f" done? It is planned for "
-        f"{format_date_human(date.fromisoformat(day))}, after today."), yes="Mark done", no="Cancel")
+        sentence(_("Mark {event} done? It is planned for {day}, after today."),
+                 event=plain(f"“{event}”", "bold"), day=format_date_human(date.fromisoformat(day)))),
+        yes=_("Mark done"), no=_("Cancel"))

@@ -17,18 +17,20 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, Static
 
 import journal
+from journal.i18n import N_, _
+from journal.screens.translated import TranslatedBindings
 from journal.widgets.render import plain
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(TranslatedBindings, ModalScreen[bool]):
     """Ask before something that cannot be undone from the app (deleting, discarding edits)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding("y", "answer(True)", N_("Yes")),
+        Binding("n,escape", "answer(False)", N_("No")),
     ]
 
-    def __init__(self, question: Content | str, *, yes: str = "Yes", no: str = "Cancel") -> None:
+    def __init__(self, question: Content | str, *, yes: str = _("Yes"), no: str = _("Cancel")) -> None:
         super().__init__(classes="dialog-screen")
         self.question = question if isinstance(question, Content) else plain(question)
         self.yes, self.no = yes, no
@@ -51,11 +53,11 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(yes)
 
 
-class PromptScreen(ModalScreen[str | None]):
+class PromptScreen(TranslatedBindings, ModalScreen[str | None]):
     """Ask for one line (a date to go to, a file name); ``check`` returns an error or None and
     runs on every keystroke so the problem shows before enter."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, title: str, *, value: str = "", placeholder: str = "",
                  check: Callable[[str], str | None] | None = None, hint: str = "") -> None:
@@ -95,32 +97,33 @@ class PromptScreen(ModalScreen[str | None]):
 
 #: One paragraph per line: the dialog wraps them to its width (hard breaks made ragged lines).
 _TIPS = (
-    "Lists: ↑ ↓ page-up page-down home end to move, enter to open; the mouse works too.",
-    "Dates: 2026-11-23, yesterday, last friday, 昨天, 上周五, 3 days ago. Times: 09:30, 9am, "
-    "下午2点.",
-    'Search: words, "exact phrase", -excluded, contact:张伟, org:工商, project:贷款, tag:loan, '
-    'status:planned, on:"last week", from:2026-11 to:上个月.',
-    "Pickers: type any part of a name; enter picks; backspace in the empty box removes the last "
-    'pick; write "Name (Organisation)" to create a namesake at another firm.',
-    "Sync (s) commits, pulls, merges and pushes the file with git; ⚠ marks what kept another "
-    "machine's value in a merge: r chooses. Settings (sync on open / on quit) are in ctrl+p.",
-    "The data file is reloaded when it changes on disk; nothing you save overwrites it.",
+    N_("Lists: ↑ ↓ page-up page-down home end to move, enter to open; the mouse works too."),
+    N_("Dates: 2026-11-23, yesterday, last friday, 昨天, 上周五, 3 days ago. Times: 09:30, 9am, "
+    "下午2点."),
+    N_('Search: words, "exact phrase", -excluded, contact:张伟, org:工商, project:贷款, tag:loan, '
+    'status:planned, on:"last week", from:2026-11 to:上个月.'),
+    N_("Pickers: type any part of a name; enter picks; backspace in the empty box removes the last "
+    'pick; write "Name (Organisation)" to create a namesake at another firm.'),
+    N_("Sync (s) commits, pulls, merges and pushes the file with git; ⚠ marks what kept another "
+    "machine's value in a merge: r chooses. Settings (sync on open / on quit) are in ctrl+p."),
+    N_("The data file is reloaded when it changes on disk; nothing you save overwrites it."),
 )
 
 
 def _own_bindings(node: object) -> set[tuple[str, str, str]]:
     """(action, description, tooltip) of the bindings this program's own classes declare — not
     Textual's generic ones (ctrl+q also quits, but q is the key the footer teaches)."""
-    return {(b.action, b.description, b.tooltip) for cls in type(node).__mro__
+    return {(b.action, _(b.description), _(b.tooltip) if b.tooltip else b.tooltip)
+            for cls in type(node).__mro__
             if cls.__module__.startswith("journal.")
             for b in cls.__dict__.get("BINDINGS", ()) if isinstance(b, Binding)}
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(TranslatedBindings, ModalScreen[None]):
     """The keys that work where the user pressed ``?``, plus tips on dates and search."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,q", "dismiss(None)", "Close")]
+        Binding("escape,question_mark,q", "dismiss(None)", N_("Close"))]
 
     def __init__(self, bindings: Mapping[str, ActiveBinding]) -> None:
         super().__init__(classes="dialog-screen")
@@ -146,25 +149,25 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog help"):
-            yield Label(Content.styled("Keys here", "bold $accent"))
+            yield Label(Content.styled(_("Keys here"), "bold $accent"))
             with VerticalScroll():
                 rows = self._rows(self.bindings)
                 width = max((len(keys) for keys, _ in rows), default=4)
                 lines = [Content.assemble((keys.ljust(width + 2), "bold $accent"), description)
                          for keys, description in rows]
                 yield Static(Content("\n").join(lines))
-                yield Label(Content.styled("\nTips", "bold $accent"))
-                yield Static(Content("\n").join(Content(tip) for tip in _TIPS))
-            yield Static(Content(f"journal {journal.__version__} · ctrl+p: every command · "
-                                 "escape: close"), classes="hint", id="help-hint")
+                yield Label(Content.styled(_("\nTips"), "bold $accent"))
+                yield Static(Content("\n").join(Content(_(tip)) for tip in _TIPS))
+            yield Static(Content(_("journal {version__} · ctrl+p: every command · escape: "
+                                   "close").format(version__=journal.__version__)), classes="hint", id="help-hint")
 
 
-class FileProblemScreen(ModalScreen[None]):
+class FileProblemScreen(TranslatedBindings, ModalScreen[None]):
     """The journal file became unreadable while the app was open (a ``git pull`` without the merge
     driver left conflict markers in it, a hand edit broke the JSON): say what happened, that
     nothing was written, and how to repair it. What was on screen stays as it was."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter,q", "dismiss(None)", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter,q", "dismiss(None)", N_("Close"))]
 
     def __init__(self, problem: str) -> None:
         super().__init__(classes="dialog-screen")
@@ -172,10 +175,10 @@ class FileProblemScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog file-problem"):
-            yield Label(Content.styled("The journal file cannot be read", "bold $error"))
+            yield Label(Content.styled(_("The journal file cannot be read"), "bold $error"))
             with VerticalScroll():
                 yield Static(plain(self.problem), classes="dialog-text", id="problem-text")
-                yield Static(Content(FILE_PROBLEM_ADVICE), classes="dialog-text")
+                yield Static(Content(_(FILE_PROBLEM_ADVICE)), classes="dialog-text")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Content("OK (esc)"), id="ok")
 
@@ -189,10 +192,10 @@ class FileProblemScreen(ModalScreen[None]):
 
 #: What the app says under the reason whenever the file cannot be read while it is open.
 FILE_PROBLEM_ADVICE = (
-    "Nothing was written: you see the journal as it was last read, and nothing is saved until "
+    N_("Nothing was written: you see the journal as it was last read, and nothing is saved until "
     "the file is sound again.\n"
     "Every problem: `journal doctor` in a terminal. Repair: fix the place named above; after a git "
     "pull or merge, `git merge --abort` (or `journal sync --setup`, then `git checkout --merge` on "
     "the file); or put a backup back (`journal backups`, `journal restore`). The app picks up the "
-    "repaired file by itself."
+    "repaired file by itself.")
 )

@@ -28,6 +28,8 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 
 from journal.errors import DuplicateNameError
+from journal.i18n import N_, _
+from journal.i18n.terms import kind_name
 from journal.models import KIND_LINK_FIELD, KIND_TABLE
 from journal.names.catalog import KIND_TITLES
 from journal.names.resolve import label
@@ -40,7 +42,7 @@ from journal.widgets.entry_list import EntryList
 from journal.widgets.name_list import NameList
 from journal.widgets.navbar import NavBar
 from journal.widgets.picker import Pick
-from journal.widgets.render import plain
+from journal.widgets.render import plain, sentence
 
 
 class DocumentsScreen(JournalScreen):
@@ -51,17 +53,17 @@ class DocumentsScreen(JournalScreen):
     #: would take a key typed while the screen is being built (c then p typed "p" in the filter).
     AUTO_FOCUS = "#docs-list"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add", "Add", tooltip="Add a new one by name"),
-        Binding("e", "edit", "Edit", tooltip="Edit the fields"),
-        Binding("d", "delete", "Delete", tooltip="Delete it (entries stay)"),
-        Binding("f", "focus_filter", "Filter", tooltip="Filter the list by name"),
-        Binding("m", "merge", "Merge", tooltip="Merge another one (the same client recorded "
-                "twice) into this one"),
-        Binding("u", "sort_due", "Due first", tooltip="Sort by when each is due for a visit "
-                "(again: by name)"),
-        Binding("escape", "back", "Back", show=False, tooltip="Back to the list"),
+        Binding("a", "add", N_("Add"), tooltip=N_("Add a new one by name")),
+        Binding("e", "edit", N_("Edit"), tooltip=N_("Edit the fields")),
+        Binding("d", "delete", N_("Delete"), tooltip=N_("Delete it (entries stay)")),
+        Binding("f", "focus_filter", N_("Filter"), tooltip=N_("Filter the list by name")),
+        Binding("m", "merge", N_("Merge"), tooltip=N_("Merge another one (the same client recorded "
+                "twice) into this one")),
+        Binding("u", "sort_due", N_("Due first"), tooltip=N_("Sort by when each is due for a visit "
+                "(again: by name)")),
+        Binding("escape", "back", N_("Back"), show=False, tooltip=N_("Back to the list")),
         # from the filter box only (check_action): down into the list, as on the search screen
-        Binding("down", "focus_list", "List", show=False, tooltip="Into the list"),
+        Binding("down", "focus_list", N_("List"), show=False, tooltip=N_("Into the list")),
     ]
 
     def __init__(self) -> None:
@@ -80,22 +82,22 @@ class DocumentsScreen(JournalScreen):
                 # select_on_focus off: a name typed from the list puts its first character in
                 # the box and focuses it; selecting on focus would let the next key replace it
                 # (f selects the old filter itself, so typing after f still starts afresh)
-                yield Input(placeholder=f"Filter {KIND_TITLES[self.KIND].lower()}…",
+                yield Input(placeholder=_("Filter {lower}…").format(lower=_(KIND_TITLES[self.KIND]).lower()),
                             id="docs-filter", compact=True, select_on_focus=False)
                 yield NameList(id="docs-list")
                 yield Static(id="docs-count", classes="hint")
             with Vertical(id="docs-right"):
                 yield Static(id="doc-facts")
                 with TabbedContent(id="doc-tabs"):
-                    with TabPane("Entries", id="tab-entries"):
+                    with TabPane(_("Entries"), id="tab-entries"):
                         yield EntryList(lambda: self.journal.tables, show_date=True,
                                         summary_from=64, id="doc-entries")
-                        yield Static(Content.styled("No entries linked yet.", "$text-muted"),
+                        yield Static(Content.styled(_("No entries linked yet."), "$text-muted"),
                                      id="doc-empty")
                         # shown in a tall terminal only (app.tcss): room to read an entry
                         yield EntryDetail(lambda: self.journal.tables,
                                           lambda: self.japp.generation, id="doc-detail")
-                    with TabPane("Details", id="tab-details"):
+                    with TabPane(_("Details"), id="tab-details"):
                         yield DocForm(self.KIND, lambda: self.session.name_items("organisation"),
                                       id="doc-form")
         yield Footer(compact=True)
@@ -204,10 +206,11 @@ class DocumentsScreen(JournalScreen):
             matches.sort(key=lambda item: standings[item.id].sort_key()
                          if item.id in standings else (3, 0, "", ""))
         self.names.set_items(matches, select=keep, notes=notes)
-        shown = f"{len(matches)} of {len(everything)}" if query.strip() else f"{len(everything)}"
-        order = ", most overdue first" if self.due_first and notes is not None else ""
+        shown = _("{n_matches} of {n_everything}").format(n_matches=len(matches), n_everything=len(everything)) if query.strip() else f"{len(everything)}"
+        order = _(", most overdue first") if self.due_first and notes is not None else ""
         self.query_one("#docs-count", Static).update(
-            Content(f"{shown} {KIND_TITLES[self.KIND].lower()}{order}"))
+            Content(_("{count} {title}{order}").format(
+                count=shown, title=_(KIND_TITLES[self.KIND]).lower(), order=order)))
         if immediate:
             self._show(self.names.selected_key)
         else:
@@ -222,12 +225,12 @@ class DocumentsScreen(JournalScreen):
         for doc_id, item in self.session.client_standings(self.KIND).items():
             state = item.state
             if state == "never":
-                notes[doc_id] = ("never met", True)
+                notes[doc_id] = (_("never met"), True)
             elif state in ("overdue", "due"):
-                notes[doc_id] = (f"{item.days_over}d over" if item.days_over else "due today",
+                notes[doc_id] = (_("{days_over}d over").format(days_over=item.days_over) if item.days_over else _("due today"),
                                  True)
             elif state == "soon" and item.days_over is not None:
-                notes[doc_id] = (f"in {-item.days_over}d", False)
+                notes[doc_id] = (_("in {value}d").format(value=-item.days_over), False)
         return notes
 
     @on(Input.Changed, "#docs-filter")
@@ -275,12 +278,14 @@ class DocumentsScreen(JournalScreen):
         if doc is None or doc_id is None:
             query = self.query_one("#docs-filter", Input).value.strip()
             if query and self.session.name_items(self.KIND):  # typed a name that is not there
+                before, _mark, after = _("No {kind} matches “{query}”. Escape clears the filter; "
+                                         "then a adds a new one.").partition("{query}")
                 facts.update(Content.assemble(
-                    (f"No {self.KIND} matches “", "$text-muted"), plain(query, "$text-muted"),
-                    ("”. Escape clears the filter; then a adds a new one.", "$text-muted")))
+                    (before.format(kind=kind_name(self.KIND)), "$text-muted"),
+                    plain(query, "$text-muted"), (after, "$text-muted")))
             else:
-                facts.update(Content.styled(f"No {self.KIND} here yet. Press a to add one, or "
-                                            "link one from an entry (n).", "$text-muted"))
+                facts.update(Content.styled(_("No {KIND} here yet. Press a to add one, or "
+                                              "link one from an entry (n).").format(KIND=kind_name(self.KIND)), "$text-muted"))
             table.set_entries([])
             self.update_resolve_binding()
             return
@@ -292,7 +297,7 @@ class DocumentsScreen(JournalScreen):
         detail.show(table.selected_id)
         detail.set_class(not ids, "-none")
         self.query_one("#doc-tabs", TabbedContent).get_tab("tab-entries").label = \
-            Content(f"Entries ({len(ids)})")
+            Content(_("Entries ({n_ids})").format(n_ids=len(ids)))
         org_id = doc.get("organisation_id")
         org = tables.get("organisations", {}).get(org_id, {}).get("name", "") if org_id else ""
         if not (same and form.dirty()):  # an outside change must not wipe what is being typed
@@ -331,8 +336,8 @@ class DocumentsScreen(JournalScreen):
             fields = sorted({str(r.get("field", "")) for r in doc["conflicts"]
                              if isinstance(r, dict)})
             lines.insert(1, Content.assemble(
-                ("⚠ merge conflict: ", "bold $text-warning"),
-                plain(", ".join(fields), "$text-warning"), (" — press r", "$text-warning")))
+                (_("⚠ merge conflict: "), "bold $text-warning"),
+                plain(", ".join(fields), "$text-warning"), (_(" — press r"), "$text-warning")))
         return Content("\n").join(lines)
 
     def _standing_line(self, doc_id: str, doc: dict, entry_ids: list[str]) -> Content | None:
@@ -349,25 +354,25 @@ class DocumentsScreen(JournalScreen):
             parts.append(rhythm.tier + (" (organisation's)" if rhythm.tier_from == "organisation"
                                         else ""))
         if rhythm.cadence_days:
-            parts.append(f"every {rhythm.cadence_days} days")
+            parts.append(_("every {cadence_days} days").format(cadence_days=rhythm.cadence_days))
         owner = self.journal.owner_of(doc)
         if owner:
-            parts.append(f"owner {owner}")
+            parts.append(_("owner {owner}").format(owner=owner))
         if item.last is not None:
             ago = item.days_since or 0
-            when = {0: "today", 1: "yesterday"}.get(ago, f"{ago} days ago")
-            parts.append(f"last {item.last.date} ({when})")
+            when = {0: _("today"), 1: _("yesterday")}.get(ago) or _("{n} days ago").format(n=ago)
+            parts.append(_("last {date} ({when})").format(date=item.last.date, when=when))
         state = item.state
         if state == "never":
-            parts.append("never met — due")
+            parts.append(_("never met — due"))
         elif state == "overdue":
-            parts.append(f"{item.days_over} days overdue")
+            parts.append(_("{days_over} days overdue").format(days_over=item.days_over))
         elif state == "due":
-            parts.append("due today")
+            parts.append(_("due today"))
         elif item.due_on is not None:
-            parts.append(f"due {item.due_on}")
+            parts.append(_("due {due_on}").format(due_on=item.due_on))
         if item.next is not None:
-            parts.append(f"next {item.next.date} {item.next.event}")
+            parts.append(_("next {date} {event}").format(date=item.next.date, event=item.next.event))
         if not parts:
             return None
         return plain(" · ".join(parts), "$warning" if state in ("never", "overdue", "due")
@@ -384,10 +389,10 @@ class DocumentsScreen(JournalScreen):
         parts = []
         if past is not None:
             ago = (self.japp.today - date.fromisoformat(past["date"])).days
-            when = {0: "today", 1: "yesterday"}.get(ago, f"{ago} days ago")
-            parts.append(f"last {past['date']} ({when})")
+            when = {0: _("today"), 1: _("yesterday")}.get(ago) or _("{n} days ago").format(n=ago)
+            parts.append(_("last {date} ({when})").format(date=past['date'], when=when))
         if future:
-            parts.append(f"next {future[-1]['date']} {future[-1]['event']}")
+            parts.append(_("next {date} {event}").format(date=future[-1]['date'], event=future[-1]['event']))
         return plain(" · ".join(parts), "$text-muted") if parts else None
 
     def show_document(self, doc_id: str) -> None:
@@ -420,14 +425,14 @@ class DocumentsScreen(JournalScreen):
             self.notify(str(exc), severity="error", markup=False)
             return
         if not changes and organisation is None:
-            self.notify("Nothing changed.", markup=False)
+            self.notify(_("Nothing changed."), markup=False)
             return
         with self.japp.guard():
-            _, created = self.journal.edit_document(self.KIND, self.doc_id, changes,
+            _doc, created = self.journal.edit_document(self.KIND, self.doc_id, changes,
                                                     organisation=organisation)
             form.mark_saved()
-            made = ", ".join(f"{c.kind} {c.label}" for c in created)
-            self.notify(f"Saved. Created {made}." if made else "Saved.", markup=False)
+            made = _(", ").join(f"{kind_name(c.kind)} {c.label}" for c in created)
+            self.notify(_("Saved. Created {made}.").format(made=made) if made else _("Saved."), markup=False)
             self.japp.refresh_visible()
 
     def entry_defaults(self) -> EntryDefaults:
@@ -471,17 +476,17 @@ class DocumentsScreen(JournalScreen):
                 return
             with self.japp.guard():
                 try:
-                    doc, _ = self.journal.add_document(self.KIND, name)
+                    doc, _made = self.journal.add_document(self.KIND, name)
                 except DuplicateNameError as exc:  # show the one there is, to edit it
                     self.show_document(exc.existing_id)
-                    self.notify(f"{article(self.KIND).capitalize()} named “{name.strip()}” "
-                                "is already here (shown); e edits it.", markup=False)
+                    self.notify(_("{capitalize} named “{strip}” is already here (shown); e "
+                                  "edits it.").format(capitalize=article(kind_name(self.KIND)).capitalize(), strip=name.strip()), markup=False)
                     return
                 self.japp.refresh_visible()
                 self.show_document(doc.id)
                 self.action_edit()
 
-        self.app.push_screen(PromptScreen(f"New {self.KIND}", placeholder="Name"), named)
+        self.app.push_screen(PromptScreen(_("New {KIND}").format(KIND=kind_name(self.KIND)), placeholder=_("Name")), named)
 
     def action_delete(self) -> None:
         self._show_highlighted()
@@ -491,7 +496,7 @@ class DocumentsScreen(JournalScreen):
         tables = self.journal.tables
         field = KIND_LINK_FIELD[self.KIND]
         links = sum(1 for d in tables.get("entries", {}).values() if doc_id in d.get(field, ()))
-        note = (f" It is linked to {counted(links, 'entries')}; they stay, without this link."
+        note = (_(" It is linked to {counted}; they stay, without this link.").format(counted=counted(links, _('entries')))
                 if links else "")
 
         def answered(yes: bool | None) -> None:
@@ -499,17 +504,18 @@ class DocumentsScreen(JournalScreen):
                 return
             with self.japp.guard():
                 self.journal.delete_document(self.KIND, doc_id, force=True)
-                self.notify(f"Deleted {self.KIND}.", markup=False)
+                self.notify(_("Deleted {KIND}.").format(KIND=kind_name(self.KIND)), markup=False)
                 self.japp.refresh_visible()
 
-        question = Content.assemble(f"Delete {self.KIND} ",
-                                    plain(label(tables, self.KIND, doc_id), "bold"), "?", note)
-        self.app.push_screen(ConfirmScreen(question, yes="Delete"), answered)
+        before, _mark, after = _("Delete {kind} {name}?").partition("{name}")
+        question = Content.assemble(before.format(kind=kind_name(self.KIND)),
+                                    plain(label(tables, self.KIND, doc_id), "bold"), after, note)
+        self.app.push_screen(ConfirmScreen(question, yes=_("Delete")), answered)
 
     def action_sort_due(self) -> None:
         self.due_first = not self.due_first
         self._filter(keep=self.doc_id)
-        self.notify("Most overdue first." if self.due_first else "By name.", markup=False,
+        self.notify(_("Most overdue first.") if self.due_first else _("By name."), markup=False,
                     timeout=2)
 
     def action_merge(self) -> None:
@@ -528,10 +534,11 @@ class DocumentsScreen(JournalScreen):
                 return
             other_label = label(self.journal.tables, self.KIND, other)
             question = Content.assemble(
-                "Merge ", plain(other_label, "bold"), " into ", plain(kept_label, "bold"), "?\n\n",
-                (f"Its entries move to {kept_label}; fields {kept_label} lacks are taken from it; "
-                 "values both have differently are kept as a merge conflict to choose from (r). "
-                 f"{other_label} is then removed.", "$text-muted"))
+                sentence(_("Merge {other} into {kept}?"), other=plain(other_label, "bold"),
+                         kept=plain(kept_label, "bold")), "\n\n",
+                (_("Its entries move to {kept_label}; fields {kept_label} lacks are taken "
+                   "from it; values both have differently are kept as a merge conflict to "
+                   "choose from (r). {other_label} is then removed.").format(kept_label=kept_label, other_label=other_label), "$text-muted"))
 
             def answered(yes: bool | None) -> None:
                 if not yes:
@@ -539,14 +546,15 @@ class DocumentsScreen(JournalScreen):
                 with self.japp.guard():
                     self.journal.keep_backup("merge")
                     report = self.journal.merge_documents(self.KIND, keep, other)
-                    differed = (f" {len(report.differed)} differing value(s) kept as a conflict "
-                                "(r to choose)." if report.differed else "")
-                    self.notify(f"Merged: {report.entries} entries moved." + differed,
+                    differed = (_(" {n_differed} differing value(s) kept as a conflict (r to "
+                                  "choose).").format(n_differed=len(report.differed)) if report.differed else "")
+                    moved = counted(report.entries, _("entries"))
+                    self.notify(_("Merged: {moved} moved.").format(moved=moved) + differed,
                                 markup=False, timeout=8)
                     self.japp.refresh_visible()
                     self.show_document(keep)
 
-            self.app.push_screen(ConfirmScreen(question, yes="Merge"), answered)
+            self.app.push_screen(ConfirmScreen(question, yes=_("Merge")), answered)
 
         self.app.push_screen(MergePickScreen(self.KIND, keep, kept_label,
                                              lambda: self.session.name_catalog(self.KIND)), picked)
@@ -577,16 +585,16 @@ class DocumentsScreen(JournalScreen):
         self.update_resolve_binding()
 
     def commands(self) -> Iterable[SystemCommand]:
-        yield SystemCommand(f"Add {self.KIND}", f"Create a new {self.KIND} (a)", self.action_add)
+        yield SystemCommand(_("Add {KIND}").format(KIND=kind_name(self.KIND)), _("Create a new {KIND} (a)").format(KIND=kind_name(self.KIND)), self.action_add)
         if self.doc_id is not None:
-            yield SystemCommand(f"Edit {self.KIND}", "Edit the fields (e)", self.action_edit)
-            yield SystemCommand(f"Delete {self.KIND}", f"Delete this {self.KIND} (d)",
+            yield SystemCommand(_("Edit {KIND}").format(KIND=kind_name(self.KIND)), _("Edit the fields (e)"), self.action_edit)
+            yield SystemCommand(_("Delete {KIND}").format(KIND=kind_name(self.KIND)), _("Delete this {KIND} (d)").format(KIND=kind_name(self.KIND)),
                                 self.action_delete)
-            yield SystemCommand(f"Merge another {self.KIND} into this one",
-                                f"The same {self.KIND} recorded twice (m)", self.action_merge)
+            yield SystemCommand(_("Merge another {KIND} into this one").format(KIND=kind_name(self.KIND)),
+                                _("The same {KIND} recorded twice (m)").format(KIND=kind_name(self.KIND)), self.action_merge)
         if self.KIND != "project":
-            yield SystemCommand("Sort by name" if self.due_first else "Sort by due (most "
-                                "overdue first)", "Toggle the list's order (u)",
+            yield SystemCommand(_("Sort by name") if self.due_first else _("Sort by due (most "
+                                "overdue first)"), _("Toggle the list's order (u)"),
                                 self.action_sort_due)
         yield from self.conflict_commands()
 

@@ -37,11 +37,14 @@ from journal.dates import (
     parse_time_range,
 )
 from journal.errors import JournalError, StorageError
+from journal.i18n import N_, _, ngettext
+from journal.i18n.terms import value_name
 from journal.models import ENTRY_STATUSES, KIND_LINK_FIELD, KIND_TABLE, effective_origin
 from journal.names.resolve import label
 from journal.routine.expenses import format_expenses, parse_expenses
 from journal.screens.base import EntryDefaults
 from journal.screens.dialogs import ConfirmScreen
+from journal.screens.translated import TranslatedBindings
 from journal.service import LinkRequest
 from journal.widgets.doc_form import split_tags
 from journal.widgets.picker import NamePicker, Pick
@@ -51,9 +54,9 @@ if TYPE_CHECKING:
     from journal.screens.host import JournalHost
     from journal.session import JournalSession
 
-_PICKERS = (("contact", "Contacts"), ("organisation", "Organisations"), ("project", "Projects"))
+_PICKERS = (("contact", N_("Contacts")), ("organisation", N_("Organisations")), ("project", N_("Projects")))
 _PRIORITIES = (("high", "high"), ("normal", ""), ("low", "low"))
-_ORIGINS = (("planned ahead", "planned"), ("came up", ""))
+_ORIGINS = ((N_("planned ahead"), "planned"), (N_("came up"), ""))
 _TEXT_FIELDS = ("date", "time", "end", "event", "tags", "expenses", "repeat", "remind")
 
 
@@ -72,12 +75,12 @@ class FormValues:
     errors: dict[str, str]
 
 
-class EditorScreen(ModalScreen[str | None]):
+class EditorScreen(TranslatedBindings, ModalScreen[str | None]):
     """New entry (``entry_id`` None) or edit; dismisses with the saved entry's id, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", N_("Save"), priority=True),
+        Binding("escape", "cancel", N_("Cancel")),
     ]
 
     def __init__(self, *, entry_id: str | None = None,
@@ -125,66 +128,68 @@ class EditorScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         doc = self.start
         with Vertical(classes="dialog editor"):
-            yield Label(Content.styled("Edit entry" if self.base else "New entry",
+            yield Label(Content.styled(_("Edit entry") if self.base else _("New entry"),
                                        "bold $accent"))
             with VerticalScroll(id="editor-form"):
                 with Horizontal(classes="form-row"):
-                    yield Label("Date", classes="form-label")
+                    yield Label(_("Date"), classes="form-label")
                     yield Input(doc["date"], id="date", compact=True, classes="date")
-                    yield Label("Time", classes="form-label-short")
+                    yield Label(_("Time"), classes="form-label-short")
                     yield Input(doc.get("time") or "", placeholder="9:00-10:00", id="time",
                                 compact=True, classes="time")
-                    yield Label("End", classes="form-label-short")
+                    yield Label(_("End"), classes="form-label-short")
                     yield Input(doc.get("end_time") or "", placeholder="HH:MM", id="end",
                                 compact=True, classes="end")
-                    yield Select([(s, s) for s in ENTRY_STATUSES], value=doc["status"],
+                    yield Select([(value_name(s), s) for s in ENTRY_STATUSES], value=doc["status"],
                                  allow_blank=False, id="status", compact=True)
                 yield Static(id="when-hint", classes="hint")
                 with Horizontal(classes="form-row"):
-                    yield Label("Event", classes="form-label")
+                    yield Label(_("Event"), classes="form-label")
                     events = [name for t in self.japp.config.templates.values()
                               for name in t.events()]
-                    yield Input(doc["event"], placeholder="Client visit, 拜访记录, call… "
-                                "(→ completes a template's event)", id="event", compact=True,
+                    yield Input(doc["event"], placeholder=_("Client visit, 拜访记录, call… "
+                                "(→ completes a template's event)"), id="event", compact=True,
                                 suggester=SuggestFromList(events, case_sensitive=False))
                 with Horizontal(classes="form-row"):
-                    yield Label("Tags", classes="form-label")
+                    yield Label(_("Tags"), classes="form-label")
                     yield Input(" ".join(doc.get("tags", ())), id="tags", compact=True,
-                                placeholder="space-separated, e.g. loan vip")
+                                placeholder=_("space-separated, e.g. loan vip"))
                 with Horizontal(classes="form-row", id="complaint-row"):
-                    yield Label("Complaint", classes="form-label")
-                    yield Checkbox("a client's complaint", bool(doc.get("complaint")),
+                    yield Label(_("Complaint"), classes="form-label")
+                    yield Checkbox(_("a client's complaint"), bool(doc.get("complaint")),
                                    id="complaint", compact=True)
-                    yield Label("Resolved", classes="form-label-short complaint-detail")
-                    yield Input(doc.get("resolved_on") or "", placeholder="date, empty: open",
+                    yield Label(_("Resolved"), classes="form-label-short complaint-detail")
+                    yield Input(doc.get("resolved_on") or "", placeholder=_("date, empty: open"),
                                 id="resolved", compact=True, classes="date complaint-detail")
                 with Horizontal(classes="form-row complaint-detail", id="resolution-row"):
-                    yield Label("Resolution", classes="form-label")
+                    yield Label(_("Resolution"), classes="form-label")
                     yield Input(doc.get("resolution", ""), id="resolution", compact=True,
-                                placeholder="how it was resolved")
+                                placeholder=_("how it was resolved"))
                 for kind, title in _PICKERS:
-                    yield NamePicker(kind, title, lambda k=kind: self.session.name_catalog(k),
+                    yield NamePicker(kind, _(title), lambda k=kind: self.session.name_catalog(k),
                                      self.start_picks[kind], id=f"pick-{kind}")
                 with Horizontal(classes="form-row"):
-                    yield Label("Priority", classes="form-label")
-                    yield Select(_PRIORITIES, value=doc.get("priority") or "", allow_blank=False,
+                    yield Label(_("Priority"), classes="form-label")
+                    yield Select([(value_name(label), value) for label, value in _PRIORITIES],
+                                 value=doc.get("priority") or "", allow_blank=False,
                                  id="priority", compact=True)
-                    yield Label("Origin", classes="form-label-short")
-                    yield Select(_ORIGINS, value=self._origin, allow_blank=False, id="origin",
+                    yield Label(_("Origin"), classes="form-label-short")
+                    yield Select([(_(label), value) for label, value in _ORIGINS],
+                                 value=self._origin, allow_blank=False, id="origin",
                                  compact=True)
                 yield from self._follow_through_rows(doc)
                 with Horizontal(classes="form-row"):
-                    yield Label("Expenses", classes="form-label")
+                    yield Label(_("Expenses"), classes="form-label")
                     yield Input(format_expenses(doc.get("expenses", ())), id="expenses",
                                 compact=True, placeholder="120 CNY 午餐; 35 打车")
-                yield Label("Summary", classes="form-label")
+                yield Label(_("Summary"), classes="form-label")
                 yield TextArea(doc.get("summary", ""), id="summary", compact=True,
-                               soft_wrap=True, placeholder="What happened, what was agreed, "
-                               "next steps…")
+                               soft_wrap=True, placeholder=_("What happened, what was agreed, "
+                               "next steps…"))
             yield Static(id="editor-errors", classes="error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)
-                yield Button("Cancel (esc)", id="cancel", compact=True)
+                yield Button(_("Save (ctrl+s)"), variant="primary", id="save", compact=True)
+                yield Button(_("Cancel (esc)"), id="cancel", compact=True)
 
     def _follow_through_rows(self, doc: dict[str, Any]) -> ComposeResult:
         """Repeat (not for one occurrence: that belongs to its series) and Remind."""
@@ -193,13 +198,13 @@ class EditorScreen(ModalScreen[str | None]):
         occurrence = "@" in (self.entry_id or "")
         series = (self.entry_id or "").split("@")[0]
         yield RepeatRow(str(doc.get("recurrence") or ""), date.fromisoformat(doc["date"]),
-                        disabled_reason=f"how it repeats: edit the series {series[-6:]}"
+                        disabled_reason=_("how it repeats: edit the series {series}").format(series=series[-6:])
                         if occurrence else "")
         with Horizontal(classes="form-row"):
-            yield Label("Remind", classes="form-label")
+            yield Label(_("Remind"), classes="form-label")
             remind = str(doc.get("remind_at") or "").replace("T", " ")
             yield Input(remind, id="remind", compact=True,
-                        placeholder="15m, 1h, 1d before; 09:00; 2026-12-06 18:00")
+                        placeholder=_("15m, 1h, 1d before; 09:00; 2026-12-06 18:00"))
 
     def on_mount(self) -> None:
         self._initial = self._snapshot()
@@ -249,23 +254,23 @@ class EditorScreen(ModalScreen[str | None]):
         try:
             end = parse_time(end_text) if end_text else None
             if end is not None and fields["end_time"] is not None and end != fields["end_time"]:
-                errors["end"] = "the time is a range already: clear End, or type one time"
+                errors["end"] = _("the time is a range already: clear End, or type one time")
             elif end is not None and not text:
-                errors["end"] = "an end needs a start: fill in Time"
+                errors["end"] = _("an end needs a start: fill in Time")
             elif end is not None:
                 fields["end_time"] = end
                 if end == fields["time"]:
-                    errors["end"] = "it ends when it starts"
+                    errors["end"] = _("it ends when it starts")
         except JournalError as exc:
             try:
                 is_range = parse_time_range(end_text)[1] is not None
             except JournalError:
                 is_range = False
-            errors["end"] = ("End takes one time: type the range in Time" if is_range
+            errors["end"] = (_("End takes one time: type the range in Time") if is_range
                              else str(exc))
         fields["event"] = " ".join(self.query_one("#event", Input).value.split())
         if not fields["event"]:
-            errors["event"] = "the event must not be empty (what happened, in a few words)"
+            errors["event"] = _("the event must not be empty (what happened, in a few words)")
         fields["tags"] = split_tags(self.query_one("#tags", Input).value)
         fields["status"] = str(self.query_one("#status", Select).value)
         fields["priority"] = str(self.query_one("#priority", Select).value)
@@ -288,8 +293,8 @@ class EditorScreen(ModalScreen[str | None]):
             except JournalError as exc:
                 errors["resolved"] = str(exc)
             if fields["resolved_on"] and fields.get("date") and fields["resolved_on"] < fields["date"]:
-                errors["resolved"] = (f"resolved on {fields['resolved_on']}, before the complaint "
-                                      f"itself ({fields['date']})")
+                errors["resolved"] = (_("resolved on {resolved_on}, before the complaint "
+                                        "itself ({date})").format(resolved_on=fields['resolved_on'], date=fields['date']))
         links = {k: self.query_one(f"#pick-{k}", NamePicker).picks for k, _ in _PICKERS}
         return FormValues(fields, links, errors)
 
@@ -328,18 +333,19 @@ class EditorScreen(ModalScreen[str | None]):
         else:
             day = parse_date(values.fields["date"])
             start, end = values.fields["time"], values.fields["end_time"]
-            when = f" at {start}" if start else ""
+            when = _(" at {start}").format(start=start) if start else ""
             minutes = duration_minutes(start, end)
             if minutes:
                 hours, rest = divmod(minutes, 60)
-                length = (f"{hours} h {rest:02d} min" if hours and rest else f"{hours} h" if hours
-                          else f"{rest} min")
+                length = (_("{hours} h {rest:02d} min").format(hours=hours, rest=rest) if hours and rest else _("{hours} h").format(hours=hours) if hours
+                          else _("{rest} min").format(rest=rest))
                 when = f", {start}–{end} ({length})"
             spent = values.fields.get("expenses") or []
-            money = f" · {len(spent)} expense{'s' if len(spent) != 1 else ''}" if spent else ""
+            money = (ngettext(" · {n} expense", " · {n} expenses", len(spent)).format(n=len(spent))
+                     if spent else "")
             words = getattr(self, "_repeat_words", "")
             repeat = f" · ↻ {words}" if words else ""
-            remind = (f" · remind {values.fields['remind_at'].replace('T', ' ')}"
+            remind = (_(" · remind {replace}").format(replace=values.fields['remind_at'].replace('T', ' '))
                       if values.fields.get("remind_at") else "")
             hint.update(plain(f"{format_date_human(day)}{when}{money}{repeat}{remind}"))
         hint.set_class(bool(problems), "error")
@@ -442,7 +448,7 @@ class EditorScreen(ModalScreen[str | None]):
         if values.errors:
             first = next(iter(values.errors))
             self.query_one("#editor-errors", Static).update(
-                plain("Cannot save: " + values.errors[first]))
+                plain(_("Cannot save: {reason}").format(reason=values.errors[first])))
             self.query_one(f"#{first}", Input).focus()
             return
         try:
@@ -460,7 +466,7 @@ class EditorScreen(ModalScreen[str | None]):
                 self.notify(str(exc), severity="error", markup=False, timeout=8)
             return
         names = ", ".join(f"{c.kind} {c.label}" for c in created)
-        self.notify(f"Saved. Created {names}." if names else "Saved.", markup=False)
+        self.notify(_("Saved. Created {names}.").format(names=names) if names else _("Saved."), markup=False)
         self.dismiss(entry.id)
 
     def _save_edit(self, values: FormValues) -> Any:
@@ -506,8 +512,8 @@ class EditorScreen(ModalScreen[str | None]):
                 if discard:
                     self.dismiss(None)
 
-            self.app.push_screen(ConfirmScreen("Discard the changes to this entry?",
-                                               yes="Discard", no="Keep editing"), answered)
+            self.app.push_screen(ConfirmScreen(_("Discard the changes to this entry?"),
+                                               yes=_("Discard"), no=_("Keep editing")), answered)
             return
         self.dismiss(None)
 

@@ -17,19 +17,22 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from journal.i18n import N_, _
+from journal.i18n.terms import kind_name
 from journal.names.catalog import NameCatalog
+from journal.screens.translated import TranslatedBindings
 from journal.widgets.render import plain
 
 MAX_SHOWN = 50
 
 
-class MergePickScreen(ModalScreen[str | None]):
+class MergePickScreen(TranslatedBindings, ModalScreen[str | None]):
     """Dismisses with the id of the document to merge into ``keep``, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("down", "move(1)", "Next", show=False),
-        Binding("up", "move(-1)", "Previous", show=False),
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("down", "move(1)", N_("Next"), show=False),
+        Binding("up", "move(-1)", N_("Previous"), show=False),
     ]
 
     def __init__(self, kind: str, keep: str, keep_label: str,
@@ -40,10 +43,10 @@ class MergePickScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog merge"):
-            yield Label(Content.assemble(("Merge into ", "bold"), plain(self.keep_label, "bold $accent")))
-            yield Static(plain(f"Type any part of the other {self.kind}'s name; enter merges it "
-                               "into this one (after you confirm)."), classes="hint")
-            yield Input(placeholder=f"the other {self.kind}…", id="merge-filter", compact=True)
+            yield Label(Content.assemble((_("Merge into "), "bold"), plain(self.keep_label, "bold $accent")))
+            yield Static(plain(_("Type any part of the other {kind}'s name; enter merges it "
+                                 "into this one (after you confirm).").format(kind=kind_name(self.kind))), classes="hint")
+            yield Input(placeholder=_("the other {kind}…").format(kind=kind_name(self.kind)), id="merge-filter", compact=True)
             yield OptionList(id="merge-options")
 
     def on_mount(self) -> None:

@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from journal.i18n import N_, _, ngettext
 from journal.widgets.render import plain
 
 if TYPE_CHECKING:
@@ -44,11 +45,11 @@ class ReminderScreen(ModalScreen[str | None]):
     """The due reminders; dismissed with the id of the entry to open, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter,o", "open", "Open", priority=True),
-        Binding("z", "snooze(False)", "Snooze 10 min"),
-        Binding("Z", "snooze(True)", "1 hour", key_display="Z"),
-        Binding("x", "dismiss_one", "Dismiss"),
-        Binding("escape", "later", "Later"),
+        Binding("enter,o", "open", N_("Open"), priority=True),
+        Binding("z", "snooze(False)", N_("Snooze 10 min")),
+        Binding("Z", "snooze(True)", N_("1 hour"), key_display="Z"),
+        Binding("x", "dismiss_one", N_("Dismiss")),
+        Binding("escape", "later", N_("Later")),
     ]
 
     def __init__(self, reminders: list[Reminder]) -> None:
@@ -63,8 +64,8 @@ class ReminderScreen(ModalScreen[str | None]):
         with Vertical(classes="dialog", id="reminder-dialog"):
             yield Static(id="reminder-title")
             yield OptionList(id="reminder-list")
-            yield Static(Content.styled("enter open · z snooze 10 min · Z 1 hour · x dismiss · "
-                                        "esc later", "$text-muted"), classes="hint")
+            yield Static(Content.styled(_("enter open · z snooze 10 min · Z 1 hour · x dismiss · "
+                                        "esc later"), "$text-muted"), classes="hint")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -74,7 +75,7 @@ class ReminderScreen(ModalScreen[str | None]):
     def _fill(self, keep: int = 0) -> None:
         count = len(self.reminders)
         self.query_one("#reminder-title", Static).update(Content.styled(
-            f"Reminder{'s' if count != 1 else ''} ({count})", "bold"))
+            ngettext("Reminder ({count})", "Reminders ({count})", count).format(count=count), "bold"))
         options = self.query_one(OptionList)
         options.clear_options()
         today = self.japp.today.isoformat()
@@ -112,7 +113,7 @@ class ReminderScreen(ModalScreen[str | None]):
         with self.japp.guard():
             entry = self.japp.journal.snooze(reminder.id, delay=SNOOZE_LONG if long else SNOOZE_SHORT,
                                              now=self.japp.now())
-            self.notify(f"Snoozed until {str(entry.remind_at)[11:16]}: {reminder.event}",
+            self.notify(_("Snoozed until {remind_at}: {event}").format(remind_at=str(entry.remind_at)[11:16], event=reminder.event),
                         markup=False)
             self._done_with(reminder)
 

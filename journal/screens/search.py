@@ -23,6 +23,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from journal.errors import AmbiguousNameError, JournalError
+from journal.i18n import N_, _, ngettext
 from journal.screens.base import JournalScreen
 from journal.search.notes import NoteIndex, parse_note_key
 from journal.widgets.entry_detail import EntryDetail
@@ -35,8 +36,8 @@ FIRST_RESULTS = 500
 #: At most one query per this many seconds: a keystroke after a pause runs its query at once
 #: (no added latency), a burst (key repeat, fast typing) is coalesced into one trailing query.
 DEBOUNCE_S = 0.04
-_HINT = ('words, "a phrase", -without, contact:张伟, org:工商, project:, tag:loan, '
-         'status:planned, on:"last week", from:2026-11 to:上个月')
+_HINT = (N_('words, "a phrase", -without, contact:张伟, org:工商, project:, tag:loan, '
+         'status:planned, on:"last week", from:2026-11 to:上个月'))
 
 
 #: Candidates of an ambiguous name listed one per line under the query (the rest are counted).
@@ -53,13 +54,12 @@ def ambiguity(exc: AmbiguousNameError) -> Content:
     count = len(exc.candidates)
     lines = [Content.assemble(
         (f"{exc.kind} “", "$error"), plain(exc.text, "$error"),
-        (f"” matches {count}: add a filter (org:, tag:, on:, a word) or name one of them:",
+        (_("” matches {count}: add a filter (org:, tag:, on:, a word) or name one of them:").format(count=count),
          "$error"))]
-    for _, text in exc.candidates[:MAX_CANDIDATE_LINES]:
+    for _id, text in exc.candidates[:MAX_CANDIDATE_LINES]:
         lines.append(Content.assemble("  ", plain(f'{field}:"{text}"', "$text-muted")))
     if count > MAX_CANDIDATE_LINES:
-        lines.append(Content.styled(f"  … and {count - MAX_CANDIDATE_LINES} more: type more of "
-                                    "the name", "$text-muted"))
+        lines.append(Content.styled(_("  … and {value} more: type more of the name").format(value=count - MAX_CANDIDATE_LINES), "$text-muted"))
     return Content("\n").join(lines)
 
 
@@ -69,12 +69,12 @@ class SearchScreen(JournalScreen):
     MODE = "search"
     AUTO_FOCUS = "#search-query"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("x", "tick", "Tick", tooltip="Tick the selected entry off (planned ↔ done)"),
-        Binding("e", "edit", "Edit"),
-        Binding("d", "delete", "Delete"),
+        Binding("x", "tick", N_("Tick"), tooltip=N_("Tick the selected entry off (planned ↔ done)")),
+        Binding("e", "edit", N_("Edit")),
+        Binding("d", "delete", N_("Delete")),
         # shown: while the query box has the focus, it is the only key the footer can offer
-        Binding("escape", "toggle_focus", "Query/results", key_display="esc"),
-        Binding("down", "focus_results", "Results", show=False),
+        Binding("escape", "toggle_focus", N_("Query/results"), key_display="esc"),
+        Binding("down", "focus_results", N_("Results"), show=False),
     ]
 
     def __init__(self) -> None:
@@ -90,7 +90,7 @@ class SearchScreen(JournalScreen):
 
     def compose(self) -> ComposeResult:
         yield NavBar(self.MODE)
-        yield Input(placeholder="Search: " + _HINT, id="search-query")
+        yield Input(placeholder=_("Search: {hint}").format(hint=_(_HINT)), id="search-query")
         yield Static(Content.styled(_HINT, "$text-muted"), id="search-status")
         with Container(id="search-body"):
             yield EntryList(self.session.entry_tables, show_date=True, id="search-results")
@@ -157,7 +157,7 @@ class SearchScreen(JournalScreen):
         index = self.japp.search_index()
         if index is None:
             count = len(self.journal.tables.get("entries", {}))
-            self._status(Content.styled(f"Indexing {count:,} entries…", "$text-muted"))
+            self._status(Content.styled(_("Indexing {count:,} entries…").format(count=count), "$text-muted"))
             return
         self._limit = FIRST_RESULTS
         started = time.perf_counter()
@@ -174,7 +174,9 @@ class SearchScreen(JournalScreen):
         words = index.highlight_terms(text)
         more = f"{len(rows)}+" if len(ids) >= self._limit else f"{len(rows)}"
         self._status(Content.styled(
-            f"{more} result{'s' if len(rows) != 1 else ''} · enter opens it · x ticks it off",
+            ngettext("{more} result · enter opens it · x ticks it off",
+                     "{more} results · enter opens it · x ticks it off", len(rows)).format(
+                more=more),
             "$text-muted"))
         self.results.set_entries(rows, more=self._more if len(ids) >= self._limit else None,
                                  highlight=words)
@@ -272,9 +274,9 @@ class SearchScreen(JournalScreen):
 
     def commands(self) -> Iterable[SystemCommand]:
         if self.selected_entry():
-            yield SystemCommand("Tick off", "Planned ↔ done for the selected result (x)",
+            yield SystemCommand(_("Tick off"), _("Planned ↔ done for the selected result (x)"),
                                 self.action_tick)
-            yield SystemCommand("Edit entry", "Edit the selected result (e)", self.action_edit)
-            yield SystemCommand("Delete entry", "Delete the selected result (d)",
+            yield SystemCommand(_("Edit entry"), _("Edit the selected result (e)"), self.action_edit)
+            yield SystemCommand(_("Delete entry"), _("Delete the selected result (d)"),
                                 self.action_delete)
         yield from self.conflict_commands()

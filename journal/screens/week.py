@@ -30,6 +30,9 @@ from textual.widgets import Footer, Static
 
 from journal.dates import format_date_human, iso_week_bounds, month_bounds, quarter_bounds
 from journal.errors import JournalError
+from journal.i18n import N_, _, chinese
+from journal.i18n.formats import period_name, quarter_label, week_label
+from journal.i18n.terms import kind_name
 from journal.reports.render import render_markdown
 from journal.reports.summary import build_period_report, entries_needed_until, next_period
 from journal.routine.reviews import is_chinese, is_unwritten, review_id, template
@@ -42,8 +45,6 @@ from journal.widgets.report_view import ReportText
 
 Kind = Literal["week", "month", "quarter"]
 _BOUNDS = {"week": iso_week_bounds, "month": month_bounds, "quarter": quarter_bounds}
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
 
 
 def step(kind: Kind, first: date, delta: int) -> date:
@@ -58,7 +59,7 @@ def step(kind: Kind, first: date, delta: int) -> date:
         day = date(index // 12, index % 12 + 1, 1)
         next_period(kind, _BOUNDS[kind](day)[1])  # a summary also lists the period after it
     except (ValueError, JournalError):
-        raise OverflowError("past the calendar's end") from None
+        raise OverflowError(_("past the calendar's end")) from None
     return day
 
 
@@ -68,15 +69,15 @@ class PeriodScreen(JournalScreen):
     KIND: ClassVar[Kind] = "week"
     AUTO_FOCUS = "#week-body"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left,left_square_bracket", "period(-1)", "Prev", key_display="←→",
-                tooltip="Previous period", priority=True),
-        Binding("right,right_square_bracket", "period(1)", "Next", show=False, key_display="→",
-                tooltip="Next period", priority=True),
-        Binding("t", "this_period", "Now", tooltip="Back to the current period"),
-        Binding("e", "edit_review", "Review", tooltip="Write the period's review (in place)"),
+        Binding("left,left_square_bracket", "period(-1)", N_("Prev"), key_display="←→",
+                tooltip=N_("Previous period"), priority=True),
+        Binding("right,right_square_bracket", "period(1)", N_("Next"), show=False, key_display="→",
+                tooltip=N_("Next period"), priority=True),
+        Binding("t", "this_period", N_("Now"), tooltip=N_("Back to the current period")),
+        Binding("e", "edit_review", N_("Review"), tooltip=N_("Write the period's review (in place)")),
         # ctrl+s saves, as in the editor and the forms; s alone syncs everywhere
-        Binding("ctrl+s", "save", "Save", tooltip="Save the summary as a Markdown file"),
-        Binding("y", "copy", "Copy", tooltip="Copy the summary to the clipboard"),
+        Binding("ctrl+s", "save", N_("Save"), tooltip=N_("Save the summary as a Markdown file")),
+        Binding("y", "copy", N_("Copy"), tooltip=N_("Copy the summary to the clipboard")),
     ]
 
     def __init__(self) -> None:
@@ -103,11 +104,13 @@ class PeriodScreen(JournalScreen):
 
     def period_title(self) -> str:
         if self.kind == "week":
-            year, week, _ = self.first.isocalendar()
-            return f"Week {week}, {year}"
-        if self.kind == "quarter":
-            return f"{self.first.year} Q{(self.first.month - 1) // 3 + 1}"
-        return f"{_MONTHS[self.first.month - 1]} {self.first.year}"
+            year, week, _weekday = self.first.isocalendar()
+            return week_label(week, year)
+        if self.kind == "month":
+            return period_name(self.kind, self.first)
+        quarter = (self.first.month - 1) // 3 + 1
+        return quarter_label(self.first.year, quarter) if chinese() else \
+            f"{self.first.year} Q{quarter}"
 
     def reload(self) -> None:
         # the search index, when built, turns the report's scan of every entry into two bisects
@@ -117,8 +120,8 @@ class PeriodScreen(JournalScreen):
                                      index=self.session.current_index(),
                                      tiers=self.japp.config.tiers)
         self.markdown = render_markdown(report)
-        now = " · now" if self.first <= self.japp.today <= self.last else ""
-        written = "" if report.review else " · e: write the review"
+        now = _(" · now") if self.first <= self.japp.today <= self.last else ""
+        written = "" if report.review else _(" · e: write the review")
         conflict = self.conflict_target() is not None
         self.query_one("#week-header", Static).update(Content.assemble(
             ("⚠ " if conflict else "", "bold $warning"), (self.period_title(), "bold"),
@@ -147,8 +150,8 @@ class PeriodScreen(JournalScreen):
         try:
             day = step(self.kind, self.first, delta)
         except OverflowError:
-            edge = "ends on 9999-12-31" if delta > 0 else "starts on 0001-01-01"
-            self.notify(f"The calendar {edge}: there is no {self.kind} to show beyond it.",
+            edge = _("ends on 9999-12-31") if delta > 0 else _("starts on 0001-01-01")
+            self.notify(_("The calendar {edge}: there is no {kind} to show beyond it.").format(edge=edge, kind=kind_name(self.kind)),
                         severity="warning", markup=False)
             return
         self.show_period(day)
@@ -174,13 +177,13 @@ class PeriodScreen(JournalScreen):
         editor = event.editor
         if event.text.rstrip() == editor.start_text.rstrip() or (
                 not editor.start_text and is_unwritten(event.text)):
-            self.notify("Nothing changed in the review.", markup=False)
+            self.notify(_("Nothing changed in the review."), markup=False)
             editor.close()
             return
         with self.japp.guard():
             kept = self.journal.set_review(self.review_id, event.text, base=editor.start_text)
-            self.notify(f"Review {self.review_id} saved." if kept
-                        else f"Review {self.review_id} deleted.", markup=False)
+            self.notify(_("Review {review_id} saved.").format(review_id=self.review_id) if kept
+                        else _("Review {review_id} deleted.").format(review_id=self.review_id), markup=False)
             editor.close()
 
     @on(InlineEditor.Closed, "#review-editor")
@@ -191,7 +194,10 @@ class PeriodScreen(JournalScreen):
     # -- saving and copying the summary ----------------------------------------------------
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.markdown)
-        self.notify(f"{self.kind.capitalize()} summary copied to the clipboard.", markup=False)
+        self.notify({"week": _("Week summary copied to the clipboard."),
+                     "month": _("Month summary copied to the clipboard."),
+                     "quarter": _("Quarter summary copied to the clipboard.")}[self.kind],
+                    markup=False)
 
     def action_save(self) -> None:
         """Ask where, offering the reports folder (journal.settings.reports_folder; made on
@@ -202,9 +208,9 @@ class PeriodScreen(JournalScreen):
         def check(text: str) -> str | None:
             path = Path(text).expanduser()
             if path.is_dir():
-                return f"{path} is a folder; give a file name"
+                return _("{path} is a folder; give a file name").format(path=path)
             if not path.parent.is_dir() and path.parent != folder:
-                return f"no folder {path.parent}"
+                return _("no folder {parent}").format(parent=path.parent)
             return None
 
         def chosen(text: str | None) -> None:
@@ -216,20 +222,20 @@ class PeriodScreen(JournalScreen):
                     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
                 self.japp.journal.write_output(path, self.markdown.encode("utf-8"))
             except OSError as exc:
-                self.notify(f"Cannot write {path}: {exc.strerror or exc}", severity="error",
+                self.notify(_("Cannot write {path}: {value}").format(path=path, value=exc.strerror or exc), severity="error",
                             markup=False)
                 return
             except JournalError as exc:
-                self.notify(f"Not saved: {exc}", severity="error", markup=False)
+                self.notify(_("Not saved: {exc}").format(exc=exc), severity="error", markup=False)
                 return
-            self.notify(f"Saved {path}", markup=False)
+            self.notify(_("Saved {path}").format(path=path), markup=False)
             if path.parent != folder and not os.environ.get(ENV_REPORTS):
                 self.japp.settings.reports_dir = str(path.parent.resolve())
                 with contextlib.suppress(JournalError):  # only a convenience for next time
                     save_settings(self.japp.settings)
 
-        self.app.push_screen(PromptScreen(f"Save the {self.kind} summary as", value=str(default),
-                                          check=check, hint="Markdown file, readable by you only"),
+        self.app.push_screen(PromptScreen(_PERIOD_WORDS[self.kind]()["save as"], value=str(default),
+                                          check=check, hint=_("Markdown file, readable by you only")),
                              chosen)
 
     def can_act(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -239,18 +245,18 @@ class PeriodScreen(JournalScreen):
         return super().can_act(action, parameters)
 
     def commands(self) -> Iterable[SystemCommand]:
-        name = self.kind
-        yield SystemCommand(f"Previous {name}", f"Show the {name} before (← or [)",
+        words = _PERIOD_WORDS[self.kind]()
+        yield SystemCommand(words["previous"], _("Show the one before (← or [)"),
                             lambda: self.action_period(-1))
-        yield SystemCommand(f"Next {name}", f"Show the {name} after (→ or ])",
+        yield SystemCommand(words["next"], _("Show the one after (→ or ])"),
                             lambda: self.action_period(1))
-        yield SystemCommand(f"This {name}", f"Back to the current {name} (t)",
+        yield SystemCommand(words["this"], _("Back to the current one (t)"),
                             self.action_this_period)
-        yield SystemCommand(f"Write the {name}'s review", "Work, problems and risks, plans (e)",
+        yield SystemCommand(words["review"], _("Work, problems and risks, plans (e)"),
                             self.action_edit_review)
-        yield SystemCommand(f"Save {name} summary…", "Write it to a Markdown file (ctrl+s)",
+        yield SystemCommand(words["save"], _("Write it to a Markdown file (ctrl+s)"),
                             self.action_save)
-        yield SystemCommand(f"Copy {name} summary", "Copy the Markdown to the clipboard (y)",
+        yield SystemCommand(words["copy"], _("Copy the Markdown to the clipboard (y)"),
                             self.action_copy)
         yield from self.conflict_commands()
 
@@ -275,8 +281,8 @@ class MonthScreen(PeriodScreen):
     MODE = "month"
     KIND = "month"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("Q", "quarter", "Quarter", key_display="Q",
-                tooltip="Switch between the month and its quarter"),
+        Binding("Q", "quarter", N_("Quarter"), key_display="Q",
+                tooltip=N_("Switch between the month and its quarter")),
     ]
 
     def action_quarter(self) -> None:
@@ -286,5 +292,23 @@ class MonthScreen(PeriodScreen):
 
     def commands(self) -> Iterable[SystemCommand]:
         yield from super().commands()
-        yield SystemCommand("Month / quarter", "Switch between the month and its quarter (Q)",
+        yield SystemCommand(_("Month / quarter"), _("Switch between the month and its quarter (Q)"),
                             self.action_quarter)
+
+
+#: What the palette and the prompts call each period's commands: whole phrases per period, since
+#: languages name them differently (本周 / 本月 / 本季度; 周报 / 月报 / 季报).
+_PERIOD_WORDS = {
+    "week": lambda: {"previous": _("Previous week"), "next": _("Next week"), "this": _("This week"),
+                     "review": _("Write the week's review"), "save": _("Save the week summary…"),
+                     "copy": _("Copy the week summary"), "save as": _("Save the week summary as")},
+    "month": lambda: {"previous": _("Previous month"), "next": _("Next month"),
+                      "this": _("This month"), "review": _("Write the month's review"),
+                      "save": _("Save the month summary…"), "copy": _("Copy the month summary"),
+                      "save as": _("Save the month summary as")},
+    "quarter": lambda: {"previous": _("Previous quarter"), "next": _("Next quarter"),
+                        "this": _("This quarter"), "review": _("Write the quarter's review"),
+                        "save": _("Save the quarter summary…"),
+                        "copy": _("Copy the quarter summary"),
+                        "save as": _("Save the quarter summary as")},
+}

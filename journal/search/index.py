@@ -31,6 +31,7 @@ from typing import Any, Literal
 
 from journal.config.model import DEFAULT_TIERS, TierTable
 from journal.errors import ValidationError
+from journal.i18n import _
 from journal.models import entry_organisations  # noqa: F401 - part of this module's interface
 from journal.names.matching import NameMatcher, gc_paused
 from journal.search.filing import (
@@ -203,7 +204,7 @@ class SearchIndex:
             return self._by_project
         if kind in ("organisation", "org"):
             return self._by_org
-        raise ValueError(f"unknown kind {kind!r}")
+        raise ValueError(_("unknown kind {kind!r}").format(kind=kind))
 
     # -- querying -------------------------------------------------------------------------------
     def highlight_terms(self, query: str | Query) -> list[str]:
@@ -371,7 +372,7 @@ class SearchIndex:
                 found = True
                 positions.update(self._by_contact.get(contact_id, ()))
         if not found and tier is None:
-            raise ValidationError(f"unknown tier {value[:40]!r}: use {self.tiers.describe()}")
+            raise ValidationError(_("unknown tier {value!r}: use {describe}").format(value=value[:40], describe=self.tiers.describe()))
         return sorted(positions)
 
     def _filter_postings(self, term: Term, ids: Sequence[str]) -> list[int]:
@@ -485,4 +486,4 @@ def status_named(value: str) -> str:
     matches = [s for s in STATUSES if s.startswith(v)]
     if len(matches) == 1:
         return matches[0]
-    raise ValidationError(f"unknown status {value!r}: use done, planned or cancelled")
+    raise ValidationError(_("unknown status {value!r}: use done, planned or cancelled").format(value=value))

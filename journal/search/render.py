@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+from journal.i18n import _
 from journal.models import time_span
 from journal.names.resolve import label
 from journal.text import clean_line, fold
@@ -251,7 +252,7 @@ def _compose(entry_id: str, day: str, time: str | None, end_time: str | None, st
     if tags:
         body += "  " + " ".join(f"#{t}" for t in tags)
     if complaint:
-        body += f"  (complaint, {complaint})"
+        body += _("  (complaint, {complaint})").format(complaint=complaint)
     if conflict:
         body += "  (!conflict)"
     body = _clean(body)

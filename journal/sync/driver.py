@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from journal.errors import JournalError
+from journal.i18n import _, ngettext
 
 __all__ = ["DRIVER", "driver_command", "driver_warning", "merge_files", "merge_warning",
            "missing_program"]
@@ -49,20 +50,21 @@ def merge_files(base: Path, ours: Path, theirs: Path, name: str | None = None) -
     try:
         raws = [_read_regular(path) for path in (base, ours, theirs)]
         if raws[1] == raws[2]:
-            return 0, f"journal: merged {label}: no changes"
+            return 0, _("journal: merged {label}: no changes").format(label=label)
         out, stats = merge_bytes(raws[0], raws[1], raws[2], label)
         atomic_write(ours, out)
     except OSError as exc:
-        return 1, f"journal: cannot merge {label}: {exc.strerror or exc}; git leaves the conflict to you"
+        return 1, _("journal: cannot merge {label}: {value}; git leaves the conflict to you").format(label=label, value=exc.strerror or exc)
     except RecursionError:  # valid JSON nested deeper than the merge (and the writer) can follow
-        return 1, (f"journal: cannot merge {label} automatically: a document is nested too deeply; "
-                   "git leaves the conflict to you")
+        return 1, (_("journal: cannot merge {label} automatically: a document is nested too "
+                     "deeply; git leaves the conflict to you").format(label=label))
     except JournalError as exc:
-        return 1, (f"journal: cannot merge {label} automatically: {exc}; git leaves the conflict to "
-                   f"you: repair that version, or keep one side with `git checkout --ours -- {label}` "
-                   f"(or --theirs), then `git add {label}`")
-    review = " — review with `journal conflicts`" if stats.conflicted else ""
-    return 0, f"journal: merged {label}: {describe_merge(stats)}{review}"
+        return 1, (_("journal: cannot merge {label} automatically: {exc}; git leaves the "
+                     "conflict to you: repair that version, or keep one side with `git "
+                     "checkout --ours -- {label}` (or --theirs), then `git add {label}`").format(label=label, exc=exc))
+    review = _(" — review with `journal conflicts`") if stats.conflicted else ""
+    return 0, _("journal: merged {label}: {changes}{review}").format(
+        label=label, changes=describe_merge(stats), review=review)
 
 
 def _read_regular(path: Path) -> bytes:
@@ -71,7 +73,7 @@ def _read_regular(path: Path) -> bytes:
     import stat
 
     if not stat.S_ISREG(path.stat().st_mode):
-        raise OSError(0, f"{path.name} is not a regular file")
+        raise OSError(0, _("{name} is not a regular file").format(name=path.name))
     return path.read_bytes()
 
 
@@ -107,8 +109,9 @@ def _merge_parsed(base: bytes, ours: bytes, theirs: bytes, label: str) -> tuple[
     from journal.storage import check_tables, dump_canonical, parse_bytes
     from journal.sync.merge import merge_data_with_stats
 
-    sides = (("the common ancestor", base), ("your version", ours), ("the incoming version", theirs))
-    parsed = [None if i == 0 and not raw.strip() else parse_bytes(raw, f"{what} of {label}", validated=True)
+    sides = ((_("the common ancestor"), base), (_("your version"), ours), (_("the incoming version"), theirs))
+    parsed = [None if i == 0 and not raw.strip() else parse_bytes(raw, _("{what} of {label}").format(what=what, label=label),
+                                                           validated=True)
               for i, (what, raw) in enumerate(sides)]
     o, t = parsed[1] or {}, parsed[2] or {}
     differing = [{n: {i: d for i, d in docs.items() if _get(other, n, i) != d} for n, docs in side.items()
@@ -119,9 +122,11 @@ def _merge_parsed(base: bytes, ours: bytes, theirs: bytes, label: str) -> tuple[
     except JournalError as exc:  # a document that is not an object
         problem = str(exc)
     if problem:  # find the input to blame (only broken files get here)
-        blame = [f"{what} of {label}: {p}" for (what, _), data in zip(sides, parsed, strict=True)
+        blame = [_("{what} of {label}: {problem}").format(what=what, label=label, problem=p)
+                 for (what, _raw), data in zip(sides, parsed, strict=True)
                  if data is not None and (p := check_tables(data, SCHEMA_VERSION))]
-        raise JournalError(blame[0] if blame else f"the merged {label} would be invalid: {problem}")
+        raise JournalError(blame[0] if blame else _("the merged {label} would be invalid: "
+                                                    "{problem}").format(label=label, problem=problem))
     out = {table: docs for table, docs in merged.items() if docs or table == "meta"}
     out.setdefault("meta", {}).setdefault("schema", {"schema_version": SCHEMA_VERSION})
     return dump_canonical(out), stats
@@ -204,15 +209,15 @@ def _latest_stamp(*datas: Any) -> str:
 
 def describe_merge(stats: Any) -> str:
     n = stats.conflicted
-    parts = [f"{stats.added} added" if stats.added else "",
-             f"{stats.updated} updated" if stats.updated else "",
-             f"{stats.deleted} deleted" if stats.deleted else "",
-             f"{stats.merged} edited on both sides" if stats.merged else "",
-             f"{n} conflict{'s' if n != 1 else ''} recorded" if n else "",
-             f"{stats.revived} kept despite a deletion" if stats.revived else "",
-             f"{stats.followed} moved to a merged contact/project/organisation"
+    parts = [_("{n} added").format(n=stats.added) if stats.added else "",
+             _("{n} updated").format(n=stats.updated) if stats.updated else "",
+             _("{n} deleted").format(n=stats.deleted) if stats.deleted else "",
+             _("{merged} edited on both sides").format(merged=stats.merged) if stats.merged else "",
+             ngettext("{n} conflict recorded", "{n} conflicts recorded", n).format(n=n) if n else "",
+             _("{revived} kept despite a deletion").format(revived=stats.revived) if stats.revived else "",
+             _("{followed} moved to a merged contact/project/organisation").format(followed=stats.followed)
              if stats.followed else ""]
-    return ", ".join(p for p in parts if p) or "no changes"
+    return ", ".join(p for p in parts if p) or _("no changes")
 
 
 # -- the start-up check (no subprocess: it runs before every command) --------------------------------
@@ -238,13 +243,13 @@ def driver_warning(data_path: Path | str) -> str | None:
             with contextlib.suppress(OSError):
                 value = _driver_in_config(config.read_text(encoding="utf-8", errors="replace")) or value
         if value is None:
-            return (f"{root} merges {path.name} with the journal merge driver, but this clone has not "
-                    "registered it: run `journal sync --setup` (until then git merges of the file "
-                    "conflict)")
+            return (_("{root} merges {name} with the journal merge driver, but this clone has "
+                      "not registered it: run `journal sync --setup` (until then git merges "
+                      "of the file conflict)").format(root=root, name=path.name))
         missing = missing_program(value)
         if missing:
-            return (f"the journal merge driver registered in {root} runs {missing}, which no longer "
-                    "exists: run `journal sync --setup`")
+            return (_("the journal merge driver registered in {root} runs {missing}, which no "
+                      "longer exists: run `journal sync --setup`").format(root=root, missing=missing))
     except (OSError, ValueError, UnicodeError):
         return None
     return None
@@ -261,8 +266,8 @@ def merge_warning(data_path: Path | str) -> str | None:
             return None
     except (OSError, ValueError, UnicodeError):
         return None
-    return (f"a git merge in {found[0]} was left unfinished (a `git pull` that stopped, or a merge "
-            "that was interrupted): run `journal sync` to finish it")
+    return (_("a git merge in {found} was left unfinished (a `git pull` that stopped, or a "
+              "merge that was interrupted): run `journal sync` to finish it").format(found=found[0]))
 
 
 def _find_git_dir(start: Path) -> tuple[Path, Path] | None:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from journal.errors import JournalError
+from journal.i18n import N_, _, ngettext
 from journal.sync.driver import (
     DRIVER,
     driver_command,
@@ -55,8 +56,8 @@ if TYPE_CHECKING:
 __all__ = ["SyncResult", "driver_command", "driver_warning", "init", "merge_files", "setup", "sync"]
 
 IGNORE_PATTERNS = ("*.lock", "*.tmp-*", ".journal-cache/", ".journal-backups/")
-NOT_A_REPO = ("{path} is not inside a git repository: run `journal sync --init [REMOTE_URL]` to "
-              "start syncing it")
+NOT_A_REPO = (N_("{path} is not inside a git repository: run `journal sync --init [REMOTE_URL]` to "
+              "start syncing it"))
 
 
 @dataclass
@@ -100,28 +101,28 @@ def _ensure_setup(repo: Repo, *, force_driver: bool = False, ignore: bool = True
     notes = make_private(repo.paths, repo.data.parent)
     if shared(repo.config("core.sharedRepository")):
         repo.out("config", "core.sharedRepository", "false", what="git config")
-        notes.append("stopped sharing the repository with other users (core.sharedRepository)")
+        notes.append(_("stopped sharing the repository with other users (core.sharedRepository)"))
     current = repo.config(f"merge.{DRIVER}.driver")
     if force_driver or not current or missing_program(current):
         for key, value in ((f"merge.{DRIVER}.name", "journal: JSON-aware merge of the journal file"),
                            (f"merge.{DRIVER}.driver", driver_command()),
                            ("pull.rebase", "false")):  # a hand-typed `git pull` merges, never rebases
             repo.out("config", key, value, what="git config")
-        notes.append(f"registered the journal merge driver in {repo.root}")
+        notes.append(_("registered the journal merge driver in {root}").format(root=repo.root))
     attribute = merge_attribute(repo)
     if attribute == "unspecified" and _append_lines(repo.root / ".gitattributes",
                                                     [f"{_attr_pattern(repo.rel)} merge={DRIVER}"]):
-        notes.append(f"wrote {repo.rel} merge={DRIVER} to .gitattributes")
+        notes.append(_("wrote {rel} merge={DRIVER} to .gitattributes").format(rel=repo.rel, DRIVER=DRIVER))
         attribute = merge_attribute(repo)
     if attribute != DRIVER:
-        how = {"unset": "not at all (-merge or binary)", "set": "as plain text",
-               "unspecified": "as plain text"}.get(attribute, f"with merge={attribute}")
-        raise JournalError(f"git would merge {repo.rel} {how}, not with the journal merge driver: a "
-                           f"line in .gitattributes (or .git/info/attributes) overrides "
-                           f"`{_attr_pattern(repo.rel)} merge={DRIVER}`; remove it (`git check-attr "
-                           f"merge -- {repo.rel}` shows what is in effect), then sync again")
+        how = {"unset": _("not at all (-merge or binary)"), "set": _("as plain text"),
+               "unspecified": _("as plain text")}.get(attribute, f"with merge={attribute}")
+        raise JournalError(_("git would merge {rel} {how}, not with the journal merge driver: "
+                             "a line in .gitattributes (or .git/info/attributes) overrides "
+                             "`{attr_pattern} merge={DRIVER}`; remove it (`git check-attr "
+                             "merge -- {rel}` shows what is in effect), then sync again").format(rel=repo.rel, how=how, attr_pattern=_attr_pattern(repo.rel), DRIVER=DRIVER))
     if ignore and _append_lines(repo.root / ".gitignore", list(IGNORE_PATTERNS)):
-        notes.append("added the lock, temp, cache and backup files to .gitignore")
+        notes.append(_("added the lock, temp, cache and backup files to .gitignore"))
     return notes
 
 
@@ -138,7 +139,7 @@ def _append_lines(path: Path, lines: list[str]) -> bool:
     except FileNotFoundError:
         text = ""
     except OSError as exc:
-        raise JournalError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise JournalError(_("cannot read {path}: {value}").format(path=path, value=exc.strerror or exc)) from None
     present = {line.strip() for line in text.splitlines()}
     missing = [line for line in lines if line not in present]
     if not missing:
@@ -148,7 +149,7 @@ def _append_lines(path: Path, lines: list[str]) -> bool:
         with open(path, "a", encoding="utf-8") as out:
             out.write(prefix + "\n".join(missing) + "\n")
     except OSError as exc:
-        raise JournalError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise JournalError(_("cannot write {path}: {value}").format(path=path, value=exc.strerror or exc)) from None
     return True
 
 
@@ -160,15 +161,15 @@ def setup(data_path: Path | str) -> SyncResult:
     try:
         repo = open_repo(path)
         if repo is None:
-            return SyncResult(False, NOT_A_REPO.format(path=path))
+            return SyncResult(False, _(NOT_A_REPO).format(path=path))
         with sync_lock(repo):
             notes = _ensure_setup(repo, force_driver=True)
-            summary = f"the journal merge driver is registered in {repo.root}"
+            summary = _("the journal merge driver is registered in {root}").format(root=repo.root)
             if repo.rel in repo.unmerged():
                 if redo_conflicted(repo):
-                    summary += f"; redid the merge of {repo.rel}: run `journal sync` to finish it"
+                    summary += _("; redid the merge of {rel}: run `journal sync` to finish it").format(rel=repo.rel)
                 else:
-                    summary += f"; {repo.rel} still has a merge conflict git could not resolve"
+                    summary += _("; {rel} still has a merge conflict git could not resolve").format(rel=repo.rel)
                     return SyncResult(False, summary, notes, needs_user=True)
     except JournalError as exc:
         return SyncResult(False, str(exc))
@@ -189,34 +190,34 @@ def init(data_path: Path | str, url: str | None = None, *,
         if repo is None:
             folder = path.parent
             if folder in (real_path(Path.home()), Path(folder.anchor)):
-                raise JournalError(f"refusing to make {folder} a git repository: move the journal into "
-                                   "a folder of its own (e.g. ~/journal/journal.json, then "
-                                   "--file or $JOURNAL_FILE)")
+                raise JournalError(_("refusing to make {folder} a git repository: move the "
+                                     "journal into a folder of its own (e.g. "
+                                     "~/journal/journal.json, then --file or $JOURNAL_FILE)").format(folder=folder))
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             proc = run_git(folder, "init", "-q")
             if proc.returncode != 0:
-                raise JournalError(f"git init failed: {gist(proc)}")
+                raise JournalError(_("git init failed: {gist}").format(gist=gist(proc)))
             repo = open_repo(path, cancel)
             assert repo is not None
-            notes.append(f"created a git repository in {folder}")
+            notes.append(_("created a git repository in {folder}").format(folder=folder))
         if not path.exists():
             JournalStore(path).replace_all(empty_tables())
-            notes.append(f"created an empty journal {path}")
+            notes.append(_("created an empty journal {path}").format(path=path))
         with sync_lock(repo):
             notes += _ensure_setup(repo)
             with _journal_lock(path):
                 if _commit(repo, "journal: start syncing this journal"):
-                    notes.append("committed the journal")
+                    notes.append(_("committed the journal"))
         if url:
             old = repo.config("remote.origin.url")
             if not old:
                 repo.out("remote", "add", "origin", url, what="git remote add")
             elif old != url:
                 repo.out("remote", "set-url", "origin", url, what="git remote set-url")
-                notes.append(f"origin was {old}")
+                notes.append(_("origin was {old}").format(old=old))
         if not url and not _remote_of(repo, _branch(repo))[0]:
-            return SyncResult(True, f"ready to sync {path.name} in {repo.root}; add a remote with "
-                              "`journal sync --init REMOTE_URL`", notes)
+            return SyncResult(True, _("ready to sync {name} in {root}; add a remote with "
+                                      "`journal sync --init REMOTE_URL`").format(name=path.name, root=repo.root), notes)
     except JournalError as exc:
         return SyncResult(False, str(exc), notes)
     result = _sync(repo, None, allow_unrelated=True)
@@ -239,7 +240,7 @@ def sync(data_path: Path | str, message: str | None = None, *,
     except JournalError as exc:
         return SyncResult(False, str(exc))
     if repo is None:
-        return SyncResult(False, NOT_A_REPO.format(path=path))
+        return SyncResult(False, _(NOT_A_REPO).format(path=path))
     return _sync(repo, message)
 
 
@@ -252,8 +253,8 @@ def _default_message() -> str:
 def _branch(repo: Repo) -> str:
     proc = repo.git("symbolic-ref", "-q", "--short", "HEAD")
     if proc.returncode != 0:
-        raise JournalError(f"{repo.root} is not on a branch (detached HEAD): check one out with "
-                           "`git switch <branch>`, then sync again")
+        raise JournalError(_("{root} is not on a branch (detached HEAD): check one out with "
+                             "`git switch <branch>`, then sync again").format(root=repo.root))
     return proc.stdout.strip()
 
 
@@ -277,8 +278,8 @@ def _commit(repo: Repo, message: str) -> bool:
     if repo.data.exists():
         paths.insert(0, repo.rel)
     elif tracked:
-        raise JournalError(f"{repo.data} is missing: restore it (`git checkout -- {repo.rel}` or "
-                           "`journal restore`) before syncing, or its deletion would spread")
+        raise JournalError(_("{data} is missing: restore it (`git checkout -- {rel}` or "
+                             "`journal restore`) before syncing, or its deletion would spread").format(data=repo.data, rel=repo.rel))
     if not paths:
         return False
     repo.out("add", "--", *paths, what="git add")
@@ -315,11 +316,11 @@ def _sync_locked(repo: Repo, message: str | None, allow_unrelated: bool,
             committed = _commit(repo, message or _default_message())
         remote, remote_branch, upstream = _remote_of(repo, branch)
         if committed:
-            details.append("committed your changes")
+            details.append(_("committed your changes"))
         if remote is None:
-            return SyncResult(False, ("committed locally, but " if committed else "")
-                              + f"{repo.root} has no remote to sync with: add one with "
-                              "`journal sync --init REMOTE_URL`", details, committed=committed)
+            return SyncResult(False, (_("committed locally, but ") if committed else "")
+                              + _("{root} has no remote to sync with: add one with `journal "
+                                  "sync --init REMOTE_URL`").format(root=repo.root), details, committed=committed)
         target = f"refs/remotes/{remote}/{remote_branch}"
         for attempt in (1, 2):
             fetch = repo.net("fetch", "--quiet", remote)
@@ -340,9 +341,9 @@ def _sync_locked(repo: Repo, message: str | None, allow_unrelated: bool,
             text = push.stderr.lower()
             if not any(s in text for s in _REJECTED):
                 return _unreachable(repo, push, remote, target, details, committed, pulled)
-            details.append("push rejected: the remote has new commits" + ("; merging them" if attempt == 1 else ""))
-        return SyncResult(False, f"push rejected twice: {remote} keeps receiving new commits; run "
-                          "`journal sync` again", details, committed=committed, pulled=pulled)
+            details.append(_("push rejected: the remote has new commits") + (_("; merging them") if attempt == 1 else ""))
+        return SyncResult(False, _("push rejected twice: {remote} keeps receiving new "
+                                   "commits; run `journal sync` again").format(remote=remote), details, committed=committed, pulled=pulled)
     except NeedsUser as exc:
         return SyncResult(False, str(exc), details, committed=committed, pulled=pulled, needs_user=True)
     except JournalError as exc:
@@ -368,7 +369,7 @@ def _merge(repo: Repo, target: str, allow_unrelated: bool) -> str | None:
     with _journal_lock(repo.data):
         _commit(repo, _default_message())  # a write since the last commit goes out with this sync
     if not repo.has("HEAD"):
-        raise NeedsUser(f"{repo.root} has no commit yet: commit something, then sync again")
+        raise NeedsUser(_("{root} has no commit yet: commit something, then sync again").format(root=repo.root))
     plan = plan_merge(repo, target, short, allow_unrelated)
     if plan is None:
         return None
@@ -386,12 +387,14 @@ def _unreachable(repo: Repo, proc: subprocess.CompletedProcess[str], remote: str
     if offline:
         ahead = repo.git("rev-list", "--count", f"{target}..HEAD" if repo.has(target) else "HEAD")
         count = int(ahead.stdout.strip() or 0) if ahead.returncode == 0 else 0
-        saved = "committed your changes locally; " if committed else ""
-        later = (f"{count} local commit{'s' if count != 1 else ''} will be pushed on the next "
-                 "`journal sync`" if count else "nothing to push; try again when online")
+        saved = _("committed your changes locally; ") if committed else ""
+        later = (ngettext("{count} local commit will be pushed on the next `journal sync`",
+                           "{count} local commits will be pushed on the next `journal sync`",
+                           count).format(count=count)
+                 if count else _("nothing to push; try again when online"))
         return SyncResult(True, f"{saved}{problem}: {later}", details,
                           committed=committed, pulled=pulled, offline=True)
-    return SyncResult(False, ("committed locally, but " if committed else "") + problem, details,
+    return SyncResult(False, (_("committed locally, but ") if committed else "") + problem, details,
                       committed=committed, pulled=pulled)
 
 
@@ -400,7 +403,8 @@ def _done(remote: str, branch: str, details: list[str], committed: bool, pulled:
     parts = [d for d in details if d == "committed your changes"
              or d.startswith(("merged", "finished"))]
     if pushed:
-        parts.append(f"pushed to {remote}")
-    summary = f"synced with {remote}/{branch}: " + "; ".join(parts) if parts else \
-        f"already up to date with {remote}/{branch}"
+        parts.append(_("pushed to {remote}").format(remote=remote))
+    summary = _("synced with {remote}/{branch}: {what}").format(
+        remote=remote, branch=branch, what=_("; ").join(parts)) if parts else \
+        _("already up to date with {remote}/{branch}").format(remote=remote, branch=branch)
     return SyncResult(True, summary, details, committed=committed, pulled=pulled, pushed=pushed)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from journal.errors import JournalError
+from journal.i18n import _
 from journal.sync.repo import GitPaths, NeedsUser, Repo, locate
 
 if TYPE_CHECKING:
@@ -59,12 +60,12 @@ def _private_group(gid: int, uid: int) -> bool:
 def _who_else_can_write(st: os.stat_result, uid: int) -> str | None:
     """Why someone other than ``uid`` (and root) can change the file or folder, or None."""
     if st.st_uid not in (uid, 0):
-        return f"belongs to another user (uid {st.st_uid})"
+        return _("belongs to another user (uid {st_uid})").format(st_uid=st.st_uid)
     mode = stat.S_IMODE(st.st_mode)
     if mode & 0o002:
-        return f"can be changed by every user (mode {mode:04o})"
+        return _("can be changed by every user (mode {mode:04o})").format(mode=mode)
     if mode & 0o020 and not _private_group(st.st_gid, uid):
-        return f"can be changed by the users of group {_group_name(st.st_gid)} (mode {mode:04o})"
+        return _("can be changed by the users of group {group_name} (mode {mode:04o})").format(group_name=_group_name(st.st_gid), mode=mode)
     return None
 
 
@@ -81,11 +82,11 @@ def check_repository(paths: GitPaths, *, uid: int | None = None) -> None:
     """Raise :class:`JournalError` (one line) if another user can change the repository's config or
     hooks, or a folder holding them (which lets them replace those files)."""
     uid = _my_uid() if uid is None else uid
-    items = [(paths.root, "the repository's folder"), (paths.git_dir, "its git directory"),
-             (paths.common_dir, "its git directory"), (paths.config, "its git config"),
-             (paths.hooks, "its hooks folder")]
+    items = [(paths.root, _("the repository's folder")), (paths.git_dir, _("its git directory")),
+             (paths.common_dir, _("its git directory")), (paths.config, _("its git config")),
+             (paths.hooks, _("its hooks folder"))]
     with contextlib.suppress(OSError):
-        items += [(entry, "a git hook") for entry in sorted(paths.hooks.iterdir())
+        items += [(entry, _("a git hook")) for entry in sorted(paths.hooks.iterdir())
                   if not entry.name.endswith(".sample")]
     seen: set[Path] = set()
     for path, what in items:
@@ -97,14 +98,14 @@ def check_repository(paths: GitPaths, *, uid: int | None = None) -> None:
         except FileNotFoundError:
             continue
         except OSError as exc:
-            raise JournalError(f"cannot check {path} ({exc.strerror or exc}): not syncing") from None
+            raise JournalError(_("cannot check {path} ({value}): not syncing").format(path=path, value=exc.strerror or exc)) from None
         why = _who_else_can_write(st, uid)
         if why:
-            fix = (f"make it private (`chmod {'700' if stat.S_ISDIR(st.st_mode) else '600'} {path}`)"
-                   if st.st_uid in (uid, 0) else "use a repository of your own")
-            raise JournalError(f"{path} ({what}) {why}, so they could make git run their commands: "
-                               f"check it holds nothing you did not put there, {fix}, then sync "
-                               "again")
+            fix = (_("make it private (`chmod {value} {path}`)").format(value='700' if stat.S_ISDIR(st.st_mode) else '600', path=path)
+                   if st.st_uid in (uid, 0) else _("use a repository of your own"))
+            raise JournalError(_("{path} ({what}) {why}, so they could make git run their "
+                                 "commands: check it holds nothing you did not put there, "
+                                 "{fix}, then sync again").format(path=path, what=what, why=why, fix=fix))
 
 
 def open_repo(path: Path, cancel: threading.Event | None = None) -> Repo | None:
@@ -129,7 +130,7 @@ def make_private(paths: GitPaths, data_folder: Path) -> list[str]:
             st = os.stat(path)
             if st.st_uid == uid and stat.S_IMODE(st.st_mode) & 0o077:
                 os.chmod(path, stat.S_IMODE(st.st_mode) & 0o700 | (mode & 0o700))
-                notes.append(f"made {path} private (mode {mode:04o})")
+                notes.append(_("made {path} private (mode {mode:04o})").format(path=path, mode=mode))
         except OSError:
             continue
     return notes
@@ -158,9 +159,9 @@ def check_staged(repo: Repo) -> None:
     raw = repo.out("hash-object", "--no-filters", "--", repo.rel, what="git hash-object")
     if staged != raw:
         repo.git("reset", "-q", "--", repo.rel)
-        raise JournalError(f"git would store {repo.rel} changed by its attributes (see `git "
-                           f"check-attr -a -- {repo.rel}`): remove the eol, text, ident, filter or "
-                           "encoding attribute from .gitattributes, then sync again")
+        raise JournalError(_("git would store {rel} changed by its attributes (see `git "
+                             "check-attr -a -- {rel}`): remove the eol, text, ident, filter "
+                             "or encoding attribute from .gitattributes, then sync again").format(rel=repo.rel))
 
 
 def check_pushable(repo: Repo) -> None:
@@ -171,7 +172,7 @@ def check_pushable(repo: Repo) -> None:
     if len(found) >= 3:
         raw = repo.raw("cat-file", "blob", found[2])
         try:
-            parse_bytes(raw, f"{repo.rel} as committed in {repo.root}")
+            parse_bytes(raw, _("{rel} as committed in {root}").format(rel=repo.rel, root=repo.root))
         except JournalError as exc:
-            raise NeedsUser(f"not pushing: {exc}; repair it (`journal doctor`), commit, then "
-                            "sync again") from None
+            raise NeedsUser(_("not pushing: {exc}; repair it (`journal doctor`), commit, then "
+                              "sync again").format(exc=exc)) from None

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from journal.errors import JournalError
+from journal.i18n import _
 from journal.sync.repo import NeedsUser, SyncStopped
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def sync_lock(repo: Repo) -> Iterator[None]:
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
     except OSError as exc:
-        raise JournalError(f"cannot lock {path} ({exc.strerror or exc})") from None
+        raise JournalError(_("cannot lock {path} ({value})").format(path=path, value=exc.strerror or exc)) from None
     try:
         deadline = time.monotonic() + SYNC_LOCK_WAIT_S
         while True:
@@ -81,9 +82,9 @@ def sync_lock(repo: Repo) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise JournalError(f"another `journal sync` is running in {repo.root} (or git "
-                                       "commands of one that was stopped are still finishing): "
-                                       "try again when it is done") from None
+                    raise JournalError(_("another `journal sync` is running in {root} (or git "
+                                         "commands of one that was stopped are still "
+                                         "finishing): try again when it is done").format(root=repo.root)) from None
                 repo.checkpoint()
                 time.sleep(0.05)
         repo.hold_fd = fd
@@ -112,12 +113,12 @@ def _entry(repo: Repo, rev: str, path: str) -> tuple[str, str] | None:
     """(mode, blob id) of ``path`` in commit ``rev``, or None when it has none."""
     out = repo.out("ls-tree", "-z", rev, "--", path, what="git ls-tree")
     for record in out.split("\0"):
-        meta, _, name = record.partition("\t")
+        meta, _tab, name = record.partition("\t")
         if name == path:
             mode, kind, oid = meta.split()
             if kind != "blob" or mode not in _REGULAR:
-                raise NeedsUser(f"{path} in {rev[:12]} is not a regular file ({kind} {mode}): "
-                                "repair that commit by hand, then sync again")
+                raise NeedsUser(_("{path} in {rev} is not a regular file ({kind} {mode}): "
+                                  "repair that commit by hand, then sync again").format(path=path, rev=rev[:12], kind=kind, mode=mode))
             return mode, oid
     return None
 
@@ -137,10 +138,10 @@ def _merge_data(base: bytes | None, ours: bytes | None, theirs: bytes | None,
     from journal.sync.driver import describe_merge, merge_bytes
 
     if theirs is None or ours == theirs:
-        return ours, "no changes"
+        return ours, _("no changes")
     if ours is None:
-        _check(theirs, f"the incoming version of {label}")
-        return theirs, "the whole file"
+        _check(theirs, _("the incoming version of {label}").format(label=label))
+        return theirs, _("the whole file")
     merged, stats = merge_bytes(base or b"", ours, theirs, label)
     return merged, describe_merge(stats)
 
@@ -164,15 +165,15 @@ def plan_merge(repo: Repo, target: str, short: str, allow_unrelated: bool) -> Pl
             and (theirs is not None or ours_entry is None):  # (a deleted journal is merged, not taken)
         if theirs is not None:
             with _incoming(short):
-                _check(theirs, f"the incoming version of {repo.rel}")
-        return Plan(head, theirs_id, theirs_entry, theirs, f"merged {short} (fast-forward)",
+                _check(theirs, _("the incoming version of {rel}").format(rel=repo.rel))
+        return Plan(head, theirs_id, theirs_entry, theirs, _("merged {short} (fast-forward)").format(short=short),
                     f"journal: fast-forward to {short}")
     base = repo.git("merge-base", head, theirs_id).stdout.strip()
     if not base:
         if not allow_unrelated:
-            raise NeedsUser(f"{short} has a history unrelated to this journal's (was it started on "
-                            "two machines?): run `journal sync --init` with the remote's URL to join "
-                            "them, or clone the remote instead")
+            raise NeedsUser(_("{short} has a history unrelated to this journal's (was it "
+                              "started on two machines?): run `journal sync --init` with the "
+                              "remote's URL to join them, or clone the remote instead").format(short=short))
         base = _empty_tree(repo)
     base_raw, ours = _blob(repo, _entry(repo, base, repo.rel)), _blob(repo, ours_entry)
     with _incoming(short):
@@ -182,7 +183,8 @@ def plan_merge(repo: Repo, target: str, short: str, allow_unrelated: bool) -> Pl
     tree = _merged_tree(repo, base, head, theirs_id, entry, short)
     commit = repo.out("commit-tree", tree, "-p", head, "-p", theirs_id, "-m", f"journal: merge {short}",
                       what="git commit-tree")
-    return Plan(head, commit, entry, raw, f"merged {short} ({what})", f"journal: merge {short}")
+    return Plan(head, commit, entry, raw, _("merged {short} ({what})").format(short=short, what=what),
+                f"journal: merge {short}")
 
 
 @contextlib.contextmanager
@@ -191,8 +193,8 @@ def _incoming(short: str) -> Iterator[None]:
     try:
         yield
     except JournalError as exc:
-        raise NeedsUser(f"could not merge {short}: {exc}; your journal is unchanged: repair that "
-                        "file where it was committed, then sync again") from None
+        raise NeedsUser(_("could not merge {short}: {exc}; your journal is unchanged: repair "
+                          "that file where it was committed, then sync again").format(short=short, exc=exc)) from None
 
 
 def _empty_tree(repo: Repo) -> str:
@@ -233,9 +235,9 @@ def _merged_tree(repo: Repo, base: str, head: str, theirs: str, data: tuple[str,
 def _merge_text(repo: Repo, name: str, stages: dict[int, tuple[str, str]], short: str) -> tuple[str, str]:
     """Another file both sides changed: a clean text merge (lines of ``.gitignore`` and
     ``.gitattributes`` from both sides are all kept), else the user merges by hand."""
-    hand = NeedsUser(f"{name} changed on both sides: run `git merge {short}`, resolve it, `git add` it "
-                     "and `git commit`, then `journal sync` again")
-    if not {2, 3} <= set(stages) or any(mode not in _REGULAR for mode, _ in stages.values()):
+    hand = NeedsUser(_("{name} changed on both sides: run `git merge {short}`, resolve it, "
+                       "`git add` it and `git commit`, then `journal sync` again").format(name=name, short=short))
+    if not {2, 3} <= set(stages) or any(mode not in _REGULAR for mode, _blob in stages.values()):
         raise hand
     files = []
     try:
@@ -272,7 +274,7 @@ def with_local_changes(committed: bytes | None, current: bytes | None, incoming:
         return incoming
     if incoming == committed:
         return None
-    merged, _ = merge_bytes(committed or b"", current, incoming, label)
+    merged, _merge_notes = merge_bytes(committed or b"", current, incoming, label)
     return merged
 
 
@@ -284,8 +286,8 @@ def apply_merge(repo: Repo, plan: Plan) -> None:
     with repo.uninterrupted(), JournalStore(repo.data).locked_bytes() as disk:
         head = repo.out("rev-parse", "--verify", "HEAD^{commit}", what="git rev-parse")
         if head != plan.head:
-            raise NeedsUser(f"the branch in {repo.root} moved while syncing (a git command in "
-                            "another terminal?): run `journal sync` again")
+            raise NeedsUser(_("the branch in {root} moved while syncing (a git command in "
+                              "another terminal?): run `journal sync` again").format(root=repo.root))
         before = _entry(repo, head, repo.rel)
         if plan.entry is not None:
             repo.out("update-index", "--add", "--cacheinfo", f"{plan.entry[0]},{plan.entry[1]},{repo.rel}",
@@ -294,11 +296,11 @@ def apply_merge(repo: Repo, plan: Plan) -> None:
         if moved.returncode != 0:
             if before is not None:  # put the data file's entry back: nothing changed after all
                 repo.git("update-index", "--cacheinfo", f"{before[0]},{before[1]},{repo.rel}")
-            raise NeedsUser(f"could not bring the merge into {repo.root}: {_first_line(moved)}: "
-                            "commit or undo your changes to that file, then `journal sync` again")
+            raise NeedsUser(_("could not bring the merge into {root}: {first_line}: commit or "
+                              "undo your changes to that file, then `journal sync` again").format(root=repo.root, first_line=_first_line(moved)))
         final = with_local_changes(_blob(repo, before), disk.read(), plan.raw, repo.rel)
         if final is not None:
-            disk.write(final, f"the merged {repo.rel}")
+            disk.write(final, _("the merged {rel}").format(rel=repo.rel))
         repo.out("update-ref", "-m", plan.message, "HEAD", plan.commit, head, what="git update-ref")
 
 
@@ -308,7 +310,7 @@ def _first_line(proc: object) -> str:
         if line.strip():
             return line.split(":", 1)[-1].strip()[:200] if line.startswith(("error:", "fatal:")) \
                 else line.strip()[:200]
-    return "git read-tree failed"
+    return _("git read-tree failed")
 
 
 # -- recovery: a merge left behind by git (a hand-typed pull, an older journal) ------------------------------
@@ -326,19 +328,19 @@ def finish_interrupted_merge(repo: Repo) -> str | None:
     redone = False
     if repo.rel in unmerged:
         if not redo_conflicted(repo):
-            raise NeedsUser(f"{repo.rel} is conflicted in git's index and its versions cannot be "
-                            f"merged automatically: keep one with `git checkout --ours -- {repo.rel}`"
-                            " (or --theirs), `git add` it, then `journal sync`")
+            raise NeedsUser(_("{rel} is conflicted in git's index and its versions cannot be "
+                              "merged automatically: keep one with `git checkout --ours -- "
+                              "{rel}` (or --theirs), `git add` it, then `journal sync`").format(rel=repo.rel))
         unmerged, redone = repo.unmerged(), True
     if not repo.merging():
-        return f"merged the conflicted {repo.rel} again" if redone else None
+        return _("merged the conflicted {rel} again").format(rel=repo.rel) if redone else None
     if unmerged:
-        raise NeedsUser(f"an unfinished git merge in {repo.root} still has conflicts in "
-                        f"{', '.join(unmerged[:5])}: resolve them, `git add` them, then `journal sync`")
+        raise NeedsUser(_("an unfinished git merge in {root} still has conflicts in {join}: "
+                          "resolve them, `git add` them, then `journal sync`").format(root=repo.root, join=', '.join(unmerged[:5])))
     with repo.uninterrupted(), JournalStore(repo.data).transaction():  # refuses a damaged file
         repo.out("add", "--", repo.rel, what="git add")
         repo.out("commit", "-q", "--no-edit", what="git commit (finishing the merge)")
-    return "finished a git merge that was left unfinished"
+    return _("finished a git merge that was left unfinished")
 
 
 def redo_conflicted(repo: Repo) -> bool:
@@ -349,14 +351,14 @@ def redo_conflicted(repo: Repo) -> bool:
 
     stages: dict[int, bytes] = {}
     for record in repo.out("ls-files", "-u", "-z", "--", repo.rel, what="git ls-files").split("\0"):
-        meta, _, name = record.partition("\t")
+        meta, _tab, name = record.partition("\t")
         if name == repo.rel:
             mode, oid, stage = meta.split()
             if mode not in _REGULAR:
                 return False
             stages[int(stage)] = repo.raw("cat-file", "blob", oid)
     try:
-        merged, _ = _merge_data(stages.get(1), stages.get(2), stages.get(3), repo.rel)
+        merged, _merge_notes = _merge_data(stages.get(1), stages.get(2), stages.get(3), repo.rel)
         with repo.uninterrupted(), JournalStore(repo.data).locked_bytes() as disk:
             current = disk.read()
             try:
@@ -366,7 +368,7 @@ def redo_conflicted(repo: Repo) -> bool:
                 current = None  # conflict markers (git's): nothing was written to it since
             final = with_local_changes(stages.get(2), current, merged, repo.rel) if current else merged
             if final is not None:
-                disk.write(final, f"the merged {repo.rel}")
+                disk.write(final, _("the merged {rel}").format(rel=repo.rel))
             elif merged is None:
                 return False
             repo.out("add", "--", repo.rel, what="git add")

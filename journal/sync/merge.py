@@ -35,6 +35,7 @@ from typing import Any
 import orjson
 
 from journal.errors import StorageError
+from journal.i18n import _, ngettext
 from journal.storage import EDITED_AT, field_stamp, merged_times
 
 __all__ = ["MergeStats", "is_set_field", "merge_data", "merge_data_with_stats", "merge_docs", "utc_now"]
@@ -82,15 +83,16 @@ class MergeStats:
     def describe(self) -> str:
         """One human line; ``"no changes"`` when the merge brought nothing new."""
         parts = [
-            f"{self.added} added" if self.added else "",
-            f"{self.updated} updated" if self.updated else "",
-            f"{self.deleted} deleted" if self.deleted else "",
-            f"{self.merged} edited on both sides" if self.merged else "",
-            f"{self.conflicted} conflict{'s' if self.conflicted != 1 else ''}" if self.conflicted else "",
-            f"{self.revived} kept despite a deletion" if self.revived else "",
-            f"{self.followed} moved to a merged contact/project/organisation" if self.followed else "",
+            _("{n} added").format(n=self.added) if self.added else "",
+            _("{n} updated").format(n=self.updated) if self.updated else "",
+            _("{n} deleted").format(n=self.deleted) if self.deleted else "",
+            _("{merged} edited on both sides").format(merged=self.merged) if self.merged else "",
+            ngettext("{n} conflict", "{n} conflicts", self.conflicted).format(n=self.conflicted)
+            if self.conflicted else "",
+            _("{revived} kept despite a deletion").format(revived=self.revived) if self.revived else "",
+            _("{followed} moved to a merged contact/project/organisation").format(followed=self.followed) if self.followed else "",
         ]
-        return ", ".join(p for p in parts if p) or "no changes"
+        return _(", ").join(p for p in parts if p) or _("no changes")
 
     def __str__(self) -> str:
         return self.describe()
@@ -147,13 +149,13 @@ def _table(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     if table is None:
         return {}
     if not isinstance(table, Mapping):
-        raise StorageError(f"cannot merge: table {name!r} is not a JSON object")
+        raise StorageError(_("cannot merge: table {name!r} is not a JSON object").format(name=name))
     return table
 
 
 def _doc(value: Any, where: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise StorageError(f"cannot merge: document {where} is not a JSON object")
+        raise StorageError(_("cannot merge: document {where} is not a JSON object").format(where=where))
     return value
 
 

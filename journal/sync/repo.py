@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from journal.errors import JournalError
+from journal.i18n import _
 
 if TYPE_CHECKING:
     import subprocess
@@ -89,7 +90,7 @@ def run_git_bytes(cwd: Path, *args: str, timeout: float = LOCAL_TIMEOUT_S,
                                 stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
                                 **({"umask": 0o077} if os.name == "posix" else {}))
     except FileNotFoundError:
-        raise JournalError("git is not installed (or not on PATH): install git to sync") from None
+        raise JournalError(_("git is not installed (or not on PATH): install git to sync")) from None
     deadline = time.monotonic() + timeout
     feed = stdin
     try:
@@ -102,8 +103,8 @@ def run_git_bytes(cwd: Path, *args: str, timeout: float = LOCAL_TIMEOUT_S,
                 feed = None  # already being written; communicate() carries on with it
                 if cancel is not None and cancel.is_set():
                     _end(proc)
-                    raise SyncStopped("the sync was stopped before it finished; nothing is lost: "
-                                      "run `journal sync` to finish it") from None
+                    raise SyncStopped(_("the sync was stopped before it finished; nothing is lost: "
+                                      "run `journal sync` to finish it")) from None
                 if time.monotonic() >= deadline:
                     _end(proc)
                     return subprocess.CompletedProcess(argv, 124, b"",
@@ -137,7 +138,7 @@ def gist(proc: subprocess.CompletedProcess[str]) -> str:
     for line in lines:
         if line.startswith(("fatal:", "error:")):
             return line.split(":", 1)[1].strip()[:200]
-    return (lines[-1] if lines else f"git exited with status {proc.returncode}")[:200]
+    return (lines[-1] if lines else _("git exited with status {returncode}").format(returncode=proc.returncode))[:200]
 
 
 def gist_bytes(proc: subprocess.CompletedProcess[bytes]) -> str:
@@ -161,13 +162,13 @@ def network_problem(proc: subprocess.CompletedProcess[str], remote: str) -> tupl
     """(one-line message, offline?) for a failed fetch or push: offline means "try later"."""
     text = (proc.stderr + proc.stdout).lower()
     if any(s in text for s in _AUTH):
-        return (f"{remote} refused access ({gist(proc)}): check your credentials (for ssh, load the "
-                "key into ssh-agent; for https, a credential helper)", False)
+        return (_("{remote} refused access ({gist}): check your credentials (for ssh, load "
+                  "the key into ssh-agent; for https, a credential helper)").format(remote=remote, gist=gist(proc)), False)
     if "repository not found" in text:
-        return f"{remote} says the repository does not exist ({gist(proc)})", False
+        return _("{remote} says the repository does not exist ({gist})").format(remote=remote, gist=gist(proc)), False
     if any(s in text for s in _NETWORK):
-        return f"could not reach {remote} (offline?)", True
-    return f"git could not talk to {remote}: {gist(proc)}", False
+        return _("could not reach {remote} (offline?)").format(remote=remote), True
+    return _("git could not talk to {remote}: {gist}").format(remote=remote, gist=gist(proc)), False
 
 
 # -- the repository ----------------------------------------------------------------------------------
@@ -214,7 +215,7 @@ class Repo:
         """Git's output as bytes (blobs); a failure is a :class:`JournalError`."""
         proc = self.git_bytes(*args, stdin=stdin)
         if proc.returncode != 0:
-            raise JournalError(f"git {args[0]} failed: {gist_bytes(proc)}")
+            raise JournalError(_("git {args} failed: {gist_bytes}").format(args=args[0], gist_bytes=gist_bytes(proc)))
         return proc.stdout
 
     def out(self, *args: str, what: str, env: dict[str, str] | None = None) -> str:
@@ -222,14 +223,15 @@ class Repo:
         if proc.returncode != 0:
             text = proc.stderr.lower()
             if "tell me who you are" in text or "identity unknown" in text:
-                raise JournalError('git needs your name and email for commits: run `git config '
+                raise JournalError(_('git needs your name and email for commits: run `git config '
                                    '--global user.name "Your Name"` and `git config --global '
-                                   'user.email you@example.com`, then sync again')
+                                   'user.email you@example.com`, then sync again'))
             if "index.lock" in text and "exists" in text:
-                raise JournalError(f"git's index in {self.root} is locked ({self.git_dir}/index.lock):"
-                                   " another git command is running there, or one was killed; if "
-                                   "none is running, delete that file, then sync again")
-            raise JournalError(f"{what} failed: {gist(proc)}")
+                raise JournalError(_("git's index in {root} is locked ({git_dir}/index.lock): "
+                                     "another git command is running there, or one was "
+                                     "killed; if none is running, delete that file, then sync "
+                                     "again").format(root=self.root, git_dir=self.git_dir))
+            raise JournalError(_("{what} failed: {gist}").format(what=what, gist=gist(proc)))
         return proc.stdout.strip()
 
     def config(self, key: str) -> str:
@@ -238,8 +240,8 @@ class Repo:
     def checkpoint(self) -> None:
         """Stop here if the sync was asked to stop."""
         if self.cancel is not None and self.cancel.is_set() and not self._steady:
-            raise SyncStopped("the sync was stopped before it finished; nothing is lost: run "
-                              "`journal sync` to finish it")
+            raise SyncStopped(_("the sync was stopped before it finished; nothing is lost: run "
+                              "`journal sync` to finish it"))
 
     @contextlib.contextmanager
     def uninterrupted(self) -> Iterator[None]:
@@ -284,9 +286,9 @@ def locate(path: Path) -> GitPaths | None:
     if proc.returncode != 0:
         if "not a git repository" in proc.stderr.lower():
             return None
-        raise JournalError(f"git cannot use {folder}: {gist(proc)}")
+        raise JournalError(_("git cannot use {folder}: {gist}").format(folder=folder, gist=gist(proc)))
     lines = proc.stdout.splitlines()
     if len(lines) != 4:
-        raise JournalError(f"git cannot use {folder}: is it a bare repository?")
+        raise JournalError(_("git cannot use {folder}: is it a bare repository?").format(folder=folder))
     root, git_dir, common, hooks = (real_path(folder / line) for line in lines)
     return GitPaths(root, git_dir, common, hooks)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.widgets import Static
 
+from journal.i18n import _
 from journal.widgets.render import plain
 
 if TYPE_CHECKING:
@@ -34,23 +35,22 @@ def agenda_content(agenda: Agenda) -> Content:
         for line in lines[:SECTION_LINES]:
             parts.extend(["  ", line, "\n"])
         if len(lines) > SECTION_LINES:
-            parts.append(Content.styled(f"  … and {len(lines) - SECTION_LINES} more "
-                                        "(journal agenda)\n", "$text-muted"))
+            parts.append(Content.styled(_("  … and {value} more (journal agenda)\n").format(value=len(lines) - SECTION_LINES), "$text-muted"))
 
     today = agenda.today.isoformat()
-    section("Reminders", [Content.assemble(
+    section(_("Reminders"), [Content.assemble(
         ((r.remind_at[11:16] if r.remind_at[:10] == today else r.remind_at[5:16].replace("T", " "))
          + " ", "bold $warning"), plain(r.event)) for r in agenda.reminders])
-    section("Follow-ups this week", [Content.assemble((e.date[5:] + " ", "$text-muted"),
+    section(_("Follow-ups this week"), [Content.assemble((e.date[5:] + " ", "$text-muted"),
                                                       plain(e.event)) for e in agenda.follow_ups])
     due: list[Content] = []
     for item in agenda.clients_due:
-        when = ("never met" if item.last is None else f"{item.days_over}d over"
-                if (item.days_over or 0) > 0 else "due today")
+        when = (_("never met") if item.last is None else _("{days_over}d over").format(days_over=item.days_over)
+                if (item.days_over or 0) > 0 else _("due today"))
         due.append(Content.assemble(plain(item.name), (f"  {when}", "$text-muted")))
-    section("Clients due", due)
-    section("Birthdays", [Content.assemble(
-        ("today " if b.days == 0 else "tomorrow " if b.days == 1 else f"in {b.days}d ",
+    section(_("Clients due"), due)
+    section(_("Birthdays"), [Content.assemble(
+        ("today " if b.days == 0 else "tomorrow " if b.days == 1 else _("in {days}d ").format(days=b.days),
          "bold" if b.days == 0 else "$text-muted"), plain(b.name)) for b in agenda.birthdays])
     return Content.assemble(*parts).rstrip() if parts else Content("")
 

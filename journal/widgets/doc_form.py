@@ -22,6 +22,8 @@ from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from journal.errors import ValidationError
+from journal.i18n import N_, _
+from journal.i18n.terms import value_name
 from journal.models import (
     PROJECT_STATUSES,
     check_birthday,
@@ -37,27 +39,27 @@ _LIST_SPLIT = re.compile(r"\s*[,;，；、]\s*")
 
 #: (field, label, kind of input): line, list, tags, int, text (multi-line), org, status.
 FIELDS: dict[str, list[tuple[str, str, str]]] = {
-    "contact": [("name", "Name", "line"), ("organisation", "Organisation", "org"),
-                ("title", "Title", "line"), ("tier", "Tier", "line"),
-                ("phones", "Phones", "list"), ("emails", "Emails", "list"),
-                ("birthday", "Birthday", "line"), ("cadence_days", "Visit every (days)", "int"),
-                ("owner", "Owner", "line"), ("tags", "Tags", "tags"), ("notes", "Notes", "text")],
-    "project": [("name", "Name", "line"), ("organisation", "Organisation", "org"),
-                ("status", "Status", "status"), ("tags", "Tags", "tags"),
-                ("notes", "Notes", "text")],
-    "organisation": [("name", "Name", "line"), ("industry", "Industry", "line"),
-                     ("address", "Address", "line"), ("tier", "Tier", "line"),
-                     ("cadence_days", "Visit every (days)", "int"), ("owner", "Owner", "line"),
-                     ("tags", "Tags", "tags"), ("notes", "Notes", "text")],
+    "contact": [("name", N_("Name"), "line"), ("organisation", N_("Organisation"), "org"),
+                ("title", N_("Title"), "line"), ("tier", N_("Tier"), "line"),
+                ("phones", N_("Phones"), "list"), ("emails", N_("Emails"), "list"),
+                ("birthday", N_("Birthday"), "line"), ("cadence_days", N_("Visit every (days)"), "int"),
+                ("owner", N_("Owner"), "line"), ("tags", N_("Tags"), "tags"), ("notes", N_("Notes"), "text")],
+    "project": [("name", N_("Name"), "line"), ("organisation", N_("Organisation"), "org"),
+                ("status", N_("Status"), "status"), ("tags", N_("Tags"), "tags"),
+                ("notes", N_("Notes"), "text")],
+    "organisation": [("name", N_("Name"), "line"), ("industry", N_("Industry"), "line"),
+                     ("address", N_("Address"), "line"), ("tier", N_("Tier"), "line"),
+                     ("cadence_days", N_("Visit every (days)"), "int"), ("owner", N_("Owner"), "line"),
+                     ("tags", N_("Tags"), "tags"), ("notes", N_("Notes"), "text")],
 }
 
 
 #: Placeholders that say what a field takes (a new user cannot guess the birthday format).
-_HINTS = {"organisation": "type a name; → completes", "tier": "VIP A B C / 重要 高 中 低",
+_HINTS = {"organisation": N_("type a name; → completes"), "tier": N_("VIP A B C / 重要 高 中 低"),
           "phones": "comma-separated", "emails": "comma-separated",
           "birthday": "05-17, 1980-05-17 or 5月17日",
-          "cadence_days": "e.g. 14; empty: the tier's default",
-          "owner": "empty: you (the configuration's owner)", "tags": "space-separated"}
+          "cadence_days": N_("e.g. 14; empty: the tier's default"),
+          "owner": N_("empty: you (the configuration's owner)"), "tags": "space-separated"}
 
 
 def split_tags(text: str) -> list[str]:
@@ -87,7 +89,7 @@ def field_value(name: str, kind: str, text: str) -> Any:
         value = parse_birthday(text)
         return None if value is None else check_birthday(value)
     if name == "name" and not text.strip():
-        raise ValidationError("the name must not be empty")
+        raise ValidationError(_("the name must not be empty"))
     if kind == "line":
         return " ".join(text.split())
     return text.rstrip()
@@ -114,7 +116,7 @@ class NameSuggester(Suggester):
 class DocForm(VerticalScroll):
     """Fields of one document; ``changes()`` gives what the user changed, for ``edit_document``."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "save", "Save")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "save", N_("Save"))]
 
     class Save(Message):
         """The user asked to save the form."""
@@ -129,25 +131,25 @@ class DocForm(VerticalScroll):
     def compose(self) -> ComposeResult:
         for name, title, kind in FIELDS[self.kind]:
             with Horizontal(classes="form-row" + (" tall" if kind == "text" else "")):
-                yield Label(title, classes="form-label wide")
+                yield Label(_(title), classes="form-label wide")
                 if kind == "text":
                     yield TextArea(id=f"f-{name}", compact=True, soft_wrap=True)
                 elif kind == "status":
-                    yield Select([(s, s) for s in PROJECT_STATUSES], allow_blank=False,
+                    yield Select([(value_name(s), s) for s in PROJECT_STATUSES], allow_blank=False,
                                  id=f"f-{name}", compact=True)
                 else:
                     suggester = NameSuggester(self._organisations) if kind == "org" else None
                     yield Input(id=f"f-{name}", compact=True, suggester=suggester,
-                                placeholder=_HINTS.get(name, ""))
+                                placeholder=_(_HINTS[name]) if name in _HINTS else "")
             if kind not in ("text", "status"):
                 # the reason a value cannot be saved, right under its field (see _check_field)
                 yield Static(id=f"e-{name}", classes="field-error")
         with Horizontal(classes="form-row dialog-buttons"):
-            yield Button("Save (ctrl+s)", id="form-save", variant="primary", compact=True)
+            yield Button(_("Save (ctrl+s)"), id="form-save", variant="primary", compact=True)
 
     def _values(self) -> dict[str, str]:
         out = {}
-        for name, _, _ in FIELDS[self.kind]:
+        for name, _label, _kind in FIELDS[self.kind]:
             widget = self.query_one(f"#f-{name}")
             if isinstance(widget, TextArea):
                 out[name] = widget.text
@@ -160,7 +162,7 @@ class DocForm(VerticalScroll):
 
     def load(self, doc: Mapping[str, Any], organisation: str) -> None:
         """Fill the form from a stored document (``organisation`` is its organisation's name)."""
-        for name, _, kind in FIELDS[self.kind]:
+        for name, _label, kind in FIELDS[self.kind]:
             value = doc.get(name)
             if kind == "org":
                 text = organisation
@@ -182,7 +184,7 @@ class DocForm(VerticalScroll):
                 widget.value = text
                 widget.cursor_position = 0
         self._loaded = self._values()
-        for name, _, _ in FIELDS[self.kind]:
+        for name, _label, _kind in FIELDS[self.kind]:
             self._show_problem(name, None)
 
     def changes(self) -> tuple[dict[str, Any], str | None]:
@@ -205,7 +207,7 @@ class DocForm(VerticalScroll):
                 changes[name] = field_value(name, kind, text)
                 self._show_problem(name, None)
             except ValidationError as exc:
-                problems.append((name, f"{title}: {exc}"))
+                problems.append((name, f"{_(title)}: {exc}"))
                 self._show_problem(name, problems[-1][1])
         if problems:
             self.query_one(f"#f-{problems[0][0]}").focus()

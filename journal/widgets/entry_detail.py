@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from journal.i18n import _
 from journal.search.notes import parse_note_key
 from journal.widgets.render import Tables, entry_detail, note_detail
 
@@ -51,5 +52,5 @@ class EntryDetail(VerticalScroll):
         self.query_one("#detail-text", Static).update(
             entry_detail(tables, doc, self._follow_ups(entry_id) if self._follow_ups and entry_id
                          else ()) if doc is not None
-            else Content.styled("No entry selected.", "$text-muted"))
+            else Content.styled(_("No entry selected."), "$text-muted"))
         self.scroll_home(animate=False)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from rich.segment import Segment
 from rich.style import Style
 
+from journal.i18n import N_, _
 from journal.search.notes import parse_note_key
 from journal.text import first_line, fold
 from journal.widgets.line_list import LineList, fit, marked, word_pattern
@@ -27,8 +28,8 @@ from journal.widgets.render import Tables, people_labels, project_labels
 #: The tick column: what the plan's status looks like.
 PLANNED_MARK, DONE_MARK, CANCELLED_MARK = "☐", "✓", "✗"
 
-_TITLES = {"date": "Date", "time": "Time", "event": "Event", "summary": "Summary", "people": "With",
-           "projects": "Project"}
+_TITLES = {"date": N_("Date"), "time": N_("Time"), "event": N_("Event"), "summary": N_("Summary"), "people": N_("With"),
+           "projects": N_("Project")}
 _GAP = Segment("  ")
 #: Spare cells from which the project gets a column of its own (a cross-index in a narrow pane
 #: shows the event and the people; the entry's detail below it names the project).
@@ -123,7 +124,7 @@ class EntryList(LineList):
     def header_segments(self, width: int) -> list[Segment]:
         out = [Segment("   ")]
         for key, size in self.columns(width):
-            out += [Segment(fit(_TITLES[key], size)), _GAP]
+            out += [Segment(fit(_(_TITLES[key]), size)), _GAP]
         return out
 
     def row_segments(self, index: int, width: int) -> list[Segment]:
@@ -203,7 +204,7 @@ class EntryList(LineList):
             elif column == "time":
                 out.append(Segment(fit("", size)))
             elif column == "event":
-                title = "Day note" if kind == "day" else f"Review {key}"
+                title = _("Day note") if kind == "day" else _("Review {key}").format(key=key)
                 out.append(Segment(fit(title, size), self.style("accent")))
             elif column == "summary" or not has_summary:
                 out += marked(fit(line, size), self.style("muted"), self.style("match"),

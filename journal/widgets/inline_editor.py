@@ -18,6 +18,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static, TextArea
 
+from journal.i18n import N_, _
 from journal.widgets.render import plain
 
 
@@ -32,8 +33,8 @@ class InlineEditor(Vertical):
     InlineEditor > #inline-hint { height: 1; color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "close", "Cancel", priority=True),
+        Binding("ctrl+s", "save", N_("Save"), priority=True),
+        Binding("escape", "close", N_("Cancel"), priority=True),
     ]
 
     class Saved(Message):
@@ -79,7 +80,7 @@ class InlineEditor(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(id="inline-title")
         yield TextArea(id="inline-text", soft_wrap=True, compact=True, tab_behavior="indent")
-        yield Static(Content("ctrl+s saves · escape cancels"), id="inline-hint")
+        yield Static(Content(_("ctrl+s saves · escape cancels")), id="inline-hint")
 
     @property
     def text_area(self) -> TextArea:

@@ -9,10 +9,14 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
+from journal.i18n import NC_, pgettext
+
 #: (mode, key, title) in the order shown.
-NAV = (("journal", "j", "Journal"), ("search", "/", "Search"), ("contacts", "c", "Contacts"),
-       ("projects", "p", "Projects"), ("organisations", "o", "Orgs"), ("week", "w", "Week"),
-       ("month", "m", "Month"), ("calendar", "k", "Cal"))
+NAV = (("journal", "j", NC_("navigation", "Journal")), ("search", "/", NC_("navigation", "Search")),
+       ("contacts", "c", NC_("navigation", "Contacts")),
+       ("projects", "p", NC_("navigation", "Projects")),
+       ("organisations", "o", NC_("navigation", "Orgs")), ("week", "w", NC_("navigation", "Week")),
+       ("month", "m", NC_("navigation", "Month")), ("calendar", "k", NC_("navigation", "Cal")))
 
 
 class NavBar(Static):
@@ -31,5 +35,6 @@ class NavBar(Static):
         for mode, key, title in NAV:
             style = "bold $text on $primary" if mode == current else "$text-muted"
             parts.append(Content.from_markup(
-                f"[@click=app.mode('{mode}')][{style}] [$accent]{key}[/] {title} [/][/]"))
+                f"[@click=app.mode('{mode}')][{style}] [$accent]{key}[/] $title [/][/]",
+                title=pgettext("navigation", title)))
         return Content.assemble(*parts)

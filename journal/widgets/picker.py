@@ -22,6 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from journal.i18n import N_, _
 from journal.names.catalog import NameCatalog
 from journal.widgets.render import plain
 
@@ -87,8 +88,8 @@ class NamePicker(Widget):
     NamePicker.-open OptionList { display: block; }
     """
     BINDINGS = [
-        Binding("down", "move(1)", "Next match", show=False),
-        Binding("up", "move(-1)", "Previous match", show=False),
+        Binding("down", "move(1)", N_("Next match"), show=False),
+        Binding("up", "move(-1)", N_("Previous match"), show=False),
     ]
 
     class Changed(Message):
@@ -119,7 +120,7 @@ class NamePicker(Widget):
             yield Label(self.title, classes="picker-title")
             with Vertical(classes="picker-box"):
                 yield _Chips()
-                yield _PickerInput(placeholder="a name, any part of it, or pinyin (zw)…",
+                yield _PickerInput(placeholder=_("a name, any part of it, or pinyin (zw)…"),
                                    compact=True)
                 yield OptionList()
 

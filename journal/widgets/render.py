@@ -15,6 +15,8 @@ import orjson
 from textual.content import Content
 
 from journal.dates import duration_minutes, format_date_human
+from journal.i18n import _
+from journal.i18n.terms import value_name
 from journal.models import KIND_LINK_FIELD, effective_origin, time_span
 from journal.names.resolve import label
 from journal.routine.expenses import format_expense
@@ -55,18 +57,19 @@ def _plan_facts(doc: Mapping[str, Any]) -> list[str | tuple[str, str]]:
     minutes = duration_minutes(doc.get("time"), doc.get("end_time"))
     if minutes:
         hours, rest = divmod(minutes, 60)
-        facts.append(f"{hours} h {rest:02d} min" if hours and rest else f"{hours} h" if hours
-                     else f"{rest} min")
+        facts.append(_("{hours} h {rest:02d} min").format(hours=hours, rest=rest) if hours and rest else _("{hours} h").format(hours=hours) if hours
+                     else _("{rest} min").format(rest=rest))
     planned = effective_origin(doc) == "planned"
     status = doc.get("status", "done")
     if status == "done":
-        facts.append("done as planned" if planned else "came up on the day")
+        facts.append(_("done as planned") if planned else _("came up on the day"))
     if doc.get("carried_from"):
         days = sorted(doc["carried_from"])
-        facts.append(f"carried over from {format_date_human(date.fromisoformat(days[0]))}"
-                     + (f" ({len(days)} times)" if len(days) > 1 else ""))
+        facts.append(_("carried over from {format_date_human}").format(format_date_human=format_date_human(date.fromisoformat(days[0])))
+                     + (_(" ({n_days} times)").format(n_days=len(days)) if len(days) > 1 else ""))
     if doc.get("priority") in ("high", "low"):
-        facts.append(f"{doc['priority']} priority")
+        facts.append(_("high priority") if doc["priority"] == "high" else
+                     _("low priority") if doc["priority"] == "low" else doc["priority"])
     return [(" · ".join(facts), "$text-muted"), "\n"] if facts else []
 
 
@@ -78,32 +81,32 @@ def entry_detail(tables: Tables, doc: Mapping[str, Any],
     head = " ".join(p for p in (doc["date"], when(doc)) if p)
     parts += [(head, "bold $accent"), "  ", (clean_line(doc["event"]), "bold")]
     if doc.get("status", "done") != "done":
-        parts += ["  ", (f"[{doc['status']}]", "italic $warning")]
+        parts += ["  ", (f"[{value_name(doc['status'])}]", "italic $warning")]
     parts.append("\n")
     parts += _plan_facts(doc)
     parts += conflict_notes(tables, doc)
-    for kind, title in (("contact", "Contacts"), ("organisation", "Organisations"),
-                        ("project", "Projects")):
+    for kind, title in (("contact", _("Contacts")), ("organisation", _("Organisations")),
+                        ("project", _("Projects"))):
         ids = doc.get(KIND_LINK_FIELD[kind], ())
         if ids:
             names = ", ".join(label(tables, kind, i) for i in ids)
-            parts += [(f"{title}: ", "$text-muted"), clean_line(names), "\n"]
+            parts += [(f"{title}{_(': ')}", "$text-muted"), clean_line(names), "\n"]
     if doc.get("tags"):
-        parts += [("Tags: ", "$text-muted"), clean_line(" ".join(f"#{t}" for t in doc["tags"])),
+        parts += [(_("Tags: "), "$text-muted"), clean_line(" ".join(f"#{t}" for t in doc["tags"])),
                   "\n"]
     parts += follow_through(tables, doc, follow_ups)
     for expense in doc.get("expenses", ()):
-        parts += [("Expense: ", "$text-muted"), clean_line(format_expense(expense)), "\n"]
+        parts += [(_("Expense: "), "$text-muted"), clean_line(format_expense(expense)), "\n"]
     if doc.get("complaint"):
         resolved = doc.get("resolved_on")
-        parts += [("Complaint: ", "$text-muted"),
-                  (f"resolved {resolved}", "$text-success") if resolved else ("open", "bold $text-warning")]
+        parts += [(_("Complaint: "), "$text-muted"),
+                  (_("resolved {resolved}").format(resolved=resolved), "$text-success") if resolved else ("open", "bold $text-warning")]
         if doc.get("resolution"):
             parts.append(" — " + " ".join(clean_line(line) for line in doc["resolution"].splitlines()))
         parts.append("\n")
     if doc.get("handover_to"):
-        witness = f", witnessed by {doc['handover_witness']}" if doc.get("handover_witness") else ""
-        parts += [("Hand-over: ", "$text-muted"),
+        witness = _(", witnessed by {handover_witness}").format(handover_witness=doc['handover_witness']) if doc.get("handover_witness") else ""
+        parts += [(_("Hand-over: "), "$text-muted"),
                   clean_line(f"{doc.get('handover_from') or '?'} → {doc['handover_to']}{witness}"),
                   "\n"]
     summary = doc.get("summary") or ""
@@ -124,22 +127,22 @@ def follow_through(tables: Tables, doc: Mapping[str, Any],
     rule = doc.get("recurrence") or (entries.get(doc["series"], {}).get("recurrence")
                                      if doc.get("series") else None)
     if rule:
-        parts += [("Repeats: ", "$text-muted"), "↻ " + clean_line(describe_rule(str(rule)))]
+        parts += [(_("Repeats: "), "$text-muted"), "↻ " + clean_line(describe_rule(str(rule)))]
         if doc.get("occurrence") and doc["occurrence"] != doc.get("date"):
-            parts.append((f" (moved from {doc['occurrence']})", "$text-muted"))
+            parts.append((_(" (moved from {occurrence})").format(occurrence=doc['occurrence']), "$text-muted"))
         parts.append("\n")
     if doc.get("remind_at"):
         seen = doc.get("reminded") == doc["remind_at"]
-        parts += [("Reminder: ", "$text-muted"), str(doc["remind_at"]).replace("T", " "),
+        parts += [(_("Reminder: "), "$text-muted"), str(doc["remind_at"]).replace("T", " "),
                   (" (seen)" if seen else "", "$text-muted"), "\n"]
     if doc.get("follows_id"):
         followed = entries.get(doc["follows_id"])
         what = (f"{followed['date']} {followed['event']}" if followed else doc["follows_id"])
-        parts += [("Follows up: ", "$text-muted"), clean_line(what), "\n"]
+        parts += [(_("Follows up: "), "$text-muted"), clean_line(what), "\n"]
     if follow_ups:
         still = sum(1 for f in follow_ups if f.get("status") == "planned")
-        parts += [("Follow-ups: ", "$text-muted"),
-                  (f"{still} open" if still else "all done", "bold $warning" if still else ""), "\n"]
+        parts += [(_("Follow-ups: "), "$text-muted"),
+                  (_("{still} open").format(still=still) if still else _("all done"), "bold $warning" if still else ""), "\n"]
         for item in follow_ups:
             mark = {"done": "✓", "cancelled": "✗"}.get(str(item.get("status")), "□")
             parts += [f"  {mark} ", clean_line(f"{item['date']} {item['event']}"), "\n"]
@@ -148,11 +151,11 @@ def follow_through(tables: Tables, doc: Mapping[str, Any],
 
 def note_detail(kind: str, key: str, text: str) -> Content:
     """A day note or a review in the detail pane (search results)."""
-    title = (f"Day note · {format_date_human(date.fromisoformat(key))}" if kind == "day"
-             else f"Review {key}")
+    title = (_("Day note · {format_date_human}").format(format_date_human=format_date_human(date.fromisoformat(key))) if kind == "day"
+             else _("Review {key}").format(key=key))
     body = "\n".join(clean_line(line) for line in text.splitlines())
     return Content.assemble((title, "bold $accent"), "\n\n", body, "\n\n",
-                            ("enter opens it", "$text-muted"))
+                            (_("enter opens it"), "$text-muted"))
 
 
 def conflict_notes(tables: Tables, doc: Mapping[str, Any]) -> list[str | tuple[str, str]]:
@@ -162,15 +165,16 @@ def conflict_notes(tables: Tables, doc: Mapping[str, Any]) -> list[str | tuple[s
     if not records:
         return []
     parts: list[str | tuple[str, str]] = [
-        ("⚠ Merge conflict", "bold $text-warning"),
-        (" — the later edit is shown; press r to choose\n", "$text-warning")]
+        (_("⚠ Merge conflict"), "bold $text-warning"),
+        (_(" — the later edit is shown; press r to choose\n"), "$text-warning")]
     for record in records:
         name = str(record.get("field", "?"))
         lines = value_lines(tables, name, record.get("value"))
         more = " …" if len(lines) > 1 else ""
         stamp = local_time(record.get("updated_at"))
-        parts += [(f"  {name.replace('_', ' ')}: ", "$text-muted"), "other machine had ",
-                  (f"“{lines[0][:80]}{more}”", "italic"),
+        before, _mark, after = _("other machine had {value}").partition("{value}")
+        parts += [(f"  {name.replace('_', ' ')}: ", "$text-muted"), before,
+                  (f"“{lines[0][:80]}{more}”", "italic"), after,
                   (f" ({stamp})" if stamp else "", "$text-muted"), "\n"]
     return parts
 
@@ -207,10 +211,25 @@ def value_lines(tables: Tables, field: str, value: Any) -> list[str]:
         lines = [orjson.dumps(value).decode()]
     cut = [clean_line(line)[:300] for line in lines[:MAX_VALUE_LINES]]
     if len(lines) > MAX_VALUE_LINES:
-        cut.append(f"… ({len(lines) - MAX_VALUE_LINES} more lines)")
+        cut.append(_("… ({value} more lines)").format(value=len(lines) - MAX_VALUE_LINES))
     return cut
 
 
 def plain(text: str, style: str = "") -> Content:
     """User text as content for labels and options: shown literally, one line."""
     return Content.styled(clean_line(text), style) if style else Content(clean_line(text))
+
+
+def sentence(template: str, **parts: Content | str) -> Content:
+    """A translated ``template`` (``"Merge {other} into {kept}?"``) with each ``{name}`` replaced
+    by a Content (styled user text, never parsed as markup): the words stay in the order the
+    language puts them, which may differ from English."""
+    import re
+
+    pieces: list[Content | str] = []
+    for i, piece in enumerate(re.split(r"\{(\w+)\}", template)):
+        if i % 2:
+            pieces.append(parts[piece])
+        elif piece:
+            pieces.append(piece)
+    return Content.assemble(*pieces)

@@ -21,23 +21,35 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Label, Select
 
 from journal.errors import JournalError
+from journal.i18n import N_, _, chinese
+from journal.i18n.formats import weekday_name
 
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+#: The rule language's words (English: what parse_repeat reads), not shown as they are.
+_RULE_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _ORDINALS = ("first", "second", "third", "fourth", "last")
+#: The ordinals as the labels say them.
+_ORDINAL_WORDS = {"first": N_("first"), "second": N_("second"), "third": N_("third"),
+                  "fourth": N_("fourth"), "last": N_("last")}
 CUSTOM = "custom"
 
 
 def presets(day: date) -> list[tuple[str, str]]:
-    """(label, rule text) of the common rules for an entry on ``day``."""
-    weekday = _WEEKDAYS[day.weekday()]
+    """(label, rule text) of the common rules for an entry on ``day``: the label in the
+    interface language, the rule in the rule language (English words, which it reads)."""
+    weekday = weekday_name(day)
+    short = _RULE_WEEKDAYS[day.weekday()]
     nth = _ORDINALS[min((day.day - 1) // 7, 4)]
-    return [("does not repeat", ""), ("every day", "daily"),
-            ("every working day (Mon–Fri)", "workdays"),
-            (f"every week on {weekday}", f"weekly on {weekday[:3].lower()}"),
-            (f"every 2 weeks on {weekday}", f"every 2 weeks on {weekday[:3].lower()}"),
-            (f"every month on the {day.day}{_suffix(day.day)}", f"monthly on the {day.day}"),
-            (f"every month on the {nth} {weekday}", f"monthly on the {nth} {weekday[:3].lower()}"),
-            ("every year", "yearly"), ("other: type it", CUSTOM)]
+    suffix = "" if chinese() else _suffix(day.day)
+    return [(_("does not repeat"), ""), (_("every day"), "daily"),
+            (_("every working day (Mon–Fri)"), "workdays"),
+            (_("every week on {weekday}").format(weekday=weekday), f"weekly on {short}"),
+            (_("every 2 weeks on {weekday}").format(weekday=weekday), f"every 2 weeks on {short}"),
+            (_("every month on the {day}{suffix}").format(day=day.day, suffix=suffix),
+             f"monthly on the {day.day}"),
+            (_("every month on the {nth} {weekday}").format(nth=_(_ORDINAL_WORDS[nth]),
+                                                            weekday=weekday),
+             f"monthly on the {nth} {short}"),
+            (_("every year"), "yearly"), (_("other: type it"), CUSTOM)]
 
 
 def _suffix(n: int) -> str:
@@ -81,14 +93,14 @@ class RepeatRow(Horizontal):
         self._reason = disabled_reason
 
     def compose(self) -> ComposeResult:
-        yield Label("Repeat", classes="form-label")
+        yield Label(_("Repeat"), classes="form-label")
         choices = presets(self._day)
         known = {rule: rule for _, rule in choices}
         value = known.get(self._text, CUSTOM if self._text else "")
         yield Select(choices, value=value, allow_blank=False, id="repeat-preset", compact=True,
                      disabled=bool(self._reason))
         yield Input(self._text, id="repeat", compact=True, disabled=bool(self._reason),
-                    placeholder=self._reason or "weekly on mon,thu until 2027-06-30, 每月15号, FREQ=…")
+                    placeholder=self._reason or _("weekly on mon,thu until 2027-06-30, 每月15号, FREQ=…"))
 
     @on(Select.Changed, "#repeat-preset")
     def _preset(self, event: Select.Changed) -> None:

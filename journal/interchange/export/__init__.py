@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from journal.i18n import _
 from journal.interchange.export.scope import ExportData
 from journal.text import counted
 
@@ -40,10 +41,10 @@ def render(data: ExportData, fmt: str, *, excel: bool = False, encoding: str = "
            vcard3: bool = False, all_statuses: bool = False) -> Rendered:
     """``data`` as ``fmt`` (one of :data:`FORMATS`)."""
     notes = list(data.notes)
-    entries = counted(len(data.entries), "entries")
-    documents = (f"{entries}, {counted(len(data.contacts), 'contacts')}, "
-                 f"{counted(len(data.projects), 'projects')}, "
-                 f"{counted(len(data.organisations), 'organisations')}")
+    entries = counted(len(data.entries), _("entries"))
+    documents = (f"{entries}, {counted(len(data.contacts), _('contacts'))}, "
+                 f"{counted(len(data.projects), _('projects'))}, "
+                 f"{counted(len(data.organisations), _('organisations'))}")
     if fmt == "csv":
         from journal.interchange.export.csvfile import render_csv
 
@@ -55,7 +56,7 @@ def render(data: ExportData, fmt: str, *, excel: bool = False, encoding: str = "
     if fmt == "json":
         from journal.interchange.export.jsonfile import render_json
 
-        days = f", {counted(len(data.days), 'day notes')}" if data.days else ""
+        days = f", {counted(len(data.days), _('day notes'))}" if data.days else ""
         return Rendered(render_json(data), documents + days, notes)
     if fmt == "md":
         from journal.interchange.export.diary import render_markdown
@@ -65,12 +66,12 @@ def render(data: ExportData, fmt: str, *, excel: bool = False, encoding: str = "
         from journal.interchange.export.ics import render_ics
 
         raw, events, birthdays = render_ics(data, all_statuses=all_statuses, notes=notes)
-        return Rendered(raw, f"{counted(events, 'events')} and {counted(birthdays, 'birthdays')}",
+        return Rendered(raw, f"{counted(events, _('events'))} and {counted(birthdays, _('birthdays'))}",
                         notes)
     if fmt == "vcard":
         from journal.interchange.export.vcf import render_vcard
 
         raw = render_vcard(data, version="3.0" if vcard3 else "4.0")
         cards = sum(1 for i in data.people if i in data.contacts)
-        return Rendered(raw, counted(cards, "contacts"), notes)
-    raise ValueError(f"unknown export format {fmt!r}")
+        return Rendered(raw, counted(cards, _("contacts")), notes)
+    raise ValueError(_("unknown export format {fmt!r}").format(fmt=fmt))

@@ -15,6 +15,7 @@ import csv
 import io
 
 from journal.errors import ValidationError
+from journal.i18n import _
 from journal.interchange.export.columns import entry_columns, text
 from journal.interchange.export.scope import ExportData
 
@@ -29,10 +30,10 @@ def excel_safe(cell: str) -> str:
 
 def render_csv(data: ExportData, *, excel: bool = False, encoding: str = "utf-8") -> bytes:
     if encoding not in ENCODINGS:
-        raise ValidationError(f"unknown encoding {encoding!r}: use {' or '.join(ENCODINGS)}")
+        raise ValidationError(_("unknown encoding {encoding!r}: use {join}").format(encoding=encoding, join=' or '.join(ENCODINGS)))
     if excel and encoding != "utf-8":
-        raise ValidationError("--excel writes UTF-8 with a byte-order mark; GB18030 needs no mark "
-                              "(Chinese Excel reads it as is): give one of the two")
+        raise ValidationError(_("--excel writes UTF-8 with a byte-order mark; GB18030 needs no mark "
+                              "(Chinese Excel reads it as is): give one of the two"))
     columns = entry_columns(data)
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from journal.i18n import _
 from journal.interchange.export.columns import BOOKKEEPING, expenses_text, text
 from journal.interchange.export.scope import Doc, ExportData
 from journal.models import time_span
@@ -102,7 +103,7 @@ def render_markdown(data: ExportData) -> str:
     span = f"{dates[0]} – {dates[-1]}" if dates else "no entries"
     out = ["# Work journal", "",
            f"{md(data.description[:1].upper() + data.description[1:], start=False)}: "
-           f"{counted(entries, 'entries')}, {span}.", ""]
+           f"{counted(entries, _('entries'))}, {span}.", ""]
     month = ""
     for day, docs in _days(data):
         if day[:7] != month:

@@ -27,6 +27,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from journal.i18n import _
 from journal.interchange.export.scope import Doc, ExportData
 
 PRODID = "-//journal//work journal//EN"
@@ -71,7 +72,7 @@ def _check_ranges(rule: Any) -> None:
     for part, (low, high) in _RANGES.items():
         for value in rule.get(part, ()):
             if not isinstance(value, int) or not low <= value <= high or (value == 0 and low < 0):
-                raise ValueError(f"{part}={value} is out of range")
+                raise ValueError(_("{part}={value} is out of range").format(part=part, value=value))
 
 
 def _rules(value: str, where: str, notes: list[str]) -> list[tuple[str, Any]]:
@@ -91,7 +92,7 @@ def _rules(value: str, where: str, notes: list[str]) -> list[tuple[str, Any]]:
             if name == "RRULE":
                 rule = vRecur.from_ical(rest)
                 if "FREQ" not in rule:
-                    raise ValueError("no FREQ")
+                    raise ValueError(_("no FREQ"))
                 _check_ranges(rule)
                 out.append(("rrule", rule))
             elif name.split(";")[0] in ("EXDATE", "RDATE"):
@@ -99,7 +100,7 @@ def _rules(value: str, where: str, notes: list[str]) -> list[tuple[str, Any]]:
             elif name == "DTSTART":
                 continue  # the entry's own date and time are the start
             else:
-                raise ValueError(f"unknown line {name}")
+                raise ValueError(_("unknown line {name}").format(name=name))
         except (ValueError, TypeError) as exc:
             notes.append(f"{where}: recurrence {value[:60]!r} not understood ({exc}); exported "
                          "as a single event")

@@ -24,6 +24,7 @@ from datetime import date
 from typing import Any
 
 from journal.errors import JournalError
+from journal.i18n import _
 from journal.models import KIND_LINK_FIELD, KIND_TABLE
 from journal.names.resolve import label
 from journal.search.query import Query, Term, join_arguments, parse_query
@@ -162,7 +163,7 @@ def _part(tables: Mapping[str, Table], index: Any, query: Query, entries: Table,
     people = _by_name(picked["contacts"], people_pool)
     return ExportData(entries, picked["contacts"], picked["projects"], picked["organisations"],
                       _day_notes(tables.get("days") or {}, query, entries, today), people, tables,
-                      description=f"entries matching {query.text}", query=query,
+                      description=_("entries matching {text}").format(text=query.text), query=query,
                       named=any(named.values()),
                       reviews=_reviews(tables.get("reviews") or {}, query, today))
 

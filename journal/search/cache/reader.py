@@ -42,6 +42,7 @@ from typing import Any
 import orjson
 
 from journal.errors import StorageError
+from journal.i18n import _
 from journal.search.cache.background import wait_for_build
 from journal.search.cache.format import (
     FORMAT,
@@ -194,11 +195,11 @@ def open_journal(path: Path | str, *, rebuild: bool = False, defer: bool = False
     except FileNotFoundError:
         return _empty(path)
     except OSError as exc:
-        raise StorageError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise StorageError(_("{path}: cannot read ({value})").format(path=path, value=exc.strerror or exc)) from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise StorageError(f"{path}: is not a regular file")
+            raise StorageError(_("{path}: is not a regular file").format(path=path))
         key = key_of(st)
         cache_file, note_file = cache_paths(path)
         note = None if rebuild else read_note(note_file)

@@ -209,7 +209,7 @@ def patch(old: Sections, postings: Mapping[str, Mapping[str, list[int]]], remove
     new = sorted(((sort_key(i, doc), i, doc) for i, doc in add), key=lambda t: t[0])
     inserts: list[int] = []  # rank among the kept entries
     lo = 0
-    for key, _, _ in new:
+    for key, _piece, _doc in new:
         lo = bisect_left(range(n), key, lo=lo, key=lambda p: f"{dates[p]}{times[p]} {ids[p]}")
         inserts.append(lo - bisect_left(gone, lo))
     first = min(gone[0] if gone else n, inserts[0] if inserts else n)  # positions below keep theirs
@@ -233,7 +233,7 @@ def patch(old: Sections, postings: Mapping[str, Mapping[str, list[int]]], remove
             old_to_new[a:b] = range(q, q + b - a)
             q += b - a
             continue
-        _, entry_id, doc = new[seg]
+        _key, entry_id, doc = new[seg]
         status = doc.get("status", "")
         for name, value in (("ids", entry_id), ("dates", doc.get("date", "")),
                             ("times", doc.get("time") or NO_TIME), ("status", STATUS_CODE[status])):
