@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from journal.search.index import SearchIndex
     from journal.service import Journal
 
+#: Below this many entries, a client's standing is found by a pass over the entries at once;
+#: above it the home agenda waits for the search index (the app builds it behind the first frame).
+QUICK_STANDINGS_ENTRIES = 20_000
 #: From this many names of a kind, the name matcher's tables are built in a thread.
 PREPARE_NAMES_FROM = 2000
 #: The tables whose documents may carry recorded merge conflicts, besides the entries.
@@ -72,7 +75,7 @@ class JournalSession:
         self._occurrences: tuple[int, dict[str, dict[str, Any]], dict[str, Any]] | None = None
         self._series: tuple[int, dict[str, dict[str, Any]]] | None = None
         self._follows: tuple[int, dict[str, list[dict[str, Any]]]] | None = None
-        self._agenda: tuple[tuple[int, datetime], Agenda] | None = None
+        self._agenda: tuple[tuple[int, datetime, bool], Agenda] | None = None
 
     @property
     def today(self) -> date:
@@ -216,21 +219,34 @@ class JournalSession:
             self._follows = (generation, by_target)
         return self._follows[1].get(entry_id, [])
 
+    def standings_are_quick(self) -> bool:
+        """True when :meth:`client_standings` answers without a pass over every entry: the
+        search index is built, the standings are computed already, or the journal is small."""
+        if self.current_index() is not None:
+            return True
+        if self._times is not None and self._times[0] == (self.generation, self.today):
+            return True
+        return len(self.journal.tables.get("entries", {})) < QUICK_STANDINGS_ENTRIES
+
     def home_agenda(self, now: datetime) -> Agenda:
         """What the home screen's agenda pane shows beside today's plan: reminders due at
         ``now``, follow-ups due this week, clients overdue or due today (the standings the
-        client screens use), birthdays in the coming week. Once a minute per data generation."""
+        client screens use), birthdays in the coming week. Once a minute per data generation.
+        The clients due come only once they are quick to find (:meth:`standings_are_quick`): at
+        launch of a big journal the first frame does not wait for a pass over every entry; the
+        day view asks again when the index is built."""
         from journal.agenda.build import Agenda
         from journal.agenda.usecases import BIRTHDAY_DAYS
 
-        key = (self.generation, now)
+        with_clients = self.standings_are_quick()
+        key = (self.generation, now, with_clients)
         if self._agenda is not None and self._agenda[0] == key:
             return self._agenda[1]
         today = self.today
         agenda = Agenda(today, 1)
         agenda.reminders = self.journal.due_reminders(now)
         agenda.follow_ups = self.journal.follow_ups_due(today)
-        for kind in ("contact", "organisation"):
+        for kind in ("contact", "organisation") if with_clients else ():
             agenda.clients_due += [d for d in self.client_standings(kind).values()
                                    if d.state in ("overdue", "due")]
         agenda.clients_due.sort(key=lambda d: (-(d.days_over or 0), d.name))

@@ -5,8 +5,10 @@ kept per data generation. No terminal, no Textual: the session is headless."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+
+import pytest
 
 from journal.config import Config
 from journal.service import Journal, LinkRequest
@@ -111,3 +113,24 @@ def test_occurrences_are_listed_as_entries_and_follow_changes(tmp_path: Path) ->
     assert [d["id"] for d in session.follow_ups_of(plain)] == [up.id]
     agenda = session.home_agenda(datetime(2026, 11, 23, 8, 0))
     assert [e.id for e in agenda.follow_ups] == [up.id]
+
+
+def test_the_home_agenda_waits_for_the_index_to_list_clients_due_in_a_big_journal(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At launch of a big journal the first frame must not wait for a pass over every entry to
+    find the clients due: the agenda leaves them out until the index is built."""
+    import journal.session as session_module
+
+    path = tmp_path / "journal.json"
+    journal = Journal(path)
+    journal.add_document("contact", "张伟", {"cadence_days": 30})
+    journal.add_entry(event="Visit", date="2026-10-01", links=LinkRequest(contacts=["张伟"]))
+    session = _session(path)
+    now = datetime(2026, 11, 23, 9, 0)
+    assert [d.name for d in session.home_agenda(now).clients_due] == ["张伟"]  # small: at once
+    monkeypatch.setattr(session_module, "QUICK_STANDINGS_ENTRIES", 1)
+    big = _session(path)
+    assert not big.standings_are_quick() and big.home_agenda(now).clients_due == []
+    big.build_index()
+    assert big.standings_are_quick()
+    assert [d.name for d in big.home_agenda(now).clients_due] == ["张伟"]

@@ -140,9 +140,17 @@ class DayScreen(JournalScreen):
         self.table.set_entries(rows, select=select)
         self.query_one("#day-empty").display = not rows
         self.table.display = bool(rows)
-        # the agenda pane: what else needs doing now (on today only)
-        self.query_one(AgendaPane).show(self.session.home_agenda(self.japp.now()) if self.day == today else None)
+        self._show_agenda()
         self._show_detail()
+
+    def _show_agenda(self) -> None:
+        """The agenda pane: what else needs doing now (on today only)."""
+        today = self.day == self.japp.today
+        self.query_one(AgendaPane).show(self.session.home_agenda(self.japp.now()) if today else None)
+
+    def index_ready(self) -> None:
+        """The index makes the clients due quick to find: the agenda pane adds them."""
+        self._show_agenda()
 
     def _leftovers(self, docs: dict[str, dict[str, Any]]) -> list[str]:
         """Plans of the last two weeks still unticked, oldest first (what
