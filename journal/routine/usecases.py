@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING, Any
 
 from journal.errors import NotFoundError, ValidationError
 from journal.i18n import _
-from journal.models import ENTRY_STATUSES, Entry, Review, check_review_id, utc_now
+from journal.models import (
+    ENTRY_STATUSES,
+    DayNote,
+    Entry,
+    Review,
+    check_date,
+    check_review_id,
+    utc_now,
+)
 from journal.recurrence.usecases import SeriesInTransaction
 
 if TYPE_CHECKING:
@@ -74,6 +82,30 @@ class RoutineUseCases:
 
     def get_entry(self, ref: str) -> Entry:  # pragma: no cover - provided by Journal
         raise NotImplementedError
+
+    # -- the day's note (小结) ----------------------------------------------------------------
+    def day_note(self, day: str) -> str:
+        doc = self.view.get_doc("days", day)
+        return doc.get("note", "") if doc else ""
+
+    def set_day_note(self, day: str, note: str, *, base: str | None = None) -> None:
+        """Save the day's note (its 小结); an empty one removes it. ``base``: the text the
+        editor started from — a different note saved meanwhile elsewhere is kept as a conflict
+        (and is not removed by saving an empty one)."""
+        check_date(day, "day")
+        note = note.rstrip()
+        now = utc_now()
+        with self.store.transaction() as tx:
+            current = tx.get("days", day)
+            if not note.strip():
+                if current is not None and (base is None or current.get("note", "") == base):
+                    tx.remove("days", day)
+                return
+            created = current.get("created_at", now) if current else now
+            conflicts = conflict_records(current or {}, base, note, "note", now)
+            doc = DayNote(id=day, note=note, created_at=created, updated_at=now,
+                          conflicts=conflicts).to_doc()
+            tx.replace("days", day, doc)
 
     # -- ticking ------------------------------------------------------------------------------
     def set_status(self, refs: Iterable[str], status: str, *, today: date,
