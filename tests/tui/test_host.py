@@ -65,3 +65,22 @@ def test_the_app_fulfils_what_the_screens_ask_of_it(sample_file: Path) -> None:
         wanted, given = inspect.signature(described), inspect.signature(actual)  # type: ignore[arg-type]
         assert list(given.parameters) == list(wanted.parameters), name
         assert inspect.iscoroutinefunction(actual) == inspect.iscoroutinefunction(described), name
+
+
+def test_no_mixin_stub_of_the_app_shadows_the_real_method() -> None:
+    """The app's halves (entry actions, index building) declare what they use of the app as
+    stubs; the app's own methods must come first in the method order."""
+    import inspect
+
+    from journal.app import JournalApp
+
+    for name in {n for cls in JournalApp.__mro__ if cls.__module__.startswith("journal")
+                 for n in cls.__dict__}:
+        owner = next(cls for cls in JournalApp.__mro__ if name in cls.__dict__)
+        member = owner.__dict__[name]
+        function = getattr(member, "fget", member)
+        try:
+            source = inspect.getsource(function)
+        except (TypeError, OSError):
+            continue
+        assert "raise NotImplementedError" not in source, f"{owner.__name__}.{name} is a stub"
