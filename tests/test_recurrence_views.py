@@ -92,3 +92,26 @@ def test_ics_export_carries_deleted_and_changed_occurrences(cli, jfile: Path, tm
     changed = {e["recurrence-id"].dt.isoformat(): e for e in events if "recurrence-id" in e}
     assert set(changed) == {"2026-12-07T09:00:00", "2026-12-14T09:00:00"}
     assert "budget 预算" in str(changed["2026-12-14T09:00:00"]["description"])
+
+
+def test_the_series_found_are_noted_for_the_same_bytes_only(cli, jfile: Path) -> None:
+    """A warm search does not read the whole file to find the repeating entries again: the
+    derived note keeps them, bound to the digest of the bytes they were found in. Other bytes, or
+    a damaged note, only cost the search again."""
+    from journal.search.cache.reader import open_journal
+    from journal.storage import derived_note
+
+    sid = make(jfile)
+    for _ in range(2):  # the first may answer from the parsed file while the cache is built
+        assert cli("search", "周会", "--today", "2026-12-09").code == 0
+    note = derived_note(jfile, "series")
+    assert note.exists() and sid.encode() in note.read_bytes()
+    cached = open_journal(jfile)
+    assert list(cached.series()) == [sid]
+    other = Journal(jfile).add_entry(event="Daily check", date="2026-12-09",
+                                     recurrence="FREQ=DAILY")[0].id
+    assert sorted(open_journal(jfile).series()) == sorted([sid, other])  # new bytes: found again
+    note.write_bytes(note.read_bytes()[:-5])  # damaged
+    assert sorted(open_journal(jfile).series()) == sorted([sid, other])
+    found = ids(cli("search", "Daily check", "on:2026-12-10", "--today", "2026-12-09").out)
+    assert found == [f"{other}@2026-12-10"]

@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from journal.errors import JournalError
 from journal.names.matching import NameMatcher
 from journal.search.cache.format import (
     NO_TIME,
@@ -30,6 +31,9 @@ from journal.search.cache.format import (
 )
 from journal.search.index import STATUSES, SearchIndex
 from journal.storage import Tables
+
+#: The derived note that keeps the repeating entries found in the data file's bytes.
+SERIES_NOTE = "series"
 
 
 def _status_postings(s: Sections) -> dict[str, list[int]]:
@@ -200,7 +204,11 @@ class CachedJournal:
 
     def series(self) -> dict[str, dict[str, Any]]:
         """The repeating entries (id -> document), found in the data file's bytes by their
-        ``recurrence`` lines; every entry is parsed only for a file not in the canonical layout."""
+        ``recurrence`` lines; every entry is parsed only for a file not in the canonical layout.
+        What was found is kept in a derived note bound to the bytes' digest (the cache's own), so
+        the next search of the same file reads a few bytes instead of the whole file."""
+        if self._series is None:
+            self._series = self._noted_series()
         if self._series is None:
             from journal.search.occurrences import series_in_bytes
 
@@ -214,7 +222,36 @@ class CachedJournal:
 
                 found = dict(series_in(self.documents(range(self.sections.n)).items()))
             self._series = found
+            self._note_series(found)
         return self._series
+
+    def _noted_series(self) -> dict[str, dict[str, Any]] | None:
+        """The series of the derived note, when it describes these very bytes; None otherwise
+        (missing, of other bytes, damaged: then they are looked for again)."""
+        from journal.recurrence.series import is_series
+        from journal.storage import read_note
+
+        raw = read_note(self.path, SERIES_NOTE)
+        head = (self.sections.digest + "\n").encode()
+        if raw is None or not raw.startswith(head):
+            return None
+        try:
+            found = orjson.loads(raw[len(head):])
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(found, dict) or not all(
+                isinstance(i, str) and isinstance(d, dict) and is_series(d) for i, d in found.items()):
+            return None
+        return found
+
+    def _note_series(self, found: dict[str, dict[str, Any]]) -> None:
+        from journal.storage import write_note
+
+        try:
+            write_note(self.path, SERIES_NOTE, (self.sections.digest + "\n").encode()
+                       + orjson.dumps(found))
+        except (OSError, JournalError):
+            pass  # a note only saves time
 
     def search(self, query: Any, *, today: date, limit: int | None = None) -> dict[str, dict[str, Any]]:
         """The entries ``query`` finds, newest first, id -> document, occurrences of repeating
