@@ -251,7 +251,8 @@ class JournalApp(EntryActions, IndexBuilding):
         self.set_timer(INDEX_DELAY_S, self.search_index)
         self.announce_conflicts()
         self.announce_birthdays()
-        self.check_reminders()
+        # after the first frame: the day view shows first, missed reminders a moment later
+        self.call_after_refresh(self.check_reminders)
         self.set_interval(REMINDER_SECONDS, self.check_reminders)
         if self.config_error:
             self.notify(_("{problem} — using the defaults until it is fixed (`journal config "

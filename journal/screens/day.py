@@ -91,6 +91,8 @@ class DayScreen(JournalScreen):
         self.order = "time"
         #: Ids of the rows that belong to earlier days (left-over plans, on today only).
         self.leftovers: list[str] = []
+        #: Whether the agenda pane was filled once (the first time waits for the first frame).
+        self._agenda_shown = False
 
     def compose(self) -> ComposeResult:
         yield NavBar(self.MODE)
@@ -140,13 +142,21 @@ class DayScreen(JournalScreen):
         self.table.set_entries(rows, select=select)
         self.query_one("#day-empty").display = not rows
         self.table.display = bool(rows)
-        self._show_agenda()
+        if self._agenda_shown:
+            self._show_agenda()
+        else:  # the first time after the first frame: the day's entries come first
+            self.call_after_refresh(self._show_agenda)
         self._show_detail()
 
     def _show_agenda(self) -> None:
         """The agenda pane: what else needs doing now (on today only)."""
+        panes = self.query(AgendaPane)  # none when the app quit before this came round
+        if not panes:
+            return
+        self._agenda_shown = True
         today = self.day == self.japp.today
-        self.query_one(AgendaPane).show(self.session.home_agenda(self.japp.now()) if today else None)
+        with self.japp.guard():
+            panes.first().show(self.session.home_agenda(self.japp.now()) if today else None)
 
     def index_ready(self) -> None:
         """The index makes the clients due quick to find: the agenda pane adds them."""
