@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from journal.config import Config
 from journal.names.catalog import NameCatalog, NameItem, build_catalog
+from journal.sync.conflicts import CONFLICT_TABLES
 
 if TYPE_CHECKING:
     from journal.agenda.build import Agenda
@@ -35,8 +36,6 @@ if TYPE_CHECKING:
 QUICK_STANDINGS_ENTRIES = 20_000
 #: From this many names of a kind, the name matcher's tables are built in a thread.
 PREPARE_NAMES_FROM = 2000
-#: The tables whose documents may carry recorded merge conflicts, besides the entries.
-_CONFLICT_TABLES = ("contacts", "projects", "organisations", "days", "reviews")
 
 
 def scan_entries(entries: dict[str, dict[str, Any]]) -> tuple[dict[str, list[str]],
@@ -299,7 +298,7 @@ class JournalSession:
             tables = self.journal.tables
             by_day, in_entries = scan_entries(tables.get("entries", {}))
             found = {"entries": in_entries}
-            for name in _CONFLICT_TABLES:
+            for name in CONFLICT_TABLES[1:]:  # the entries came with the days above
                 found[name] = frozenset(i for i, d in tables.get(name, {}).items()
                                         if d.get("conflicts"))
             self._days = (generation, by_day)

@@ -88,13 +88,14 @@ class ClientUseCases:
     _config_source: Config | Path | None
     _config: Config | None
 
-    @property
-    def view(self) -> TablesView:  # pragma: no cover - provided by Journal
-        raise NotImplementedError
+    if TYPE_CHECKING:  # provided by Journal
+        @property
+        def view(self) -> TablesView:
+            ...
 
-    def linked_entry_docs(self, kind: str, doc_id: str) -> dict[str, dict[str, Any]]:  # pragma: no cover
-        """Provided by Journal: the entries linked to one contact, project or organisation."""
-        raise NotImplementedError
+        def linked_entry_docs(self, kind: str, doc_id: str) -> dict[str, dict[str, Any]]:
+            """The entries linked to one contact, project or organisation."""
+            ...
 
     # -- configuration ---------------------------------------------------------------------
     @property

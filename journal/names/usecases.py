@@ -28,9 +28,10 @@ class DocumentUseCases:
     #: the client use cases' tier lookup (an annotation only: a method here would shadow it)
     tier_name: Callable[[str | None], str]
 
-    @property
-    def view(self) -> TablesView:  # pragma: no cover - provided by Journal
-        raise NotImplementedError
+    if TYPE_CHECKING:  # provided by Journal
+        @property
+        def view(self) -> TablesView:
+            ...
 
     def resolve(self, kind: str, ref: str) -> str:
         """The one id a user's reference designates (id, name, or 'Name (Organisation)')."""

@@ -35,8 +35,6 @@ class Conflict:
     records: list[dict[str, Any]]
 
 
-#: Tables whose documents can carry merge conflicts, in the order they are listed.
-CONFLICT_TABLES = ("entries", "contacts", "projects", "organisations", "days", "reviews")
 
 
 class ConflictUseCases:
@@ -44,9 +42,10 @@ class ConflictUseCases:
 
     store: JournalStore
 
-    @property
-    def tables(self) -> Tables:  # pragma: no cover - provided by Journal
-        raise NotImplementedError
+    if TYPE_CHECKING:  # provided by Journal
+        @property
+        def tables(self) -> Tables:
+            ...
 
     def conflicts(self) -> list[Conflict]:
         """Every field holding values that lost a merge (see journal.sync.merge), per document and field,
